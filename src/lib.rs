@@ -4,4 +4,5 @@
 //! (AST → bytecode), [`vm`] (the eval loop), [`objects`] (the value model and built-in types),
 //! [`gil`] (the lock and the token that proves it is held), [`modules`] (built-in modules).
 
+pub mod compile;
 pub mod syntax;

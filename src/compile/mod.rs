@@ -1,0 +1,3 @@
+//! AST → bytecode: scope analysis, code generation and the disassembler.
+
+pub mod bytecode;
