@@ -36,11 +36,21 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     pub fn new(msg: impl Into<String>, offset: usize) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::SyntaxError, msg: msg.into(), offset, end: offset }
+        SyntaxError {
+            kind: SyntaxErrorKind::SyntaxError,
+            msg: msg.into(),
+            offset,
+            end: offset,
+        }
     }
 
     pub fn indentation(msg: impl Into<String>, offset: usize) -> SyntaxError {
-        SyntaxError { kind: SyntaxErrorKind::IndentationError, msg: msg.into(), offset, end: offset }
+        SyntaxError {
+            kind: SyntaxErrorKind::IndentationError,
+            msg: msg.into(),
+            offset,
+            end: offset,
+        }
     }
 
     pub fn with_end(mut self, end: usize) -> SyntaxError {
