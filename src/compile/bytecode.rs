@@ -30,7 +30,10 @@ pub enum Instr {
     /// Push the cell object `i` itself (to build a closure tuple).
     LoadClosure(u32),
     /// In a class body: look `names[name]` up in the class namespace, else read cell `cell`.
-    LoadClassDeref { name: u32, cell: u32 },
+    LoadClassDeref {
+        name: u32,
+        cell: u32,
+    },
     LoadGlobal(u32),
     StoreGlobal(u32),
     DeleteGlobal(u32),
@@ -113,7 +116,10 @@ pub enum Instr {
     /// Unpack TOS into `n` values, pushed so that the first item ends on top.
     UnpackSequence(u32),
     /// Starred unpacking: `before` values, a list of the middle, `after` values.
-    UnpackEx { before: u16, after: u16 },
+    UnpackEx {
+        before: u16,
+        after: u16,
+    },
     /// Call TOS-argc with `argc` positional arguments. A check point after native calls.
     Call(u32),
     /// Like `Call`, but TOS is a tuple of keyword names for the last `len(names)` arguments.
