@@ -5,4 +5,148 @@
 //! [`gil`] (the lock and the token that proves it is held), [`modules`] (built-in modules).
 
 pub mod compile;
+pub mod gil;
+pub mod modules;
+pub mod objects;
 pub mod syntax;
+pub mod vm;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use compile::bytecode::CodeObject;
+use objects::types::{intern, types};
+use objects::{Payload, Value};
+use syntax::{LineIndex, SyntaxError};
+
+/// A program that failed to compile, rendered the way CPython reports it.
+#[derive(Debug)]
+pub struct CompileError {
+    /// `SyntaxError: msg` (the last line of the report).
+    pub message: String,
+    /// The whole report: location, source line, caret, message.
+    pub report: String,
+}
+
+/// Decode, parse and compile a source file.
+pub fn compile_source(bytes: &[u8], filename: &str) -> Result<Arc<CodeObject>, CompileError> {
+    let source = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let message = format!(
+                "SyntaxError: Non-UTF-8 code starting with '\\x{:02x}' in file {filename} on line {line}, but no encoding declared; see https://peps.python.org/pep-0263/ for details",
+                bytes[offset]
+            );
+            return Err(CompileError {
+                report: format!("{message}\n"),
+                message,
+            });
+        }
+    };
+    vm::traceback::register_source(filename, source);
+    let result = syntax::parse_module(source).and_then(|module| compile::compile_module(&module, source, filename));
+    result.map_err(|err| render_syntax_error(&err, source, filename))
+}
+
+/// CPython's layout: `File "x", line N`, the line, a caret under the column, the message.
+fn render_syntax_error(err: &SyntaxError, source: &str, filename: &str) -> CompileError {
+    let index = LineIndex::new(source);
+    let offset = err.offset.min(source.len());
+    let line = index.line(offset);
+    let column = index.column(source, offset);
+    let text = index.line_text(source, line);
+    let message = format!("{}: {}", err.kind.class_name(), err.msg);
+    let mut report = format!("  File \"{filename}\", line {line}\n");
+    let trimmed = text.trim_start();
+    if !trimmed.trim().is_empty() {
+        let indent = text.chars().count() - trimmed.chars().count();
+        let caret_column = column.saturating_sub(1).saturating_sub(indent);
+        let end_line = index.line(err.end.min(source.len()));
+        let width = if end_line == line && err.end > err.offset {
+            index
+                .column(source, err.end.min(source.len()))
+                .saturating_sub(column)
+                .max(1)
+        } else {
+            1
+        };
+        let trimmed = trimmed.trim_end();
+        let caret_column = caret_column.min(trimmed.chars().count());
+        report.push_str(&format!("    {trimmed}\n"));
+        report.push_str(&format!("    {}{}\n", " ".repeat(caret_column), "^".repeat(width)));
+    }
+    report.push_str(&message);
+    report.push('\n');
+    CompileError { message, report }
+}
+
+/// Native stack for the interpreter thread: deep Python recursion needs room, and running
+/// low raises `RecursionError` instead of overflowing.
+const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
+
+/// Run `code` as `__main__` and return the process exit status.
+pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String>) -> i32 {
+    let script_dir = script
+        .as_ref()
+        .and_then(|p| p.parent().map(PathBuf::from))
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let worker = std::thread::Builder::new()
+        .name("MainThread".to_string())
+        .stack_size(INTERPRETER_STACK)
+        .spawn(move || gil::attach(|py| run_in_vm(py, code, script_dir, argv)));
+    let status = match worker {
+        Ok(handle) => handle.join().unwrap_or_else(|_| {
+            eprintln!("toy: internal error: the interpreter thread panicked");
+            70
+        }),
+        Err(e) => {
+            eprintln!("toy: cannot start the interpreter thread: {e}");
+            70
+        }
+    };
+    modules::io::flush_stdout();
+    status
+}
+
+fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv: Vec<String>) -> i32 {
+    let mut vm = vm::Vm::new(py, script_dir, argv, INTERPRETER_STACK);
+    let result = vm.new_module_object("__main__", &code.filename).and_then(|module| {
+        let modules = vm.modules.clone_ref(py);
+        vm.dict_set_str(&modules, &intern("__main__"), module.clone_ref(py))?;
+        let Some(Payload::Module(m)) = module.payload() else {
+            return Ok(());
+        };
+        let globals = m.dict.clone_ref(py);
+        vm.run_module_code(code, globals)
+    });
+    let status = match result {
+        Ok(()) => 0,
+        Err(err) => exit_status_for(&mut vm, err),
+    };
+    modules::io::flush_stdout();
+    status
+}
+
+/// `SystemExit` sets the status; anything else prints a traceback and exits 1.
+fn exit_status_for(vm: &mut vm::Vm, err: vm::PyErr) -> i32 {
+    modules::io::flush_stdout();
+    if vm.err_matches(&err, &types().system_exit) {
+        let args = vm.exception_args(&err.exc);
+        return match args.first() {
+            None | Some(Value::None) => 0,
+            Some(Value::Int(code)) => *code as i32,
+            Some(Value::Bool(b)) => *b as i32,
+            Some(other) => {
+                let text = vm.str(other).unwrap_or_default();
+                eprintln!("{text}");
+                1
+            }
+        };
+    }
+    let report = vm.format_exception(&err.exc);
+    eprint!("{report}");
+    1
+}

@@ -1,0 +1,1245 @@
+//! The `builtins` namespace: functions such as `print` and `len`, and the built-in classes'
+//! constructors (`int(x)`, `list(it)`…).
+
+use num_bigint::BigInt;
+use num_traits::{Signed, ToPrimitive, Zero};
+
+use crate::objects::format;
+use crate::objects::types::{clone_immortal, intern, native, types};
+use crate::objects::{IterState, NativeFn, ObjRef, Payload, Range, Stream, Value};
+use crate::syntax::ast::BinOp;
+use crate::vm::ops::{as_bigint, as_small_int, is_int};
+use crate::vm::{PyResult, Vm, is_subclass};
+
+use super::{check_arity, io, kwarg, no_kwargs, only_kwargs};
+
+/// A built-in class's constructor.
+pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyResult<Value>;
+
+const FUNCTIONS: &[(&str, NativeFn)] = &[
+    ("print", print),
+    ("len", len),
+    ("repr", repr),
+    ("ascii", ascii),
+    ("abs", abs),
+    ("min", min),
+    ("max", max),
+    ("sum", sum),
+    ("divmod", divmod),
+    ("round", round),
+    ("pow", pow),
+    ("sorted", sorted),
+    ("reversed", reversed),
+    ("enumerate", enumerate),
+    ("zip", zip),
+    ("map", map),
+    ("filter", filter),
+    ("any", any),
+    ("all", all),
+    ("isinstance", isinstance),
+    ("issubclass", issubclass),
+    ("hex", hex),
+    ("bin", bin),
+    ("oct", oct),
+    ("ord", ord),
+    ("chr", chr),
+    ("iter", iter),
+    ("next", next),
+    ("hash", hash),
+    ("id", id),
+    ("input", input),
+    ("callable", callable),
+    ("getattr", getattr),
+    ("setattr", setattr),
+    ("hasattr", hasattr),
+    ("delattr", delattr),
+    ("format", format_builtin),
+    ("vars", vars),
+    ("open", super::file::open),
+    ("__build_class__", crate::vm::classes::build_class),
+];
+
+/// Fill the builtins namespace and the built-in classes' method tables.
+pub fn populate(vm: &mut Vm) {
+    let builtins = vm.builtins.clone_ref(vm.py);
+    for &(name, function) in FUNCTIONS {
+        let _ = vm.dict_set_str(&builtins, &intern(name), Value::Obj(native(name, function, false)));
+    }
+    for class in types().all() {
+        if let Payload::Type(t) = &class.payload {
+            let _ = vm.dict_set_str(&builtins, &intern(&t.name), Value::Obj(clone_immortal(class)));
+        }
+    }
+    let constants = [
+        ("None", Value::None),
+        ("True", Value::Bool(true)),
+        ("False", Value::Bool(false)),
+        ("NotImplemented", vm.not_implemented()),
+        ("Ellipsis", vm.ellipsis()),
+    ];
+    for (name, value) in constants {
+        let _ = vm.dict_set_str(&builtins, &intern(name), value);
+    }
+    let name = vm.new_str("builtins");
+    let _ = vm.dict_set_str(&builtins, &intern("__name__"), name);
+    crate::objects::methods::install();
+}
+
+/// The constructor run when a built-in class is called, `None` for classes whose instances
+/// are made generically (exceptions, user classes).
+pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
+    let t = types();
+    let table: [(&ObjRef, Constructor); 17] = [
+        (&t.int, int_new),
+        (&t.float, float_new),
+        (&t.str_, str_new),
+        (&t.bool_, bool_new),
+        (&t.list, list_new),
+        (&t.tuple, tuple_new),
+        (&t.dict, dict_new),
+        (&t.set, set_new),
+        (&t.frozenset, frozenset_new),
+        (&t.range, range_new),
+        (&t.type_, type_new),
+        (&t.object, object_new),
+        (&t.property, property_new),
+        (&t.staticmethod, staticmethod_new),
+        (&t.classmethod, classmethod_new),
+        (&t.bytes, bytes_new),
+        (&t.super_, super_new),
+    ];
+    table.iter().find(|(c, _)| c.is(class)).map(|(_, f)| *f)
+}
+
+// ----- constructors ---------------------------------------------------------------------------
+
+fn int_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "int", kwargs, &["base"])?;
+    let base = kwarg(kwargs, "base").or(args.get(1));
+    check_arity(vm, "int", args, 0, 2)?;
+    let Some(x) = args.first() else {
+        return Ok(Value::Int(0));
+    };
+    if let Some(base) = base {
+        let Some(text) = x.as_str() else {
+            return Err(vm.type_error("int() can't convert non-string with explicit base"));
+        };
+        let base = as_small_int(base).unwrap_or(-1);
+        if base != 0 && !(2..=36).contains(&base) {
+            return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        return match format::parse_int_literal(text, base as u32) {
+            Some(v) => Ok(vm.new_int(v)),
+            None => {
+                let r = format::str_repr(text);
+                Err(vm.value_error(format!("invalid literal for int() with base {base}: {r}")))
+            }
+        };
+    }
+    int_from_value(vm, x)
+}
+
+/// `int(x)` for one argument.
+pub fn int_from_value(vm: &mut Vm, x: &Value) -> PyResult<Value> {
+    match x {
+        Value::Int(i) => Ok(Value::Int(*i)),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return Err(vm.value_error("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
+                return Err(vm.overflow_error("cannot convert float infinity to integer"));
+            }
+            let b = format::float_to_bigint(*f).map_err(|m| vm.format_error(m))?;
+            Ok(vm.new_int(b))
+        }
+        _ => match x.payload() {
+            Some(Payload::BigInt(_)) => Ok(x.clone_ref(vm.py)),
+            Some(Payload::Str(s)) => match format::parse_int_literal(s.as_str(), 10) {
+                Some(v) => {
+                    if s.as_str().len() > super::super::vm::convert::INT_MAX_STR_DIGITS + 2
+                        && v.bits() as f64 * std::f64::consts::LOG10_2 > 4300.0
+                    {
+                        return Err(vm.value_error("Exceeds the limit (4300 digits) for integer string conversion: value has more digits; use sys.set_int_max_str_digits() to increase the limit"));
+                    }
+                    Ok(vm.new_int(v))
+                }
+                None => {
+                    let r = format::str_repr(s.as_str());
+                    Err(vm.value_error(format!("invalid literal for int() with base 10: {r}")))
+                }
+            },
+            Some(Payload::Instance(_)) => {
+                for name in ["__int__", "__index__"] {
+                    if let Some(m) = vm.lookup_special(x, name) {
+                        return vm.call(&m, &[x.clone_ref(vm.py)], &[]);
+                    }
+                }
+                Err(int_type_error(vm, x))
+            }
+            _ => Err(int_type_error(vm, x)),
+        },
+    }
+}
+
+fn int_type_error(vm: &Vm, x: &Value) -> crate::vm::PyErr {
+    vm.type_error(format!(
+        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+        vm.type_name(x)
+    ))
+}
+
+fn float_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "float", kwargs)?;
+    check_arity(vm, "float", args, 0, 1)?;
+    let Some(x) = args.first() else {
+        return Ok(Value::Float(0.0));
+    };
+    to_float(vm, x).map(Value::Float)
+}
+
+/// `float(x)`.
+pub fn to_float(vm: &mut Vm, x: &Value) -> PyResult<f64> {
+    match x {
+        Value::Float(f) => Ok(*f),
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        _ => match x.payload() {
+            Some(Payload::BigInt(b)) => match b.to_f64().filter(|f| f.is_finite()) {
+                Some(f) => Ok(f),
+                None => Err(vm.overflow_error("int too large to convert to float")),
+            },
+            Some(Payload::Str(s)) => format::parse_float_literal(s.as_str()).ok_or_else(|| {
+                let r = format::str_repr(s.as_str());
+                vm.value_error(format!("could not convert string to float: {r}"))
+            }),
+            Some(Payload::Instance(_)) if vm.lookup_special(x, "__float__").is_some() => {
+                let m = vm.lookup_special(x, "__float__").unwrap_or(Value::None);
+                let r = vm.call(&m, &[x.clone_ref(vm.py)], &[])?;
+                to_float(vm, &r)
+            }
+            _ => Err(vm.type_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm.type_name(x)
+            ))),
+        },
+    }
+}
+
+fn str_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "str", kwargs, &["encoding", "errors"])?;
+    check_arity(vm, "str", args, 0, 3)?;
+    let Some(x) = args.first() else {
+        return Ok(vm.new_str(""));
+    };
+    if let Some(Payload::Bytes(b)) = x.payload()
+        && (args.len() > 1 || !kwargs.is_empty())
+    {
+        return match std::str::from_utf8(b) {
+            Ok(s) => Ok(vm.new_str(s)),
+            Err(e) => Err(vm.new_error(
+                &types().unicode_decode_error,
+                format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte",
+                    b[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            )),
+        };
+    }
+    if x.as_str().is_some() {
+        return Ok(x.clone_ref(vm.py));
+    }
+    let s = vm.str(x)?;
+    Ok(vm.new_str(s))
+}
+
+fn bool_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "bool", kwargs)?;
+    check_arity(vm, "bool", args, 0, 1)?;
+    match args.first() {
+        Some(x) => Ok(Value::Bool(vm.is_true(x)?)),
+        None => Ok(Value::Bool(false)),
+    }
+}
+
+fn list_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "list", kwargs)?;
+    check_arity(vm, "list", args, 0, 1)?;
+    let items = match args.first() {
+        Some(x) => vm.collect(x)?,
+        None => Vec::new(),
+    };
+    Ok(vm.new_list(items))
+}
+
+fn tuple_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "tuple", kwargs)?;
+    check_arity(vm, "tuple", args, 0, 1)?;
+    match args.first() {
+        Some(x) if matches!(x.payload(), Some(Payload::Tuple(_))) => Ok(x.clone_ref(vm.py)),
+        Some(x) => {
+            let items = vm.collect(x)?;
+            Ok(vm.new_tuple(items))
+        }
+        None => Ok(vm.new_tuple(Vec::new())),
+    }
+}
+
+fn dict_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "dict", args, 0, 1)?;
+    let dict = vm.new_dict();
+    if let Some(source) = args.first() {
+        dict_fill(vm, &dict, source)?;
+    }
+    for (k, v) in kwargs {
+        vm.dict_set(&dict, Value::Obj(k.clone_ref(vm.py)), v.clone_ref(vm.py))?;
+    }
+    Ok(dict)
+}
+
+/// `dict(source)` / `d.update(source)`: a mapping or an iterable of pairs.
+pub fn dict_fill(vm: &mut Vm, dict: &Value, source: &Value) -> PyResult<()> {
+    let is_mapping = matches!(source.payload(), Some(Payload::Dict(_)))
+        || (matches!(source.payload(), Some(Payload::Instance(_))) && vm.lookup_special(source, "keys").is_some());
+    if is_mapping {
+        return vm.dict_update(dict, source, false);
+    }
+    let it = vm.iter(source)?;
+    let mut index = 0;
+    while let Some(item) = vm.next(&it)? {
+        let pair = match vm.collect(&item) {
+            Ok(pair) => pair,
+            Err(_) => {
+                return Err(vm.type_error(format!(
+                    "cannot convert dictionary update sequence element #{index} to a sequence"
+                )));
+            }
+        };
+        if pair.len() != 2 {
+            return Err(vm.value_error(format!(
+                "dictionary update sequence element #{index} has length {}; 2 is required",
+                pair.len()
+            )));
+        }
+        let mut pair = pair.into_iter();
+        if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
+            vm.dict_set(dict, k, v)?;
+        }
+        index += 1;
+    }
+    Ok(())
+}
+
+fn set_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "set", kwargs)?;
+    check_arity(vm, "set", args, 0, 1)?;
+    let items = match args.first() {
+        Some(x) => vm.collect(x)?,
+        None => Vec::new(),
+    };
+    vm.new_set(items)
+}
+
+fn frozenset_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "frozenset", kwargs)?;
+    check_arity(vm, "frozenset", args, 0, 1)?;
+    let items = match args.first() {
+        Some(x) => vm.collect(x)?,
+        None => Vec::new(),
+    };
+    let set = vm.new_set(items)?;
+    Ok(vm.freeze(set))
+}
+
+fn range_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "range", kwargs)?;
+    if args.is_empty() {
+        return Err(vm.type_error("range expected at least 1 argument, got 0"));
+    }
+    check_arity(vm, "range", args, 1, 3)?;
+    let mut ints = [0i64; 3];
+    for (i, a) in args.iter().enumerate() {
+        ints[i] = match a {
+            Value::Int(v) => *v,
+            Value::Bool(b) => *b as i64,
+            _ if is_int(a) => return Err(vm.overflow_error("Python int too large to convert to C ssize_t")),
+            _ => {
+                return Err(vm.type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(a)
+                )));
+            }
+        };
+    }
+    let (start, stop, step) = match args.len() {
+        1 => (0, ints[0], 1),
+        2 => (ints[0], ints[1], 1),
+        _ => (ints[0], ints[1], ints[2]),
+    };
+    if step == 0 {
+        return Err(vm.value_error("range() arg 3 must not be zero"));
+    }
+    Ok(vm.alloc(Payload::Range(Range { start, stop, step })))
+}
+
+fn type_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "type", kwargs)?;
+    match args.len() {
+        1 => Ok(Value::Obj(vm.type_of(&args[0]).clone_ref(vm.py))),
+        3 => {
+            let name = args[0].as_str().unwrap_or("?").to_string();
+            let bases: Vec<ObjRef> = match args[1].payload() {
+                Some(Payload::Tuple(t)) => t
+                    .iter()
+                    .filter_map(|b| b.as_obj().map(|o| o.clone_ref(vm.py)))
+                    .collect(),
+                _ => return Err(vm.type_error("type.__new__() argument 2 must be tuple")),
+            };
+            let bases = if bases.is_empty() {
+                vec![clone_immortal(&types().object)]
+            } else {
+                bases
+            };
+            let Some(ns) = args[2].as_obj() else {
+                return Err(vm.type_error("type.__new__() argument 3 must be dict"));
+            };
+            crate::vm::classes::new_class(vm, &name, bases, ns)
+        }
+        _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn object_new(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    if !args.is_empty() || !kwargs.is_empty() {
+        return Err(vm.type_error("object() takes no arguments"));
+    }
+    crate::vm::classes::instantiate(vm, class, args, kwargs)
+}
+
+fn property_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "property", kwargs, &["fget", "fset", "fdel", "doc"])?;
+    check_arity(vm, "property", args, 0, 4)?;
+    let pick = |i: usize, name: &str| {
+        args.get(i)
+            .or_else(|| kwarg(kwargs, name))
+            .map_or(Value::None, |v| v.clone_ref(vm.py))
+    };
+    let accessors = [pick(0, "fget"), pick(1, "fset"), pick(2, "fdel")];
+    Ok(vm.alloc(Payload::Property(accessors)))
+}
+
+fn staticmethod_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "staticmethod", kwargs)?;
+    check_arity(vm, "staticmethod", args, 1, 1)?;
+    Ok(vm.alloc(Payload::StaticMethod(args[0].clone_ref(vm.py))))
+}
+
+fn classmethod_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "classmethod", kwargs)?;
+    check_arity(vm, "classmethod", args, 1, 1)?;
+    Ok(vm.alloc(Payload::ClassMethod(args[0].clone_ref(vm.py))))
+}
+
+fn bytes_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "bytes", kwargs, &["encoding", "errors"])?;
+    check_arity(vm, "bytes", args, 0, 3)?;
+    let Some(x) = args.first() else {
+        return Ok(vm.new_bytes(Vec::new()));
+    };
+    match (x, x.payload()) {
+        (_, Some(Payload::Str(s))) => {
+            if args.len() < 2 && kwarg(kwargs, "encoding").is_none() {
+                return Err(vm.type_error("string argument without an encoding"));
+            }
+            Ok(vm.new_bytes(s.as_str().as_bytes().to_vec()))
+        }
+        (Value::Int(n), _) => {
+            if *n < 0 {
+                return Err(vm.value_error("negative count"));
+            }
+            Ok(vm.new_bytes(vec![0; *n as usize]))
+        }
+        (_, Some(Payload::Bytes(_))) => Ok(x.clone_ref(vm.py)),
+        _ => {
+            let items = vm.collect(x)?;
+            let mut out = Vec::with_capacity(items.len());
+            for item in &items {
+                match as_small_int(item) {
+                    Some(b) if (0..256).contains(&b) => out.push(b as u8),
+                    Some(_) => return Err(vm.value_error("bytes must be in range(0, 256)")),
+                    None => {
+                        return Err(vm.type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            vm.type_name(item)
+                        )));
+                    }
+                }
+            }
+            Ok(vm.new_bytes(out))
+        }
+    }
+}
+
+/// `super(class, receiver)`. The zero-argument form is completed by the eval loop, which knows
+/// the calling frame's `__class__` cell and first argument.
+fn super_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "super", kwargs)?;
+    match args {
+        [] => Err(vm.runtime_error("super(): no arguments")),
+        [Value::Obj(class), receiver] if matches!(class.payload, Payload::Type(_)) => {
+            let receiver_class = match receiver.payload() {
+                Some(Payload::Type(_)) => receiver.as_obj().map(|o| o.clone_ref(vm.py)),
+                _ => Some(vm.type_of(receiver).clone_ref(vm.py)),
+            };
+            if !receiver_class.is_some_and(|rc| is_subclass(&rc, class)) {
+                return Err(vm.type_error("super(type, obj): obj must be an instance or subtype of type"));
+            }
+            Ok(vm.alloc(Payload::Super {
+                class: class.clone_ref(vm.py),
+                receiver: receiver.clone_ref(vm.py),
+            }))
+        }
+        [_, _] => Err(vm.type_error(format!(
+            "super() argument 1 must be a type, not {}",
+            vm.type_name(&args[0])
+        ))),
+        _ => Err(vm.type_error("super() takes at most 2 arguments")),
+    }
+}
+
+// ----- functions ------------------------------------------------------------------------------
+
+fn print(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "print", kwargs, &["sep", "end", "file", "flush"])?;
+    let text_arg = |vm: &Vm, name: &str, default: &str| -> PyResult<String> {
+        match kwarg(kwargs, name) {
+            None | Some(Value::None) => Ok(default.to_string()),
+            Some(v) => match v.as_str() {
+                Some(s) => Ok(s.to_string()),
+                None => Err(vm.type_error(format!("{name} must be None or a string, not {}", vm.type_name(v)))),
+            },
+        }
+    };
+    let sep = text_arg(vm, "sep", " ")?;
+    let end = text_arg(vm, "end", "\n")?;
+    let mut out = String::new();
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        match arg.as_str() {
+            Some(s) => out.push_str(s),
+            None => out.push_str(&vm.str(arg)?),
+        }
+    }
+    out.push_str(&end);
+    let flush = match kwarg(kwargs, "flush") {
+        Some(f) => vm.is_true(f)?,
+        None => false,
+    };
+    match kwarg(kwargs, "file") {
+        None | Some(Value::None) => io::write_stream(vm, Stream::Stdout, &out, flush)?,
+        Some(file) => match file.payload() {
+            Some(Payload::Stream(stream)) => io::write_stream(vm, *stream, &out, flush)?,
+            _ => {
+                let text = vm.new_str(out);
+                vm.call_method(file, "write", &[text])?;
+                if flush {
+                    vm.call_method(file, "flush", &[])?;
+                }
+            }
+        },
+    }
+    Ok(Value::None)
+}
+
+fn len(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "len", kwargs)?;
+    check_arity(vm, "len", args, 1, 1)?;
+    Ok(Value::Int(vm.len(&args[0])? as i64))
+}
+
+fn repr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "repr", kwargs)?;
+    check_arity(vm, "repr", args, 1, 1)?;
+    let s = vm.repr(&args[0])?;
+    Ok(vm.new_str(s))
+}
+
+fn ascii(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "ascii", kwargs)?;
+    check_arity(vm, "ascii", args, 1, 1)?;
+    let s = vm.ascii(&args[0])?;
+    Ok(vm.new_str(s))
+}
+
+fn abs(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "abs", kwargs)?;
+    check_arity(vm, "abs", args, 1, 1)?;
+    let x = &args[0];
+    match x {
+        Value::Int(i) if *i != i64::MIN => Ok(Value::Int(i.abs())),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        _ if is_int(x) => {
+            let b = as_bigint(x).unwrap_or_default();
+            Ok(vm.new_int(b.abs()))
+        }
+        _ => {
+            if let Some(m) = vm.lookup_special(x, "__abs__") {
+                return vm.call(&m, &[x.clone_ref(vm.py)], &[]);
+            }
+            Err(vm.type_error(format!("bad operand type for abs(): '{}'", vm.type_name(x))))
+        }
+    }
+}
+
+/// Shared by `min` and `max`: `want_less` picks min.
+fn extreme(vm: &mut Vm, name: &str, args: &[Value], kwargs: &[(ObjRef, Value)], want_less: bool) -> PyResult<Value> {
+    only_kwargs(vm, name, kwargs, &["key", "default"])?;
+    let key = kwarg(kwargs, "key")
+        .filter(|k| !k.is_none())
+        .map(|k| k.clone_ref(vm.py));
+    let default = kwarg(kwargs, "default").map(|d| d.clone_ref(vm.py));
+    let items = match args.len() {
+        0 => return Err(vm.type_error(format!("{name} expected at least 1 argument, got 0"))),
+        1 => vm.collect(&args[0])?,
+        _ => {
+            if default.is_some() {
+                return Err(vm.type_error(format!(
+                    "Cannot specify a default for {name}() with multiple positional arguments"
+                )));
+            }
+            args.iter().map(|a| a.clone_ref(vm.py)).collect()
+        }
+    };
+    let mut best: Option<(Value, Value)> = None;
+    for item in items {
+        let k = match &key {
+            Some(f) => vm.call(f, &[item.clone_ref(vm.py)], &[])?,
+            None => item.clone_ref(vm.py),
+        };
+        let better = match &best {
+            None => true,
+            Some((_, best_key)) => {
+                if want_less {
+                    vm.less_than(&k, best_key)?
+                } else {
+                    vm.less_than(best_key, &k)?
+                }
+            }
+        };
+        if better {
+            best = Some((item, k));
+        }
+    }
+    match (best, default) {
+        (Some((item, _)), _) => Ok(item),
+        (None, Some(d)) => Ok(d),
+        (None, None) => Err(vm.value_error(format!("{name}() arg is an empty sequence"))),
+    }
+}
+
+fn min(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    extreme(vm, "min", args, kwargs, true)
+}
+
+fn max(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    extreme(vm, "max", args, kwargs, false)
+}
+
+fn sum(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "sum", kwargs, &["start"])?;
+    check_arity(vm, "sum", args, 1, 2)?;
+    let mut total = match args.get(1).or_else(|| kwarg(kwargs, "start")) {
+        Some(s) => {
+            if s.as_str().is_some() {
+                return Err(vm.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+            }
+            s.clone_ref(vm.py)
+        }
+        None => Value::Int(0),
+    };
+    let it = vm.iter(&args[0])?;
+    while let Some(item) = vm.next(&it)? {
+        total = vm.binary_op(BinOp::Add, &total, &item)?;
+    }
+    Ok(total)
+}
+
+fn divmod(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "divmod", kwargs)?;
+    check_arity(vm, "divmod", args, 2, 2)?;
+    let q = vm.binary_op(BinOp::FloorDiv, &args[0], &args[1])?;
+    let r = vm.binary_op(BinOp::Mod, &args[0], &args[1])?;
+    Ok(vm.new_tuple(vec![q, r]))
+}
+
+fn round(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "round", kwargs, &["ndigits"])?;
+    check_arity(vm, "round", args, 1, 2)?;
+    let ndigits = args
+        .get(1)
+        .or_else(|| kwarg(kwargs, "ndigits"))
+        .filter(|n| !n.is_none());
+    let x = &args[0];
+    match x {
+        Value::Float(f) => match ndigits {
+            None => {
+                let b = format::round_to_int(*f).map_err(|m| vm.format_error(m))?;
+                Ok(vm.new_int(b))
+            }
+            Some(n) => {
+                let n = as_small_int(n).unwrap_or(0);
+                format::round_half_even_f64(*f, n)
+                    .map(Value::Float)
+                    .map_err(|m| vm.format_error(m))
+            }
+        },
+        _ if is_int(x) => match ndigits.and_then(as_small_int) {
+            Some(n) if n < 0 => {
+                let b = as_bigint(x).unwrap_or_default().into_owned();
+                let m = num_traits::pow(BigInt::from(10), (-n).min(4000) as usize);
+                let (q, r) = num_integer::Integer::div_mod_floor(&b, &m);
+                let twice = &r * 2;
+                let q = if twice > m || (twice == m && num_integer::Integer::is_odd(&q)) {
+                    q + 1
+                } else {
+                    q
+                };
+                Ok(vm.new_int(q * m))
+            }
+            _ => Ok(match x {
+                Value::Bool(b) => Value::Int(*b as i64),
+                _ => x.clone_ref(vm.py),
+            }),
+        },
+        _ => {
+            if let Some(m) = vm.lookup_special(x, "__round__") {
+                let mut call_args = vec![x.clone_ref(vm.py)];
+                call_args.extend(ndigits.map(|n| n.clone_ref(vm.py)));
+                return vm.call(&m, &call_args, &[]);
+            }
+            Err(vm.type_error(format!("type {} doesn't define __round__ method", vm.type_name(x))))
+        }
+    }
+}
+
+fn pow(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "pow", kwargs, &["base", "exp", "mod"])?;
+    check_arity(vm, "pow", args, 2, 3)?;
+    match args.get(2).filter(|m| !m.is_none()) {
+        None => vm.binary_op(BinOp::Pow, &args[0], &args[1]),
+        Some(m) => {
+            let (Some(b), Some(e), Some(m)) = (as_bigint(&args[0]), as_bigint(&args[1]), as_bigint(m)) else {
+                return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+            };
+            if m.is_zero() {
+                return Err(vm.value_error("pow() 3rd argument cannot be 0"));
+            }
+            let base = if e.is_negative() {
+                match mod_inverse(&b, &m) {
+                    Some(inv) => inv,
+                    None => return Err(vm.value_error("base is not invertible for the given modulus")),
+                }
+            } else {
+                b.into_owned()
+            };
+            let r = base.modpow(&e.abs(), &m.abs());
+            let r = if m.is_negative() && !r.is_zero() {
+                r + m.as_ref()
+            } else {
+                r
+            };
+            Ok(vm.new_int(r))
+        }
+    }
+}
+
+fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {
+    let m = m.abs();
+    let e = num_integer::Integer::extended_gcd(&num_integer::Integer::mod_floor(a, &m), &m);
+    (e.gcd == BigInt::from(1)).then(|| num_integer::Integer::mod_floor(&e.x, &m))
+}
+
+/// Sort `items` in place: stable merge sort comparing with `<` (errors stop the sort).
+pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<()> {
+    let keys = match key {
+        Some(f) if !f.is_none() => {
+            let mut keys = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                keys.push(vm.call(f, &[item.clone_ref(vm.py)], &[])?);
+            }
+            keys
+        }
+        _ => items.iter().map(|v| v.clone_ref(vm.py)).collect(),
+    };
+    // A stable sort with the comparison flipped for `reverse`: equal elements keep their
+    // original order either way, as in CPython.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let mut error = None;
+    merge_sort(&mut order, &mut |a, b| {
+        if error.is_some() {
+            return false;
+        }
+        let result = if reverse {
+            vm.less_than(&keys[b], &keys[a])
+        } else {
+            vm.less_than(&keys[a], &keys[b])
+        };
+        result.unwrap_or_else(|e| {
+            error = Some(e);
+            false
+        })
+    });
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let mut taken: Vec<Option<Value>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| taken[i].take()));
+    Ok(())
+}
+
+/// A stable merge sort over indices with a fallible "less than" (Rust's `sort_by` may panic or
+/// misbehave with an inconsistent comparator; Python's `<` can be anything).
+fn merge_sort(v: &mut [usize], less: &mut dyn FnMut(usize, usize) -> bool) {
+    if v.len() <= 1 {
+        return;
+    }
+    if v.len() <= 16 {
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && less(v[j], v[j - 1]) {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    let mid = v.len() / 2;
+    merge_sort(&mut v[..mid], less);
+    merge_sort(&mut v[mid..], less);
+    let left = v[..mid].to_vec();
+    let right = v[mid..].to_vec();
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        if less(right[j], left[i]) {
+            v[k] = right[j];
+            j += 1;
+        } else {
+            v[k] = left[i];
+            i += 1;
+        }
+        k += 1;
+    }
+    for &x in &left[i..] {
+        v[k] = x;
+        k += 1;
+    }
+    for &x in &right[j..] {
+        v[k] = x;
+        k += 1;
+    }
+}
+
+fn sorted(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "sorted", kwargs, &["key", "reverse"])?;
+    if args.len() != 1 {
+        return Err(vm.type_error(format!("sorted expected 1 argument, got {}", args.len())));
+    }
+    let mut items = vm.collect(&args[0])?;
+    let reverse = match kwarg(kwargs, "reverse") {
+        Some(r) => vm.is_true(r)?,
+        None => false,
+    };
+    sort_values(vm, &mut items, kwarg(kwargs, "key"), reverse)?;
+    Ok(vm.new_list(items))
+}
+
+fn reversed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "reversed", kwargs)?;
+    check_arity(vm, "reversed", args, 1, 1)?;
+    let seq = &args[0];
+    if let Some(Payload::Range(r)) = seq.payload() {
+        let n = r.len();
+        let last = r.start + (n - 1) * r.step;
+        return Ok(vm.new_iterator(IterState::Range {
+            next: last,
+            stop: r.start - r.step,
+            step: -r.step,
+        }));
+    }
+    if let Some(m) = vm
+        .lookup_special(seq, "__reversed__")
+        .filter(|_| matches!(seq.payload(), Some(Payload::Instance(_))))
+    {
+        return vm.call(&m, &[seq.clone_ref(vm.py)], &[]);
+    }
+    let remaining = match seq.payload() {
+        Some(Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) | Payload::Bytes(_)) => vm.len(seq)?,
+        Some(Payload::Dict(_)) => {
+            let keys: Vec<Value> = vm.dict_items(seq)?.into_iter().map(|(k, _)| k).rev().collect();
+            let t = vm.new_tuple(keys);
+            return vm.iter(&t);
+        }
+        Some(Payload::Instance(_))
+            if vm.lookup_special(seq, "__len__").is_some() && vm.lookup_special(seq, "__getitem__").is_some() =>
+        {
+            vm.len(seq)?
+        }
+        _ => return Err(vm.type_error(format!("'{}' object is not reversible", vm.type_name(seq)))),
+    };
+    Ok(vm.new_iterator(IterState::Reversed {
+        seq: seq.clone_ref(vm.py),
+        remaining,
+    }))
+}
+
+fn enumerate(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "enumerate", kwargs, &["start"])?;
+    check_arity(vm, "enumerate", args, 1, 2)?;
+    let inner = vm.iter(&args[0])?;
+    let count = args
+        .get(1)
+        .or_else(|| kwarg(kwargs, "start"))
+        .map_or(Value::Int(0), |v| v.clone_ref(vm.py));
+    if !is_int(&count) {
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&count)
+        )));
+    }
+    Ok(vm.new_iterator(IterState::Enumerate { inner, count }))
+}
+
+fn zip(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "zip", kwargs, &["strict"])?;
+    let mut inners = Vec::with_capacity(args.len());
+    for (i, a) in args.iter().enumerate() {
+        match vm.iter(a) {
+            Ok(it) => inners.push(it),
+            Err(_) => {
+                return Err(vm.type_error(format!("zip argument #{} must support iteration", i + 1)));
+            }
+        }
+    }
+    Ok(vm.new_iterator(IterState::Zip { inners }))
+}
+
+fn map(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "map", kwargs)?;
+    if args.len() < 2 {
+        return Err(vm.type_error("map() must have at least two arguments."));
+    }
+    let mut inners = Vec::with_capacity(args.len() - 1);
+    for a in &args[1..] {
+        inners.push(vm.iter(a)?);
+    }
+    Ok(vm.new_iterator(IterState::Map {
+        function: args[0].clone_ref(vm.py),
+        inners,
+    }))
+}
+
+fn filter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "filter", kwargs)?;
+    check_arity(vm, "filter", args, 2, 2)?;
+    let inner = vm.iter(&args[1])?;
+    Ok(vm.new_iterator(IterState::Filter {
+        function: args[0].clone_ref(vm.py),
+        inner,
+    }))
+}
+
+fn any(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "any", kwargs)?;
+    check_arity(vm, "any", args, 1, 1)?;
+    let it = vm.iter(&args[0])?;
+    while let Some(x) = vm.next(&it)? {
+        if vm.is_true(&x)? {
+            return Ok(Value::Bool(true));
+        }
+    }
+    Ok(Value::Bool(false))
+}
+
+fn all(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "all", kwargs)?;
+    check_arity(vm, "all", args, 1, 1)?;
+    let it = vm.iter(&args[0])?;
+    while let Some(x) = vm.next(&it)? {
+        if !vm.is_true(&x)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+/// `isinstance` / `issubclass` against a class or a tuple of classes.
+fn class_matches(vm: &Vm, class: &ObjRef, spec: &Value, func: &str) -> PyResult<bool> {
+    match spec.payload() {
+        Some(Payload::Type(_)) => Ok(spec.as_obj().is_some_and(|c| is_subclass(class, c))),
+        Some(Payload::Tuple(items)) => {
+            for item in items.iter() {
+                if class_matches(vm, class, item, func)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(vm.type_error(format!("{func}() arg 2 must be a type, a tuple of types, or a union"))),
+    }
+}
+
+fn isinstance(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "isinstance", kwargs)?;
+    check_arity(vm, "isinstance", args, 2, 2)?;
+    let class = vm.type_of(&args[0]).clone_ref(vm.py);
+    Ok(Value::Bool(class_matches(vm, &class, &args[1], "isinstance")?))
+}
+
+fn issubclass(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "issubclass", kwargs)?;
+    check_arity(vm, "issubclass", args, 2, 2)?;
+    match &args[0] {
+        Value::Obj(c) if matches!(c.payload, Payload::Type(_)) => {
+            Ok(Value::Bool(class_matches(vm, c, &args[1], "issubclass")?))
+        }
+        _ => Err(vm.type_error("issubclass() arg 1 must be a class")),
+    }
+}
+
+fn int_in_base(
+    vm: &mut Vm,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(ObjRef, Value)],
+    base: u32,
+    prefix: &str,
+) -> PyResult<Value> {
+    no_kwargs(vm, name, kwargs)?;
+    check_arity(vm, name, args, 1, 1)?;
+    match as_bigint(&args[0]) {
+        Some(b) => {
+            let s = format::int_to_base(&b, base, prefix);
+            Ok(vm.new_str(s))
+        }
+        None => Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&args[0])
+        ))),
+    }
+}
+
+fn hex(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    int_in_base(vm, "hex", args, kwargs, 16, "0x")
+}
+
+fn bin(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    int_in_base(vm, "bin", args, kwargs, 2, "0b")
+}
+
+fn oct(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    int_in_base(vm, "oct", args, kwargs, 8, "0o")
+}
+
+fn ord(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "ord", kwargs)?;
+    check_arity(vm, "ord", args, 1, 1)?;
+    match args[0].payload() {
+        Some(Payload::Str(s)) => {
+            let mut chars = s.as_str().chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => Ok(Value::Int(c as i64)),
+                _ => Err(vm.type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.char_len()
+                ))),
+            }
+        }
+        Some(Payload::Bytes(b)) if b.len() == 1 => Ok(Value::Int(i64::from(b[0]))),
+        _ => Err(vm.type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            vm.type_name(&args[0])
+        ))),
+    }
+}
+
+fn chr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "chr", kwargs)?;
+    check_arity(vm, "chr", args, 1, 1)?;
+    let Some(i) = as_small_int(&args[0]) else {
+        if is_int(&args[0]) {
+            return Err(vm.overflow_error("Python int too large to convert to C int"));
+        }
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&args[0])
+        )));
+    };
+    match u32::try_from(i).ok().and_then(char::from_u32) {
+        Some(c) => Ok(vm.new_str(c.to_string())),
+        None if (0xD800..0xE000).contains(&i) => Err(vm.value_error("surrogate characters are not supported")),
+        None => Err(vm.value_error("chr() arg not in range(0x110000)")),
+    }
+}
+
+fn iter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "iter", kwargs)?;
+    check_arity(vm, "iter", args, 1, 1)?;
+    vm.iter(&args[0])
+}
+
+fn next(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "next", kwargs)?;
+    check_arity(vm, "next", args, 1, 2)?;
+    let it = &args[0];
+    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(_) | Payload::Generator(_)))
+        || vm.lookup_special(it, "__next__").is_some();
+    if !is_iterator {
+        return Err(vm.type_error(format!("'{}' object is not an iterator", vm.type_name(it))));
+    }
+    // Generators and user iterators keep their StopIteration value; built-ins have none.
+    let result = match it.payload() {
+        Some(Payload::Generator(_)) => match vm.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
+            crate::vm::ops::SendResult::Yielded(v) => Ok(v),
+            crate::vm::ops::SendResult::Returned(v) => Err(v),
+        },
+        _ => match vm.next(it)? {
+            Some(v) => Ok(v),
+            None => Err(Value::None),
+        },
+    };
+    match result {
+        Ok(v) => Ok(v),
+        Err(value) => match args.get(1) {
+            Some(default) => Ok(default.clone_ref(vm.py)),
+            None => {
+                let args = if value.is_none() { Vec::new() } else { vec![value] };
+                Err(vm.new_error_with_args(&types().stop_iteration, args))
+            }
+        },
+    }
+}
+
+fn hash(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "hash", kwargs)?;
+    check_arity(vm, "hash", args, 1, 1)?;
+    Ok(Value::Int(vm.hash(&args[0])?))
+}
+
+fn id(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "id", kwargs)?;
+    check_arity(vm, "id", args, 1, 1)?;
+    Ok(Value::Int(match &args[0] {
+        Value::Obj(o) => o.addr() as i64,
+        // Unboxed values have no address; derive a stable number from the value itself.
+        Value::None => 0x1000,
+        Value::Bool(b) => 0x2000 + *b as i64,
+        Value::Int(i) => 0x4000_0000_0000 ^ *i,
+        Value::Float(f) => 0x5000_0000_0000 ^ f.to_bits() as i64,
+    }))
+}
+
+fn input(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "input", kwargs)?;
+    check_arity(vm, "input", args, 0, 1)?;
+    if let Some(prompt) = args.first() {
+        let p = vm.str(prompt)?;
+        io::write_stream(vm, Stream::Stdout, &p, true)?;
+    } else {
+        io::flush_stdout();
+    }
+    match io::read_line(vm)? {
+        Some(line) => {
+            let line = line.strip_suffix('\n').unwrap_or(&line);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            Ok(vm.new_str(line))
+        }
+        None => Err(vm.new_error(&types().eof_error, "EOF when reading a line")),
+    }
+}
+
+fn callable(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "callable", kwargs)?;
+    check_arity(vm, "callable", args, 1, 1)?;
+    let x = &args[0];
+    let yes = match x.payload() {
+        Some(Payload::Function(_) | Payload::Native(_) | Payload::BoundMethod(..) | Payload::Type(_)) => true,
+        Some(Payload::Instance(_)) => vm.lookup_special(x, "__call__").is_some(),
+        _ => false,
+    };
+    Ok(Value::Bool(yes))
+}
+
+fn attr_name(vm: &Vm, func: &str, v: &Value) -> PyResult<ObjRef> {
+    match v.as_str() {
+        Some(s) => Ok(intern(s)),
+        None => Err(vm.type_error(format!(
+            "{func}(): attribute name must be string, not '{}'",
+            vm.type_name(v)
+        ))),
+    }
+}
+
+fn getattr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "getattr", kwargs)?;
+    check_arity(vm, "getattr", args, 2, 3)?;
+    let name = attr_name(vm, "getattr", &args[1])?;
+    match vm.get_attr(&args[0], &name) {
+        Ok(v) => Ok(v),
+        Err(e) if args.len() == 3 && vm.err_matches(&e, &types().attribute_error) => Ok(args[2].clone_ref(vm.py)),
+        Err(e) => Err(e),
+    }
+}
+
+fn setattr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "setattr", kwargs)?;
+    check_arity(vm, "setattr", args, 3, 3)?;
+    let name = attr_name(vm, "setattr", &args[1])?;
+    vm.set_attr(&args[0], &name, args[2].clone_ref(vm.py))?;
+    Ok(Value::None)
+}
+
+fn hasattr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "hasattr", kwargs)?;
+    check_arity(vm, "hasattr", args, 2, 2)?;
+    let name = attr_name(vm, "hasattr", &args[1])?;
+    match vm.get_attr(&args[0], &name) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(e) if vm.err_matches(&e, &types().attribute_error) => Ok(Value::Bool(false)),
+        Err(e) => Err(e),
+    }
+}
+
+fn delattr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "delattr", kwargs)?;
+    check_arity(vm, "delattr", args, 2, 2)?;
+    let name = attr_name(vm, "delattr", &args[1])?;
+    vm.del_attr(&args[0], &name)?;
+    Ok(Value::None)
+}
+
+fn format_builtin(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "format", kwargs)?;
+    check_arity(vm, "format", args, 1, 2)?;
+    let spec = match args.get(1) {
+        Some(s) => match s.as_str() {
+            Some(s) => s.to_string(),
+            None => return Err(vm.type_error(format!("format() argument 2 must be str, not {}", vm.type_name(s)))),
+        },
+        None => String::new(),
+    };
+    let s = vm.format(&args[0], &spec)?;
+    Ok(vm.new_str(s))
+}
+
+fn vars(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "vars", kwargs)?;
+    check_arity(vm, "vars", args, 1, 1)?;
+    match vm.get_attr_opt(&args[0], &intern("__dict__"))? {
+        Some(d) => Ok(d),
+        None => Err(vm.type_error("vars() argument must have __dict__ attribute")),
+    }
+}

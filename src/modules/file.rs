@@ -1,0 +1,418 @@
+//! `open()` and file objects. Every read and write runs with the interpreter detached
+//! (`allow_threads`): the OS handle is moved out of the object's lock for the duration, so no
+//! lock is held while blocking and a second thread using the same file gets a clear error
+//! instead of a deadlock.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+
+use crate::objects::types::types;
+use crate::objects::{ObjLock, ObjRef, Payload, Value};
+use crate::vm::ops::as_small_int;
+use crate::vm::{PyErr, PyResult, Vm};
+
+use super::{check_arity, kwarg, only_kwargs};
+
+/// An open file: the OS handle plus a read-ahead buffer (text lines need look-ahead).
+pub struct FileState {
+    /// `None` once closed, or while a blocking call has it.
+    handle: Option<File>,
+    pending: Vec<u8>,
+    pub name: String,
+    pub mode: String,
+    pub binary: bool,
+    readable: bool,
+    writable: bool,
+    pub closed: bool,
+}
+
+/// `os.strerror`-style message and the matching exception class for an I/O error.
+pub fn os_error(vm: &Vm, e: &std::io::Error, filename: Option<&str>) -> PyErr {
+    let class = match e.kind() {
+        std::io::ErrorKind::NotFound => &types().file_not_found_error,
+        std::io::ErrorKind::AlreadyExists => &types().file_exists_error,
+        std::io::ErrorKind::PermissionDenied => &types().permission_error,
+        std::io::ErrorKind::IsADirectory => &types().is_a_directory_error,
+        _ => &types().os_error,
+    };
+    let text = e.to_string();
+    let strerror = text.find(" (os error").map_or(text.as_str(), |i| &text[..i]);
+    let errno = e.raw_os_error().unwrap_or(0);
+    let msg = match filename {
+        Some(f) => format!("[Errno {errno}] {strerror}: {}", crate::objects::format::str_repr(f)),
+        None => format!("[Errno {errno}] {strerror}"),
+    };
+    vm.new_error(class, msg)
+}
+
+pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(
+        vm,
+        "open",
+        kwargs,
+        &["file", "mode", "encoding", "errors", "newline", "buffering"],
+    )?;
+    check_arity(vm, "open", args, 1, 4)?;
+    let Some(name) = args.first().and_then(Value::as_str).map(str::to_string) else {
+        return Err(vm.type_error("expected str, bytes or os.PathLike object"));
+    };
+    let mode = match args.get(1).or_else(|| kwarg(kwargs, "mode")) {
+        Some(m) => m.as_str().unwrap_or("r").to_string(),
+        None => "r".to_string(),
+    };
+    let valid = !mode.is_empty()
+        && mode.chars().all(|c| "rwaxbt+".contains(c))
+        && mode.chars().filter(|c| "rwax".contains(*c)).count() == 1
+        && !(mode.contains('b') && mode.contains('t'));
+    if !valid {
+        return Err(vm.value_error(format!("invalid mode: '{mode}'")));
+    }
+    let plus = mode.contains('+');
+    let mut options = OpenOptions::new();
+    let (readable, writable) = match mode.chars().find(|c| "rwax".contains(*c)) {
+        Some('r') => {
+            options.read(true).write(plus);
+            (true, plus)
+        }
+        Some('w') => {
+            options.write(true).create(true).truncate(true).read(plus);
+            (plus, true)
+        }
+        Some('a') => {
+            options.append(true).create(true).read(plus);
+            (plus, true)
+        }
+        _ => {
+            options.write(true).create_new(true).read(plus);
+            (plus, true)
+        }
+    };
+    let path = name.clone();
+    let opened = vm.py.allow_threads(move || options.open(path));
+    let file = opened.map_err(|e| os_error(vm, &e, Some(&name)))?;
+    let binary = mode.contains('b');
+    Ok(vm.alloc(Payload::File(ObjLock::new(FileState {
+        handle: Some(file),
+        pending: Vec::new(),
+        name,
+        mode,
+        binary,
+        readable,
+        writable,
+        closed: false,
+    }))))
+}
+
+fn state_of<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a ObjLock<FileState>> {
+    match v.payload() {
+        Some(Payload::File(f)) => Ok(f),
+        _ => Err(vm.type_error("expected a file object")),
+    }
+}
+
+/// Take the handle (and buffered bytes) out of the file for a blocking call.
+fn take_handle(vm: &Vm, state: &ObjLock<FileState>, need_read: bool) -> PyResult<(File, Vec<u8>, bool)> {
+    let mut s = state.lock();
+    if s.closed {
+        return Err(vm.value_error("I/O operation on closed file."));
+    }
+    if need_read && !s.readable {
+        return Err(vm.new_error(&types().os_error, "not readable"));
+    }
+    if !need_read && !s.writable {
+        return Err(vm.new_error(&types().os_error, "not writable"));
+    }
+    let binary = s.binary;
+    match s.handle.take() {
+        Some(h) => Ok((h, std::mem::take(&mut s.pending), binary)),
+        None => Err(vm.runtime_error("file is in use by another thread")),
+    }
+}
+
+fn put_handle(state: &ObjLock<FileState>, handle: File, pending: Vec<u8>) {
+    let mut s = state.lock();
+    s.handle = Some(handle);
+    s.pending = pending;
+}
+
+/// Bytes read as text: UTF-8, with `\r\n` and `\r` turned into `\n` (universal newlines).
+fn decode(vm: &Vm, bytes: Vec<u8>) -> PyResult<String> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(if s.contains('\r') {
+            s.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            s
+        }),
+        Err(e) => {
+            let pos = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes()[pos];
+            Err(vm.new_error(
+                &types().unicode_decode_error,
+                format!("'utf-8' codec can't decode byte 0x{byte:02x} in position {pos}: invalid start byte"),
+            ))
+        }
+    }
+}
+
+fn make_result(vm: &mut Vm, bytes: Vec<u8>, binary: bool) -> PyResult<Value> {
+    if binary {
+        Ok(vm.new_bytes(bytes))
+    } else {
+        decode(vm, bytes).map(|s| vm.new_str(s))
+    }
+}
+
+/// `read([size])`.
+pub fn read(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "read", args, 1, 2)?;
+    let limit = args
+        .get(1)
+        .and_then(as_small_int)
+        .filter(|n| *n >= 0)
+        .map(|n| n as usize);
+    let state = state_of(vm, &args[0])?;
+    let (mut handle, mut pending, binary) = take_handle(vm, state, true)?;
+    let outcome = vm.py.allow_threads(move || {
+        let result = match limit {
+            None => handle.read_to_end(&mut pending).map(|_| std::mem::take(&mut pending)),
+            Some(n) => {
+                // Text sizes count characters; read enough bytes for n UTF-8 characters.
+                let mut chunk = vec![0u8; n.saturating_mul(if binary { 1 } else { 4 }).min(1 << 30)];
+                let mut filled = pending.len().min(chunk.len());
+                chunk[..filled].copy_from_slice(&pending[..filled]);
+                pending.drain(..filled);
+                let mut err = None;
+                while filled < chunk.len() {
+                    match handle.read(&mut chunk[filled..]) {
+                        Ok(0) => break,
+                        Ok(k) => filled += k,
+                        Err(e) => {
+                            err = Some(e);
+                            break;
+                        }
+                    }
+                }
+                chunk.truncate(filled);
+                match err {
+                    Some(e) => Err(e),
+                    None => Ok(chunk),
+                }
+            }
+        };
+        (handle, pending, result)
+    });
+    let (handle, mut pending, result) = outcome;
+    let name = state.lock().name.clone();
+    let mut bytes = match result {
+        Ok(b) => b,
+        Err(e) => {
+            put_handle(state, handle, pending);
+            return Err(os_error(vm, &e, Some(&name)));
+        }
+    };
+    if let (Some(n), false) = (limit, binary) {
+        // Keep whole characters: cut after the n-th character and push the rest back.
+        let text_end = char_boundary_after(&bytes, n);
+        let rest = bytes.split_off(text_end);
+        let mut new_pending = rest;
+        new_pending.extend_from_slice(&pending);
+        pending = new_pending;
+    }
+    put_handle(state, handle, pending);
+    make_result(vm, bytes, binary)
+}
+
+/// Byte offset just after the `n`-th UTF-8 character (or the end).
+fn char_boundary_after(bytes: &[u8], n: usize) -> usize {
+    let mut count = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if count == n {
+                return i;
+            }
+            count += 1;
+        }
+    }
+    bytes.len()
+}
+
+/// One line including its `\n`; empty at end of file.
+fn read_line_bytes(vm: &mut Vm, file: &Value) -> PyResult<(Vec<u8>, bool)> {
+    let state = state_of(vm, file)?;
+    let (mut handle, mut pending, binary) = take_handle(vm, state, true)?;
+    let (handle, pending, result) = vm.py.allow_threads(move || {
+        let mut buf = [0u8; 8192];
+        let result = loop {
+            if let Some(i) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=i).collect();
+                break Ok(line);
+            }
+            match handle.read(&mut buf) {
+                Ok(0) => break Ok(std::mem::take(&mut pending)),
+                Ok(k) => pending.extend_from_slice(&buf[..k]),
+                Err(e) => break Err(e),
+            }
+        };
+        (handle, pending, result)
+    });
+    put_handle(state, handle, pending);
+    match result {
+        Ok(line) => Ok((line, binary)),
+        Err(e) => {
+            let name = state.lock().name.clone();
+            Err(os_error(vm, &e, Some(&name)))
+        }
+    }
+}
+
+pub fn readline(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "readline", args, 1, 2)?;
+    let (line, binary) = read_line_bytes(vm, &args[0])?;
+    make_result(vm, line, binary)
+}
+
+pub fn readlines(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "readlines", args, 1, 2)?;
+    let mut lines = Vec::new();
+    loop {
+        let (line, binary) = read_line_bytes(vm, &args[0])?;
+        if line.is_empty() {
+            break;
+        }
+        lines.push(make_result(vm, line, binary)?);
+    }
+    Ok(vm.new_list(lines))
+}
+
+pub fn write(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "write", args, 2, 2)?;
+    let state = state_of(vm, &args[0])?;
+    let binary = state.lock().binary;
+    let (bytes, count) = match (binary, args[1].payload()) {
+        (false, Some(Payload::Str(s))) => (s.as_str().as_bytes().to_vec(), s.char_len()),
+        (true, Some(Payload::Bytes(b))) => (b.to_vec(), b.len()),
+        (false, _) => {
+            return Err(vm.type_error(format!("write() argument must be str, not {}", vm.type_name(&args[1]))));
+        }
+        (true, _) => {
+            return Err(vm.type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                vm.type_name(&args[1])
+            )));
+        }
+    };
+    let (mut handle, pending, _) = take_handle(vm, state, false)?;
+    let (handle, result) = vm.py.allow_threads(move || {
+        let result = handle.write_all(&bytes);
+        (handle, result)
+    });
+    put_handle(state, handle, pending);
+    match result {
+        Ok(()) => Ok(Value::Int(count as i64)),
+        Err(e) => {
+            let name = state.lock().name.clone();
+            Err(os_error(vm, &e, Some(&name)))
+        }
+    }
+}
+
+pub fn writelines(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "writelines", args, 2, 2)?;
+    for line in vm.collect(&args[1])? {
+        write(vm, &[args[0].clone_ref(vm.py), line], &[])?;
+    }
+    Ok(Value::None)
+}
+
+pub fn close(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "close", args, 1, 1)?;
+    let state = state_of(vm, &args[0])?;
+    let handle = {
+        let mut s = state.lock();
+        s.closed = true;
+        s.pending.clear();
+        s.handle.take()
+    };
+    if let Some(handle) = handle {
+        vm.py.allow_threads(move || drop(handle));
+    }
+    Ok(Value::None)
+}
+
+pub fn flush(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "flush", args, 1, 1)?;
+    if state_of(vm, &args[0])?.lock().closed {
+        return Err(vm.value_error("I/O operation on closed file."));
+    }
+    Ok(Value::None)
+}
+
+pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "seek", args, 2, 3)?;
+    let offset = as_small_int(&args[1]).unwrap_or(0);
+    let whence = args.get(2).and_then(as_small_int).unwrap_or(0);
+    let target = match whence {
+        0 => SeekFrom::Start(offset.max(0) as u64),
+        1 => SeekFrom::Current(offset),
+        _ => SeekFrom::End(offset),
+    };
+    let state = state_of(vm, &args[0])?;
+    let (mut handle, pending, _) = take_handle(vm, state, state.lock().readable)?;
+    // Buffered look-ahead bytes were read from the OS but not consumed: step back over them.
+    let unread = pending.len() as i64;
+    let (handle, result) = vm.py.allow_threads(move || {
+        let result = match target {
+            SeekFrom::Current(d) => handle.seek(SeekFrom::Current(d - unread)),
+            other => handle.seek(other),
+        };
+        (handle, result)
+    });
+    put_handle(state, handle, Vec::new());
+    match result {
+        Ok(pos) => Ok(Value::Int(pos as i64)),
+        Err(e) => Err(os_error(vm, &e, None)),
+    }
+}
+
+pub fn tell(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "tell", args, 1, 1)?;
+    let state = state_of(vm, &args[0])?;
+    let (mut handle, pending, _) = take_handle(vm, state, state.lock().readable)?;
+    let result = handle.stream_position();
+    let unread = pending.len() as u64;
+    put_handle(state, handle, pending);
+    match result {
+        Ok(pos) => Ok(Value::Int(pos.saturating_sub(unread) as i64)),
+        Err(e) => Err(os_error(vm, &e, None)),
+    }
+}
+
+pub fn enter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "__enter__", args, 1, 1)?;
+    if state_of(vm, &args[0])?.lock().closed {
+        return Err(vm.value_error("I/O operation on closed file."));
+    }
+    Ok(args[0].clone_ref(vm.py))
+}
+
+pub fn exit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    close(vm, &args[..1.min(args.len())], &[])?;
+    Ok(Value::Bool(false))
+}
+
+pub fn iter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "__iter__", args, 1, 1)?;
+    if state_of(vm, &args[0])?.lock().closed {
+        return Err(vm.value_error("I/O operation on closed file."));
+    }
+    Ok(args[0].clone_ref(vm.py))
+}
+
+pub fn next(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "__next__", args, 1, 1)?;
+    let (line, binary) = read_line_bytes(vm, &args[0])?;
+    if line.is_empty() {
+        return Err(vm.new_error_with_args(&types().stop_iteration, Vec::new()));
+    }
+    make_result(vm, line, binary)
+}

@@ -1,0 +1,106 @@
+//! Built-in functions and modules.
+
+pub mod builtins;
+pub mod file;
+pub mod io;
+pub mod math;
+pub mod os;
+pub mod random;
+pub mod sys;
+pub mod time;
+
+use crate::objects::types::{intern, native};
+use crate::objects::{NativeFn, ObjRef, Payload, Value};
+use crate::vm::{PyResult, Vm};
+
+/// Check a native function's positional argument count, with CPython's wording.
+pub fn check_arity(vm: &Vm, name: &str, args: &[Value], min: usize, max: usize) -> PyResult<()> {
+    let n = args.len();
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    let msg = if min == max {
+        match min {
+            0 => format!("{name}() takes no arguments ({n} given)"),
+            1 => format!("{name}() takes exactly one argument ({n} given)"),
+            _ => format!("{name} expected {min} arguments, got {n}"),
+        }
+    } else if n < min {
+        format!(
+            "{name} expected at least {min} argument{}, got {n}",
+            if min == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "{name} expected at most {max} argument{}, got {n}",
+            if max == 1 { "" } else { "s" }
+        )
+    };
+    Err(vm.type_error(msg))
+}
+
+/// Reject keyword arguments for natives that take none.
+pub fn no_kwargs(vm: &Vm, name: &str, kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
+    if kwargs.is_empty() {
+        Ok(())
+    } else {
+        Err(vm.type_error(format!("{name}() takes no keyword arguments")))
+    }
+}
+
+/// The value of keyword argument `name`, if given.
+pub fn kwarg<'a>(kwargs: &'a [(ObjRef, Value)], name: &str) -> Option<&'a Value> {
+    kwargs
+        .iter()
+        .find(|(k, _)| crate::vm::eval::str_of(k) == name)
+        .map(|(_, v)| v)
+}
+
+/// Reject keyword arguments outside `allowed`.
+pub fn only_kwargs(vm: &Vm, func: &str, kwargs: &[(ObjRef, Value)], allowed: &[&str]) -> PyResult<()> {
+    for (k, _) in kwargs {
+        let k = crate::vm::eval::str_of(k);
+        if !allowed.contains(&k) {
+            return Err(vm.type_error(format!("{func}() got an unexpected keyword argument '{k}'")));
+        }
+    }
+    Ok(())
+}
+
+/// Create a built-in module with the given functions and values.
+pub fn new_module(
+    vm: &mut Vm,
+    name: &str,
+    functions: &[(&'static str, NativeFn)],
+    values: Vec<(&str, Value)>,
+) -> PyResult<Value> {
+    let dict = vm.new_dict();
+    let Value::Obj(dict_obj) = &dict else {
+        return Err(vm.runtime_error("module dict"));
+    };
+    let module_name = vm.new_str(name);
+    vm.dict_set_str(dict_obj, &intern("__name__"), module_name)?;
+    for &(fname, function) in functions {
+        vm.dict_set_str(dict_obj, &intern(fname), Value::Obj(native(fname, function, false)))?;
+    }
+    for (vname, value) in values {
+        vm.dict_set_str(dict_obj, &intern(vname), value)?;
+    }
+    Ok(vm.alloc(Payload::Module(crate::objects::Module {
+        name: name.to_string(),
+        dict: dict_obj.clone_ref(vm.py),
+    })))
+}
+
+/// A built-in module by name, created on first import.
+pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
+    Some(match name {
+        "sys" => sys::create(vm),
+        "math" => math::create(vm),
+        "time" => time::create(vm),
+        "os" => os::create(vm),
+        "os.path" => os::create_path(vm),
+        "random" => random::create(vm),
+        _ => return None,
+    })
+}

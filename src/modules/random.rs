@@ -1,0 +1,818 @@
+//! The `random` module: CPython's Mersenne Twister (MT19937) with CPython's seeding, so a
+//! program seeded with an int, float, str or bytes draws exactly the numbers CPython draws.
+//!
+//! The generator is one process-wide state behind a mutex, like CPython's hidden
+//! `random._inst`. Python code (`len`, `__getitem__`, comparisons) never runs while the mutex
+//! is held.
+
+use num_bigint::{BigInt, Sign};
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use parking_lot::Mutex;
+
+use crate::objects::types::types;
+use crate::objects::{NativeFn, ObjRef, Payload, Value};
+use crate::syntax::ast::BinOp;
+use crate::vm::ops::{as_bigint, is_int};
+use crate::vm::{PyResult, Vm};
+
+use super::{check_arity, new_module, no_kwargs};
+
+const FUNCTIONS: &[(&str, NativeFn)] = &[
+    ("seed", seed),
+    ("random", random),
+    ("getrandbits", getrandbits),
+    ("randrange", randrange),
+    ("randint", randint),
+    ("choice", choice),
+    ("choices", choices),
+    ("shuffle", shuffle),
+    ("sample", sample),
+    ("uniform", uniform),
+    ("gauss", gauss),
+];
+
+pub fn create(vm: &mut Vm) -> PyResult<Value> {
+    new_module(vm, "random", FUNCTIONS, Vec::new())
+}
+
+// ----- the generator --------------------------------------------------------------------------
+
+const N: usize = 624;
+const M: usize = 397;
+
+/// MT19937 as in CPython's `_randommodule.c`, plus `random.gauss`'s cached second value.
+struct Mt {
+    state: [u32; N],
+    index: usize,
+    gauss_next: Option<f64>,
+}
+
+impl Mt {
+    fn new() -> Mt {
+        Mt {
+            state: [0; N],
+            index: N + 1,
+            gauss_next: None,
+        }
+    }
+
+    fn init_genrand(&mut self, seed: u32) {
+        self.state[0] = seed;
+        for i in 1..N {
+            let prev = self.state[i - 1];
+            self.state[i] = 1812433253u32.wrapping_mul(prev ^ (prev >> 30)).wrapping_add(i as u32);
+        }
+        self.index = N;
+    }
+
+    fn init_by_array(&mut self, key: &[u32]) {
+        self.init_genrand(19650218);
+        let mt = &mut self.state;
+        let (mut i, mut j) = (1usize, 0usize);
+        for _ in 0..N.max(key.len()) {
+            let prev = mt[i - 1];
+            mt[i] = (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1664525))
+                .wrapping_add(key[j])
+                .wrapping_add(j as u32);
+            i += 1;
+            j += 1;
+            if i >= N {
+                mt[0] = mt[N - 1];
+                i = 1;
+            }
+            if j >= key.len() {
+                j = 0;
+            }
+        }
+        for _ in 0..N - 1 {
+            let prev = mt[i - 1];
+            mt[i] = (mt[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1566083941)).wrapping_sub(i as u32);
+            i += 1;
+            if i >= N {
+                mt[0] = mt[N - 1];
+                i = 1;
+            }
+        }
+        mt[0] = 0x80000000;
+        self.gauss_next = None;
+    }
+
+    /// Seed from a non-negative int, split into 32-bit words from the least significant end.
+    fn seed_int(&mut self, n: &BigInt) {
+        let mut key: Vec<u32> = n.magnitude().to_u32_digits();
+        if key.is_empty() {
+            key.push(0);
+        }
+        self.init_by_array(&key);
+    }
+
+    fn seed_from_os(&mut self) {
+        let bytes = super::os::random_bytes(32).unwrap_or_else(|_| {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos());
+            (nanos ^ u128::from(std::process::id())).to_le_bytes().to_vec()
+        });
+        self.seed_int(&BigInt::from_bytes_le(Sign::Plus, &bytes));
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        if self.index >= N {
+            if self.index > N {
+                self.seed_from_os();
+            }
+            const UPPER: u32 = 0x80000000;
+            const LOWER: u32 = 0x7fffffff;
+            let mag = |y: u32| if y & 1 == 0 { 0 } else { 0x9908b0df };
+            let mt = &mut self.state;
+            for k in 0..N {
+                let y = (mt[k] & UPPER) | (mt[(k + 1) % N] & LOWER);
+                mt[k] = mt[(k + M) % N] ^ (y >> 1) ^ mag(y);
+            }
+            self.index = 0;
+        }
+        let mut y = self.state[self.index];
+        self.index += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^ (y >> 18)
+    }
+
+    /// A float in [0, 1) with 53 random bits.
+    fn random(&mut self) -> f64 {
+        let a = self.next_u32() >> 5;
+        let b = self.next_u32() >> 6;
+        (f64::from(a) * 67108864.0 + f64::from(b)) * (1.0 / 9007199254740992.0)
+    }
+
+    fn getrandbits(&mut self, k: u64) -> BigInt {
+        if k == 0 {
+            return BigInt::zero();
+        }
+        if k <= 32 {
+            return BigInt::from(self.next_u32() >> (32 - k));
+        }
+        let words = (k - 1) / 32 + 1;
+        let mut left = k;
+        let mut digits = Vec::with_capacity(words as usize);
+        for _ in 0..words {
+            let mut r = self.next_u32();
+            if left < 32 {
+                r >>= 32 - left;
+            }
+            digits.push(r);
+            left = left.saturating_sub(32);
+        }
+        BigInt::from_slice(Sign::Plus, &digits)
+    }
+
+    /// A uniform int in `[0, n)` for `n > 0`, by rejection as CPython's `_randbelow`.
+    fn randbelow(&mut self, n: &BigInt) -> BigInt {
+        let k = n.bits();
+        loop {
+            let r = self.getrandbits(k);
+            if &r < n {
+                return r;
+            }
+        }
+    }
+}
+
+static GENERATOR: Mutex<Option<Mt>> = Mutex::new(None);
+
+/// Run `f` on the process-wide generator (seeded from the OS on first use).
+fn with_rng<R>(f: impl FnOnce(&mut Mt) -> R) -> R {
+    let mut guard = GENERATOR.lock();
+    let rng = guard.get_or_insert_with(|| {
+        let mut mt = Mt::new();
+        mt.seed_from_os();
+        mt
+    });
+    f(rng)
+}
+
+fn randbelow(n: &BigInt) -> BigInt {
+    with_rng(|rng| rng.randbelow(n))
+}
+
+fn randbelow_usize(n: usize) -> usize {
+    randbelow(&BigInt::from(n)).to_usize().unwrap_or(0)
+}
+
+// ----- SHA-512, for str and bytes seeds -------------------------------------------------------
+
+const SHA512_K: [u64; 80] = [
+    0x428a2f98d728ae22,
+    0x7137449123ef65cd,
+    0xb5c0fbcfec4d3b2f,
+    0xe9b5dba58189dbbc,
+    0x3956c25bf348b538,
+    0x59f111f1b605d019,
+    0x923f82a4af194f9b,
+    0xab1c5ed5da6d8118,
+    0xd807aa98a3030242,
+    0x12835b0145706fbe,
+    0x243185be4ee4b28c,
+    0x550c7dc3d5ffb4e2,
+    0x72be5d74f27b896f,
+    0x80deb1fe3b1696b1,
+    0x9bdc06a725c71235,
+    0xc19bf174cf692694,
+    0xe49b69c19ef14ad2,
+    0xefbe4786384f25e3,
+    0x0fc19dc68b8cd5b5,
+    0x240ca1cc77ac9c65,
+    0x2de92c6f592b0275,
+    0x4a7484aa6ea6e483,
+    0x5cb0a9dcbd41fbd4,
+    0x76f988da831153b5,
+    0x983e5152ee66dfab,
+    0xa831c66d2db43210,
+    0xb00327c898fb213f,
+    0xbf597fc7beef0ee4,
+    0xc6e00bf33da88fc2,
+    0xd5a79147930aa725,
+    0x06ca6351e003826f,
+    0x142929670a0e6e70,
+    0x27b70a8546d22ffc,
+    0x2e1b21385c26c926,
+    0x4d2c6dfc5ac42aed,
+    0x53380d139d95b3df,
+    0x650a73548baf63de,
+    0x766a0abb3c77b2a8,
+    0x81c2c92e47edaee6,
+    0x92722c851482353b,
+    0xa2bfe8a14cf10364,
+    0xa81a664bbc423001,
+    0xc24b8b70d0f89791,
+    0xc76c51a30654be30,
+    0xd192e819d6ef5218,
+    0xd69906245565a910,
+    0xf40e35855771202a,
+    0x106aa07032bbd1b8,
+    0x19a4c116b8d2d0c8,
+    0x1e376c085141ab53,
+    0x2748774cdf8eeb99,
+    0x34b0bcb5e19b48a8,
+    0x391c0cb3c5c95a63,
+    0x4ed8aa4ae3418acb,
+    0x5b9cca4f7763e373,
+    0x682e6ff3d6b2b8a3,
+    0x748f82ee5defb2fc,
+    0x78a5636f43172f60,
+    0x84c87814a1f0ab72,
+    0x8cc702081a6439ec,
+    0x90befffa23631e28,
+    0xa4506cebde82bde9,
+    0xbef9a3f7b2c67915,
+    0xc67178f2e372532b,
+    0xca273eceea26619c,
+    0xd186b8c721c0c207,
+    0xeada7dd6cde0eb1e,
+    0xf57d4f7fee6ed178,
+    0x06f067aa72176fba,
+    0x0a637dc5a2c898a6,
+    0x113f9804bef90dae,
+    0x1b710b35131c471b,
+    0x28db77f523047d84,
+    0x32caab7b40c72493,
+    0x3c9ebe0a15c9bebc,
+    0x431d67c49c100d4c,
+    0x4cc5d4becb3e42b6,
+    0x597f299cfc657e2a,
+    0x5fcb6fab3ad6faec,
+    0x6c44198c4a475817,
+];
+
+fn sha512(message: &[u8]) -> [u8; 64] {
+    let mut h: [u64; 8] = [
+        0x6a09e667f3bcc908,
+        0xbb67ae8584caa73b,
+        0x3c6ef372fe94f82b,
+        0xa54ff53a5f1d36f1,
+        0x510e527fade682d1,
+        0x9b05688c2b3e6c1f,
+        0x1f83d9abfb41bd6b,
+        0x5be0cd19137e2179,
+    ];
+    let mut data = message.to_vec();
+    data.push(0x80);
+    while data.len() % 128 != 112 {
+        data.push(0);
+    }
+    data.extend_from_slice(&((message.len() as u128) * 8).to_be_bytes());
+    for block in data.chunks_exact(128) {
+        let mut w = [0u64; 80];
+        for (i, word) in block.chunks_exact(8).enumerate() {
+            w[i] = u64::from_be_bytes(word.try_into().unwrap_or([0; 8]));
+        }
+        for i in 16..80 {
+            let s0 = w[i - 15].rotate_right(1) ^ w[i - 15].rotate_right(8) ^ (w[i - 15] >> 7);
+            let s1 = w[i - 2].rotate_right(19) ^ w[i - 2].rotate_right(61) ^ (w[i - 2] >> 6);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
+        for i in 0..80 {
+            let s1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
+            let ch = (e & f) ^ (!e & g);
+            let t1 = hh
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(SHA512_K[i])
+                .wrapping_add(w[i]);
+            let s0 = a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39);
+            let maj = (a & b) ^ (a & c) ^ (b & c);
+            let t2 = s0.wrapping_add(maj);
+            hh = g;
+            g = f;
+            f = e;
+            e = d.wrapping_add(t1);
+            d = c;
+            c = b;
+            b = a;
+            a = t1.wrapping_add(t2);
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e, f, g, hh]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    let mut out = [0u8; 64];
+    for (chunk, word) in out.chunks_exact_mut(8).zip(h) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    out
+}
+
+// ----- seeding --------------------------------------------------------------------------------
+
+/// `random.seed(a=None, version=2)`, reduced to the int CPython seeds with (`None` = OS).
+fn seed_value(vm: &mut Vm, a: &Value, version: i64) -> PyResult<Option<BigInt>> {
+    let text_bytes: Option<Vec<u8>> = match a.payload() {
+        Some(Payload::Str(s)) => Some(s.as_str().as_bytes().to_vec()),
+        Some(Payload::Bytes(b)) => Some(b.to_vec()),
+        _ => None,
+    };
+    if let Some(bytes) = text_bytes {
+        if version == 1 {
+            // The pre-3.2 string hash, kept by CPython for reproducing old sequences.
+            let chars: Vec<u32> = match a.as_str() {
+                Some(s) => s.chars().map(u32::from).collect(),
+                None => bytes.iter().map(|&b| u32::from(b)).collect(),
+            };
+            let mut x: u64 = chars.first().map_or(0, |&c| u64::from(c) << 7);
+            for &c in &chars {
+                x = 1000003u64.wrapping_mul(x) ^ u64::from(c);
+            }
+            x ^= chars.len() as u64;
+            return Ok(Some(BigInt::from(x)));
+        }
+        let mut all = bytes.clone();
+        all.extend_from_slice(&sha512(&bytes));
+        return Ok(Some(BigInt::from_bytes_be(Sign::Plus, &all)));
+    }
+    match a {
+        Value::None => Ok(None),
+        _ if is_int(a) => Ok(as_bigint(a).map(|b| b.abs())),
+        Value::Float(_) => {
+            // CPython seeds with the hash reinterpreted as an unsigned machine word.
+            let h = vm.hash(a)?;
+            Ok(Some(BigInt::from(h as u64)))
+        }
+        _ => Err(vm.type_error("The only supported seed types are: None,\nint, float, str, bytes, and bytearray.")),
+    }
+}
+
+fn seed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "seed", args, kwargs, &["a", "version"], 0, &[])?;
+    let a = bound[0].map_or(Value::None, |v| v.clone_ref(vm.py));
+    let version = bound[1].and_then(crate::vm::ops::as_small_int).unwrap_or(2);
+    let n = seed_value(vm, &a, version)?;
+    with_rng(|rng| match n {
+        Some(n) => rng.seed_int(&n),
+        None => rng.seed_from_os(),
+    });
+    Ok(Value::None)
+}
+
+// ----- arguments ----------------------------------------------------------------------------
+
+/// Bind arguments to the parameters of a method of CPython's Python-level `random.Random`,
+/// with its error wording (counts include `self`). `keyword_only` follow `params`.
+fn bind<'a>(
+    vm: &Vm,
+    name: &str,
+    args: &'a [Value],
+    kwargs: &'a [(ObjRef, Value)],
+    params: &[&str],
+    required: usize,
+    keyword_only: &[&str],
+) -> PyResult<Vec<Option<&'a Value>>> {
+    if args.len() > params.len() {
+        let takes = if required == params.len() {
+            format!("{}", params.len() + 1)
+        } else {
+            format!("from {} to {}", required + 1, params.len() + 1)
+        };
+        return Err(vm.type_error(format!(
+            "Random.{name}() takes {takes} positional arguments but {} were given",
+            args.len() + 1
+        )));
+    }
+    let mut bound: Vec<Option<&Value>> = params
+        .iter()
+        .chain(keyword_only)
+        .enumerate()
+        .map(|(i, _)| args.get(i))
+        .collect();
+    for (k, v) in kwargs {
+        let key = crate::vm::eval::str_of(k);
+        match params.iter().chain(keyword_only).position(|p| *p == key) {
+            Some(i) if bound[i].is_some() => {
+                return Err(vm.type_error(format!("Random.{name}() got multiple values for argument '{key}'")));
+            }
+            Some(i) => bound[i] = Some(v),
+            None => {
+                return Err(vm.type_error(format!("Random.{name}() got an unexpected keyword argument '{key}'")));
+            }
+        }
+    }
+    let missing: Vec<String> = (0..required)
+        .filter(|&i| bound[i].is_none())
+        .map(|i| format!("'{}'", params[i]))
+        .collect();
+    if !missing.is_empty() {
+        let names = match missing.len() {
+            1 => missing[0].clone(),
+            2 => format!("{} and {}", missing[0], missing[1]),
+            n => format!("{}, and {}", missing[..n - 1].join(", "), missing[n - 1]),
+        };
+        return Err(vm.type_error(format!(
+            "Random.{name}() missing {} required positional argument{}: {names}",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(bound)
+}
+
+// ----- draws ----------------------------------------------------------------------------------
+
+fn random(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "random", kwargs)?;
+    check_arity(vm, "Random.random", args, 0, 0)?;
+    Ok(Value::Float(with_rng(Mt::random)))
+}
+
+fn getrandbits(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "getrandbits", kwargs)?;
+    check_arity(vm, "Random.getrandbits", args, 1, 1)?;
+    let Some(k) = as_bigint(&args[0]) else {
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&args[0])
+        )));
+    };
+    if k.is_negative() {
+        return Err(vm.value_error("number of bits must be non-negative"));
+    }
+    let Some(k) = k.to_u64().filter(|k| *k <= i32::MAX as u64) else {
+        return Err(vm.overflow_error("Python int too large to convert to C int"));
+    };
+    let bits = with_rng(|rng| rng.getrandbits(k));
+    Ok(vm.new_int(bits))
+}
+
+/// randrange's argument conversion: ints, or integral floats (deprecated in CPython).
+fn range_int(vm: &mut Vm, v: &Value, what: &str) -> PyResult<BigInt> {
+    if let Some(b) = as_bigint(v) {
+        return Ok(b.into_owned());
+    }
+    let as_int = super::builtins::int_from_value(vm, v)?;
+    if !vm.eq(&as_int, v)? {
+        return Err(vm.value_error(format!("non-integer {what} for randrange()")));
+    }
+    Ok(as_bigint(&as_int).map(|b| b.into_owned()).unwrap_or_default())
+}
+
+fn randrange_impl(vm: &mut Vm, start: &Value, stop: Option<&Value>, step: Option<&Value>) -> PyResult<Value> {
+    let istart = range_int(vm, start, "arg 1")?;
+    let Some(stop) = stop.filter(|s| !s.is_none()) else {
+        if step.is_some_and(|s| crate::vm::ops::as_small_int(s) != Some(1)) {
+            return Err(vm.type_error("Missing a non-None stop argument"));
+        }
+        if istart.is_positive() {
+            let r = randbelow(&istart);
+            return Ok(vm.new_int(r));
+        }
+        return Err(vm.value_error("empty range for randrange()"));
+    };
+    let istop = range_int(vm, stop, "stop")?;
+    let width = &istop - &istart;
+    let istep = match step {
+        Some(s) => range_int(vm, s, "step")?,
+        None => BigInt::one(),
+    };
+    if istep.is_one() {
+        if width.is_positive() {
+            let r = randbelow(&width);
+            return Ok(vm.new_int(istart + r));
+        }
+        return Err(vm.value_error(format!("empty range for randrange() ({istart}, {istop}, {width})")));
+    }
+    let n = if istep.is_positive() {
+        num_integer::Integer::div_floor(&(&width + &istep - 1), &istep)
+    } else if istep.is_negative() {
+        num_integer::Integer::div_floor(&(&width + &istep + 1), &istep)
+    } else {
+        return Err(vm.value_error("zero step for randrange()"));
+    };
+    if !n.is_positive() {
+        return Err(vm.value_error("empty range for randrange()"));
+    }
+    let r = randbelow(&n);
+    Ok(vm.new_int(istart + istep * r))
+}
+
+fn randrange(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "randrange", args, kwargs, &["start", "stop", "step"], 1, &[])?;
+    randrange_impl(vm, bound[0].unwrap_or(&Value::None), bound[1], bound[2])
+}
+
+fn randint(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "randint", args, kwargs, &["a", "b"], 2, &[])?;
+    let (a, b) = (bound[0].unwrap_or(&Value::None), bound[1].unwrap_or(&Value::None));
+    let stop = vm.binary_op(BinOp::Add, b, &Value::Int(1))?;
+    randrange_impl(vm, a, Some(&stop), None)
+}
+
+fn choice(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "choice", args, kwargs, &["seq"], 1, &[])?;
+    let seq = bound[0].unwrap_or(&Value::None);
+    let n = vm.len(seq)?;
+    if n == 0 {
+        return Err(vm.index_error("Cannot choose from an empty sequence"));
+    }
+    let i = randbelow_usize(n);
+    vm.get_item(seq, &Value::Int(i as i64))
+}
+
+fn shuffle(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "shuffle", args, kwargs, &["x"], 1, &[])?;
+    let x = bound[0].unwrap_or(&Value::None);
+    if let Some(Payload::List(items)) = x.payload() {
+        // No Python code runs here, so the swaps happen under the list's lock.
+        let mut items = items.lock();
+        for i in (1..items.len()).rev() {
+            let j = randbelow_usize(i + 1);
+            items.swap(i, j);
+        }
+        return Ok(Value::None);
+    }
+    let n = vm.len(x)?;
+    for i in (1..n).rev() {
+        let j = randbelow_usize(i + 1);
+        let (ki, kj) = (Value::Int(i as i64), Value::Int(j as i64));
+        let (a, b) = (vm.get_item(x, &ki)?, vm.get_item(x, &kj)?);
+        vm.set_item(x, ki, b)?;
+        vm.set_item(x, kj, a)?;
+    }
+    Ok(Value::None)
+}
+
+/// `bisect.bisect_right(a, x, lo, hi)` with Python's `<`.
+fn bisect_right(vm: &mut Vm, a: &[Value], x: &Value, mut lo: usize, mut hi: usize) -> PyResult<usize> {
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if vm.less_than(x, &a[mid])? {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    Ok(lo)
+}
+
+/// `itertools.accumulate`: running sums with Python's `+`.
+fn accumulate(vm: &mut Vm, iterable: &Value) -> PyResult<Vec<Value>> {
+    let mut out: Vec<Value> = Vec::new();
+    for item in vm.collect(iterable)? {
+        let next = match out.last() {
+            Some(total) => vm.binary_op(BinOp::Add, total, &item)?,
+            None => item,
+        };
+        out.push(next);
+    }
+    Ok(out)
+}
+
+fn sample(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "sample", args, kwargs, &["population", "k"], 2, &["counts"])?;
+    let (population, k) = (bound[0].unwrap_or(&Value::None), bound[1].unwrap_or(&Value::None));
+    let is_sequence = matches!(
+        population.payload(),
+        Some(Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) | Payload::Range(_) | Payload::Bytes(_))
+    );
+    if !is_sequence {
+        return Err(vm.type_error("Population must be a sequence.  For dicts or sets, use sorted(d)."));
+    }
+    let n = vm.len(population)?;
+    if let Some(counts) = bound[2].filter(|c| !c.is_none()) {
+        let mut cum_counts = accumulate(vm, counts)?;
+        if cum_counts.len() != n {
+            return Err(vm.value_error("The number of counts does not match the population"));
+        }
+        let total = cum_counts.pop().unwrap_or(Value::Int(0));
+        if !is_int(&total) {
+            return Err(vm.type_error("Counts must be integers"));
+        }
+        if !as_bigint(&total).is_some_and(|t| t.is_positive()) {
+            return Err(vm.value_error("Total of counts must be greater than zero"));
+        }
+        let Some(total) = crate::vm::ops::as_small_int(&total) else {
+            return Err(vm.overflow_error("Python int too large to convert to C ssize_t"));
+        };
+        let range = vm.alloc(Payload::Range(crate::objects::Range {
+            start: 0,
+            stop: total,
+            step: 1,
+        }));
+        let selections = sample(vm, &[range, k.clone_ref(vm.py)], &[])?;
+        let mut out = Vec::new();
+        for s in vm.collect(&selections)? {
+            let i = bisect_right(vm, &cum_counts, &s, 0, cum_counts.len())?;
+            out.push(vm.get_item(population, &Value::Int(i as i64))?);
+        }
+        return Ok(vm.new_list(out));
+    }
+    let k = match crate::vm::ops::as_small_int(k) {
+        Some(k) if (0..=n as i64).contains(&k) => k as usize,
+        Some(_) => return Err(vm.value_error("Sample larger than population or is negative")),
+        None => {
+            return Err(vm.type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(k)
+            )));
+        }
+    };
+    let mut setsize = 21usize;
+    if k > 5 {
+        let exponent = ((k * 3) as f64).ln() / 4f64.ln();
+        setsize += 4usize.saturating_pow(exponent.ceil() as u32);
+    }
+    let mut result = Vec::with_capacity(k);
+    if n <= setsize {
+        let mut pool = vm.collect(population)?;
+        for i in 0..k {
+            let j = randbelow_usize(n - i);
+            let last = pool[n - i - 1].clone_ref(vm.py);
+            result.push(std::mem::replace(&mut pool[j], last));
+        }
+    } else {
+        let mut selected = std::collections::HashSet::new();
+        for _ in 0..k {
+            let mut j = randbelow_usize(n);
+            while selected.contains(&j) {
+                j = randbelow_usize(n);
+            }
+            selected.insert(j);
+            result.push(vm.get_item(population, &Value::Int(j as i64))?);
+        }
+    }
+    Ok(vm.new_list(result))
+}
+
+fn choices(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(
+        vm,
+        "choices",
+        args,
+        kwargs,
+        &["population", "weights"],
+        1,
+        &["cum_weights", "k"],
+    )?;
+    let population = bound[0].unwrap_or(&Value::None);
+    let weights = bound[1].filter(|w| !w.is_none());
+    let cum_weights = bound[2].filter(|w| !w.is_none());
+    let k = match bound[3] {
+        Some(k) => match crate::vm::ops::as_small_int(k) {
+            Some(k) => k.max(0) as usize,
+            None => {
+                return Err(vm.type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(k)
+                )));
+            }
+        },
+        None => 1,
+    };
+    let n = vm.len(population)?;
+    let cum_weights = match (cum_weights, weights) {
+        (None, None) => {
+            let mut out = Vec::new();
+            for _ in 0..k {
+                let i = (with_rng(Mt::random) * n as f64).floor() as i64;
+                out.push(vm.get_item(population, &Value::Int(i))?);
+            }
+            return Ok(vm.new_list(out));
+        }
+        (None, Some(weights)) => match accumulate(vm, weights) {
+            Ok(c) => c,
+            Err(e) if vm.err_matches(&e, &types().type_error) && is_int(weights) => {
+                let k = vm.repr(weights)?;
+                return Err(vm.type_error(format!("The number of choices must be a keyword argument: k={k}")));
+            }
+            Err(e) => return Err(e),
+        },
+        (Some(cum), None) => vm.collect(cum)?,
+        (Some(_), Some(_)) => {
+            return Err(vm.type_error("Cannot specify both weights and cumulative weights"));
+        }
+    };
+    if cum_weights.len() != n {
+        return Err(vm.value_error("The number of weights does not match the population"));
+    }
+    let Some(last) = cum_weights.last() else {
+        return Err(vm.index_error("list index out of range"));
+    };
+    let total = vm.binary_op(BinOp::Add, last, &Value::Float(0.0))?;
+    let total = super::builtins::to_float(vm, &total)?;
+    if total <= 0.0 {
+        return Err(vm.value_error("Total of weights must be greater than zero"));
+    }
+    if !total.is_finite() {
+        return Err(vm.value_error("Total of weights must be finite"));
+    }
+    let hi = n - 1;
+    let mut out = Vec::new();
+    for _ in 0..k {
+        let x = Value::Float(with_rng(Mt::random) * total);
+        let i = bisect_right(vm, &cum_weights, &x, 0, hi)?;
+        out.push(vm.get_item(population, &Value::Int(i as i64))?);
+    }
+    Ok(vm.new_list(out))
+}
+
+fn uniform(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "uniform", args, kwargs, &["a", "b"], 2, &[])?;
+    let (a, b) = (bound[0].unwrap_or(&Value::None), bound[1].unwrap_or(&Value::None));
+    let width = vm.binary_op(BinOp::Sub, b, a)?;
+    let scaled = vm.binary_op(BinOp::Mul, &width, &Value::Float(with_rng(Mt::random)))?;
+    vm.binary_op(BinOp::Add, a, &scaled)
+}
+
+fn gauss(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind(vm, "gauss", args, kwargs, &["mu", "sigma"], 0, &[])?;
+    let mu = bound[0].map_or(Value::Float(0.0), |v| v.clone_ref(vm.py));
+    let sigma = bound[1].map_or(Value::Float(1.0), |v| v.clone_ref(vm.py));
+    let z = with_rng(|rng| match rng.gauss_next.take() {
+        Some(z) => z,
+        None => {
+            let x2pi = rng.random() * std::f64::consts::TAU;
+            let g2rad = (-2.0 * (1.0 - rng.random()).ln()).sqrt();
+            rng.gauss_next = Some(x2pi.sin() * g2rad);
+            x2pi.cos() * g2rad
+        }
+    });
+    let scaled = vm.binary_op(BinOp::Mul, &Value::Float(z), &sigma)?;
+    vm.binary_op(BinOp::Add, &mu, &scaled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seeded(n: i64) -> Mt {
+        let mut mt = Mt::new();
+        mt.seed_int(&BigInt::from(n));
+        mt
+    }
+
+    #[test]
+    fn matches_cpython_for_int_seeds() {
+        let mut mt = seeded(42);
+        assert_eq!(mt.random(), 0.6394267984578837);
+        assert_eq!(mt.random(), 0.025010755222666936);
+        let mut mt = seeded(0);
+        assert_eq!(mt.random(), 0.8444218515250481);
+        // random.seed(42); [random.randrange(10) for _ in range(5)]
+        let mut mt = seeded(42);
+        let draws: Vec<String> = (0..5).map(|_| mt.randbelow(&BigInt::from(10)).to_string()).collect();
+        assert_eq!(draws, ["1", "0", "4", "3", "3"]);
+        // random.seed(2**100); random.getrandbits(70)
+        let mut mt = Mt::new();
+        mt.seed_int(&(BigInt::one() << 100usize));
+        assert_eq!(mt.getrandbits(70).to_string(), "259738966124502936597");
+    }
+
+    #[test]
+    fn sha512_matches_hashlib() {
+        let hex = |d: [u8; 64]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_eq!(
+            hex(sha512(b"abc")),
+            "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f"
+        );
+        assert_eq!(&hex(sha512(&[b'a'; 200]))[..16], "4b11459c33f52a22");
+    }
+}

@@ -1,0 +1,112 @@
+//! The `sys` module.
+
+use crate::objects::types::types;
+use crate::objects::{ObjRef, Payload, Stream, Value};
+use crate::vm::ops::as_small_int;
+use crate::vm::{PyResult, Vm};
+
+use super::{check_arity, new_module, no_kwargs};
+
+pub fn create(vm: &mut Vm) -> PyResult<Value> {
+    let argv: Vec<Value> = vm.argv.clone().into_iter().map(|a| vm.new_str(a)).collect();
+    let argv = vm.new_list(argv);
+    let modules = Value::Obj(vm.modules.clone_ref(vm.py));
+    let version = vm.new_str(format!("3.11.0 (toy {})", env!("CARGO_PKG_VERSION")));
+    let platform = vm.new_str(std::env::consts::OS);
+    let implementation = vm.new_str("toy");
+    let version_info = vm.new_tuple(vec![Value::Int(3), Value::Int(11), Value::Int(0)]);
+    let executable = vm.new_str(
+        std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    );
+    let path = vm.new_list(vec![]);
+    let byteorder = vm.new_str(if cfg!(target_endian = "little") {
+        "little"
+    } else {
+        "big"
+    });
+    let values = vec![
+        ("argv", argv),
+        ("modules", modules),
+        ("maxsize", Value::Int(i64::MAX)),
+        ("version", version),
+        ("version_info", version_info),
+        ("platform", platform),
+        ("implementation_name", implementation),
+        ("executable", executable),
+        ("path", path),
+        ("byteorder", byteorder),
+        ("stdin", vm.alloc(Payload::Stream(Stream::Stdin))),
+        ("stdout", vm.alloc(Payload::Stream(Stream::Stdout))),
+        ("stderr", vm.alloc(Payload::Stream(Stream::Stderr))),
+    ];
+    new_module(
+        vm,
+        "sys",
+        &[
+            ("exit", exit),
+            ("getrecursionlimit", getrecursionlimit),
+            ("setrecursionlimit", setrecursionlimit),
+            ("getrefcount", getrefcount),
+            ("_is_gil_enabled", is_gil_enabled),
+            ("intern", intern),
+        ],
+        values,
+    )
+}
+
+fn exit(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "exit", kwargs)?;
+    check_arity(vm, "exit", args, 0, 1)?;
+    let args = args.iter().map(|a| a.clone_ref(vm.py)).collect();
+    Err(vm.new_error_with_args(&types().system_exit, args))
+}
+
+fn getrecursionlimit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "getrecursionlimit", args, 0, 0)?;
+    Ok(Value::Int(vm.recursion_limit as i64))
+}
+
+fn setrecursionlimit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "setrecursionlimit", args, 1, 1)?;
+    match as_small_int(&args[0]) {
+        Some(n) if n >= 1 => {
+            if (n as usize) < vm.depth() {
+                return Err(vm.new_error(
+                    &types().recursion_error,
+                    format!(
+                        "cannot set the recursion limit to {n} at the recursion depth {}: the limit is too low",
+                        vm.depth()
+                    ),
+                ));
+            }
+            vm.recursion_limit = n as usize;
+            Ok(Value::None)
+        }
+        Some(_) => Err(vm.value_error("recursion limit must be greater or equal than 1")),
+        None => Err(vm.type_error("'float' object cannot be interpreted as an integer")),
+    }
+}
+
+fn getrefcount(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "getrefcount", args, 1, 1)?;
+    Ok(Value::Int(match &args[0] {
+        Value::Obj(o) => o.refcount() as i64,
+        // Unboxed values behave like CPython's immortal objects.
+        _ => u32::MAX as i64,
+    }))
+}
+
+fn is_gil_enabled(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_is_gil_enabled", args, 0, 0)?;
+    Ok(Value::Bool(!crate::gil::is_free_threaded()))
+}
+
+fn intern(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "intern", args, 1, 1)?;
+    match args[0].as_str() {
+        Some(s) => Ok(Value::Obj(crate::objects::types::intern(s))),
+        None => Err(vm.type_error("intern() argument must be str")),
+    }
+}

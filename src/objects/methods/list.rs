@@ -1,0 +1,261 @@
+//! `list` and `tuple` methods.
+//!
+//! Comparisons (`remove`, `index`, `count`) may run Python `__eq__` code, so items are copied
+//! out of the list's lock one at a time and compared with the lock released.
+
+use crate::modules::builtins::sort_values;
+use crate::modules::{check_arity, kwarg};
+use crate::objects::types::{add_methods, types};
+use crate::objects::{ObjLock, ObjRef, Payload, Value};
+use crate::vm::{PyResult, Vm};
+
+use super::str::{descriptor_error, int_arg, slice_arg, takes_no_args, takes_one_arg};
+
+pub(super) fn install() {
+    add_methods(
+        &types().list,
+        &[
+            ("append", list_append),
+            ("extend", list_extend),
+            ("insert", list_insert),
+            ("pop", list_pop),
+            ("remove", list_remove),
+            ("index", list_index),
+            ("count", list_count),
+            ("sort", list_sort),
+            ("reverse", list_reverse),
+            ("copy", list_copy),
+            ("clear", list_clear),
+        ],
+    );
+    add_methods(&types().tuple, &[("index", tuple_index), ("count", tuple_count)]);
+}
+
+fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a ObjLock<Vec<Value>>> {
+    match args.first().and_then(Value::payload) {
+        Some(Payload::List(items)) => Ok(items),
+        _ => Err(descriptor_error(vm, args, "list", method)),
+    }
+}
+
+/// The item at `i`, copied out of the lock; `None` past the end.
+fn item_at(vm: &Vm, items: &ObjLock<Vec<Value>>, i: usize) -> Option<Value> {
+    items.lock().get(i).map(|v| v.clone_ref(vm.py))
+}
+
+/// `x is item or item == x`, the comparison CPython's list and tuple searches use.
+fn matches(vm: &mut Vm, item: &Value, x: &Value) -> PyResult<bool> {
+    Ok(item.is(x) || vm.eq(item, x)?)
+}
+
+fn list_append(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "append")?;
+    let x = takes_one_arg(vm, "list", "append", &args[1..], kwargs)?;
+    items.lock().push(x.clone_ref(vm.py));
+    Ok(Value::None)
+}
+
+fn list_extend(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "extend")?;
+    let iterable = takes_one_arg(vm, "list", "extend", &args[1..], kwargs)?;
+    // Collected first, so `l.extend(l)` sees the list as it was.
+    let extra = vm.collect(iterable)?;
+    items.lock().extend(extra);
+    Ok(Value::None)
+}
+
+fn list_insert(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "insert")?;
+    crate::modules::no_kwargs(vm, "insert", kwargs)?;
+    check_arity(vm, "insert", &args[1..], 2, 2)?;
+    let index = int_arg(vm, &args[1])?;
+    let value = args[2].clone_ref(vm.py);
+    let mut items = items.lock();
+    let len = items.len() as i64;
+    let at = if index < 0 {
+        (index + len).max(0)
+    } else {
+        index.min(len)
+    };
+    items.insert(at as usize, value);
+    Ok(Value::None)
+}
+
+fn list_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "pop")?;
+    crate::modules::no_kwargs(vm, "pop", kwargs)?;
+    check_arity(vm, "pop", &args[1..], 0, 1)?;
+    let index = match args.get(1) {
+        Some(v) => int_arg(vm, v)?,
+        None => -1,
+    };
+    let mut guard = items.lock();
+    if guard.is_empty() {
+        drop(guard);
+        return Err(vm.index_error("pop from empty list"));
+    }
+    match crate::vm::ops::normalize_index(index, guard.len()) {
+        Some(i) => Ok(guard.remove(i)),
+        None => {
+            drop(guard);
+            Err(vm.index_error("pop index out of range"))
+        }
+    }
+}
+
+fn list_remove(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "remove")?;
+    let x = takes_one_arg(vm, "list", "remove", &args[1..], kwargs)?;
+    let mut i = 0;
+    while let Some(item) = item_at(vm, items, i) {
+        if matches(vm, &item, x)? {
+            let removed = {
+                let mut guard = items.lock();
+                (i < guard.len()).then(|| guard.remove(i))
+            };
+            drop(removed);
+            return Ok(Value::None);
+        }
+        i += 1;
+    }
+    Err(vm.value_error("list.remove(x): x not in list"))
+}
+
+/// A `start`/`end` of `index`: like a slice bound, but `None` is refused.
+fn index_bound(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<i64>> {
+    if matches!(v, Some(Value::None)) {
+        return Err(vm.type_error("slice indices must be integers or have an __index__ method"));
+    }
+    slice_arg(vm, v)
+}
+
+/// `index(x, start, end)` over a list or tuple: the first position in `[start:end)` where
+/// `get(i)` matches `x`.
+fn find_index(
+    vm: &mut Vm,
+    rest: &[Value],
+    len: usize,
+    get: &dyn Fn(&Vm, usize) -> Option<Value>,
+) -> PyResult<Option<usize>> {
+    check_arity(vm, "index", rest, 1, 3)?;
+    let clamp = |i: i64| if i < 0 { (i + len as i64).max(0) } else { i };
+    let start = clamp(index_bound(vm, rest.get(1))?.unwrap_or(0)) as usize;
+    let end = clamp(index_bound(vm, rest.get(2))?.unwrap_or(i64::MAX)) as usize;
+    let mut i = start;
+    while i < end {
+        let Some(item) = get(vm, i) else { break };
+        if matches(vm, &item, &rest[0])? {
+            return Ok(Some(i));
+        }
+        i += 1;
+    }
+    Ok(None)
+}
+
+fn list_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "index")?;
+    crate::modules::no_kwargs(vm, "index", kwargs)?;
+    let len = items.lock().len();
+    match find_index(vm, &args[1..], len, &|vm, i| item_at(vm, items, i))? {
+        Some(i) => Ok(Value::Int(i as i64)),
+        None => {
+            let r = vm.repr(&args[1])?;
+            Err(vm.value_error(format!("{r} is not in list")))
+        }
+    }
+}
+
+fn list_count(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "count")?;
+    let x = takes_one_arg(vm, "list", "count", &args[1..], kwargs)?;
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(item) = item_at(vm, items, i) {
+        if matches(vm, &item, x)? {
+            n += 1;
+        }
+        i += 1;
+    }
+    Ok(Value::Int(n))
+}
+
+fn list_sort(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "sort")?;
+    if args.len() > 1 {
+        return Err(vm.type_error("sort() takes no positional arguments"));
+    }
+    for (k, _) in kwargs {
+        let k = crate::vm::eval::str_of(k);
+        if k != "key" && k != "reverse" {
+            return Err(vm.type_error(format!("'{k}' is an invalid keyword argument for sort()")));
+        }
+    }
+    let reverse = match kwarg(kwargs, "reverse") {
+        Some(r) => vm.is_true(r)?,
+        None => false,
+    };
+    // As in CPython the list looks empty while it is being sorted; anything added meanwhile is
+    // discarded and reported.
+    let mut sorted = std::mem::take(&mut *items.lock());
+    let result = sort_values(vm, &mut sorted, kwarg(kwargs, "key"), reverse);
+    let meddled = std::mem::replace(&mut *items.lock(), sorted);
+    let modified = !meddled.is_empty();
+    drop(meddled);
+    result?;
+    if modified {
+        return Err(vm.value_error("list modified during sort"));
+    }
+    Ok(Value::None)
+}
+
+fn list_reverse(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "reverse")?;
+    takes_no_args(vm, "list", "reverse", &args[1..], kwargs)?;
+    items.lock().reverse();
+    Ok(Value::None)
+}
+
+fn list_copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "copy")?;
+    takes_no_args(vm, "list", "copy", &args[1..], kwargs)?;
+    let copy = items.lock().iter().map(|v| v.clone_ref(vm.py)).collect();
+    Ok(vm.new_list(copy))
+}
+
+fn list_clear(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this(vm, args, "clear")?;
+    takes_no_args(vm, "list", "clear", &args[1..], kwargs)?;
+    let old = std::mem::take(&mut *items.lock());
+    drop(old);
+    Ok(Value::None)
+}
+
+fn this_tuple<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [Value]> {
+    match args.first().and_then(Value::payload) {
+        Some(Payload::Tuple(items)) => Ok(items),
+        _ => Err(descriptor_error(vm, args, "tuple", method)),
+    }
+}
+
+fn tuple_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this_tuple(vm, args, "index")?;
+    crate::modules::no_kwargs(vm, "index", kwargs)?;
+    match find_index(vm, &args[1..], items.len(), &|vm, i| {
+        items.get(i).map(|v| v.clone_ref(vm.py))
+    })? {
+        Some(i) => Ok(Value::Int(i as i64)),
+        None => Err(vm.value_error("tuple.index(x): x not in tuple")),
+    }
+}
+
+fn tuple_count(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let items = this_tuple(vm, args, "count")?;
+    let x = takes_one_arg(vm, "tuple", "count", &args[1..], kwargs)?;
+    let mut n = 0;
+    for item in items {
+        if matches(vm, item, x)? {
+            n += 1;
+        }
+    }
+    Ok(Value::Int(n))
+}

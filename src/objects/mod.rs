@@ -1,0 +1,483 @@
+//! The value model: unboxed scalars in [`Value`], everything else a refcounted [`PyObject`].
+//!
+//! `None`, bools, machine-word ints and floats never touch the heap, so arithmetic loops
+//! allocate nothing. Ints that overflow an `i64` become heap `BigInt`s and shrink back when
+//! they fit again. Heap objects are one allocation each: a [`RefCount`] header and a
+//! [`Payload`] saying what kind of object it is; mutable payloads sit behind their own lock.
+
+pub mod dict;
+pub mod format;
+pub mod methods;
+pub mod refcount;
+pub mod types;
+
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+use parking_lot::Mutex;
+
+pub use refcount::{ObjRef, RefCount};
+
+use crate::compile::bytecode::CodeObject;
+use crate::gil::Gil;
+
+/// The lock each mutable built-in object carries (list, dict, set, instance dict, cell…).
+/// Never held across a call back into Python code or a blocking call.
+pub type ObjLock<T> = Mutex<T>;
+
+/// A Python value.
+pub enum Value {
+    None,
+    Bool(bool),
+    /// An int that fits a machine word; larger ints are `Payload::BigInt`.
+    Int(i64),
+    Float(f64),
+    Obj(ObjRef),
+}
+
+impl Value {
+    #[inline(always)]
+    pub fn clone_ref(&self, py: Gil<'_>) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Obj(o) => Value::Obj(o.clone_ref(py)),
+        }
+    }
+
+    pub fn as_obj(&self) -> Option<&ObjRef> {
+        match self {
+            Value::Obj(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    pub fn payload(&self) -> Option<&Payload> {
+        self.as_obj().map(|o| &o.payload)
+    }
+
+    /// The text of a `str`, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.payload() {
+            Some(Payload::Str(s)) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// `is`: identity for heap objects, equality of the unboxed representation otherwise.
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Obj(a), Value::Obj(b)) => a.is(b),
+            _ => false,
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::None => write!(f, "None"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Obj(o) => write!(f, "{o:?}"),
+        }
+    }
+}
+
+/// A heap object: the refcount header, then what the object is.
+pub struct PyObject {
+    pub(crate) header: RefCount,
+    pub payload: Payload,
+}
+
+impl PyObject {
+    pub fn new(payload: Payload) -> PyObject {
+        PyObject {
+            header: RefCount::new(),
+            payload,
+        }
+    }
+}
+
+/// Immutable text with its length in characters and a cached hash.
+pub struct PyStr {
+    text: Box<str>,
+    char_len: usize,
+    hash: std::sync::atomic::AtomicI64,
+}
+
+/// Marks a `PyStr` hash not computed yet; real hashes are never -1 (as in CPython).
+const HASH_UNSET: i64 = -1;
+
+impl PyStr {
+    pub fn new(text: impl Into<Box<str>>) -> PyStr {
+        let text = text.into();
+        let char_len = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        PyStr {
+            text,
+            char_len,
+            hash: std::sync::atomic::AtomicI64::new(HASH_UNSET),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Length in code points (`len(s)`).
+    pub fn char_len(&self) -> usize {
+        self.char_len
+    }
+
+    pub fn is_ascii(&self) -> bool {
+        self.char_len == self.text.len()
+    }
+
+    /// The string hash, computed once. Like CPython's, it is not stable across processes'
+    /// implementations, so programs never print it; only consistency within a run matters.
+    pub fn hash(&self) -> i64 {
+        use std::sync::atomic::Ordering;
+        let cached = self.hash.load(Ordering::Relaxed);
+        if cached != HASH_UNSET {
+            return cached;
+        }
+        let h = crate::objects::hashing::hash_bytes(self.text.as_bytes());
+        self.hash.store(h, Ordering::Relaxed);
+        h
+    }
+}
+
+pub mod hashing {
+    //! CPython-compatible numeric hashes (so `hash(1) == hash(1.0) == hash(True)`) and a fast
+    //! byte hash for strings.
+
+    /// CPython's modulus for numeric hashes: the Mersenne prime 2**61 - 1.
+    pub const MODULUS: u64 = (1 << 61) - 1;
+
+    pub fn hash_i64(v: i64) -> i64 {
+        let m = MODULUS as i128;
+        let mut h = (v as i128).rem_euclid(m) as i64;
+        if v < 0 {
+            h = -(((-(v as i128)) % m) as i64);
+        }
+        if h == -1 { -2 } else { h }
+    }
+
+    pub fn hash_bigint(v: &num_bigint::BigInt) -> i64 {
+        use num_traits::{Signed, ToPrimitive};
+        let m = num_bigint::BigInt::from(MODULUS);
+        let r = (v.abs() % &m).to_i64().unwrap_or(0);
+        let h = if v.is_negative() { -r } else { r };
+        if h == -1 { -2 } else { h }
+    }
+
+    pub fn hash_f64(v: f64) -> i64 {
+        if v.is_nan() {
+            return 0;
+        }
+        if v.is_infinite() {
+            return if v > 0.0 { 314159 } else { -314159 };
+        }
+        // Same algorithm as CPython's `_Py_HashDouble`: reduce mantissa * 2**exp mod 2**61-1.
+        let (mut m, mut e) = frexp(v.abs());
+        let mut x: u64 = 0;
+        while m != 0.0 {
+            x = ((x << 28) & MODULUS) | (x >> (61 - 28));
+            m *= 268435456.0;
+            e -= 28;
+            let y = m as u64;
+            m -= y as f64;
+            x += y;
+            if x >= MODULUS {
+                x -= MODULUS;
+            }
+        }
+        let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
+        x = ((x << e) & MODULUS) | (x >> (61 - e));
+        let mut h = x as i64;
+        if v < 0.0 {
+            h = -h;
+        }
+        if h == -1 { -2 } else { h }
+    }
+
+    fn frexp(v: f64) -> (f64, i32) {
+        if v == 0.0 {
+            return (0.0, 0);
+        }
+        let bits = v.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        if exp == 0 {
+            let (m, e) = frexp(v * f64::powi(2.0, 64));
+            return (m, e - 64);
+        }
+        let mantissa = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+        (mantissa, exp - 1022)
+    }
+
+    /// FNV-1a over the bytes, folded into CPython's "never -1" convention.
+    pub fn hash_bytes(bytes: &[u8]) -> i64 {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        let h = h as i64;
+        if h == -1 { -2 } else { h }
+    }
+
+    /// CPython's tuple hash (xxHash-based), fed with the items' hashes.
+    pub fn hash_tuple(item_hashes: impl ExactSizeIterator<Item = i64>) -> i64 {
+        const P1: u64 = 11400714785074694791;
+        const P2: u64 = 14029467366897019727;
+        const P5: u64 = 2870177450012600261;
+        let len = item_hashes.len() as u64;
+        let mut acc = P5;
+        for h in item_hashes {
+            acc = acc.wrapping_add((h as u64).wrapping_mul(P2));
+            acc = acc.rotate_left(31);
+            acc = acc.wrapping_mul(P1);
+        }
+        acc = acc.wrapping_add(len ^ (P5 ^ 3527539));
+        if acc == u64::MAX { 1546275796 } else { acc as i64 }
+    }
+}
+
+/// What a heap object is. Mutable kinds carry an [`ObjLock`].
+pub enum Payload {
+    Str(PyStr),
+    BigInt(BigInt),
+    Bytes(Box<[u8]>),
+    Tuple(Box<[Value]>),
+    List(ObjLock<Vec<Value>>),
+    Dict(ObjLock<DictTable>),
+    Set(ObjLock<DictTable>),
+    FrozenSet(DictTable),
+    Range(Range),
+    /// `start:stop:step`, each `None` when omitted.
+    Slice(Box<[Value; 3]>),
+    Code(Box<CodeHandle>),
+    Function(Function),
+    Native(NativeFunction),
+    BoundMethod(Value, Value),
+    Cell(ObjLock<Option<Value>>),
+    Module(Module),
+    Type(TypeObject),
+    Instance(Instance),
+    Iterator(ObjLock<IterState>),
+    Generator(ObjLock<GeneratorState>),
+    Property([Value; 3]),
+    StaticMethod(Value),
+    ClassMethod(Value),
+    /// A live view of a dict's keys, values or items.
+    DictView(ObjRef, DictViewKind),
+    /// `super()`: look attributes up after `class` in the MRO of `receiver`'s type.
+    Super {
+        class: ObjRef,
+        receiver: Value,
+    },
+    NotImplemented,
+    Ellipsis,
+    /// `sys.stdin`, `sys.stdout`, `sys.stderr`.
+    Stream(Stream),
+    /// A file from `open()`.
+    File(ObjLock<crate::modules::file::FileState>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DictViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stream {
+    Stdin,
+    Stdout,
+    Stderr,
+}
+
+/// A code object ready to run: the compiled code plus its constants and names turned into
+/// runtime objects once (immortal, so loading them costs no refcount traffic).
+pub struct CodeHandle {
+    pub code: Arc<CodeObject>,
+    pub constants: Box<[Value]>,
+    pub names: Box<[ObjRef]>,
+}
+
+/// `range(start, stop, step)` over machine-word ints.
+pub struct Range {
+    pub start: i64,
+    pub stop: i64,
+    pub step: i64,
+}
+
+impl Range {
+    pub fn len(&self) -> i64 {
+        let (lo, hi, step) = (self.start as i128, self.stop as i128, self.step as i128);
+        let n = if step > 0 && lo < hi {
+            (hi - lo - 1) / step + 1
+        } else if step < 0 && lo > hi {
+            (lo - hi - 1) / (-step) + 1
+        } else {
+            0
+        };
+        n as i64
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A function defined in Python: code plus the environment captured at `def` time.
+pub struct Function {
+    /// The `Payload::Code` object (its runtime constants live there).
+    pub code: ObjRef,
+    pub globals: ObjRef,
+    pub name: ObjLock<String>,
+    pub qualname: ObjLock<String>,
+    pub defaults: Box<[Value]>,
+    /// Keyword-only defaults: (name, value).
+    pub kwdefaults: Box<[(String, Value)]>,
+    /// Cells for the code's free variables.
+    pub closure: Box<[ObjRef]>,
+    /// The function's `__dict__` (and `__doc__`, `__module__`…).
+    pub dict: ObjLock<DictTable>,
+}
+
+/// A function implemented in Rust. `args` are the positional arguments (for methods the
+/// receiver is `args[0]`), `kwargs` the keyword arguments as (str object, value) pairs.
+pub type NativeFn = fn(&mut crate::vm::Vm<'_>, &[Value], &[(ObjRef, Value)]) -> crate::vm::PyResult<Value>;
+
+pub struct NativeFunction {
+    pub name: &'static str,
+    pub function: NativeFn,
+    /// Set for methods of built-in types: `list.append` binds its receiver when looked up.
+    pub is_method: bool,
+}
+
+pub struct Module {
+    pub name: String,
+    pub dict: ObjRef,
+}
+
+/// A class: built-in or defined with `class`.
+pub struct TypeObject {
+    pub name: String,
+    pub qualname: String,
+    pub module: String,
+    pub bases: Vec<ObjRef>,
+    /// Method resolution order, starting with the type itself is implied (not stored).
+    pub mro: Vec<ObjRef>,
+    pub dict: ObjLock<DictTable>,
+    /// What instances of this type are made of (inherited from the built-in base).
+    pub layout: Layout,
+}
+
+/// The storage instances of a type use, inherited from its built-in base class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// `object` and classes derived only from it: an `Instance` with a `__dict__`.
+    Object,
+    /// A built-in type whose instances have their own payload (`int`, `str`, `list`…).
+    Builtin,
+    /// `BaseException` and its subclasses: an `Instance` whose `exception` is set.
+    Exception,
+}
+
+pub struct Instance {
+    pub class: ObjRef,
+    pub dict: ObjLock<DictTable>,
+    /// Present for exception instances.
+    pub exception: Option<ObjLock<ExceptionState>>,
+}
+
+/// The fields every exception carries besides its `__dict__`.
+#[derive(Default)]
+pub struct ExceptionState {
+    pub args: Option<ObjRef>,
+    /// Innermost frame last, as (code, line) pairs: the frames it unwound through.
+    pub traceback: Vec<(Arc<CodeObject>, u32)>,
+    pub cause: Option<Value>,
+    pub context: Option<Value>,
+    pub suppress_context: bool,
+}
+
+/// The state of a built-in iterator.
+pub enum IterState {
+    Seq {
+        seq: Value,
+        index: usize,
+    },
+    Range {
+        next: i64,
+        stop: i64,
+        step: i64,
+    },
+    Str {
+        text: ObjRef,
+        byte_pos: usize,
+    },
+    DictKeys {
+        dict: ObjRef,
+        index: usize,
+        len_at_start: usize,
+    },
+    DictValues {
+        dict: ObjRef,
+        index: usize,
+        len_at_start: usize,
+    },
+    DictItems {
+        dict: ObjRef,
+        index: usize,
+        len_at_start: usize,
+    },
+    Reversed {
+        seq: Value,
+        remaining: usize,
+    },
+    Enumerate {
+        inner: Value,
+        count: Value,
+    },
+    Zip {
+        inners: Vec<Value>,
+    },
+    Map {
+        function: Value,
+        inners: Vec<Value>,
+    },
+    Filter {
+        function: Value,
+        inner: Value,
+    },
+    Exhausted,
+}
+
+/// A generator's frame, `None` once it has finished; `running` guards re-entry.
+pub struct GeneratorState {
+    pub frame: Option<Box<crate::vm::frame::Frame>>,
+    pub running: bool,
+    pub name: String,
+    pub qualname: String,
+}
+
+pub use dict::DictTable;

@@ -1,0 +1,306 @@
+//! Reference counting: the object header, the owning handle [`ObjRef`] and deallocation.
+//!
+//! One binary serves both threading modes, so the count is an `AtomicUsize` used two ways:
+//! - **GIL mode**: a relaxed load followed by a relaxed store. That compiles to a plain
+//!   `mov`/`add`/`mov` (no `lock` prefix), which is exactly as cheap as CPython's `ob_refcnt++`;
+//!   it is only correct because no two threads can be attached at once, which the [`Gil`]
+//!   token proves.
+//! - **Free-threaded mode**: `fetch_add` / `fetch_sub`, the classic `Arc` protocol.
+//!
+//! Immortal objects (types, builtins, code constants, singletons) carry a count at or above
+//! [`IMMORTAL`] and are never counted nor freed, so hot shared objects never bounce a cache
+//! line between cores.
+//!
+//! Dropping an [`ObjRef`] needs no token (Rust's `Drop` takes none): an attached thread
+//! decrements at once, a detached thread in GIL mode queues the object and the next thread to
+//! attach releases it. Freeing is iterative past a depth limit (CPython's "trashcan"), so a
+//! million nested lists do not overflow the Rust stack.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::ptr::NonNull;
+use std::sync::atomic::{AtomicUsize, Ordering, fence};
+
+use parking_lot::Mutex;
+
+use super::PyObject;
+use crate::gil::{self, Gil};
+
+/// Counts at or above this mark are immortal: never changed, never freed.
+pub const IMMORTAL: usize = 1 << (usize::BITS - 2);
+
+/// The header every heap object starts with.
+pub struct RefCount(AtomicUsize);
+
+impl RefCount {
+    pub const fn new() -> RefCount {
+        RefCount(AtomicUsize::new(1))
+    }
+
+    /// Current count (for `sys.getrefcount` and tests).
+    pub fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn is_immortal(&self) -> bool {
+        self.0.load(Ordering::Relaxed) >= IMMORTAL
+    }
+
+    #[inline(always)]
+    fn increment(&self) {
+        if gil::is_free_threaded() {
+            if !self.is_immortal() {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        } else {
+            let n = self.0.load(Ordering::Relaxed);
+            if n < IMMORTAL {
+                self.0.store(n + 1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Returns true when the count reached zero and the object must be freed.
+    #[inline(always)]
+    fn decrement(&self) -> bool {
+        if gil::is_free_threaded() {
+            if self.is_immortal() {
+                return false;
+            }
+            if self.0.fetch_sub(1, Ordering::Release) != 1 {
+                return false;
+            }
+            // Pairs with the `Release` above in other threads: their writes to the object
+            // happen-before our free.
+            fence(Ordering::Acquire);
+            true
+        } else {
+            let n = self.0.load(Ordering::Relaxed);
+            if n >= IMMORTAL {
+                return false;
+            }
+            self.0.store(n - 1, Ordering::Relaxed);
+            n == 1
+        }
+    }
+}
+
+impl Default for RefCount {
+    fn default() -> Self {
+        RefCount::new()
+    }
+}
+
+/// An owning, counted reference to a heap object.
+pub struct ObjRef {
+    ptr: NonNull<PyObject>,
+}
+
+// SAFETY: the pointee is only mutated through its own locks (see `objects::lock`), and the count
+// is an atomic word: in free-threaded mode every update is a real atomic RMW; in GIL mode updates
+// happen only on attached threads (clone needs a `Gil` token, drop defers when detached), and the
+// GIL admits one attached thread at a time, so plain load/store pairs never race.
+unsafe impl Send for ObjRef {}
+// SAFETY: as for `Send`; shared access only reads immutable fields or goes through locks.
+unsafe impl Sync for ObjRef {}
+
+impl ObjRef {
+    /// Move `object` to the heap with a count of one.
+    pub fn new(_py: Gil<'_>, object: PyObject) -> ObjRef {
+        ObjRef {
+            ptr: NonNull::from(Box::leak(Box::new(object))),
+        }
+    }
+
+    /// Move `object` to the heap and make it immortal: it lives until the process exits.
+    pub fn new_immortal(object: PyObject) -> ObjRef {
+        let obj = ObjRef {
+            ptr: NonNull::from(Box::leak(Box::new(object))),
+        };
+        obj.header().0.store(IMMORTAL, Ordering::Relaxed);
+        obj
+    }
+
+    /// A second owning reference to the same object.
+    #[inline(always)]
+    pub fn clone_ref(&self, _py: Gil<'_>) -> ObjRef {
+        self.header().increment();
+        ObjRef { ptr: self.ptr }
+    }
+
+    /// Object identity (`id()` and `is`).
+    #[inline(always)]
+    pub fn addr(&self) -> usize {
+        self.ptr.as_ptr() as usize
+    }
+
+    #[inline(always)]
+    pub fn is(&self, other: &ObjRef) -> bool {
+        self.ptr == other.ptr
+    }
+
+    pub fn refcount(&self) -> usize {
+        self.header().get()
+    }
+
+    fn header(&self) -> &RefCount {
+        &self.header
+    }
+}
+
+impl std::ops::Deref for ObjRef {
+    type Target = PyObject;
+
+    #[inline(always)]
+    fn deref(&self) -> &PyObject {
+        // SAFETY: an `ObjRef` owns one count, so the object is alive until this handle drops;
+        // the allocation came from `Box::leak` and is never moved.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl fmt::Debug for ObjRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ObjRef({:#x})", self.addr())
+    }
+}
+
+impl Drop for ObjRef {
+    #[inline]
+    fn drop(&mut self) {
+        if !gil::is_free_threaded() && !gil::is_attached() {
+            defer_release(self.ptr);
+            return;
+        }
+        if self.header().decrement() {
+            free(self.ptr);
+        }
+    }
+}
+
+/// A raw pointer parked until a thread attaches; never dereferenced while parked.
+struct Parked(NonNull<PyObject>);
+
+// SAFETY: a parked pointer is only a number until `release_deferred` runs on an attached thread.
+unsafe impl Send for Parked {}
+
+static DEFERRED: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
+
+fn defer_release(ptr: NonNull<PyObject>) {
+    DEFERRED.lock().push(Parked(ptr));
+}
+
+/// Release references dropped while detached. Called whenever a thread attaches.
+pub fn release_deferred() {
+    let parked = std::mem::take(&mut *DEFERRED.lock());
+    for Parked(ptr) in parked {
+        drop(ObjRef { ptr });
+    }
+}
+
+/// Past this many nested frees, queue further frees instead of recursing.
+const MAX_FREE_DEPTH: usize = 64;
+
+thread_local! {
+    static FREE_DEPTH: Cell<usize> = const { Cell::new(0) };
+    static FREE_LATER: RefCell<Vec<Parked>> = const { RefCell::new(Vec::new()) };
+}
+
+#[cold]
+fn free(ptr: NonNull<PyObject>) {
+    let depth = FREE_DEPTH.with(Cell::get);
+    if depth >= MAX_FREE_DEPTH {
+        FREE_LATER.with(|later| later.borrow_mut().push(Parked(ptr)));
+        return;
+    }
+    FREE_DEPTH.with(|d| d.set(depth + 1));
+    // SAFETY: the count just reached zero, so this was the last reference; the pointer came
+    // from `Box::leak` in `ObjRef::new` (immortal objects never get here).
+    drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+    FREE_DEPTH.with(|d| d.set(depth));
+    if depth == 0 {
+        // The outermost free drains what deeper frees queued; each of those may queue more.
+        while let Some(Parked(next)) = FREE_LATER.with(|later| later.borrow_mut().pop()) {
+            FREE_DEPTH.with(|d| d.set(1));
+            // SAFETY: queued by `free` above after its count reached zero; freed exactly once.
+            drop(unsafe { Box::from_raw(next.as_ptr()) });
+            FREE_DEPTH.with(|d| d.set(0));
+        }
+    }
+}
+
+impl ObjRef {
+    /// Copy a handle to an immortal object. Immortal counts never change, so this needs no
+    /// token; for a mortal object it would be a counting error, hence the check.
+    pub fn immortal_copy(&self) -> ObjRef {
+        assert!(self.header().is_immortal(), "immortal_copy of a mortal object");
+        ObjRef { ptr: self.ptr }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::objects::{ObjLock, Payload, PyStr, Value};
+
+    fn new_list(py: Gil<'_>, items: Vec<Value>) -> ObjRef {
+        ObjRef::new(py, PyObject::new(Payload::List(ObjLock::new(items))))
+    }
+
+    #[test]
+    fn clone_and_drop_balance() {
+        gil::attach(|py| {
+            let obj = ObjRef::new(py, PyObject::new(Payload::Str(PyStr::new("x"))));
+            assert_eq!(obj.refcount(), 1);
+            let second = obj.clone_ref(py);
+            assert_eq!(obj.refcount(), 2);
+            drop(second);
+            assert_eq!(obj.refcount(), 1);
+        });
+    }
+
+    #[test]
+    fn immortal_objects_are_never_counted() {
+        gil::attach(|py| {
+            let obj = ObjRef::new_immortal(PyObject::new(Payload::Str(PyStr::new("forever"))));
+            let before = obj.refcount();
+            let copies: Vec<ObjRef> = (0..10).map(|_| obj.clone_ref(py)).collect();
+            assert_eq!(obj.refcount(), before);
+            drop(copies);
+            assert_eq!(obj.refcount(), before);
+        });
+    }
+
+    #[test]
+    fn container_holds_its_items() {
+        gil::attach(|py| {
+            let item = ObjRef::new(py, PyObject::new(Payload::Str(PyStr::new("item"))));
+            let list = new_list(py, vec![Value::Obj(item.clone_ref(py))]);
+            assert_eq!(item.refcount(), 2);
+            drop(list);
+            assert_eq!(item.refcount(), 1);
+        });
+    }
+
+    #[test]
+    fn drops_while_detached_are_deferred_until_attach() {
+        gil::attach(|py| {
+            let obj = ObjRef::new(py, PyObject::new(Payload::Str(PyStr::new("x"))));
+            let second = obj.clone_ref(py);
+            py.allow_threads(move || drop(second));
+            // Re-attaching released the parked reference.
+            assert_eq!(obj.refcount(), 1);
+        });
+    }
+
+    #[test]
+    fn freeing_a_deeply_nested_structure_does_not_overflow_the_stack() {
+        gil::attach(|py| {
+            let mut inner = new_list(py, Vec::new());
+            for _ in 0..1_000_000 {
+                inner = new_list(py, vec![Value::Obj(inner)]);
+            }
+            drop(inner);
+        });
+    }
+}

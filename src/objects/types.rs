@@ -1,0 +1,281 @@
+//! The built-in classes: created once, immortal, shared by every thread.
+
+use std::sync::OnceLock;
+
+use super::{
+    DictTable, Layout, NativeFn, NativeFunction, ObjLock, ObjRef, Payload, PyObject, PyStr, TypeObject, Value,
+};
+
+macro_rules! builtin_types {
+    ($( $field:ident : $name:literal ),* $(,)?) => {
+        /// Every built-in class, by field.
+        pub struct Types {
+            $( pub $field: ObjRef, )*
+        }
+
+        /// Every built-in class as (name, field accessor), for the `builtins` module.
+        pub const BUILTIN_TYPE_NAMES: &[&str] = &[$($name),*];
+    };
+}
+
+builtin_types! {
+    object: "object", type_: "type", none_type: "NoneType", bool_: "bool", int: "int", float: "float",
+    str_: "str", bytes: "bytes", list: "list", tuple: "tuple", dict: "dict", set: "set",
+    frozenset: "frozenset", range: "range", slice: "slice", function: "function",
+    builtin_function: "builtin_function_or_method", method: "method", code: "code", cell: "cell",
+    module: "module", generator: "generator", iterator: "iterator", property: "property",
+    staticmethod: "staticmethod", classmethod: "classmethod", super_: "super",
+    dict_keys: "dict_keys", dict_values: "dict_values", dict_items: "dict_items", not_implemented_type: "NotImplementedType",
+    ellipsis_type: "ellipsis", text_io: "TextIOWrapper", buffered_io: "BufferedReader",
+    base_exception: "BaseException", exception: "Exception", system_exit: "SystemExit",
+    keyboard_interrupt: "KeyboardInterrupt", generator_exit: "GeneratorExit",
+    arithmetic_error: "ArithmeticError", zero_division_error: "ZeroDivisionError",
+    overflow_error: "OverflowError", lookup_error: "LookupError", index_error: "IndexError",
+    key_error: "KeyError", value_error: "ValueError", unicode_error: "UnicodeError",
+    unicode_decode_error: "UnicodeDecodeError", unicode_encode_error: "UnicodeEncodeError",
+    type_error: "TypeError", attribute_error: "AttributeError", name_error: "NameError",
+    unbound_local_error: "UnboundLocalError", runtime_error: "RuntimeError",
+    recursion_error: "RecursionError", not_implemented_error: "NotImplementedError",
+    stop_iteration: "StopIteration", assertion_error: "AssertionError", import_error: "ImportError",
+    module_not_found_error: "ModuleNotFoundError", os_error: "OSError",
+    file_not_found_error: "FileNotFoundError", file_exists_error: "FileExistsError",
+    permission_error: "PermissionError", is_a_directory_error: "IsADirectoryError",
+    timeout_error: "TimeoutError", eof_error: "EOFError", memory_error: "MemoryError",
+    syntax_error: "SyntaxError", indentation_error: "IndentationError",
+}
+
+static TYPES: OnceLock<Types> = OnceLock::new();
+
+/// The built-in classes. Created on first use.
+pub fn types() -> &'static Types {
+    TYPES.get_or_init(create_types)
+}
+
+fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
+    let mut mro = Vec::new();
+    for base in bases {
+        if let Payload::Type(t) = &base.payload {
+            mro.push(clone_immortal(base));
+            for m in &t.mro {
+                if !mro.iter().any(|x: &ObjRef| x.is(m)) {
+                    mro.push(clone_immortal(m));
+                }
+            }
+        }
+    }
+    ObjRef::new_immortal(PyObject::new(Payload::Type(TypeObject {
+        name: name.to_string(),
+        qualname: name.to_string(),
+        module: "builtins".to_string(),
+        bases: bases.iter().map(|b| clone_immortal(b)).collect(),
+        mro,
+        dict: ObjLock::new(DictTable::new()),
+        layout,
+    })))
+}
+
+/// Copy a handle to an immortal object; no count changes, so no token is needed.
+pub fn clone_immortal(obj: &ObjRef) -> ObjRef {
+    obj.immortal_copy()
+}
+
+fn create_types() -> Types {
+    let object = new_type("object", &[], Layout::Object);
+    let b = |name: &str| new_type(name, &[&object], Layout::Builtin);
+    let int = b("int");
+    let base_exception = new_type("BaseException", &[&object], Layout::Exception);
+    let e = |name: &str, base: &ObjRef| new_type(name, &[base], Layout::Exception);
+    let exception = e("Exception", &base_exception);
+    let arithmetic_error = e("ArithmeticError", &exception);
+    let lookup_error = e("LookupError", &exception);
+    let value_error = e("ValueError", &exception);
+    let unicode_error = e("UnicodeError", &value_error);
+    let name_error = e("NameError", &exception);
+    let runtime_error = e("RuntimeError", &exception);
+    let import_error = e("ImportError", &exception);
+    let os_error = e("OSError", &exception);
+    let syntax_error = e("SyntaxError", &exception);
+    Types {
+        type_: b("type"),
+        none_type: b("NoneType"),
+        bool_: new_type("bool", &[&int], Layout::Builtin),
+        float: b("float"),
+        str_: b("str"),
+        bytes: b("bytes"),
+        list: b("list"),
+        tuple: b("tuple"),
+        dict: b("dict"),
+        set: b("set"),
+        frozenset: b("frozenset"),
+        range: b("range"),
+        slice: b("slice"),
+        function: b("function"),
+        builtin_function: b("builtin_function_or_method"),
+        method: b("method"),
+        code: b("code"),
+        cell: b("cell"),
+        module: b("module"),
+        generator: b("generator"),
+        iterator: b("iterator"),
+        property: b("property"),
+        staticmethod: b("staticmethod"),
+        classmethod: b("classmethod"),
+        super_: b("super"),
+        dict_keys: b("dict_keys"),
+        dict_values: b("dict_values"),
+        dict_items: b("dict_items"),
+        not_implemented_type: b("NotImplementedType"),
+        ellipsis_type: b("ellipsis"),
+        text_io: b("TextIOWrapper"),
+        buffered_io: b("BufferedReader"),
+        system_exit: e("SystemExit", &base_exception),
+        keyboard_interrupt: e("KeyboardInterrupt", &base_exception),
+        generator_exit: e("GeneratorExit", &base_exception),
+        zero_division_error: e("ZeroDivisionError", &arithmetic_error),
+        overflow_error: e("OverflowError", &arithmetic_error),
+        index_error: e("IndexError", &lookup_error),
+        key_error: e("KeyError", &lookup_error),
+        unicode_decode_error: e("UnicodeDecodeError", &unicode_error),
+        unicode_encode_error: e("UnicodeEncodeError", &unicode_error),
+        type_error: e("TypeError", &exception),
+        attribute_error: e("AttributeError", &exception),
+        unbound_local_error: e("UnboundLocalError", &name_error),
+        recursion_error: e("RecursionError", &runtime_error),
+        not_implemented_error: e("NotImplementedError", &runtime_error),
+        stop_iteration: e("StopIteration", &exception),
+        assertion_error: e("AssertionError", &exception),
+        module_not_found_error: e("ModuleNotFoundError", &import_error),
+        file_not_found_error: e("FileNotFoundError", &os_error),
+        file_exists_error: e("FileExistsError", &os_error),
+        permission_error: e("PermissionError", &os_error),
+        is_a_directory_error: e("IsADirectoryError", &os_error),
+        timeout_error: e("TimeoutError", &os_error),
+        eof_error: e("EOFError", &exception),
+        memory_error: e("MemoryError", &exception),
+        indentation_error: e("IndentationError", &syntax_error),
+        object,
+        int,
+        base_exception,
+        exception,
+        arithmetic_error,
+        lookup_error,
+        value_error,
+        unicode_error,
+        name_error,
+        runtime_error,
+        import_error,
+        os_error,
+        syntax_error,
+    }
+}
+
+impl Types {
+    /// Every built-in class with its name, for populating `builtins`.
+    pub fn all(&self) -> impl Iterator<Item = &ObjRef> {
+        BUILTIN_TYPE_NAMES.iter().filter_map(|name| self.by_name(name))
+    }
+
+    pub fn by_name(&self, name: &str) -> Option<&ObjRef> {
+        let t = self;
+        Some(match name {
+            "object" => &t.object,
+            "type" => &t.type_,
+            "bool" => &t.bool_,
+            "int" => &t.int,
+            "float" => &t.float,
+            "str" => &t.str_,
+            "bytes" => &t.bytes,
+            "list" => &t.list,
+            "tuple" => &t.tuple,
+            "dict" => &t.dict,
+            "set" => &t.set,
+            "frozenset" => &t.frozenset,
+            "range" => &t.range,
+            "slice" => &t.slice,
+            "property" => &t.property,
+            "staticmethod" => &t.staticmethod,
+            "classmethod" => &t.classmethod,
+            "super" => &t.super_,
+            "BaseException" => &t.base_exception,
+            "Exception" => &t.exception,
+            "SystemExit" => &t.system_exit,
+            "KeyboardInterrupt" => &t.keyboard_interrupt,
+            "GeneratorExit" => &t.generator_exit,
+            "ArithmeticError" => &t.arithmetic_error,
+            "ZeroDivisionError" => &t.zero_division_error,
+            "OverflowError" => &t.overflow_error,
+            "LookupError" => &t.lookup_error,
+            "IndexError" => &t.index_error,
+            "KeyError" => &t.key_error,
+            "ValueError" => &t.value_error,
+            "UnicodeError" => &t.unicode_error,
+            "UnicodeDecodeError" => &t.unicode_decode_error,
+            "UnicodeEncodeError" => &t.unicode_encode_error,
+            "TypeError" => &t.type_error,
+            "AttributeError" => &t.attribute_error,
+            "NameError" => &t.name_error,
+            "UnboundLocalError" => &t.unbound_local_error,
+            "RuntimeError" => &t.runtime_error,
+            "RecursionError" => &t.recursion_error,
+            "NotImplementedError" => &t.not_implemented_error,
+            "StopIteration" => &t.stop_iteration,
+            "AssertionError" => &t.assertion_error,
+            "ImportError" => &t.import_error,
+            "ModuleNotFoundError" => &t.module_not_found_error,
+            "OSError" => &t.os_error,
+            "FileNotFoundError" => &t.file_not_found_error,
+            "FileExistsError" => &t.file_exists_error,
+            "PermissionError" => &t.permission_error,
+            "IsADirectoryError" => &t.is_a_directory_error,
+            "TimeoutError" => &t.timeout_error,
+            "EOFError" => &t.eof_error,
+            "MemoryError" => &t.memory_error,
+            "SyntaxError" => &t.syntax_error,
+            "IndentationError" => &t.indentation_error,
+            _ => return None,
+        })
+    }
+}
+
+/// An immortal native function object.
+pub fn native(name: &'static str, function: NativeFn, is_method: bool) -> ObjRef {
+    ObjRef::new_immortal(PyObject::new(Payload::Native(NativeFunction {
+        name,
+        function,
+        is_method,
+    })))
+}
+
+/// An immortal `str`, for names stored in immortal tables.
+pub fn immortal_str(text: &str) -> ObjRef {
+    ObjRef::new_immortal(PyObject::new(Payload::Str(PyStr::new(text))))
+}
+
+/// Add native methods to a built-in type's namespace (done once at start-up).
+pub fn add_methods(class: &ObjRef, methods: &[(&'static str, NativeFn)]) {
+    let Payload::Type(t) = &class.payload else { return };
+    let mut dict = t.dict.lock();
+    for &(name, function) in methods {
+        let key = immortal_str(name);
+        let hash = match &key.payload {
+            Payload::Str(s) => s.hash(),
+            _ => 0,
+        };
+        dict.insert(hash, Value::Obj(key), Value::Obj(native(name, function, true)), |k| {
+            k.as_str() == Some(name)
+        });
+    }
+}
+
+/// The one immortal `str` object for `name`: attribute and global names are looked up with
+/// these, so each name is allocated once per process.
+pub fn intern(name: &str) -> ObjRef {
+    static TABLE: OnceLock<parking_lot::Mutex<std::collections::HashMap<String, ObjRef>>> = OnceLock::new();
+    let mut table = TABLE.get_or_init(Default::default).lock();
+    if let Some(s) = table.get(name) {
+        return s.immortal_copy();
+    }
+    let s = immortal_str(name);
+    table.insert(name.to_string(), s.immortal_copy());
+    s
+}

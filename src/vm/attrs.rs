@@ -1,0 +1,524 @@
+//! Attribute access: instance dicts, class MROs, descriptors (functions bind to instances,
+//! `property`, `staticmethod`, `classmethod`) and the special attributes of built-in objects.
+
+use crate::objects::types::{clone_immortal, intern, types};
+use crate::objects::{ObjRef, Payload, Value};
+
+use super::eval::str_of;
+use super::{PyResult, Vm};
+
+impl Vm<'_> {
+    /// Look `name` up along a class's MRO.
+    pub fn lookup_in_class(&mut self, class: &ObjRef, name: &ObjRef) -> PyResult<Option<Value>> {
+        let Payload::Type(t) = &class.payload else {
+            return Ok(None);
+        };
+        let py = self.py;
+        let Payload::Str(key) = &name.payload else {
+            return Ok(None);
+        };
+        let hash = key.hash();
+        let found = t
+            .dict
+            .lock()
+            .get(hash, |k| k.as_str() == Some(key.as_str()))
+            .map(|e| e.value.clone_ref(py));
+        if found.is_some() {
+            return Ok(found);
+        }
+        for base in &t.mro {
+            if let Payload::Type(bt) = &base.payload {
+                let found = bt
+                    .dict
+                    .lock()
+                    .get(hash, |k| k.as_str() == Some(key.as_str()))
+                    .map(|e| e.value.clone_ref(py));
+                if found.is_some() {
+                    return Ok(found);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// A special method looked up on the type (not the instance), as CPython does. `None` when
+    /// the class does not define it (the `object` defaults are handled by the callers).
+    pub fn lookup_special(&mut self, v: &Value, name: &str) -> Option<Value> {
+        let class = self.type_of(v).clone_ref(self.py);
+        self.lookup_in_class(&class, &intern(name)).ok().flatten()
+    }
+
+    /// A special method bound to `v`, or `AttributeError` (used by `with`).
+    pub fn special_method(&mut self, v: &Value, name: &str) -> PyResult<Value> {
+        match self.lookup_special(v, name) {
+            Some(f) => Ok(self.bind(f, v)),
+            None => Err(self.new_error(
+                &types().attribute_error,
+                format!(
+                    "'{}' object does not support the context manager protocol",
+                    self.type_name(v)
+                ),
+            )),
+        }
+    }
+
+    /// Bind a class attribute found for `receiver` (functions become bound methods).
+    fn bind(&mut self, attr: Value, receiver: &Value) -> Value {
+        let py = self.py;
+        match attr.payload() {
+            Some(Payload::Function(_)) => self.alloc(Payload::BoundMethod(receiver.clone_ref(py), attr)),
+            Some(Payload::Native(n)) if n.is_method => self.alloc(Payload::BoundMethod(receiver.clone_ref(py), attr)),
+            Some(Payload::StaticMethod(f)) => f.clone_ref(py),
+            Some(Payload::ClassMethod(f)) => {
+                let class = Value::Obj(self.type_of(receiver).clone_ref(py));
+                self.alloc(Payload::BoundMethod(class, f.clone_ref(py)))
+            }
+            _ => attr,
+        }
+    }
+
+    /// For `LoadMethod`: the unbound function when `obj.name(...)` can skip creating a bound
+    /// method, else `None`.
+    pub fn get_method(&mut self, obj: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
+        match obj.payload() {
+            Some(Payload::Instance(inst)) => {
+                let Payload::Str(key) = &name.payload else {
+                    return Ok(None);
+                };
+                if inst
+                    .dict
+                    .lock()
+                    .get(key.hash(), |k| k.as_str() == Some(key.as_str()))
+                    .is_some()
+                {
+                    return Ok(None);
+                }
+                let class = inst.class.clone_ref(self.py);
+                match self.lookup_in_class(&class, name)? {
+                    Some(f) if matches!(f.payload(), Some(Payload::Function(_))) => Ok(Some(f)),
+                    _ => Ok(None),
+                }
+            }
+            Some(Payload::Module(_) | Payload::Type(_)) => Ok(None),
+            _ => {
+                let class = self.type_of(obj).clone_ref(self.py);
+                match self.lookup_in_class(&class, name)? {
+                    Some(f) if matches!(f.payload(), Some(Payload::Native(n)) if n.is_method) => Ok(Some(f)),
+                    _ => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// `getattr(obj, name)`.
+    pub fn get_attr(&mut self, obj: &Value, name: &ObjRef) -> PyResult<Value> {
+        match self.get_attr_opt(obj, name)? {
+            Some(v) => Ok(v),
+            None => {
+                if matches!(obj.payload(), Some(Payload::Instance(_)))
+                    && let Some(getattr) = self.lookup_special(obj, "__getattr__")
+                {
+                    return self.call(
+                        &getattr,
+                        &[obj.clone_ref(self.py), Value::Obj(name.clone_ref(self.py))],
+                        &[],
+                    );
+                }
+                Err(self.attribute_error(obj, str_of(name)))
+            }
+        }
+    }
+
+    /// `getattr` without raising for a missing attribute.
+    pub fn get_attr_opt(&mut self, obj: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
+        let py = self.py;
+        let key = str_of(name);
+        if key == "__class__" {
+            return Ok(Some(Value::Obj(self.type_of(obj).clone_ref(py))));
+        }
+        match obj.payload() {
+            Some(Payload::Instance(inst)) => {
+                let class = inst.class.clone_ref(py);
+                let class_attr = self.lookup_in_class(&class, name)?;
+                if let Some(attr) = &class_attr
+                    && let Some(Payload::Property(accessors)) = attr.payload()
+                {
+                    let getter = accessors[0].clone_ref(py);
+                    if getter.is_none() {
+                        return Err(self.new_error(
+                            &types().attribute_error,
+                            format!("property '{key}' of '{}' object has no getter", self.type_name(obj)),
+                        ));
+                    }
+                    return self.call(&getter, &[obj.clone_ref(py)], &[]).map(Some);
+                }
+                let Payload::Str(skey) = &name.payload else {
+                    return Ok(None);
+                };
+                if let Some(v) = inst
+                    .dict
+                    .lock()
+                    .get(skey.hash(), |k| k.as_str() == Some(key))
+                    .map(|e| e.value.clone_ref(py))
+                {
+                    return Ok(Some(v));
+                }
+                if key == "__dict__" {
+                    return Ok(Some(self.instance_dict_copy(obj)));
+                }
+                if inst.exception.is_some()
+                    && let Some(v) = self.exception_attr(obj, key)
+                {
+                    return Ok(Some(v));
+                }
+                Ok(class_attr.map(|a| self.bind(a, obj)))
+            }
+            Some(Payload::Type(t)) => {
+                if let Some(attr) = self.lookup_in_class(
+                    &obj.as_obj()
+                        .map(|o| o.clone_ref(py))
+                        .unwrap_or_else(|| clone_immortal(&types().object)),
+                    name,
+                )? {
+                    return Ok(Some(match attr.payload() {
+                        Some(Payload::StaticMethod(f)) => f.clone_ref(py),
+                        Some(Payload::ClassMethod(f)) => {
+                            self.alloc(Payload::BoundMethod(obj.clone_ref(py), f.clone_ref(py)))
+                        }
+                        _ => attr,
+                    }));
+                }
+                Ok(match key {
+                    "__name__" => Some(self.new_str(t.name.as_str())),
+                    "__qualname__" => Some(self.new_str(t.qualname.as_str())),
+                    "__module__" => Some(self.new_str(t.module.as_str())),
+                    "__bases__" => {
+                        let bases = t.bases.iter().map(|b| Value::Obj(b.clone_ref(py))).collect();
+                        Some(self.new_tuple(bases))
+                    }
+                    "__mro__" => {
+                        let mut mro = vec![obj.clone_ref(py)];
+                        mro.extend(t.mro.iter().map(|b| Value::Obj(b.clone_ref(py))));
+                        Some(self.new_tuple(mro))
+                    }
+                    "__doc__" => Some(Value::None),
+                    _ => None,
+                })
+            }
+            Some(Payload::Module(m)) => {
+                let dict = m.dict.clone_ref(py);
+                if let Some(v) = self.dict_get_str(&dict, name)? {
+                    return Ok(Some(v));
+                }
+                Ok(match key {
+                    "__dict__" => Some(Value::Obj(dict)),
+                    _ => None,
+                })
+            }
+            Some(Payload::Function(f)) => {
+                let found = {
+                    let Payload::Str(skey) = &name.payload else {
+                        return Ok(None);
+                    };
+                    f.dict
+                        .lock()
+                        .get(skey.hash(), |k| k.as_str() == Some(key))
+                        .map(|e| e.value.clone_ref(py))
+                };
+                if found.is_some() {
+                    return Ok(found);
+                }
+                Ok(match key {
+                    "__name__" => Some(self.new_str(f.name.lock().as_str())),
+                    "__qualname__" => Some(self.new_str(f.qualname.lock().as_str())),
+                    "__doc__" => Some(Value::None),
+                    "__defaults__" => Some(if f.defaults.is_empty() {
+                        Value::None
+                    } else {
+                        let d = f.defaults.iter().map(|v| v.clone_ref(py)).collect();
+                        self.new_tuple(d)
+                    }),
+                    _ => None,
+                })
+            }
+            Some(Payload::Native(n)) => Ok(match key {
+                "__name__" | "__qualname__" => Some(self.new_str(n.name)),
+                "__doc__" => Some(Value::None),
+                _ => None,
+            }),
+            Some(Payload::BoundMethod(receiver, function)) => Ok(match key {
+                "__self__" => Some(receiver.clone_ref(py)),
+                "__func__" => Some(function.clone_ref(py)),
+                _ => {
+                    let function = function.clone_ref(py);
+                    return self.get_attr_opt(&function, name);
+                }
+            }),
+            Some(Payload::Super { class, receiver }) => {
+                let (class, receiver) = (class.clone_ref(py), receiver.clone_ref(py));
+                self.super_attr(&class, &receiver, name)
+            }
+            Some(Payload::File(f)) => Ok(match key {
+                "name" => Some(self.new_str(f.lock().name.as_str())),
+                "mode" => Some(self.new_str(f.lock().mode.as_str())),
+                "closed" => Some(Value::Bool(f.lock().closed)),
+                _ => self.builtin_method(obj, name)?,
+            }),
+            Some(Payload::Range(r)) => Ok(match key {
+                "start" => Some(Value::Int(r.start)),
+                "stop" => Some(Value::Int(r.stop)),
+                "step" => Some(Value::Int(r.step)),
+                _ => self.builtin_method(obj, name)?,
+            }),
+            Some(Payload::Slice(s)) => Ok(match key {
+                "start" => Some(s[0].clone_ref(py)),
+                "stop" => Some(s[1].clone_ref(py)),
+                "step" => Some(s[2].clone_ref(py)),
+                _ => None,
+            }),
+            Some(Payload::Property(accessors)) => Ok(match key {
+                "fget" => Some(accessors[0].clone_ref(py)),
+                "fset" => Some(accessors[1].clone_ref(py)),
+                "fdel" => Some(accessors[2].clone_ref(py)),
+                _ => self.builtin_method(obj, name)?,
+            }),
+            Some(Payload::Generator(g)) => Ok(match key {
+                "__name__" => Some(self.new_str(g.lock().name.as_str())),
+                "__qualname__" => Some(self.new_str(g.lock().qualname.as_str())),
+                _ => self.builtin_method(obj, name)?,
+            }),
+            _ => {
+                if matches!(obj, Value::Int(_) | Value::Bool(_)) || matches!(obj.payload(), Some(Payload::BigInt(_))) {
+                    match key {
+                        "real" | "numerator" => return Ok(Some(self.int_value(obj))),
+                        "imag" => return Ok(Some(Value::Int(0))),
+                        "denominator" => return Ok(Some(Value::Int(1))),
+                        _ => {}
+                    }
+                }
+                if let Value::Float(f) = obj {
+                    match key {
+                        "real" => return Ok(Some(Value::Float(*f))),
+                        "imag" => return Ok(Some(Value::Float(0.0))),
+                        _ => {}
+                    }
+                }
+                self.builtin_method(obj, name)
+            }
+        }
+    }
+
+    /// An attribute found after `class` in the MRO of the receiver's type, bound to the receiver.
+    fn super_attr(&mut self, class: &ObjRef, receiver: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
+        let py = self.py;
+        let start = match receiver.payload() {
+            Some(Payload::Type(_)) => receiver.as_obj().map(|o| o.clone_ref(py)),
+            _ => Some(self.type_of(receiver).clone_ref(py)),
+        };
+        let Some(start) = start else { return Ok(None) };
+        let Payload::Type(t) = &start.payload else {
+            return Ok(None);
+        };
+        let mut mro = vec![start.clone_ref(py)];
+        mro.extend(t.mro.iter().map(|m| m.clone_ref(py)));
+        let after = mro.iter().position(|m| m.is(class)).map_or(mro.len(), |i| i + 1);
+        let Payload::Str(key) = &name.payload else {
+            return Ok(None);
+        };
+        for base in &mro[after..] {
+            let Payload::Type(bt) = &base.payload else { continue };
+            let found = bt
+                .dict
+                .lock()
+                .get(key.hash(), |k| k.as_str() == Some(key.as_str()))
+                .map(|e| e.value.clone_ref(py));
+            if let Some(attr) = found {
+                let receiver_is_class = matches!(receiver.payload(), Some(Payload::Type(_)));
+                return Ok(Some(match attr.payload() {
+                    Some(Payload::Function(_)) if receiver_is_class => attr,
+                    Some(Payload::Function(_)) | Some(Payload::Native(_)) => {
+                        self.alloc(Payload::BoundMethod(receiver.clone_ref(py), attr))
+                    }
+                    Some(Payload::ClassMethod(f)) => {
+                        let owner = if receiver_is_class {
+                            receiver.clone_ref(py)
+                        } else {
+                            Value::Obj(start.clone_ref(py))
+                        };
+                        self.alloc(Payload::BoundMethod(owner, f.clone_ref(py)))
+                    }
+                    Some(Payload::StaticMethod(f)) => f.clone_ref(py),
+                    Some(Payload::Property(accessors)) if !receiver_is_class => {
+                        let getter = accessors[0].clone_ref(py);
+                        self.call(&getter, &[receiver.clone_ref(py)], &[])?
+                    }
+                    _ => attr,
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `int(x)` for an int-like value (bools become plain ints).
+    fn int_value(&self, v: &Value) -> Value {
+        match v {
+            Value::Bool(b) => Value::Int(*b as i64),
+            other => other.clone_ref(self.py),
+        }
+    }
+
+    /// A method of a built-in type, bound to `obj`.
+    fn builtin_method(&mut self, obj: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
+        let class = self.type_of(obj).clone_ref(self.py);
+        Ok(self.lookup_in_class(&class, name)?.map(|attr| self.bind(attr, obj)))
+    }
+
+    fn instance_dict_copy(&mut self, obj: &Value) -> Value {
+        let py = self.py;
+        let dict = self.new_dict();
+        if let Some(Payload::Instance(inst)) = obj.payload() {
+            let items: Vec<(Value, Value)> = inst
+                .dict
+                .lock()
+                .iter()
+                .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
+                .collect();
+            for (k, v) in items {
+                let _ = self.dict_set(&dict, k, v);
+            }
+        }
+        dict
+    }
+
+    /// `obj.name = value`.
+    pub fn set_attr(&mut self, obj: &Value, name: &ObjRef, value: Value) -> PyResult<()> {
+        let py = self.py;
+        let Payload::Str(key) = &name.payload else {
+            return Ok(());
+        };
+        match obj.payload() {
+            Some(Payload::Instance(inst)) => {
+                let class = inst.class.clone_ref(py);
+                if let Some(attr) = self.lookup_in_class(&class, name)?
+                    && let Some(Payload::Property(accessors)) = attr.payload()
+                {
+                    let setter = accessors[1].clone_ref(py);
+                    if setter.is_none() {
+                        return Err(self.new_error(
+                            &types().attribute_error,
+                            format!(
+                                "property '{}' of '{}' object has no setter",
+                                key.as_str(),
+                                self.type_name(obj)
+                            ),
+                        ));
+                    }
+                    self.call(&setter, &[obj.clone_ref(py), value], &[])?;
+                    return Ok(());
+                }
+                if let Some(setattr) = self.lookup_special(obj, "__setattr__") {
+                    self.call(
+                        &setattr,
+                        &[obj.clone_ref(py), Value::Obj(name.clone_ref(py)), value],
+                        &[],
+                    )?;
+                    return Ok(());
+                }
+                let old = inst
+                    .dict
+                    .lock()
+                    .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+                        k.as_str() == Some(key.as_str())
+                    });
+                drop(old);
+                Ok(())
+            }
+            Some(Payload::Type(t)) if t.module != "builtins" => {
+                let old = t
+                    .dict
+                    .lock()
+                    .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+                        k.as_str() == Some(key.as_str())
+                    });
+                drop(old);
+                Ok(())
+            }
+            Some(Payload::Module(m)) => {
+                let dict = m.dict.clone_ref(py);
+                self.dict_set_str(&dict, name, value)
+            }
+            Some(Payload::Function(f)) => {
+                match key.as_str() {
+                    "__name__" => *f.name.lock() = value.as_str().unwrap_or("").to_string(),
+                    "__qualname__" => *f.qualname.lock() = value.as_str().unwrap_or("").to_string(),
+                    _ => {
+                        let old = f
+                            .dict
+                            .lock()
+                            .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+                                k.as_str() == Some(key.as_str())
+                            });
+                        drop(old);
+                    }
+                }
+                Ok(())
+            }
+            Some(Payload::Type(t)) => Err(self.type_error(format!(
+                "cannot set '{}' attribute of immutable type '{}'",
+                key.as_str(),
+                t.name
+            ))),
+            _ => {
+                let has_attr = self.get_attr_opt(obj, name)?.is_some();
+                let msg = if has_attr {
+                    format!(
+                        "'{}' object attribute '{}' is read-only",
+                        self.type_name(obj),
+                        key.as_str()
+                    )
+                } else {
+                    format!("'{}' object has no attribute '{}'", self.type_name(obj), key.as_str())
+                };
+                Err(self.new_error(&types().attribute_error, msg))
+            }
+        }
+    }
+
+    /// `del obj.name`.
+    pub fn del_attr(&mut self, obj: &Value, name: &ObjRef) -> PyResult<()> {
+        let Payload::Str(key) = &name.payload else {
+            return Ok(());
+        };
+        let removed = match obj.payload() {
+            Some(Payload::Instance(inst)) => {
+                let class = inst.class.clone_ref(self.py);
+                if let Some(attr) = self.lookup_in_class(&class, name)?
+                    && let Some(Payload::Property(accessors)) = attr.payload()
+                    && !accessors[2].is_none()
+                {
+                    let deleter = accessors[2].clone_ref(self.py);
+                    self.call(&deleter, &[obj.clone_ref(self.py)], &[])?;
+                    return Ok(());
+                }
+                inst.dict
+                    .lock()
+                    .remove(key.hash(), |k| k.as_str() == Some(key.as_str()))
+            }
+            Some(Payload::Type(t)) if t.module != "builtins" => {
+                t.dict.lock().remove(key.hash(), |k| k.as_str() == Some(key.as_str()))
+            }
+            Some(Payload::Module(m)) => {
+                let dict = m.dict.clone_ref(self.py);
+                return match self.dict_del_str(&dict, name)? {
+                    Some(_) => Ok(()),
+                    None => Err(self.attribute_error(obj, key.as_str())),
+                };
+            }
+            _ => None,
+        };
+        match removed {
+            Some(_) => Ok(()),
+            None => Err(self.attribute_error(obj, key.as_str())),
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! User classes and exceptions: `class` statements, instance creation, raising and matching.
+
+use crate::objects::types::{clone_immortal, intern, types};
+use crate::objects::{DictTable, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
+
+use super::eval::str_of;
+use super::frame::Frame;
+use super::{PyErr, PyResult, Vm, is_exception_class, is_subclass};
+
+/// `C(*args, **kwargs)` for a user class (or a built-in exception class).
+pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let py = vm.py;
+    let Payload::Type(t) = &class.payload else {
+        return Err(vm.type_error("not a class"));
+    };
+    let class_value = Value::Obj(class.clone_ref(py));
+    // A user `__new__` (a staticmethod by convention) decides what gets created.
+    if let Some(new) = vm.lookup_in_class(class, &intern("__new__"))? {
+        let new = match new.payload() {
+            Some(Payload::StaticMethod(f)) => f.clone_ref(py),
+            _ => new,
+        };
+        let mut full = vec![class_value.clone_ref(py)];
+        full.extend(args.iter().map(|a| a.clone_ref(py)));
+        let obj = vm.call(&new, &full, kwargs)?;
+        if let Some(Payload::Instance(inst)) = obj.payload()
+            && is_subclass(&inst.class, class)
+        {
+            run_init(vm, &obj, args, kwargs)?;
+        }
+        return Ok(obj);
+    }
+    let is_exception = t.layout == Layout::Exception;
+    let object_init = vm.lookup_in_class(&types().object, &intern("__init__"))?;
+    let has_init = match (vm.lookup_in_class(class, &intern("__init__"))?, object_init) {
+        (Some(init), Some(default)) => !init.is(&default),
+        (init, _) => init.is_some(),
+    };
+    if !is_exception && !has_init && (!args.is_empty() || !kwargs.is_empty()) {
+        return Err(vm.type_error(format!("{}() takes no arguments", t.name)));
+    }
+    let exception = is_exception.then(|| {
+        let args = ObjRef::new(
+            py,
+            PyObject::new(Payload::Tuple(args.iter().map(|a| a.clone_ref(py)).collect())),
+        );
+        ObjLock::new(crate::objects::ExceptionState {
+            args: Some(args),
+            ..Default::default()
+        })
+    });
+    let obj = vm.alloc(Payload::Instance(Instance {
+        class: class.clone_ref(py),
+        dict: ObjLock::new(DictTable::new()),
+        exception,
+    }));
+    if has_init {
+        run_init(vm, &obj, args, kwargs)?;
+    } else if is_exception && !kwargs.is_empty() {
+        return Err(vm.type_error(format!("{}() takes no keyword arguments", t.name)));
+    }
+    Ok(obj)
+}
+
+fn run_init(vm: &mut Vm, obj: &Value, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
+    let py = vm.py;
+    if let Some(init) = vm.lookup_special(obj, "__init__") {
+        let mut full = vec![obj.clone_ref(py)];
+        full.extend(args.iter().map(|a| a.clone_ref(py)));
+        let r = vm.call(&init, &full, kwargs)?;
+        if !r.is_none() {
+            return Err(vm.type_error(format!("__init__() should return None, not '{}'", vm.type_name(&r))));
+        }
+    }
+    Ok(())
+}
+
+/// `BaseException.__init__(self, *args)`: store the args (for `super().__init__(msg)`).
+pub fn base_exception_init(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let py = vm.py;
+    let Some((this, rest)) = args.split_first() else {
+        return Err(vm.type_error("descriptor '__init__' of 'BaseException' object needs an argument"));
+    };
+    if let Some(Payload::Instance(inst)) = this.payload()
+        && let Some(state) = &inst.exception
+    {
+        let tuple = ObjRef::new(
+            py,
+            PyObject::new(Payload::Tuple(rest.iter().map(|a| a.clone_ref(py)).collect())),
+        );
+        let old = state.lock().args.replace(tuple);
+        drop(old);
+    }
+    Ok(Value::None)
+}
+
+/// `object.__init__`: accepts no extra arguments.
+pub fn object_init(_vm: &mut Vm, _args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    Ok(Value::None)
+}
+
+/// `__build_class__(body, name, *bases, **keywords)`: run the body in a fresh namespace, then
+/// create the class and fill the `__class__` cell used by zero-argument `super()`.
+pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let py = vm.py;
+    let (Some(body), Some(name)) = (args.first(), args.get(1)) else {
+        return Err(vm.type_error("__build_class__: not enough arguments"));
+    };
+    let name = name.as_str().unwrap_or("?").to_string();
+    if let Some((k, _)) = kwargs.iter().find(|(k, _)| str_of(k) != "metaclass") {
+        return Err(vm.type_error(format!(
+            "{name}.__init_subclass__() takes no keyword arguments ({})",
+            str_of(k)
+        )));
+    }
+    let mut bases = Vec::new();
+    for base in &args[2..] {
+        match base {
+            Value::Obj(o) if matches!(o.payload, Payload::Type(_)) => bases.push(o.clone_ref(py)),
+            _ => return Err(vm.type_error("bases must be types")),
+        }
+    }
+    if bases.is_empty() {
+        bases.push(clone_immortal(&types().object));
+    }
+    let Some(Payload::Function(function)) = body.payload() else {
+        return Err(vm.type_error("__build_class__: func must be a function"));
+    };
+    let namespace = vm.new_dict();
+    let Value::Obj(namespace_obj) = &namespace else {
+        return Err(vm.type_error("namespace"));
+    };
+    let mut frame = Frame {
+        code: function.code.clone_ref(py),
+        globals: function.globals.clone_ref(py),
+        locals: Some(namespace_obj.clone_ref(py)),
+        fast: Vec::new(),
+        cells: Vec::new(),
+        stack: Vec::new(),
+        blocks: Vec::new(),
+        pc: 0,
+    };
+    if let Payload::Code(handle) = &function.code.payload {
+        for _ in &handle.code.cellvars {
+            frame
+                .cells
+                .push(ObjRef::new(py, PyObject::new(Payload::Cell(ObjLock::new(None)))));
+        }
+        frame.fast.resize_with(handle.code.varnames.len(), || None);
+    }
+    frame.cells.extend(function.closure.iter().map(|c| c.clone_ref(py)));
+    let class_cell = match vm.run_frame(&mut frame)? {
+        super::eval::FrameExit::Return(v) | super::eval::FrameExit::Yield(v) => v,
+    };
+    let class = new_class(vm, &name, bases, namespace_obj)?;
+    if let Some(Payload::Cell(cell)) = class_cell.payload() {
+        let old = cell.lock().replace(class.clone_ref(py));
+        drop(old);
+    }
+    Ok(class)
+}
+
+/// Create a class object: MRO by C3 linearisation, layout inherited from the bases.
+pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef) -> PyResult<Value> {
+    let py = vm.py;
+    let mro = c3_mro(vm, &bases)?;
+    let layout = if mro.iter().any(is_exception_class) {
+        Layout::Exception
+    } else if let Some(b) = bases
+        .iter()
+        .find(|b| matches!(&b.payload, Payload::Type(t) if t.layout == Layout::Builtin))
+    {
+        let bname = match &b.payload {
+            Payload::Type(t) => t.name.clone(),
+            _ => String::new(),
+        };
+        return Err(vm.type_error(format!("subclassing built-in type '{bname}' is not supported yet")));
+    } else {
+        Layout::Object
+    };
+    let mut dict = DictTable::new();
+    let mut module = "__main__".to_string();
+    let mut qualname = name.to_string();
+    if let Payload::Dict(ns) = &namespace.payload {
+        for e in ns.lock().iter() {
+            match e.key.as_str() {
+                Some("__module__") => module = e.value.as_str().unwrap_or("__main__").to_string(),
+                Some("__qualname__") => qualname = e.value.as_str().unwrap_or(name).to_string(),
+                _ => {}
+            }
+            let probe = e.key.clone_ref(py);
+            dict.insert(e.hash, e.key.clone_ref(py), e.value.clone_ref(py), |k| {
+                super::ops::key_eq(k, &probe)
+            });
+        }
+    }
+    // Defining `__eq__` without `__hash__` makes instances unhashable, as in CPython.
+    let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
+    if defines(&dict, "__eq__") && !defines(&dict, "__hash__") {
+        let key = intern("__hash__");
+        let hash = match &key.payload {
+            Payload::Str(s) => s.hash(),
+            _ => 0,
+        };
+        dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__hash__"));
+    }
+    Ok(vm.alloc(Payload::Type(TypeObject {
+        name: name.to_string(),
+        qualname,
+        module,
+        bases,
+        mro,
+        dict: ObjLock::new(dict),
+        layout,
+    })))
+}
+
+/// The MRO of a new class, minus the class itself.
+fn c3_mro(vm: &mut Vm, bases: &[ObjRef]) -> PyResult<Vec<ObjRef>> {
+    let py = vm.py;
+    let mut sequences: Vec<Vec<ObjRef>> = bases
+        .iter()
+        .map(|b| {
+            let mut seq = vec![b.clone_ref(py)];
+            if let Payload::Type(t) = &b.payload {
+                seq.extend(t.mro.iter().map(|m| m.clone_ref(py)));
+            }
+            seq
+        })
+        .collect();
+    sequences.push(bases.iter().map(|b| b.clone_ref(py)).collect());
+    let mut result: Vec<ObjRef> = Vec::new();
+    loop {
+        sequences.retain(|s| !s.is_empty());
+        if sequences.is_empty() {
+            return Ok(result);
+        }
+        let candidate = sequences
+            .iter()
+            .map(|s| &s[0])
+            .find(|c| !sequences.iter().any(|s| s[1..].iter().any(|x| x.is(c))))
+            .map(|c| c.clone_ref(py));
+        let Some(candidate) = candidate else {
+            return Err(vm.type_error("Cannot create a consistent method resolution order (MRO)"));
+        };
+        for s in &mut sequences {
+            if s[0].is(&candidate) {
+                s.remove(0);
+            }
+        }
+        result.push(candidate);
+    }
+}
+
+impl Vm<'_> {
+    /// Turn the operand of `raise` into an exception to propagate.
+    pub fn make_raisable(&mut self, exc: Value, cause: Option<Value>) -> PyResult<PyErr> {
+        let py = self.py;
+        let instance = match &exc {
+            Value::Obj(o) if matches!(&o.payload, Payload::Type(_)) && is_exception_class(o) => {
+                let created = self.call(&exc, &[], &[])?;
+                match created {
+                    Value::Obj(o) => o,
+                    _ => return Err(self.type_error("exceptions must derive from BaseException")),
+                }
+            }
+            Value::Obj(o) if matches!(&o.payload, Payload::Instance(i) if i.exception.is_some()) => o.clone_ref(py),
+            _ => return Err(self.type_error("exceptions must derive from BaseException")),
+        };
+        if let Some(cause) = cause {
+            let cause = match &cause {
+                Value::None => Value::None,
+                Value::Obj(o) if matches!(&o.payload, Payload::Type(_)) && is_exception_class(o) => {
+                    self.call(&cause, &[], &[])?
+                }
+                Value::Obj(o) if matches!(&o.payload, Payload::Instance(i) if i.exception.is_some()) => cause,
+                _ => return Err(self.type_error("exception causes must derive from BaseException")),
+            };
+            self.set_cause(&instance, Some(cause), true);
+        }
+        Ok(PyErr { exc: instance })
+    }
+
+    /// Set `__cause__` (and `__suppress_context__`).
+    pub fn set_cause(&self, exc: &ObjRef, cause: Option<Value>, suppress: bool) {
+        if let Payload::Instance(inst) = &exc.payload
+            && let Some(state) = &inst.exception
+        {
+            let mut state = state.lock();
+            state.cause = cause.filter(|c| !c.is_none());
+            state.suppress_context = suppress;
+        }
+    }
+
+    /// `except CLASS:` matching, with CPython's error for non-exception classes.
+    pub fn exception_matches(&mut self, exc: &Value, class: &Value) -> PyResult<bool> {
+        let exc_class = self.type_of(exc).clone_ref(self.py);
+        match class.payload() {
+            Some(Payload::Type(_)) if class.as_obj().is_some_and(is_exception_class) => {
+                Ok(class.as_obj().is_some_and(|c| is_subclass(&exc_class, c)))
+            }
+            Some(Payload::Tuple(classes)) => {
+                for c in classes.iter() {
+                    if self.exception_matches(exc, c)? {
+                        return Ok(true);
+                    }
+                }
+                Ok(false)
+            }
+            _ => Err(self.type_error("catching classes that do not inherit from BaseException is not allowed")),
+        }
+    }
+
+    /// The `value` of a `StopIteration` (its first argument, or `None`).
+    pub fn stop_iteration_value(&self, exc: &ObjRef) -> Value {
+        let py = self.py;
+        if let Payload::Instance(inst) = &exc.payload
+            && let Some(state) = &inst.exception
+            && let Some(args) = &state.lock().args
+            && let Payload::Tuple(items) = &args.payload
+            && let Some(first) = items.first()
+        {
+            return first.clone_ref(py);
+        }
+        Value::None
+    }
+
+    /// The built-in attributes every exception has.
+    pub fn exception_attr(&mut self, exc: &Value, name: &str) -> Option<Value> {
+        let py = self.py;
+        let Some(Payload::Instance(inst)) = exc.payload() else {
+            return None;
+        };
+        let state = inst.exception.as_ref()?.lock();
+        let some_or_none = |v: &Option<Value>| v.as_ref().map_or(Value::None, |v| v.clone_ref(py));
+        Some(match name {
+            "args" => state.args.as_ref().map_or(Value::None, |a| Value::Obj(a.clone_ref(py))),
+            "__cause__" => some_or_none(&state.cause),
+            "__context__" => some_or_none(&state.context),
+            "__suppress_context__" => Value::Bool(state.suppress_context),
+            "__traceback__" => Value::None,
+            "value" if is_subclass(&inst.class, &types().stop_iteration) => {
+                drop(state);
+                return exc.as_obj().map(|o| self.stop_iteration_value(o));
+            }
+            "code" if is_subclass(&inst.class, &types().system_exit) => {
+                drop(state);
+                return exc.as_obj().map(|o| self.stop_iteration_value(o));
+            }
+            _ => return None,
+        })
+    }
+
+    /// The exception's positional arguments.
+    pub fn exception_args(&self, exc: &ObjRef) -> Vec<Value> {
+        let py = self.py;
+        if let Payload::Instance(inst) = &exc.payload
+            && let Some(state) = &inst.exception
+            && let Some(args) = &state.lock().args
+            && let Payload::Tuple(items) = &args.payload
+        {
+            return items.iter().map(|v| v.clone_ref(py)).collect();
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,473 @@
+//! Turning values into text: `repr`, `str`, `ascii`, `format` and `%`-formatting.
+
+use num_bigint::BigInt;
+
+use crate::objects::format;
+use crate::objects::types::types;
+use crate::objects::{Payload, Value};
+
+use super::ops::as_bigint;
+use super::{PyResult, Vm};
+
+/// CPython refuses to print ints with more digits than this (`sys.set_int_max_str_digits`).
+pub const INT_MAX_STR_DIGITS: usize = 4300;
+
+impl Vm<'_> {
+    /// `repr(v)`.
+    pub fn repr(&mut self, v: &Value) -> PyResult<String> {
+        let py = self.py;
+        Ok(match v {
+            Value::None => "None".to_string(),
+            Value::Bool(true) => "True".to_string(),
+            Value::Bool(false) => "False".to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => format::float_repr(*f),
+            Value::Obj(o) => {
+                match &o.payload {
+                    Payload::Str(s) => format::str_repr(s.as_str()),
+                    Payload::BigInt(b) => self.int_to_decimal(b)?,
+                    Payload::Bytes(b) => format::bytes_repr(b),
+                    Payload::Tuple(items) => {
+                        let items: Vec<Value> = items.iter().map(|v| v.clone_ref(py)).collect();
+                        return self.repr_sequence(v, &items, "(", ")", items.len() == 1);
+                    }
+                    Payload::List(items) => {
+                        let items: Vec<Value> = items.lock().iter().map(|v| v.clone_ref(py)).collect();
+                        return self.repr_sequence(v, &items, "[", "]", false);
+                    }
+                    Payload::Dict(_) => {
+                        if !self.repr_enter(v) {
+                            return Ok("{...}".to_string());
+                        }
+                        let result = self.repr_dict(v);
+                        self.repr_leave();
+                        return result;
+                    }
+                    Payload::Set(_) | Payload::FrozenSet(_) => {
+                        let items = self.set_items(v);
+                        let frozen = matches!(o.payload, Payload::FrozenSet(_));
+                        if items.is_empty() {
+                            return Ok(if frozen { "frozenset()" } else { "set()" }.to_string());
+                        }
+                        let inner = self.repr_sequence(v, &items, "{", "}", false)?;
+                        if frozen { format!("frozenset({inner})") } else { inner }
+                    }
+                    Payload::Range(r) => {
+                        if r.step == 1 {
+                            format!("range({}, {})", r.start, r.stop)
+                        } else {
+                            format!("range({}, {}, {})", r.start, r.stop, r.step)
+                        }
+                    }
+                    Payload::Slice(s) => {
+                        let parts = [self.repr(&s[0])?, self.repr(&s[1])?, self.repr(&s[2])?];
+                        format!("slice({}, {}, {})", parts[0], parts[1], parts[2])
+                    }
+                    Payload::Code(h) => format!(
+                        "<code object {} at {:#x}, file \"{}\", line {}>",
+                        h.code.name,
+                        o.addr(),
+                        h.code.filename,
+                        h.code.first_line
+                    ),
+                    Payload::Function(f) => format!("<function {} at {:#x}>", f.qualname.lock(), o.addr()),
+                    Payload::Native(n) => format!("<built-in function {}>", n.name),
+                    Payload::BoundMethod(receiver, function) => {
+                        let name = match function.payload() {
+                            Some(Payload::Function(f)) => f.qualname.lock().clone(),
+                            Some(Payload::Native(n)) => n.name.to_string(),
+                            _ => "?".to_string(),
+                        };
+                        if matches!(function.payload(), Some(Payload::Native(_))) {
+                            format!(
+                                "<built-in method {name} of {} object at {:#x}>",
+                                self.type_name(receiver),
+                                receiver.as_obj().map_or(0, |o| o.addr())
+                            )
+                        } else {
+                            let receiver_repr = self.repr(receiver)?;
+                            format!("<bound method {name} of {receiver_repr}>")
+                        }
+                    }
+                    Payload::Cell(_) => format!("<cell at {:#x}>", o.addr()),
+                    Payload::Module(m) => format!("<module '{}'>", m.name),
+                    Payload::Type(t) => {
+                        if t.module == "builtins" {
+                            format!("<class '{}'>", t.qualname)
+                        } else {
+                            format!("<class '{}.{}'>", t.module, t.qualname)
+                        }
+                    }
+                    Payload::Instance(inst) => {
+                        if let Some(method) = self.lookup_special(v, "__repr__") {
+                            let r = self.call(&method, &[v.clone_ref(py)], &[])?;
+                            return match r.as_str() {
+                                Some(s) => Ok(s.to_string()),
+                                None => Err(self
+                                    .type_error(format!("__repr__ returned non-string (type {})", self.type_name(&r)))),
+                            };
+                        }
+                        if inst.exception.is_some() {
+                            let args = self.exception_args(o);
+                            let name = self.type_name(v);
+                            return Ok(match args.len() {
+                                1 => format!("{name}({})", self.repr(&args[0])?),
+                                _ => {
+                                    let inner = self.repr_sequence(v, &args, "(", ")", false)?;
+                                    format!("{name}{inner}")
+                                }
+                            });
+                        }
+                        let (module, qualname) = match &inst.class.payload {
+                            Payload::Type(t) => (t.module.clone(), t.qualname.clone()),
+                            _ => (String::new(), String::new()),
+                        };
+                        format!("<{module}.{qualname} object at {:#x}>", o.addr())
+                    }
+                    Payload::Iterator(_) => format!("<iterator object at {:#x}>", o.addr()),
+                    Payload::Generator(g) => format!("<generator object {} at {:#x}>", g.lock().qualname, o.addr()),
+                    Payload::Property(_) => format!("<property object at {:#x}>", o.addr()),
+                    Payload::StaticMethod(_) => format!("<staticmethod object at {:#x}>", o.addr()),
+                    Payload::ClassMethod(_) => format!("<classmethod object at {:#x}>", o.addr()),
+                    Payload::DictView(dict, kind) => {
+                        let dict = Value::Obj(dict.clone_ref(py));
+                        let view = Value::Obj(o.clone_ref(py));
+                        let items = self.collect(&view)?;
+                        let inner = self.repr_sequence(&dict, &items, "[", "]", false)?;
+                        let name = match kind {
+                            crate::objects::DictViewKind::Keys => "dict_keys",
+                            crate::objects::DictViewKind::Values => "dict_values",
+                            crate::objects::DictViewKind::Items => "dict_items",
+                        };
+                        format!("{name}({inner})")
+                    }
+                    Payload::Super { class, receiver } => {
+                        let class_name = match &class.payload {
+                            Payload::Type(t) => t.name.clone(),
+                            _ => String::new(),
+                        };
+                        format!("<super: <class '{class_name}'>, <{} object>>", self.type_name(receiver))
+                    }
+                    Payload::NotImplemented => "NotImplemented".to_string(),
+                    Payload::Ellipsis => "Ellipsis".to_string(),
+                    Payload::File(f) => {
+                        let f = f.lock();
+                        let class = if f.binary { "BufferedReader" } else { "TextIOWrapper" };
+                        let encoding = if f.binary {
+                            String::new()
+                        } else {
+                            " encoding='UTF-8'".to_string()
+                        };
+                        format!(
+                            "<_io.{class} name={} mode='{}'{encoding}>",
+                            format::str_repr(&f.name),
+                            f.mode
+                        )
+                    }
+                    Payload::Stream(stream) => {
+                        let (name, mode) = match stream {
+                            crate::objects::Stream::Stdin => ("<stdin>", "r"),
+                            crate::objects::Stream::Stdout => ("<stdout>", "w"),
+                            crate::objects::Stream::Stderr => ("<stderr>", "w"),
+                        };
+                        format!("<_io.TextIOWrapper name='{name}' mode='{mode}' encoding='utf-8'>")
+                    }
+                }
+            }
+        })
+    }
+
+    fn repr_sequence(
+        &mut self,
+        container: &Value,
+        items: &[Value],
+        open: &str,
+        close: &str,
+        trailing_comma: bool,
+    ) -> PyResult<String> {
+        if !self.repr_enter(container) {
+            return Ok(format!("{open}...{close}"));
+        }
+        let mut out = String::from(open);
+        let mut result = Ok(());
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match self.repr(item) {
+                Ok(s) => out.push_str(&s),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        self.repr_leave();
+        result?;
+        if trailing_comma {
+            out.push(',');
+        }
+        out.push_str(close);
+        Ok(out)
+    }
+
+    fn repr_dict(&mut self, dict: &Value) -> PyResult<String> {
+        let items = self.dict_items(dict)?;
+        let mut out = String::from("{");
+        for (i, (k, v)) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&self.repr(k)?);
+            out.push_str(": ");
+            out.push_str(&self.repr(v)?);
+        }
+        out.push('}');
+        Ok(out)
+    }
+
+    /// Guard against infinite recursion on self-containing containers (`[...]`).
+    fn repr_enter(&mut self, container: &Value) -> bool {
+        let addr = container.as_obj().map_or(0, |o| o.addr());
+        if self.repr_stack.contains(&addr) {
+            return false;
+        }
+        self.repr_stack.push(addr);
+        true
+    }
+
+    fn repr_leave(&mut self) {
+        self.repr_stack.pop();
+    }
+
+    /// Decimal digits of a big int, with CPython's 4300-digit safety limit.
+    pub fn int_to_decimal(&self, b: &BigInt) -> PyResult<String> {
+        // bits * log10(2) bounds the digit count without converting.
+        if b.bits() as f64 * std::f64::consts::LOG10_2 > INT_MAX_STR_DIGITS as f64 + 1.0 {
+            let s = b.to_string();
+            let digits = s.trim_start_matches('-').len();
+            if digits > INT_MAX_STR_DIGITS {
+                return Err(self.value_error(format!(
+                    "Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit"
+                )));
+            }
+            return Ok(s);
+        }
+        Ok(b.to_string())
+    }
+
+    /// `str(v)`.
+    pub fn str(&mut self, v: &Value) -> PyResult<String> {
+        let py = self.py;
+        match v.payload() {
+            Some(Payload::Str(s)) => Ok(s.as_str().to_string()),
+            Some(Payload::Instance(inst)) => {
+                if let Some(method) = self.lookup_special(v, "__str__") {
+                    let r = self.call(&method, &[v.clone_ref(py)], &[])?;
+                    return match r.as_str() {
+                        Some(s) => Ok(s.to_string()),
+                        None => {
+                            Err(self.type_error(format!("__str__ returned non-string (type {})", self.type_name(&r))))
+                        }
+                    };
+                }
+                if inst.exception.is_some() && self.lookup_special(v, "__repr__").is_none() {
+                    let exc = v.as_obj().map(|o| o.clone_ref(py));
+                    let args = exc.map(|o| self.exception_args(&o)).unwrap_or_default();
+                    let is_key_error = crate::vm::is_subclass(&inst.class, &types().key_error);
+                    return match args.len() {
+                        0 => Ok(String::new()),
+                        1 if is_key_error => self.repr(&args[0]),
+                        1 => self.str(&args[0]),
+                        _ => {
+                            let t = self.new_tuple(args);
+                            self.repr(&t)
+                        }
+                    };
+                }
+                self.repr(v)
+            }
+            _ => self.repr(v),
+        }
+    }
+
+    /// `ascii(v)`: `repr` with non-ASCII characters escaped.
+    pub fn ascii(&mut self, v: &Value) -> PyResult<String> {
+        let r = self.repr(v)?;
+        Ok(format::ascii_escape(&r))
+    }
+
+    /// `format(v, spec)`.
+    pub fn format(&mut self, v: &Value, spec: &str) -> PyResult<String> {
+        let result = match v {
+            Value::Bool(_) if spec.is_empty() => return self.str(v),
+            Value::Int(_) | Value::Bool(_) => {
+                let b = as_bigint(v).unwrap_or_default();
+                format::format_int_as(&b, spec, if matches!(v, Value::Bool(_)) { "bool" } else { "int" })
+            }
+            Value::Float(f) => format::format_float(*f, spec),
+            Value::None if spec.is_empty() => return Ok("None".to_string()),
+            _ => match v.payload() {
+                Some(Payload::BigInt(b)) => {
+                    if spec.is_empty() {
+                        return self.int_to_decimal(b);
+                    }
+                    format::format_int(b, spec)
+                }
+                Some(Payload::Str(s)) => format::format_str(s.as_str(), spec),
+                Some(Payload::Instance(_)) if self.lookup_special(v, "__format__").is_some() => {
+                    let method = self.lookup_special(v, "__format__").unwrap_or(Value::None);
+                    let spec_value = self.new_str(spec);
+                    let r = self.call(&method, &[v.clone_ref(self.py), spec_value], &[])?;
+                    return match r.as_str() {
+                        Some(s) => Ok(s.to_string()),
+                        None => Err(self.type_error("__format__ must return a str")),
+                    };
+                }
+                _ => {
+                    if spec.is_empty() {
+                        return self.str(v);
+                    }
+                    return Err(self.type_error(format!(
+                        "unsupported format string passed to {}.__format__",
+                        self.type_name(v)
+                    )));
+                }
+            },
+        };
+        result.map_err(|msg| self.format_error(msg))
+    }
+
+    /// Raise a formatting error as the exception class CPython uses for it.
+    pub fn format_error(&self, msg: String) -> super::PyErr {
+        match format::error_kind(&msg) {
+            format::ErrorKind::ValueError => self.value_error(msg),
+            format::ErrorKind::OverflowError => self.overflow_error(msg),
+            format::ErrorKind::MemoryError => self.new_error(&types().memory_error, msg),
+        }
+    }
+
+    /// `fmt % args`, in CPython's order: mapping key, `*` width and precision, the value.
+    pub fn percent_format(&mut self, fmt: &str, args: &Value) -> PyResult<String> {
+        use format::{PercentCount, PercentPiece};
+        let py = self.py;
+        let is_mapping = matches!(args.payload(), Some(Payload::Dict(_)))
+            || (matches!(args.payload(), Some(Payload::Instance(_)))
+                && self.lookup_special(args, "__getitem__").is_some());
+        let values: Vec<Value> = match args.payload() {
+            Some(Payload::Tuple(items)) => items.iter().map(|v| v.clone_ref(py)).collect(),
+            _ => vec![args.clone_ref(py)],
+        };
+        let mut next = 0usize;
+        let mut used_mapping = false;
+        let mut out = String::new();
+        let take = |vm: &mut Vm, next: &mut usize| -> PyResult<Value> {
+            let v = values.get(*next).map(|v| v.clone_ref(vm.py));
+            *next += 1;
+            v.ok_or_else(|| vm.type_error("not enough arguments for format string"))
+        };
+        for piece in format::percent_pieces(fmt) {
+            let mut spec = match piece.map_err(|m| self.format_error(m))? {
+                PercentPiece::Literal(text) => {
+                    out.push_str(&text);
+                    continue;
+                }
+                PercentPiece::Spec(spec) => spec,
+            };
+            let value = if let Some(key) = &spec.mapping_key {
+                if !is_mapping {
+                    return Err(self.type_error("format requires a mapping"));
+                }
+                used_mapping = true;
+                let k = self.new_str(key.as_str());
+                self.get_item(args, &k)?
+            } else {
+                if spec.width == Some(PercentCount::Star) {
+                    let w = take(self, &mut next)?;
+                    let Some(w) = super::ops::as_small_int(&w) else {
+                        return Err(self.type_error("* wants int"));
+                    };
+                    spec.set_star_width(w);
+                }
+                if spec.precision == Some(PercentCount::Star) {
+                    let p = take(self, &mut next)?;
+                    let Some(p) = super::ops::as_small_int(&p) else {
+                        return Err(self.type_error("* wants int"));
+                    };
+                    spec.set_star_precision(p);
+                }
+                take(self, &mut next)?
+            };
+            out.push_str(&self.percent_one(&spec, &value)?);
+        }
+        if next < values.len() && !is_mapping && !used_mapping {
+            return Err(self.type_error("not all arguments converted during string formatting"));
+        }
+        Ok(out)
+    }
+
+    fn percent_one(&mut self, spec: &format::PercentSpec, value: &Value) -> PyResult<String> {
+        let result = match spec.conversion {
+            's' => {
+                let s = self.str(value)?;
+                format::percent_str(&s, spec)
+            }
+            'r' => {
+                let s = self.repr(value)?;
+                format::percent_str(&s, spec)
+            }
+            'a' => {
+                let s = self.ascii(value)?;
+                format::percent_str(&s, spec)
+            }
+            'c' => {
+                let s = match (value.as_str(), super::ops::as_small_int(value)) {
+                    (Some(s), _) if s.chars().count() == 1 => s.to_string(),
+                    (_, Some(i)) => match u32::try_from(i).ok().and_then(char::from_u32) {
+                        Some(c) => c.to_string(),
+                        None => return Err(self.overflow_error("%c arg not in range(0x110000)")),
+                    },
+                    _ => return Err(self.type_error("%c requires int or char")),
+                };
+                format::percent_str(&s, spec)
+            }
+            'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
+                let b = match value {
+                    Value::Float(f) if matches!(spec.conversion, 'd' | 'i' | 'u') => {
+                        format::float_to_bigint(*f).map_err(|m| self.format_error(m))?
+                    }
+                    _ => match as_bigint(value) {
+                        Some(b) => b.into_owned(),
+                        None => {
+                            let what = if matches!(spec.conversion, 'd' | 'i' | 'u') {
+                                "a real number"
+                            } else {
+                                "an integer"
+                            };
+                            return Err(self.type_error(format!(
+                                "%{} format: {what} is required, not {}",
+                                spec.conversion,
+                                self.type_name(value)
+                            )));
+                        }
+                    },
+                };
+                format::percent_int(&b, spec)
+            }
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
+                let f = match value {
+                    Value::Float(f) => *f,
+                    _ => match as_bigint(value) {
+                        Some(b) => format::bigint_to_f64(&b).map_err(|m| self.format_error(m))?,
+                        None => {
+                            return Err(self.type_error(format!("must be real number, not {}", self.type_name(value))));
+                        }
+                    },
+                };
+                format::percent_float(f, spec)
+            }
+            _ => Err(spec.unsupported_error()),
+        };
+        result.map_err(|m| self.format_error(m))
+    }
+}

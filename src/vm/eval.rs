@@ -1,0 +1,861 @@
+//! The eval loop: one `match` over [`Instr`], clox style.
+
+use crate::compile::bytecode::{Instr, format_flags, make_function_flags};
+use crate::objects::types::{clone_immortal, types};
+use crate::objects::{DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
+use crate::syntax::ast::CmpOp;
+
+use super::frame::{Block, Frame};
+use super::{PyErr, PyResult, Vm};
+
+/// How a frame stopped running.
+pub enum FrameExit {
+    Return(Value),
+    /// A generator frame suspended at `yield`; resuming pushes the sent value.
+    Yield(Value),
+}
+
+/// Marks "no self" in the pair `LoadMethod` pushes.
+fn no_self_marker() -> Value {
+    Value::Obj(clone_immortal(&types().none_type))
+}
+
+impl Vm<'_> {
+    /// Run `frame` until it returns, yields or raises.
+    pub fn run_frame(&mut self, frame: &mut Frame) -> PyResult<FrameExit> {
+        self.run_frame_raising(frame, None)
+    }
+
+    /// Run `frame`, first raising `pending` at its current instruction (`generator.throw`).
+    pub fn run_frame_raising(&mut self, frame: &mut Frame, pending: Option<PyErr>) -> PyResult<FrameExit> {
+        self.enter_call()?;
+        let result = self.run_frame_inner(frame, pending);
+        self.leave_call();
+        result
+    }
+
+    fn run_frame_inner(&mut self, frame: &mut Frame, pending: Option<PyErr>) -> PyResult<FrameExit> {
+        if let Some(err) = pending {
+            self.record_raise(frame, &err, false);
+            self.unwind_to_handler(frame, err)?;
+        }
+        loop {
+            match self.execute(frame) {
+                Ok(exit) => return Ok(exit),
+                Err((err, reraise)) => {
+                    self.record_raise(frame, &err, reraise);
+                    if !self.unwind_to_handler(frame, err)? {
+                        continue;
+                    }
+                }
+            }
+        }
+    }
+
+    /// A fresh exception gets this frame's line in its traceback and the exception being handled
+    /// as its `__context__`; every frame it passes through adds its line.
+    fn record_raise(&mut self, frame: &Frame, err: &PyErr, reraise: bool) {
+        let Payload::Instance(inst) = &err.exc.payload else {
+            return;
+        };
+        let Some(state) = &inst.exception else { return };
+        let handled = self.handled.as_ref().map(|h| h.clone_ref(self.py));
+        let mut state = state.lock();
+        if reraise {
+            return;
+        }
+        if state.traceback.is_empty()
+            && state.context.is_none()
+            && let Some(handled) = handled
+            && !handled.is(&err.exc)
+        {
+            state.context = Some(Value::Obj(handled));
+        }
+        state.traceback.push((frame.handle().code.clone(), frame.line()));
+    }
+
+    /// Find the innermost try block; returns `Ok(false)` to resume at its handler, or the error
+    /// when the frame has none left.
+    fn unwind_to_handler(&mut self, frame: &mut Frame, err: PyErr) -> PyResult<bool> {
+        while let Some(block) = frame.blocks.pop() {
+            match block {
+                Block::Handler { level, previous } => {
+                    self.handled = previous;
+                    frame.stack.truncate(level as usize);
+                }
+                Block::Try { handler, level } => {
+                    frame.stack.truncate(level as usize);
+                    let previous = self.handled.replace(err.exc.clone_ref(self.py));
+                    frame.blocks.push(Block::Handler { level, previous });
+                    frame.stack.push(Value::Obj(err.exc));
+                    frame.pc = handler as usize;
+                    return Ok(false);
+                }
+            }
+        }
+        Err(err)
+    }
+
+    /// Leave a frame that returns: restore the handled exception of any open handler blocks.
+    fn unwind_all(&mut self, frame: &mut Frame) {
+        while let Some(block) = frame.blocks.pop() {
+            if let Block::Handler { previous, .. } = block {
+                self.handled = previous;
+            }
+        }
+    }
+
+    /// The dispatch loop. Errors carry whether they come from `Reraise`/bare `raise` (which keep
+    /// their traceback as is).
+    fn execute(&mut self, frame: &mut Frame) -> Result<FrameExit, (PyErr, bool)> {
+        let code = frame.code.clone_ref(self.py);
+        let Payload::Code(handle) = &code.payload else {
+            return Err((self.runtime_error("frame without code"), false));
+        };
+        let instructions = &handle.code.instructions[..];
+        let py = self.py;
+        macro_rules! pop {
+            () => {
+                frame.stack.pop().unwrap_or(Value::None)
+            };
+        }
+        macro_rules! top {
+            () => {
+                frame.stack.last().unwrap_or(&Value::None)
+            };
+        }
+        macro_rules! try_ {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(err) => return Err((err, false)),
+                }
+            };
+        }
+        loop {
+            let Some(&instr) = instructions.get(frame.pc) else {
+                return Ok(FrameExit::Return(Value::None));
+            };
+            frame.pc += 1;
+            match instr {
+                Instr::Nop => {}
+                Instr::LoadConst(i) => frame.stack.push(handle.constants[i as usize].clone_ref(py)),
+                Instr::LoadFast(i) => match &frame.fast[i as usize] {
+                    Some(v) => frame.stack.push(v.clone_ref(py)),
+                    None => {
+                        let name = &handle.code.varnames[i as usize];
+                        return Err((
+                            self.new_error(
+                                &types().unbound_local_error,
+                                format!(
+                                    "cannot access local variable '{name}' where it is not associated with a value"
+                                ),
+                            ),
+                            false,
+                        ));
+                    }
+                },
+                Instr::StoreFast(i) => frame.fast[i as usize] = Some(pop!()),
+                Instr::DeleteFast(i) => {
+                    if frame.fast[i as usize].take().is_none() {
+                        let name = &handle.code.varnames[i as usize];
+                        return Err((
+                            self.new_error(
+                                &types().unbound_local_error,
+                                format!(
+                                    "cannot access local variable '{name}' where it is not associated with a value"
+                                ),
+                            ),
+                            false,
+                        ));
+                    }
+                }
+                Instr::LoadDeref(i) => {
+                    let value = cell_get(&frame.cells[i as usize], py);
+                    match value {
+                        Some(v) => frame.stack.push(v),
+                        None => return Err((self.unbound_deref(frame, i), false)),
+                    }
+                }
+                Instr::StoreDeref(i) => {
+                    let value = pop!();
+                    if let Payload::Cell(cell) = &frame.cells[i as usize].payload {
+                        let old = cell.lock().replace(value);
+                        drop(old);
+                    }
+                }
+                Instr::DeleteDeref(i) => {
+                    let old = match &frame.cells[i as usize].payload {
+                        Payload::Cell(cell) => cell.lock().take(),
+                        _ => None,
+                    };
+                    if old.is_none() {
+                        return Err((self.unbound_deref(frame, i), false));
+                    }
+                }
+                Instr::LoadClosure(i) => frame.stack.push(Value::Obj(frame.cells[i as usize].clone_ref(py))),
+                Instr::LoadClassDeref { name, cell } => {
+                    let key = &handle.names[name as usize];
+                    let found = match &frame.locals {
+                        Some(locals) => try_!(self.dict_get_str(locals, key)),
+                        None => None,
+                    };
+                    match found.or_else(|| cell_get(&frame.cells[cell as usize], py)) {
+                        Some(v) => frame.stack.push(v),
+                        None => return Err((self.unbound_deref(frame, cell), false)),
+                    }
+                }
+                Instr::LoadGlobal(i) => {
+                    let key = &handle.names[i as usize];
+                    let value = try_!(self.load_global(&frame.globals, key));
+                    frame.stack.push(value);
+                }
+                Instr::StoreGlobal(i) => {
+                    let value = pop!();
+                    try_!(self.dict_set_str(&frame.globals, &handle.names[i as usize], value));
+                }
+                Instr::DeleteGlobal(i) => {
+                    let key = &handle.names[i as usize];
+                    if try_!(self.dict_del_str(&frame.globals, key)).is_none() {
+                        return Err((self.name_error(str_of(key)), false));
+                    }
+                }
+                Instr::LoadName(i) => {
+                    let key = &handle.names[i as usize];
+                    let local = match &frame.locals {
+                        Some(locals) => try_!(self.dict_get_str(locals, key)),
+                        None => None,
+                    };
+                    let value = match local {
+                        Some(v) => v,
+                        None => try_!(self.load_global(&frame.globals, key)),
+                    };
+                    frame.stack.push(value);
+                }
+                Instr::StoreName(i) => {
+                    let value = pop!();
+                    let target = frame.locals.as_ref().unwrap_or(&frame.globals);
+                    try_!(self.dict_set_str(target, &handle.names[i as usize], value));
+                }
+                Instr::DeleteName(i) => {
+                    let key = &handle.names[i as usize];
+                    let target = frame.locals.as_ref().unwrap_or(&frame.globals);
+                    if try_!(self.dict_del_str(target, key)).is_none() {
+                        return Err((self.name_error(str_of(key)), false));
+                    }
+                }
+                Instr::LoadAttr(i) => {
+                    let obj = pop!();
+                    let value = try_!(self.get_attr(&obj, &handle.names[i as usize]));
+                    frame.stack.push(value);
+                }
+                Instr::StoreAttr(i) => {
+                    let obj = pop!();
+                    let value = pop!();
+                    try_!(self.set_attr(&obj, &handle.names[i as usize], value));
+                }
+                Instr::DeleteAttr(i) => {
+                    let obj = pop!();
+                    try_!(self.del_attr(&obj, &handle.names[i as usize]));
+                }
+                Instr::LoadMethod(i) => {
+                    let obj = pop!();
+                    match try_!(self.get_method(&obj, &handle.names[i as usize])) {
+                        Some(function) => {
+                            frame.stack.push(function);
+                            frame.stack.push(obj);
+                        }
+                        None => {
+                            let attr = try_!(self.get_attr(&obj, &handle.names[i as usize]));
+                            frame.stack.push(attr);
+                            frame.stack.push(no_self_marker());
+                        }
+                    }
+                }
+                Instr::CallMethod(argc) => {
+                    let argc = argc as usize;
+                    let base = frame.stack.len() - argc - 2;
+                    let is_marker = matches!(&frame.stack[base + 1], Value::Obj(o) if o.is(&types().none_type));
+                    let result = if is_marker {
+                        let callable = frame.stack[base].clone_ref(py);
+                        self.call(&callable, &frame.stack[base + 2..], &[])
+                    } else {
+                        let callable = frame.stack[base].clone_ref(py);
+                        self.call(&callable, &frame.stack[base + 1..], &[])
+                    };
+                    frame.stack.truncate(base);
+                    frame.stack.push(try_!(result));
+                }
+                Instr::BinarySubscr => {
+                    let index = pop!();
+                    let obj = pop!();
+                    frame.stack.push(try_!(self.get_item(&obj, &index)));
+                }
+                Instr::StoreSubscr => {
+                    let index = pop!();
+                    let obj = pop!();
+                    let value = pop!();
+                    try_!(self.set_item(&obj, index, value));
+                }
+                Instr::DeleteSubscr => {
+                    let index = pop!();
+                    let obj = pop!();
+                    try_!(self.del_item(&obj, &index));
+                }
+                Instr::BuildSlice(n) => {
+                    let step = if n == 3 { pop!() } else { Value::None };
+                    let stop = pop!();
+                    let start = pop!();
+                    frame
+                        .stack
+                        .push(self.alloc(Payload::Slice(Box::new([start, stop, step]))));
+                }
+                Instr::Binary(op) => {
+                    let right = pop!();
+                    let left = pop!();
+                    frame.stack.push(try_!(self.binary_op(op, &left, &right)));
+                }
+                Instr::InPlace(op) => {
+                    let right = pop!();
+                    let left = pop!();
+                    frame.stack.push(try_!(self.inplace_op(op, left, &right)));
+                }
+                Instr::Unary(op) => {
+                    let operand = pop!();
+                    frame.stack.push(try_!(self.unary_op(op, &operand)));
+                }
+                Instr::Compare(op) => {
+                    let right = pop!();
+                    let left = pop!();
+                    let result = match op {
+                        CmpOp::Is => Value::Bool(left.is(&right)),
+                        CmpOp::IsNot => Value::Bool(!left.is(&right)),
+                        CmpOp::In => Value::Bool(try_!(self.contains(&right, &left))),
+                        CmpOp::NotIn => Value::Bool(!try_!(self.contains(&right, &left))),
+                        _ => try_!(self.compare(op, &left, &right)),
+                    };
+                    frame.stack.push(result);
+                }
+                Instr::Pop => drop(pop!()),
+                Instr::Dup => frame.stack.push(top!().clone_ref(py)),
+                Instr::DupTop2 => {
+                    let n = frame.stack.len();
+                    let a = frame.stack[n - 2].clone_ref(py);
+                    let b = frame.stack[n - 1].clone_ref(py);
+                    frame.stack.push(a);
+                    frame.stack.push(b);
+                }
+                Instr::Rot2 => {
+                    let n = frame.stack.len();
+                    frame.stack.swap(n - 1, n - 2);
+                }
+                Instr::Rot3 => {
+                    let top = pop!();
+                    let n = frame.stack.len();
+                    frame.stack.insert(n - 2, top);
+                }
+                Instr::Rot4 => {
+                    let top = pop!();
+                    let n = frame.stack.len();
+                    frame.stack.insert(n - 3, top);
+                }
+                Instr::Jump(target) => frame.pc = target as usize,
+                Instr::JumpBackward(target) => {
+                    frame.pc = target as usize;
+                    try_!(self.check_point());
+                }
+                Instr::PopJumpIfFalse(target) => {
+                    let v = pop!();
+                    if !try_!(self.is_true(&v)) {
+                        frame.pc = target as usize;
+                    }
+                }
+                Instr::PopJumpIfTrue(target) => {
+                    let v = pop!();
+                    if try_!(self.is_true(&v)) {
+                        frame.pc = target as usize;
+                    }
+                }
+                Instr::JumpIfFalseOrPop(target) => {
+                    if !try_!(self.is_true(top!())) {
+                        frame.pc = target as usize;
+                    } else {
+                        drop(pop!());
+                    }
+                }
+                Instr::JumpIfTrueOrPop(target) => {
+                    if try_!(self.is_true(top!())) {
+                        frame.pc = target as usize;
+                    } else {
+                        drop(pop!());
+                    }
+                }
+                Instr::GetIter => {
+                    let v = pop!();
+                    frame.stack.push(try_!(self.iter(&v)));
+                }
+                Instr::ForIter(target) => match try_!(self.next(top!())) {
+                    Some(v) => frame.stack.push(v),
+                    None => {
+                        drop(pop!());
+                        frame.pc = target as usize;
+                    }
+                },
+                Instr::BuildTuple(n) => {
+                    let items = frame.stack.split_off(frame.stack.len() - n as usize);
+                    frame.stack.push(self.new_tuple(items));
+                }
+                Instr::BuildList(n) => {
+                    let items = frame.stack.split_off(frame.stack.len() - n as usize);
+                    frame.stack.push(self.new_list(items));
+                }
+                Instr::BuildSet(n) => {
+                    let items = frame.stack.split_off(frame.stack.len() - n as usize);
+                    let set = try_!(self.new_set(items));
+                    frame.stack.push(set);
+                }
+                Instr::BuildMap(n) => {
+                    let items = frame.stack.split_off(frame.stack.len() - 2 * n as usize);
+                    let dict = self.new_dict();
+                    let mut items = items.into_iter();
+                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                        try_!(self.dict_set(&dict, k, v));
+                    }
+                    frame.stack.push(dict);
+                }
+                Instr::BuildString(n) => {
+                    let parts = frame.stack.split_off(frame.stack.len() - n as usize);
+                    let mut text = String::new();
+                    for part in &parts {
+                        text.push_str(part.as_str().unwrap_or(""));
+                    }
+                    frame.stack.push(self.new_str(text));
+                }
+                Instr::FormatValue(flags) => {
+                    let spec = if flags & format_flags::HAS_SPEC != 0 {
+                        Some(pop!())
+                    } else {
+                        None
+                    };
+                    let value = pop!();
+                    let value = match flags & format_flags::CONVERSION_MASK {
+                        format_flags::STR => {
+                            let text = try_!(self.str(&value));
+                            self.new_str(text)
+                        }
+                        format_flags::REPR => {
+                            let text = try_!(self.repr(&value));
+                            self.new_str(text)
+                        }
+                        format_flags::ASCII => {
+                            let text = try_!(self.ascii(&value));
+                            self.new_str(text)
+                        }
+                        _ => value,
+                    };
+                    let spec_text = spec.as_ref().and_then(Value::as_str).unwrap_or("");
+                    let text = try_!(self.format(&value, spec_text));
+                    frame.stack.push(self.new_str(text));
+                }
+                Instr::ListAppend(n) => {
+                    let v = pop!();
+                    let list = &frame.stack[frame.stack.len() - n as usize];
+                    if let Some(Payload::List(items)) = list.payload() {
+                        items.lock().push(v);
+                    }
+                }
+                Instr::SetAdd(n) => {
+                    let v = pop!();
+                    let set = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
+                    try_!(self.set_add(&set, v));
+                }
+                Instr::MapAdd(n) => {
+                    let v = pop!();
+                    let k = pop!();
+                    let dict = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
+                    try_!(self.dict_set(&dict, k, v));
+                }
+                Instr::ListExtend(n) => {
+                    let iterable = pop!();
+                    let items = try_!(self.collect(&iterable));
+                    if let Some(Payload::List(list)) = frame.stack[frame.stack.len() - n as usize].payload() {
+                        list.lock().extend(items);
+                    }
+                }
+                Instr::SetUpdate(n) => {
+                    let iterable = pop!();
+                    let set = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
+                    for item in try_!(self.collect(&iterable)) {
+                        try_!(self.set_add(&set, item));
+                    }
+                }
+                Instr::DictUpdate(n) | Instr::DictMerge(n) => {
+                    let mapping = pop!();
+                    let dict = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
+                    try_!(self.dict_update(&dict, &mapping, matches!(instr, Instr::DictMerge(_))));
+                }
+                Instr::ListToTuple => {
+                    let list = pop!();
+                    let items = match list.payload() {
+                        Some(Payload::List(items)) => std::mem::take(&mut *items.lock()),
+                        _ => Vec::new(),
+                    };
+                    frame.stack.push(self.new_tuple(items));
+                }
+                Instr::UnpackSequence(n) => {
+                    let seq = pop!();
+                    let items = try_!(self.unpack(&seq, n as usize, None));
+                    frame.stack.extend(items.into_iter().rev());
+                }
+                Instr::UnpackEx { before, after } => {
+                    let seq = pop!();
+                    let items = try_!(self.unpack(&seq, before as usize, Some(after as usize)));
+                    frame.stack.extend(items.into_iter().rev());
+                }
+                Instr::Call(0) if is_super(top!()) => {
+                    drop(pop!());
+                    let value = try_!(self.zero_arg_super(frame));
+                    frame.stack.push(value);
+                }
+                Instr::Call(argc) => {
+                    let base = frame.stack.len() - argc as usize - 1;
+                    let callable = frame.stack[base].clone_ref(py);
+                    let result = self.call(&callable, &frame.stack[base + 1..], &[]);
+                    frame.stack.truncate(base);
+                    frame.stack.push(try_!(result));
+                    try_!(self.check_point());
+                }
+                Instr::CallKw(argc) => {
+                    let names = pop!();
+                    let base = frame.stack.len() - argc as usize - 1;
+                    let callable = frame.stack[base].clone_ref(py);
+                    let mut args = frame.stack.split_off(base + 1);
+                    let kw_names: Vec<ObjRef> = match names.payload() {
+                        Some(Payload::Tuple(t)) => {
+                            t.iter().filter_map(|n| n.as_obj().map(|o| o.clone_ref(py))).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    let kw_values = args.split_off(args.len() - kw_names.len());
+                    let kwargs: Vec<(ObjRef, Value)> = kw_names.into_iter().zip(kw_values).collect();
+                    let result = self.call(&callable, &args, &kwargs);
+                    frame.stack.truncate(base);
+                    frame.stack.push(try_!(result));
+                    try_!(self.check_point());
+                }
+                Instr::CallEx(has_kwargs) => {
+                    let kwargs = if has_kwargs != 0 { Some(pop!()) } else { None };
+                    let args = pop!();
+                    let callable = pop!();
+                    let args = try_!(self.collect(&args));
+                    let kwargs = match kwargs {
+                        Some(k) => try_!(self.kwargs_from_mapping(&k)),
+                        None => Vec::new(),
+                    };
+                    let result = self.call(&callable, &args, &kwargs);
+                    frame.stack.push(try_!(result));
+                    try_!(self.check_point());
+                }
+                Instr::MakeFunction(flags) => {
+                    let code = pop!();
+                    let closure = if flags & make_function_flags::CLOSURE != 0 {
+                        Some(pop!())
+                    } else {
+                        None
+                    };
+                    let kwdefaults = if flags & make_function_flags::KW_DEFAULTS != 0 {
+                        Some(pop!())
+                    } else {
+                        None
+                    };
+                    let defaults = if flags & make_function_flags::DEFAULTS != 0 {
+                        Some(pop!())
+                    } else {
+                        None
+                    };
+                    let function = try_!(self.make_function(frame, code, defaults, kwdefaults, closure));
+                    frame.stack.push(function);
+                }
+                Instr::ReturnValue => {
+                    let value = pop!();
+                    self.unwind_all(frame);
+                    return Ok(FrameExit::Return(value));
+                }
+                Instr::YieldValue => {
+                    let value = pop!();
+                    return Ok(FrameExit::Yield(value));
+                }
+                Instr::YieldFrom => {
+                    let sent = pop!();
+                    let sub = top!().clone_ref(py);
+                    match try_!(self.send_to(&sub, sent)) {
+                        super::ops::SendResult::Yielded(v) => {
+                            // Re-run this instruction when resumed, with the sent value pushed.
+                            frame.pc -= 1;
+                            return Ok(FrameExit::Yield(v));
+                        }
+                        super::ops::SendResult::Returned(v) => {
+                            drop(pop!());
+                            frame.stack.push(v);
+                        }
+                    }
+                }
+                Instr::GetYieldFromIter => {
+                    let v = pop!();
+                    let it = if matches!(v.payload(), Some(Payload::Generator(_))) {
+                        v
+                    } else {
+                        try_!(self.iter(&v))
+                    };
+                    frame.stack.push(it);
+                }
+                Instr::Raise(argc) => {
+                    let err = match argc {
+                        0 => match &self.handled {
+                            Some(exc) => return Err((PyErr { exc: exc.clone_ref(py) }, true)),
+                            None => self.runtime_error("No active exception to reraise"),
+                        },
+                        1 => {
+                            let exc = pop!();
+                            try_!(self.make_raisable(exc, None))
+                        }
+                        _ => {
+                            let cause = pop!();
+                            let exc = pop!();
+                            try_!(self.make_raisable(exc, Some(cause)))
+                        }
+                    };
+                    return Err((err, false));
+                }
+                Instr::Reraise => {
+                    let exc = pop!();
+                    return match exc {
+                        Value::Obj(exc) => Err((PyErr { exc }, true)),
+                        _ => Err((self.runtime_error("re-raise of a non-exception"), false)),
+                    };
+                }
+                Instr::SetupTry(handler) => {
+                    frame.blocks.push(Block::Try {
+                        handler,
+                        level: frame.stack.len() as u32,
+                    });
+                }
+                Instr::PopBlock => {
+                    frame.blocks.pop();
+                }
+                Instr::PopExcept => {
+                    if let Some(Block::Handler { previous, .. }) = frame.blocks.pop() {
+                        self.handled = previous;
+                    }
+                }
+                Instr::CheckExcMatch => {
+                    let class = pop!();
+                    let exc = top!();
+                    frame
+                        .stack
+                        .push(Value::Bool(try_!(self.exception_matches(exc, &class))));
+                }
+                Instr::BeforeWith => {
+                    let manager = pop!();
+                    let exit = try_!(self.special_method(&manager, "__exit__"));
+                    let enter = try_!(self.special_method(&manager, "__enter__"));
+                    frame.stack.push(exit);
+                    let entered = try_!(self.call(&enter, &[], &[]));
+                    frame.stack.push(entered);
+                }
+                Instr::WithExceptStart => {
+                    let n = frame.stack.len();
+                    let exit = frame.stack[n - 2].clone_ref(py);
+                    let exc = frame.stack[n - 1].clone_ref(py);
+                    let class = Value::Obj(self.type_of(&exc).clone_ref(py));
+                    let result = try_!(self.call(&exit, &[class, exc, Value::None], &[]));
+                    frame.stack.push(result);
+                }
+                Instr::LoadAssertionError => {
+                    frame.stack.push(Value::Obj(clone_immortal(&types().assertion_error)));
+                }
+                Instr::LoadBuildClass => {
+                    let build_class = try_!(self.load_global(
+                        &self.builtins.clone_ref(py),
+                        &crate::objects::types::intern("__build_class__")
+                    ));
+                    frame.stack.push(build_class);
+                }
+                Instr::ImportName(i) => {
+                    let fromlist = pop!();
+                    let level = pop!();
+                    let name = str_of(&handle.names[i as usize]).to_string();
+                    let module = try_!(self.import(&name, &fromlist, &level, &frame.globals));
+                    frame.stack.push(module);
+                }
+                Instr::ImportFrom(i) => {
+                    let module = top!().clone_ref(py);
+                    let name = &handle.names[i as usize];
+                    let value = match self.get_attr(&module, name) {
+                        Ok(v) => v,
+                        Err(_) => {
+                            let module_name = match module.payload() {
+                                Some(Payload::Module(m)) => m.name.clone(),
+                                _ => "?".to_string(),
+                            };
+                            return Err((
+                                self.new_error(
+                                    &types().import_error,
+                                    format!("cannot import name '{}' from '{module_name}'", str_of(name)),
+                                ),
+                                false,
+                            ));
+                        }
+                    };
+                    frame.stack.push(value);
+                }
+                Instr::ImportStar => {
+                    let module = pop!();
+                    let target = frame.locals.as_ref().unwrap_or(&frame.globals).clone_ref(py);
+                    try_!(self.import_star(&module, &target));
+                }
+                Instr::Unsupported(i) => {
+                    let msg = handle.constants[i as usize]
+                        .as_str()
+                        .unwrap_or("unsupported feature")
+                        .to_string();
+                    return Err((self.new_error(&types().not_implemented_error, msg), false));
+                }
+            }
+        }
+    }
+
+    /// `super()` inside a method: the class from the `__class__` cell the compiler created,
+    /// the receiver from the first parameter.
+    fn zero_arg_super(&mut self, frame: &Frame) -> PyResult<Value> {
+        let py = self.py;
+        let code = &frame.handle().code;
+        let class_index = code
+            .freevars
+            .iter()
+            .position(|n| n == "__class__")
+            .map(|i| i + code.cellvars.len());
+        let class = class_index.and_then(|i| cell_get(&frame.cells[i], py));
+        let Some(Value::Obj(class)) = class else {
+            return Err(self.runtime_error("super(): __class__ cell not found"));
+        };
+        if code.argcount == 0 && !code.has_varargs() {
+            return Err(self.runtime_error("super(): no arguments"));
+        }
+        let first_param = &code.varnames[0];
+        let receiver = match frame.fast.first().and_then(|v| v.as_ref()) {
+            Some(v) => v.clone_ref(py),
+            None => {
+                // The first parameter may live in a cell (captured by an inner function).
+                let cell = code.cellvars.iter().position(|n| n == first_param);
+                match cell.and_then(|i| cell_get(&frame.cells[i], py)) {
+                    Some(v) => v,
+                    None => return Err(self.runtime_error("super(): arg[0] deleted")),
+                }
+            }
+        };
+        let super_class = Value::Obj(clone_immortal(&types().super_));
+        self.call(&super_class, &[Value::Obj(class), receiver], &[])
+    }
+
+    fn unbound_deref(&self, frame: &Frame, cell: u32) -> PyErr {
+        let code = &frame.handle().code;
+        let i = cell as usize;
+        let name = code
+            .cellvars
+            .get(i)
+            .or_else(|| code.freevars.get(i - code.cellvars.len().min(i)));
+        let name = name.map_or("?", String::as_str);
+        if i < code.cellvars.len() {
+            self.new_error(
+                &types().unbound_local_error,
+                format!("cannot access local variable '{name}' where it is not associated with a value"),
+            )
+        } else {
+            self.new_error(
+                &types().name_error,
+                format!(
+                    "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+                ),
+            )
+        }
+    }
+
+    /// Where the GIL will be offered to other threads; with a single thread there is nothing
+    /// to hand over yet.
+    #[inline(always)]
+    pub fn check_point(&mut self) -> PyResult<()> {
+        Ok(())
+    }
+
+    fn make_function(
+        &mut self,
+        frame: &Frame,
+        code: Value,
+        defaults: Option<Value>,
+        kwdefaults: Option<Value>,
+        closure: Option<Value>,
+    ) -> PyResult<Value> {
+        let py = self.py;
+        let Value::Obj(code) = code else {
+            return Err(self.type_error("MakeFunction needs a code object"));
+        };
+        let Payload::Code(handle) = &code.payload else {
+            return Err(self.type_error("MakeFunction needs a code object"));
+        };
+        let defaults = match defaults.as_ref().and_then(Value::payload) {
+            Some(Payload::Tuple(t)) => t.iter().map(|v| v.clone_ref(py)).collect(),
+            _ => Box::default(),
+        };
+        let kwdefaults = match &kwdefaults {
+            Some(d) => self
+                .dict_items(d)?
+                .into_iter()
+                .map(|(k, v)| (k.as_str().unwrap_or("").to_string(), v))
+                .collect(),
+            None => Box::default(),
+        };
+        let closure = match closure.as_ref().and_then(Value::payload) {
+            Some(Payload::Tuple(t)) => t.iter().filter_map(|c| c.as_obj().map(|o| o.clone_ref(py))).collect(),
+            _ => Box::default(),
+        };
+        let name = handle.code.name.clone();
+        let qualname = handle.code.qualname.clone();
+        let dict = ObjLock::new(DictTable::new());
+        let function = Function {
+            code: code.clone_ref(py),
+            globals: frame.globals.clone_ref(py),
+            name: ObjLock::new(name),
+            qualname: ObjLock::new(qualname),
+            defaults,
+            kwdefaults,
+            closure,
+            dict,
+        };
+        let function = Value::Obj(ObjRef::new(py, PyObject::new(Payload::Function(function))));
+        let module_name = self.dict_get_str(&frame.globals, &crate::objects::types::intern("__name__"))?;
+        if let Some(module_name) = module_name {
+            self.set_attr(&function, &crate::objects::types::intern("__module__"), module_name)?;
+        }
+        Ok(function)
+    }
+}
+
+fn is_super(v: &Value) -> bool {
+    matches!(v, Value::Obj(o) if o.is(&types().super_))
+}
+
+fn cell_get(cell: &ObjRef, py: crate::gil::Gil<'_>) -> Option<Value> {
+    match &cell.payload {
+        Payload::Cell(c) => c.lock().as_ref().map(|v| v.clone_ref(py)),
+        _ => None,
+    }
+}
+
+/// The text of a `str` object (names are always strs).
+pub fn str_of(obj: &ObjRef) -> &str {
+    match &obj.payload {
+        Payload::Str(s) => s.as_str(),
+        _ => "",
+    }
+}

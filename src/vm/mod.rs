@@ -1,0 +1,359 @@
+//! The virtual machine: per-thread interpreter state and the operations the eval loop and the
+//! built-ins share (calls, attributes, errors).
+
+pub mod args;
+pub mod attrs;
+pub mod classes;
+pub mod convert;
+pub mod eval;
+pub mod frame;
+pub mod import;
+pub mod ops;
+pub mod traceback;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
+use crate::compile::bytecode::{CodeObject, Constant};
+use crate::gil::Gil;
+use crate::objects::types::{clone_immortal, types};
+use crate::objects::{
+    CodeHandle, DictTable, DictViewKind, ExceptionState, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, PyStr,
+    Value,
+};
+
+pub type PyResult<T> = Result<T, PyErr>;
+
+/// A raised exception: an exception instance travelling up the Rust stack.
+#[derive(Debug)]
+pub struct PyErr {
+    pub exc: ObjRef,
+}
+
+/// Default `sys.getrecursionlimit()`, as in CPython.
+pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
+
+/// Keep this much native stack free; deeper native recursion raises `RecursionError`.
+const STACK_SAFETY_MARGIN: usize = 256 * 1024;
+
+/// Interpreter state for one thread.
+pub struct Vm<'py> {
+    pub py: Gil<'py>,
+    /// The `builtins` module's namespace.
+    pub builtins: ObjRef,
+    /// `sys.modules`: name → module.
+    pub modules: ObjRef,
+    /// Folder of the main script: where `import helper` finds `helper.toy`.
+    pub script_dir: PathBuf,
+    pub argv: Vec<String>,
+    pub recursion_limit: usize,
+    depth: usize,
+    /// The exception being handled (`sys.exc_info()`), for bare `raise` and implicit chaining.
+    pub handled: Option<ObjRef>,
+    /// Address of a local near the bottom of this thread's stack, and the stack's size.
+    stack_base: usize,
+    stack_size: usize,
+    /// Containers whose `repr` is in progress, to print `[...]` for cycles.
+    repr_stack: Vec<usize>,
+}
+
+impl<'py> Vm<'py> {
+    /// A VM for the calling thread. `stack_size` is the size of the thread's native stack.
+    pub fn new(py: Gil<'py>, script_dir: PathBuf, argv: Vec<String>, stack_size: usize) -> Vm<'py> {
+        let marker = 0u8;
+        let mut vm = Vm {
+            py,
+            builtins: ObjRef::new(py, PyObject::new(Payload::Dict(ObjLock::new(DictTable::new())))),
+            modules: ObjRef::new(py, PyObject::new(Payload::Dict(ObjLock::new(DictTable::new())))),
+            script_dir,
+            argv,
+            recursion_limit: DEFAULT_RECURSION_LIMIT,
+            depth: 0,
+            handled: None,
+            stack_base: std::ptr::addr_of!(marker) as usize,
+            stack_size,
+            repr_stack: Vec::new(),
+        };
+        crate::modules::builtins::populate(&mut vm);
+        vm
+    }
+
+    // ----- constructors -------------------------------------------------------------------
+
+    pub fn alloc(&self, payload: Payload) -> Value {
+        Value::Obj(ObjRef::new(self.py, PyObject::new(payload)))
+    }
+
+    pub fn new_str(&self, text: impl Into<Box<str>>) -> Value {
+        self.alloc(Payload::Str(PyStr::new(text)))
+    }
+
+    pub fn new_list(&self, items: Vec<Value>) -> Value {
+        self.alloc(Payload::List(ObjLock::new(items)))
+    }
+
+    pub fn new_tuple(&self, items: Vec<Value>) -> Value {
+        self.alloc(Payload::Tuple(items.into_boxed_slice()))
+    }
+
+    pub fn new_dict(&self) -> Value {
+        self.alloc(Payload::Dict(ObjLock::new(DictTable::new())))
+    }
+
+    /// An int, unboxed when it fits a machine word.
+    pub fn new_int(&self, value: BigInt) -> Value {
+        match value.to_i64() {
+            Some(i) => Value::Int(i),
+            None => self.alloc(Payload::BigInt(value)),
+        }
+    }
+
+    pub fn new_bytes(&self, bytes: Vec<u8>) -> Value {
+        self.alloc(Payload::Bytes(bytes.into_boxed_slice()))
+    }
+
+    /// Turn a compiled code object into a runnable one (constants and names become objects).
+    pub fn load_code(&self, code: Arc<CodeObject>) -> ObjRef {
+        let constants = code.constants.iter().map(|c| self.constant(c)).collect();
+        let names = code.names.iter().map(|n| crate::objects::types::intern(n)).collect();
+        ObjRef::new_immortal(PyObject::new(Payload::Code(Box::new(CodeHandle {
+            code,
+            constants,
+            names,
+        }))))
+    }
+
+    /// Constants are immortal: loading one in a hot loop never touches a refcount.
+    fn constant(&self, constant: &Constant) -> Value {
+        let immortal = |payload| Value::Obj(ObjRef::new_immortal(PyObject::new(payload)));
+        match constant {
+            Constant::None => Value::None,
+            Constant::Bool(b) => Value::Bool(*b),
+            Constant::Ellipsis => self.ellipsis(),
+            Constant::Int(i) => match i.to_i64() {
+                Some(v) => Value::Int(v),
+                None => immortal(Payload::BigInt(i.clone())),
+            },
+            Constant::Float(f) => Value::Float(*f),
+            Constant::Complex(_) => immortal(Payload::Str(PyStr::new("complex numbers are not supported"))),
+            Constant::Str(s) => immortal(Payload::Str(PyStr::new(s.as_str()))),
+            Constant::Bytes(b) => immortal(Payload::Bytes(b.clone().into_boxed_slice())),
+            Constant::Tuple(items) => immortal(Payload::Tuple(items.iter().map(|c| self.constant(c)).collect())),
+            Constant::Code(code) => Value::Obj(self.load_code(code.clone())),
+        }
+    }
+
+    pub fn not_implemented(&self) -> Value {
+        Value::Obj(clone_immortal(&singletons().not_implemented))
+    }
+
+    pub fn ellipsis(&self) -> Value {
+        Value::Obj(clone_immortal(&singletons().ellipsis))
+    }
+
+    // ----- errors -------------------------------------------------------------------------
+
+    /// A new exception of built-in class `class` with one string argument.
+    pub fn new_error(&self, class: &ObjRef, msg: impl Into<String>) -> PyErr {
+        let arg = self.new_str(msg.into());
+        self.new_error_with_args(class, vec![arg])
+    }
+
+    pub fn new_error_with_args(&self, class: &ObjRef, args: Vec<Value>) -> PyErr {
+        PyErr {
+            exc: self.new_exception_instance(class, args),
+        }
+    }
+
+    pub fn new_exception_instance(&self, class: &ObjRef, args: Vec<Value>) -> ObjRef {
+        let args = ObjRef::new(self.py, PyObject::new(Payload::Tuple(args.into_boxed_slice())));
+        let state = ExceptionState {
+            args: Some(args),
+            ..ExceptionState::default()
+        };
+        ObjRef::new(
+            self.py,
+            PyObject::new(Payload::Instance(Instance {
+                class: class.clone_ref(self.py),
+                dict: ObjLock::new(DictTable::new()),
+                exception: Some(ObjLock::new(state)),
+            })),
+        )
+    }
+
+    pub fn type_error(&self, msg: impl Into<String>) -> PyErr {
+        self.new_error(&types().type_error, msg)
+    }
+
+    pub fn value_error(&self, msg: impl Into<String>) -> PyErr {
+        self.new_error(&types().value_error, msg)
+    }
+
+    pub fn index_error(&self, msg: impl Into<String>) -> PyErr {
+        self.new_error(&types().index_error, msg)
+    }
+
+    pub fn runtime_error(&self, msg: impl Into<String>) -> PyErr {
+        self.new_error(&types().runtime_error, msg)
+    }
+
+    pub fn overflow_error(&self, msg: impl Into<String>) -> PyErr {
+        self.new_error(&types().overflow_error, msg)
+    }
+
+    pub fn zero_division(&self, msg: impl Into<String>) -> PyErr {
+        self.new_error(&types().zero_division_error, msg)
+    }
+
+    pub fn key_error(&self, key: &Value) -> PyErr {
+        let key = key.clone_ref(self.py);
+        self.new_error_with_args(&types().key_error, vec![key])
+    }
+
+    pub fn name_error(&self, name: &str) -> PyErr {
+        self.new_error(&types().name_error, format!("name '{name}' is not defined"))
+    }
+
+    pub fn attribute_error(&self, obj: &Value, name: &str) -> PyErr {
+        let msg = match obj.payload() {
+            Some(Payload::Module(m)) => format!("module '{}' has no attribute '{name}'", m.name),
+            Some(Payload::Type(t)) => format!("type object '{}' has no attribute '{name}'", t.name),
+            _ => format!("'{}' object has no attribute '{name}'", self.type_name(obj)),
+        };
+        self.new_error(&types().attribute_error, msg)
+    }
+
+    /// Whether `err` is an instance of `class` (or a subclass).
+    pub fn err_matches(&self, err: &PyErr, class: &ObjRef) -> bool {
+        is_subclass(self.class_of(&err.exc), class)
+    }
+
+    // ----- types --------------------------------------------------------------------------
+
+    /// The class of a heap object.
+    pub fn class_of<'a>(&self, obj: &'a ObjRef) -> &'a ObjRef {
+        let t = types();
+        match &obj.payload {
+            Payload::Instance(i) => &i.class,
+            payload => payload_class(payload, t),
+        }
+    }
+
+    /// `type(value)`.
+    pub fn type_of<'a>(&self, value: &'a Value) -> &'a ObjRef {
+        let t = types();
+        match value {
+            Value::None => &t.none_type,
+            Value::Bool(_) => &t.bool_,
+            Value::Int(_) => &t.int,
+            Value::Float(_) => &t.float,
+            Value::Obj(o) => self.class_of(o),
+        }
+    }
+
+    /// `type(value).__name__`.
+    pub fn type_name(&self, value: &Value) -> String {
+        match &self.type_of(value).payload {
+            Payload::Type(t) => t.name.clone(),
+            _ => "?".to_string(),
+        }
+    }
+
+    /// Track nesting of native and Python calls: `RecursionError` past the limit, or when the
+    /// native stack runs low (deep recursion through built-ins such as `repr` of nested lists).
+    pub fn enter_call(&mut self) -> PyResult<()> {
+        self.depth += 1;
+        let marker = 0u8;
+        let used = self.stack_base.abs_diff(std::ptr::addr_of!(marker) as usize);
+        if self.depth > self.recursion_limit || used + STACK_SAFETY_MARGIN > self.stack_size {
+            self.depth -= 1;
+            return Err(self.new_error(&types().recursion_error, "maximum recursion depth exceeded"));
+        }
+        Ok(())
+    }
+
+    pub fn leave_call(&mut self) {
+        self.depth -= 1;
+    }
+
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+}
+
+/// The class of objects whose payload fixes it.
+fn payload_class<'a>(payload: &Payload, t: &'a crate::objects::types::Types) -> &'a ObjRef {
+    match payload {
+        Payload::Str(_) => &t.str_,
+        Payload::BigInt(_) => &t.int,
+        Payload::Bytes(_) => &t.bytes,
+        Payload::Tuple(_) => &t.tuple,
+        Payload::List(_) => &t.list,
+        Payload::Dict(_) => &t.dict,
+        Payload::Set(_) => &t.set,
+        Payload::FrozenSet(_) => &t.frozenset,
+        Payload::Range(_) => &t.range,
+        Payload::Slice(_) => &t.slice,
+        Payload::Code(_) => &t.code,
+        Payload::Function(_) => &t.function,
+        Payload::Native(_) => &t.builtin_function,
+        Payload::BoundMethod(..) => &t.method,
+        Payload::Cell(_) => &t.cell,
+        Payload::Module(_) => &t.module,
+        Payload::Type(_) => &t.type_,
+        Payload::Instance(_) => &t.object,
+        Payload::Iterator(_) => &t.iterator,
+        Payload::Generator(_) => &t.generator,
+        Payload::Property(_) => &t.property,
+        Payload::StaticMethod(_) => &t.staticmethod,
+        Payload::ClassMethod(_) => &t.classmethod,
+        Payload::Super { .. } => &t.super_,
+        Payload::DictView(_, kind) => match kind {
+            DictViewKind::Keys => &t.dict_keys,
+            DictViewKind::Values => &t.dict_values,
+            DictViewKind::Items => &t.dict_items,
+        },
+        Payload::NotImplemented => &t.not_implemented_type,
+        Payload::Ellipsis => &t.ellipsis_type,
+        Payload::Stream(_) => &t.text_io,
+        Payload::File(f) => {
+            if f.lock().binary {
+                &t.buffered_io
+            } else {
+                &t.text_io
+            }
+        }
+    }
+}
+
+/// `issubclass(class, base)` along the MRO.
+pub fn is_subclass(class: &ObjRef, base: &ObjRef) -> bool {
+    if class.is(base) {
+        return true;
+    }
+    match &class.payload {
+        Payload::Type(t) => t.mro.iter().any(|m| m.is(base)),
+        _ => false,
+    }
+}
+
+/// Instances of this class carry exception state.
+pub fn is_exception_class(class: &ObjRef) -> bool {
+    matches!(&class.payload, Payload::Type(t) if t.layout == Layout::Exception)
+}
+
+struct Singletons {
+    not_implemented: ObjRef,
+    ellipsis: ObjRef,
+}
+
+fn singletons() -> &'static Singletons {
+    static SINGLETONS: std::sync::OnceLock<Singletons> = std::sync::OnceLock::new();
+    SINGLETONS.get_or_init(|| Singletons {
+        not_implemented: ObjRef::new_immortal(PyObject::new(Payload::NotImplemented)),
+        ellipsis: ObjRef::new_immortal(PyObject::new(Payload::Ellipsis)),
+    })
+}
