@@ -55,6 +55,15 @@ impl DictTable {
         self.find(hash, &mut eq).and_then(|i| self.entries[i].as_ref())
     }
 
+    /// Keys stored under `hash` (for equality that must run Python code outside the lock).
+    pub fn keys_with_hash(&self, hash: i64) -> impl Iterator<Item = &Value> {
+        self.index
+            .iter_hash(hash as u64)
+            .filter_map(|&i| self.entries[i].as_ref())
+            .filter(move |e| e.hash == hash)
+            .map(|e| &e.key)
+    }
+
     /// Insert or overwrite; returns the previous value. An existing key object is kept.
     pub fn insert(&mut self, hash: i64, key: Value, value: Value, mut eq: impl FnMut(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.find(hash, &mut eq) {

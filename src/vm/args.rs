@@ -88,8 +88,26 @@ impl Vm<'_> {
             }))));
         }
         let mut frame = frame;
-        match self.run_frame(&mut frame)? {
+        let result = self.run_frame(&mut frame);
+        self.recycle(frame);
+        match result? {
             FrameExit::Return(v) | FrameExit::Yield(v) => Ok(v),
+        }
+    }
+
+    /// Keep a finished frame's buffers for the next call: most calls then allocate nothing.
+    fn recycle(&mut self, frame: Frame) {
+        const KEEP: usize = 64;
+        let Frame {
+            mut fast, mut stack, ..
+        } = frame;
+        fast.clear();
+        stack.clear();
+        if self.spare_locals.len() < KEEP {
+            self.spare_locals.push(fast);
+        }
+        if self.spare_stacks.len() < KEEP {
+            self.spare_stacks.push(stack);
         }
     }
 
@@ -100,7 +118,7 @@ impl Vm<'_> {
             return Err(self.type_error("function without code"));
         };
         let code = &handle.code;
-        let mut fast: Vec<Option<Value>> = Vec::with_capacity(code.varnames.len());
+        let mut fast = self.spare_locals.pop().unwrap_or_default();
         fast.resize_with(code.varnames.len(), || None);
         let argcount = code.argcount as usize;
         let simple = kwargs.is_empty()
@@ -136,7 +154,7 @@ impl Vm<'_> {
             locals: None,
             fast,
             cells,
-            stack: Vec::with_capacity(8),
+            stack: self.spare_stacks.pop().unwrap_or_default(),
             blocks: Vec::new(),
             pc: 0,
         })
@@ -243,7 +261,10 @@ impl Vm<'_> {
                 quote_names(&missing)
             )));
         }
-        for (slot, name) in fast[argcount..argcount + kwonly].iter_mut().zip(&code.varnames[argcount..]) {
+        for (slot, name) in fast[argcount..argcount + kwonly]
+            .iter_mut()
+            .zip(&code.varnames[argcount..])
+        {
             if slot.is_none() {
                 match function.kwdefaults.iter().find(|(n, _)| n == name) {
                     Some((_, v)) => *slot = Some(v.clone_ref(py)),

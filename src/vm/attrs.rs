@@ -1,7 +1,7 @@
 //! Attribute access: instance dicts, class MROs, descriptors (functions bind to instances,
 //! `property`, `staticmethod`, `classmethod`) and the special attributes of built-in objects.
 
-use crate::objects::types::{clone_immortal, intern, types};
+use crate::objects::types::{clone_immortal, types};
 use crate::objects::{ObjRef, Payload, Value};
 
 use super::eval::str_of;
@@ -10,42 +10,46 @@ use super::{PyResult, Vm};
 impl Vm<'_> {
     /// Look `name` up along a class's MRO.
     pub fn lookup_in_class(&mut self, class: &ObjRef, name: &ObjRef) -> PyResult<Option<Value>> {
-        let Payload::Type(t) = &class.payload else {
-            return Ok(None);
-        };
-        let py = self.py;
         let Payload::Str(key) = &name.payload else {
             return Ok(None);
         };
-        let hash = key.hash();
-        let found = t
-            .dict
-            .lock()
-            .get(hash, |k| k.as_str() == Some(key.as_str()))
-            .map(|e| e.value.clone_ref(py));
-        if found.is_some() {
-            return Ok(found);
+        Ok(self.lookup_in_class_str(class, key.as_str(), key.hash()))
+    }
+
+    /// MRO lookup by text and its precomputed `str` hash.
+    fn lookup_in_class_str(&self, class: &ObjRef, key: &str, hash: i64) -> Option<Value> {
+        let Payload::Type(t) = &class.payload else {
+            return None;
+        };
+        let py = self.py;
+        let find = |t: &crate::objects::TypeObject| {
+            t.dict
+                .lock()
+                .get(hash, |k| k.as_str() == Some(key))
+                .map(|e| e.value.clone_ref(py))
+        };
+        if let Some(found) = find(t) {
+            return Some(found);
         }
-        for base in &t.mro {
-            if let Payload::Type(bt) = &base.payload {
-                let found = bt
-                    .dict
-                    .lock()
-                    .get(hash, |k| k.as_str() == Some(key.as_str()))
-                    .map(|e| e.value.clone_ref(py));
-                if found.is_some() {
-                    return Ok(found);
-                }
-            }
-        }
-        Ok(None)
+        t.mro.iter().find_map(|base| match &base.payload {
+            Payload::Type(bt) => find(bt),
+            _ => None,
+        })
+    }
+
+    /// Whether some class in `class`'s MRO defines a property, which would take precedence
+    /// over the instance `__dict__`.
+    fn has_data_descriptors(class: &ObjRef) -> bool {
+        let flag = |c: &ObjRef| matches!(&c.payload, Payload::Type(t) if t.has_properties());
+        let Payload::Type(t) = &class.payload else { return false };
+        flag(class) || t.mro.iter().any(flag)
     }
 
     /// A special method looked up on the type (not the instance), as CPython does. `None` when
     /// the class does not define it (the `object` defaults are handled by the callers).
     pub fn lookup_special(&mut self, v: &Value, name: &str) -> Option<Value> {
-        let class = self.type_of(v).clone_ref(self.py);
-        self.lookup_in_class(&class, &intern(name)).ok().flatten()
+        let class = self.type_of(v);
+        self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()))
     }
 
     /// A special method bound to `v`, or `AttributeError` (used by `with`).
@@ -99,7 +103,7 @@ impl Vm<'_> {
                     _ => Ok(None),
                 }
             }
-            Some(Payload::Module(_) | Payload::Type(_)) => Ok(None),
+            Some(Payload::Module(_) | Payload::Type(_) | Payload::Super { .. }) => Ok(None),
             _ => {
                 let class = self.type_of(obj).clone_ref(self.py);
                 match self.lookup_in_class(&class, name)? {
@@ -138,6 +142,19 @@ impl Vm<'_> {
         }
         match obj.payload() {
             Some(Payload::Instance(inst)) => {
+                // Fast path: an instance attribute, when no property could shadow it.
+                if let Payload::Str(skey) = &name.payload
+                    && !Self::has_data_descriptors(&inst.class)
+                {
+                    let found = inst
+                        .dict
+                        .lock()
+                        .get(skey.hash(), |k| k.as_str() == Some(key))
+                        .map(|e| e.value.clone_ref(py));
+                    if found.is_some() {
+                        return Ok(found);
+                    }
+                }
                 let class = inst.class.clone_ref(py);
                 let class_attr = self.lookup_in_class(&class, name)?;
                 if let Some(attr) = &class_attr

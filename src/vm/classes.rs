@@ -94,6 +94,34 @@ pub fn base_exception_init(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Valu
     Ok(Value::None)
 }
 
+/// `prop.getter(f)` / `setter` / `deleter`: a copy of the property with one accessor replaced.
+fn property_with(vm: &mut Vm, args: &[Value], which: usize, name: &str) -> PyResult<Value> {
+    let py = vm.py;
+    let (Some(Payload::Property(accessors)), Some(function)) = (args.first().and_then(Value::payload), args.get(1))
+    else {
+        return Err(vm.type_error(format!("property.{name}() takes exactly one argument")));
+    };
+    let mut new = [
+        accessors[0].clone_ref(py),
+        accessors[1].clone_ref(py),
+        accessors[2].clone_ref(py),
+    ];
+    new[which] = function.clone_ref(py);
+    Ok(vm.alloc(Payload::Property(new)))
+}
+
+pub fn property_getter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    property_with(vm, args, 0, "getter")
+}
+
+pub fn property_setter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    property_with(vm, args, 1, "setter")
+}
+
+pub fn property_deleter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    property_with(vm, args, 2, "deleter")
+}
+
 /// `object.__init__`: accepts no extra arguments.
 pub fn object_init(_vm: &mut Vm, _args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     Ok(Value::None)
@@ -204,6 +232,9 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         };
         dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__hash__"));
     }
+    let has_property = dict
+        .iter()
+        .any(|e| matches!(e.value.payload(), Some(Payload::Property(_))));
     Ok(vm.alloc(Payload::Type(TypeObject {
         name: name.to_string(),
         qualname,
@@ -212,6 +243,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         mro,
         dict: ObjLock::new(dict),
         layout,
+        has_property: has_property.into(),
     })))
 }
 

@@ -3,7 +3,7 @@
 use crate::compile::bytecode::{Instr, format_flags, make_function_flags};
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
-use crate::syntax::ast::CmpOp;
+use crate::syntax::ast::{BinOp, CmpOp};
 
 use super::frame::{Block, Frame};
 use super::{PyErr, PyResult, Vm};
@@ -313,7 +313,17 @@ impl Vm<'_> {
                 Instr::Binary(op) => {
                     let right = pop!();
                     let left = pop!();
-                    frame.stack.push(try_!(self.binary_op(op, &left, &right)));
+                    // Small-int add/sub inline: the commonest arithmetic in loops.
+                    let fast = match (op, &left, &right) {
+                        (BinOp::Add, Value::Int(a), Value::Int(b)) => a.checked_add(*b).map(Value::Int),
+                        (BinOp::Sub, Value::Int(a), Value::Int(b)) => a.checked_sub(*b).map(Value::Int),
+                        _ => None,
+                    };
+                    let result = match fast {
+                        Some(v) => v,
+                        None => try_!(self.binary_op(op, &left, &right)),
+                    };
+                    frame.stack.push(result);
                 }
                 Instr::InPlace(op) => {
                     let right = pop!();
@@ -327,12 +337,20 @@ impl Vm<'_> {
                 Instr::Compare(op) => {
                     let right = pop!();
                     let left = pop!();
-                    let result = match op {
-                        CmpOp::Is => Value::Bool(left.is(&right)),
-                        CmpOp::IsNot => Value::Bool(!left.is(&right)),
-                        CmpOp::In => Value::Bool(try_!(self.contains(&right, &left))),
-                        CmpOp::NotIn => Value::Bool(!try_!(self.contains(&right, &left))),
-                        _ => try_!(self.compare(op, &left, &right)),
+                    let result = match (op, &left, &right) {
+                        (CmpOp::Lt, Value::Int(a), Value::Int(b)) => Value::Bool(a < b),
+                        (CmpOp::LtE, Value::Int(a), Value::Int(b)) => Value::Bool(a <= b),
+                        (CmpOp::Gt, Value::Int(a), Value::Int(b)) => Value::Bool(a > b),
+                        (CmpOp::GtE, Value::Int(a), Value::Int(b)) => Value::Bool(a >= b),
+                        (CmpOp::Eq, Value::Int(a), Value::Int(b)) => Value::Bool(a == b),
+                        (CmpOp::NotEq, Value::Int(a), Value::Int(b)) => Value::Bool(a != b),
+                        _ => match op {
+                            CmpOp::Is => Value::Bool(left.is(&right)),
+                            CmpOp::IsNot => Value::Bool(!left.is(&right)),
+                            CmpOp::In => Value::Bool(try_!(self.contains(&right, &left))),
+                            CmpOp::NotIn => Value::Bool(!try_!(self.contains(&right, &left))),
+                            _ => try_!(self.compare(op, &left, &right)),
+                        },
                     };
                     frame.stack.push(result);
                 }
@@ -366,7 +384,11 @@ impl Vm<'_> {
                 }
                 Instr::PopJumpIfFalse(target) => {
                     let v = pop!();
-                    if !try_!(self.is_true(&v)) {
+                    let truth = match v {
+                        Value::Bool(b) => b,
+                        _ => try_!(self.is_true(&v)),
+                    };
+                    if !truth {
                         frame.pc = target as usize;
                     }
                 }

@@ -58,6 +58,9 @@ pub struct Vm<'py> {
     stack_size: usize,
     /// Containers whose `repr` is in progress, to print `[...]` for cycles.
     repr_stack: Vec<usize>,
+    /// Buffers of finished frames, reused by the next calls.
+    spare_locals: Vec<Vec<Option<Value>>>,
+    spare_stacks: Vec<Vec<Value>>,
 }
 
 impl<'py> Vm<'py> {
@@ -76,6 +79,8 @@ impl<'py> Vm<'py> {
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
             repr_stack: Vec::new(),
+            spare_locals: Vec::new(),
+            spare_stacks: Vec::new(),
         };
         crate::modules::builtins::populate(&mut vm);
         vm

@@ -1186,8 +1186,32 @@ impl Vm<'_> {
     // ----- dicts and sets -----------------------------------------------------------------
 
     /// Look a key up; keys compare natively (built-in types) or by identity.
+    /// For a key whose `__eq__` is Python code: the equal key already in the table, found with
+    /// the table's lock released, so the locked operation can then match it by identity.
+    fn canonical_key(&mut self, container: &Value, hash: i64, key: &Value) -> PyResult<Option<Value>> {
+        if !matches!(key.payload(), Some(Payload::Instance(_))) || self.lookup_special(key, "__eq__").is_none() {
+            return Ok(None);
+        }
+        let py = self.py;
+        let candidates: Vec<Value> = match container.payload() {
+            Some(Payload::Dict(t) | Payload::Set(t)) => {
+                t.lock().keys_with_hash(hash).map(|k| k.clone_ref(py)).collect()
+            }
+            Some(Payload::FrozenSet(t)) => t.keys_with_hash(hash).map(|k| k.clone_ref(py)).collect(),
+            _ => Vec::new(),
+        };
+        for candidate in candidates {
+            if candidate.is(key) || self.eq(key, &candidate)? {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
+    }
+
     pub fn dict_get(&mut self, dict: &Value, key: &Value) -> PyResult<Option<Value>> {
         let hash = self.hash(key)?;
+        let canonical = self.canonical_key(dict, hash, key)?;
+        let key = canonical.as_ref().unwrap_or(key);
         let py = self.py;
         Ok(match dict.payload() {
             Some(Payload::Dict(table)) => table
@@ -1200,6 +1224,7 @@ impl Vm<'_> {
 
     pub fn dict_set(&mut self, dict: &Value, key: Value, value: Value) -> PyResult<()> {
         let hash = self.hash(&key)?;
+        let key = self.canonical_key(dict, hash, &key)?.unwrap_or(key);
         if let Some(Payload::Dict(table)) = dict.payload() {
             let old = {
                 let probe = key.clone_ref(self.py);
@@ -1212,6 +1237,8 @@ impl Vm<'_> {
 
     pub fn dict_del(&mut self, dict: &Value, key: &Value) -> PyResult<Option<Value>> {
         let hash = self.hash(key)?;
+        let canonical = self.canonical_key(dict, hash, key)?;
+        let key = canonical.as_ref().unwrap_or(key);
         Ok(match dict.payload() {
             Some(Payload::Dict(table)) => {
                 let removed = table.lock().remove(hash, |k| key_eq(k, key));
@@ -1341,6 +1368,7 @@ impl Vm<'_> {
 
     pub fn set_add(&mut self, set: &Value, item: Value) -> PyResult<()> {
         let hash = self.hash(&item)?;
+        let item = self.canonical_key(set, hash, &item)?.unwrap_or(item);
         if let Some(Payload::Set(table)) = set.payload() {
             let probe = item.clone_ref(self.py);
             table.lock().insert(hash, item, Value::None, |k| key_eq(k, &probe));
@@ -1350,6 +1378,8 @@ impl Vm<'_> {
 
     pub fn set_contains(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
         let hash = self.hash(item)?;
+        let canonical = self.canonical_key(set, hash, item)?;
+        let item = canonical.as_ref().unwrap_or(item);
         Ok(match set.payload() {
             Some(Payload::Set(table)) => table.lock().get(hash, |k| key_eq(k, item)).is_some(),
             Some(Payload::FrozenSet(table)) => table.get(hash, |k| key_eq(k, item)).is_some(),
@@ -1804,7 +1834,8 @@ impl Vm<'_> {
 }
 
 /// Key equality for dict and set tables. Built-in keys compare natively; other objects by
-/// identity (user classes with `__eq__` as keys compare by identity here: known gap).
+/// identity (keys with a Python-level `__eq__` are first mapped to their stored twin by
+/// `Vm::canonical_key`).
 pub fn key_eq(a: &Value, b: &Value) -> bool {
     if let Some(r) = native_eq_shallow(a, b) {
         return r;

@@ -6,7 +6,7 @@
 use crate::modules::builtins::dict_fill;
 use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
-use crate::objects::{DictTable, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{DictTable, DictViewKind, ObjLock, ObjRef, Payload, Value};
 use crate::vm::ops::key_eq;
 use crate::vm::{PyResult, Vm};
 
@@ -125,32 +125,32 @@ fn dict_update(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     Ok(Value::None)
 }
 
-/// keys/values/items: a list snapshot until dict views exist.
-fn dict_view(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], name: &str) -> PyResult<Value> {
+/// keys/values/items: a live view of the dict.
+fn dict_view(
+    vm: &mut Vm,
+    args: &[Value],
+    kwargs: &[(ObjRef, Value)],
+    name: &str,
+    kind: DictViewKind,
+) -> PyResult<Value> {
     this_dict(vm, args, name)?;
     takes_no_args(vm, "dict", name, &args[1..], kwargs)?;
-    let pairs = vm.dict_items(&args[0])?;
-    let items = pairs
-        .into_iter()
-        .map(|(k, v)| match name {
-            "keys" => k,
-            "values" => v,
-            _ => vm.new_tuple(vec![k, v]),
-        })
-        .collect();
-    Ok(vm.new_list(items))
+    match &args[0] {
+        Value::Obj(dict) => Ok(vm.alloc(Payload::DictView(dict.clone_ref(vm.py), kind))),
+        _ => Err(vm.type_error(format!("descriptor '{name}' requires a 'dict' object"))),
+    }
 }
 
 fn dict_keys(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    dict_view(vm, args, kwargs, "keys")
+    dict_view(vm, args, kwargs, "keys", DictViewKind::Keys)
 }
 
 fn dict_values(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    dict_view(vm, args, kwargs, "values")
+    dict_view(vm, args, kwargs, "values", DictViewKind::Values)
 }
 
 fn dict_items(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    dict_view(vm, args, kwargs, "items")
+    dict_view(vm, args, kwargs, "items", DictViewKind::Items)
 }
 
 fn dict_copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -21,6 +21,14 @@ pub fn install() {
         add_methods(&t.object, &[("__init__", classes::object_init)]);
         add_methods(&t.base_exception, &[("__init__", classes::base_exception_init)]);
         add_methods(
+            &t.property,
+            &[
+                ("getter", classes::property_getter),
+                ("setter", classes::property_setter),
+                ("deleter", classes::property_deleter),
+            ],
+        );
+        add_methods(
             &t.text_io,
             &[
                 ("write", io::write),
