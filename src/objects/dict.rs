@@ -55,6 +55,16 @@ impl DictTable {
         self.find(hash, &mut eq).and_then(|i| self.entries[i].as_ref())
     }
 
+    /// Position of the key satisfying `eq` (for lookup caches).
+    pub fn find_slot(&self, hash: i64, mut eq: impl FnMut(&Value) -> bool) -> Option<usize> {
+        self.find(hash, &mut eq)
+    }
+
+    /// The live entry at `slot`, if any.
+    pub fn entry_at(&self, slot: usize) -> Option<&Entry> {
+        self.entries.get(slot).and_then(Option::as_ref)
+    }
+
     /// Keys stored under `hash` (for equality that must run Python code outside the lock).
     pub fn keys_with_hash(&self, hash: i64) -> impl Iterator<Item = &Value> {
         self.index

@@ -319,6 +319,52 @@ pub struct CodeHandle {
     pub code: Arc<CodeObject>,
     pub constants: Box<[Value]>,
     pub names: Box<[ObjRef]>,
+    /// Per name: where `LoadGlobal` last found it (see [`GlobalHint`]).
+    pub global_hints: Box<[GlobalHint]>,
+}
+
+/// A cached answer to "where is global `name`?", checked before it is trusted, so a stale
+/// hint only costs a normal lookup. `slot` is a position in the globals dict, verified by
+/// comparing the key stored there with the interned name; `builtin` is a position in the
+/// builtins dict, valid while the globals dict has had no key added or removed since
+/// (`globals_version`), i.e. while the name still cannot be a global.
+#[derive(Default)]
+pub struct GlobalHint {
+    slot: std::sync::atomic::AtomicU32,
+    builtin: std::sync::atomic::AtomicU64,
+}
+
+impl GlobalHint {
+    const NONE: u32 = u32::MAX;
+
+    pub fn new() -> GlobalHint {
+        GlobalHint {
+            slot: Self::NONE.into(),
+            builtin: u64::MAX.into(),
+        }
+    }
+
+    pub fn slot(&self) -> Option<usize> {
+        let s = self.slot.load(std::sync::atomic::Ordering::Relaxed);
+        (s != Self::NONE).then_some(s as usize)
+    }
+
+    pub fn set_slot(&self, slot: usize) {
+        let slot = u32::try_from(slot).unwrap_or(Self::NONE);
+        self.slot.store(slot, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The builtins slot, if recorded while the globals dict had `globals_version`.
+    pub fn builtin(&self, globals_version: u64) -> Option<usize> {
+        let packed = self.builtin.load(std::sync::atomic::Ordering::Relaxed);
+        (packed >> 32 == globals_version & 0xffff_ffff && packed as u32 != Self::NONE).then_some(packed as u32 as usize)
+    }
+
+    pub fn set_builtin(&self, globals_version: u64, slot: usize) {
+        let slot = u32::try_from(slot).unwrap_or(Self::NONE);
+        let packed = ((globals_version & 0xffff_ffff) << 32) | u64::from(slot);
+        self.builtin.store(packed, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// `range(start, stop, step)` over machine-word ints.

@@ -206,8 +206,7 @@ impl Vm<'_> {
                     }
                 }
                 Instr::LoadGlobal(i) => {
-                    let key = &handle.names[i as usize];
-                    let value = try_!(self.load_global(&frame.globals, key));
+                    let value = try_!(self.load_global_hinted(&frame.globals, handle, i as usize));
                     frame.stack.push(value);
                 }
                 Instr::StoreGlobal(i) => {

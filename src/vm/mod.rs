@@ -124,10 +124,12 @@ impl<'py> Vm<'py> {
     pub fn load_code(&self, code: Arc<CodeObject>) -> ObjRef {
         let constants = code.constants.iter().map(|c| self.constant(c)).collect();
         let names = code.names.iter().map(|n| crate::objects::types::intern(n)).collect();
+        let global_hints = code.names.iter().map(|_| crate::objects::GlobalHint::new()).collect();
         ObjRef::new_immortal(PyObject::new(Payload::Code(Box::new(CodeHandle {
             code,
             constants,
             names,
+            global_hints,
         }))))
     }
 

@@ -9,7 +9,7 @@ use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
-use crate::objects::{DictTable, DictViewKind, IterState, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{CodeHandle, DictTable, DictViewKind, IterState, ObjLock, ObjRef, Payload, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 use super::{PyErr, PyResult, Vm};
@@ -1292,6 +1292,50 @@ impl Vm<'_> {
             }
             _ => None,
         })
+    }
+
+    /// `LoadGlobal` with the code object's per-name hint: usually one lock and one slot read,
+    /// no hashing and no string comparison.
+    pub fn load_global_hinted(&mut self, globals: &ObjRef, handle: &CodeHandle, i: usize) -> PyResult<Value> {
+        let py = self.py;
+        let key = &handle.names[i];
+        let hint = &handle.global_hints[i];
+        let is_key = |k: &Value| matches!(k, Value::Obj(o) if o.is(key));
+        let Payload::Dict(globals_table) = &globals.payload else {
+            return self.load_global(globals, key);
+        };
+        let globals_version = {
+            let table = globals_table.lock();
+            if let Some(entry) = hint.slot().and_then(|s| table.entry_at(s))
+                && is_key(&entry.key)
+            {
+                return Ok(entry.value.clone_ref(py));
+            }
+            table.version()
+        };
+        if let Payload::Dict(builtins_table) = &self.builtins.payload
+            && let Some(slot) = hint.builtin(globals_version)
+            && let Some(entry) = builtins_table.lock().entry_at(slot)
+            && is_key(&entry.key)
+        {
+            return Ok(entry.value.clone_ref(py));
+        }
+        let Payload::Str(name) = &key.payload else {
+            return self.load_global(globals, key);
+        };
+        let found = globals_table
+            .lock()
+            .find_slot(name.hash(), |k| k.as_str() == Some(name.as_str()));
+        if let Some(slot) = found {
+            hint.set_slot(slot);
+        } else if let Payload::Dict(builtins_table) = &self.builtins.payload
+            && let Some(slot) = builtins_table
+                .lock()
+                .find_slot(name.hash(), |k| k.as_str() == Some(name.as_str()))
+        {
+            hint.set_builtin(globals_version, slot);
+        }
+        self.load_global(globals, key)
     }
 
     /// Globals, then builtins.
