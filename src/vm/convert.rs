@@ -384,16 +384,12 @@ impl Vm<'_> {
             } else {
                 if spec.width == Some(PercentCount::Star) {
                     let w = take(self, &mut next)?;
-                    let Some(w) = super::ops::as_small_int(&w) else {
-                        return Err(self.type_error("* wants int"));
-                    };
+                    let w = self.star_count(&w)?;
                     spec.set_star_width(w);
                 }
                 if spec.precision == Some(PercentCount::Star) {
                     let p = take(self, &mut next)?;
-                    let Some(p) = super::ops::as_small_int(&p) else {
-                        return Err(self.type_error("* wants int"));
-                    };
+                    let p = self.star_count(&p)?;
                     spec.set_star_precision(p);
                 }
                 take(self, &mut next)?
@@ -404,6 +400,15 @@ impl Vm<'_> {
             return Err(self.type_error("not all arguments converted during string formatting"));
         }
         Ok(out)
+    }
+
+    /// A `*` width or precision argument.
+    fn star_count(&self, v: &Value) -> PyResult<i64> {
+        match super::ops::as_small_int(v) {
+            Some(n) => Ok(n),
+            None if super::ops::is_int(v) => Err(self.overflow_error("Python int too large to convert to C ssize_t")),
+            None => Err(self.type_error("* wants int")),
+        }
     }
 
     fn percent_one(&mut self, spec: &format::PercentSpec, value: &Value) -> PyResult<String> {
