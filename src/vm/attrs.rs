@@ -2,7 +2,7 @@
 //! `property`, `staticmethod`, `classmethod`) and the special attributes of built-in objects.
 
 use crate::objects::types::{clone_immortal, types};
-use crate::objects::{ObjRef, Payload, Value};
+use crate::objects::{DictTable, ObjLock, ObjRef, Payload, Value};
 
 use super::eval::str_of;
 use super::{PyResult, Vm};
@@ -441,23 +441,14 @@ impl Vm<'_> {
                     )?;
                     return Ok(());
                 }
-                let old = inst
-                    .dict
-                    .lock()
-                    .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
-                        k.as_str() == Some(key.as_str())
-                    });
-                drop(old);
+                store_name(&inst.dict, py, name, value);
                 Ok(())
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
-                let old = t
-                    .dict
-                    .lock()
-                    .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
-                        k.as_str() == Some(key.as_str())
-                    });
-                drop(old);
+                if matches!(value.payload(), Some(Payload::Property(_))) {
+                    t.note_property();
+                }
+                store_name(&t.dict, py, name, value);
                 Ok(())
             }
             Some(Payload::Module(m)) => {
@@ -468,15 +459,7 @@ impl Vm<'_> {
                 match key.as_str() {
                     "__name__" => *f.name.lock() = value.as_str().unwrap_or("").to_string(),
                     "__qualname__" => *f.qualname.lock() = value.as_str().unwrap_or("").to_string(),
-                    _ => {
-                        let old = f
-                            .dict
-                            .lock()
-                            .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
-                                k.as_str() == Some(key.as_str())
-                            });
-                        drop(old);
-                    }
+                    _ => store_name(&f.dict, py, name, value),
                 }
                 Ok(())
             }
@@ -538,4 +521,16 @@ impl Vm<'_> {
             None => Err(self.attribute_error(obj, key.as_str())),
         }
     }
+}
+
+/// `name = value` in a namespace table (instance, class or function `__dict__`). The replaced
+/// value is dropped after the lock is released: its destructor may free other objects.
+fn store_name(table: &ObjLock<DictTable>, py: crate::gil::Gil<'_>, name: &ObjRef, value: Value) {
+    let Payload::Str(key) = &name.payload else { return };
+    let old = table
+        .lock()
+        .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+            k.as_str() == Some(key.as_str())
+        });
+    drop(old);
 }

@@ -10,6 +10,7 @@ pub mod numbers;
 pub mod str;
 
 use crate::modules::{file, io};
+use crate::objects::NativeFn;
 use crate::objects::types::{add_methods, types};
 use crate::vm::classes;
 
@@ -28,42 +29,34 @@ pub fn install() {
                 ("deleter", classes::property_deleter),
             ],
         );
-        add_methods(
-            &t.text_io,
-            &[
-                ("write", io::write),
-                ("flush", io::flush),
-                ("readline", io::readline),
-                ("read", io::read),
-                ("readlines", file::readlines),
-                ("writelines", file::writelines),
-                ("close", file::close),
-                ("seek", file::seek),
-                ("tell", file::tell),
-                ("__enter__", file::enter),
-                ("__exit__", file::exit),
-                ("__iter__", file::iter),
-                ("__next__", file::next),
-            ],
-        );
-        add_methods(
-            &t.buffered_io,
-            &[
-                ("write", file::write),
-                ("flush", file::flush),
-                ("readline", file::readline),
-                ("read", file::read),
-                ("readlines", file::readlines),
-                ("writelines", file::writelines),
-                ("close", file::close),
-                ("seek", file::seek),
-                ("tell", file::tell),
-                ("__enter__", file::enter),
-                ("__exit__", file::exit),
-                ("__iter__", file::iter),
-                ("__next__", file::next),
-            ],
-        );
+        // Text files and standard streams share one class; `io::` methods handle both.
+        let text_io = [
+            ("write", io::write as NativeFn),
+            ("flush", io::flush),
+            ("readline", io::readline),
+            ("read", io::read),
+        ];
+        let binary_io = [
+            ("write", file::write as NativeFn),
+            ("flush", file::flush),
+            ("readline", file::readline),
+            ("read", file::read),
+        ];
+        let file_only: [(&str, NativeFn); 9] = [
+            ("readlines", file::readlines),
+            ("writelines", file::writelines),
+            ("close", file::close),
+            ("seek", file::seek),
+            ("tell", file::tell),
+            ("__enter__", file::enter),
+            ("__exit__", file::exit),
+            ("__iter__", file::iter),
+            ("__next__", file::next),
+        ];
+        add_methods(&t.text_io, &text_io);
+        add_methods(&t.text_io, &file_only);
+        add_methods(&t.buffered_io, &binary_io);
+        add_methods(&t.buffered_io, &file_only);
         self::str::install();
         list::install();
         dict::install();
