@@ -82,7 +82,7 @@ pub fn populate(vm: &mut Vm) {
     }
     let name = vm.new_str("builtins");
     let _ = vm.dict_set_str(&builtins, &intern("__name__"), name);
-    crate::objects::methods::install();
+    crate::objects::methods::install(vm.py);
 }
 
 /// The constructor run when a built-in class is called, `None` for classes whose instances

@@ -112,7 +112,7 @@ fn state_of<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a ObjLock<FileState>> {
 
 /// Take the handle (and buffered bytes) out of the file for a blocking call.
 fn take_handle(vm: &Vm, state: &ObjLock<FileState>, need_read: bool) -> PyResult<(File, Vec<u8>, bool)> {
-    let mut s = state.lock();
+    let mut s = state.lock(vm.py);
     if s.closed {
         return Err(vm.value_error("I/O operation on closed file."));
     }
@@ -129,8 +129,8 @@ fn take_handle(vm: &Vm, state: &ObjLock<FileState>, need_read: bool) -> PyResult
     }
 }
 
-fn put_handle(state: &ObjLock<FileState>, handle: File, pending: Vec<u8>) {
-    let mut s = state.lock();
+fn put_handle(py: crate::gil::Gil<'_>, state: &ObjLock<FileState>, handle: File, pending: Vec<u8>) {
+    let mut s = state.lock(py);
     s.handle = Some(handle);
     s.pending = pending;
 }
@@ -202,11 +202,11 @@ pub fn read(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
         (handle, pending, result)
     });
     let (handle, mut pending, result) = outcome;
-    let name = state.lock().name.clone();
+    let name = state.lock(vm.py).name.clone();
     let mut bytes = match result {
         Ok(b) => b,
         Err(e) => {
-            put_handle(state, handle, pending);
+            put_handle(vm.py, state, handle, pending);
             return Err(os_error(vm, &e, Some(&name)));
         }
     };
@@ -218,7 +218,7 @@ pub fn read(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
         new_pending.extend_from_slice(&pending);
         pending = new_pending;
     }
-    put_handle(state, handle, pending);
+    put_handle(vm.py, state, handle, pending);
     make_result(vm, bytes, binary)
 }
 
@@ -255,11 +255,11 @@ fn read_line_bytes(vm: &mut Vm, file: &Value) -> PyResult<(Vec<u8>, bool)> {
         };
         (handle, pending, result)
     });
-    put_handle(state, handle, pending);
+    put_handle(vm.py, state, handle, pending);
     match result {
         Ok(line) => Ok((line, binary)),
         Err(e) => {
-            let name = state.lock().name.clone();
+            let name = state.lock(vm.py).name.clone();
             Err(os_error(vm, &e, Some(&name)))
         }
     }
@@ -287,7 +287,7 @@ pub fn readlines(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> Py
 pub fn write(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "write", args, 2, 2)?;
     let state = state_of(vm, &args[0])?;
-    let binary = state.lock().binary;
+    let binary = state.lock(vm.py).binary;
     let (bytes, count) = match (binary, args[1].payload()) {
         (false, Some(Payload::Str(s))) => (s.as_str().as_bytes().to_vec(), s.char_len()),
         (true, Some(Payload::Bytes(b))) => (b.to_vec(), b.len()),
@@ -306,11 +306,11 @@ pub fn write(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
         let result = handle.write_all(&bytes);
         (handle, result)
     });
-    put_handle(state, handle, pending);
+    put_handle(vm.py, state, handle, pending);
     match result {
         Ok(()) => Ok(Value::Int(count as i64)),
         Err(e) => {
-            let name = state.lock().name.clone();
+            let name = state.lock(vm.py).name.clone();
             Err(os_error(vm, &e, Some(&name)))
         }
     }
@@ -328,7 +328,7 @@ pub fn close(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
     check_arity(vm, "close", args, 1, 1)?;
     let state = state_of(vm, &args[0])?;
     let handle = {
-        let mut s = state.lock();
+        let mut s = state.lock(vm.py);
         s.closed = true;
         s.pending.clear();
         s.handle.take()
@@ -341,7 +341,7 @@ pub fn close(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
 
 pub fn flush(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "flush", args, 1, 1)?;
-    if state_of(vm, &args[0])?.lock().closed {
+    if state_of(vm, &args[0])?.lock(vm.py).closed {
         return Err(vm.value_error("I/O operation on closed file."));
     }
     Ok(Value::None)
@@ -357,7 +357,7 @@ pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
         _ => SeekFrom::End(offset),
     };
     let state = state_of(vm, &args[0])?;
-    let (mut handle, pending, _) = take_handle(vm, state, state.lock().readable)?;
+    let (mut handle, pending, _) = take_handle(vm, state, state.lock(vm.py).readable)?;
     // Buffered look-ahead bytes were read from the OS but not consumed: step back over them.
     let unread = pending.len() as i64;
     let (handle, result) = vm.py.allow_threads(move || {
@@ -367,7 +367,7 @@ pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
         };
         (handle, result)
     });
-    put_handle(state, handle, Vec::new());
+    put_handle(vm.py, state, handle, Vec::new());
     match result {
         Ok(pos) => Ok(Value::Int(pos as i64)),
         Err(e) => Err(os_error(vm, &e, None)),
@@ -377,10 +377,10 @@ pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
 pub fn tell(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "tell", args, 1, 1)?;
     let state = state_of(vm, &args[0])?;
-    let (mut handle, pending, _) = take_handle(vm, state, state.lock().readable)?;
+    let (mut handle, pending, _) = take_handle(vm, state, state.lock(vm.py).readable)?;
     let result = handle.stream_position();
     let unread = pending.len() as u64;
-    put_handle(state, handle, pending);
+    put_handle(vm.py, state, handle, pending);
     match result {
         Ok(pos) => Ok(Value::Int(pos.saturating_sub(unread) as i64)),
         Err(e) => Err(os_error(vm, &e, None)),
@@ -389,7 +389,7 @@ pub fn tell(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
 
 pub fn enter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "__enter__", args, 1, 1)?;
-    if state_of(vm, &args[0])?.lock().closed {
+    if state_of(vm, &args[0])?.lock(vm.py).closed {
         return Err(vm.value_error("I/O operation on closed file."));
     }
     Ok(args[0].clone_ref(vm.py))
@@ -402,7 +402,7 @@ pub fn exit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
 
 pub fn iter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "__iter__", args, 1, 1)?;
-    if state_of(vm, &args[0])?.lock().closed {
+    if state_of(vm, &args[0])?.lock(vm.py).closed {
         return Err(vm.value_error("I/O operation on closed file."));
     }
     Ok(args[0].clone_ref(vm.py))

@@ -562,7 +562,7 @@ fn shuffle(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<
     let x = bound[0].unwrap_or(&Value::None);
     if let Some(Payload::List(items)) = x.payload() {
         // No Python code runs here, so the swaps happen under the list's lock.
-        let mut items = items.lock();
+        let mut items = items.lock(vm.py);
         for i in (1..items.len()).rev() {
             let j = randbelow_usize(i + 1);
             items.swap(i, j);

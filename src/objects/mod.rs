@@ -7,6 +7,7 @@
 
 pub mod dict;
 pub mod format;
+pub mod lock;
 pub mod methods;
 pub mod refcount;
 pub mod types;
@@ -14,16 +15,12 @@ pub mod types;
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use parking_lot::Mutex;
 
+pub use lock::{ObjGuard, ObjLock};
 pub use refcount::{ObjRef, RefCount};
 
 use crate::compile::bytecode::CodeObject;
 use crate::gil::Gil;
-
-/// The lock each mutable built-in object carries (list, dict, set, instance dict, cell…).
-/// Never held across a call back into Python code or a blocking call.
-pub type ObjLock<T> = Mutex<T>;
 
 /// A Python value. The 8-byte tag (`repr(u64)`) leaves no padding, so copies are two aligned
 /// words instead of byte-split moves that stall store forwarding in the eval loop.

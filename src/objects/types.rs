@@ -1,5 +1,6 @@
 //! The built-in classes: created once, immortal, shared by every thread.
 
+use crate::gil::Gil;
 use std::sync::OnceLock;
 
 use super::{
@@ -253,9 +254,9 @@ pub fn immortal_str(text: &str) -> ObjRef {
 }
 
 /// Add native methods to a built-in type's namespace (done once at start-up).
-pub fn add_methods(class: &ObjRef, methods: &[(&'static str, NativeFn)]) {
+pub fn add_methods(py: Gil<'_>, class: &ObjRef, methods: &[(&'static str, NativeFn)]) {
     let Payload::Type(t) = &class.payload else { return };
-    let mut dict = t.dict.lock();
+    let mut dict = t.dict.lock(py);
     for &(name, function) in methods {
         let key = immortal_str(name);
         let hash = match &key.payload {

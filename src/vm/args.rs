@@ -83,8 +83,8 @@ impl Vm<'_> {
             return Ok(self.alloc(Payload::Generator(ObjLock::new(GeneratorState {
                 frame: Some(Box::new(frame)),
                 running: false,
-                name: function.name.lock().clone(),
-                qualname: function.qualname.lock().clone(),
+                name: function.name.lock(self.py).clone(),
+                qualname: function.qualname.lock(self.py).clone(),
             }))));
         }
         let mut frame = frame;
@@ -144,7 +144,7 @@ impl Vm<'_> {
             if let (Some(cell), Some(value)) = (cells.get(cell as usize), fast[param as usize].take())
                 && let Payload::Cell(c) = &cell.payload
             {
-                *c.lock() = Some(value);
+                *c.lock(py) = Some(value);
             }
         }
         cells.extend(function.closure.iter().map(|c| c.clone_ref(py)));
@@ -173,7 +173,7 @@ impl Vm<'_> {
             return Ok(());
         };
         let code = &handle.code;
-        let qualname = function.qualname.lock().clone();
+        let qualname = function.qualname.lock(py).clone();
         let argcount = code.argcount as usize;
         let kwonly = code.kwonlyargcount as usize;
         let posonly = code.posonlyargcount as usize;
@@ -297,7 +297,7 @@ impl Vm<'_> {
             return Err(self.type_error("not a generator"));
         };
         let taken = {
-            let mut state = state.lock();
+            let mut state = state.lock(self.py);
             if state.running {
                 None
             } else {
@@ -315,7 +315,7 @@ impl Vm<'_> {
         let result = match frame.1 {
             Resume::Send(sent) => {
                 if frame.0.pc == 0 && !sent.is_none() {
-                    let mut state = state.lock();
+                    let mut state = state.lock(self.py);
                     state.frame = Some(frame.0);
                     state.running = false;
                     drop(state);
@@ -329,7 +329,7 @@ impl Vm<'_> {
             Resume::Throw(err) => self.throw_into(&mut frame.0, err),
         };
         let mut frame = frame.0;
-        let mut guard = state.lock();
+        let mut guard = state.lock(self.py);
         guard.running = false;
         match result {
             Ok(FrameExit::Yield(v)) => {

@@ -24,7 +24,7 @@ impl Vm<'_> {
         let py = self.py;
         let find = |t: &crate::objects::TypeObject| {
             t.dict
-                .lock()
+                .lock(py)
                 .get(hash, |k| k.as_str() == Some(key))
                 .map(|e| e.value.clone_ref(py))
         };
@@ -91,7 +91,7 @@ impl Vm<'_> {
                 };
                 if inst
                     .dict
-                    .lock()
+                    .lock(self.py)
                     .get(key.hash(), |k| k.as_str() == Some(key.as_str()))
                     .is_some()
                 {
@@ -148,7 +148,7 @@ impl Vm<'_> {
                 {
                     let found = inst
                         .dict
-                        .lock()
+                        .lock(py)
                         .get(skey.hash(), |k| k.as_str() == Some(key))
                         .map(|e| e.value.clone_ref(py));
                     if found.is_some() {
@@ -174,7 +174,7 @@ impl Vm<'_> {
                 };
                 if let Some(v) = inst
                     .dict
-                    .lock()
+                    .lock(py)
                     .get(skey.hash(), |k| k.as_str() == Some(key))
                     .map(|e| e.value.clone_ref(py))
                 {
@@ -238,7 +238,7 @@ impl Vm<'_> {
                         return Ok(None);
                     };
                     f.dict
-                        .lock()
+                        .lock(py)
                         .get(skey.hash(), |k| k.as_str() == Some(key))
                         .map(|e| e.value.clone_ref(py))
                 };
@@ -246,8 +246,8 @@ impl Vm<'_> {
                     return Ok(found);
                 }
                 Ok(match key {
-                    "__name__" => Some(self.new_str(f.name.lock().as_str())),
-                    "__qualname__" => Some(self.new_str(f.qualname.lock().as_str())),
+                    "__name__" => Some(self.new_str(f.name.lock(py).as_str())),
+                    "__qualname__" => Some(self.new_str(f.qualname.lock(py).as_str())),
                     "__doc__" => Some(Value::None),
                     "__defaults__" => Some(if f.defaults.is_empty() {
                         Value::None
@@ -276,9 +276,9 @@ impl Vm<'_> {
                 self.super_attr(&class, &receiver, name)
             }
             Some(Payload::File(f)) => Ok(match key {
-                "name" => Some(self.new_str(f.lock().name.as_str())),
-                "mode" => Some(self.new_str(f.lock().mode.as_str())),
-                "closed" => Some(Value::Bool(f.lock().closed)),
+                "name" => Some(self.new_str(f.lock(py).name.as_str())),
+                "mode" => Some(self.new_str(f.lock(py).mode.as_str())),
+                "closed" => Some(Value::Bool(f.lock(py).closed)),
                 _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::Range(r)) => Ok(match key {
@@ -300,8 +300,8 @@ impl Vm<'_> {
                 _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::Generator(g)) => Ok(match key {
-                "__name__" => Some(self.new_str(g.lock().name.as_str())),
-                "__qualname__" => Some(self.new_str(g.lock().qualname.as_str())),
+                "__name__" => Some(self.new_str(g.lock(py).name.as_str())),
+                "__qualname__" => Some(self.new_str(g.lock(py).qualname.as_str())),
                 _ => self.builtin_method(obj, name)?,
             }),
             _ => {
@@ -346,7 +346,7 @@ impl Vm<'_> {
             let Payload::Type(bt) = &base.payload else { continue };
             let found = bt
                 .dict
-                .lock()
+                .lock(py)
                 .get(key.hash(), |k| k.as_str() == Some(key.as_str()))
                 .map(|e| e.value.clone_ref(py));
             if let Some(attr) = found {
@@ -396,7 +396,7 @@ impl Vm<'_> {
         if let Some(Payload::Instance(inst)) = obj.payload() {
             let items: Vec<(Value, Value)> = inst
                 .dict
-                .lock()
+                .lock(py)
                 .iter()
                 .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
                 .collect();
@@ -457,8 +457,8 @@ impl Vm<'_> {
             }
             Some(Payload::Function(f)) => {
                 match key.as_str() {
-                    "__name__" => *f.name.lock() = value.as_str().unwrap_or("").to_string(),
-                    "__qualname__" => *f.qualname.lock() = value.as_str().unwrap_or("").to_string(),
+                    "__name__" => *f.name.lock(py) = value.as_str().unwrap_or("").to_string(),
+                    "__qualname__" => *f.qualname.lock(py) = value.as_str().unwrap_or("").to_string(),
                     _ => store_name(&f.dict, py, name, value),
                 }
                 Ok(())
@@ -501,12 +501,13 @@ impl Vm<'_> {
                     return Ok(());
                 }
                 inst.dict
-                    .lock()
+                    .lock(self.py)
                     .remove(key.hash(), |k| k.as_str() == Some(key.as_str()))
             }
-            Some(Payload::Type(t)) if t.module != "builtins" => {
-                t.dict.lock().remove(key.hash(), |k| k.as_str() == Some(key.as_str()))
-            }
+            Some(Payload::Type(t)) if t.module != "builtins" => t
+                .dict
+                .lock(self.py)
+                .remove(key.hash(), |k| k.as_str() == Some(key.as_str())),
             Some(Payload::Module(m)) => {
                 let dict = m.dict.clone_ref(self.py);
                 return match self.dict_del_str(&dict, name)? {
@@ -528,7 +529,7 @@ impl Vm<'_> {
 fn store_name(table: &ObjLock<DictTable>, py: crate::gil::Gil<'_>, name: &ObjRef, value: Value) {
     let Payload::Str(key) = &name.payload else { return };
     let old = table
-        .lock()
+        .lock(py)
         .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
             k.as_str() == Some(key.as_str())
         });

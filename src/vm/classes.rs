@@ -88,7 +88,7 @@ pub fn base_exception_init(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Valu
             py,
             PyObject::new(Payload::Tuple(rest.iter().map(|a| a.clone_ref(py)).collect())),
         );
-        let old = state.lock().args.replace(tuple);
+        let old = state.lock(py).args.replace(tuple);
         drop(old);
     }
     Ok(Value::None)
@@ -182,7 +182,7 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     };
     let class = new_class(vm, &name, bases, namespace_obj)?;
     if let Some(Payload::Cell(cell)) = class_cell.payload() {
-        let old = cell.lock().replace(class.clone_ref(py));
+        let old = cell.lock(py).replace(class.clone_ref(py));
         drop(old);
     }
     Ok(class)
@@ -210,7 +210,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
     let mut module = "__main__".to_string();
     let mut qualname = name.to_string();
     if let Payload::Dict(ns) = &namespace.payload {
-        for e in ns.lock().iter() {
+        for e in ns.lock(py).iter() {
             match e.key.as_str() {
                 Some("__module__") => module = e.value.as_str().unwrap_or("__main__").to_string(),
                 Some("__qualname__") => qualname = e.value.as_str().unwrap_or(name).to_string(),
@@ -318,7 +318,7 @@ impl Vm<'_> {
         if let Payload::Instance(inst) = &exc.payload
             && let Some(state) = &inst.exception
         {
-            let mut state = state.lock();
+            let mut state = state.lock(self.py);
             state.cause = cause.filter(|c| !c.is_none());
             state.suppress_context = suppress;
         }
@@ -348,7 +348,7 @@ impl Vm<'_> {
         let py = self.py;
         if let Payload::Instance(inst) = &exc.payload
             && let Some(state) = &inst.exception
-            && let Some(args) = &state.lock().args
+            && let Some(args) = &state.lock(py).args
             && let Payload::Tuple(items) = &args.payload
             && let Some(first) = items.first()
         {
@@ -363,7 +363,7 @@ impl Vm<'_> {
         let Some(Payload::Instance(inst)) = exc.payload() else {
             return None;
         };
-        let state = inst.exception.as_ref()?.lock();
+        let state = inst.exception.as_ref()?.lock(py);
         let some_or_none = |v: &Option<Value>| v.as_ref().map_or(Value::None, |v| v.clone_ref(py));
         Some(match name {
             "args" => state.args.as_ref().map_or(Value::None, |a| Value::Obj(a.clone_ref(py))),
@@ -388,7 +388,7 @@ impl Vm<'_> {
         let py = self.py;
         if let Payload::Instance(inst) = &exc.payload
             && let Some(state) = &inst.exception
-            && let Some(args) = &state.lock().args
+            && let Some(args) = &state.lock(py).args
             && let Payload::Tuple(items) = &args.payload
         {
             return items.iter().map(|v| v.clone_ref(py)).collect();

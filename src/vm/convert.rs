@@ -32,7 +32,7 @@ impl Vm<'_> {
                         return self.repr_sequence(v, &items, "(", ")", items.len() == 1);
                     }
                     Payload::List(items) => {
-                        let items: Vec<Value> = items.lock().iter().map(|v| v.clone_ref(py)).collect();
+                        let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                         return self.repr_sequence(v, &items, "[", "]", false);
                     }
                     Payload::Dict(_) => {
@@ -70,11 +70,11 @@ impl Vm<'_> {
                         h.code.filename,
                         h.code.first_line
                     ),
-                    Payload::Function(f) => format!("<function {} at {:#x}>", f.qualname.lock(), o.addr()),
+                    Payload::Function(f) => format!("<function {} at {:#x}>", *f.qualname.lock(py), o.addr()),
                     Payload::Native(n) => format!("<built-in function {}>", n.name),
                     Payload::BoundMethod(receiver, function) => {
                         let name = match function.payload() {
-                            Some(Payload::Function(f)) => f.qualname.lock().clone(),
+                            Some(Payload::Function(f)) => f.qualname.lock(py).clone(),
                             Some(Payload::Native(n)) => n.name.to_string(),
                             _ => "?".to_string(),
                         };
@@ -125,7 +125,7 @@ impl Vm<'_> {
                         format!("<{module}.{qualname} object at {:#x}>", o.addr())
                     }
                     Payload::Iterator(_) => format!("<iterator object at {:#x}>", o.addr()),
-                    Payload::Generator(g) => format!("<generator object {} at {:#x}>", g.lock().qualname, o.addr()),
+                    Payload::Generator(g) => format!("<generator object {} at {:#x}>", g.lock(py).qualname, o.addr()),
                     Payload::Property(_) => format!("<property object at {:#x}>", o.addr()),
                     Payload::StaticMethod(_) => format!("<staticmethod object at {:#x}>", o.addr()),
                     Payload::ClassMethod(_) => format!("<classmethod object at {:#x}>", o.addr()),
@@ -151,7 +151,7 @@ impl Vm<'_> {
                     Payload::NotImplemented => "NotImplemented".to_string(),
                     Payload::Ellipsis => "Ellipsis".to_string(),
                     Payload::File(f) => {
-                        let f = f.lock();
+                        let f = f.lock(py);
                         let class = if f.binary { "BufferedReader" } else { "TextIOWrapper" };
                         let encoding = if f.binary {
                             String::new()

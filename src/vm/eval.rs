@@ -60,7 +60,7 @@ impl Vm<'_> {
         };
         let Some(state) = &inst.exception else { return };
         let handled = self.handled.as_ref().map(|h| h.clone_ref(self.py));
-        let mut state = state.lock();
+        let mut state = state.lock(self.py);
         if reraise {
             return;
         }
@@ -180,13 +180,13 @@ impl Vm<'_> {
                 Instr::StoreDeref(i) => {
                     let value = pop!();
                     if let Payload::Cell(cell) = &frame.cells[i as usize].payload {
-                        let old = cell.lock().replace(value);
+                        let old = cell.lock(py).replace(value);
                         drop(old);
                     }
                 }
                 Instr::DeleteDeref(i) => {
                     let old = match &frame.cells[i as usize].payload {
-                        Payload::Cell(cell) => cell.lock().take(),
+                        Payload::Cell(cell) => cell.lock(py).take(),
                         _ => None,
                     };
                     if old.is_none() {
@@ -482,7 +482,7 @@ impl Vm<'_> {
                     let v = pop!();
                     let list = &frame.stack[frame.stack.len() - n as usize];
                     if let Some(Payload::List(items)) = list.payload() {
-                        items.lock().push(v);
+                        items.lock(py).push(v);
                     }
                 }
                 Instr::SetAdd(n) => {
@@ -500,7 +500,7 @@ impl Vm<'_> {
                     let iterable = pop!();
                     let items = try_!(self.collect(&iterable));
                     if let Some(Payload::List(list)) = frame.stack[frame.stack.len() - n as usize].payload() {
-                        list.lock().extend(items);
+                        list.lock(py).extend(items);
                     }
                 }
                 Instr::SetUpdate(n) => {
@@ -518,7 +518,7 @@ impl Vm<'_> {
                 Instr::ListToTuple => {
                     let list = pop!();
                     let items = match list.payload() {
-                        Some(Payload::List(items)) => std::mem::take(&mut *items.lock()),
+                        Some(Payload::List(items)) => std::mem::take(&mut *items.lock(py)),
                         _ => Vec::new(),
                     };
                     frame.stack.push(self.new_tuple(items));
@@ -868,7 +868,7 @@ fn is_super(v: &Value) -> bool {
 
 fn cell_get(cell: &ObjRef, py: crate::gil::Gil<'_>) -> Option<Value> {
     match &cell.payload {
-        Payload::Cell(c) => c.lock().as_ref().map(|v| v.clone_ref(py)),
+        Payload::Cell(c) => c.lock(py).as_ref().map(|v| v.clone_ref(py)),
         _ => None,
     }
 }

@@ -245,7 +245,7 @@ impl<'py> Vm<'py> {
         let t = types();
         match &obj.payload {
             Payload::Instance(i) => &i.class,
-            payload => payload_class(payload, t),
+            payload => payload_class(self.py, payload, t),
         }
     }
 
@@ -292,7 +292,7 @@ impl<'py> Vm<'py> {
 }
 
 /// The class of objects whose payload fixes it.
-fn payload_class<'a>(payload: &Payload, t: &'a crate::objects::types::Types) -> &'a ObjRef {
+fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::types::Types) -> &'a ObjRef {
     match payload {
         Payload::Str(_) => &t.str_,
         Payload::BigInt(_) => &t.int,
@@ -327,7 +327,7 @@ fn payload_class<'a>(payload: &Payload, t: &'a crate::objects::types::Types) -> 
         Payload::Ellipsis => &t.ellipsis_type,
         Payload::Stream(_) => &t.text_io,
         Payload::File(f) => {
-            if f.lock().binary {
+            if f.lock(py).binary {
                 &t.buffered_io
             } else {
                 &t.text_io

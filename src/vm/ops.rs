@@ -168,7 +168,7 @@ impl Vm<'_> {
             && let Some(Payload::List(items)) = a.payload()
         {
             let extra = self.collect(b)?;
-            items.lock().extend(extra);
+            items.lock(self.py).extend(extra);
             return Ok(a);
         }
         if matches!(a.payload(), Some(Payload::Instance(_))) {
@@ -382,8 +382,8 @@ impl Vm<'_> {
                 Ok(Some(self.new_str(s)))
             }
             (BinOp::Add, Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let mut items: Vec<Value> = x.lock().iter().map(|v| v.clone_ref(py)).collect();
-                items.extend(y.lock().iter().map(|v| v.clone_ref(py)));
+                let mut items: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                items.extend(y.lock(py).iter().map(|v| v.clone_ref(py)));
                 Ok(Some(self.new_list(items)))
             }
             (BinOp::Add, Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => {
@@ -435,7 +435,7 @@ impl Vm<'_> {
                 Ok(self.new_bytes(b.repeat(n)))
             }
             Some(Payload::List(items)) => {
-                let items: Vec<Value> = items.lock().iter().map(|v| v.clone_ref(py)).collect();
+                let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                 if too_big(items.len()) {
                     return Err(self.new_error(&types().memory_error, ""));
                 }
@@ -535,15 +535,15 @@ impl Vm<'_> {
         match (a.payload(), b.payload()) {
             (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => self.seq_eq(x, y),
             (Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let x: Vec<Value> = x.lock().iter().map(|v| v.clone_ref(py)).collect();
-                let y: Vec<Value> = y.lock().iter().map(|v| v.clone_ref(py)).collect();
+                let x: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                let y: Vec<Value> = y.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                 self.seq_eq(&x, &y)
             }
             (Some(Payload::Dict(x)), Some(Payload::Dict(y))) => {
                 let other = b.clone_ref(py);
                 let pairs: Vec<(Value, Value)> = {
-                    let x = x.lock();
-                    if x.len() != y.lock().len() {
+                    let x = x.lock(py);
+                    if x.len() != y.lock(py).len() {
                         return Ok(false);
                     }
                     x.iter().map(|e| (e.key.clone_ref(py), e.value.clone_ref(py))).collect()
@@ -613,8 +613,8 @@ impl Vm<'_> {
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let x: Vec<Value> = x.lock().iter().map(|v| v.clone_ref(py)).collect();
-                let y: Vec<Value> = y.lock().iter().map(|v| v.clone_ref(py)).collect();
+                let x: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                let y: Vec<Value> = y.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
@@ -739,11 +739,11 @@ impl Vm<'_> {
                 Payload::BigInt(b) => !b.is_zero(),
                 Payload::Bytes(b) => !b.is_empty(),
                 Payload::Tuple(t) => !t.is_empty(),
-                Payload::List(l) => !l.lock().is_empty(),
-                Payload::Dict(d) | Payload::Set(d) => !d.lock().is_empty(),
+                Payload::List(l) => !l.lock(self.py).is_empty(),
+                Payload::Dict(d) | Payload::Set(d) => !d.lock(self.py).is_empty(),
                 Payload::FrozenSet(d) => !d.is_empty(),
                 Payload::Range(r) => !r.is_empty(),
-                Payload::DictView(dict, _) => matches!(&dict.payload, Payload::Dict(t) if !t.lock().is_empty()),
+                Payload::DictView(dict, _) => matches!(&dict.payload, Payload::Dict(t) if !t.lock(self.py).is_empty()),
                 Payload::Instance(_) => {
                     if let Some(method) = self.lookup_special(v, "__bool__") {
                         let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
@@ -770,12 +770,12 @@ impl Vm<'_> {
             Some(Payload::Str(s)) => s.char_len(),
             Some(Payload::Bytes(b)) => b.len(),
             Some(Payload::Tuple(t)) => t.len(),
-            Some(Payload::List(l)) => l.lock().len(),
-            Some(Payload::Dict(d) | Payload::Set(d)) => d.lock().len(),
+            Some(Payload::List(l)) => l.lock(self.py).len(),
+            Some(Payload::Dict(d) | Payload::Set(d)) => d.lock(self.py).len(),
             Some(Payload::FrozenSet(d)) => d.len(),
             Some(Payload::Range(r)) => r.len() as usize,
             Some(Payload::DictView(dict, _)) => match &dict.payload {
-                Payload::Dict(table) => table.lock().len(),
+                Payload::Dict(table) => table.lock(self.py).len(),
                 _ => 0,
             },
             Some(Payload::Instance(_)) if self.lookup_special(v, "__len__").is_some() => {
@@ -853,7 +853,7 @@ impl Vm<'_> {
                 Ok(false)
             }
             Some(Payload::List(items)) => {
-                let items: Vec<Value> = items.lock().iter().map(|v| v.clone_ref(py)).collect();
+                let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                 for x in &items {
                     if x.is(item) || self.eq(x, item)? {
                         return Ok(true);
@@ -907,7 +907,7 @@ impl Vm<'_> {
         match obj.payload() {
             Some(Payload::List(items)) => {
                 let i = self.index_value(index, "list")?;
-                let items = items.lock();
+                let items = items.lock(py);
                 match normalize_index(i, items.len()) {
                     Some(i) => Ok(items[i].clone_ref(py)),
                     None => Err(self.index_error("list index out of range")),
@@ -1032,7 +1032,7 @@ impl Vm<'_> {
         let pick = |start: i64, step: i64, count: usize| (0..count).map(move |k| (start + step * k as i64) as usize);
         match obj.payload() {
             Some(Payload::List(items)) => {
-                let items: Vec<Value> = items.lock().iter().map(|v| v.clone_ref(py)).collect();
+                let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                 let (start, _, step, count) = self.slice_indices(s, items.len())?;
                 Ok(self.new_list(pick(start, step, count).map(|i| items[i].clone_ref(py)).collect()))
             }
@@ -1083,9 +1083,9 @@ impl Vm<'_> {
             Some(Payload::List(items)) => {
                 if let Some(Payload::Slice(s)) = index.payload() {
                     let new_items = self.collect(&value)?;
-                    let len = items.lock().len();
+                    let len = items.lock(py).len();
                     let (start, stop, step, count) = self.slice_indices(s, len)?;
-                    let mut items = items.lock();
+                    let mut items = items.lock(py);
                     if step == 1 {
                         let stop = stop.max(start) as usize;
                         let start = start as usize;
@@ -1108,7 +1108,7 @@ impl Vm<'_> {
                     return Ok(());
                 }
                 let i = self.index_value(&index, "list")?;
-                let mut items = items.lock();
+                let mut items = items.lock(py);
                 match normalize_index(i, items.len()) {
                     Some(i) => {
                         let old = std::mem::replace(&mut items[i], value);
@@ -1140,11 +1140,11 @@ impl Vm<'_> {
         match obj.payload() {
             Some(Payload::List(items)) => {
                 if let Some(Payload::Slice(s)) = index.payload() {
-                    let len = items.lock().len();
+                    let len = items.lock(py).len();
                     let (start, _, step, count) = self.slice_indices(s, len)?;
                     let mut positions: Vec<usize> = (0..count).map(|k| (start + step * k as i64) as usize).collect();
                     positions.sort_unstable();
-                    let mut items = items.lock();
+                    let mut items = items.lock(py);
                     let mut removed = Vec::with_capacity(count);
                     for &p in positions.iter().rev() {
                         removed.push(items.remove(p));
@@ -1153,7 +1153,7 @@ impl Vm<'_> {
                     return Ok(());
                 }
                 let i = self.index_value(index, "list")?;
-                let mut items = items.lock();
+                let mut items = items.lock(py);
                 match normalize_index(i, items.len()) {
                     Some(i) => {
                         let old = items.remove(i);
@@ -1195,7 +1195,7 @@ impl Vm<'_> {
         let py = self.py;
         let candidates: Vec<Value> = match container.payload() {
             Some(Payload::Dict(t) | Payload::Set(t)) => {
-                t.lock().keys_with_hash(hash).map(|k| k.clone_ref(py)).collect()
+                t.lock(py).keys_with_hash(hash).map(|k| k.clone_ref(py)).collect()
             }
             Some(Payload::FrozenSet(t)) => t.keys_with_hash(hash).map(|k| k.clone_ref(py)).collect(),
             _ => Vec::new(),
@@ -1215,7 +1215,7 @@ impl Vm<'_> {
         let py = self.py;
         Ok(match dict.payload() {
             Some(Payload::Dict(table)) => table
-                .lock()
+                .lock(py)
                 .get(hash, |k| key_eq(k, key))
                 .map(|e| e.value.clone_ref(py)),
             _ => None,
@@ -1228,7 +1228,7 @@ impl Vm<'_> {
         if let Some(Payload::Dict(table)) = dict.payload() {
             let old = {
                 let probe = key.clone_ref(self.py);
-                table.lock().insert(hash, key, value, |k| key_eq(k, &probe))
+                table.lock(self.py).insert(hash, key, value, |k| key_eq(k, &probe))
             };
             drop(old);
         }
@@ -1241,7 +1241,7 @@ impl Vm<'_> {
         let key = canonical.as_ref().unwrap_or(key);
         Ok(match dict.payload() {
             Some(Payload::Dict(table)) => {
-                let removed = table.lock().remove(hash, |k| key_eq(k, key));
+                let removed = table.lock(self.py).remove(hash, |k| key_eq(k, key));
                 removed.map(|e| e.value)
             }
             _ => None,
@@ -1257,7 +1257,7 @@ impl Vm<'_> {
         let py = self.py;
         Ok(match &dict.payload {
             Payload::Dict(table) => table
-                .lock()
+                .lock(py)
                 .get(hash, |k| k.as_str() == Some(name.as_str()))
                 .map(|e| e.value.clone_ref(py)),
             _ => None,
@@ -1271,7 +1271,7 @@ impl Vm<'_> {
         let hash = name.hash();
         if let Payload::Dict(table) = &dict.payload {
             let old = table
-                .lock()
+                .lock(self.py)
                 .insert(hash, Value::Obj(key.clone_ref(self.py)), value, |k| {
                     k.as_str() == Some(name.as_str())
                 });
@@ -1287,7 +1287,7 @@ impl Vm<'_> {
         let hash = name.hash();
         Ok(match &dict.payload {
             Payload::Dict(table) => {
-                let removed = table.lock().remove(hash, |k| k.as_str() == Some(name.as_str()));
+                let removed = table.lock(self.py).remove(hash, |k| k.as_str() == Some(name.as_str()));
                 removed.map(|e| e.value)
             }
             _ => None,
@@ -1305,7 +1305,7 @@ impl Vm<'_> {
             return self.load_global(globals, key);
         };
         let globals_version = {
-            let table = globals_table.lock();
+            let table = globals_table.lock(py);
             if let Some(entry) = hint.slot().and_then(|s| table.entry_at(s))
                 && is_key(&entry.key)
             {
@@ -1315,7 +1315,7 @@ impl Vm<'_> {
         };
         if let Payload::Dict(builtins_table) = &self.builtins.payload
             && let Some(slot) = hint.builtin(globals_version)
-            && let Some(entry) = builtins_table.lock().entry_at(slot)
+            && let Some(entry) = builtins_table.lock(py).entry_at(slot)
             && is_key(&entry.key)
         {
             return Ok(entry.value.clone_ref(py));
@@ -1324,13 +1324,13 @@ impl Vm<'_> {
             return self.load_global(globals, key);
         };
         let found = globals_table
-            .lock()
+            .lock(py)
             .find_slot(name.hash(), |k| k.as_str() == Some(name.as_str()));
         if let Some(slot) = found {
             hint.set_slot(slot);
         } else if let Payload::Dict(builtins_table) = &self.builtins.payload
             && let Some(slot) = builtins_table
-                .lock()
+                .lock(py)
                 .find_slot(name.hash(), |k| k.as_str() == Some(name.as_str()))
         {
             hint.set_builtin(globals_version, slot);
@@ -1355,7 +1355,7 @@ impl Vm<'_> {
         let py = self.py;
         match dict.payload() {
             Some(Payload::Dict(table)) => Ok(table
-                .lock()
+                .lock(py)
                 .iter()
                 .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
                 .collect()),
@@ -1415,7 +1415,9 @@ impl Vm<'_> {
         let item = self.canonical_key(set, hash, &item)?.unwrap_or(item);
         if let Some(Payload::Set(table)) = set.payload() {
             let probe = item.clone_ref(self.py);
-            table.lock().insert(hash, item, Value::None, |k| key_eq(k, &probe));
+            table
+                .lock(self.py)
+                .insert(hash, item, Value::None, |k| key_eq(k, &probe));
         }
         Ok(())
     }
@@ -1425,7 +1427,7 @@ impl Vm<'_> {
         let canonical = self.canonical_key(set, hash, item)?;
         let item = canonical.as_ref().unwrap_or(item);
         Ok(match set.payload() {
-            Some(Payload::Set(table)) => table.lock().get(hash, |k| key_eq(k, item)).is_some(),
+            Some(Payload::Set(table)) => table.lock(self.py).get(hash, |k| key_eq(k, item)).is_some(),
             Some(Payload::FrozenSet(table)) => table.get(hash, |k| key_eq(k, item)).is_some(),
             _ => false,
         })
@@ -1435,7 +1437,7 @@ impl Vm<'_> {
     pub fn set_items(&self, set: &Value) -> Vec<Value> {
         let py = self.py;
         match set.payload() {
-            Some(Payload::Set(table)) => table.lock().iter().map(|e| e.key.clone_ref(py)).collect(),
+            Some(Payload::Set(table)) => table.lock(py).iter().map(|e| e.key.clone_ref(py)).collect(),
             Some(Payload::FrozenSet(table)) => table.iter().map(|e| e.key.clone_ref(py)).collect(),
             _ => Vec::new(),
         }
@@ -1443,7 +1445,7 @@ impl Vm<'_> {
 
     fn set_len(&self, set: &Value) -> usize {
         match set.payload() {
-            Some(Payload::Set(table)) => table.lock().len(),
+            Some(Payload::Set(table)) => table.lock(self.py).len(),
             Some(Payload::FrozenSet(table)) => table.len(),
             _ => 0,
         }
@@ -1503,7 +1505,7 @@ impl Vm<'_> {
     pub fn freeze(&self, set: Value) -> Value {
         match set.payload() {
             Some(Payload::Set(table)) => {
-                let table = std::mem::take(&mut *table.lock());
+                let table = std::mem::take(&mut *table.lock(self.py));
                 self.alloc(Payload::FrozenSet(table))
             }
             _ => set,
@@ -1538,7 +1540,7 @@ impl Vm<'_> {
                 step: r.step,
             },
             Some(Payload::Dict(table)) => {
-                let len_at_start = table.lock().len();
+                let len_at_start = table.lock(py).len();
                 match v {
                     Value::Obj(o) => IterState::DictKeys {
                         dict: o.clone_ref(py),
@@ -1557,7 +1559,7 @@ impl Vm<'_> {
             }
             Some(Payload::DictView(dict, kind)) => {
                 let len_at_start = match &dict.payload {
-                    Payload::Dict(table) => table.lock().len(),
+                    Payload::Dict(table) => table.lock(py).len(),
                     _ => 0,
                 };
                 let (dict, index) = (dict.clone_ref(py), 0);
@@ -1639,7 +1641,7 @@ impl Vm<'_> {
         let py = self.py;
         // Simple states advance under the lock; states that call back into Python copy what they
         // need and release it first.
-        let mut guard = state.lock();
+        let mut guard = state.lock(py);
         let state_kind = match &*guard {
             IterState::DictKeys { .. } => Some(0),
             IterState::DictValues { .. } => Some(1),
@@ -1650,7 +1652,7 @@ impl Vm<'_> {
             IterState::Seq { seq, index } => {
                 let i = *index;
                 let item = match seq.payload() {
-                    Some(Payload::List(items)) => items.lock().get(i).map(|v| v.clone_ref(py)),
+                    Some(Payload::List(items)) => items.lock(py).get(i).map(|v| v.clone_ref(py)),
                     Some(Payload::Tuple(items)) => items.get(i).map(|v| v.clone_ref(py)),
                     Some(Payload::Bytes(b)) => b.get(i).map(|b| Value::Int(i64::from(*b))),
                     Some(Payload::Instance(_)) => {
@@ -1663,7 +1665,7 @@ impl Vm<'_> {
                                 if self.err_matches(&e, &types().index_error)
                                     || self.err_matches(&e, &types().stop_iteration) =>
                             {
-                                *state.lock() = IterState::Exhausted;
+                                *state.lock(py) = IterState::Exhausted;
                                 Ok(None)
                             }
                             Err(e) => Err(e),
@@ -1727,7 +1729,7 @@ impl Vm<'_> {
                 let Payload::Dict(table) = &dict.payload else {
                     return Ok(None);
                 };
-                let table_guard = table.lock();
+                let table_guard = table.lock(py);
                 if table_guard.len() != *len_at_start {
                     drop(table_guard);
                     drop(guard);
@@ -1767,7 +1769,7 @@ impl Vm<'_> {
                     return Ok(None);
                 };
                 let next_count = self.binary_op(BinOp::Add, &n, &Value::Int(1))?;
-                if let IterState::Enumerate { count, .. } = &mut *state.lock() {
+                if let IterState::Enumerate { count, .. } = &mut *state.lock(py) {
                     *count = next_count;
                 }
                 Ok(Some(self.new_tuple(vec![n, item])))
@@ -1780,7 +1782,7 @@ impl Vm<'_> {
                     match self.next(inner)? {
                         Some(v) => items.push(v),
                         None => {
-                            *state.lock() = IterState::Exhausted;
+                            *state.lock(py) = IterState::Exhausted;
                             return Ok(None);
                         }
                     }
@@ -1827,7 +1829,7 @@ impl Vm<'_> {
     pub fn collect(&mut self, iterable: &Value) -> PyResult<Vec<Value>> {
         let py = self.py;
         match iterable.payload() {
-            Some(Payload::List(items)) => return Ok(items.lock().iter().map(|v| v.clone_ref(py)).collect()),
+            Some(Payload::List(items)) => return Ok(items.lock(py).iter().map(|v| v.clone_ref(py)).collect()),
             Some(Payload::Tuple(items)) => return Ok(items.iter().map(|v| v.clone_ref(py)).collect()),
             _ => {}
         }

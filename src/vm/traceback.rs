@@ -39,7 +39,7 @@ impl Vm<'_> {
         let (cause, context, suppress) = match &exc.payload {
             Payload::Instance(inst) => match &inst.exception {
                 Some(state) => {
-                    let state = state.lock();
+                    let state = state.lock(py);
                     (
                         state.cause.as_ref().and_then(|c| c.as_obj().map(|o| o.clone_ref(py))),
                         state.context.as_ref().and_then(|c| c.as_obj().map(|o| o.clone_ref(py))),
@@ -68,7 +68,7 @@ impl Vm<'_> {
             Payload::Instance(inst) => inst
                 .exception
                 .as_ref()
-                .map(|s| s.lock().traceback.clone())
+                .map(|s| s.lock(self.py).traceback.clone())
                 .unwrap_or_default(),
             _ => Vec::new(),
         };

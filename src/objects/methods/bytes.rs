@@ -1,5 +1,6 @@
 //! `bytes` methods.
 
+use crate::gil::Gil;
 use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjRef, Payload, Value};
@@ -11,9 +12,10 @@ use super::str::{
     replaced_size, rsplit_whitespace, split_whitespace, takes_between, takes_no_args, takes_one_arg, text_arg,
 };
 
-pub(super) fn install() {
+pub(super) fn install(py: Gil<'_>) {
     let t = types();
     add_methods(
+        py,
         &t.bytes,
         &[
             ("decode", bytes_decode),
@@ -35,7 +37,7 @@ pub(super) fn install() {
             ("replace", bytes_replace),
         ],
     );
-    add_descriptor(&t.bytes, "fromhex", bytes_fromhex, Payload::ClassMethod);
+    add_descriptor(py, &t.bytes, "fromhex", bytes_fromhex, Payload::ClassMethod);
 }
 
 fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [u8]> {

@@ -3,6 +3,7 @@
 //! Keys are hashed before a table is locked (hashing may run Python code), and tables are
 //! snapshotted before items are compared, so no lock is held while Python code runs.
 
+use crate::gil::Gil;
 use crate::modules::builtins::dict_fill;
 use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
@@ -12,9 +13,10 @@ use crate::vm::{PyResult, Vm};
 
 use super::str::{add_descriptor, descriptor_error, takes_no_args, takes_one_arg};
 
-pub(super) fn install() {
+pub(super) fn install(py: Gil<'_>) {
     let t = types();
     add_methods(
+        py,
         &t.dict,
         &[
             ("get", dict_get),
@@ -29,8 +31,9 @@ pub(super) fn install() {
             ("clear", dict_clear),
         ],
     );
-    add_descriptor(&t.dict, "fromkeys", dict_fromkeys, Payload::ClassMethod);
+    add_descriptor(py, &t.dict, "fromkeys", dict_fromkeys, Payload::ClassMethod);
     add_methods(
+        py,
         &t.set,
         &[
             ("add", set_add),
@@ -54,8 +57,8 @@ pub(super) fn install() {
         ("issuperset", set_issuperset),
         ("isdisjoint", set_isdisjoint),
     ];
-    add_methods(&t.set, shared);
-    add_methods(&t.frozenset, shared);
+    add_methods(py, &t.set, shared);
+    add_methods(py, &t.frozenset, shared);
 }
 
 // ----- dict -----------------------------------------------------------------------------------
@@ -103,7 +106,7 @@ fn dict_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
 fn dict_popitem(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let table = this_dict(vm, args, "popitem")?;
     takes_no_args(vm, "dict", "popitem", &args[1..], kwargs)?;
-    let last = table.lock().pop_last();
+    let last = table.lock(vm.py).pop_last();
     match last {
         Some(entry) => Ok(vm.new_tuple(vec![entry.key, entry.value])),
         None => {
@@ -166,7 +169,7 @@ fn dict_copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
 fn dict_clear(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let table = this_dict(vm, args, "clear")?;
     takes_no_args(vm, "dict", "clear", &args[1..], kwargs)?;
-    let old = table.lock().clear();
+    let old = table.lock(vm.py).clear();
     drop(old);
     Ok(Value::None)
 }
@@ -221,9 +224,9 @@ fn as_set(vm: &mut Vm, v: &Value) -> PyResult<Value> {
     vm.new_set(items)
 }
 
-fn set_len(v: &Value) -> usize {
+fn set_len(py: Gil<'_>, v: &Value) -> usize {
     match v.payload() {
-        Some(Payload::Set(table)) => table.lock().len(),
+        Some(Payload::Set(table)) => table.lock(py).len(),
         Some(Payload::FrozenSet(table)) => table.len(),
         _ => 0,
     }
@@ -232,7 +235,7 @@ fn set_len(v: &Value) -> usize {
 /// Remove `item`; whether it was there.
 fn discard(vm: &mut Vm, table: &ObjLock<DictTable>, item: &Value) -> PyResult<bool> {
     let hash = vm.hash(item)?;
-    let removed = table.lock().remove(hash, |k| key_eq(k, item));
+    let removed = table.lock(vm.py).remove(hash, |k| key_eq(k, item));
     Ok(removed.is_some())
 }
 
@@ -263,7 +266,7 @@ fn set_discard(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
 fn set_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let table = this_set(vm, args, "pop")?;
     takes_no_args(vm, "set", "pop", &args[1..], kwargs)?;
-    let first = table.lock().pop_first();
+    let first = table.lock(vm.py).pop_first();
     match first {
         Some(entry) => Ok(entry.key),
         None => {
@@ -276,7 +279,7 @@ fn set_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<
 fn set_clear(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let table = this_set(vm, args, "clear")?;
     takes_no_args(vm, "set", "clear", &args[1..], kwargs)?;
-    let old = table.lock().clear();
+    let old = table.lock(vm.py).clear();
     drop(old);
     Ok(Value::None)
 }
@@ -324,7 +327,7 @@ fn set_union(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
 fn intersect(vm: &mut Vm, set: &Value, other: &Value) -> PyResult<Vec<Value>> {
     let mut out = Vec::new();
     if matches!(other.payload(), Some(Payload::Set(_) | Payload::FrozenSet(_))) {
-        let (walk, probe) = if set_len(other) > set_len(set) {
+        let (walk, probe) = if set_len(vm.py, other) > set_len(vm.py, set) {
             (set, other)
         } else {
             (other, set)
@@ -366,10 +369,10 @@ fn set_intersection_update(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value
     no_kwargs(vm, "intersection_update", kwargs)?;
     let result = intersection_of_all(vm, &args[0], &args[1..])?;
     let new_table = match result.payload() {
-        Some(Payload::Set(t)) => std::mem::take(&mut *t.lock()),
+        Some(Payload::Set(t)) => std::mem::take(&mut *t.lock(vm.py)),
         _ => DictTable::new(),
     };
-    let old = std::mem::replace(&mut *table.lock(), new_table);
+    let old = std::mem::replace(&mut *table.lock(vm.py), new_table);
     drop(old);
     Ok(Value::None)
 }

@@ -1,5 +1,6 @@
 //! Generator methods: `send`, `throw`, `close`, `__next__`, `__iter__`.
 
+use crate::gil::Gil;
 use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
 use crate::objects::{GeneratorState, ObjLock, ObjRef, Payload, Value};
@@ -9,8 +10,9 @@ use crate::vm::{PyErr, PyResult, Vm, is_exception_class, is_subclass};
 
 use super::str::{descriptor_error, takes_no_args, takes_one_arg};
 
-pub(super) fn install() {
+pub(super) fn install(py: Gil<'_>) {
     add_methods(
+        py,
         &types().generator,
         &[
             ("send", generator_send),

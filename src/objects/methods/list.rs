@@ -3,6 +3,7 @@
 //! Comparisons (`remove`, `index`, `count`) may run Python `__eq__` code, so items are copied
 //! out of the list's lock one at a time and compared with the lock released.
 
+use crate::gil::Gil;
 use crate::modules::builtins::sort_values;
 use crate::modules::{check_arity, kwarg};
 use crate::objects::types::{add_methods, types};
@@ -11,8 +12,9 @@ use crate::vm::{PyResult, Vm};
 
 use super::str::{descriptor_error, int_arg, slice_arg, takes_no_args, takes_one_arg};
 
-pub(super) fn install() {
+pub(super) fn install(py: Gil<'_>) {
     add_methods(
+        py,
         &types().list,
         &[
             ("append", list_append),
@@ -28,7 +30,7 @@ pub(super) fn install() {
             ("clear", list_clear),
         ],
     );
-    add_methods(&types().tuple, &[("index", tuple_index), ("count", tuple_count)]);
+    add_methods(py, &types().tuple, &[("index", tuple_index), ("count", tuple_count)]);
 }
 
 fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a ObjLock<Vec<Value>>> {
@@ -40,7 +42,7 @@ fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a ObjLock<Ve
 
 /// The item at `i`, copied out of the lock; `None` past the end.
 fn item_at(vm: &Vm, items: &ObjLock<Vec<Value>>, i: usize) -> Option<Value> {
-    items.lock().get(i).map(|v| v.clone_ref(vm.py))
+    items.lock(vm.py).get(i).map(|v| v.clone_ref(vm.py))
 }
 
 /// `x is item or item == x`, the comparison CPython's list and tuple searches use.
@@ -51,7 +53,7 @@ fn matches(vm: &mut Vm, item: &Value, x: &Value) -> PyResult<bool> {
 fn list_append(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "append")?;
     let x = takes_one_arg(vm, "list", "append", &args[1..], kwargs)?;
-    items.lock().push(x.clone_ref(vm.py));
+    items.lock(vm.py).push(x.clone_ref(vm.py));
     Ok(Value::None)
 }
 
@@ -60,7 +62,7 @@ fn list_extend(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     let iterable = takes_one_arg(vm, "list", "extend", &args[1..], kwargs)?;
     // Collected first, so `l.extend(l)` sees the list as it was.
     let extra = vm.collect(iterable)?;
-    items.lock().extend(extra);
+    items.lock(vm.py).extend(extra);
     Ok(Value::None)
 }
 
@@ -70,7 +72,7 @@ fn list_insert(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     check_arity(vm, "insert", &args[1..], 2, 2)?;
     let index = int_arg(vm, &args[1])?;
     let value = args[2].clone_ref(vm.py);
-    let mut items = items.lock();
+    let mut items = items.lock(vm.py);
     let len = items.len() as i64;
     let at = if index < 0 {
         (index + len).max(0)
@@ -89,7 +91,7 @@ fn list_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         Some(v) => int_arg(vm, v)?,
         None => -1,
     };
-    let mut guard = items.lock();
+    let mut guard = items.lock(vm.py);
     if guard.is_empty() {
         drop(guard);
         return Err(vm.index_error("pop from empty list"));
@@ -110,7 +112,7 @@ fn list_remove(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     while let Some(item) = item_at(vm, items, i) {
         if matches(vm, &item, x)? {
             let removed = {
-                let mut guard = items.lock();
+                let mut guard = items.lock(vm.py);
                 (i < guard.len()).then(|| guard.remove(i))
             };
             drop(removed);
@@ -155,7 +157,7 @@ fn find_index(
 fn list_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "index")?;
     crate::modules::no_kwargs(vm, "index", kwargs)?;
-    let len = items.lock().len();
+    let len = items.lock(vm.py).len();
     match find_index(vm, &args[1..], len, &|vm, i| item_at(vm, items, i))? {
         Some(i) => Ok(Value::Int(i as i64)),
         None => {
@@ -196,9 +198,9 @@ fn list_sort(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
     };
     // As in CPython the list looks empty while it is being sorted; anything added meanwhile is
     // discarded and reported.
-    let mut sorted = std::mem::take(&mut *items.lock());
+    let mut sorted = std::mem::take(&mut *items.lock(vm.py));
     let result = sort_values(vm, &mut sorted, kwarg(kwargs, "key"), reverse);
-    let meddled = std::mem::replace(&mut *items.lock(), sorted);
+    let meddled = std::mem::replace(&mut *items.lock(vm.py), sorted);
     let modified = !meddled.is_empty();
     drop(meddled);
     result?;
@@ -211,21 +213,21 @@ fn list_sort(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
 fn list_reverse(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "reverse")?;
     takes_no_args(vm, "list", "reverse", &args[1..], kwargs)?;
-    items.lock().reverse();
+    items.lock(vm.py).reverse();
     Ok(Value::None)
 }
 
 fn list_copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "copy")?;
     takes_no_args(vm, "list", "copy", &args[1..], kwargs)?;
-    let copy = items.lock().iter().map(|v| v.clone_ref(vm.py)).collect();
+    let copy = items.lock(vm.py).iter().map(|v| v.clone_ref(vm.py)).collect();
     Ok(vm.new_list(copy))
 }
 
 fn list_clear(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "clear")?;
     takes_no_args(vm, "list", "clear", &args[1..], kwargs)?;
-    let old = std::mem::take(&mut *items.lock());
+    let old = std::mem::take(&mut *items.lock(vm.py));
     drop(old);
     Ok(Value::None)
 }

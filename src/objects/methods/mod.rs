@@ -1,5 +1,6 @@
 //! Methods of the built-in classes, installed into their namespaces once at start-up.
 
+use crate::gil::Gil;
 use std::sync::Once;
 
 pub mod bytes;
@@ -15,13 +16,14 @@ use crate::objects::types::{add_methods, types};
 use crate::vm::classes;
 
 /// Fill the built-in classes' method tables (idempotent).
-pub fn install() {
+pub fn install(py: Gil<'_>) {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let t = types();
-        add_methods(&t.object, &[("__init__", classes::object_init)]);
-        add_methods(&t.base_exception, &[("__init__", classes::base_exception_init)]);
+        add_methods(py, &t.object, &[("__init__", classes::object_init)]);
+        add_methods(py, &t.base_exception, &[("__init__", classes::base_exception_init)]);
         add_methods(
+            py,
             &t.property,
             &[
                 ("getter", classes::property_getter),
@@ -53,15 +55,15 @@ pub fn install() {
             ("__iter__", file::iter),
             ("__next__", file::next),
         ];
-        add_methods(&t.text_io, &text_io);
-        add_methods(&t.text_io, &file_only);
-        add_methods(&t.buffered_io, &binary_io);
-        add_methods(&t.buffered_io, &file_only);
-        self::str::install();
-        list::install();
-        dict::install();
-        numbers::install();
-        bytes::install();
-        generator::install();
+        add_methods(py, &t.text_io, &text_io);
+        add_methods(py, &t.text_io, &file_only);
+        add_methods(py, &t.buffered_io, &binary_io);
+        add_methods(py, &t.buffered_io, &file_only);
+        self::str::install(py);
+        list::install(py);
+        dict::install(py);
+        numbers::install(py);
+        bytes::install(py);
+        generator::install(py);
     });
 }

@@ -1,5 +1,6 @@
 //! `int` and `float` methods.
 
+use crate::gil::Gil;
 use std::borrow::Cow;
 
 use num_bigint::{BigInt, Sign};
@@ -12,9 +13,10 @@ use crate::vm::{PyResult, Vm};
 
 use super::str::{add_descriptor, bind_args, check_alloc, descriptor_error, int_arg, takes_no_args, text_arg};
 
-pub(super) fn install() {
+pub(super) fn install(py: Gil<'_>) {
     let t = types();
     add_methods(
+        py,
         &t.int,
         &[
             ("bit_length", int_bit_length),
@@ -24,8 +26,9 @@ pub(super) fn install() {
             ("as_integer_ratio", int_as_integer_ratio),
         ],
     );
-    add_descriptor(&t.int, "from_bytes", int_from_bytes, Payload::ClassMethod);
+    add_descriptor(py, &t.int, "from_bytes", int_from_bytes, Payload::ClassMethod);
     add_methods(
+        py,
         &t.float,
         &[
             ("is_integer", float_is_integer),

@@ -3,14 +3,16 @@
 //! Indices are in characters (code points), as in Python; text is stored as UTF-8, so
 //! character positions are turned into byte offsets before slicing.
 
+use crate::gil::Gil;
 use crate::modules::{check_arity, kwarg, no_kwargs};
 use crate::objects::types::{add_methods, immortal_str, native, types};
 use crate::objects::{NativeFn, ObjRef, Payload, PyObject, PyStr, Value};
 use crate::vm::ops::{as_bigint, as_small_int};
 use crate::vm::{PyErr, PyResult, Vm};
 
-pub(super) fn install() {
+pub(super) fn install(py: Gil<'_>) {
     add_methods(
+        py,
         &types().str_,
         &[
             ("split", str_split),
@@ -61,7 +63,7 @@ pub(super) fn install() {
             ("removesuffix", str_removesuffix),
         ],
     );
-    add_descriptor(&types().str_, "maketrans", str_maketrans, Payload::StaticMethod);
+    add_descriptor(py, &types().str_, "maketrans", str_maketrans, Payload::StaticMethod);
 }
 
 // ----- helpers shared by the built-in types' methods -------------------------------------------
@@ -69,7 +71,13 @@ pub(super) fn install() {
 /// Put `function` into `class`'s namespace wrapped as a `staticmethod` or `classmethod`
 /// (`str.maketrans`, `dict.fromkeys`): the receiver is then never (or always the class) in
 /// `args[0]`, however the method is reached.
-pub(super) fn add_descriptor(class: &ObjRef, name: &'static str, function: NativeFn, wrap: fn(Value) -> Payload) {
+pub(super) fn add_descriptor(
+    py: Gil<'_>,
+    class: &ObjRef,
+    name: &'static str,
+    function: NativeFn,
+    wrap: fn(Value) -> Payload,
+) {
     let Payload::Type(t) = &class.payload else {
         return;
     };
@@ -80,7 +88,7 @@ pub(super) fn add_descriptor(class: &ObjRef, name: &'static str, function: Nativ
     };
     let wrapped = ObjRef::new_immortal(PyObject::new(wrap(Value::Obj(native(name, function, false)))));
     t.dict
-        .lock()
+        .lock(py)
         .insert(hash, Value::Obj(key), Value::Obj(wrapped), |k| k.as_str() == Some(name));
 }
 

@@ -1,0 +1,144 @@
+//! The lock every mutable built-in object carries (list, dict, set, namespaces, cells…).
+//!
+//! One type, two behaviours chosen by the process's threading mode:
+//! - **Free-threaded**: a real `parking_lot` mutex (one byte, uncontended lock = one CAS), so
+//!   each single operation on a container is atomic under true parallelism.
+//! - **GIL**: no atomic instruction at all. The caller must present a [`Gil`] token, and with the
+//!   GIL on only one thread can hold one, so nobody else can be inside. A plain borrow flag (as
+//!   in `RefCell`) turns an accidental re-entrant lock — which would deadlock in free-threaded
+//!   mode — into a loud failure instead of two live `&mut` to the same data.
+//!
+//! The rule that keeps both modes deadlock-free: never call Python code or block while holding
+//! the guard; copy out, drop the guard, then call.
+
+use std::cell::UnsafeCell;
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use parking_lot::lock_api::RawMutex as _;
+
+use crate::gil::{self, Gil};
+
+type RawGuard = <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::Guard;
+
+pub struct ObjLock<T> {
+    raw: parking_lot::RawMutex,
+    /// GIL mode only: set while a guard is alive. Only the GIL holder touches it, so relaxed
+    /// loads and stores (plain moves) suffice.
+    borrowed: AtomicBool,
+    data: UnsafeCell<T>,
+}
+
+// SAFETY: the data is only reached through a guard, which excludes every other thread: by the
+// mutex in free-threaded mode, by the GIL (proved by the `Gil` token `lock` demands) otherwise.
+unsafe impl<T: Send> Sync for ObjLock<T> {}
+// SAFETY: moving the lock moves the data with it; no guard can be alive across the move.
+unsafe impl<T: Send> Send for ObjLock<T> {}
+
+impl<T> ObjLock<T> {
+    pub const fn new(value: T) -> ObjLock<T> {
+        ObjLock {
+            raw: parking_lot::RawMutex::INIT,
+            borrowed: AtomicBool::new(false),
+            data: UnsafeCell::new(value),
+        }
+    }
+
+    /// Exclusive access for the duration of the guard.
+    #[inline]
+    pub fn lock(&self, _py: Gil<'_>) -> ObjGuard<'_, T> {
+        let held = if gil::is_free_threaded() {
+            Some(self.raw.lock())
+        } else {
+            assert!(
+                !self.borrowed.load(Ordering::Relaxed),
+                "object lock re-entered: Python code ran while a container was locked"
+            );
+            self.borrowed.store(true, Ordering::Relaxed);
+            None
+        };
+        ObjGuard {
+            lock: self,
+            held,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Access through `&mut self` needs no locking: nobody else can see the object.
+    pub fn get_mut(&mut self) -> &mut T {
+        self.data.get_mut()
+    }
+
+    pub fn into_inner(self) -> T {
+        self.data.into_inner()
+    }
+}
+
+impl<T: Default> Default for ObjLock<T> {
+    fn default() -> Self {
+        ObjLock::new(T::default())
+    }
+}
+
+pub struct ObjGuard<'a, T> {
+    lock: &'a ObjLock<T>,
+    /// Free-threaded mode: the mutex's proof of ownership, handed back on unlock.
+    held: Option<RawGuard>,
+    /// A guard stays on the thread that took it.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl<T> Deref for ObjGuard<'_, T> {
+    type Target = T;
+
+    #[inline]
+    fn deref(&self) -> &T {
+        // SAFETY: this guard is the only way in while it lives (see `ObjLock`'s `Sync`).
+        unsafe { &*self.lock.data.get() }
+    }
+}
+
+impl<T> DerefMut for ObjGuard<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as for `deref`; `&mut self` makes this the only reference derived from it.
+        unsafe { &mut *self.lock.data.get() }
+    }
+}
+
+impl<T> Drop for ObjGuard<'_, T> {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(held) = self.held.take() {
+            // SAFETY: `held` came from locking this mutex in `lock`; it is given back once.
+            unsafe { self.lock.raw.unlock(held) };
+        } else {
+            self.lock.borrowed.store(false, Ordering::Relaxed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guard_gives_exclusive_access_and_releases() {
+        gil::attach(|py| {
+            let lock = ObjLock::new(vec![1]);
+            lock.lock(py).push(2);
+            assert_eq!(*lock.lock(py), vec![1, 2]);
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "object lock re-entered")]
+    fn reentrant_locking_is_caught_in_gil_mode() {
+        gil::attach(|py| {
+            let lock = ObjLock::new(0);
+            let _outer = lock.lock(py);
+            let _inner = lock.lock(py);
+        });
+    }
+}
