@@ -310,19 +310,20 @@ impl Vm<'_> {
                         .push(self.alloc(Payload::Slice(Box::new([start, stop, step]))));
                 }
                 Instr::Binary(op) => {
+                    // Small-int add/sub in place on the stack: matching the operands by reference
+                    // reads tag and payload separately, which the CPU forwards from the stores
+                    // that just pushed them (moving a whole 16-byte value out would stall).
+                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| match op {
+                        BinOp::Add => a.checked_add(b).map(Value::Int),
+                        BinOp::Sub => a.checked_sub(b).map(Value::Int),
+                        _ => None,
+                    }) {
+                        frame.stack.push(fast);
+                        continue;
+                    }
                     let right = pop!();
                     let left = pop!();
-                    // Small-int add/sub inline: the commonest arithmetic in loops.
-                    let fast = match (op, &left, &right) {
-                        (BinOp::Add, Value::Int(a), Value::Int(b)) => a.checked_add(*b).map(Value::Int),
-                        (BinOp::Sub, Value::Int(a), Value::Int(b)) => a.checked_sub(*b).map(Value::Int),
-                        _ => None,
-                    };
-                    let result = match fast {
-                        Some(v) => v,
-                        None => try_!(self.binary_op(op, &left, &right)),
-                    };
-                    frame.stack.push(result);
+                    frame.stack.push(try_!(self.binary_op(op, &left, &right)));
                 }
                 Instr::InPlace(op) => {
                     let right = pop!();
@@ -334,6 +335,20 @@ impl Vm<'_> {
                     frame.stack.push(try_!(self.unary_op(op, &operand)));
                 }
                 Instr::Compare(op) => {
+                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| {
+                        Some(Value::Bool(match op {
+                            CmpOp::Lt => a < b,
+                            CmpOp::LtE => a <= b,
+                            CmpOp::Gt => a > b,
+                            CmpOp::GtE => a >= b,
+                            CmpOp::Eq => a == b,
+                            CmpOp::NotEq => a != b,
+                            _ => return None,
+                        }))
+                    }) {
+                        frame.stack.push(fast);
+                        continue;
+                    }
                     let right = pop!();
                     let left = pop!();
                     let result = match (op, &left, &right) {
@@ -382,11 +397,12 @@ impl Vm<'_> {
                     try_!(self.check_point());
                 }
                 Instr::PopJumpIfFalse(target) => {
-                    let v = pop!();
-                    let truth = match v {
-                        Value::Bool(b) => b,
-                        _ => try_!(self.is_true(&v)),
+                    let truth = match frame.stack.last() {
+                        Some(Value::Bool(b)) => *b,
+                        Some(v) => try_!(self.is_true(v)),
+                        None => false,
                     };
+                    frame.stack.pop();
                     if !truth {
                         frame.pc = target as usize;
                     }
@@ -860,6 +876,21 @@ impl Vm<'_> {
         }
         Ok(function)
     }
+}
+
+/// If the top two stack entries are small ints and `op` has an answer for them, pop both and
+/// return it; otherwise leave the stack as it is.
+#[inline(always)]
+fn int_fast_path(stack: &mut Vec<Value>, op: impl FnOnce(i64, i64) -> Option<Value>) -> Option<Value> {
+    let n = stack.len();
+    if n < 2 {
+        return None;
+    }
+    let (Value::Int(a), Value::Int(b)) = (&stack[n - 2], &stack[n - 1]) else { return None };
+    let result = op(*a, *b)?;
+    // Ints own no heap object, so shortening the vector drops nothing.
+    stack.truncate(n - 2);
+    Some(result)
 }
 
 fn is_super(v: &Value) -> bool {
