@@ -74,33 +74,43 @@ impl Vm<'_> {
         args: &[Value],
         kwargs: &[(ObjRef, Value)],
     ) -> PyResult<Value> {
-        let frame = self.function_frame(function, args, kwargs)?;
+        let py = self.py;
         let Payload::Code(handle) = &function.code.payload else {
             return Err(self.type_error("function without code"));
+        };
+        let (fast, cells) = self.bind_frame(function, args, kwargs)?;
+        // Built where it is used: moving a frame around costs more than filling it.
+        let mut frame = Frame {
+            code: function.code.clone_ref(py),
+            globals: function.globals.clone_ref(py),
+            locals: None,
+            fast,
+            cells,
+            stack: self.spare_stacks.pop().unwrap_or_default(),
+            blocks: Vec::new(),
+            pc: 0,
         };
         if handle.code.is_generator() {
             let _ = function_obj;
             return Ok(self.alloc(Payload::Generator(ObjLock::new(GeneratorState {
                 frame: Some(Box::new(frame)),
                 running: false,
-                name: function.name.lock(self.py).clone(),
-                qualname: function.qualname.lock(self.py).clone(),
+                name: function.name.lock(py).clone(),
+                qualname: function.qualname.lock(py).clone(),
             }))));
         }
-        let mut frame = frame;
         let result = self.run_frame(&mut frame);
-        self.recycle(frame);
+        self.recycle(&mut frame);
         match result? {
             FrameExit::Return(v) | FrameExit::Yield(v) => Ok(v),
         }
     }
 
     /// Keep a finished frame's buffers for the next call: most calls then allocate nothing.
-    fn recycle(&mut self, frame: Frame) {
+    fn recycle(&mut self, frame: &mut Frame) {
         const KEEP: usize = 64;
-        let Frame {
-            mut fast, mut stack, ..
-        } = frame;
+        let mut fast = std::mem::take(&mut frame.fast);
+        let mut stack = std::mem::take(&mut frame.stack);
         fast.clear();
         stack.clear();
         if self.spare_locals.len() < KEEP {
@@ -111,8 +121,13 @@ impl Vm<'_> {
         }
     }
 
-    /// A fresh frame for `function` with its parameters bound.
-    fn function_frame(&mut self, function: &Function, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Frame> {
+    /// The local slots (parameters bound) and cells of a fresh frame for `function`.
+    fn bind_frame(
+        &mut self,
+        function: &Function,
+        args: &[Value],
+        kwargs: &[(ObjRef, Value)],
+    ) -> PyResult<(Vec<Option<Value>>, Vec<ObjRef>)> {
         let py = self.py;
         let Payload::Code(handle) = &function.code.payload else {
             return Err(self.type_error("function without code"));
@@ -148,16 +163,7 @@ impl Vm<'_> {
             }
         }
         cells.extend(function.closure.iter().map(|c| c.clone_ref(py)));
-        Ok(Frame {
-            code: function.code.clone_ref(py),
-            globals: function.globals.clone_ref(py),
-            locals: None,
-            fast,
-            cells,
-            stack: self.spare_stacks.pop().unwrap_or_default(),
-            blocks: Vec::new(),
-            pc: 0,
-        })
+        Ok((fast, cells))
     }
 
     /// The general case of argument binding: defaults, keywords, `*args`, `**kwargs`.
