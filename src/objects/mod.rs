@@ -94,6 +94,13 @@ impl std::fmt::Debug for Value {
     }
 }
 
+/// String equality that tries the cheap answer first: an interned name compared with a key
+/// that is the same interned object has the very same bytes.
+#[inline]
+pub fn same_text(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// A heap object: the refcount header, then what the object is.
 pub struct PyObject {
     pub(crate) header: RefCount,

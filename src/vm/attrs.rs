@@ -16,6 +16,11 @@ impl Vm<'_> {
         Ok(self.lookup_in_class_str(class, key.as_str(), key.hash()))
     }
 
+    /// A class attribute by name, for the fixed dunder names the VM looks up itself.
+    pub fn class_attr(&self, class: &ObjRef, name: &str) -> Option<Value> {
+        self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()))
+    }
+
     /// MRO lookup by text and its precomputed `str` hash.
     fn lookup_in_class_str(&self, class: &ObjRef, key: &str, hash: i64) -> Option<Value> {
         let Payload::Type(t) = &class.payload else {
@@ -25,7 +30,7 @@ impl Vm<'_> {
         let find = |t: &crate::objects::TypeObject| {
             t.dict
                 .lock(py)
-                .get(hash, |k| k.as_str() == Some(key))
+                .get(hash, |k| k.as_str().is_some_and(|s| crate::objects::same_text(s, key)))
                 .map(|e| e.value.clone_ref(py))
         };
         if let Some(found) = find(t) {
@@ -92,7 +97,9 @@ impl Vm<'_> {
                 if inst
                     .dict
                     .lock(self.py)
-                    .get(key.hash(), |k| k.as_str() == Some(key.as_str()))
+                    .get(key.hash(), |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                    })
                     .is_some()
                 {
                     return Ok(None);
@@ -149,7 +156,9 @@ impl Vm<'_> {
                     let found = inst
                         .dict
                         .lock(py)
-                        .get(skey.hash(), |k| k.as_str() == Some(key))
+                        .get(skey.hash(), |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
+                        })
                         .map(|e| e.value.clone_ref(py));
                     if found.is_some() {
                         return Ok(found);
@@ -175,7 +184,9 @@ impl Vm<'_> {
                 if let Some(v) = inst
                     .dict
                     .lock(py)
-                    .get(skey.hash(), |k| k.as_str() == Some(key))
+                    .get(skey.hash(), |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
+                    })
                     .map(|e| e.value.clone_ref(py))
                 {
                     return Ok(Some(v));
@@ -239,7 +250,9 @@ impl Vm<'_> {
                     };
                     f.dict
                         .lock(py)
-                        .get(skey.hash(), |k| k.as_str() == Some(key))
+                        .get(skey.hash(), |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
+                        })
                         .map(|e| e.value.clone_ref(py))
                 };
                 if found.is_some() {
@@ -347,7 +360,9 @@ impl Vm<'_> {
             let found = bt
                 .dict
                 .lock(py)
-                .get(key.hash(), |k| k.as_str() == Some(key.as_str()))
+                .get(key.hash(), |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                })
                 .map(|e| e.value.clone_ref(py));
             if let Some(attr) = found {
                 let receiver_is_class = matches!(receiver.payload(), Some(Payload::Type(_)));
@@ -500,14 +515,13 @@ impl Vm<'_> {
                     self.call(&deleter, &[obj.clone_ref(self.py)], &[])?;
                     return Ok(());
                 }
-                inst.dict
-                    .lock(self.py)
-                    .remove(key.hash(), |k| k.as_str() == Some(key.as_str()))
+                inst.dict.lock(self.py).remove(key.hash(), |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                })
             }
-            Some(Payload::Type(t)) if t.module != "builtins" => t
-                .dict
-                .lock(self.py)
-                .remove(key.hash(), |k| k.as_str() == Some(key.as_str())),
+            Some(Payload::Type(t)) if t.module != "builtins" => t.dict.lock(self.py).remove(key.hash(), |k| {
+                k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+            }),
             Some(Payload::Module(m)) => {
                 let dict = m.dict.clone_ref(self.py);
                 return match self.dict_del_str(&dict, name)? {
@@ -531,7 +545,7 @@ fn store_name(table: &ObjLock<DictTable>, py: crate::gil::Gil<'_>, name: &ObjRef
     let old = table
         .lock(py)
         .insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
-            k.as_str() == Some(key.as_str())
+            k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
         });
     drop(old);
 }

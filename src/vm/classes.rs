@@ -15,7 +15,7 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
     };
     let class_value = Value::Obj(class.clone_ref(py));
     // A user `__new__` (a staticmethod by convention) decides what gets created.
-    if let Some(new) = vm.lookup_in_class(class, &intern("__new__"))? {
+    if let Some(new) = vm.class_attr(class, "__new__") {
         let new = match new.payload() {
             Some(Payload::StaticMethod(f)) => f.clone_ref(py),
             _ => new,
@@ -31,8 +31,8 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
         return Ok(obj);
     }
     let is_exception = t.layout == Layout::Exception;
-    let object_init = vm.lookup_in_class(&types().object, &intern("__init__"))?;
-    let has_init = match (vm.lookup_in_class(class, &intern("__init__"))?, object_init) {
+    let object_init = vm.class_attr(&types().object, "__init__");
+    let has_init = match (vm.class_attr(class, "__init__"), object_init) {
         (Some(init), Some(default)) => !init.is(&default),
         (init, _) => init.is_some(),
     };

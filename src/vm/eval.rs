@@ -886,7 +886,9 @@ fn int_fast_path(stack: &mut Vec<Value>, op: impl FnOnce(i64, i64) -> Option<Val
     if n < 2 {
         return None;
     }
-    let (Value::Int(a), Value::Int(b)) = (&stack[n - 2], &stack[n - 1]) else { return None };
+    let (Value::Int(a), Value::Int(b)) = (&stack[n - 2], &stack[n - 1]) else {
+        return None;
+    };
     let result = op(*a, *b)?;
     // Ints own no heap object, so shortening the vector drops nothing.
     stack.truncate(n - 2);

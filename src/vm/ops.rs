@@ -1258,7 +1258,9 @@ impl Vm<'_> {
         Ok(match &dict.payload {
             Payload::Dict(table) => table
                 .lock(py)
-                .get(hash, |k| k.as_str() == Some(name.as_str()))
+                .get(hash, |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
+                })
                 .map(|e| e.value.clone_ref(py)),
             _ => None,
         })
@@ -1273,7 +1275,7 @@ impl Vm<'_> {
             let old = table
                 .lock(self.py)
                 .insert(hash, Value::Obj(key.clone_ref(self.py)), value, |k| {
-                    k.as_str() == Some(name.as_str())
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
                 });
             drop(old);
         }
@@ -1287,7 +1289,9 @@ impl Vm<'_> {
         let hash = name.hash();
         Ok(match &dict.payload {
             Payload::Dict(table) => {
-                let removed = table.lock(self.py).remove(hash, |k| k.as_str() == Some(name.as_str()));
+                let removed = table.lock(self.py).remove(hash, |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
+                });
                 removed.map(|e| e.value)
             }
             _ => None,
@@ -1323,15 +1327,15 @@ impl Vm<'_> {
         let Payload::Str(name) = &key.payload else {
             return self.load_global(globals, key);
         };
-        let found = globals_table
-            .lock(py)
-            .find_slot(name.hash(), |k| k.as_str() == Some(name.as_str()));
+        let found = globals_table.lock(py).find_slot(name.hash(), |k| {
+            k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
+        });
         if let Some(slot) = found {
             hint.set_slot(slot);
         } else if let Payload::Dict(builtins_table) = &self.builtins.payload
-            && let Some(slot) = builtins_table
-                .lock(py)
-                .find_slot(name.hash(), |k| k.as_str() == Some(name.as_str()))
+            && let Some(slot) = builtins_table.lock(py).find_slot(name.hash(), |k| {
+                k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
+            })
         {
             hint.set_builtin(globals_version, slot);
         }
