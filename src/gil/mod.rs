@@ -8,9 +8,15 @@
 //! neither the token nor anything borrowed from it can be used while detached — the same proof
 //! PyO3 builds around `Python<'py>`.
 
+pub mod lock;
+
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use lock::{DropReason, EvalBreaker, GlobalLock};
 
 /// Whether this process runs without a GIL (`-X gil=0`). Fixed before the first thread attaches.
 static FREE_THREADED: AtomicBool = AtomicBool::new(false);
@@ -44,26 +50,137 @@ pub fn is_attached() -> bool {
     ATTACHED.with(Cell::get)
 }
 
-/// Run `f` with the calling thread attached to the interpreter.
-///
-/// Until the multi-threaded runtime lands there is a single interpreter thread, so attaching is
-/// only bookkeeping; the token discipline is already what the GIL will need.
+/// The process's one GIL (unused when free-threaded).
+static GIL: GlobalLock = GlobalLock::new();
+
+thread_local! {
+    /// This thread's eval breaker: where other threads post requests to it.
+    static BREAKER: Arc<EvalBreaker> = Arc::new(EvalBreaker::default());
+}
+
+/// The calling thread's eval breaker (the VM keeps a handle to test it cheaply).
+pub fn current_breaker() -> Arc<EvalBreaker> {
+    BREAKER.with(Arc::clone)
+}
+
+/// `sys.setswitchinterval` / `sys.getswitchinterval`.
+pub fn set_switch_interval(interval: Duration) {
+    GIL.set_interval(interval);
+}
+
+pub fn switch_interval() -> Duration {
+    GIL.interval()
+}
+
+/// Marks the thread attached and (with the GIL on) holds the lock; undone on drop, so a
+/// panic unwinding out of interpreter code still lets the other threads run.
+struct Attachment {
+    breaker: Arc<EvalBreaker>,
+}
+
+impl Attachment {
+    fn enter() -> Attachment {
+        let breaker = current_breaker();
+        if !is_free_threaded() {
+            GIL.take(&breaker);
+        }
+        ATTACHED.with(|a| a.set(true));
+        Attachment { breaker }
+    }
+}
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        ATTACHED.with(|a| a.set(false));
+        if !is_free_threaded() {
+            GIL.drop_lock(&self.breaker, DropReason::Exit);
+        }
+    }
+}
+
+/// Run `f` with the calling thread attached to the interpreter: holding the GIL, or (when
+/// free-threaded) registered as running. Nested calls reuse the outer attachment.
 pub fn attach<R>(f: impl for<'py> FnOnce(Gil<'py>) -> R) -> R {
-    let was_attached = ATTACHED.with(|a| a.replace(true));
+    if is_attached() {
+        return f(Gil { _marker: PhantomData });
+    }
+    let _attachment = Attachment::enter();
     crate::objects::refcount::release_deferred();
-    let result = f(Gil { _marker: PhantomData });
-    ATTACHED.with(|a| a.set(was_attached));
-    result
+    f(Gil { _marker: PhantomData })
 }
 
 impl<'py> Gil<'py> {
-    /// Detach while `f` runs (a blocking call). `f` is `Send`, so it cannot capture the token
-    /// or any object reference that would need it.
+    /// Detach while `f` runs (a blocking call), releasing the GIL voluntarily. `f` is `Send`,
+    /// so it cannot capture the token or any object reference that would need it.
     pub fn allow_threads<R>(self, f: impl FnOnce() -> R + Send) -> R {
+        struct Reattach(Arc<EvalBreaker>);
+        impl Drop for Reattach {
+            fn drop(&mut self) {
+                if !is_free_threaded() {
+                    GIL.take(&self.0);
+                }
+                ATTACHED.with(|a| a.set(true));
+                crate::objects::refcount::release_deferred();
+            }
+        }
+        let breaker = current_breaker();
         ATTACHED.with(|a| a.set(false));
-        let result = f();
-        ATTACHED.with(|a| a.set(true));
-        crate::objects::refcount::release_deferred();
-        result
+        if !is_free_threaded() {
+            GIL.drop_lock(&breaker, DropReason::Voluntary);
+        }
+        let _reattach = Reattach(breaker);
+        f()
+    }
+
+    /// Called at a check point whose eval breaker is set: hand the GIL over if asked to.
+    /// Between the drop and the re-take this thread touches no object, so the token staying
+    /// in scope is harmless.
+    pub fn serve_eval_breaker(self, breaker: &Arc<EvalBreaker>) {
+        if breaker.has(lock::breaker_bits::DROP_REQUEST) && !is_free_threaded() {
+            GIL.drop_lock(breaker, DropReason::Requested);
+            GIL.take(breaker);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    fn allow_threads_lets_another_thread_attach_meanwhile() {
+        // Two threads each attach, then sleep detached: the sleeps must overlap, which is only
+        // possible if the first sleeper released the GIL.
+        let sleepers: Vec<_> = (0..2)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    attach(|py| {
+                        py.allow_threads(|| {
+                            let start = Instant::now();
+                            std::thread::sleep(Duration::from_millis(200));
+                            (start, Instant::now())
+                        })
+                    })
+                })
+            })
+            .collect();
+        let spans: Vec<(Instant, Instant)> = sleepers
+            .into_iter()
+            .map(|s| s.join().expect("sleeper thread"))
+            .collect();
+        let latest_start = spans.iter().map(|s| s.0).max().expect("two spans");
+        let earliest_end = spans.iter().map(|s| s.1).min().expect("two spans");
+        assert!(latest_start < earliest_end, "the detached sleeps did not overlap");
+    }
+
+    #[test]
+    fn attach_nests_and_releases_on_exit() {
+        attach(|_| attach(|py| py.allow_threads(|| ())));
+        assert!(!is_attached());
+        // The GIL is free again: another thread can take it.
+        std::thread::spawn(|| attach(|_| ()))
+            .join()
+            .expect("second thread attaches");
     }
 }

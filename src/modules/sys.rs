@@ -50,6 +50,8 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("setrecursionlimit", setrecursionlimit),
             ("getrefcount", getrefcount),
             ("_is_gil_enabled", is_gil_enabled),
+            ("setswitchinterval", setswitchinterval),
+            ("getswitchinterval", getswitchinterval),
             ("intern", intern),
         ],
         values,
@@ -109,4 +111,26 @@ fn intern(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<
         Some(s) => Ok(Value::Obj(crate::objects::types::intern(s))),
         None => Err(vm.type_error("intern() argument must be str")),
     }
+}
+
+fn setswitchinterval(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "setswitchinterval", args, 1, 1)?;
+    let seconds = match &args[0] {
+        Value::Float(f) => *f,
+        Value::Int(i) => *i as f64,
+        Value::Bool(b) => *b as i64 as f64,
+        other => return Err(vm.type_error(format!("must be real number, not {}", vm.type_name(other)))),
+    };
+    if seconds.is_nan() || seconds <= 0.0 {
+        return Err(vm.value_error("switch interval must be strictly positive"));
+    }
+    // CPython keeps whole microseconds, truncating, and reads them back as `1e-6 * us`.
+    let micros = (seconds * 1e6).min(u64::MAX as f64) as u64;
+    crate::gil::set_switch_interval(std::time::Duration::from_micros(micros));
+    Ok(Value::None)
+}
+
+fn getswitchinterval(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "getswitchinterval", args, 0, 0)?;
+    Ok(Value::Float(1e-6 * crate::gil::switch_interval().as_micros() as f64))
 }

@@ -58,6 +58,8 @@ pub struct Vm<'py> {
     stack_size: usize,
     /// Containers whose `repr` is in progress, to print `[...]` for cycles.
     repr_stack: Vec<usize>,
+    /// This thread's eval breaker, tested at every check point.
+    breaker: std::sync::Arc<crate::gil::lock::EvalBreaker>,
     /// Buffers of finished frames, reused by the next calls.
     spare_locals: Vec<Vec<Option<Value>>>,
     spare_stacks: Vec<Vec<Value>>,
@@ -79,6 +81,7 @@ impl<'py> Vm<'py> {
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
             repr_stack: Vec::new(),
+            breaker: crate::gil::current_breaker(),
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
         };

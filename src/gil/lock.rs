@@ -1,0 +1,296 @@
+//! The global interpreter lock: CPython's `ceval_gil.c` protocol, in Rust.
+//!
+//! Why it looks like this:
+//! - **Switch interval.** A thread that wants the lock waits on a condition variable for one
+//!   interval (default 5 ms). If the wait times out and no switch happened meanwhile, the
+//!   holder has had its turn: the waiter sets the holder's *drop request* bit.
+//! - **Eval breaker.** The holder never looks at the lock while running bytecode; it tests one
+//!   atomic word of request bits, and only at check points (backward jumps, calls). That keeps
+//!   the fast path to a single relaxed load, and it is why a sequence of instructions with no
+//!   check point between them (`x += 1`: load, add, store) cannot be interrupted... and why
+//!   one *with* a check point in the middle can.
+//! - **Forced switching.** A holder that drops because it was asked to does not race the
+//!   waiter for the lock again: it waits until some other thread has taken it (`last_holder`
+//!   changed). Without this, the dropping thread usually wins, having the CPU already — the
+//!   lock would be "released" without anyone else ever running. Voluntary releases (blocking
+//!   calls) and thread exit do not wait: nobody asked them to hand over.
+//! - **No fairness beyond that.** Like CPython, which waiter wins is up to the OS; the protocol
+//!   only guarantees that *someone else* gets it after a requested drop.
+//! - **Never block on another lock while holding this one**: every blocking call releases it
+//!   first (`Gil::allow_threads`), or two threads could wait on each other forever.
+//!
+//! `parking_lot`'s mutex is used only for the short critical sections around the state; its
+//! (lack of) fairness does not matter because the hand-off itself is explicit.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::Duration;
+
+use parking_lot::{Condvar, Mutex};
+
+/// CPython's default `sys.getswitchinterval()`: 5 ms.
+pub const DEFAULT_SWITCH_INTERVAL_US: u64 = 5000;
+
+/// Bits of a thread's eval breaker.
+pub mod breaker_bits {
+    /// Another thread waited a whole interval: drop the GIL at the next check point.
+    pub const DROP_REQUEST: u32 = 1 << 0;
+}
+
+/// Per-thread request word, tested at every check point.
+#[derive(Debug, Default)]
+pub struct EvalBreaker(AtomicU32);
+
+impl EvalBreaker {
+    /// The fast path of every check point: any request pending?
+    #[inline(always)]
+    pub fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed) != 0
+    }
+
+    pub fn set(&self, bits: u32) {
+        self.0.fetch_or(bits, Ordering::Relaxed);
+    }
+
+    pub fn clear(&self, bits: u32) {
+        self.0.fetch_and(!bits, Ordering::Relaxed);
+    }
+
+    pub fn has(&self, bits: u32) -> bool {
+        self.0.load(Ordering::Relaxed) & bits != 0
+    }
+}
+
+/// Why the holder lets go: only a requested drop waits for someone else to take over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DropReason {
+    /// The eval breaker asked for it (the switch interval expired for a waiter).
+    Requested,
+    /// A blocking call (sleep, I/O, lock wait, join).
+    Voluntary,
+    /// The thread is finishing.
+    Exit,
+}
+
+struct State {
+    locked: bool,
+    /// The holder's eval breaker, so a waiter can post a drop request.
+    holder: Option<Arc<EvalBreaker>>,
+    /// Identity (breaker address) of the last thread that took the lock.
+    last_holder: usize,
+    /// Bumped each time the lock changes hands; a waiter that sees it move knows the holder
+    /// did switch during its wait and does not need to ask again.
+    switch_number: u64,
+    waiters: usize,
+}
+
+pub struct GlobalLock {
+    state: Mutex<State>,
+    /// Waiters for the lock.
+    cond: Condvar,
+    /// FORCE_SWITCHING: a thread that dropped on request waits here until another took over.
+    switch_cond: Condvar,
+    interval_us: AtomicU64,
+}
+
+fn identity(breaker: &Arc<EvalBreaker>) -> usize {
+    Arc::as_ptr(breaker) as usize
+}
+
+impl Default for GlobalLock {
+    fn default() -> Self {
+        GlobalLock::new()
+    }
+}
+
+impl GlobalLock {
+    pub const fn new() -> GlobalLock {
+        GlobalLock {
+            state: Mutex::new(State {
+                locked: false,
+                holder: None,
+                last_holder: 0,
+                switch_number: 0,
+                waiters: 0,
+            }),
+            cond: Condvar::new(),
+            switch_cond: Condvar::new(),
+            interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),
+        }
+    }
+
+    /// `sys.setswitchinterval`: values under 1 µs become 1 µs, as in CPython.
+    pub fn set_interval(&self, interval: Duration) {
+        let us = interval.as_micros().clamp(1, u128::from(u64::MAX)) as u64;
+        self.interval_us.store(us, Ordering::Relaxed);
+    }
+
+    pub fn interval(&self) -> Duration {
+        Duration::from_micros(self.interval_us.load(Ordering::Relaxed))
+    }
+
+    /// Take the lock for the thread owning `me`, asking the holder to drop it after each
+    /// interval in which nobody switched.
+    pub fn take(&self, me: &Arc<EvalBreaker>) {
+        let mut state = self.state.lock();
+        if state.locked {
+            state.waiters += 1;
+            while state.locked {
+                let seen_switch = state.switch_number;
+                let timed_out = self.cond.wait_for(&mut state, self.interval()).timed_out();
+                if timed_out
+                    && state.locked
+                    && state.switch_number == seen_switch
+                    && let Some(holder) = &state.holder
+                {
+                    holder.set(breaker_bits::DROP_REQUEST);
+                }
+            }
+            state.waiters -= 1;
+        }
+        state.locked = true;
+        state.holder = Some(Arc::clone(me));
+        if state.last_holder != identity(me) {
+            state.last_holder = identity(me);
+            state.switch_number += 1;
+        }
+        // A thread that dropped on request may now compete again.
+        self.switch_cond.notify_all();
+        // A request aimed at our previous turn is stale.
+        me.clear(breaker_bits::DROP_REQUEST);
+    }
+
+    /// Release the lock. After a requested drop, wait until another thread has taken it.
+    pub fn drop_lock(&self, me: &Arc<EvalBreaker>, reason: DropReason) {
+        let mut state = self.state.lock();
+        state.locked = false;
+        state.holder = None;
+        self.cond.notify_one();
+        if reason == DropReason::Requested {
+            me.clear(breaker_bits::DROP_REQUEST);
+            // Somebody asked, so somebody is waiting; if every waiter has gone meanwhile there
+            // is nobody to hand over to and no reason to wait.
+            while state.last_holder == identity(me) && state.waiters > 0 {
+                self.switch_cond.wait(&mut state);
+            }
+        }
+    }
+
+    /// Number of times the lock has changed hands (for tests and statistics).
+    pub fn switches(&self) -> u64 {
+        self.state.lock().switch_number
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+    use std::time::Instant;
+
+    /// A holder that checks its breaker like the eval loop does, counting its turns.
+    fn spin_with_check_points(lock: &GlobalLock, me: &Arc<EvalBreaker>, stop: &AtomicBool) -> u64 {
+        lock.take(me);
+        let mut forced = 0;
+        while !stop.load(Ordering::Relaxed) {
+            std::hint::spin_loop();
+            if me.is_set() && me.has(breaker_bits::DROP_REQUEST) {
+                lock.drop_lock(me, DropReason::Requested);
+                forced += 1;
+                lock.take(me);
+            }
+        }
+        lock.drop_lock(me, DropReason::Exit);
+        forced
+    }
+
+    #[test]
+    fn uncontended_take_and_drop() {
+        let lock = GlobalLock::new();
+        let me = Arc::new(EvalBreaker::default());
+        lock.take(&me);
+        lock.drop_lock(&me, DropReason::Voluntary);
+        lock.take(&me);
+        assert_eq!(lock.switches(), 1, "re-taking by the same thread is not a switch");
+        lock.drop_lock(&me, DropReason::Exit);
+    }
+
+    #[test]
+    fn a_waiter_gets_the_lock_through_a_drop_request_within_a_few_intervals() {
+        let lock = Arc::new(GlobalLock::new());
+        lock.set_interval(Duration::from_millis(1));
+        let stop = Arc::new(AtomicBool::new(false));
+        let holder = {
+            let (lock, stop) = (Arc::clone(&lock), Arc::clone(&stop));
+            let me = Arc::new(EvalBreaker::default());
+            let started = Arc::new(AtomicBool::new(false));
+            let s = Arc::clone(&started);
+            let handle = std::thread::spawn(move || {
+                lock.take(&me);
+                s.store(true, Ordering::Relaxed);
+                lock.drop_lock(&me, DropReason::Voluntary);
+                spin_with_check_points(&lock, &me, &stop)
+            });
+            while !started.load(Ordering::Relaxed) {
+                std::thread::yield_now();
+            }
+            handle
+        };
+        let waiter = Arc::new(EvalBreaker::default());
+        let mut slowest = Duration::ZERO;
+        for _ in 0..20 {
+            // Give the spinner time to take the lock back; it then never lets go voluntarily.
+            std::thread::sleep(Duration::from_millis(3));
+            let begin = Instant::now();
+            lock.take(&waiter);
+            slowest = slowest.max(begin.elapsed());
+            lock.drop_lock(&waiter, DropReason::Voluntary);
+        }
+        stop.store(true, Ordering::Relaxed);
+        let forced = holder.join().unwrap_or(0);
+        assert!(
+            forced >= 5,
+            "the spinning holder must be asked to drop (forced drops: {forced})"
+        );
+        assert!(
+            slowest < Duration::from_millis(500),
+            "a take waited {slowest:?}: lost wake-up?"
+        );
+    }
+
+    #[test]
+    fn two_spinning_threads_alternate_without_deadlock() {
+        let lock = Arc::new(GlobalLock::new());
+        lock.set_interval(Duration::from_micros(200));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, stop) = (Arc::clone(&lock), Arc::clone(&stop));
+                std::thread::spawn(move || {
+                    let me = Arc::new(EvalBreaker::default());
+                    spin_with_check_points(&lock, &me, &stop)
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(200));
+        stop.store(true, Ordering::Relaxed);
+        let forced: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap_or(0)).collect();
+        assert!(
+            lock.switches() >= 3,
+            "the lock changed hands only {} times",
+            lock.switches()
+        );
+        assert!(
+            forced.iter().all(|&f| f > 0),
+            "both threads were asked to drop: {forced:?}"
+        );
+    }
+
+    #[test]
+    fn interval_is_clamped_to_one_microsecond() {
+        let lock = GlobalLock::new();
+        lock.set_interval(Duration::from_nanos(10));
+        assert_eq!(lock.interval(), Duration::from_micros(1));
+        assert_eq!(GlobalLock::new().interval(), Duration::from_millis(5));
+    }
+}
