@@ -91,7 +91,7 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     let opened = vm.py.allow_threads(move || options.open(path));
     let file = opened.map_err(|e| os_error(vm, &e, Some(&name)))?;
     let binary = mode.contains('b');
-    Ok(vm.alloc(Payload::File(ObjLock::new(FileState {
+    Ok(vm.alloc(Payload::File(Box::new(ObjLock::new(FileState {
         handle: Some(file),
         pending: Vec::new(),
         name,
@@ -100,7 +100,7 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         readable,
         writable,
         closed: false,
-    }))))
+    })))))
 }
 
 fn state_of<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a ObjLock<FileState>> {

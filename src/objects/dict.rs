@@ -65,6 +65,12 @@ impl DictTable {
         self.entries.get(slot).and_then(Option::as_ref)
     }
 
+    /// Replace the value of the live entry at `slot`, returning the old one.
+    pub fn replace_value_at(&mut self, slot: usize, value: Value) -> Option<Value> {
+        let entry = self.entries.get_mut(slot)?.as_mut()?;
+        Some(std::mem::replace(&mut entry.value, value))
+    }
+
     /// Keys stored under `hash` (for equality that must run Python code outside the lock).
     pub fn keys_with_hash(&self, hash: i64) -> impl Iterator<Item = &Value> {
         self.index

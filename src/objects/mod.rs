@@ -271,22 +271,22 @@ pub enum Payload {
     Bytes(Box<[u8]>),
     Tuple(Box<[Value]>),
     List(ObjLock<Vec<Value>>),
-    Dict(ObjLock<DictTable>),
-    Set(ObjLock<DictTable>),
-    FrozenSet(DictTable),
+    Dict(Box<ObjLock<DictTable>>),
+    Set(Box<ObjLock<DictTable>>),
+    FrozenSet(Box<DictTable>),
     Range(Range),
     /// `start:stop:step`, each `None` when omitted.
     Slice(Box<[Value; 3]>),
     Code(Box<CodeHandle>),
-    Function(Function),
+    Function(Box<Function>),
     Native(NativeFunction),
     BoundMethod(Value, Value),
     Cell(ObjLock<Option<Value>>),
     Module(Module),
-    Type(TypeObject),
-    Instance(Instance),
+    Type(Box<TypeObject>),
+    Instance(Box<Instance>),
     Iterator(ObjLock<IterState>),
-    Generator(ObjLock<GeneratorState>),
+    Generator(Box<ObjLock<GeneratorState>>),
     Property([Value; 3]),
     StaticMethod(Value),
     ClassMethod(Value),
@@ -302,7 +302,7 @@ pub enum Payload {
     /// `sys.stdin`, `sys.stdout`, `sys.stderr`.
     Stream(Stream),
     /// A file from `open()`.
-    File(ObjLock<crate::modules::file::FileState>),
+    File(Box<ObjLock<crate::modules::file::FileState>>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -549,3 +549,7 @@ pub use dict::DictTable;
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
+
+// Every heap object is as large as the largest payload: keep the common ones small and box
+// the rare large ones (types, functions, instances, dicts…).
+const _: () = assert!(std::mem::size_of::<PyObject>() <= 64);

@@ -64,7 +64,7 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
             }
         }
     }
-    ObjRef::new_immortal(PyObject::new(Payload::Type(TypeObject {
+    ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
         name: name.to_string(),
         qualname: name.to_string(),
         module: "builtins".to_string(),
@@ -73,7 +73,7 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
         dict: ObjLock::new(DictTable::new()),
         layout,
         has_property: Default::default(),
-    })))
+    }))))
 }
 
 /// Copy a handle to an immortal object; no count changes, so no token is needed.

@@ -92,12 +92,12 @@ impl Vm<'_> {
         };
         if handle.code.is_generator() {
             let _ = function_obj;
-            return Ok(self.alloc(Payload::Generator(ObjLock::new(GeneratorState {
+            return Ok(self.alloc(Payload::Generator(Box::new(ObjLock::new(GeneratorState {
                 frame: Some(Box::new(frame)),
                 running: false,
                 name: function.name.lock(py).clone(),
                 qualname: function.qualname.lock(py).clone(),
-            }))));
+            })))));
         }
         let result = self.run_frame(&mut frame);
         self.recycle(&mut frame);

@@ -49,11 +49,11 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
             ..Default::default()
         })
     });
-    let obj = vm.alloc(Payload::Instance(Instance {
+    let obj = vm.alloc(Payload::Instance(Box::new(Instance {
         class: class.clone_ref(py),
         dict: ObjLock::new(DictTable::new()),
         exception,
-    }));
+    })));
     if has_init {
         run_init(vm, &obj, args, kwargs)?;
     } else if is_exception && !kwargs.is_empty() {
@@ -235,7 +235,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
     let has_property = dict
         .iter()
         .any(|e| matches!(e.value.payload(), Some(Payload::Property(_))));
-    Ok(vm.alloc(Payload::Type(TypeObject {
+    Ok(vm.alloc(Payload::Type(Box::new(TypeObject {
         name: name.to_string(),
         qualname,
         module,
@@ -244,7 +244,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         dict: ObjLock::new(dict),
         layout,
         has_property: has_property.into(),
-    })))
+    }))))
 }
 
 /// The MRO of a new class, minus the class itself.

@@ -211,7 +211,7 @@ impl Vm<'_> {
                 }
                 Instr::StoreGlobal(i) => {
                     let value = pop!();
-                    try_!(self.dict_set_str(&frame.globals, &handle.names[i as usize], value));
+                    self.store_global_hinted(&frame.globals, handle, i as usize, value);
                 }
                 Instr::DeleteGlobal(i) => {
                     let key = &handle.names[i as usize];
@@ -222,19 +222,25 @@ impl Vm<'_> {
                 Instr::LoadName(i) => {
                     let key = &handle.names[i as usize];
                     let local = match &frame.locals {
+                        // Module level: the namespace is the globals, whose lookups are hinted.
+                        Some(locals) if locals.is(&frame.globals) => None,
                         Some(locals) => try_!(self.dict_get_str(locals, key)),
                         None => None,
                     };
                     let value = match local {
                         Some(v) => v,
-                        None => try_!(self.load_global(&frame.globals, key)),
+                        None => try_!(self.load_global_hinted(&frame.globals, handle, i as usize)),
                     };
                     frame.stack.push(value);
                 }
                 Instr::StoreName(i) => {
                     let value = pop!();
-                    let target = frame.locals.as_ref().unwrap_or(&frame.globals);
-                    try_!(self.dict_set_str(target, &handle.names[i as usize], value));
+                    match &frame.locals {
+                        Some(locals) if !locals.is(&frame.globals) => {
+                            try_!(self.dict_set_str(locals, &handle.names[i as usize], value))
+                        }
+                        _ => self.store_global_hinted(&frame.globals, handle, i as usize, value),
+                    }
                 }
                 Instr::DeleteName(i) => {
                     let key = &handle.names[i as usize];
@@ -872,7 +878,7 @@ impl Vm<'_> {
             closure,
             dict,
         };
-        let function = Value::Obj(ObjRef::new(py, PyObject::new(Payload::Function(function))));
+        let function = Value::Obj(ObjRef::new(py, PyObject::new(Payload::Function(Box::new(function)))));
         let module_name = self.dict_get_str(&frame.globals, &crate::objects::types::intern("__name__"))?;
         if let Some(module_name) = module_name {
             self.set_attr(&function, &crate::objects::types::intern("__module__"), module_name)?;

@@ -71,8 +71,14 @@ impl<'py> Vm<'py> {
         let marker = 0u8;
         let mut vm = Vm {
             py,
-            builtins: ObjRef::new(py, PyObject::new(Payload::Dict(ObjLock::new(DictTable::new())))),
-            modules: ObjRef::new(py, PyObject::new(Payload::Dict(ObjLock::new(DictTable::new())))),
+            builtins: ObjRef::new(
+                py,
+                PyObject::new(Payload::Dict(Box::new(ObjLock::new(DictTable::new())))),
+            ),
+            modules: ObjRef::new(
+                py,
+                PyObject::new(Payload::Dict(Box::new(ObjLock::new(DictTable::new())))),
+            ),
             script_dir,
             argv,
             recursion_limit: DEFAULT_RECURSION_LIMIT,
@@ -108,7 +114,7 @@ impl<'py> Vm<'py> {
     }
 
     pub fn new_dict(&self) -> Value {
-        self.alloc(Payload::Dict(ObjLock::new(DictTable::new())))
+        self.alloc(Payload::Dict(Box::new(ObjLock::new(DictTable::new()))))
     }
 
     /// An int, unboxed when it fits a machine word.
@@ -186,11 +192,11 @@ impl<'py> Vm<'py> {
         };
         ObjRef::new(
             self.py,
-            PyObject::new(Payload::Instance(Instance {
+            PyObject::new(Payload::Instance(Box::new(Instance {
                 class: class.clone_ref(self.py),
                 dict: ObjLock::new(DictTable::new()),
                 exception: Some(ObjLock::new(state)),
-            })),
+            }))),
         )
     }
 

@@ -1342,6 +1342,36 @@ impl Vm<'_> {
         self.load_global(globals, key)
     }
 
+    /// `StoreGlobal` (and module-level `StoreName`) with the same hint: overwrite in place when
+    /// the hinted slot still holds this name.
+    pub fn store_global_hinted(&mut self, globals: &ObjRef, handle: &CodeHandle, i: usize, value: Value) {
+        let py = self.py;
+        let key = &handle.names[i];
+        let hint = &handle.global_hints[i];
+        let Payload::Dict(table) = &globals.payload else { return };
+        let Payload::Str(name) = &key.payload else { return };
+        let old = {
+            let mut table = table.lock(py);
+            match hint.slot().filter(|&s| {
+                table
+                    .entry_at(s)
+                    .is_some_and(|e| matches!(&e.key, Value::Obj(o) if o.is(key)))
+            }) {
+                Some(slot) => table.replace_value_at(slot, value),
+                None => {
+                    let old = table.insert(name.hash(), Value::Obj(key.clone_ref(py)), value, |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
+                    });
+                    if let Some(slot) = table.find_slot(name.hash(), |k| matches!(k, Value::Obj(o) if o.is(key))) {
+                        hint.set_slot(slot);
+                    }
+                    old
+                }
+            }
+        };
+        drop(old);
+    }
+
     /// Globals, then builtins.
     pub fn load_global(&mut self, globals: &ObjRef, key: &ObjRef) -> PyResult<Value> {
         if let Some(v) = self.dict_get_str(globals, key)? {
@@ -1407,7 +1437,7 @@ impl Vm<'_> {
     }
 
     pub fn new_set(&mut self, items: Vec<Value>) -> PyResult<Value> {
-        let set = self.alloc(Payload::Set(ObjLock::new(DictTable::new())));
+        let set = self.alloc(Payload::Set(Box::new(ObjLock::new(DictTable::new()))));
         for item in items {
             self.set_add(&set, item)?;
         }
@@ -1510,7 +1540,7 @@ impl Vm<'_> {
         match set.payload() {
             Some(Payload::Set(table)) => {
                 let table = std::mem::take(&mut *table.lock(self.py));
-                self.alloc(Payload::FrozenSet(table))
+                self.alloc(Payload::FrozenSet(Box::new(table)))
             }
             _ => set,
         }
