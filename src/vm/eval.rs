@@ -281,15 +281,14 @@ impl Vm<'_> {
                     let argc = argc as usize;
                     let base = frame.stack.len() - argc - 2;
                     let is_marker = matches!(&frame.stack[base + 1], Value::Obj(o) if o.is(&types().none_type));
-                    let result = if is_marker {
-                        let callable = frame.stack[base].clone_ref(py);
-                        self.call(&callable, &frame.stack[base + 2..], &[])
-                    } else {
-                        let callable = frame.stack[base].clone_ref(py);
-                        self.call(&callable, &frame.stack[base + 1..], &[])
-                    };
+                    // The frame's stack is not part of `self`, so the callable and arguments can
+                    // be lent to the call without copying them.
+                    let (callable, rest) = frame.stack[base..].split_at(1);
+                    let args = if is_marker { &rest[1..] } else { rest };
+                    let result = self.call(&callable[0], args, &[]);
                     frame.stack.truncate(base);
                     frame.stack.push(try_!(result));
+                    try_!(self.check_point());
                 }
                 Instr::BinarySubscr => {
                     let index = pop!();
@@ -319,11 +318,7 @@ impl Vm<'_> {
                     // Small-int add/sub in place on the stack: matching the operands by reference
                     // reads tag and payload separately, which the CPU forwards from the stores
                     // that just pushed them (moving a whole 16-byte value out would stall).
-                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| match op {
-                        BinOp::Add => a.checked_add(b).map(Value::Int),
-                        BinOp::Sub => a.checked_sub(b).map(Value::Int),
-                        _ => None,
-                    }) {
+                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| small_int_arith(op, a, b)) {
                         frame.stack.push(fast);
                         continue;
                     }
@@ -332,6 +327,10 @@ impl Vm<'_> {
                     frame.stack.push(try_!(self.binary_op(op, &left, &right)));
                 }
                 Instr::InPlace(op) => {
+                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| small_int_arith(op, a, b)) {
+                        frame.stack.push(fast);
+                        continue;
+                    }
                     let right = pop!();
                     let left = pop!();
                     frame.stack.push(try_!(self.inplace_op(op, left, &right)));
@@ -562,8 +561,8 @@ impl Vm<'_> {
                 }
                 Instr::Call(argc) => {
                     let base = frame.stack.len() - argc as usize - 1;
-                    let callable = frame.stack[base].clone_ref(py);
-                    let result = self.call(&callable, &frame.stack[base + 1..], &[]);
+                    let (callable, args) = frame.stack[base..].split_at(1);
+                    let result = self.call(&callable[0], args, &[]);
                     frame.stack.truncate(base);
                     frame.stack.push(try_!(result));
                     try_!(self.check_point());
@@ -884,6 +883,17 @@ impl Vm<'_> {
             self.set_attr(&function, &crate::objects::types::intern("__module__"), module_name)?;
         }
         Ok(function)
+    }
+}
+
+/// Small-int `+`, `-` and `*` that cannot overflow; everything else takes the general path.
+#[inline(always)]
+fn small_int_arith(op: BinOp, a: i64, b: i64) -> Option<Value> {
+    match op {
+        BinOp::Add => a.checked_add(b).map(Value::Int),
+        BinOp::Sub => a.checked_sub(b).map(Value::Int),
+        BinOp::Mul => a.checked_mul(b).map(Value::Int),
+        _ => None,
     }
 }
 
