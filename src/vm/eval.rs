@@ -315,7 +315,7 @@ impl Vm<'_> {
                         .push(self.alloc(Payload::Slice(Box::new([start, stop, step]))));
                 }
                 Instr::Binary(op) => {
-                    // Small-int add/sub in place on the stack: matching the operands by reference
+                    // Small-int arithmetic in place on the stack: matching the operands by reference
                     // reads tag and payload separately, which the CPU forwards from the stores
                     // that just pushed them (moving a whole 16-byte value out would stall).
                     if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| small_int_arith(op, a, b)) {

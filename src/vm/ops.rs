@@ -420,43 +420,34 @@ impl Vm<'_> {
             None => return Err(self.overflow_error("cannot fit 'int' into an index-sized integer")),
         };
         let py = self.py;
-        let too_big = |len: usize| len.checked_mul(n).is_none_or(|total| total > (1 << 34));
-        match seq.payload() {
-            Some(Payload::Str(s)) => {
-                if too_big(s.as_str().len()) {
-                    return Err(self.new_error(&types().memory_error, ""));
-                }
-                Ok(self.new_str(s.as_str().repeat(n)))
+        // Results past 16 GiB are refused with MemoryError rather than aborting the process.
+        let length = match seq.payload() {
+            Some(Payload::Str(s)) => s.as_str().len(),
+            Some(Payload::Bytes(b)) => b.len(),
+            Some(Payload::List(items)) => items.lock(py).len(),
+            Some(Payload::Tuple(items)) => items.len(),
+            _ => return Err(self.type_error("can't multiply sequence")),
+        };
+        if length.checked_mul(n).is_none_or(|total| total > (1 << 34)) {
+            return Err(self.new_error(&types().memory_error, ""));
+        }
+        let repeat_items = |items: &[Value]| {
+            let mut out = Vec::with_capacity(items.len() * n);
+            for _ in 0..n {
+                out.extend(items.iter().map(|v| v.clone_ref(py)));
             }
-            Some(Payload::Bytes(b)) => {
-                if too_big(b.len()) {
-                    return Err(self.new_error(&types().memory_error, ""));
-                }
-                Ok(self.new_bytes(b.repeat(n)))
-            }
+            out
+        };
+        Ok(match seq.payload() {
+            Some(Payload::Str(s)) => self.new_str(s.as_str().repeat(n)),
+            Some(Payload::Bytes(b)) => self.new_bytes(b.repeat(n)),
             Some(Payload::List(items)) => {
                 let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                if too_big(items.len()) {
-                    return Err(self.new_error(&types().memory_error, ""));
-                }
-                let mut out = Vec::with_capacity(items.len() * n);
-                for _ in 0..n {
-                    out.extend(items.iter().map(|v| v.clone_ref(py)));
-                }
-                Ok(self.new_list(out))
+                self.new_list(repeat_items(&items))
             }
-            Some(Payload::Tuple(items)) => {
-                if too_big(items.len()) {
-                    return Err(self.new_error(&types().memory_error, ""));
-                }
-                let mut out = Vec::with_capacity(items.len() * n);
-                for _ in 0..n {
-                    out.extend(items.iter().map(|v| v.clone_ref(py)));
-                }
-                Ok(self.new_tuple(out))
-            }
-            _ => Err(self.type_error("can't multiply sequence")),
-        }
+            Some(Payload::Tuple(items)) => self.new_tuple(repeat_items(items)),
+            _ => return Err(self.type_error("can't multiply sequence")),
+        })
     }
 
     fn try_dunder_binary(&mut self, a: &Value, b: &Value, name: &str, rname: &str) -> PyResult<Option<Value>> {
