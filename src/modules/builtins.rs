@@ -55,6 +55,8 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("delattr", delattr),
     ("format", format_builtin),
     ("vars", vars),
+    ("globals", frame_builtin_called_indirectly),
+    ("locals", frame_builtin_called_indirectly),
     ("open", super::file::open),
     ("__build_class__", crate::vm::classes::build_class),
 ];
@@ -1242,4 +1244,30 @@ fn vars(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
         Some(d) => Ok(d),
         None => Err(vm.type_error("vars() argument must have __dict__ attribute")),
     }
+}
+
+/// Built-ins that read the calling frame; the eval loop answers direct calls to them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameBuiltin {
+    Globals,
+    Locals,
+}
+
+/// Which frame built-in `v` is, if any.
+pub fn frame_builtin(v: &Value) -> Option<FrameBuiltin> {
+    match v.payload() {
+        // Only the builtins module defines non-method natives with these names.
+        Some(Payload::Native(n)) if !n.is_method => match n.name {
+            "globals" => Some(FrameBuiltin::Globals),
+            "locals" => Some(FrameBuiltin::Locals),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `globals()` / `locals()` reached other than by a direct call (e.g. through `map`): there is
+/// no calling Python frame to read.
+fn frame_builtin_called_indirectly(vm: &mut Vm, _args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    Err(vm.runtime_error("globals() and locals() must be called directly"))
 }

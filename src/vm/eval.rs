@@ -559,6 +559,17 @@ impl Vm<'_> {
                     let value = try_!(self.zero_arg_super(frame));
                     frame.stack.push(value);
                 }
+                Instr::Call(0) if crate::modules::builtins::frame_builtin(top!()).is_some() => {
+                    let which = crate::modules::builtins::frame_builtin(top!());
+                    drop(pop!());
+                    let value = match which {
+                        Some(crate::modules::builtins::FrameBuiltin::Globals) => {
+                            Value::Obj(frame.globals.clone_ref(py))
+                        }
+                        _ => try_!(self.frame_locals(frame)),
+                    };
+                    frame.stack.push(value);
+                }
                 Instr::Call(argc) => {
                     let base = frame.stack.len() - argc as usize - 1;
                     let (callable, args) = frame.stack[base..].split_at(1);
@@ -765,6 +776,30 @@ impl Vm<'_> {
                 }
             }
         }
+    }
+
+    /// `locals()`: the namespace of a module or class body, or a snapshot of a function's
+    /// local variables (cells included), as in CPython.
+    fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
+        let py = self.py;
+        if let Some(locals) = &frame.locals {
+            return Ok(Value::Obj(locals.clone_ref(py)));
+        }
+        let code = &frame.handle().code;
+        let dict = self.new_dict();
+        for (name, value) in code.varnames.iter().zip(&frame.fast) {
+            if let Some(v) = value {
+                let key = self.new_str(name.as_str());
+                self.dict_set(&dict, key, v.clone_ref(py))?;
+            }
+        }
+        for (name, cell) in code.cellvars.iter().chain(&code.freevars).zip(&frame.cells) {
+            if let Some(v) = cell_get(cell, py) {
+                let key = self.new_str(name.as_str());
+                self.dict_set(&dict, key, v)?;
+            }
+        }
+        Ok(dict)
     }
 
     /// `super()` inside a method: the class from the `__class__` cell the compiler created,
