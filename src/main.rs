@@ -17,6 +17,11 @@ struct Cli {
     #[arg(long)]
     dis: bool,
 
+    /// Implementation option, as in CPython: `-X gil=0` runs free-threaded (no GIL), `-X gil=1`
+    /// with the GIL (the default; the TOY_GIL environment variable sets it too, the flag wins).
+    #[arg(short = 'X', value_name = "OPTION", action = clap::ArgAction::Append)]
+    options: Vec<String>,
+
     /// Script to run, then arguments available in `sys.argv[1:]`.
     #[arg(value_name = "FILE", trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
@@ -31,6 +36,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    match gil_mode(&cli.options) {
+        Ok(free_threaded) => toy::gil::set_free_threaded(free_threaded),
+        Err(message) => {
+            eprintln!("toy: {message}");
+            return ExitCode::from(2);
+        }
+    }
     let (source, filename, argv, script) = match &cli.command {
         Some(code) => {
             let mut argv = vec!["-c".to_string()];
@@ -68,6 +80,23 @@ fn main() -> ExitCode {
     }
     let status = toy::run_main(code, script, argv);
     ExitCode::from(status.clamp(0, 255) as u8)
+}
+
+/// Whether to run without the GIL: the last `-X gil=…` wins, then `TOY_GIL`, then the GIL.
+fn gil_mode(options: &[String]) -> Result<bool, String> {
+    let parse = |value: &str, source: &str| match value {
+        "0" => Ok(true),
+        "1" => Ok(false),
+        other => Err(format!("{source} must be 0 or 1, not '{other}'")),
+    };
+    // Other -X options are accepted and ignored, as CPython does with ones it does not know.
+    if let Some(value) = options.iter().rev().find_map(|o| o.strip_prefix("gil=")) {
+        return parse(value, "-X gil");
+    }
+    match std::env::var("TOY_GIL") {
+        Ok(value) if !value.is_empty() => parse(&value, "TOY_GIL"),
+        _ => Ok(false),
+    }
 }
 
 /// The strerror-style text CPython prints (`No such file or directory`).

@@ -425,11 +425,31 @@ fn compare_run(who: &str, run: &Run, expected: &Expected) -> Vec<String> {
 }
 
 fn check_program(toy: &Path) -> Vec<String> {
+    check_program_in_mode(toy, &[])
+}
+
+/// The same program and expectations with the GIL switched off: single-threaded programs must
+/// print exactly the same in free-threaded mode.
+fn check_program_free_threaded(toy: &Path) -> Vec<String> {
+    check_program_in_mode(toy, &[("TOY_GIL", "0")])
+}
+
+fn check_program_in_mode(toy: &Path, envs: &[(&str, &str)]) -> Vec<String> {
     let expected = match load_expected(toy) {
         Ok(expected) => expected,
         Err(problem) => return vec![problem],
     };
     let arg = toy.to_string_lossy();
+    if !envs.is_empty() {
+        return match run(&toy_bin(), &[&arg], envs) {
+            Ok(run) => {
+                let mut problems = panic_problems("toy (TOY_GIL=0)", &run);
+                problems.extend(compare_run("toy (TOY_GIL=0)", &run, &expected));
+                problems
+            }
+            Err(e) => vec![format!("  toy (TOY_GIL=0): {e}")],
+        };
+    }
     let mut problems = match run_toy(&[&arg]) {
         Ok(run) => {
             let mut problems = panic_problems("toy", &run);
@@ -460,6 +480,13 @@ fn programs_corpus() {
     }
     let failures = run_parallel(&files, check_program);
     report("tests/programs files", files.len(), &failures);
+}
+
+#[test]
+fn programs_corpus_free_threaded() {
+    let files = files_in("tests/programs", &["toy"]);
+    let failures = run_parallel(&files, check_program_free_threaded);
+    report("tests/programs files with TOY_GIL=0", files.len(), &failures);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -658,9 +685,14 @@ struct CliChecks {
 impl CliChecks {
     /// Runs toy with `args` and applies `check` to the result.
     fn case(&mut self, args: &[&str], check: impl Fn(&Run) -> Result<(), String>) {
+        self.case_with_env(args, &[], check);
+    }
+
+    /// Like `case`, with extra environment variables.
+    fn case_with_env(&mut self, args: &[&str], envs: &[(&str, &str)], check: impl Fn(&Run) -> Result<(), String>) {
         self.total += 1;
-        let label = format!("toy {args:?}");
-        match run_toy(args) {
+        let label = format!("toy {args:?} {envs:?}");
+        match run(&toy_bin(), args, envs) {
             Ok(run) => {
                 let mut problems = panic_problems(&label, &run);
                 if let Err(problem) = check(&run) {
@@ -724,6 +756,25 @@ fn command_line() {
         } else {
             Err("the help text lacks \"usage\"".to_string())
         }
+    });
+
+    // The threading mode: -X gil=0|1, the TOY_GIL variable, the flag winning, bad values.
+    let gil_enabled = "import sys\nprint(sys._is_gil_enabled())";
+    cli.case(&["-c", gil_enabled], |run| stdout_is(run, "True\n"));
+    cli.case(&["-X", "gil=0", "-c", gil_enabled], |run| stdout_is(run, "False\n"));
+    cli.case_with_env(&["-c", gil_enabled], &[("TOY_GIL", "0")], |run| {
+        stdout_is(run, "False\n")
+    });
+    cli.case_with_env(&["-X", "gil=1", "-c", gil_enabled], &[("TOY_GIL", "0")], |run| {
+        stdout_is(run, "True\n")
+    });
+    cli.case(&["-X", "gil=2", "-c", "pass"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["gil"])
+    });
+    cli.case_with_env(&["-c", "pass"], &[("TOY_GIL", "maybe")], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["TOY_GIL"])
     });
 
     // -c CODE: like `python3 -c`, with the code's file named <string>.
