@@ -13,7 +13,7 @@ use num_bigint::BigInt;
 use num_traits::Zero;
 
 use crate::compile::bytecode::{CodeKind, CodeObject, Constant, Instr, code_flags, format_flags, make_function_flags};
-use crate::compile::symtable::{MAX_NESTING, NameScope, ScopeId, SymbolTable, TOO_DEEP, mangle};
+use crate::compile::symtable::{MAX_NESTING, NameScope, ScopeId, SymbolTable, TOO_DEEP, error, mangle};
 use crate::syntax::ast::{
     self, BoolOp, ClassDef, Comprehension, Expr, ExprKind, FStringPart, FunctionDef, Keyword, Params, Span, Stmt,
     StmtKind, UnaryOp,
@@ -63,10 +63,6 @@ fn compile_module_here(module: &ast::Module, source: &str, filename: &str) -> Re
     c.compile_namespace_body(&module.body)?;
     c.emit_return_none();
     Ok(Arc::new(c.finish_unit()?))
-}
-
-fn error(msg: impl Into<String>, span: Span) -> SyntaxError {
-    SyntaxError::new(msg, span.start as usize).with_end(span.end as usize)
 }
 
 /// A compiler bug, reported rather than panicking.
@@ -3366,7 +3362,8 @@ mod tests {
             2 if in_loop => brk(),
             3 if in_loop => cont(),
             4 => expr(call(name("f"), vec![name("x")])),
-            2 | 3 | 5 => assign(name("x"), name("y")),
+            // break/continue outside a loop, and 5
+            2..=5 => assign(name("x"), name("y")),
             6 => for_(name("i"), name("xs"), sub(rng, true)),
             7 => while_(name("c"), sub(rng, true)),
             8 => try_(
@@ -3392,32 +3389,15 @@ mod tests {
 
     #[test]
     fn random_control_flow_keeps_the_stack_consistent() {
+        // Depth 3: finally bodies are inlined at every exit, so deeper trees grow exponentially
+        // (as in CPython 3.9's compiler).
         let mut rng = Lcg(7);
-        for _ in 0..500 {
-            let body = random_block(&mut rng, 4, false);
+        for _ in 0..1000 {
+            let body = random_block(&mut rng, 3, false);
             let m = module(vec![def("f", &[], body)]);
-            match crate::compile::compile_module(&m, "", "t.py") {
-                Err(e) => panic!("{e}\n{m:#?}"),
-                Ok(c) => {
-                    let n = find_code(&c, "f").instructions.len();
-                    if n > 3000 {
-                        println!("BIG {n}");
-                    }
-                }
+            if let Err(e) = crate::compile::compile_module(&m, "", "t.py") {
+                panic!("{e}\n{m:#?}");
             }
         }
-    }
-}
-#[cfg(test)]
-mod timing {
-    use crate::compile::testutil::*;
-    #[test]
-    fn timing_spawn() {
-        let m = module(vec![assign(name("x"), int(1))]);
-        let t = std::time::Instant::now();
-        for _ in 0..1000 {
-            crate::compile::compile_module(&m, "", "t").unwrap();
-        }
-        println!("TIMING per compile: {:?}", t.elapsed() / 1000);
     }
 }

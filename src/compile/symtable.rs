@@ -369,7 +369,8 @@ impl Scope {
     }
 }
 
-fn error(msg: impl Into<String>, span: Span) -> SyntaxError {
+/// A `SyntaxError` covering `span`.
+pub(crate) fn error(msg: impl Into<String>, span: Span) -> SyntaxError {
     SyntaxError::new(msg, span.start as usize).with_end(span.end as usize)
 }
 
