@@ -126,8 +126,21 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
         Ok(()) => 0,
         Err(err) => exit_status_for(&mut vm, err),
     };
+    wait_for_threads(&mut vm);
     modules::io::flush_stdout();
     status
+}
+
+/// As CPython does at exit: if `threading` was imported, wait for its non-daemon threads.
+fn wait_for_threads(vm: &mut vm::Vm) {
+    let modules = vm.modules.clone_ref(vm.py);
+    let Ok(Some(threading)) = vm.dict_get_str(&modules, &intern("threading")) else {
+        return;
+    };
+    if let Err(err) = vm.call_method(&threading, "_shutdown", &[]) {
+        let report = vm.format_exception(&err.exc);
+        eprint!("Exception ignored on threading shutdown:\n{report}");
+    }
 }
 
 /// `SystemExit` sets the status; anything else prints a traceback and exits 1.

@@ -7,6 +7,7 @@ pub mod math;
 pub mod os;
 pub mod random;
 pub mod sys;
+pub mod thread;
 pub mod time;
 
 use crate::objects::types::{intern, native};
@@ -92,10 +93,19 @@ pub fn new_module(
     })))
 }
 
+/// Modules written in Python and compiled into the binary.
+pub fn embedded_source(name: &str) -> Option<&'static str> {
+    match name {
+        "threading" => Some(include_str!("py/threading.py")),
+        _ => None,
+    }
+}
+
 /// A built-in module by name, created on first import.
 pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
     Some(match name {
         "sys" => sys::create(vm),
+        "_thread" => thread::create(vm),
         "math" => math::create(vm),
         "time" => time::create(vm),
         "os" => os::create(vm),

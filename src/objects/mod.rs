@@ -301,6 +301,8 @@ pub enum Payload {
     Ellipsis,
     /// `sys.stdin`, `sys.stdout`, `sys.stderr`.
     Stream(Stream),
+    /// A `_thread` lock (`threading.Lock`).
+    Lock(Box<crate::modules::thread::ThreadLock>),
     /// A file from `open()`.
     File(Box<ObjLock<crate::modules::file::FileState>>),
 }

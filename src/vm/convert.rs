@@ -164,6 +164,10 @@ impl Vm<'_> {
                             f.mode
                         )
                     }
+                    Payload::Lock(lock) => {
+                        let state = if lock.is_locked() { "locked" } else { "unlocked" };
+                        format!("<{state} _thread.lock object at {:#x}>", o.addr())
+                    }
                     Payload::Stream(stream) => {
                         let (name, mode) = match stream {
                             crate::objects::Stream::Stdin => ("<stdin>", "r"),

@@ -41,6 +41,9 @@ impl Vm<'_> {
         if let Some(m) = self.dict_get_str(&modules, &key)? {
             return Ok(m);
         }
+        if let Some(source) = crate::modules::embedded_source(name) {
+            return self.import_source(name, &format!("<frozen {name}>"), source.as_bytes());
+        }
         let module = match crate::modules::create_builtin_module(self, name) {
             Some(m) => m?,
             None => match self.find_source(name) {
@@ -76,12 +79,16 @@ impl Vm<'_> {
             Ok(bytes) => bytes,
             Err(e) => return Err(self.new_error(&types().import_error, format!("cannot read {}: {e}", path.display()))),
         };
-        let filename = path.display().to_string();
-        let code = match crate::compile_source(&source, &filename) {
+        self.import_source(name, &path.display().to_string(), &source)
+    }
+
+    /// Compile and run `source` as module `name`.
+    fn import_source(&mut self, name: &str, filename: &str, source: &[u8]) -> PyResult<Value> {
+        let code = match crate::compile_source(source, filename) {
             Ok(code) => code,
             Err(report) => return Err(self.new_error(&types().syntax_error, report.message)),
         };
-        let module = self.new_module_object(name, &filename)?;
+        let module = self.new_module_object(name, filename)?;
         let modules = self.modules.clone_ref(self.py);
         self.dict_set_str(&modules, &intern(name), module.clone_ref(self.py))?;
         let Some(Payload::Module(m)) = module.payload() else {

@@ -33,6 +33,16 @@ pub struct PyErr {
     pub exc: ObjRef,
 }
 
+/// The shared interpreter state handed to a new thread. Moving it needs no token; the new
+/// thread attaches before it touches any of it.
+pub struct ThreadSeed {
+    builtins: ObjRef,
+    modules: ObjRef,
+    script_dir: PathBuf,
+    argv: Vec<String>,
+    recursion_limit: usize,
+}
+
 /// Default `sys.getrecursionlimit()`, as in CPython.
 pub const DEFAULT_RECURSION_LIMIT: usize = 1000;
 
@@ -93,6 +103,39 @@ impl<'py> Vm<'py> {
         };
         crate::modules::builtins::populate(&mut vm);
         vm
+    }
+
+    /// What a new interpreter thread shares with the one that started it.
+    pub fn thread_seed(&self) -> ThreadSeed {
+        ThreadSeed {
+            builtins: self.builtins.clone_ref(self.py),
+            modules: self.modules.clone_ref(self.py),
+            script_dir: self.script_dir.clone(),
+            argv: self.argv.clone(),
+            recursion_limit: self.recursion_limit,
+        }
+    }
+
+    /// A VM for a thread started by `_thread.start_new_thread`, sharing the interpreter's
+    /// builtins and modules.
+    pub fn for_thread(py: Gil<'py>, seed: ThreadSeed, stack_size: usize) -> Vm<'py> {
+        let marker = 0u8;
+        Vm {
+            py,
+            builtins: seed.builtins,
+            modules: seed.modules,
+            script_dir: seed.script_dir,
+            argv: seed.argv,
+            recursion_limit: seed.recursion_limit,
+            depth: 0,
+            handled: None,
+            stack_base: std::ptr::addr_of!(marker) as usize,
+            stack_size,
+            repr_stack: Vec::new(),
+            breaker: crate::gil::current_breaker(),
+            spare_locals: Vec::new(),
+            spare_stacks: Vec::new(),
+        }
     }
 
     // ----- constructors -------------------------------------------------------------------
@@ -335,6 +378,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
         Payload::NotImplemented => &t.not_implemented_type,
         Payload::Ellipsis => &t.ellipsis_type,
         Payload::Stream(_) => &t.text_io,
+        Payload::Lock(_) => &t.lock,
         Payload::File(f) => {
             if f.lock(py).binary {
                 &t.buffered_io

@@ -10,7 +10,7 @@ pub mod list;
 pub mod numbers;
 pub mod str;
 
-use crate::modules::{file, io};
+use crate::modules::{file, io, thread};
 use crate::objects::NativeFn;
 use crate::objects::types::{add_methods, types};
 use crate::vm::classes;
@@ -58,6 +58,19 @@ pub fn install(py: Gil<'_>) {
         add_methods(py, &t.text_io, &text_io);
         add_methods(py, &t.text_io, &file_only);
         add_methods(py, &t.buffered_io, &binary_io);
+        add_methods(
+            py,
+            &t.lock,
+            &[
+                ("acquire", thread::lock_acquire),
+                ("release", thread::lock_release),
+                ("locked", thread::lock_locked),
+                ("__enter__", thread::lock_acquire),
+                ("__exit__", thread::lock_exit),
+                ("acquire_lock", thread::lock_acquire),
+                ("release_lock", thread::lock_release),
+            ],
+        );
         add_methods(py, &t.buffered_io, &file_only);
         self::str::install(py);
         list::install(py);

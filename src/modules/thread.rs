@@ -1,0 +1,252 @@
+//! `_thread`: OS threads running Python callables, and the basic lock. `threading` is built on
+//! it in Python (`threading.py`, embedded in the binary), as in CPython.
+//!
+//! Every wait here releases the GIL first: a thread blocked on a lock while holding the GIL
+//! would stop the thread that could release it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use crate::objects::types::types;
+use crate::objects::{ObjRef, Payload, Value};
+use crate::vm::ops::as_small_int;
+use crate::vm::{PyResult, Vm};
+
+use super::{check_arity, kwarg, new_module, only_kwargs};
+
+/// Native stack of each interpreter thread (virtual memory; only touched pages are used).
+const THREAD_STACK: usize = 64 * 1024 * 1024;
+
+/// A plain, non-reentrant lock that any thread may release (Python's semantics).
+#[derive(Default)]
+pub struct ThreadLock {
+    locked: Mutex<bool>,
+    released: Condvar,
+}
+
+impl ThreadLock {
+    pub fn is_locked(&self) -> bool {
+        *self.locked.lock()
+    }
+
+    fn try_acquire(&self) -> bool {
+        let mut locked = self.locked.lock();
+        !std::mem::replace(&mut *locked, true)
+    }
+
+    /// Block until acquired or until `deadline`; true when acquired.
+    fn acquire_blocking(&self, deadline: Option<Instant>) -> bool {
+        let mut locked = self.locked.lock();
+        while *locked {
+            match deadline {
+                None => self.released.wait(&mut locked),
+                Some(deadline) => {
+                    if self.released.wait_until(&mut locked, deadline).timed_out() && *locked {
+                        return false;
+                    }
+                }
+            }
+        }
+        *locked = true;
+        true
+    }
+
+    fn release(&self) -> bool {
+        let mut locked = self.locked.lock();
+        if !*locked {
+            return false;
+        }
+        *locked = false;
+        self.released.notify_one();
+        true
+    }
+}
+
+thread_local! {
+    /// This thread's `_thread.get_ident()`.
+    static IDENT: u64 = next_ident();
+}
+
+fn next_ident() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+pub fn current_ident() -> u64 {
+    IDENT.with(|i| *i)
+}
+
+/// Threads started and not finished (`_thread._count()`).
+static RUNNING: AtomicU64 = AtomicU64::new(0);
+
+pub fn create(vm: &mut Vm) -> PyResult<Value> {
+    let lock_type = Value::Obj(crate::objects::types::clone_immortal(&types().lock));
+    let error = Value::Obj(crate::objects::types::clone_immortal(&types().runtime_error));
+    new_module(
+        vm,
+        "_thread",
+        &[
+            ("start_new_thread", start_new_thread),
+            ("allocate_lock", allocate_lock),
+            ("get_ident", get_ident),
+            ("get_native_id", get_ident),
+            ("_count", count),
+            ("exit", exit),
+            ("stack_size", stack_size),
+            ("_excepthook", excepthook),
+        ],
+        vec![
+            ("LockType", lock_type),
+            ("error", error),
+            ("TIMEOUT_MAX", Value::Float(4294967.0)),
+        ],
+    )
+}
+
+fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "start_new_thread", args, 2, 3)?;
+    if !kwargs.is_empty() {
+        return Err(vm.type_error("start_new_thread() takes no keyword arguments"));
+    }
+    let function = args[0].clone_ref(vm.py);
+    let call_args = match args[1].payload() {
+        Some(Payload::Tuple(items)) => items.iter().map(|v| v.clone_ref(vm.py)).collect::<Vec<_>>(),
+        _ => return Err(vm.type_error("2nd arg must be a tuple")),
+    };
+    let call_kwargs = match args.get(2) {
+        Some(d) if matches!(d.payload(), Some(Payload::Dict(_))) => vm.kwargs_from_mapping(d)?,
+        Some(_) => return Err(vm.type_error("optional 3rd arg must be a dictionary")),
+        None => Vec::new(),
+    };
+    let seed = vm.thread_seed();
+    // Counted before the thread exists, so a join racing its start still sees it.
+    RUNNING.fetch_add(1, Ordering::SeqCst);
+    let (ident_tx, ident_rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().stack_size(THREAD_STACK).spawn(move || {
+        let _ = ident_tx.send(current_ident());
+        crate::gil::attach(|py| {
+            let mut vm = Vm::for_thread(py, seed, THREAD_STACK);
+            if let Err(err) = vm.call(&function, &call_args, &call_kwargs)
+                && !vm.err_matches(&err, &types().system_exit)
+            {
+                let function_repr = vm.repr(&function).unwrap_or_default();
+                let report = vm.format_exception(&err.exc);
+                crate::modules::io::flush_stdout();
+                eprint!("Exception ignored in thread started by: {function_repr}\n{report}");
+            }
+            // Everything the thread owns is released while it still holds the GIL.
+            drop((vm, function, call_args, call_kwargs));
+        });
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
+    });
+    match spawned {
+        Ok(_) => {
+            let ident = vm.py.allow_threads(move || ident_rx.recv().unwrap_or(0));
+            Ok(Value::Int(ident as i64))
+        }
+        Err(e) => {
+            RUNNING.fetch_sub(1, Ordering::SeqCst);
+            Err(vm.runtime_error(format!("can't start new thread: {e}")))
+        }
+    }
+}
+
+fn allocate_lock(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "allocate_lock", args, 0, 0)?;
+    Ok(vm.alloc(Payload::Lock(Box::default())))
+}
+
+fn get_ident(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "get_ident", args, 0, 0)?;
+    Ok(Value::Int(current_ident() as i64))
+}
+
+fn count(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_count", args, 0, 0)?;
+    Ok(Value::Int(RUNNING.load(Ordering::SeqCst) as i64))
+}
+
+fn exit(vm: &mut Vm, _args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    Err(vm.new_error_with_args(&types().system_exit, Vec::new()))
+}
+
+fn stack_size(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "stack_size", args, 0, 1)?;
+    match args.first().and_then(as_small_int) {
+        None | Some(0) => Ok(Value::Int(0)),
+        Some(n) if n < 32768 => Err(vm.value_error("size not valid: 32768 bytes minimum")),
+        // Threads get a fixed, large stack; smaller requests are accepted and not needed.
+        Some(_) => Ok(Value::Int(0)),
+    }
+}
+
+/// `threading`'s default excepthook: `Exception in thread NAME:` and the traceback, on stderr.
+fn excepthook(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_excepthook", args, 2, 2)?;
+    let name = vm.str(&args[0])?;
+    let Value::Obj(exc) = &args[1] else {
+        return Ok(Value::None);
+    };
+    let report = vm.format_exception(exc);
+    let text = format!("Exception in thread {name}:\n{report}");
+    super::io::write_stream(vm, crate::objects::Stream::Stderr, &text, true)?;
+    Ok(Value::None)
+}
+
+fn lock_of<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a ThreadLock> {
+    match v.payload() {
+        Some(Payload::Lock(lock)) => Ok(lock),
+        _ => Err(vm.type_error("expected a lock")),
+    }
+}
+
+/// `lock.acquire(blocking=True, timeout=-1)`: the uncontended case takes no detour; a real wait
+/// happens with the GIL released.
+pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "acquire", kwargs, &["blocking", "timeout"])?;
+    check_arity(vm, "acquire", args, 1, 3)?;
+    let lock = lock_of(vm, &args[0])?;
+    let blocking = match args.get(1).or_else(|| kwarg(kwargs, "blocking")) {
+        Some(b) => vm.is_true(b)?,
+        None => true,
+    };
+    let timeout = match args.get(2).or_else(|| kwarg(kwargs, "timeout")) {
+        Some(t) => crate::modules::builtins::to_float(vm, t)?,
+        None => -1.0,
+    };
+    if !blocking && timeout != -1.0 {
+        return Err(vm.value_error("can't specify a timeout for a non-blocking call"));
+    }
+    if timeout < 0.0 && timeout != -1.0 {
+        return Err(vm.value_error("timeout value must be a non-negative number"));
+    }
+    if lock.try_acquire() {
+        return Ok(Value::Bool(true));
+    }
+    if !blocking {
+        return Ok(Value::Bool(false));
+    }
+    let deadline = (timeout >= 0.0).then(|| Instant::now() + Duration::from_secs_f64(timeout.min(4294967.0)));
+    let acquired = vm.py.allow_threads(|| lock.acquire_blocking(deadline));
+    Ok(Value::Bool(acquired))
+}
+
+pub fn lock_release(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "release", args, 1, 1)?;
+    if lock_of(vm, &args[0])?.release() {
+        Ok(Value::None)
+    } else {
+        Err(vm.runtime_error("release unlocked lock"))
+    }
+}
+
+pub fn lock_locked(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "locked", args, 1, 1)?;
+    Ok(Value::Bool(lock_of(vm, &args[0])?.is_locked()))
+}
+
+pub fn lock_exit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    lock_release(vm, &args[..1.min(args.len())], &[])
+}
