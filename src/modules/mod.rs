@@ -97,6 +97,7 @@ pub fn new_module(
 pub fn embedded_source(name: &str) -> Option<&'static str> {
     match name {
         "threading" => Some(include_str!("py/threading.py")),
+        "queue" => Some(include_str!("py/queue.py")),
         _ => None,
     }
 }
