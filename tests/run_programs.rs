@@ -671,6 +671,42 @@ fn demo_programs() {
     report("programs/ demos", files.len(), &failures);
 }
 
+/// The GIL demos print timings, so only their success is checked, in both threading modes.
+fn check_gil_demo(toy: &Path) -> Vec<String> {
+    let arg = toy.to_string_lossy();
+    let mut problems = Vec::new();
+    for envs in [&[][..], &[("TOY_GIL", "0")][..]] {
+        match run(&toy_bin(), &[&arg], envs) {
+            Ok(run) => {
+                problems.extend(panic_problems("toy", &run));
+                if run.status.and_then(|s| s.code()) != Some(0) || run.stdout.is_empty() {
+                    problems.push(format!(
+                        "  {envs:?}: [{}] expected exit 0 and output\n  stderr:\n{}",
+                        run.describe_status(),
+                        tail(&run.stderr, 8)
+                    ));
+                }
+            }
+            Err(e) => problems.push(format!("  {envs:?}: {e}")),
+        }
+    }
+    problems
+}
+
+#[test]
+fn gil_demo_programs() {
+    let files = files_in("programs/gil", &["toy"]);
+    if env::var("TOY_TEST_FILTER").is_err() {
+        assert!(
+            files.len() >= 5,
+            "expected the programs/gil demos, found {}",
+            files.len()
+        );
+    }
+    let failures = run_parallel(&files, check_gil_demo);
+    report("programs/gil demos", files.len(), &failures);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The command line
 // ---------------------------------------------------------------------------------------------
