@@ -112,6 +112,7 @@ pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String
 }
 
 fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv: Vec<String>) -> i32 {
+    gil::signals::install_for_main_thread();
     let mut vm = vm::Vm::new(py, script_dir, argv, INTERPRETER_STACK);
     let result = vm.new_module_object("__main__", &code.filename).and_then(|module| {
         let modules = vm.modules.clone_ref(py);
@@ -161,5 +162,10 @@ fn exit_status_for(vm: &mut vm::Vm, err: vm::PyErr) -> i32 {
     }
     let report = vm.format_exception(&err.exc);
     eprint!("{report}");
-    1
+    // Like CPython, an uncaught Ctrl-C ends the process as the signal would: status 128 + 2.
+    if vm.err_matches(&err, &types().keyboard_interrupt) {
+        130
+    } else {
+        1
+    }
 }

@@ -895,3 +895,53 @@ fn expect_file_parsing() {
     let excerpt = diff_excerpt("a\nb\nc\n", "a\nB\nc\n");
     assert!(excerpt.contains("line 2"), "{excerpt}");
 }
+
+/// Ctrl-C raises KeyboardInterrupt in the main thread even while it sleeps or waits in
+/// `join()`; uncaught, it ends the process with status 130 like CPython.
+#[cfg(unix)]
+#[test]
+fn sigint_raises_keyboard_interrupt() {
+    let cases = [
+        (
+            "import time\nprint('ready', flush=True)\ntime.sleep(30)\n",
+            Some(130),
+            "KeyboardInterrupt",
+        ),
+        (
+            "import threading, time\nt = threading.Thread(target=time.sleep, args=(30,), daemon=True)\nt.start()\nprint('ready', flush=True)\ntry:\n    t.join()\nexcept KeyboardInterrupt:\n    print('caught in join')\n",
+            Some(0),
+            "",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (code, expected_status, stderr_needle) in cases {
+        let mut child = match Command::new(toy_bin())
+            .args(["-c", code])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(e) => panic!("cannot start toy: {e}"),
+        };
+        // Wait for the program to say it is ready, then interrupt it.
+        let mut stdout = child.stdout.take().expect("piped stdout");
+        let mut first = [0u8; 6];
+        let ready = stdout.read_exact(&mut first).is_ok();
+        let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+        let (status, _) = wait_with_timeout(&mut child);
+        let mut rest = String::new();
+        let _ = stdout.read_to_string(&mut rest);
+        let mut stderr = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut stderr);
+        }
+        let code_got = status.and_then(|s| s.code());
+        if !ready || code_got != expected_status || !stderr.contains(stderr_needle) || stderr.contains("panicked") {
+            failures.push(format!(
+                "{code:?}: status {code_got:?}, stdout {rest:?}, stderr {stderr:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "SIGINT handling:\n{}", failures.join("\n"));
+}

@@ -35,6 +35,8 @@ pub const DEFAULT_SWITCH_INTERVAL_US: u64 = 5000;
 pub mod breaker_bits {
     /// Another thread waited a whole interval: drop the GIL at the next check point.
     pub const DROP_REQUEST: u32 = 1 << 0;
+    /// A signal (Ctrl-C) is waiting to be raised in the main thread.
+    pub const SIGNAL: u32 = 1 << 1;
 }
 
 /// Per-thread request word, tested at every check point.

@@ -9,6 +9,7 @@
 //! PyO3 builds around `Python<'py>`.
 
 pub mod lock;
+pub mod signals;
 
 use std::cell::Cell;
 use std::marker::PhantomData;

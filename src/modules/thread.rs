@@ -36,21 +36,19 @@ impl ThreadLock {
         !std::mem::replace(&mut *locked, true)
     }
 
-    /// Block until acquired or until `deadline`; true when acquired.
-    fn acquire_blocking(&self, deadline: Option<Instant>) -> bool {
-        let mut locked = self.locked.lock();
-        while *locked {
-            match deadline {
-                None => self.released.wait(&mut locked),
-                Some(deadline) => {
-                    if self.released.wait_until(&mut locked, deadline).timed_out() && *locked {
-                        return false;
-                    }
+    /// Block until acquired (`Some(true)`), until `deadline` (`Some(false)`), or until a Ctrl-C
+    /// reaches the main thread (`None`).
+    fn acquire_blocking(&self, deadline: Option<Instant>) -> Option<bool> {
+        crate::gil::signals::interruptible_wait(deadline, |until| {
+            let mut locked = self.locked.lock();
+            while *locked {
+                if self.released.wait_until(&mut locked, until).timed_out() && *locked {
+                    return false;
                 }
             }
-        }
-        *locked = true;
-        true
+            *locked = true;
+            true
+        })
     }
 
     fn release(&self) -> bool {
@@ -229,8 +227,13 @@ pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         return Ok(Value::Bool(false));
     }
     let deadline = (timeout >= 0.0).then(|| Instant::now() + Duration::from_secs_f64(timeout.min(4294967.0)));
-    let acquired = vm.py.allow_threads(|| lock.acquire_blocking(deadline));
-    Ok(Value::Bool(acquired))
+    match vm.py.allow_threads(|| lock.acquire_blocking(deadline)) {
+        Some(acquired) => Ok(Value::Bool(acquired)),
+        None => {
+            vm.check_point()?;
+            Ok(Value::Bool(false))
+        }
+    }
 }
 
 pub fn lock_release(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -121,7 +121,12 @@ fn sleep(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     let Ok(duration) = Duration::try_from_secs_f64(secs) else {
         return Err(vm.overflow_error("timestamp out of range for platform time_t"));
     };
-    // Other threads run while this one sleeps.
-    vm.py.allow_threads(|| std::thread::sleep(duration));
+    // Other threads run while this one sleeps; Ctrl-C cuts the main thread's sleep short.
+    if vm
+        .py
+        .allow_threads(|| crate::gil::signals::interruptible_sleep(duration))
+    {
+        vm.check_point()?;
+    }
     Ok(Value::None)
 }

@@ -864,6 +864,9 @@ impl Vm<'_> {
     pub fn check_point(&mut self) -> PyResult<()> {
         if self.breaker.is_set() {
             self.py.serve_eval_breaker(&self.breaker);
+            if crate::gil::signals::take_pending_interrupt(&self.breaker) {
+                return Err(self.new_error_with_args(&types().keyboard_interrupt, Vec::new()));
+            }
         }
         Ok(())
     }
