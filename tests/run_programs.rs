@@ -695,7 +695,11 @@ fn check_gil_demo(toy: &Path) -> Vec<String> {
 
 #[test]
 fn gil_demo_programs() {
-    let files = files_in("programs/gil", &["toy"]);
+    // deadlock.toy exits 1 by design; `deadlock_is_diagnosed` checks it.
+    let files: Vec<PathBuf> = files_in("programs/gil", &["toy"])
+        .into_iter()
+        .filter(|f| !f.ends_with("deadlock.toy"))
+        .collect();
     if env::var("TOY_TEST_FILTER").is_err() {
         assert!(
             files.len() >= 5,
@@ -908,7 +912,7 @@ fn sigint_raises_keyboard_interrupt() {
             "KeyboardInterrupt",
         ),
         (
-            "import threading, time\nt = threading.Thread(target=time.sleep, args=(30,), daemon=True)\nt.start()\nprint('ready', flush=True)\ntry:\n    t.join()\nexcept KeyboardInterrupt:\n    print('caught in join')\n",
+            "import threading, time\nt = threading.Thread(target=time.sleep, args=(30,), daemon=True)\nt.start()\ntry:\n    print('ready', flush=True)\n    t.join()\nexcept KeyboardInterrupt:\n    print('caught in join')\n",
             Some(0),
             "",
         ),
@@ -928,6 +932,8 @@ fn sigint_raises_keyboard_interrupt() {
         let mut stdout = child.stdout.take().expect("piped stdout");
         let mut first = [0u8; 6];
         let ready = stdout.read_exact(&mut first).is_ok();
+        // Give it time to be inside the wait, so the wait itself is what gets interrupted.
+        thread::sleep(Duration::from_millis(200));
         let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
         let (status, _) = wait_with_timeout(&mut child);
         let mut rest = String::new();
@@ -944,4 +950,32 @@ fn sigint_raises_keyboard_interrupt() {
         }
     }
     assert!(failures.is_empty(), "SIGINT handling:\n{}", failures.join("\n"));
+}
+
+/// Every thread blocked on a lock only a blocked thread could release: toy reports the
+/// wait-for cycle and exits 1 instead of hanging (CPython hangs, so it is not run here).
+#[test]
+fn deadlock_is_diagnosed() {
+    let program = repo_root().join("programs/gil/deadlock.toy");
+    let run = run_toy(&[&program.to_string_lossy()]).expect("toy runs");
+    let problems: Vec<String> = [
+        exit_is(&run, 1),
+        stderr_has(
+            &run,
+            &[
+                "DeadlockError",
+                "'first' waits for lock",
+                "held by 'second'",
+                "'MainThread' waits",
+            ],
+        ),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect();
+    assert!(
+        problems.is_empty() && !run.timed_out,
+        "deadlock report: {problems:?}\n{}",
+        run.stderr
+    );
 }

@@ -4,7 +4,8 @@
 //! Every wait here releases the GIL first: a thread blocked on a lock while holding the GIL
 //! would stop the thread that could release it.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -19,47 +20,153 @@ use super::{check_arity, kwarg, new_module, only_kwargs};
 /// Native stack of each interpreter thread (virtual memory; only touched pages are used).
 const THREAD_STACK: usize = 64 * 1024 * 1024;
 
-/// A plain, non-reentrant lock that any thread may release (Python's semantics).
+/// A plain, non-reentrant lock that any thread may release (Python's semantics). The state is
+/// shared (`Arc`) so the deadlock detector can look at a lock someone is waiting for.
 #[derive(Default)]
 pub struct ThreadLock {
-    locked: Mutex<bool>,
+    state: Arc<LockState>,
+}
+
+#[derive(Default)]
+struct LockState {
+    /// The ident of the thread that acquired it (0 when free): who "holds" it in reports.
+    holder: Mutex<u64>,
     released: Condvar,
+}
+
+impl LockState {
+    fn is_locked(&self) -> bool {
+        *self.holder.lock() != 0
+    }
+
+    fn holder(&self) -> u64 {
+        *self.holder.lock()
+    }
 }
 
 impl ThreadLock {
     pub fn is_locked(&self) -> bool {
-        *self.locked.lock()
+        self.state.is_locked()
     }
 
     fn try_acquire(&self) -> bool {
-        let mut locked = self.locked.lock();
-        !std::mem::replace(&mut *locked, true)
+        let mut holder = self.state.holder.lock();
+        if *holder != 0 {
+            return false;
+        }
+        *holder = current_ident();
+        true
     }
 
     /// Block until acquired (`Some(true)`), until `deadline` (`Some(false)`), or until a Ctrl-C
-    /// reaches the main thread (`None`).
+    /// reaches the main thread (`None`). An untimed wait is registered with the deadlock
+    /// detector for its duration.
     fn acquire_blocking(&self, deadline: Option<Instant>) -> Option<bool> {
+        let me = current_ident();
+        let registration = deadline.is_none().then(|| WaitRegistration::enter(me, &self.state));
         crate::gil::signals::interruptible_wait(deadline, |until| {
-            let mut locked = self.locked.lock();
-            while *locked {
-                if self.released.wait_until(&mut locked, until).timed_out() && *locked {
+            let mut holder = self.state.holder.lock();
+            while *holder != 0 {
+                if self.state.released.wait_until(&mut holder, until).timed_out() && *holder != 0 {
                     return false;
                 }
             }
-            *locked = true;
+            *holder = me;
+            if let Some(registration) = &registration {
+                registration.acquired.store(true, Ordering::SeqCst);
+            }
             true
         })
     }
 
     fn release(&self) -> bool {
-        let mut locked = self.locked.lock();
-        if !*locked {
+        let mut holder = self.state.holder.lock();
+        if *holder == 0 {
             return false;
         }
-        *locked = false;
-        self.released.notify_one();
+        *holder = 0;
+        self.state.released.notify_one();
         true
     }
+
+    /// Record the calling thread as the holder (a lock acquired on another thread's behalf).
+    fn claim(&self) {
+        let mut holder = self.state.holder.lock();
+        if *holder != 0 {
+            *holder = current_ident();
+        }
+    }
+}
+
+// ----- deadlock detection -------------------------------------------------------------------
+//
+// CPython hangs forever when every thread waits for a lock only another waiting thread could
+// release. toy notices: each untimed lock wait (which is also how join(), Condition, Event and
+// queue waits block) is registered here, and the thread that registers checks whether every
+// live thread is now waiting for a lock that is held. Nobody is running, sleeping or in I/O,
+// so nobody can ever release one: the program cannot make progress. Timed waits never count.
+
+/// Threads in an untimed lock wait: who, the lock, and whether the wait has just succeeded
+/// (the thread is on its way out of the registry).
+static WAITS: Mutex<Vec<(u64, Arc<LockState>, Arc<AtomicBool>)>> = Mutex::new(Vec::new());
+/// Thread names for reports (`threading` registers them).
+static NAMES: Mutex<Vec<(u64, String)>> = Mutex::new(Vec::new());
+
+struct WaitRegistration {
+    ident: u64,
+    acquired: Arc<AtomicBool>,
+}
+
+impl WaitRegistration {
+    fn enter(ident: u64, lock: &Arc<LockState>) -> WaitRegistration {
+        let acquired = Arc::new(AtomicBool::new(false));
+        WAITS.lock().push((ident, Arc::clone(lock), Arc::clone(&acquired)));
+        detect_deadlock();
+        WaitRegistration { ident, acquired }
+    }
+}
+
+impl Drop for WaitRegistration {
+    fn drop(&mut self) {
+        WAITS.lock().retain(|(ident, _, _)| *ident != self.ident);
+    }
+}
+
+fn thread_name(ident: u64) -> String {
+    NAMES
+        .lock()
+        .iter()
+        .find(|(i, _)| *i == ident)
+        .map_or_else(|| format!("thread {ident}"), |(_, name)| format!("'{name}'"))
+}
+
+fn detect_deadlock() {
+    let waits = WAITS.lock();
+    let live = RUNNING.load(Ordering::SeqCst) + 1;
+    // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
+    // out of the registry. Either way somebody can still move. (A waiter may hold the very lock
+    // it waits for: that is how Condition.wait parks until another thread notifies it.)
+    let stuck = |(_, lock, acquired): &(u64, Arc<LockState>, Arc<AtomicBool>)| {
+        lock.is_locked() && !acquired.load(Ordering::SeqCst)
+    };
+    if (waits.len() as u64) < live || !waits.iter().all(stuck) {
+        return;
+    }
+    let mut report = format!(
+        "DeadlockError: all {live} threads are blocked, each waiting for a lock that only a blocked thread could release\n"
+    );
+    for (ident, lock, _) in waits.iter() {
+        report.push_str(&format!(
+            "  {} waits for lock {:#x} held by {}\n",
+            thread_name(*ident),
+            Arc::as_ptr(lock) as usize,
+            thread_name(lock.holder())
+        ));
+    }
+    drop(waits);
+    super::io::flush_stdout();
+    eprint!("{report}");
+    std::process::exit(1);
 }
 
 thread_local! {
@@ -94,6 +201,8 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("exit", exit),
             ("stack_size", stack_size),
             ("_excepthook", excepthook),
+            ("_set_name", set_name),
+            ("_claim", claim),
         ],
         vec![
             ("LockType", lock_type),
@@ -138,6 +247,8 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
             drop((vm, function, call_args, call_kwargs));
         });
         RUNNING.fetch_sub(1, Ordering::SeqCst);
+        // The threads still waiting may now be all there is.
+        detect_deadlock();
     });
     match spawned {
         Ok(_) => {
@@ -190,6 +301,24 @@ fn excepthook(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyRes
     let report = vm.format_exception(exc);
     let text = format!("Exception in thread {name}:\n{report}");
     super::io::write_stream(vm, crate::objects::Stream::Stderr, &text, true)?;
+    Ok(Value::None)
+}
+
+/// `_thread._set_name(name)`: how deadlock reports call the calling thread.
+fn set_name(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_set_name", args, 1, 1)?;
+    let name = vm.str(&args[0])?;
+    let me = current_ident();
+    let mut names = NAMES.lock();
+    names.retain(|(ident, _)| *ident != me);
+    names.push((me, name));
+    Ok(Value::None)
+}
+
+/// `_thread._claim(lock)`: the calling thread becomes the recorded holder of a held lock.
+fn claim(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_claim", args, 1, 1)?;
+    lock_of(vm, &args[0])?.claim();
     Ok(Value::None)
 }
 

@@ -74,6 +74,10 @@ class Thread:
 
     def _bootstrap(self):
         self._ident = get_ident()
+        # This thread holds its own "running" lock (join() waits for it) and has a name in
+        # deadlock reports.
+        _thread._claim(self._running)
+        _thread._set_name(self._name)
         try:
             self.run()
         except BaseException as e:
@@ -152,6 +156,7 @@ class _MainThread(Thread):
         Thread.__init__(self, name="MainThread", daemon=False)
         self._started = True
         self._ident = get_ident()
+        _thread._set_name("MainThread")
 
 
 class RLock:
