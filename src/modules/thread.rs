@@ -108,7 +108,13 @@ impl ThreadLock {
 
 /// Threads in an untimed lock wait: who, the lock, and whether the wait has just succeeded
 /// (the thread is on its way out of the registry).
-static WAITS: Mutex<Vec<(u64, Arc<LockState>, Arc<AtomicBool>)>> = Mutex::new(Vec::new());
+static WAITS: Mutex<Vec<Waiter>> = Mutex::new(Vec::new());
+
+struct Waiter {
+    ident: u64,
+    lock: Arc<LockState>,
+    acquired: Arc<AtomicBool>,
+}
 /// Thread names for reports (`threading` registers them).
 static NAMES: Mutex<Vec<(u64, String)>> = Mutex::new(Vec::new());
 
@@ -120,7 +126,11 @@ struct WaitRegistration {
 impl WaitRegistration {
     fn enter(ident: u64, lock: &Arc<LockState>) -> WaitRegistration {
         let acquired = Arc::new(AtomicBool::new(false));
-        WAITS.lock().push((ident, Arc::clone(lock), Arc::clone(&acquired)));
+        WAITS.lock().push(Waiter {
+            ident,
+            lock: Arc::clone(lock),
+            acquired: Arc::clone(&acquired),
+        });
         detect_deadlock();
         WaitRegistration { ident, acquired }
     }
@@ -128,7 +138,7 @@ impl WaitRegistration {
 
 impl Drop for WaitRegistration {
     fn drop(&mut self) {
-        WAITS.lock().retain(|(ident, _, _)| *ident != self.ident);
+        WAITS.lock().retain(|waiter| waiter.ident != self.ident);
     }
 }
 
@@ -146,21 +156,19 @@ fn detect_deadlock() {
     // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
     // out of the registry. Either way somebody can still move. (A waiter may hold the very lock
     // it waits for: that is how Condition.wait parks until another thread notifies it.)
-    let stuck = |(_, lock, acquired): &(u64, Arc<LockState>, Arc<AtomicBool>)| {
-        lock.is_locked() && !acquired.load(Ordering::SeqCst)
-    };
+    let stuck = |waiter: &Waiter| waiter.lock.is_locked() && !waiter.acquired.load(Ordering::SeqCst);
     if (waits.len() as u64) < live || !waits.iter().all(stuck) {
         return;
     }
     let mut report = format!(
         "DeadlockError: all {live} threads are blocked, each waiting for a lock that only a blocked thread could release\n"
     );
-    for (ident, lock, _) in waits.iter() {
+    for waiter in waits.iter() {
         report.push_str(&format!(
             "  {} waits for lock {:#x} held by {}\n",
-            thread_name(*ident),
-            Arc::as_ptr(lock) as usize,
-            thread_name(lock.holder())
+            thread_name(waiter.ident),
+            Arc::as_ptr(&waiter.lock) as usize,
+            thread_name(waiter.lock.holder())
         ));
     }
     drop(waits);
