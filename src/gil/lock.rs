@@ -289,6 +289,54 @@ mod tests {
     }
 
     #[test]
+    fn many_threads_never_hold_the_lock_together() {
+        // Eight threads mix requested drops (spinning with check points), voluntary releases
+        // and exits; an atomic "inside" count proves at most one holder at any moment, and
+        // every thread finishing proves nobody was left waiting forever.
+        use std::sync::atomic::AtomicUsize;
+        let lock = Arc::new(GlobalLock::new());
+        lock.set_interval(Duration::from_micros(100));
+        let inside = Arc::new(AtomicUsize::new(0));
+        let violations = Arc::new(AtomicUsize::new(0));
+        let deadline = Instant::now() + Duration::from_millis(300);
+        let handles: Vec<_> = (0..8)
+            .map(|n| {
+                let (lock, inside, violations) = (Arc::clone(&lock), Arc::clone(&inside), Arc::clone(&violations));
+                std::thread::spawn(move || {
+                    let me = Arc::new(EvalBreaker::default());
+                    let mut turns = 0u64;
+                    while Instant::now() < deadline {
+                        lock.take(&me);
+                        if inside.fetch_add(1, Ordering::SeqCst) != 0 {
+                            violations.fetch_add(1, Ordering::SeqCst);
+                        }
+                        let until = Instant::now() + Duration::from_micros(50 * (n + 1));
+                        while Instant::now() < until && !me.has(breaker_bits::DROP_REQUEST) {
+                            std::hint::spin_loop();
+                        }
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                        let reason = if me.has(breaker_bits::DROP_REQUEST) {
+                            DropReason::Requested
+                        } else {
+                            DropReason::Voluntary
+                        };
+                        lock.drop_lock(&me, reason);
+                        turns += 1;
+                    }
+                    turns
+                })
+            })
+            .collect();
+        let turns: Vec<u64> = handles.into_iter().map(|h| h.join().unwrap_or(0)).collect();
+        assert_eq!(
+            violations.load(Ordering::SeqCst),
+            0,
+            "two threads held the lock at once"
+        );
+        assert!(turns.iter().all(|&t| t > 0), "every thread got the lock: {turns:?}");
+    }
+
+    #[test]
     fn interval_is_clamped_to_one_microsecond() {
         let lock = GlobalLock::new();
         lock.set_interval(Duration::from_nanos(10));
