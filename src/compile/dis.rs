@@ -129,12 +129,8 @@ fn describe(code: &CodeObject, instr: Instr) -> (&'static str, Option<String>, S
         StoreSubscr => ("STORE_SUBSCR", None, String::new()),
         DeleteSubscr => ("DELETE_SUBSCR", None, String::new()),
         BuildSlice(n) => plain("BUILD_SLICE", n),
-        Binary(op) => ("BINARY_OP", some(binop_code(op)), binop_symbol(op).to_owned()),
-        InPlace(op) => (
-            "INPLACE_OP",
-            some(binop_code(op) + 13),
-            format!("{}=", binop_symbol(op)),
-        ),
+        Binary(op) => ("BINARY_OP", some(binop_code(op)), op.symbol().to_owned()),
+        InPlace(op) => ("INPLACE_OP", some(binop_code(op) + 13), format!("{}=", op.symbol())),
         Unary(op) => (
             match op {
                 UnaryOp::Not => "UNARY_NOT",
@@ -232,24 +228,6 @@ fn binop_code(op: BinOp) -> u32 {
         BinOp::Sub => 10,
         BinOp::Div => 11,
         BinOp::BitXor => 12,
-    }
-}
-
-fn binop_symbol(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::MatMul => "@",
-        BinOp::Div => "/",
-        BinOp::FloorDiv => "//",
-        BinOp::Mod => "%",
-        BinOp::Pow => "**",
-        BinOp::LShift => "<<",
-        BinOp::RShift => ">>",
-        BinOp::BitOr => "|",
-        BinOp::BitXor => "^",
-        BinOp::BitAnd => "&",
     }
 }
 

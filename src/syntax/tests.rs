@@ -26,7 +26,7 @@ fn expr(e: &Expr) -> String {
         }
         ExprKind::Starred(v) => format!("(* {})", expr(v)),
         ExprKind::BinOp { left, op, right } => {
-            format!("({} {} {})", binop(*op), expr(left), expr(right))
+            format!("({} {} {})", op.symbol(), expr(left), expr(right))
         }
         ExprKind::UnaryOp { op, operand } => {
             let op = match op {
@@ -128,24 +128,6 @@ fn list(v: &[Expr]) -> String {
     v.iter().map(|e| format!(" {}", expr(e))).collect()
 }
 
-fn binop(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::MatMul => "@",
-        BinOp::Div => "/",
-        BinOp::FloorDiv => "//",
-        BinOp::Mod => "%",
-        BinOp::Pow => "**",
-        BinOp::LShift => "<<",
-        BinOp::RShift => ">>",
-        BinOp::BitOr => "|",
-        BinOp::BitXor => "^",
-        BinOp::BitAnd => "&",
-    }
-}
-
 fn comps(generators: &[Comprehension]) -> String {
     generators
         .iter()
@@ -197,7 +179,7 @@ fn stmt(s: &Stmt) -> String {
         StmtKind::Expr(e) => expr(e),
         StmtKind::Assign { targets, value } => format!("(={} {})", list(targets), expr(value)),
         StmtKind::AugAssign { target, op, value } => {
-            format!("({}= {} {})", binop(*op), expr(target), expr(value))
+            format!("({}= {} {})", op.symbol(), expr(target), expr(value))
         }
         StmtKind::AnnAssign {
             target,

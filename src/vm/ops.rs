@@ -20,22 +20,9 @@ pub enum SendResult {
     Returned(Value),
 }
 
-pub fn binop_symbol(op: BinOp) -> &'static str {
-    match op {
-        BinOp::Add => "+",
-        BinOp::Sub => "-",
-        BinOp::Mul => "*",
-        BinOp::MatMul => "@",
-        BinOp::Div => "/",
-        BinOp::FloorDiv => "//",
-        BinOp::Mod => "%",
-        BinOp::Pow => "** or pow()",
-        BinOp::LShift => "<<",
-        BinOp::RShift => ">>",
-        BinOp::BitOr => "|",
-        BinOp::BitXor => "^",
-        BinOp::BitAnd => "&",
-    }
+/// How CPython names an operator in "unsupported operand type(s)" messages.
+fn binop_symbol(op: BinOp) -> &'static str {
+    if op == BinOp::Pow { "** or pow()" } else { op.symbol() }
 }
 
 fn binop_dunders(op: BinOp) -> (&'static str, &'static str, &'static str) {
