@@ -454,6 +454,7 @@ fn round_to_int(
     args: &[Value],
     kwargs: &[(ObjRef, Value)],
     name: &str,
+    dunder: &'static str,
     f: fn(f64) -> f64,
 ) -> PyResult<Value> {
     let x = one_arg(vm, name, args, kwargs)?;
@@ -461,7 +462,7 @@ fn round_to_int(
         return int_from_value(vm, x);
     }
     if matches!(x.payload(), Some(Payload::Instance(_)))
-        && let Some(method) = vm.lookup_special(x, &format!("__{name}__"))
+        && let Some(method) = vm.lookup_special(x, dunder)
     {
         return vm.call(&method, &[x.clone_ref(vm.py)], &[]);
     }
@@ -470,11 +471,11 @@ fn round_to_int(
 }
 
 fn floor(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    round_to_int(vm, args, kwargs, "floor", f64::floor)
+    round_to_int(vm, args, kwargs, "floor", "__floor__", f64::floor)
 }
 
 fn ceil(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    round_to_int(vm, args, kwargs, "ceil", f64::ceil)
+    round_to_int(vm, args, kwargs, "ceil", "__ceil__", f64::ceil)
 }
 
 fn trunc(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -443,19 +443,6 @@ pub struct TypeObject {
     pub dict: ObjLock<DictTable>,
     /// What instances of this type are made of (inherited from the built-in base).
     pub layout: Layout,
-    /// Set once a `property` is stored in `dict`: attribute reads must then consult the class
-    /// before the instance `__dict__`.
-    pub has_property: std::sync::atomic::AtomicBool,
-}
-
-impl TypeObject {
-    pub fn has_properties(&self) -> bool {
-        self.has_property.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub fn note_property(&self) {
-        self.has_property.store(true, std::sync::atomic::Ordering::Relaxed);
-    }
 }
 
 /// The storage instances of a type use, inherited from its built-in base class.

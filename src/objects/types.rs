@@ -72,7 +72,6 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
         mro,
         dict: ObjLock::new(DictTable::new()),
         layout,
-        has_property: Default::default(),
     }))))
 }
 

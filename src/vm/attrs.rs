@@ -4,21 +4,40 @@
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{DictTable, ObjLock, ObjRef, Payload, Value};
 
+use super::attr_cache::{self, NameKey};
 use super::eval::str_of;
 use super::{PyResult, Vm};
 
 impl Vm<'_> {
-    /// Look `name` up along a class's MRO.
+    /// Look `name` up along a class's MRO (through the attribute cache).
     pub fn lookup_in_class(&mut self, class: &ObjRef, name: &ObjRef) -> PyResult<Option<Value>> {
         let Payload::Str(key) = &name.payload else {
             return Ok(None);
         };
-        Ok(self.lookup_in_class_str(class, key.as_str(), key.hash()))
+        let py = self.py;
+        let cache_key = NameKey::Object(name.addr());
+        let epoch = attr_cache::epoch();
+        if let Some(found) = self.attr_cache.get(class, cache_key, epoch) {
+            return Ok(found.as_ref().map(|v| v.clone_ref(py)));
+        }
+        let found = self.lookup_in_class_str(class, key.as_str(), key.hash());
+        self.attr_cache
+            .insert(py, class, cache_key, Some(name), epoch, found.as_ref());
+        Ok(found)
     }
 
     /// A class attribute by name, for the fixed dunder names the VM looks up itself.
-    pub fn class_attr(&self, class: &ObjRef, name: &str) -> Option<Value> {
-        self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()))
+    pub fn class_attr(&mut self, class: &ObjRef, name: &'static str) -> Option<Value> {
+        let py = self.py;
+        let cache_key = NameKey::of_static(name);
+        let epoch = attr_cache::epoch();
+        if let Some(found) = self.attr_cache.get(class, cache_key, epoch) {
+            return found.as_ref().map(|v| v.clone_ref(py));
+        }
+        let found = self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()));
+        self.attr_cache
+            .insert(py, class, cache_key, None, epoch, found.as_ref());
+        found
     }
 
     /// MRO lookup by text and its precomputed `str` hash.
@@ -42,23 +61,14 @@ impl Vm<'_> {
         })
     }
 
-    /// Whether some class in `class`'s MRO defines a property, which would take precedence
-    /// over the instance `__dict__`.
-    fn has_data_descriptors(class: &ObjRef) -> bool {
-        let flag = |c: &ObjRef| matches!(&c.payload, Payload::Type(t) if t.has_properties());
-        let Payload::Type(t) = &class.payload else { return false };
-        flag(class) || t.mro.iter().any(flag)
-    }
-
     /// A special method looked up on the type (not the instance), as CPython does. `None` when
     /// the class does not define it (the `object` defaults are handled by the callers).
-    pub fn lookup_special(&mut self, v: &Value, name: &str) -> Option<Value> {
-        let class = self.type_of(v);
-        self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()))
+    pub fn lookup_special(&mut self, v: &Value, name: &'static str) -> Option<Value> {
+        self.class_attr(self.type_of(v), name)
     }
 
     /// A special method bound to `v`, or `AttributeError` (used by `with`).
-    pub fn special_method(&mut self, v: &Value, name: &str) -> PyResult<Value> {
+    pub fn special_method(&mut self, v: &Value, name: &'static str) -> PyResult<Value> {
         match self.lookup_special(v, name) {
             Some(f) => Ok(self.bind(f, v)),
             None => Err(self.new_error(
@@ -104,20 +114,16 @@ impl Vm<'_> {
                 {
                     return Ok(None);
                 }
-                let class = inst.class.clone_ref(self.py);
-                match self.lookup_in_class(&class, name)? {
+                match self.lookup_in_class(&inst.class, name)? {
                     Some(f) if matches!(f.payload(), Some(Payload::Function(_))) => Ok(Some(f)),
                     _ => Ok(None),
                 }
             }
             Some(Payload::Module(_) | Payload::Type(_) | Payload::Super { .. }) => Ok(None),
-            _ => {
-                let class = self.type_of(obj).clone_ref(self.py);
-                match self.lookup_in_class(&class, name)? {
-                    Some(f) if matches!(f.payload(), Some(Payload::Native(n)) if n.is_method) => Ok(Some(f)),
-                    _ => Ok(None),
-                }
-            }
+            _ => match self.lookup_in_class(self.type_of(obj), name)? {
+                Some(f) if matches!(f.payload(), Some(Payload::Native(n)) if n.is_method) => Ok(Some(f)),
+                _ => Ok(None),
+            },
         }
     }
 
@@ -149,23 +155,10 @@ impl Vm<'_> {
         }
         match obj.payload() {
             Some(Payload::Instance(inst)) => {
-                // Fast path: an instance attribute, when no property could shadow it.
-                if let Payload::Str(skey) = &name.payload
-                    && !Self::has_data_descriptors(&inst.class)
-                {
-                    let found = inst
-                        .dict
-                        .lock(py)
-                        .get(skey.hash(), |k| {
-                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
-                        })
-                        .map(|e| e.value.clone_ref(py));
-                    if found.is_some() {
-                        return Ok(found);
-                    }
-                }
-                let class = inst.class.clone_ref(py);
-                let class_attr = self.lookup_in_class(&class, name)?;
+                // A property on the class wins over the instance `__dict__`; anything else
+                // there is only a fallback. The class lookup is cached, so doing it first costs
+                // one probe.
+                let class_attr = self.lookup_in_class(&inst.class, name)?;
                 if let Some(attr) = &class_attr
                     && let Some(Payload::Property(accessors)) = attr.payload()
                 {
@@ -460,10 +453,8 @@ impl Vm<'_> {
                 Ok(())
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
-                if matches!(value.payload(), Some(Payload::Property(_))) {
-                    t.note_property();
-                }
                 store_name(&t.dict, py, name, value);
+                attr_cache::classes_changed();
                 Ok(())
             }
             Some(Payload::Module(m)) => {
@@ -519,9 +510,13 @@ impl Vm<'_> {
                     k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
                 })
             }
-            Some(Payload::Type(t)) if t.module != "builtins" => t.dict.lock(self.py).remove(key.hash(), |k| {
-                k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
-            }),
+            Some(Payload::Type(t)) if t.module != "builtins" => {
+                let removed = t.dict.lock(self.py).remove(key.hash(), |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                });
+                attr_cache::classes_changed();
+                removed
+            }
             Some(Payload::Module(m)) => {
                 let dict = m.dict.clone_ref(self.py);
                 return match self.dict_del_str(&dict, name)? {

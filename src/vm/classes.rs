@@ -232,9 +232,6 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         };
         dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__hash__"));
     }
-    let has_property = dict
-        .iter()
-        .any(|e| matches!(e.value.payload(), Some(Payload::Property(_))));
     Ok(vm.alloc(Payload::Type(Box::new(TypeObject {
         name: name.to_string(),
         qualname,
@@ -243,7 +240,6 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         mro,
         dict: ObjLock::new(dict),
         layout,
-        has_property: has_property.into(),
     }))))
 }
 

@@ -2,6 +2,7 @@
 //! built-ins share (calls, attributes, errors).
 
 pub mod args;
+pub mod attr_cache;
 pub mod attrs;
 pub mod classes;
 pub mod convert;
@@ -73,6 +74,8 @@ pub struct Vm<'py> {
     /// Buffers of finished frames, reused by the next calls.
     spare_locals: Vec<Vec<Option<Value>>>,
     spare_stacks: Vec<Vec<Value>>,
+    /// Class attribute lookups already made (see `attr_cache`).
+    attr_cache: attr_cache::AttrCache,
 }
 
 impl<'py> Vm<'py> {
@@ -100,6 +103,7 @@ impl<'py> Vm<'py> {
             breaker: crate::gil::current_breaker(),
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            attr_cache: Default::default(),
         };
         crate::modules::builtins::populate(&mut vm);
         vm
@@ -135,6 +139,7 @@ impl<'py> Vm<'py> {
             breaker: crate::gil::current_breaker(),
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
+            attr_cache: Default::default(),
         }
     }
 

@@ -437,7 +437,13 @@ impl Vm<'_> {
         })
     }
 
-    fn try_dunder_binary(&mut self, a: &Value, b: &Value, name: &str, rname: &str) -> PyResult<Option<Value>> {
+    fn try_dunder_binary(
+        &mut self,
+        a: &Value,
+        b: &Value,
+        name: &'static str,
+        rname: &'static str,
+    ) -> PyResult<Option<Value>> {
         let py = self.py;
         let a_user = matches!(a.payload(), Some(Payload::Instance(_)));
         let b_user = matches!(b.payload(), Some(Payload::Instance(_)));
