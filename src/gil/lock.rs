@@ -194,6 +194,9 @@ impl<P: Primitives> GlobalLock<P> {
 }
 
 #[cfg(test)]
+mod model;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicBool;
