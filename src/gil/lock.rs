@@ -20,13 +20,15 @@
 //!   first (`Gil::allow_threads`), or two threads could wait on each other forever.
 //!
 //! `parking_lot`'s mutex is used only for the short critical sections around the state; its
-//! (lack of) fairness does not matter because the hand-off itself is explicit.
+//! (lack of) fairness does not matter because the hand-off itself is explicit. The lock is
+//! generic over its primitives (`super::sync`) only so that the tests can run this same code
+//! under a model checker (`lock/model.rs`); the interpreter uses the default, `ParkingLot`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use parking_lot::{Condvar, Mutex};
+use super::sync::{ParkingLot, Primitives};
 
 /// CPython's default `sys.getswitchinterval()`: 5 ms.
 pub const DEFAULT_SWITCH_INTERVAL_US: u64 = 5000;
@@ -86,12 +88,22 @@ struct State {
     waiters: usize,
 }
 
-pub struct GlobalLock {
-    state: Mutex<State>,
+impl State {
+    const UNLOCKED: State = State {
+        locked: false,
+        holder: None,
+        last_holder: 0,
+        switch_number: 0,
+        waiters: 0,
+    };
+}
+
+pub struct GlobalLock<P: Primitives = ParkingLot> {
+    state: P::Mutex<State>,
     /// Waiters for the lock.
-    cond: Condvar,
+    cond: P::Condvar,
     /// FORCE_SWITCHING: a thread that dropped on request waits here until another took over.
-    switch_cond: Condvar,
+    switch_cond: P::Condvar,
     interval_us: AtomicU64,
 }
 
@@ -108,19 +120,15 @@ impl Default for GlobalLock {
 impl GlobalLock {
     pub const fn new() -> GlobalLock {
         GlobalLock {
-            state: Mutex::new(State {
-                locked: false,
-                holder: None,
-                last_holder: 0,
-                switch_number: 0,
-                waiters: 0,
-            }),
-            cond: Condvar::new(),
-            switch_cond: Condvar::new(),
+            state: parking_lot::Mutex::new(State::UNLOCKED),
+            cond: parking_lot::Condvar::new(),
+            switch_cond: parking_lot::Condvar::new(),
             interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),
         }
     }
+}
 
+impl<P: Primitives> GlobalLock<P> {
     /// `sys.setswitchinterval`: values under 1 µs become 1 µs, as in CPython.
     pub fn set_interval(&self, interval: Duration) {
         let us = interval.as_micros().clamp(1, u128::from(u64::MAX)) as u64;
@@ -134,12 +142,13 @@ impl GlobalLock {
     /// Take the lock for the thread owning `me`, asking the holder to drop it after each
     /// interval in which nobody switched.
     pub fn take(&self, me: &Arc<EvalBreaker>) {
-        let mut state = self.state.lock();
+        let mut state = P::lock(&self.state);
         if state.locked {
             state.waiters += 1;
             while state.locked {
                 let seen_switch = state.switch_number;
-                let timed_out = self.cond.wait_for(&mut state, self.interval()).timed_out();
+                let timed_out;
+                (state, timed_out) = P::wait_timeout(&self.cond, state, self.interval());
                 if timed_out
                     && state.locked
                     && state.switch_number == seen_switch
@@ -157,32 +166,35 @@ impl GlobalLock {
             state.switch_number += 1;
         }
         // A thread that dropped on request may now compete again.
-        self.switch_cond.notify_all();
+        P::notify_all(&self.switch_cond);
         // A request aimed at our previous turn is stale.
         me.clear(breaker_bits::DROP_REQUEST);
     }
 
     /// Release the lock. After a requested drop, wait until another thread has taken it.
     pub fn drop_lock(&self, me: &Arc<EvalBreaker>, reason: DropReason) {
-        let mut state = self.state.lock();
+        let mut state = P::lock(&self.state);
         state.locked = false;
         state.holder = None;
-        self.cond.notify_one();
+        P::notify_one(&self.cond);
         if reason == DropReason::Requested {
             me.clear(breaker_bits::DROP_REQUEST);
             // Somebody asked, so somebody is waiting; if every waiter has gone meanwhile there
             // is nobody to hand over to and no reason to wait.
             while state.last_holder == identity(me) && state.waiters > 0 {
-                self.switch_cond.wait(&mut state);
+                state = P::wait(&self.switch_cond, state);
             }
         }
     }
 
     /// Number of times the lock has changed hands (for tests and statistics).
     pub fn switches(&self) -> u64 {
-        self.state.lock().switch_number
+        P::lock(&self.state).switch_number
     }
 }
+
+#[cfg(test)]
+mod model;
 
 #[cfg(test)]
 mod tests {

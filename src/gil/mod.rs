@@ -10,6 +10,7 @@
 
 pub mod lock;
 pub mod signals;
+mod sync;
 
 use std::cell::Cell;
 use std::marker::PhantomData;
