@@ -2,7 +2,7 @@
 //! parameters with CPython's error messages.
 
 use crate::objects::types::{intern, types};
-use crate::objects::{Function, GeneratorState, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{CodeHandle, Function, GeneratorState, ObjLock, ObjRef, Payload, Value};
 
 use super::eval::{FrameExit, str_of};
 use super::frame::Frame;
@@ -26,7 +26,7 @@ impl Vm<'_> {
             return Err(self.not_callable(callable));
         };
         match &obj.payload {
-            Payload::Function(f) => self.call_function(obj, f, args, kwargs),
+            Payload::Function(f) => self.call_function(f, args, kwargs),
             Payload::Native(native) => {
                 self.enter_call()?;
                 let result = (native.function)(self, args, kwargs);
@@ -67,9 +67,10 @@ impl Vm<'_> {
         self.call(&method, args, &[])
     }
 
-    fn call_function(
+    /// Call a Python function: bind the arguments into a fresh frame and run it (or wrap it in
+    /// a generator).
+    pub fn call_function(
         &mut self,
-        function_obj: &ObjRef,
         function: &Function,
         args: &[Value],
         kwargs: &[(ObjRef, Value)],
@@ -78,7 +79,7 @@ impl Vm<'_> {
         let Payload::Code(handle) = &function.code.payload else {
             return Err(self.type_error("function without code"));
         };
-        let (fast, cells) = self.bind_frame(function, args, kwargs)?;
+        let (fast, cells) = self.bind_frame(function, handle, args, kwargs)?;
         // Built where it is used: moving a frame around costs more than filling it.
         let mut frame = Frame {
             code: function.code.clone_ref(py),
@@ -91,7 +92,6 @@ impl Vm<'_> {
             pc: 0,
         };
         if handle.code.is_generator() {
-            let _ = function_obj;
             return Ok(self.alloc(Payload::Generator(Box::new(ObjLock::new(GeneratorState {
                 frame: Some(Box::new(frame)),
                 running: false,
@@ -125,28 +125,27 @@ impl Vm<'_> {
     fn bind_frame(
         &mut self,
         function: &Function,
+        handle: &CodeHandle,
         args: &[Value],
         kwargs: &[(ObjRef, Value)],
     ) -> PyResult<(Vec<Option<Value>>, Vec<ObjRef>)> {
         let py = self.py;
-        let Payload::Code(handle) = &function.code.payload else {
-            return Err(self.type_error("function without code"));
-        };
         let code = &handle.code;
         let mut fast = self.spare_locals.pop().unwrap_or_default();
-        fast.resize_with(code.varnames.len(), || None);
-        let argcount = code.argcount as usize;
         let simple = kwargs.is_empty()
-            && args.len() == argcount
+            && args.len() == code.argcount as usize
             && code.kwonlyargcount == 0
             && !code.has_varargs()
             && !code.has_varkeywords();
         if simple {
-            for (slot, arg) in fast.iter_mut().zip(args) {
-                *slot = Some(arg.clone_ref(py));
-            }
+            fast.extend(args.iter().map(|arg| Some(arg.clone_ref(py))));
+            fast.resize_with(code.varnames.len(), || None);
         } else {
+            fast.resize_with(code.varnames.len(), || None);
             self.bind_arguments(function, &mut fast, args, kwargs)?;
+        }
+        if code.cellvars.is_empty() && function.closure.is_empty() {
+            return Ok((fast, Vec::new()));
         }
         let mut cells = Vec::with_capacity(code.cellvars.len() + code.freevars.len());
         for _ in &code.cellvars {

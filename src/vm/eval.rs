@@ -285,7 +285,10 @@ impl Vm<'_> {
                     // be lent to the call without copying them.
                     let (callable, rest) = frame.stack[base..].split_at(1);
                     let args = if is_marker { &rest[1..] } else { rest };
-                    let result = self.call(&callable[0], args, &[]);
+                    let result = match callable[0].payload() {
+                        Some(Payload::Function(function)) => self.call_function(function, args, &[]),
+                        _ => self.call(&callable[0], args, &[]),
+                    };
                     frame.stack.truncate(base);
                     frame.stack.push(try_!(result));
                     try_!(self.check_point());
@@ -573,7 +576,10 @@ impl Vm<'_> {
                 Instr::Call(argc) => {
                     let base = frame.stack.len() - argc as usize - 1;
                     let (callable, args) = frame.stack[base..].split_at(1);
-                    let result = self.call(&callable[0], args, &[]);
+                    let result = match callable[0].payload() {
+                        Some(Payload::Function(function)) => self.call_function(function, args, &[]),
+                        _ => self.call(&callable[0], args, &[]),
+                    };
                     frame.stack.truncate(base);
                     frame.stack.push(try_!(result));
                     try_!(self.check_point());
