@@ -4,10 +4,17 @@
 //! separate index maps hashes to entry positions. Deleting leaves a hole that is squeezed out
 //! when holes outnumber live entries. Key equality is passed in by the caller, because only the
 //! VM knows how to compare arbitrary objects.
+//!
+//! Most tables are tiny (an instance's attributes, keyword arguments, a small literal), so up to
+//! [`SMALL`] slots there is no index at all: a lookup compares the stored hashes in one short
+//! scan, and creating the table costs one allocation instead of two.
 
 use hashbrown::HashTable;
 
 use super::Value;
+
+/// Tables with at most this many slots (live or holes) are searched without an index.
+const SMALL: usize = 8;
 
 pub struct Entry {
     pub hash: i64,
@@ -41,8 +48,34 @@ impl DictTable {
         self.version
     }
 
+    /// Whether `index` is in use (see [`SMALL`]).
+    fn indexed(&self) -> bool {
+        self.entries.len() > SMALL
+    }
+
+    /// Re-derive the index from the entries, or drop it when the table became small.
+    fn rebuild_index(&mut self) {
+        self.index.clear();
+        if !self.indexed() {
+            return;
+        }
+        let entries = &self.entries;
+        for (position, entry) in entries.iter().enumerate() {
+            if let Some(entry) = entry {
+                self.index.insert_unique(entry.hash as u64, position, |&i| {
+                    entries[i].as_ref().map_or(0, |e| e.hash as u64)
+                });
+            }
+        }
+    }
+
     fn find(&self, hash: i64, eq: &mut dyn FnMut(&Value) -> bool) -> Option<usize> {
         let entries = &self.entries;
+        if !self.indexed() {
+            return entries
+                .iter()
+                .position(|e| e.as_ref().is_some_and(|e| e.hash == hash && eq(&e.key)));
+        }
         self.index
             .find(hash as u64, |&i| {
                 entries[i].as_ref().is_some_and(|e| e.hash == hash && eq(&e.key))
@@ -72,12 +105,18 @@ impl DictTable {
     }
 
     /// Keys stored under `hash` (for equality that must run Python code outside the lock).
-    pub fn keys_with_hash(&self, hash: i64) -> impl Iterator<Item = &Value> {
-        self.index
-            .iter_hash(hash as u64)
-            .filter_map(|&i| self.entries[i].as_ref())
-            .filter(move |e| e.hash == hash)
-            .map(|e| &e.key)
+    pub fn keys_with_hash(&self, hash: i64) -> Box<dyn Iterator<Item = &Value> + '_> {
+        let same_hash = move |e: &&Entry| e.hash == hash;
+        if !self.indexed() {
+            return Box::new(self.entries.iter().flatten().filter(same_hash).map(|e| &e.key));
+        }
+        Box::new(
+            self.index
+                .iter_hash(hash as u64)
+                .filter_map(|&i| self.entries[i].as_ref())
+                .filter(same_hash)
+                .map(|e| &e.key),
+        )
     }
 
     /// Insert or overwrite; returns the previous value. An existing key object is kept.
@@ -88,10 +127,14 @@ impl DictTable {
         }
         let position = self.entries.len();
         self.entries.push(Some(Entry { hash, key, value }));
-        let entries = &self.entries;
-        self.index.insert_unique(hash as u64, position, |&i| {
-            entries[i].as_ref().map_or(0, |e| e.hash as u64)
-        });
+        if position == SMALL {
+            self.rebuild_index();
+        } else if self.indexed() {
+            let entries = &self.entries;
+            self.index.insert_unique(hash as u64, position, |&i| {
+                entries[i].as_ref().map_or(0, |e| e.hash as u64)
+            });
+        }
         self.len += 1;
         self.version += 1;
         None
@@ -99,14 +142,8 @@ impl DictTable {
 
     /// Remove the key satisfying `eq`; returns the removed entry.
     pub fn remove(&mut self, hash: i64, mut eq: impl FnMut(&Value) -> bool) -> Option<Entry> {
-        let entries = &self.entries;
-        let found = self
-            .index
-            .find_entry(hash as u64, |&i| {
-                entries[i].as_ref().is_some_and(|e| e.hash == hash && eq(&e.key))
-            })
-            .ok()?;
-        let (position, _) = found.remove();
+        let position = self.find(hash, &mut eq)?;
+        self.unindex(position, hash);
         let entry = self.entries[position].take();
         self.len -= 1;
         self.version += 1;
@@ -119,8 +156,10 @@ impl DictTable {
         while let Some(slot) = self.entries.pop() {
             if let Some(entry) = slot {
                 let position = self.entries.len();
-                if let Ok(found) = self.index.find_entry(entry.hash as u64, |&i| i == position) {
-                    found.remove();
+                if position == SMALL {
+                    self.index.clear();
+                } else {
+                    self.unindex(position, entry.hash);
                 }
                 self.len -= 1;
                 self.version += 1;
@@ -134,9 +173,7 @@ impl DictTable {
     pub fn pop_first(&mut self) -> Option<Entry> {
         let position = self.entries.iter().position(Option::is_some)?;
         let hash = self.entries[position].as_ref()?.hash;
-        if let Ok(found) = self.index.find_entry(hash as u64, |&i| i == position) {
-            found.remove();
-        }
+        self.unindex(position, hash);
         self.len -= 1;
         self.version += 1;
         let entry = self.entries[position].take();
@@ -162,18 +199,88 @@ impl DictTable {
         self.entries.get(n).map(Option::as_ref)
     }
 
+    /// Forget `position` in the index (a no-op for small tables).
+    fn unindex(&mut self, position: usize, hash: i64) {
+        if let Ok(found) = self.index.find_entry(hash as u64, |&i| i == position) {
+            found.remove();
+        }
+    }
+
     fn compact_if_sparse(&mut self) {
-        if self.entries.len() > 8 && self.len * 2 < self.entries.len() {
-            let live: Vec<Entry> = std::mem::take(&mut self.entries).into_iter().flatten().collect();
-            self.index.clear();
-            for entry in live {
-                let position = self.entries.len();
-                let hash = entry.hash as u64;
-                self.entries.push(Some(entry));
-                let entries = &self.entries;
-                self.index
-                    .insert_unique(hash, position, |&i| entries[i].as_ref().map_or(0, |e| e.hash as u64));
+        if self.entries.len() > SMALL && self.len * 2 < self.entries.len() {
+            self.entries.retain(Option::is_some);
+            self.rebuild_index();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key_is(n: i64) -> impl FnMut(&Value) -> bool {
+        move |k| matches!(k, Value::Int(i) if *i == n)
+    }
+
+    /// Keys hash to themselves modulo 5, so there are plenty of collisions.
+    fn hash_of(n: i64) -> i64 {
+        n % 5
+    }
+
+    #[test]
+    fn lookups_agree_with_a_model_across_the_small_and_indexed_sizes() {
+        let mut table = DictTable::new();
+        let mut model: Vec<i64> = Vec::new();
+        // A fixed pseudo-random walk of inserts, removals and pops that grows the table past
+        // `SMALL`, shrinks it back through compaction and grows it again.
+        let mut state = 12345u64;
+        for step in 0..4000 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = ((state >> 33) % 24) as i64;
+            match (state >> 20) % 7 {
+                0..=3 if step % 1000 < 600 => {
+                    table.insert(hash_of(n), Value::Int(n), Value::Int(n * 10), key_is(n));
+                    if !model.contains(&n) {
+                        model.push(n);
+                    }
+                }
+                4 => {
+                    if let Some(e) = table.pop_last() {
+                        assert_eq!(
+                            model.pop(),
+                            Some(match e.key {
+                                Value::Int(i) => i,
+                                _ => unreachable!(),
+                            })
+                        );
+                    }
+                }
+                _ => {
+                    let removed = table.remove(hash_of(n), key_is(n)).is_some();
+                    let position = model.iter().position(|&m| m == n);
+                    assert_eq!(removed, position.is_some(), "remove {n} at step {step}");
+                    if let Some(p) = position {
+                        model.remove(p);
+                    }
+                }
             }
+            assert_eq!(table.len(), model.len());
+            for k in 0..24 {
+                let found = table
+                    .get(hash_of(k), key_is(k))
+                    .map(|e| matches!(e.value, Value::Int(v) if v == k * 10));
+                assert_eq!(found, model.contains(&k).then_some(true), "lookup {k} at step {step}");
+            }
+            let order: Vec<i64> = table
+                .iter()
+                .map(|e| match e.key {
+                    Value::Int(i) => i,
+                    _ => unreachable!(),
+                })
+                .collect();
+            assert_eq!(order, model, "insertion order at step {step}");
         }
     }
 }
