@@ -10,6 +10,9 @@ use super::ops::SendResult;
 use super::{PyErr, PyResult, Vm};
 use crate::compile::bytecode::Instr;
 
+/// How many finished frames' buffers each thread keeps for reuse.
+const SPARE_BUFFERS: usize = 64;
+
 /// How to resume a suspended generator.
 pub enum Resume {
     /// `next()` / `send(value)`.
@@ -33,20 +36,10 @@ impl Vm<'_> {
                 self.leave_call();
                 result
             }
-            Payload::BoundMethod(receiver, function) => {
-                let mut full = Vec::with_capacity(args.len() + 1);
-                full.push(receiver.clone_ref(py));
-                full.extend(args.iter().map(|a| a.clone_ref(py)));
-                self.call(function, &full, kwargs)
-            }
+            Payload::BoundMethod(receiver, function) => self.call_with_receiver(function, receiver, args, kwargs),
             Payload::Type(_) => self.call_type(obj, args, kwargs),
             Payload::Instance(_) => match self.lookup_special(callable, "__call__") {
-                Some(method) => {
-                    let mut full = Vec::with_capacity(args.len() + 1);
-                    full.push(callable.clone_ref(py));
-                    full.extend(args.iter().map(|a| a.clone_ref(py)));
-                    self.call(&method, &full, kwargs)
-                }
+                Some(method) => self.call_with_receiver(&method, callable, args, kwargs),
                 None => Err(self.not_callable(callable)),
             },
             Payload::StaticMethod(inner) => {
@@ -55,6 +48,27 @@ impl Vm<'_> {
             }
             _ => Err(self.not_callable(callable)),
         }
+    }
+
+    /// Call `callable(receiver, *args, **kwargs)` (bound methods, `__init__`, `__call__`). The
+    /// argument vector comes from the frame-stack pool, so the call allocates nothing.
+    pub fn call_with_receiver(
+        &mut self,
+        callable: &Value,
+        receiver: &Value,
+        args: &[Value],
+        kwargs: &[(ObjRef, Value)],
+    ) -> PyResult<Value> {
+        let py = self.py;
+        let mut full = self.spare_stacks.pop().unwrap_or_default();
+        full.push(receiver.clone_ref(py));
+        full.extend(args.iter().map(|a| a.clone_ref(py)));
+        let result = self.call(callable, &full, kwargs);
+        full.clear();
+        if self.spare_stacks.len() < SPARE_BUFFERS {
+            self.spare_stacks.push(full);
+        }
+        result
     }
 
     fn not_callable(&self, v: &Value) -> super::PyErr {
@@ -108,15 +122,14 @@ impl Vm<'_> {
 
     /// Keep a finished frame's buffers for the next call: most calls then allocate nothing.
     fn recycle(&mut self, frame: &mut Frame) {
-        const KEEP: usize = 64;
         let mut fast = std::mem::take(&mut frame.fast);
         let mut stack = std::mem::take(&mut frame.stack);
         fast.clear();
         stack.clear();
-        if self.spare_locals.len() < KEEP {
+        if self.spare_locals.len() < SPARE_BUFFERS {
             self.spare_locals.push(fast);
         }
-        if self.spare_stacks.len() < KEEP {
+        if self.spare_stacks.len() < SPARE_BUFFERS {
             self.spare_stacks.push(stack);
         }
     }

@@ -20,9 +20,7 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
             Some(Payload::StaticMethod(f)) => f.clone_ref(py),
             _ => new,
         };
-        let mut full = vec![class_value.clone_ref(py)];
-        full.extend(args.iter().map(|a| a.clone_ref(py)));
-        let obj = vm.call(&new, &full, kwargs)?;
+        let obj = vm.call_with_receiver(&new, &class_value, args, kwargs)?;
         if let Some(Payload::Instance(inst)) = obj.payload()
             && is_subclass(&inst.class, class)
         {
@@ -63,11 +61,8 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
 }
 
 fn run_init(vm: &mut Vm, obj: &Value, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
-    let py = vm.py;
     if let Some(init) = vm.lookup_special(obj, "__init__") {
-        let mut full = vec![obj.clone_ref(py)];
-        full.extend(args.iter().map(|a| a.clone_ref(py)));
-        let r = vm.call(&init, &full, kwargs)?;
+        let r = vm.call_with_receiver(&init, obj, args, kwargs)?;
         if !r.is_none() {
             return Err(vm.type_error(format!("__init__() should return None, not '{}'", vm.type_name(&r))));
         }

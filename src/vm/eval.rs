@@ -359,6 +359,10 @@ impl Vm<'_> {
                     }
                     let right = pop!();
                     let left = pop!();
+                    if let Some(ordered) = float_compare(op, &left, &right) {
+                        frame.stack.push(Value::Bool(ordered));
+                        continue;
+                    }
                     let result = match (op, &left, &right) {
                         (CmpOp::Lt, Value::Int(a), Value::Int(b)) => Value::Bool(a < b),
                         (CmpOp::LtE, Value::Int(a), Value::Int(b)) => Value::Bool(a <= b),
@@ -964,6 +968,31 @@ fn int_fast_path(stack: &mut Vec<Value>, op: impl FnOnce(i64, i64) -> Option<Val
         std::mem::forget(left);
     }
     Some(result)
+}
+
+/// Comparisons of floats with floats or with ints small enough to convert exactly (|i| < 2**53);
+/// everything else, NaN included, gives the same answer as the general path.
+#[inline(always)]
+fn float_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
+    const EXACT: i64 = 1 << 53;
+    let as_float = |v: &Value| match v {
+        Value::Float(f) => Some(*f),
+        Value::Int(i) if (-EXACT..=EXACT).contains(i) => Some(*i as f64),
+        _ => None,
+    };
+    if !matches!((left, right), (Value::Float(_), _) | (_, Value::Float(_))) {
+        return None;
+    }
+    let (a, b) = (as_float(left)?, as_float(right)?);
+    Some(match op {
+        CmpOp::Lt => a < b,
+        CmpOp::LtE => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::GtE => a >= b,
+        CmpOp::Eq => a == b,
+        CmpOp::NotEq => a != b,
+        _ => return None,
+    })
 }
 
 fn is_super(v: &Value) -> bool {

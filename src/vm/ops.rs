@@ -579,11 +579,14 @@ impl Vm<'_> {
                 let (x, y) = (as_bigint(a).unwrap_or_default(), as_bigint(b).unwrap_or_default());
                 return Ok(cmp_result(op, x.cmp(&y)));
             }
-            let (x, y) = (num_to_f64_lossy(a), num_to_f64_lossy(b));
-            return Ok(match x.partial_cmp(&y) {
-                Some(o) => cmp_result(op, o),
-                None => false,
-            });
+            let ordering = match (a, b) {
+                (Value::Float(x), y) if is_int(y) => float_int_cmp(*x, &as_bigint(y).unwrap_or_default()),
+                (x, Value::Float(y)) if is_int(x) => {
+                    float_int_cmp(*y, &as_bigint(x).unwrap_or_default()).map(std::cmp::Ordering::reverse)
+                }
+                _ => num_to_f64_lossy(a).partial_cmp(&num_to_f64_lossy(b)),
+            };
+            return Ok(ordering.is_some_and(|o| cmp_result(op, o)));
         }
         let py = self.py;
         match (a.payload(), b.payload()) {
@@ -2017,4 +2020,26 @@ fn is_sequence(v: &Value) -> bool {
 pub fn normalize_index(i: i64, len: usize) -> Option<usize> {
     let i = if i < 0 { i + len as i64 } else { i };
     (0..len as i64).contains(&i).then_some(i as usize)
+}
+
+/// A float against an int, exactly (CPython never rounds the int to a float first). `None` for
+/// NaN, which is unordered.
+fn float_int_cmp(x: f64, i: &BigInt) -> Option<std::cmp::Ordering> {
+    use num_traits::FromPrimitive;
+    if x.is_nan() {
+        return None;
+    }
+    if x.is_infinite() {
+        return Some(if x > 0.0 {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Less
+        });
+    }
+    let whole = x.floor();
+    let ordering = BigInt::from_f64(whole)?.cmp(i);
+    Some(match ordering {
+        std::cmp::Ordering::Equal if x > whole => std::cmp::Ordering::Greater,
+        other => other,
+    })
 }
