@@ -10,6 +10,7 @@ pub mod format;
 pub mod lock;
 pub mod methods;
 pub mod refcount;
+pub mod settable;
 pub mod types;
 
 use std::sync::Arc;
@@ -548,6 +549,7 @@ pub struct GeneratorState {
 }
 
 pub use dict::DictTable;
+pub use settable::SetTable;
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
