@@ -9,6 +9,7 @@ pub mod eval;
 pub mod frame;
 pub mod import;
 pub mod ops;
+pub mod sets;
 pub mod traceback;
 
 use std::path::PathBuf;
