@@ -1133,7 +1133,8 @@ impl Vm<'_> {
 
     /// Look a key up; keys compare natively (built-in types) or by identity.
     /// For a key whose `__eq__` is Python code: the equal key already in the table, found with
-    /// the table's lock released, so the locked operation can then match it by identity.
+    /// the table's lock released, so the locked operation can then match it by identity. As in
+    /// CPython, each stored key with the same hash is asked `stored == key`, in probe order.
     pub(super) fn canonical_key(&mut self, container: &Value, hash: i64, key: &Value) -> PyResult<Option<Value>> {
         if !matches!(key.payload(), Some(Payload::Instance(_))) || self.lookup_special(key, "__eq__").is_none() {
             return Ok(None);
@@ -1151,7 +1152,7 @@ impl Vm<'_> {
             _ => Vec::new(),
         };
         for candidate in candidates {
-            if candidate.is(key) || self.eq(key, &candidate)? {
+            if candidate.is(key) || self.eq(&candidate, key)? {
                 return Ok(Some(candidate));
             }
         }
