@@ -665,9 +665,13 @@ impl Vm<'_> {
                     return Err(self.type_error(format!("unhashable type: '{}'", self.type_name(v))));
                 }
                 let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
-                match as_bigint(&r) {
-                    Some(b) => Ok(hashing::hash_bigint(&b)),
-                    None => Err(self.type_error("__hash__ method should return an integer")),
+                // As CPython: a result that fits a hash is kept (so returning `hash(y)` hashes
+                // like `y`), a larger one is hashed as an int; -1 is reserved.
+                match (as_small_int(&r), as_bigint(&r)) {
+                    (Some(-1), _) => Ok(-2),
+                    (Some(h), _) => Ok(h),
+                    (None, Some(b)) => Ok(hashing::hash_bigint(&b)),
+                    (None, None) => Err(self.type_error("__hash__ method should return an integer")),
                 }
             }
             _ => Err(self.type_error(format!("unhashable type: '{}'", self.type_name(v)))),
