@@ -248,6 +248,9 @@ pub enum Constant {
     Str(String),
     Bytes(Vec<u8>),
     Tuple(Vec<Constant>),
+    /// A frozenset of these items, listed in source order: the VM builds it the way CPython's
+    /// compiler does, which decides its layout (see `Vm::constant`).
+    FrozenSet(Vec<Constant>),
     Code(Arc<CodeObject>),
 }
 

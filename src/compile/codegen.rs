@@ -6,11 +6,11 @@
 //! recorded as an [`FBlock`] and unwound by emitting its cleanup code inline (popping iterators
 //! and try blocks, calling `__exit__`, inlining `finally` bodies).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use num_traits::Zero;
+use num_traits::{FromPrimitive, Zero};
 
 use crate::compile::bytecode::{CodeKind, CodeObject, Constant, Instr, code_flags, format_flags, make_function_flags};
 use crate::compile::symtable::{MAX_NESTING, NameScope, ScopeId, SymbolTable, TOO_DEEP, error, mangle};
@@ -55,6 +55,7 @@ fn compile_module_here(module: &ast::Module, source: &str, filename: &str) -> Re
         line_index: LineIndex::new(source),
         filename: filename.into(),
         depth: 0,
+        frozensets: HashMap::new(),
     };
     c.push_unit(SymbolTable::ROOT, 1);
     if let Some(first) = module.body.first() {
@@ -109,7 +110,7 @@ enum FBlock<'a> {
 
 /// Hashable identity of a constant, for de-duplication (floats by bit pattern, so `0.0` and
 /// `-0.0` stay apart; `True` and `1` stay apart).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum ConstKey {
     None,
     Bool(bool),
@@ -120,6 +121,8 @@ enum ConstKey {
     Str(String),
     Bytes(Vec<u8>),
     Tuple(Vec<ConstKey>),
+    /// The distinct item keys, sorted: frozensets with the same items are the same constant.
+    FrozenSet(Vec<ConstKey>),
 }
 
 fn const_key(c: &Constant) -> Option<ConstKey> {
@@ -133,6 +136,12 @@ fn const_key(c: &Constant) -> Option<ConstKey> {
         Constant::Str(s) => ConstKey::Str(s.clone()),
         Constant::Bytes(b) => ConstKey::Bytes(b.clone()),
         Constant::Tuple(items) => ConstKey::Tuple(items.iter().map(const_key).collect::<Option<_>>()?),
+        Constant::FrozenSet(items) => {
+            let mut keys = items.iter().map(const_key).collect::<Option<Vec<_>>>()?;
+            keys.sort();
+            keys.dedup();
+            ConstKey::FrozenSet(keys)
+        }
         Constant::Code(_) => return None,
     })
 }
@@ -211,6 +220,10 @@ struct Compiler<'a> {
     filename: Arc<str>,
     /// Current recursion depth, bounded by [`MAX_NESTING`].
     depth: usize,
+    /// The first frozenset constant seen with each set of items, in the whole module. CPython's
+    /// compiler shares equal constants module-wide, so a later `{3, 2, 1}` reuses the frozenset
+    /// (and the layout) of an earlier `{1, 2, 3}`.
+    frozensets: HashMap<ConstKey, Constant>,
 }
 
 type CResult = Result<(), SyntaxError>;
@@ -349,8 +362,12 @@ impl<'a> Compiler<'a> {
     }
 
     fn add_const(&mut self, c: Constant) -> u32 {
-        let u = self.unit_mut();
         let key = const_key(&c);
+        let c = match (&c, &key) {
+            (Constant::FrozenSet(_), Some(k)) => self.frozensets.entry(k.clone()).or_insert(c).clone(),
+            _ => c,
+        };
+        let u = self.unit_mut();
         if let Some(i) = key.as_ref().and_then(|k| u.const_index.get(k)) {
             return *i;
         }
@@ -695,6 +712,18 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
+    /// An expression only iterated or searched (`for x in E`, comprehensions, `y in E`): like
+    /// CPython's AST optimizer, a set display of constants becomes a frozenset constant.
+    fn compile_iterable(&mut self, e: &'a Expr) -> CResult {
+        if let ExprKind::Set(elts) = &e.kind
+            && let Some(frozen) = constant_set(elts)
+        {
+            self.load_const(frozen);
+            return Ok(());
+        }
+        self.compile_expr(e)
+    }
+
     fn compile_for(
         &mut self,
         s: &Stmt,
@@ -706,7 +735,7 @@ impl<'a> Compiler<'a> {
         let start = self.new_label();
         let cleanup = self.new_label();
         let exit = self.new_label();
-        self.compile_expr(iter)?;
+        self.compile_iterable(iter)?;
         self.emit(Instr::GetIter);
         self.bind(start);
         self.emit_to(Instr::ForIter, cleanup)?;
@@ -1435,8 +1464,13 @@ impl<'a> Compiler<'a> {
         }
         self.compile_expr(left)?;
         let n = ops.len();
+        // The last operand of `in` is only searched.
+        let compile_last = |c: &mut Self| match ops[n - 1] {
+            ast::CmpOp::In | ast::CmpOp::NotIn => c.compile_iterable(&comparators[n - 1]),
+            _ => c.compile_expr(&comparators[n - 1]),
+        };
         if n == 1 {
-            self.compile_expr(&comparators[0])?;
+            compile_last(self)?;
             self.emit(Instr::Compare(ops[0]));
             return Ok(());
         }
@@ -1449,7 +1483,7 @@ impl<'a> Compiler<'a> {
             self.emit(Instr::Compare(*op));
             self.emit_to(Instr::JumpIfFalseOrPop, cleanup)?;
         }
-        self.compile_expr(&comparators[n - 1])?;
+        compile_last(self)?;
         self.emit(Instr::Compare(ops[n - 1]));
         self.jump(end);
         self.bind(cleanup);
@@ -1559,6 +1593,18 @@ impl<'a> Compiler<'a> {
     /// A list, set or tuple of `elts` (which may contain `*x`), with `pushed` items already on
     /// the stack in front of them (CPython's `starunpack_helper`).
     fn compile_sequence(&mut self, elts: &'a [Expr], pushed: usize, seq: Seq) -> CResult {
+        // CPython builds a display of three or more constants into an empty set from one
+        // frozenset constant; that path decides the set's layout.
+        if seq == Seq::Set
+            && pushed == 0
+            && elts.len() > 2
+            && let Some(frozen) = constant_set(elts)
+        {
+            self.emit(Instr::BuildSet(0));
+            self.load_const(frozen);
+            self.emit(Instr::SetUpdate(1));
+            return Ok(());
+        }
         let starred = elts.iter().any(|e| matches!(e.kind, ExprKind::Starred(_)));
         let big = pushed + elts.len() > STACK_USE_GUIDELINE;
         let build = |n: u32| match seq {
@@ -1747,7 +1793,7 @@ impl<'a> Compiler<'a> {
         let code = self.finish_unit()?;
 
         self.make_closure(code, 0)?;
-        self.compile_expr(&first.iter)?;
+        self.compile_iterable(&first.iter)?;
         self.emit(Instr::GetIter);
         self.emit(Instr::Call(1));
         Ok(())
@@ -1769,7 +1815,7 @@ impl<'a> Compiler<'a> {
         if i == 0 {
             self.name_op(".0", Ctx::Load)?;
         } else {
-            self.compile_expr(&g.iter)?;
+            self.compile_iterable(&g.iter)?;
             self.emit(Instr::GetIter);
         }
         self.bind(start);
@@ -1884,6 +1930,28 @@ fn fold_constant(e: &Expr) -> Option<Constant> {
             .map(Constant::Tuple),
         _ => None,
     }
+}
+
+/// The items of a set display as a frozenset constant, if they are all constants. Of items
+/// equal in Python (`1`, `1.0`, `True`) only the first is kept, as in the set CPython builds.
+fn constant_set(elts: &[Expr]) -> Option<Constant> {
+    let items = elts.iter().map(fold_constant).collect::<Option<Vec<_>>>()?;
+    let mut seen = HashSet::new();
+    let distinct = items
+        .into_iter()
+        .filter(|c| value_key(c).is_none_or(|k| seen.insert(k)))
+        .collect();
+    Some(Constant::FrozenSet(distinct))
+}
+
+/// A constant as `==` sees it: numbers compare by value across `int`, `float` and `bool`.
+fn value_key(c: &Constant) -> Option<ConstKey> {
+    Some(match c {
+        Constant::Bool(b) => ConstKey::Int(BigInt::from(u8::from(*b))),
+        Constant::Float(f) if f.fract() == 0.0 => ConstKey::Int(BigInt::from_f64(*f)?),
+        Constant::Tuple(items) => ConstKey::Tuple(items.iter().map(value_key).collect::<Option<_>>()?),
+        other => const_key(other)?,
+    })
 }
 
 /// How CPython names an expression in "cannot assign to ..." messages.
@@ -2727,6 +2795,55 @@ mod tests {
                 "LoadConst(('k',))",
                 "CallKw(1)"
             ])
+        );
+    }
+
+    #[test]
+    fn constant_set_displays_become_frozenset_constants() {
+        let m = module(vec![
+            // Three or more constants: an empty set updated from a frozenset; fewer: added.
+            expr(set(vec![int(3), int(1), int(2)])),
+            expr(set(vec![int(3), name("x"), int(2)])),
+            expr(set(vec![int(3), int(1)])),
+            // Only iterated or searched: the frozenset itself, whatever the size.
+            for_(name("x"), set(vec![int(7), int(15)]), vec![pass()]),
+            expr(compare(name("x"), vec![(CmpOp::In, set(vec![int(15), int(7)]))])),
+            def("f", &[], vec![ret(Some(set(vec![int(2), int(1), int(3), int(1)])))]),
+        ]);
+        assert_eq!(
+            module_ops(m.body[..5].to_vec()),
+            s(&[
+                "BuildSet(0)",
+                "LoadConst(frozenset({3, 1, 2}))",
+                "SetUpdate(1)",
+                "Pop",
+                "LoadConst(3)",
+                "LoadName(x)",
+                "LoadConst(2)",
+                "BuildSet(3)",
+                "Pop",
+                "LoadConst(3)",
+                "LoadConst(1)",
+                "BuildSet(2)",
+                "Pop",
+                "LoadConst(frozenset({7, 15}))",
+                "GetIter",
+                "ForIter(18)",
+                "StoreName(x)",
+                "JumpBackward(15)",
+                // Equal frozensets are one constant module-wide: the first one seen.
+                "LoadName(x)",
+                "LoadConst(frozenset({7, 15}))",
+                "Compare(In)",
+                "Pop",
+                "LoadConst(None)",
+                "ReturnValue",
+            ])
+        );
+        // Also across code objects.
+        assert_eq!(
+            function_ops(&m, "f")[..3],
+            s(&["BuildSet(0)", "LoadConst(frozenset({3, 1, 2}))", "SetUpdate(1)"])
         );
     }
 

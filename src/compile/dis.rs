@@ -293,6 +293,11 @@ pub fn const_repr(c: &Constant) -> String {
             [one] => format!("({},)", const_repr(one)),
             _ => format!("({})", items.iter().map(const_repr).collect::<Vec<_>>().join(", ")),
         },
+        // Items in source order: the table order is only known once the VM builds it.
+        Constant::FrozenSet(items) => format!(
+            "frozenset({{{}}})",
+            items.iter().map(const_repr).collect::<Vec<_>>().join(", ")
+        ),
         Constant::Code(code) => code_repr(code),
     }
 }

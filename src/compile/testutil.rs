@@ -138,6 +138,10 @@ pub fn list(elts: Vec<Expr>) -> Expr {
     e(ExprKind::List(elts))
 }
 
+pub fn set(elts: Vec<Expr>) -> Expr {
+    e(ExprKind::Set(elts))
+}
+
 pub fn dict(items: Vec<(Option<Expr>, Expr)>) -> Expr {
     e(ExprKind::Dict(items))
 }

@@ -337,22 +337,13 @@ pub fn dict_fill(vm: &mut Vm, dict: &Value, source: &Value) -> PyResult<()> {
 fn set_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "set", kwargs)?;
     check_arity(vm, "set", args, 0, 1)?;
-    let items = match args.first() {
-        Some(x) => vm.collect(x)?,
-        None => Vec::new(),
-    };
-    vm.new_set(items)
+    vm.make_set(args.first())
 }
 
 fn frozenset_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "frozenset", kwargs)?;
     check_arity(vm, "frozenset", args, 0, 1)?;
-    let items = match args.first() {
-        Some(x) => vm.collect(x)?,
-        None => Vec::new(),
-    };
-    let set = vm.new_set(items)?;
-    Ok(vm.freeze(set))
+    vm.make_frozenset(args.first())
 }
 
 fn range_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -1,4 +1,4 @@
-//! The insertion-ordered hash table behind `dict`, `set`, class and instance namespaces.
+//! The insertion-ordered hash table behind `dict`, class and instance namespaces.
 //!
 //! Like CPython's compact dict: entries live in a dense vector in insertion order and a
 //! separate index maps hashes to entry positions. Deleting leaves a hole that is squeezed out
@@ -167,18 +167,6 @@ impl DictTable {
             }
         }
         None
-    }
-
-    /// Remove and return the first entry in order (`set.pop`).
-    pub fn pop_first(&mut self) -> Option<Entry> {
-        let position = self.entries.iter().position(Option::is_some)?;
-        let hash = self.entries[position].as_ref()?.hash;
-        self.unindex(position, hash);
-        self.len -= 1;
-        self.version += 1;
-        let entry = self.entries[position].take();
-        self.compact_if_sparse();
-        entry
     }
 
     pub fn clear(&mut self) -> Vec<Entry> {

@@ -10,6 +10,7 @@ pub mod format;
 pub mod lock;
 pub mod methods;
 pub mod refcount;
+pub mod settable;
 pub mod types;
 
 use std::sync::Arc;
@@ -172,15 +173,14 @@ pub mod hashing {
     //! CPython-compatible numeric hashes (so `hash(1) == hash(1.0) == hash(True)`) and a fast
     //! byte hash for strings.
 
+    use super::{Payload, Value};
+
     /// CPython's modulus for numeric hashes: the Mersenne prime 2**61 - 1.
     pub const MODULUS: u64 = (1 << 61) - 1;
 
     pub fn hash_i64(v: i64) -> i64 {
-        let m = MODULUS as i128;
-        let mut h = (v as i128).rem_euclid(m) as i64;
-        if v < 0 {
-            h = -(((-(v as i128)) % m) as i64);
-        }
+        // `%` keeps the dividend's sign, as CPython reduces |v| and then negates.
+        let h = v % MODULUS as i64;
         if h == -1 { -2 } else { h }
     }
 
@@ -247,6 +247,35 @@ pub mod hashing {
         if h == -1 { -2 } else { h }
     }
 
+    /// `hash(None)`: CPython 3.11 hashes `None` by address, so any constant will do.
+    const NONE_HASH: i64 = 0x5f3759df;
+
+    /// The hash of a value that needs no Python code: numbers, strings, bytes, frozensets,
+    /// tuples of those, and objects hashed by identity. `None` for instances (which may define
+    /// `__hash__`), unhashable containers, and tuples holding either.
+    pub fn hash_value(v: &Value) -> Option<i64> {
+        Some(match v {
+            Value::None => NONE_HASH,
+            Value::Bool(b) => i64::from(*b),
+            Value::Int(i) => hash_i64(*i),
+            // Integral floats hash like the equal int.
+            Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => hash_i64(*f as i64),
+            Value::Float(f) => hash_f64(*f),
+            Value::Obj(o) => match &o.payload {
+                Payload::Str(s) => s.hash(),
+                Payload::BigInt(b) => hash_bigint(b),
+                Payload::Bytes(b) => hash_bytes(b),
+                Payload::Tuple(items) => {
+                    let hashes = items.iter().map(hash_value).collect::<Option<Vec<i64>>>()?;
+                    hash_tuple(hashes.into_iter())
+                }
+                Payload::FrozenSet(table) => table.hash(),
+                Payload::List(_) | Payload::Dict(_) | Payload::Set(_) | Payload::Instance(_) => return None,
+                _ => (o.addr() >> 4) as i64,
+            },
+        })
+    }
+
     /// CPython's tuple hash (xxHash-based), fed with the items' hashes.
     pub fn hash_tuple(item_hashes: impl ExactSizeIterator<Item = i64>) -> i64 {
         const P1: u64 = 11400714785074694791;
@@ -272,8 +301,8 @@ pub enum Payload {
     Tuple(Box<[Value]>),
     List(ObjLock<Vec<Value>>),
     Dict(Box<ObjLock<DictTable>>),
-    Set(Box<ObjLock<DictTable>>),
-    FrozenSet(Box<DictTable>),
+    Set(Box<ObjLock<SetTable>>),
+    FrozenSet(Box<SetTable>),
     Range(Range),
     /// `start:stop:step`, each `None` when omitted.
     Slice(Box<[Value; 3]>),
@@ -504,6 +533,12 @@ pub enum IterState {
         index: usize,
         len_at_start: usize,
     },
+    /// Over a set or frozenset: the next slot to look at, and the size the set must keep.
+    SetItems {
+        set: ObjRef,
+        index: usize,
+        len_at_start: usize,
+    },
     Reversed {
         seq: Value,
         remaining: usize,
@@ -535,6 +570,7 @@ pub struct GeneratorState {
 }
 
 pub use dict::DictTable;
+pub use settable::SetTable;
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);
 const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);

@@ -534,9 +534,7 @@ impl Vm<'_> {
                 Instr::SetUpdate(n) => {
                     let iterable = pop!();
                     let set = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
-                    for item in try_!(self.collect(&iterable)) {
-                        try_!(self.set_add(&set, item));
-                    }
+                    try_!(self.set_update(&set, &iterable));
                 }
                 Instr::DictUpdate(n) | Instr::DictMerge(n) => {
                     let mapping = pop!();

@@ -10,6 +10,7 @@ pub mod eval;
 pub mod frame;
 pub mod import;
 pub mod ops;
+pub mod sets;
 pub mod traceback;
 
 use std::path::PathBuf;
@@ -23,10 +24,21 @@ use crate::gil::Gil;
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{
     CodeHandle, DictTable, DictViewKind, ExceptionState, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, PyStr,
-    Value,
+    SetTable, Value,
 };
 
 pub type PyResult<T> = Result<T, PyErr>;
+
+/// A set table of constants, added one by one.
+fn constant_table(items: impl Iterator<Item = Value>) -> SetTable {
+    let mut table = SetTable::new();
+    for item in items {
+        // Constants (numbers, strings, bytes, tuples of those) hash without Python code.
+        let hash = crate::objects::hashing::hash_value(&item).unwrap_or_default();
+        table.insert(hash, item, ops::key_eq);
+    }
+    table
+}
 
 /// A raised exception: an exception instance travelling up the Rust stack.
 #[derive(Debug)]
@@ -206,6 +218,15 @@ impl<'py> Vm<'py> {
             Constant::Str(s) => immortal(Payload::Str(PyStr::new(s.as_str()))),
             Constant::Bytes(b) => immortal(Payload::Bytes(b.clone().into_boxed_slice())),
             Constant::Tuple(items) => immortal(Payload::Tuple(items.iter().map(|c| self.constant(c)).collect())),
+            Constant::FrozenSet(items) => {
+                // CPython's compiler builds the frozenset from the display's items, then builds
+                // it again from its own iteration order when merging constants
+                // (`merge_consts_recursive`); the layout is the second one's.
+                let built = constant_table(items.iter().map(|c| self.constant(c)));
+                immortal(Payload::FrozenSet(Box::new(constant_table(
+                    built.into_entries().map(|e| e.key),
+                ))))
+            }
             Constant::Code(code) => Value::Obj(self.load_code(code.clone())),
         }
     }

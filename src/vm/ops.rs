@@ -9,9 +9,10 @@ use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, DictTable, DictViewKind, IterState, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{CodeHandle, DictViewKind, IterState, ObjLock, ObjRef, Payload, SetTable, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
+use super::sets::{is_any_set, is_set_view};
 use super::{PyErr, PyResult, Vm};
 
 /// What sending a value into an iterator produced.
@@ -149,13 +150,20 @@ impl Vm<'_> {
         Err(self.binop_type_error(op, a, b))
     }
 
-    /// `a op= b`: lists extend in place; user classes may define `__iop__`.
+    /// `a op= b`: lists extend and sets update in place; user classes may define `__iop__`.
     pub fn inplace_op(&mut self, op: BinOp, a: Value, b: &Value) -> PyResult<Value> {
         if op == BinOp::Add
             && let Some(Payload::List(items)) = a.payload()
         {
             let extra = self.collect(b)?;
             items.lock(self.py).extend(extra);
+            return Ok(a);
+        }
+        if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
+            && matches!(a.payload(), Some(Payload::Set(_)))
+            && is_any_set(b)
+        {
+            self.set_inplace_op(op, &a, b)?;
             return Ok(a);
         }
         if matches!(a.payload(), Some(Payload::Instance(_))) {
@@ -335,20 +343,9 @@ impl Vm<'_> {
     }
 
     fn builtin_binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
-        let is_set_view = |v: &Value| {
-            matches!(
-                v.payload(),
-                Some(Payload::DictView(_, DictViewKind::Keys | DictViewKind::Items))
-            )
-        };
         if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) && (is_set_view(a) || is_set_view(b))
         {
-            let as_set = |vm: &mut Self, v: &Value| -> PyResult<Value> {
-                let items = vm.collect(v)?;
-                vm.new_set(items)
-            };
-            let (x, y) = (as_set(self, a)?, as_set(self, b)?);
-            return self.set_operator(op, &x, &y).map(Some);
+            return self.dict_view_set_op(op, a, b).map(Some);
         }
         if is_int(a) && is_int(b) {
             let (x, y) = (as_bigint(a).unwrap_or_default(), as_bigint(b).unwrap_or_default());
@@ -390,7 +387,7 @@ impl Vm<'_> {
                 BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
                 Some(Payload::Set(_) | Payload::FrozenSet(_)),
                 Some(Payload::Set(_) | Payload::FrozenSet(_)),
-            ) => self.set_operator(op, a, b).map(Some),
+            ) => self.set_binary_op(op, a, b).map(Some),
             (BinOp::BitOr, Some(Payload::Dict(_)), Some(Payload::Dict(_))) => {
                 let result = self.new_dict();
                 self.dict_update(&result, a, false)?;
@@ -541,7 +538,7 @@ impl Vm<'_> {
                 Ok(true)
             }
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
-                Ok(self.set_len(a) == self.set_len(b) && self.set_is_subset(a, b)?)
+                self.set_compare(CmpOp::Eq, a, b)
             }
             (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
                 for (x, y, name) in [(a, b, "__eq__"), (b, a, "__eq__")] {
@@ -605,13 +602,7 @@ impl Vm<'_> {
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
-                let (la, lb) = (self.set_len(a), self.set_len(b));
-                return Ok(match op {
-                    CmpOp::LtE => self.set_is_subset(a, b)?,
-                    CmpOp::Lt => la < lb && self.set_is_subset(a, b)?,
-                    CmpOp::GtE => self.set_is_subset(b, a)?,
-                    _ => la > lb && self.set_is_subset(b, a)?,
-                });
+                return self.set_compare(op, a, b);
             }
             _ => {}
         }
@@ -664,55 +655,36 @@ impl Vm<'_> {
     // ----- hashing and truth --------------------------------------------------------------
 
     pub fn hash(&mut self, v: &Value) -> PyResult<i64> {
-        Ok(match v {
-            Value::None => 0x5f3759df,
-            Value::Bool(b) => *b as i64,
-            Value::Int(i) => hashing::hash_i64(*i),
-            Value::Float(f) => {
-                if f.fract() == 0.0 && f.abs() < 9.2e18 {
-                    hashing::hash_i64(*f as i64)
-                } else {
-                    hashing::hash_f64(*f)
+        if let Some(h) = hashing::hash_value(v) {
+            return Ok(h);
+        }
+        match v.payload() {
+            Some(Payload::Tuple(items)) => {
+                let mut hashes = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    hashes.push(self.hash(item)?);
                 }
+                Ok(hashing::hash_tuple(hashes.into_iter()))
             }
-            Value::Obj(o) => match &o.payload {
-                Payload::Str(s) => s.hash(),
-                Payload::BigInt(b) => hashing::hash_bigint(b),
-                Payload::Bytes(b) => hashing::hash_bytes(b),
-                Payload::Tuple(items) => {
-                    let mut hashes = Vec::with_capacity(items.len());
-                    for item in items.iter() {
-                        hashes.push(self.hash(item)?);
-                    }
-                    hashing::hash_tuple(hashes.into_iter())
-                }
-                Payload::FrozenSet(table) => {
-                    let mut h: u64 = 1927868237u64.wrapping_mul(table.len() as u64 + 1);
-                    for e in table.iter() {
-                        let x = e.hash as u64;
-                        h ^= (x ^ (x << 16) ^ 89869747).wrapping_mul(3644798167);
-                    }
-                    (h.wrapping_mul(69069).wrapping_add(907133923)) as i64
-                }
-                Payload::List(_) | Payload::Dict(_) | Payload::Set(_) => {
+            Some(Payload::Instance(_)) => {
+                let Some(method) = self.lookup_special(v, "__hash__") else {
+                    return Ok(v.as_obj().map_or(0, |o| (o.addr() >> 4) as i64));
+                };
+                if method.is_none() {
                     return Err(self.type_error(format!("unhashable type: '{}'", self.type_name(v))));
                 }
-                Payload::Instance(_) => {
-                    if let Some(method) = self.lookup_special(v, "__hash__") {
-                        if method.is_none() {
-                            return Err(self.type_error(format!("unhashable type: '{}'", self.type_name(v))));
-                        }
-                        let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
-                        return match as_bigint(&r) {
-                            Some(b) => Ok(hashing::hash_bigint(&b)),
-                            None => Err(self.type_error("__hash__ method should return an integer")),
-                        };
-                    }
-                    (o.addr() >> 4) as i64
+                let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
+                // As CPython: a result that fits a hash is kept (so returning `hash(y)` hashes
+                // like `y`), a larger one is hashed as an int; -1 is reserved.
+                match (as_small_int(&r), as_bigint(&r)) {
+                    (Some(-1), _) => Ok(-2),
+                    (Some(h), _) => Ok(h),
+                    (None, Some(b)) => Ok(hashing::hash_bigint(&b)),
+                    (None, None) => Err(self.type_error("__hash__ method should return an integer")),
                 }
-                _ => (o.addr() >> 4) as i64,
-            },
-        })
+            }
+            _ => Err(self.type_error(format!("unhashable type: '{}'", self.type_name(v)))),
+        }
     }
 
     pub fn is_true(&mut self, v: &Value) -> PyResult<bool> {
@@ -727,8 +699,8 @@ impl Vm<'_> {
                 Payload::Bytes(b) => !b.is_empty(),
                 Payload::Tuple(t) => !t.is_empty(),
                 Payload::List(l) => !l.lock(self.py).is_empty(),
-                Payload::Dict(d) | Payload::Set(d) => !d.lock(self.py).is_empty(),
-                Payload::FrozenSet(d) => !d.is_empty(),
+                Payload::Dict(d) => !d.lock(self.py).is_empty(),
+                Payload::Set(_) | Payload::FrozenSet(_) => self.set_len(v) != 0,
                 Payload::Range(r) => !r.is_empty(),
                 Payload::DictView(dict, _) => matches!(&dict.payload, Payload::Dict(t) if !t.lock(self.py).is_empty()),
                 Payload::Instance(_) => {
@@ -758,8 +730,8 @@ impl Vm<'_> {
             Some(Payload::Bytes(b)) => b.len(),
             Some(Payload::Tuple(t)) => t.len(),
             Some(Payload::List(l)) => l.lock(self.py).len(),
-            Some(Payload::Dict(d) | Payload::Set(d)) => d.lock(self.py).len(),
-            Some(Payload::FrozenSet(d)) => d.len(),
+            Some(Payload::Dict(d)) => d.lock(self.py).len(),
+            Some(Payload::Set(_) | Payload::FrozenSet(_)) => self.set_len(v),
             Some(Payload::Range(r)) => r.len() as usize,
             Some(Payload::DictView(dict, _)) => match &dict.payload {
                 Payload::Dict(table) => table.lock(self.py).len(),
@@ -1174,21 +1146,26 @@ impl Vm<'_> {
 
     /// Look a key up; keys compare natively (built-in types) or by identity.
     /// For a key whose `__eq__` is Python code: the equal key already in the table, found with
-    /// the table's lock released, so the locked operation can then match it by identity.
-    fn canonical_key(&mut self, container: &Value, hash: i64, key: &Value) -> PyResult<Option<Value>> {
+    /// the table's lock released, so the locked operation can then match it by identity. As in
+    /// CPython, each stored key with the same hash is asked `stored == key`, in probe order.
+    pub(super) fn canonical_key(&mut self, container: &Value, hash: i64, key: &Value) -> PyResult<Option<Value>> {
         if !matches!(key.payload(), Some(Payload::Instance(_))) || self.lookup_special(key, "__eq__").is_none() {
             return Ok(None);
         }
         let py = self.py;
         let candidates: Vec<Value> = match container.payload() {
-            Some(Payload::Dict(t) | Payload::Set(t)) => {
-                t.lock(py).keys_with_hash(hash).map(|k| k.clone_ref(py)).collect()
-            }
-            Some(Payload::FrozenSet(t)) => t.keys_with_hash(hash).map(|k| k.clone_ref(py)).collect(),
+            Some(Payload::Dict(t)) => t.lock(py).keys_with_hash(hash).map(|k| k.clone_ref(py)).collect(),
+            Some(Payload::Set(t)) => t
+                .lock(py)
+                .keys_with_hash(hash)
+                .into_iter()
+                .map(|k| k.clone_ref(py))
+                .collect(),
+            Some(Payload::FrozenSet(t)) => t.keys_with_hash(hash).into_iter().map(|k| k.clone_ref(py)).collect(),
             _ => Vec::new(),
         };
         for candidate in candidates {
-            if candidate.is(key) || self.eq(key, &candidate)? {
+            if candidate.is(key) || self.eq(&candidate, key)? {
                 return Ok(Some(candidate));
             }
         }
@@ -1423,116 +1400,6 @@ impl Vm<'_> {
         Ok(out)
     }
 
-    pub fn new_set(&mut self, items: Vec<Value>) -> PyResult<Value> {
-        let set = self.alloc(Payload::Set(Box::new(ObjLock::new(DictTable::new()))));
-        for item in items {
-            self.set_add(&set, item)?;
-        }
-        Ok(set)
-    }
-
-    pub fn set_add(&mut self, set: &Value, item: Value) -> PyResult<()> {
-        let hash = self.hash(&item)?;
-        let item = self.canonical_key(set, hash, &item)?.unwrap_or(item);
-        if let Some(Payload::Set(table)) = set.payload() {
-            let probe = item.clone_ref(self.py);
-            table
-                .lock(self.py)
-                .insert(hash, item, Value::None, |k| key_eq(k, &probe));
-        }
-        Ok(())
-    }
-
-    pub fn set_contains(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
-        let hash = self.hash(item)?;
-        let canonical = self.canonical_key(set, hash, item)?;
-        let item = canonical.as_ref().unwrap_or(item);
-        Ok(match set.payload() {
-            Some(Payload::Set(table)) => table.lock(self.py).get(hash, |k| key_eq(k, item)).is_some(),
-            Some(Payload::FrozenSet(table)) => table.get(hash, |k| key_eq(k, item)).is_some(),
-            _ => false,
-        })
-    }
-
-    /// Items of a set or frozenset, in table order.
-    pub fn set_items(&self, set: &Value) -> Vec<Value> {
-        let py = self.py;
-        match set.payload() {
-            Some(Payload::Set(table)) => table.lock(py).iter().map(|e| e.key.clone_ref(py)).collect(),
-            Some(Payload::FrozenSet(table)) => table.iter().map(|e| e.key.clone_ref(py)).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    fn set_len(&self, set: &Value) -> usize {
-        match set.payload() {
-            Some(Payload::Set(table)) => table.lock(self.py).len(),
-            Some(Payload::FrozenSet(table)) => table.len(),
-            _ => 0,
-        }
-    }
-
-    fn set_is_subset(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
-        for item in self.set_items(a) {
-            if !self.set_contains(b, &item)? {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
-    fn set_operator(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
-        let mut out = Vec::new();
-        match op {
-            BinOp::BitOr => {
-                out = self.set_items(a);
-                out.extend(self.set_items(b));
-            }
-            BinOp::BitAnd => {
-                for x in self.set_items(a) {
-                    if self.set_contains(b, &x)? {
-                        out.push(x);
-                    }
-                }
-            }
-            BinOp::Sub => {
-                for x in self.set_items(a) {
-                    if !self.set_contains(b, &x)? {
-                        out.push(x);
-                    }
-                }
-            }
-            _ => {
-                for x in self.set_items(a) {
-                    if !self.set_contains(b, &x)? {
-                        out.push(x);
-                    }
-                }
-                for x in self.set_items(b) {
-                    if !self.set_contains(a, &x)? {
-                        out.push(x);
-                    }
-                }
-            }
-        }
-        let result = self.new_set(out)?;
-        if matches!(a.payload(), Some(Payload::FrozenSet(_))) {
-            return Ok(self.freeze(result));
-        }
-        Ok(result)
-    }
-
-    /// Turn a fresh set into a frozenset.
-    pub fn freeze(&self, set: Value) -> Value {
-        match set.payload() {
-            Some(Payload::Set(table)) => {
-                let table = std::mem::take(&mut *table.lock(self.py));
-                self.alloc(Payload::FrozenSet(Box::new(table)))
-            }
-            _ => set,
-        }
-    }
-
     // ----- iteration ----------------------------------------------------------------------
 
     pub fn new_iterator(&self, state: IterState) -> Value {
@@ -1571,13 +1438,14 @@ impl Vm<'_> {
                     _ => IterState::Exhausted,
                 }
             }
-            Some(Payload::Set(_) | Payload::FrozenSet(_)) => {
-                let items = self.set_items(v);
-                IterState::Seq {
-                    seq: self.new_tuple(items),
+            Some(Payload::Set(_) | Payload::FrozenSet(_)) => match v {
+                Value::Obj(o) => IterState::SetItems {
+                    set: o.clone_ref(py),
                     index: 0,
-                }
-            }
+                    len_at_start: self.set_len(v),
+                },
+                _ => IterState::Exhausted,
+            },
             Some(Payload::DictView(dict, kind)) => {
                 let len_at_start = match &dict.payload {
                     Payload::Dict(table) => table.lock(py).len(),
@@ -1774,6 +1642,38 @@ impl Vm<'_> {
                     }
                 }
             }
+            IterState::SetItems {
+                set,
+                index,
+                len_at_start,
+            } => {
+                // Like CPython's set iterator, only a change of size is detected.
+                let step = |table: &SetTable| {
+                    (table.len() == *len_at_start)
+                        .then(|| table.entry_from(*index).map(|(i, e)| (i, e.key.clone_ref(py))))
+                };
+                let found = match &set.payload {
+                    Payload::Set(table) => step(&table.lock(py)),
+                    Payload::FrozenSet(table) => step(table),
+                    _ => Some(None),
+                };
+                match found {
+                    Some(Some((i, key))) => {
+                        *index = i + 1;
+                        Ok(Some(key))
+                    }
+                    Some(None) => {
+                        *guard = IterState::Exhausted;
+                        Ok(None)
+                    }
+                    None => {
+                        // No size matches any more: the error repeats on every later call.
+                        *len_at_start = usize::MAX;
+                        drop(guard);
+                        Err(self.runtime_error("Set changed size during iteration"))
+                    }
+                }
+            }
             IterState::Reversed { seq, remaining } => {
                 if *remaining == 0 {
                     return Ok(None);
@@ -1852,6 +1752,7 @@ impl Vm<'_> {
         match iterable.payload() {
             Some(Payload::List(items)) => return Ok(items.lock(py).iter().map(|v| v.clone_ref(py)).collect()),
             Some(Payload::Tuple(items)) => return Ok(items.iter().map(|v| v.clone_ref(py)).collect()),
+            Some(Payload::Set(_) | Payload::FrozenSet(_)) => return Ok(self.set_items(iterable)),
             _ => {}
         }
         let it = self.iter(iterable)?;
@@ -1912,7 +1813,7 @@ pub fn key_eq(a: &Value, b: &Value) -> bool {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq(p, q))
         }
         (Some(Payload::FrozenSet(x)), Some(Payload::FrozenSet(y))) => {
-            x.len() == y.len() && x.iter().all(|e| y.get(e.hash, |k| key_eq(k, &e.key)).is_some())
+            x.len() == y.len() && x.iter().all(|e| y.contains(e.hash, &e.key, key_eq))
         }
         _ => a.is(b),
     }

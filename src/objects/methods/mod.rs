@@ -8,6 +8,7 @@ pub mod dict;
 pub mod generator;
 pub mod list;
 pub mod numbers;
+pub mod set;
 pub mod str;
 
 use crate::modules::{file, io, thread};
@@ -75,6 +76,7 @@ pub fn install(py: Gil<'_>) {
         self::str::install(py);
         list::install(py);
         dict::install(py);
+        set::install(py);
         numbers::install(py);
         bytes::install(py);
         generator::install(py);
