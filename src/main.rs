@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Interpreters allocate many small, short-lived objects: mimalloc serves them from per-thread
+/// heaps, faster than the system allocator and without a lock shared by free-threaded threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Run a Python-subset program on toy's bytecode VM.
 #[derive(Parser, Debug)]
 #[command(name = "toy", version, about, disable_help_subcommand = true)]
