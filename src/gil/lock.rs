@@ -28,6 +28,8 @@ use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
+use super::events::{self, EventKind};
+
 /// CPython's default `sys.getswitchinterval()`: 5 ms.
 pub const DEFAULT_SWITCH_INTERVAL_US: u64 = 5000;
 
@@ -134,6 +136,7 @@ impl GlobalLock {
     /// Take the lock for the thread owning `me`, asking the holder to drop it after each
     /// interval in which nobody switched.
     pub fn take(&self, me: &Arc<EvalBreaker>) {
+        events::record(EventKind::TakeRequested); // event log hook
         let mut state = self.state.lock();
         if state.locked {
             state.waiters += 1;
@@ -146,11 +149,13 @@ impl GlobalLock {
                     && let Some(holder) = &state.holder
                 {
                     holder.set(breaker_bits::DROP_REQUEST);
+                    events::record(EventKind::DropRequested); // event log hook
                 }
             }
             state.waiters -= 1;
         }
         state.locked = true;
+        events::record(EventKind::Acquired); // event log hook, inside the critical section
         state.holder = Some(Arc::clone(me));
         if state.last_holder != identity(me) {
             state.last_holder = identity(me);
@@ -166,6 +171,7 @@ impl GlobalLock {
     pub fn drop_lock(&self, me: &Arc<EvalBreaker>, reason: DropReason) {
         let mut state = self.state.lock();
         state.locked = false;
+        events::record(EventKind::Dropped(reason)); // event log hook, inside the critical section
         state.holder = None;
         self.cond.notify_one();
         if reason == DropReason::Requested {
