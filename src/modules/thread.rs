@@ -191,6 +191,10 @@ fn detect_deadlock() {
     drop(waits);
     super::io::flush_stdout();
     eprint!("{report}");
+    // The stats, trace and timeline of a deadlock are worth having too.
+    if let Err(message) = crate::observe::finish() {
+        eprintln!("toy: {message}");
+    }
     std::process::exit(1);
 }
 
