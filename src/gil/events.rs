@@ -57,19 +57,6 @@ pub enum BlockClass {
 }
 
 impl BlockKind {
-    pub const ALL: [BlockKind; 10] = [
-        BlockKind::Sleep,
-        BlockKind::Read,
-        BlockKind::Write,
-        BlockKind::FileOther,
-        BlockKind::Input,
-        BlockKind::LockWait,
-        BlockKind::Join,
-        BlockKind::ConditionWait,
-        BlockKind::ThreadStart,
-        BlockKind::ObjectLock,
-    ];
-
     /// Short name, used in the stats table, the trace and `_toy.gil_stats()`.
     pub fn label(self) -> &'static str {
         match self {
@@ -239,13 +226,5 @@ mod tests {
     fn events_are_small() {
         // The log's cost when on is mostly memory traffic: keep a record at two words.
         assert_eq!(std::mem::size_of::<Event>(), 16);
-    }
-
-    #[test]
-    fn kinds_have_distinct_labels() {
-        let mut labels: Vec<&str> = BlockKind::ALL.iter().map(|k| k.label()).collect();
-        labels.sort_unstable();
-        labels.dedup();
-        assert_eq!(labels.len(), BlockKind::ALL.len());
     }
 }

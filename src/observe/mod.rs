@@ -144,6 +144,17 @@ pub fn format_duration(ns: u64) -> String {
     format!("{value:.decimals$} {unit}")
 }
 
+/// A setting such as the switch interval, which is usually round: `5 ms`, `0.5 ms`, `1.25 ms`.
+pub fn format_interval(ns: u64) -> String {
+    let text = format_duration(ns);
+    match text.split_once(' ') {
+        Some((number, unit)) if number.contains('.') => {
+            format!("{} {unit}", number.trim_end_matches('0').trim_end_matches('.'))
+        }
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +167,8 @@ mod tests {
         assert_eq!(format_duration(5_000_000), "5.00 ms");
         assert_eq!(format_duration(612_000_000), "612 ms");
         assert_eq!(format_duration(83_400_000_000), "83.4 s");
+        assert_eq!(format_interval(5_000_000), "5 ms");
+        assert_eq!(format_interval(500_000), "500 µs");
+        assert_eq!(format_interval(1_250_000), "1.25 ms");
     }
 }

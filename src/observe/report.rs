@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::gil::stats::{Stats, ThreadStats};
 
-use super::{RunInfo, format_duration};
+use super::{RunInfo, format_duration, format_interval};
 
 /// Share of `part` in `whole`, as a percentage with one decimal.
 fn percent(part: u64, whole: u64) -> String {
@@ -112,7 +112,7 @@ pub fn render(stats: &Stats, info: &RunInfo) -> String {
             threads(stats),
             format_duration(t.wall),
             t.switches,
-            format_duration(info.switch_interval_ns),
+            format_interval(info.switch_interval_ns),
             percent(t.queued, t.wall)
         );
         let rows: Vec<Vec<String>> = stats
@@ -194,7 +194,7 @@ mod tests {
         };
         let text = render(&stats::compute(&timeline), &info);
         assert!(
-            text.contains("1 thread, wall 4.00 ms, 0 switches (interval 5.00 ms)"),
+            text.contains("1 thread, wall 4.00 ms, 0 switches (interval 5 ms)"),
             "{text}"
         );
         let row: Vec<&str> = text

@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use crate::gil::spans::{Category, MarkKind, ThreadSpans, Timeline};
 use crate::gil::stats;
 
-use super::{RunInfo, format_duration};
+use super::{RunInfo, format_duration, format_interval};
 
 const WIDTH: f64 = 1200.0;
 const MARGIN: f64 = 24.0;
@@ -395,15 +395,15 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
     let note = if interval_px < 1.0 {
         format!(
             "{} {what}, under a pixel at this scale",
-            format_duration(info.switch_interval_ns)
+            format_interval(info.switch_interval_ns)
         )
     } else if interval_px > layout.plot_width as f64 {
         format!(
             "{} {what}, longer than the run",
-            format_duration(info.switch_interval_ns)
+            format_interval(info.switch_interval_ns)
         )
     } else {
-        format!("{} {what}", format_duration(info.switch_interval_ns))
+        format!("{} {what}", format_interval(info.switch_interval_ns))
     };
     let _ = writeln!(
         svg,
@@ -627,7 +627,7 @@ mod tests {
         assert_eq!(parts.legend_items, 5, "four states and the forced-switch mark");
         assert!(parts.ticks >= 4, "{} ticks", parts.ticks);
         assert!(svg.contains("Thread-1 &lt;&amp;&gt;"), "names are escaped");
-        assert!(svg.contains("5.00 ms switch interval"));
+        assert!(svg.contains("5 ms switch interval"));
         assert!(svg.contains("100 ms"), "ticks in milliseconds");
         assert!(svg.contains("held 45%"), "lane summary");
         assert!(svg.contains("class=\"forced\""));
