@@ -3,7 +3,9 @@
 //! worth marking (drop requests, forced switches).
 //!
 //! Every consumer — the `-X gilstats` table, `_toy.gil_stats()`, the trace and the timeline —
-//! reads this one reconstruction, so they always agree. The state machine is forgiving: the log
+//! reads this one reconstruction, so they always agree. With the GIL, a blocking call's span
+//! covers the whole detached stretch, from the voluntary release to the next request for the
+//! GIL, as `Py_BEGIN_ALLOW_THREADS … Py_END_ALLOW_THREADS` would. The state machine is forgiving: the log
 //! may have started while a thread was already waiting or blocked (`import _toy` turns it on
 //! mid-run), so an event that ends a state nobody saw begin just starts the next one.
 
@@ -139,8 +141,16 @@ fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
     // The open span, and the state a blocking call will return to.
     let mut current: Option<(State, u64)> = None;
     let mut before_block: Option<State> = None;
+    // With the GIL, a blocking call's span runs from the voluntary drop to the next request for
+    // the GIL: the moments between (the OS may well run another thread then) belong to the call.
+    let mut released_at: Option<u64> = None;
+    let mut call_ended_at: Option<u64> = None;
     for event in events {
         let ts = event.ts;
+        let released = released_at.take();
+        if !matches!(event.kind, EventKind::BlockEnd) {
+            call_ended_at = None;
+        }
         match event.kind {
             EventKind::TakeRequested => switch(&mut out, &mut current, Some(State::WaitingGil), ts),
             EventKind::Acquired | EventKind::Attached => switch(&mut out, &mut current, Some(State::Running), ts),
@@ -158,21 +168,27 @@ fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
             EventKind::Dropped(reason) => {
                 if reason == DropReason::Voluntary {
                     out.voluntary_drops += 1;
+                    released_at = Some(ts);
                 }
                 switch(&mut out, &mut current, None, ts);
             }
             EventKind::BlockBegin(kind) => {
                 before_block = current.map(|(state, _)| state);
                 switch(&mut out, &mut current, Some(State::Blocked(kind)), ts);
+                if let (Some(released), Some((_, start))) = (released, current.as_mut()) {
+                    *start = released;
+                }
             }
-            EventKind::BlockEnd => {
-                let next = before_block.take();
-                switch(&mut out, &mut current, next, ts);
-            }
+            EventKind::BlockEnd => match before_block.take() {
+                // Free-threaded: back to running at once.
+                Some(state) => switch(&mut out, &mut current, Some(state), ts),
+                // With the GIL: the call lasts until the thread asks for the GIL again.
+                None => call_ended_at = Some(ts),
+            },
             EventKind::Detached => switch(&mut out, &mut current, None, ts),
         }
     }
-    switch(&mut out, &mut current, None, end);
+    switch(&mut out, &mut current, None, call_ended_at.unwrap_or(end));
     out
 }
 
@@ -238,7 +254,8 @@ mod tests {
                 // The wait after a forced drop and the re-take are one wait.
                 (10, 15, State::WaitingGil),
                 (15, 20, State::Running),
-                (21, 30, State::Blocked(BlockKind::Sleep)),
+                // From the release to the next request: the whole of the blocking call.
+                (20, 31, State::Blocked(BlockKind::Sleep)),
                 (31, 41, State::WaitingGil),
                 (41, 50, State::Running),
             ]

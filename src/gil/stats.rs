@@ -208,7 +208,8 @@ mod tests {
     fn hold_wait_and_switch_accounting() {
         use EventKind::*;
         let ev = |ts, kind| Event { ts, kind };
-        // A: holds 0–100, forced off, waits 100–150, holds 150–180, sleeps 181–300, exits at 400.
+        // A: holds 0–100, forced off, waits 100–150, holds 150–180, sleeps 180–300 (from the
+        // release to the next request), waits 300–320, holds until it exits at 400.
         let a = vec![
             ev(0, TakeRequested),
             ev(0, Acquired),
@@ -223,7 +224,7 @@ mod tests {
             ev(400, Dropped(DropReason::Exit)),
         ];
         // B: waits 10–100 (asking for a drop at 60), holds 100–150 (forced off), waits 150–180,
-        // holds 180–320 (dropped voluntarily), then exits without holding again.
+        // holds 180–320, then joins until the log ends (no new request: the call ends at 330).
         let b = vec![
             ev(10, TakeRequested),
             ev(60, DropRequested),
@@ -253,11 +254,11 @@ mod tests {
         // Waits: 0 (uncontended), 50, 20.
         assert_eq!((a.wait.count, a.wait.total, a.wait.max, a.wait.p99), (3, 70, 50, 50));
         assert_eq!((a.forced_drops, a.voluntary_releases, a.drop_requests), (1, 1, 0));
-        assert_eq!(a.blocked.get(&BlockKind::Sleep), Some(&(1, 119)));
+        assert_eq!(a.blocked.get(&BlockKind::Sleep), Some(&(1, 120)));
         assert_eq!((b.hold.count, b.hold.total), (2, 190));
         assert_eq!((b.wait.count, b.wait.total, b.wait.mean), (2, 120, 60));
         assert_eq!((b.forced_drops, b.voluntary_releases, b.drop_requests), (1, 1, 1));
-        assert_eq!(b.blocked.get(&BlockKind::Join), Some(&(1, 9)));
+        assert_eq!(b.blocked.get(&BlockKind::Join), Some(&(1, 10)));
         let t = &stats.totals;
         // Holders in order: A, B, A, B, A.
         assert_eq!(t.switches, 4);
