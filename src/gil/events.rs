@@ -121,8 +121,13 @@ pub struct ThreadLog {
     /// The OS thread's name (`MainThread` for the interpreter's first thread), a fallback for
     /// threads `threading` did not name.
     pub os_name: Option<String>,
-    events: Mutex<Vec<Event>>,
+    /// Fixed-size chunks: a long run never reallocates (and copies) a huge buffer while the
+    /// thread is inside the GIL's critical section.
+    events: Mutex<Vec<Vec<Event>>>,
 }
+
+/// Events per chunk of a thread's buffer (64 KiB).
+const CHUNK: usize = 4096;
 
 /// A copy of one thread's log, taken by a reader.
 #[derive(Clone, Debug)]
@@ -175,7 +180,17 @@ pub fn record(kind: EventKind) {
 fn record_now(kind: EventKind) {
     let event = Event { ts: now_ns(), kind };
     // `try_with`: a thread being torn down has no buffer any more; its last event is lost.
-    let _ = LOG.try_with(|log| log.get_or_init(register).events.lock().push(event));
+    let _ = LOG.try_with(|log| {
+        let mut chunks = log.get_or_init(register).events.lock();
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(event),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(event);
+                chunks.push(chunk);
+            }
+        }
+    });
 }
 
 fn register() -> Arc<ThreadLog> {
@@ -213,7 +228,7 @@ pub fn snapshot() -> Vec<ThreadEvents> {
         .map(|log| ThreadEvents {
             ident: log.ident,
             os_name: log.os_name.clone(),
-            events: log.events.lock().clone(),
+            events: log.events.lock().concat(),
         })
         .collect()
 }
@@ -226,5 +241,24 @@ mod tests {
     fn events_are_small() {
         // The log's cost when on is mostly memory traffic: keep a record at two words.
         assert_eq!(std::mem::size_of::<Event>(), 16);
+    }
+
+    #[test]
+    fn a_thread_log_spans_several_chunks_in_order() {
+        enable();
+        let ident = std::thread::spawn(|| {
+            for _ in 0..CHUNK * 2 + 10 {
+                record(EventKind::DropRequested);
+            }
+            crate::modules::thread::current_ident()
+        })
+        .join()
+        .expect("recording thread");
+        let log = snapshot()
+            .into_iter()
+            .find(|log| log.ident == ident)
+            .expect("the thread's log");
+        assert_eq!(log.events.len(), CHUNK * 2 + 10);
+        assert!(log.events.windows(2).all(|pair| pair[0].ts <= pair[1].ts));
     }
 }
