@@ -2,12 +2,14 @@
 //!
 //! The pipeline, one folder per stage: [`syntax`] (lexer + grammar → AST), [`compile`]
 //! (AST → bytecode), [`vm`] (the eval loop), [`objects`] (the value model and built-in types),
-//! [`gil`] (the lock and the token that proves it is held), [`modules`] (built-in modules).
+//! [`gil`] (the lock and the token that proves it is held, and its event log), [`modules`]
+//! (built-in modules), [`observe`] (the log shown as statistics, a trace and a picture).
 
 pub mod compile;
 pub mod gil;
 pub mod modules;
 pub mod objects;
+pub mod observe;
 pub mod syntax;
 pub mod vm;
 

@@ -23,9 +23,19 @@ struct Cli {
     dis: bool,
 
     /// Implementation option, as in CPython: `-X gil=0` runs free-threaded (no GIL), `-X gil=1`
-    /// with the GIL (the default; the TOY_GIL environment variable sets it too, the flag wins).
+    /// with the GIL (the default; the TOY_GIL environment variable sets it too, the flag wins);
+    /// `-X gilstats` prints per-thread GIL statistics to stderr at exit.
     #[arg(short = 'X', value_name = "OPTION", action = clap::ArgAction::Append)]
     options: Vec<String>,
+
+    /// Write what every thread did with the GIL (holding, waiting, blocked) as a Chrome trace,
+    /// for ui.perfetto.dev or chrome://tracing.
+    #[arg(long, value_name = "FILE.json")]
+    trace: Option<PathBuf>,
+
+    /// Draw what every thread did with the GIL as an SVG timeline, one lane per thread.
+    #[arg(long, value_name = "FILE.svg")]
+    timeline: Option<PathBuf>,
 
     /// Script to run, then arguments available in `sys.argv[1:]`.
     #[arg(value_name = "FILE", trailing_var_arg = true, allow_hyphen_values = true)]
@@ -83,7 +93,21 @@ fn main() -> ExitCode {
         print!("{}", toy::compile::disassemble(&code));
         return ExitCode::SUCCESS;
     }
-    let status = toy::run_main(code, script, argv);
+    let observe = toy::observe::Options {
+        gilstats: cli.options.iter().any(|o| o == "gilstats"),
+        trace: cli.trace,
+        timeline: cli.timeline,
+        script: filename,
+    };
+    if let Err(message) = toy::observe::start(observe) {
+        eprintln!("toy: {message}");
+        return ExitCode::from(2);
+    }
+    let mut status = toy::run_main(code, script, argv);
+    if let Err(message) = toy::observe::finish() {
+        eprintln!("toy: {message}");
+        status = status.max(1);
+    }
     ExitCode::from(status.clamp(0, 255) as u8)
 }
 

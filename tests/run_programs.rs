@@ -979,3 +979,223 @@ fn deadlock_is_diagnosed() {
         run.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Seeing the GIL: -X gilstats, --trace, --timeline
+// ---------------------------------------------------------------------------------------------
+
+/// A CPU-bound thread spinning beside an I/O thread (so drop requests and forced switches
+/// happen), and a main thread that waits for both.
+const TWO_THREADS: &str = r#"import threading, time
+done = False
+def spin():
+    n = 0
+    while not done:
+        n += 1
+def io():
+    global done
+    for _ in range(10):
+        time.sleep(0.002)
+    done = True
+a = threading.Thread(target=spin, name="spinner")
+b = threading.Thread(target=io, name="sleeper")
+a.start(); b.start(); b.join(); a.join()
+print("finished")
+"#;
+
+/// Checks a Chrome trace against the trace-event format's rules, as far as toy uses it:
+/// required fields, known phases, thread-scoped instants, named tracks, non-negative
+/// durations, and per track `ts` never going backwards. Returns the track names.
+fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
+    use std::collections::HashMap;
+    let events = trace["traceEvents"].as_array().ok_or("no traceEvents array")?;
+    let mut last_ts: HashMap<u64, f64> = HashMap::new();
+    let mut names: HashMap<u64, String> = HashMap::new();
+    for e in events {
+        let ph = e["ph"].as_str().ok_or(format!("no ph: {e}"))?;
+        let tid = e["tid"].as_u64().ok_or(format!("no tid: {e}"))?;
+        e["pid"].as_u64().ok_or(format!("no pid: {e}"))?;
+        let name = e["name"].as_str().ok_or(format!("no name: {e}"))?;
+        match ph {
+            "M" if name == "thread_name" => {
+                let track = e["args"]["name"].as_str().ok_or("thread_name without args.name")?;
+                names.insert(tid, track.to_string());
+            }
+            "M" => {}
+            "X" | "i" => {
+                e["cat"].as_str().ok_or(format!("no cat: {e}"))?;
+                let ts = e["ts"].as_f64().ok_or(format!("no ts: {e}"))?;
+                if ph == "X" {
+                    let dur = e["dur"].as_f64().ok_or(format!("no dur: {e}"))?;
+                    if dur < 0.0 {
+                        return Err(format!("negative duration: {e}"));
+                    }
+                } else if e["s"] != "t" {
+                    return Err(format!("instant event not thread-scoped: {e}"));
+                }
+                let last = last_ts.entry(tid).or_insert(f64::MIN);
+                if ts < *last {
+                    return Err(format!("ts goes backwards on track {tid}: {e}"));
+                }
+                *last = ts;
+            }
+            other => return Err(format!("unexpected ph {other:?}: {e}")),
+        }
+    }
+    if let Some(tid) = last_ts.keys().find(|tid| !names.contains_key(tid)) {
+        return Err(format!("track {tid} has events but no thread_name"));
+    }
+    let mut names: Vec<String> = names.into_values().collect();
+    names.sort();
+    Ok(names)
+}
+
+/// Well-formed XML, and the counts of lanes, legend items and axis ticks.
+fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(svg);
+    let (mut lanes, mut legend, mut ticks, mut depth) = (0, 0, 0, 0i32);
+    loop {
+        match reader.read_event().map_err(|e| format!("not well-formed XML: {e}"))? {
+            Event::Start(e) => {
+                depth += 1;
+                let class = e.try_get_attribute("class").ok().flatten().map(|a| a.value.to_string());
+                match class.as_deref() {
+                    Some("lane") => lanes += 1,
+                    Some("legend-item") => legend += 1,
+                    Some("tick") => ticks += 1,
+                    _ => {}
+                }
+            }
+            Event::End(_) => depth -= 1,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced elements".to_string());
+    }
+    Ok((lanes, legend, ticks))
+}
+
+fn check_observed_run(free_threaded: bool) -> Vec<String> {
+    let mode = if free_threaded { "0" } else { "1" };
+    let dir = env::temp_dir().join(format!("toy-observe-{}-{mode}", std::process::id()));
+    if let Err(e) = fs::create_dir_all(&dir) {
+        return vec![format!("cannot create {}: {e}", dir.display())];
+    }
+    let (script, trace, svg) = (dir.join("two_threads.toy"), dir.join("t.json"), dir.join("t.svg"));
+    if let Err(e) = fs::write(&script, TWO_THREADS) {
+        return vec![format!("cannot write {}: {e}", script.display())];
+    }
+    let gil = format!("gil={mode}");
+    let args = [
+        "-X",
+        &gil,
+        "-X",
+        "gilstats",
+        "--trace",
+        &trace.to_string_lossy(),
+        "--timeline",
+        &svg.to_string_lossy(),
+        &script.to_string_lossy(),
+    ]
+    .map(str::to_string);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = match run_toy(&args) {
+        Ok(run) => run,
+        Err(e) => return vec![e],
+    };
+    let mut problems = panic_problems("toy", &run);
+    let heading = if free_threaded {
+        "(free-threaded, no GIL): 3 threads"
+    } else {
+        "GIL statistics"
+    };
+    if let Err(e) = exit_is(&run, 0)
+        .and_then(|()| stdout_is(&run, "finished\n"))
+        .and_then(|()| {
+            stderr_has(
+                &run,
+                &[heading, "MainThread", "spinner", "sleeper", "sleep 10×", "join"],
+            )
+        })
+    {
+        problems.push(format!("{e}\n  stderr:\n{}", tail(&run.stderr, 12)));
+    }
+    match fs::read_to_string(&trace)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).map_err(|e| format!("not JSON: {e}")))
+    {
+        Ok(json) => {
+            match check_trace(&json) {
+                Ok(names) if names == ["MainThread", "sleeper", "spinner"] => {}
+                Ok(names) => problems.push(format!("trace tracks {names:?}")),
+                Err(e) => problems.push(format!("trace: {e}")),
+            }
+            let slices: Vec<&str> = json["traceEvents"]
+                .as_array()
+                .map(|events| events.iter().filter_map(|e| e["name"].as_str()).collect())
+                .unwrap_or_default();
+            let wanted: &[&str] = if free_threaded {
+                &["running", "sleep", "join"]
+            } else {
+                &[
+                    "holding GIL",
+                    "waiting for GIL",
+                    "sleep",
+                    "join",
+                    "drop request",
+                    "forced switch",
+                ]
+            };
+            for name in wanted {
+                if !slices.contains(name) {
+                    problems.push(format!("trace has no {name:?} event"));
+                }
+            }
+            if free_threaded && slices.contains(&"holding GIL") {
+                problems.push("a free-threaded trace shows the GIL held".to_string());
+            }
+        }
+        Err(e) => problems.push(format!("trace {}: {e}", trace.display())),
+    }
+    match fs::read_to_string(&svg)
+        .map_err(|e| e.to_string())
+        .and_then(|text| check_svg(&text))
+    {
+        Ok((3, 4.., 3..)) => {}
+        Ok((lanes, legend, ticks)) => problems.push(format!(
+            "timeline: {lanes} lanes (want 3), {legend} legend items, {ticks} ticks"
+        )),
+        Err(e) => problems.push(format!("timeline {}: {e}", svg.display())),
+    }
+    let _ = fs::remove_dir_all(&dir);
+    problems.into_iter().map(|p| format!("  -X gil={mode}: {p}")).collect()
+}
+
+#[test]
+fn gil_stats_trace_and_timeline() {
+    let mut failures: Vec<String> = [false, true].into_iter().flat_map(check_observed_run).collect();
+
+    // The same figures from Python, and the command line's error paths.
+    let mut cli = CliChecks::default();
+    let stats_code = "import _toy, threading, time\nt = threading.Thread(target=time.sleep, args=(0.01,))\nt.start(); t.join()\ns = _toy.gil_stats()\nprint(sorted(s), len(s['threads']), s['totals']['mode'])\nprint(s['threads'][1]['blocked_calls'], s['threads'][0]['acquisitions'] >= 2)";
+    cli.case(&["-c", stats_code], |run| {
+        stdout_is(run, "['threads', 'totals'] 2 gil\n{'sleep': 1} True\n")
+    });
+    cli.case(&["--trace", "no_such_dir/t.json", "-c", "print(1)"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["can't create trace file 'no_such_dir/t.json'"])
+    });
+    cli.case(&["--timeline", "no_such_dir/t.svg", "-c", "print(1)"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["can't create timeline file"])
+    });
+    cli.case(&["--trace"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["--trace"])
+    });
+    failures.extend(cli.failures);
+    assert!(failures.is_empty(), "seeing the GIL:\n{}", failures.join("\n"));
+}

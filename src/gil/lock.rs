@@ -30,6 +30,8 @@ use std::time::Duration;
 
 use super::sync::{ParkingLot, Primitives};
 
+use super::events::{self, EventKind};
+
 /// CPython's default `sys.getswitchinterval()`: 5 ms.
 pub const DEFAULT_SWITCH_INTERVAL_US: u64 = 5000;
 
@@ -142,6 +144,7 @@ impl<P: Primitives> GlobalLock<P> {
     /// Take the lock for the thread owning `me`, asking the holder to drop it after each
     /// interval in which nobody switched.
     pub fn take(&self, me: &Arc<EvalBreaker>) {
+        events::record(EventKind::TakeRequested); // event log hook
         let mut state = P::lock(&self.state);
         if state.locked {
             state.waiters += 1;
@@ -155,11 +158,13 @@ impl<P: Primitives> GlobalLock<P> {
                     && let Some(holder) = &state.holder
                 {
                     holder.set(breaker_bits::DROP_REQUEST);
+                    events::record(EventKind::DropRequested); // event log hook
                 }
             }
             state.waiters -= 1;
         }
         state.locked = true;
+        events::record(EventKind::Acquired); // event log hook, inside the critical section
         state.holder = Some(Arc::clone(me));
         if state.last_holder != identity(me) {
             state.last_holder = identity(me);
@@ -175,6 +180,7 @@ impl<P: Primitives> GlobalLock<P> {
     pub fn drop_lock(&self, me: &Arc<EvalBreaker>, reason: DropReason) {
         let mut state = P::lock(&self.state);
         state.locked = false;
+        events::record(EventKind::Dropped(reason)); // event log hook, inside the critical section
         state.holder = None;
         P::notify_one(&self.cond);
         if reason == DropReason::Requested {

@@ -6,10 +6,14 @@
 //! free-threaded mode it means "registered as a running interpreter thread", and refcounts use
 //! atomics. [`Gil::allow_threads`] detaches for a blocking call; its closure must be `Send`, so
 //! neither the token nor anything borrowed from it can be used while detached — the same proof
-//! PyO3 builds around `Python<'py>`.
+//! PyO3 builds around `Python<'py>`. Each blocking call names its [`BlockKind`], so the event
+//! log ([`events`]) can say what a detached thread was waiting for.
 
+pub mod events;
 pub mod lock;
 pub mod signals;
+pub mod spans;
+pub mod stats;
 mod sync;
 
 use std::cell::Cell;
@@ -18,6 +22,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+pub use events::BlockKind;
+use events::{BlockSpan, EventKind};
 use lock::{DropReason, EvalBreaker, GlobalLock};
 
 /// Whether this process runs without a GIL (`-X gil=0`). Fixed before the first thread attaches.
@@ -83,7 +89,9 @@ struct Attachment {
 impl Attachment {
     fn enter() -> Attachment {
         let breaker = current_breaker();
-        if !is_free_threaded() {
+        if is_free_threaded() {
+            events::record(EventKind::Attached);
+        } else {
             GIL.take(&breaker);
         }
         ATTACHED.with(|a| a.set(true));
@@ -94,7 +102,9 @@ impl Attachment {
 impl Drop for Attachment {
     fn drop(&mut self) {
         ATTACHED.with(|a| a.set(false));
-        if !is_free_threaded() {
+        if is_free_threaded() {
+            events::record(EventKind::Detached);
+        } else {
             GIL.drop_lock(&self.breaker, DropReason::Exit);
         }
     }
@@ -112,12 +122,15 @@ pub fn attach<R>(f: impl for<'py> FnOnce(Gil<'py>) -> R) -> R {
 }
 
 impl<'py> Gil<'py> {
-    /// Detach while `f` runs (a blocking call), releasing the GIL voluntarily. `f` is `Send`,
-    /// so it cannot capture the token or any object reference that would need it.
-    pub fn allow_threads<R>(self, f: impl FnOnce() -> R + Send) -> R {
-        struct Reattach(Arc<EvalBreaker>);
+    /// Detach while `f` runs (a blocking call of the given kind), releasing the GIL
+    /// voluntarily. `f` is `Send`, so it cannot capture the token or any object reference that
+    /// would need it.
+    pub fn allow_threads<R>(self, kind: BlockKind, f: impl FnOnce() -> R + Send) -> R {
+        struct Reattach(Arc<EvalBreaker>, Option<BlockSpan>);
         impl Drop for Reattach {
             fn drop(&mut self) {
+                // The call has ended before the thread starts waiting for the GIL again.
+                drop(self.1.take());
                 if !is_free_threaded() {
                     GIL.take(&self.0);
                 }
@@ -130,7 +143,7 @@ impl<'py> Gil<'py> {
         if !is_free_threaded() {
             GIL.drop_lock(&breaker, DropReason::Voluntary);
         }
-        let _reattach = Reattach(breaker);
+        let _reattach = Reattach(breaker, Some(BlockSpan::begin(kind)));
         f()
     }
 
@@ -158,7 +171,7 @@ mod tests {
             .map(|_| {
                 std::thread::spawn(|| {
                     attach(|py| {
-                        py.allow_threads(|| {
+                        py.allow_threads(BlockKind::Sleep, || {
                             let start = Instant::now();
                             std::thread::sleep(Duration::from_millis(200));
                             (start, Instant::now())
@@ -177,8 +190,39 @@ mod tests {
     }
 
     #[test]
+    fn the_event_log_records_take_block_and_drop_in_order() {
+        use EventKind::*;
+        events::enable();
+        let ident = std::thread::spawn(|| {
+            attach(|py| py.allow_threads(BlockKind::Read, || ()));
+            crate::modules::thread::current_ident()
+        })
+        .join()
+        .expect("logged thread");
+        let log = events::snapshot()
+            .into_iter()
+            .find(|log| log.ident == ident)
+            .expect("the thread registered its log");
+        let kinds: Vec<EventKind> = log.events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                TakeRequested,
+                Acquired,
+                Dropped(DropReason::Voluntary),
+                BlockBegin(BlockKind::Read),
+                BlockEnd,
+                TakeRequested,
+                Acquired,
+                Dropped(DropReason::Exit),
+            ]
+        );
+        assert!(log.events.windows(2).all(|pair| pair[0].ts <= pair[1].ts));
+    }
+
+    #[test]
     fn attach_nests_and_releases_on_exit() {
-        attach(|_| attach(|py| py.allow_threads(|| ())));
+        attach(|_| attach(|py| py.allow_threads(BlockKind::Sleep, || ())));
         assert!(!is_attached());
         // The GIL is free again: another thread can take it.
         std::thread::spawn(|| attach(|_| ()))

@@ -6,6 +6,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 
+use crate::gil::BlockKind;
 use crate::objects::types::types;
 use crate::objects::{ObjLock, ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
@@ -88,7 +89,7 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         }
     };
     let path = name.clone();
-    let opened = vm.py.allow_threads(move || options.open(path));
+    let opened = vm.py.allow_threads(BlockKind::FileOther, move || options.open(path));
     let file = opened.map_err(|e| os_error(vm, &e, Some(&name)))?;
     let binary = mode.contains('b');
     Ok(vm.alloc(Payload::File(Box::new(ObjLock::new(FileState {
@@ -172,7 +173,7 @@ pub fn read(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
         .map(|n| n as usize);
     let state = state_of(vm, &args[0])?;
     let (mut handle, mut pending, binary) = take_handle(vm, state, true)?;
-    let outcome = vm.py.allow_threads(move || {
+    let outcome = vm.py.allow_threads(BlockKind::Read, move || {
         let result = match limit {
             None => handle.read_to_end(&mut pending).map(|_| std::mem::take(&mut pending)),
             Some(n) => {
@@ -240,7 +241,7 @@ fn char_boundary_after(bytes: &[u8], n: usize) -> usize {
 fn read_line_bytes(vm: &mut Vm, file: &Value) -> PyResult<(Vec<u8>, bool)> {
     let state = state_of(vm, file)?;
     let (mut handle, mut pending, binary) = take_handle(vm, state, true)?;
-    let (handle, pending, result) = vm.py.allow_threads(move || {
+    let (handle, pending, result) = vm.py.allow_threads(BlockKind::Read, move || {
         let mut buf = [0u8; 8192];
         let result = loop {
             if let Some(i) = pending.iter().position(|&b| b == b'\n') {
@@ -302,7 +303,7 @@ pub fn write(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
         }
     };
     let (mut handle, pending, _) = take_handle(vm, state, false)?;
-    let (handle, result) = vm.py.allow_threads(move || {
+    let (handle, result) = vm.py.allow_threads(BlockKind::Write, move || {
         let result = handle.write_all(&bytes);
         (handle, result)
     });
@@ -334,7 +335,7 @@ pub fn close(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
         s.handle.take()
     };
     if let Some(handle) = handle {
-        vm.py.allow_threads(move || drop(handle));
+        vm.py.allow_threads(BlockKind::FileOther, move || drop(handle));
     }
     Ok(Value::None)
 }
@@ -360,7 +361,7 @@ pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
     let (mut handle, pending, _) = take_handle(vm, state, state.lock(vm.py).readable)?;
     // Buffered look-ahead bytes were read from the OS but not consumed: step back over them.
     let unread = pending.len() as i64;
-    let (handle, result) = vm.py.allow_threads(move || {
+    let (handle, result) = vm.py.allow_threads(BlockKind::FileOther, move || {
         let result = match target {
             SeekFrom::Current(d) => handle.seek(SeekFrom::Current(d - unread)),
             other => handle.seek(other),

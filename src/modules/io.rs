@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use parking_lot::Mutex;
 
+use crate::gil::BlockKind;
 use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Stream, Value};
 use crate::vm::{PyResult, Vm};
@@ -47,7 +48,7 @@ pub fn write_stream(vm: &Vm, stream: Stream, text: &str, flush: bool) -> PyResul
 /// One line from stdin (with its newline), `None` at end of input.
 pub fn read_line(vm: &Vm) -> PyResult<Option<String>> {
     flush_stdout();
-    let result = vm.py.allow_threads(|| {
+    let result = vm.py.allow_threads(BlockKind::Input, || {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).map(|n| (n, line))
     });
@@ -107,7 +108,7 @@ pub fn read(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     flush_stdout();
     let text = vm
         .py
-        .allow_threads(|| {
+        .allow_threads(BlockKind::Input, || {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text).map(|_| text)
         })

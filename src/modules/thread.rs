@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
+use crate::gil::BlockKind;
 use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
@@ -22,9 +23,20 @@ const THREAD_STACK: usize = 64 * 1024 * 1024;
 
 /// A plain, non-reentrant lock that any thread may release (Python's semantics). The state is
 /// shared (`Arc`) so the deadlock detector can look at a lock someone is waiting for.
-#[derive(Default)]
 pub struct ThreadLock {
     state: Arc<LockState>,
+    /// What a wait for this lock means, for the GIL event log: `threading` allocates the lock
+    /// `join()` waits on and the ones `Condition.wait()` parks on with their own kind.
+    kind: BlockKind,
+}
+
+impl Default for ThreadLock {
+    fn default() -> Self {
+        ThreadLock {
+            state: Arc::default(),
+            kind: BlockKind::LockWait,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -143,11 +155,16 @@ impl Drop for WaitRegistration {
 }
 
 fn thread_name(ident: u64) -> String {
+    registered_name(ident).map_or_else(|| format!("thread {ident}"), |name| format!("'{name}'"))
+}
+
+/// The name `threading` gave the thread with this ident, if any.
+pub fn registered_name(ident: u64) -> Option<String> {
     NAMES
         .lock()
         .iter()
         .find(|(i, _)| *i == ident)
-        .map_or_else(|| format!("thread {ident}"), |(_, name)| format!("'{name}'"))
+        .map(|(_, name)| name.clone())
 }
 
 fn detect_deadlock() {
@@ -174,6 +191,10 @@ fn detect_deadlock() {
     drop(waits);
     super::io::flush_stdout();
     eprint!("{report}");
+    // The stats, trace and timeline of a deadlock are worth having too.
+    if let Err(message) = crate::observe::finish() {
+        eprintln!("toy: {message}");
+    }
     std::process::exit(1);
 }
 
@@ -203,6 +224,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         &[
             ("start_new_thread", start_new_thread),
             ("allocate_lock", allocate_lock),
+            ("_allocate_lock_for", allocate_lock_for),
             ("get_ident", get_ident),
             ("get_native_id", get_ident),
             ("_count", count),
@@ -260,7 +282,9 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
     });
     match spawned {
         Ok(_) => {
-            let ident = vm.py.allow_threads(move || ident_rx.recv().unwrap_or(0));
+            let ident = vm
+                .py
+                .allow_threads(BlockKind::ThreadStart, move || ident_rx.recv().unwrap_or(0));
             Ok(Value::Int(ident as i64))
         }
         Err(e) => {
@@ -273,6 +297,21 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
 fn allocate_lock(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "allocate_lock", args, 0, 0)?;
     Ok(vm.alloc(Payload::Lock(Box::default())))
+}
+
+/// `_thread._allocate_lock_for(purpose)`: a lock whose waits the event log files under
+/// `"join"` or `"condition"` instead of plain lock waits.
+fn allocate_lock_for(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_allocate_lock_for", args, 1, 1)?;
+    let kind = match args[0].as_str() {
+        Some("join") => BlockKind::Join,
+        Some("condition") => BlockKind::ConditionWait,
+        _ => return Err(vm.value_error("purpose must be 'join' or 'condition'")),
+    };
+    Ok(vm.alloc(Payload::Lock(Box::new(ThreadLock {
+        state: Arc::default(),
+        kind,
+    }))))
 }
 
 fn get_ident(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -364,7 +403,7 @@ pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         return Ok(Value::Bool(false));
     }
     let deadline = (timeout >= 0.0).then(|| Instant::now() + Duration::from_secs_f64(timeout.min(4294967.0)));
-    match vm.py.allow_threads(|| lock.acquire_blocking(deadline)) {
+    match vm.py.allow_threads(lock.kind, || lock.acquire_blocking(deadline)) {
         Some(acquired) => Ok(Value::Bool(acquired)),
         None => {
             vm.check_point()?;

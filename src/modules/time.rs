@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::gil::BlockKind;
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_bigint;
 use crate::vm::{PyResult, Vm};
@@ -124,7 +125,7 @@ fn sleep(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     // Other threads run while this one sleeps; Ctrl-C cuts the main thread's sleep short.
     if vm
         .py
-        .allow_threads(|| crate::gil::signals::interruptible_sleep(duration))
+        .allow_threads(BlockKind::Sleep, || crate::gil::signals::interruptible_sleep(duration))
     {
         vm.check_point()?;
     }

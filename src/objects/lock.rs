@@ -8,6 +8,9 @@
 //!   in `RefCell`) turns an accidental re-entrant lock — which would deadlock in free-threaded
 //!   mode — into a loud failure instead of two live `&mut` to the same data.
 //!
+//! In free-threaded mode a lock found taken is recorded in the GIL event log (when it is on) as
+//! a blocked span of kind "object lock": that is what contention looks like without a GIL.
+//!
 //! The rule that keeps both modes deadlock-free: never call Python code or block while holding
 //! the guard; copy out, drop the guard, then call.
 
@@ -49,7 +52,7 @@ impl<T> ObjLock<T> {
     #[inline]
     pub fn lock(&self, _py: Gil<'_>) -> ObjGuard<'_, T> {
         let held = if gil::is_free_threaded() {
-            Some(self.raw.lock())
+            Some(self.raw.try_lock().unwrap_or_else(|| lock_contended(&self.raw)))
         } else {
             assert!(
                 !self.borrowed.load(Ordering::Relaxed),
@@ -73,6 +76,15 @@ impl<T> ObjLock<T> {
     pub fn into_inner(self) -> T {
         self.data.into_inner()
     }
+}
+
+/// Free-threaded, another thread holds the lock: wait for it, and let the event log (when on)
+/// record the wait as contention. Out of line, so the uncontended path stays one CAS.
+#[cold]
+#[inline(never)]
+fn lock_contended(raw: &parking_lot::RawMutex) -> RawGuard {
+    let _wait = gil::events::BlockSpan::begin(gil::BlockKind::ObjectLock);
+    raw.lock()
 }
 
 impl<T: Default> Default for ObjLock<T> {

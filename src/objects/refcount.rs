@@ -287,7 +287,7 @@ mod tests {
         gil::attach(|py| {
             let obj = ObjRef::new(py, PyObject::new(Payload::Str(PyStr::new("x"))));
             let second = obj.clone_ref(py);
-            py.allow_threads(move || drop(second));
+            py.allow_threads(crate::gil::BlockKind::Sleep, move || drop(second));
             // Re-attaching released the parked reference.
             assert_eq!(obj.refcount(), 1);
         });

@@ -54,7 +54,7 @@ class Thread:
         self._started = False
         self._finished = False
         # Held while the thread runs; join() waits for it.
-        self._running = _thread.allocate_lock()
+        self._running = _thread._allocate_lock_for("join")
 
     def start(self):
         if self._started:
@@ -246,7 +246,7 @@ class Condition:
     def wait(self, timeout=None):
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
-        waiter = _thread.allocate_lock()
+        waiter = _thread._allocate_lock_for("condition")
         waiter.acquire()
         self._waiters.append(waiter)
         saved = self._release_save()

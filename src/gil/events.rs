@@ -1,0 +1,264 @@
+//! The GIL event log: what each thread did with the lock, and when.
+//!
+//! Design, chosen so that the log costs nothing when off and little when on:
+//! - **One relaxed flag.** [`enabled`] is a single relaxed load, tested only where a thread
+//!   takes or drops the GIL, enters or leaves a blocking call, or (free-threaded) finds an
+//!   object lock contended — never in the eval loop, which does not know the log exists.
+//! - **Per-thread buffers.** Each thread appends to its own `Vec`. The buffer sits behind a
+//!   mutex only so that a reader (the report at exit, `_toy.gil_stats()`) can copy it while the
+//!   thread still runs — a daemon thread never "exits" before the process does — so the lock
+//!   is uncontended except during such a copy. No lock is shared between writers.
+//! - **Ordered where it matters.** The lock hooks run inside the GIL's own critical section,
+//!   so one thread's "dropped" is always stamped before the next holder's "acquired": the
+//!   holding spans rebuilt from the log never overlap.
+//! - **Raw facts only.** Events are 16-byte records (time since the log started, what
+//!   happened); turning them into spans and figures is [`super::spans`]' and
+//!   [`super::stats`]' job, done once when someone asks.
+
+use std::cell::OnceCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+use parking_lot::Mutex;
+
+use super::lock::DropReason;
+
+/// What a thread was doing while detached: the call that blocked it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BlockKind {
+    Sleep,
+    /// Reading a file.
+    Read,
+    /// Writing a file.
+    Write,
+    /// Opening, closing or seeking a file.
+    FileOther,
+    /// Reading standard input (`input()`, `sys.stdin`).
+    Input,
+    /// Waiting for a plain `_thread` / `threading.Lock`.
+    LockWait,
+    /// `Thread.join()`.
+    Join,
+    /// `Condition.wait()`, and so `Event`, `Semaphore`, `Barrier` and `queue` waits.
+    ConditionWait,
+    /// Waiting for a new thread to report it has started.
+    ThreadStart,
+    /// Free-threaded only: another thread held an object's lock (a list, dict, …).
+    ObjectLock,
+}
+
+/// How a blocking call is drawn and summed: I/O, waiting on another thread, or contention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockClass {
+    Io,
+    Sync,
+    Contention,
+}
+
+impl BlockKind {
+    /// Short name, used in the stats table, the trace and `_toy.gil_stats()`.
+    pub fn label(self) -> &'static str {
+        match self {
+            BlockKind::Sleep => "sleep",
+            BlockKind::Read => "read",
+            BlockKind::Write => "write",
+            BlockKind::FileOther => "open/close/seek",
+            BlockKind::Input => "input",
+            BlockKind::LockWait => "lock wait",
+            BlockKind::Join => "join",
+            BlockKind::ConditionWait => "condition wait",
+            BlockKind::ThreadStart => "thread start",
+            BlockKind::ObjectLock => "object lock",
+        }
+    }
+
+    pub fn class(self) -> BlockClass {
+        match self {
+            BlockKind::Sleep | BlockKind::Read | BlockKind::Write | BlockKind::FileOther | BlockKind::Input => {
+                BlockClass::Io
+            }
+            BlockKind::LockWait | BlockKind::Join | BlockKind::ConditionWait | BlockKind::ThreadStart => {
+                BlockClass::Sync
+            }
+            BlockKind::ObjectLock => BlockClass::Contention,
+        }
+    }
+}
+
+/// One thing that happened to one thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// GIL: the thread asks for the lock (it may get it at once).
+    TakeRequested,
+    /// GIL: the thread holds the lock.
+    Acquired,
+    /// GIL: after waiting a whole interval, this thread asked the holder to drop the lock.
+    DropRequested,
+    /// GIL: the thread let go — asked to (forced), for a blocking call, or at exit.
+    Dropped(DropReason),
+    /// A blocking call begins (after the GIL was released) …
+    BlockBegin(BlockKind),
+    /// … and ends (before the GIL is taken back).
+    BlockEnd,
+    /// Free-threaded: the thread starts running interpreter code …
+    Attached,
+    /// … and finishes.
+    Detached,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// Nanoseconds since the log started.
+    pub ts: u64,
+    pub kind: EventKind,
+}
+
+/// One thread's events, in the order they happened.
+pub struct ThreadLog {
+    /// `_thread.get_ident()` of the thread.
+    pub ident: u64,
+    /// The OS thread's name (`MainThread` for the interpreter's first thread), a fallback for
+    /// threads `threading` did not name.
+    pub os_name: Option<String>,
+    /// Fixed-size chunks: a long run never reallocates (and copies) a huge buffer while the
+    /// thread is inside the GIL's critical section.
+    events: Mutex<Vec<Vec<Event>>>,
+}
+
+/// Events per chunk of a thread's buffer (64 KiB).
+const CHUNK: usize = 4096;
+
+/// A copy of one thread's log, taken by a reader.
+#[derive(Clone, Debug)]
+pub struct ThreadEvents {
+    pub ident: u64,
+    pub os_name: Option<String>,
+    pub events: Vec<Event>,
+}
+
+static ENABLED: AtomicBool = AtomicBool::new(false);
+/// The moment the log started: every timestamp counts from here.
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+/// Every thread that ever recorded an event. Locked once per thread (to register) and by
+/// readers.
+static LOGS: Mutex<Vec<Arc<ThreadLog>>> = Mutex::new(Vec::new());
+
+thread_local! {
+    static LOG: OnceCell<Arc<ThreadLog>> = const { OnceCell::new() };
+}
+
+/// Start recording (idempotent). Events from before this moment are not known.
+pub fn enable() {
+    EPOCH.get_or_init(Instant::now);
+    ENABLED.store(true, Ordering::Relaxed);
+}
+
+/// Is the log recording? One relaxed load: the whole cost of the log when it is off.
+#[inline(always)]
+pub fn enabled() -> bool {
+    ENABLED.load(Ordering::Relaxed)
+}
+
+/// Nanoseconds since the log started (0 if it never did).
+pub fn now_ns() -> u64 {
+    EPOCH
+        .get()
+        .map_or(0, |epoch| u64::try_from(epoch.elapsed().as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// Record `kind` for the calling thread, if the log is on.
+#[inline(always)]
+pub fn record(kind: EventKind) {
+    if enabled() {
+        record_now(kind);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn record_now(kind: EventKind) {
+    let event = Event { ts: now_ns(), kind };
+    // `try_with`: a thread being torn down has no buffer any more; its last event is lost.
+    let _ = LOG.try_with(|log| {
+        let mut chunks = log.get_or_init(register).events.lock();
+        match chunks.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(event),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(event);
+                chunks.push(chunk);
+            }
+        }
+    });
+}
+
+fn register() -> Arc<ThreadLog> {
+    let log = Arc::new(ThreadLog {
+        ident: crate::modules::thread::current_ident(),
+        os_name: std::thread::current().name().map(str::to_string),
+        events: Mutex::new(Vec::new()),
+    });
+    LOGS.lock().push(Arc::clone(&log));
+    log
+}
+
+/// A blocking call of `kind` in progress; recorded as ended when dropped.
+pub struct BlockSpan(());
+
+impl BlockSpan {
+    #[inline]
+    pub fn begin(kind: BlockKind) -> BlockSpan {
+        record(EventKind::BlockBegin(kind));
+        BlockSpan(())
+    }
+}
+
+impl Drop for BlockSpan {
+    #[inline]
+    fn drop(&mut self) {
+        record(EventKind::BlockEnd);
+    }
+}
+
+/// Copies of every thread's log so far, threads in the order they first recorded.
+pub fn snapshot() -> Vec<ThreadEvents> {
+    let logs: Vec<Arc<ThreadLog>> = LOGS.lock().clone();
+    logs.iter()
+        .map(|log| ThreadEvents {
+            ident: log.ident,
+            os_name: log.os_name.clone(),
+            events: log.events.lock().concat(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_small() {
+        // The log's cost when on is mostly memory traffic: keep a record at two words.
+        assert_eq!(std::mem::size_of::<Event>(), 16);
+    }
+
+    #[test]
+    fn a_thread_log_spans_several_chunks_in_order() {
+        enable();
+        let ident = std::thread::spawn(|| {
+            for _ in 0..CHUNK * 2 + 10 {
+                record(EventKind::DropRequested);
+            }
+            crate::modules::thread::current_ident()
+        })
+        .join()
+        .expect("recording thread");
+        let log = snapshot()
+            .into_iter()
+            .find(|log| log.ident == ident)
+            .expect("the thread's log");
+        assert_eq!(log.events.len(), CHUNK * 2 + 10);
+        assert!(log.events.windows(2).all(|pair| pair[0].ts <= pair[1].ts));
+    }
+}
