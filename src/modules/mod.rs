@@ -9,6 +9,7 @@ pub mod random;
 pub mod sys;
 pub mod thread;
 pub mod time;
+pub mod toy;
 
 use crate::objects::types::{intern, native};
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
@@ -112,6 +113,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "os" => os::create(vm),
         "os.path" => os::create_path(vm),
         "random" => random::create(vm),
+        "_toy" => toy::create(vm),
         _ => return None,
     })
 }
