@@ -950,7 +950,11 @@ impl Vm<'_> {
 
     /// `(start, stop, step)` of a slice over a sequence of length `len`, and the count.
     pub fn slice_indices(&mut self, s: &[Value; 3], len: usize) -> PyResult<(i64, i64, i64, usize)> {
-        let len = len as i64;
+        Ok(self.slice_bounds(s)?.indices(len))
+    }
+
+    /// A slice's bounds read as integers, before the sequence's length is known.
+    pub fn slice_bounds(&self, s: &[Value; 3]) -> PyResult<SliceBounds> {
         let step = match &s[2] {
             Value::None => 1,
             v => self.slice_int(v)?,
@@ -958,40 +962,15 @@ impl Vm<'_> {
         if step == 0 {
             return Err(self.value_error("slice step cannot be zero"));
         }
-        let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
-        let bound = |v: i64| if v < 0 { (v + len).max(lower) } else { v.min(upper) };
-        let start = match &s[0] {
-            Value::None => {
-                if step < 0 {
-                    upper
-                } else {
-                    lower
-                }
-            }
-            v => bound(self.slice_int(v)?),
+        let bound = |v: &Value| match v {
+            Value::None => Ok(None),
+            v => self.slice_int(v).map(Some),
         };
-        let stop = match &s[1] {
-            Value::None => {
-                if step < 0 {
-                    lower
-                } else {
-                    upper
-                }
-            }
-            v => bound(self.slice_int(v)?),
-        };
-        let count = if step > 0 {
-            if stop > start {
-                ((stop - start - 1) / step + 1) as usize
-            } else {
-                0
-            }
-        } else if start > stop {
-            ((start - stop - 1) / (-step) + 1) as usize
-        } else {
-            0
-        };
-        Ok((start, stop, step, count))
+        Ok(SliceBounds {
+            start: bound(&s[0])?,
+            stop: bound(&s[1])?,
+            step,
+        })
     }
 
     fn slice_int(&self, v: &Value) -> PyResult<i64> {
@@ -1010,9 +989,13 @@ impl Vm<'_> {
         let pick = |start: i64, step: i64, count: usize| (0..count).map(move |k| (start + step * k as i64) as usize);
         match obj.payload() {
             Some(Payload::List(items)) => {
-                let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                let (start, _, step, count) = self.slice_indices(s, items.len())?;
-                Ok(self.new_list(pick(start, step, count).map(|i| items[i].clone_ref(py)).collect()))
+                let bounds = self.slice_bounds(s)?;
+                let picked = {
+                    let items = items.lock(py);
+                    let (start, _, step, count) = bounds.indices(items.len());
+                    pick(start, step, count).map(|i| items[i].clone_ref(py)).collect()
+                };
+                Ok(self.new_list(picked))
             }
             Some(Payload::Tuple(items)) => {
                 let (start, _, step, count) = self.slice_indices(s, items.len())?;
@@ -1061,9 +1044,9 @@ impl Vm<'_> {
             Some(Payload::List(items)) => {
                 if let Some(Payload::Slice(s)) = index.payload() {
                     let new_items = self.collect(&value)?;
-                    let len = items.lock(py).len();
-                    let (start, stop, step, count) = self.slice_indices(s, len)?;
+                    let bounds = self.slice_bounds(s)?;
                     let mut items = items.lock(py);
+                    let (start, stop, step, count) = bounds.indices(items.len());
                     if step == 1 {
                         let stop = stop.max(start) as usize;
                         let start = start as usize;
@@ -1118,11 +1101,11 @@ impl Vm<'_> {
         match obj.payload() {
             Some(Payload::List(items)) => {
                 if let Some(Payload::Slice(s)) = index.payload() {
-                    let len = items.lock(py).len();
-                    let (start, _, step, count) = self.slice_indices(s, len)?;
+                    let bounds = self.slice_bounds(s)?;
+                    let mut items = items.lock(py);
+                    let (start, _, step, count) = bounds.indices(items.len());
                     let mut positions: Vec<usize> = (0..count).map(|k| (start + step * k as i64) as usize).collect();
                     positions.sort_unstable();
-                    let mut items = items.lock(py);
                     let mut removed = Vec::with_capacity(count);
                     for &p in positions.iter().rev() {
                         removed.push(items.remove(p));
@@ -1771,8 +1754,27 @@ impl Vm<'_> {
                 }
                 *remaining -= 1;
                 let (seq, i) = (seq.clone_ref(py), *remaining);
+                // As in CPython, a sequence that shrank below the next index (another thread, or
+                // the loop body, removed items) ends the iteration instead of raising.
+                if let Some(Payload::List(items)) = seq.payload() {
+                    let item = items.lock(py).get(i).map(|v| v.clone_ref(py));
+                    if item.is_none() {
+                        *guard = IterState::Exhausted;
+                    }
+                    return Ok(item);
+                }
                 drop(guard);
-                self.get_item(&seq, &Value::Int(i as i64)).map(Some)
+                match self.get_item(&seq, &Value::Int(i as i64)) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e)
+                        if self.err_matches(&e, &types().index_error)
+                            || self.err_matches(&e, &types().stop_iteration) =>
+                    {
+                        *state.lock(py) = IterState::Exhausted;
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                }
             }
             IterState::Enumerate { inner, count } => {
                 let (inner, n) = (inner.clone_ref(py), count.clone_ref(py));
@@ -1911,6 +1913,38 @@ pub fn key_eq(a: &Value, b: &Value) -> bool {
 
 /// Equality that needs no Python code: numbers, strings, bytes, identity. `None` when the
 /// operands need a deeper comparison.
+/// A slice's bounds as integers. Reading them can fail but runs no Python code, so a list
+/// operation reads them first and applies [`SliceBounds::indices`] to the length it sees under
+/// the list's lock: a list that another thread shrank meanwhile cannot be indexed past its end.
+pub struct SliceBounds {
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+}
+
+impl SliceBounds {
+    /// `(start, stop, step)` over a sequence of length `len`, and the count.
+    pub fn indices(&self, len: usize) -> (i64, i64, i64, usize) {
+        let (len, step) = (len as i64, self.step);
+        let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
+        let bound = |v: i64| if v < 0 { (v + len).max(lower) } else { v.min(upper) };
+        let start = self.start.map_or(if step < 0 { upper } else { lower }, bound);
+        let stop = self.stop.map_or(if step < 0 { lower } else { upper }, bound);
+        let count = if step > 0 {
+            if stop > start {
+                ((stop - start - 1) / step + 1) as usize
+            } else {
+                0
+            }
+        } else if start > stop {
+            ((start - stop - 1) / (-step) + 1) as usize
+        } else {
+            0
+        };
+        (start, stop, step, count)
+    }
+}
+
 fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => return Some(x == y),
