@@ -7,6 +7,7 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
+use crate::gil::Gil;
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
 use crate::objects::{CodeHandle, DictTable, DictViewKind, IterState, ObjLock, ObjRef, Payload, Value};
@@ -149,13 +150,34 @@ impl Vm<'_> {
         Err(self.binop_type_error(op, a, b))
     }
 
+    /// `list.extend(iterable)` and `list += iterable`. From another list it is one atomic step
+    /// holding both locks (in address order, so `a.extend(b)` racing `b.extend(a)` cannot
+    /// deadlock); `l.extend(l)` sees the list as it was.
+    pub fn extend_list(&mut self, target: &ObjLock<Vec<Value>>, iterable: &Value) -> PyResult<()> {
+        let py = self.py;
+        if let Some(Payload::List(source)) = iterable.payload() {
+            let (mut target, source) = ObjLock::lock_two(py, target, source);
+            let extra: Vec<Value> = source
+                .as_deref()
+                .unwrap_or(&*target)
+                .iter()
+                .map(|v| v.clone_ref(py))
+                .collect();
+            target.extend(extra);
+            return Ok(());
+        }
+        // Any other iterable may run Python code: collected with no lock held.
+        let extra = self.collect(iterable)?;
+        target.lock(py).extend(extra);
+        Ok(())
+    }
+
     /// `a op= b`: lists extend in place; user classes may define `__iop__`.
     pub fn inplace_op(&mut self, op: BinOp, a: Value, b: &Value) -> PyResult<Value> {
         if op == BinOp::Add
             && let Some(Payload::List(items)) = a.payload()
         {
-            let extra = self.collect(b)?;
-            items.lock(self.py).extend(extra);
+            self.extend_list(items, b)?;
             return Ok(a);
         }
         if matches!(a.payload(), Some(Payload::Instance(_))) {
@@ -369,8 +391,8 @@ impl Vm<'_> {
                 Ok(Some(self.new_str(s)))
             }
             (BinOp::Add, Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let mut items: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                items.extend(y.lock(py).iter().map(|v| v.clone_ref(py)));
+                let (mut items, tail) = snapshot_two(py, x, y);
+                items.extend(tail);
                 Ok(Some(self.new_list(items)))
             }
             (BinOp::Add, Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => {
@@ -513,15 +535,16 @@ impl Vm<'_> {
         match (a.payload(), b.payload()) {
             (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => self.seq_eq(x, y),
             (Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let x: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                let y: Vec<Value> = y.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                let (x, y) = snapshot_two(py, x, y);
                 self.seq_eq(&x, &y)
             }
             (Some(Payload::Dict(x)), Some(Payload::Dict(y))) => {
                 let other = b.clone_ref(py);
                 let pairs: Vec<(Value, Value)> = {
-                    let x = x.lock(py);
-                    if x.len() != y.lock(py).len() {
+                    // Both sizes in one step, both locks in address order: `a == b` racing
+                    // `b == a` used to take them in opposite orders and deadlock.
+                    let (x, y) = ObjLock::lock_two(py, x, y);
+                    if y.as_ref().is_some_and(|y| y.len() != x.len()) {
                         return Ok(false);
                     }
                     x.iter().map(|e| (e.key.clone_ref(py), e.value.clone_ref(py))).collect()
@@ -591,8 +614,7 @@ impl Vm<'_> {
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let x: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                let y: Vec<Value> = y.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                let (x, y) = snapshot_two(py, x, y);
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
@@ -1943,6 +1965,16 @@ impl SliceBounds {
         };
         (start, stop, step, count)
     }
+}
+
+/// Copies of two lists' items taken in one step (both locks held, in address order), so a
+/// comparison sees a state both lists really had at the same time.
+fn snapshot_two(py: Gil<'_>, x: &ObjLock<Vec<Value>>, y: &ObjLock<Vec<Value>>) -> (Vec<Value>, Vec<Value>) {
+    let (x, y) = ObjLock::lock_two(py, x, y);
+    let copy = |items: &[Value]| items.iter().map(|v| v.clone_ref(py)).collect::<Vec<Value>>();
+    let first = copy(&x);
+    let second = copy(y.as_deref().unwrap_or(&*x));
+    (first, second)
 }
 
 fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {

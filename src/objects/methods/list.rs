@@ -60,9 +60,7 @@ fn list_append(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
 fn list_extend(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "extend")?;
     let iterable = takes_one_arg(vm, "list", "extend", &args[1..], kwargs)?;
-    // Collected first, so `l.extend(l)` sees the list as it was.
-    let extra = vm.collect(iterable)?;
-    items.lock(vm.py).extend(extra);
+    vm.extend_list(items, iterable)?;
     Ok(Value::None)
 }
 
