@@ -667,6 +667,50 @@ impl Vm<'_> {
     }
 
     /// `a < b` for sorting.
+    /// Whether `<` on `v` (against anything) is decided in Rust without running Python code or
+    /// taking a lock: numbers, strings, bytes and (not too deeply) nested tuples of them.
+    pub fn orders_natively(v: &Value) -> bool {
+        fn native(v: &Value, depth: usize) -> bool {
+            match v {
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => true,
+                Value::None => false,
+                Value::Obj(o) => match &o.payload {
+                    Payload::Str(_) | Payload::BigInt(_) | Payload::Bytes(_) => true,
+                    Payload::Tuple(items) => depth < 8 && items.iter().all(|item| native(item, depth + 1)),
+                    _ => false,
+                },
+            }
+        }
+        native(v, 0)
+    }
+
+    /// `a is b or a == b` when that is decided in Rust without running Python code or taking a
+    /// lock (numbers, strings, bytes, tuples of them…); `None` when `==` needs Python code.
+    pub fn eq_natively(a: &Value, b: &Value) -> Option<bool> {
+        fn eq(a: &Value, b: &Value, depth: usize) -> Option<bool> {
+            // Identity first, as CPython's containers compare (a float is "identical" to one
+            // with the same bits, the way `list.remove` has always matched them here).
+            if a.is(b) {
+                return Some(true);
+            }
+            match (a.payload(), b.payload()) {
+                (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) if depth < 8 => {
+                    if x.len() != y.len() {
+                        return Some(false);
+                    }
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        if !eq(p, q, depth + 1)? {
+                            return Some(false);
+                        }
+                    }
+                    Some(true)
+                }
+                _ => native_eq_shallow(a, b),
+            }
+        }
+        eq(a, b, 0)
+    }
+
     pub fn less_than(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
         if let (Value::Int(x), Value::Int(y)) = (a, b) {
             return Ok(x < y);
