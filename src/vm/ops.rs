@@ -10,7 +10,7 @@ use num_traits::{Pow, Signed, ToPrimitive, Zero};
 use crate::gil::Gil;
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, DictTable, DictViewKind, IterState, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{CodeHandle, DictTable, DictViewKind, IterState, ObjLock, ObjRef, Payload, TableCursor, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 use super::{PyErr, PyResult, Vm};
@@ -1600,18 +1600,11 @@ impl Vm<'_> {
                 stop: r.stop,
                 step: r.step,
             },
-            Some(Payload::Dict(table)) => {
-                let len_at_start = table.lock(py).len();
-                match v {
-                    Value::Obj(o) => IterState::DictKeys {
-                        dict: o.clone_ref(py),
-                        index: 0,
-                        len_at_start,
-                    },
-                    _ => IterState::Exhausted,
-                }
-            }
-            Some(Payload::Set(_) | Payload::FrozenSet(_)) => {
+            Some(Payload::Dict(table) | Payload::Set(table)) => match v {
+                Value::Obj(o) => table_iter(o.clone_ref(py), DictViewKind::Keys, table.lock(py).len()),
+                _ => IterState::Exhausted,
+            },
+            Some(Payload::FrozenSet(_)) => {
                 let items = self.set_items(v);
                 IterState::Seq {
                     seq: self.new_tuple(items),
@@ -1623,24 +1616,7 @@ impl Vm<'_> {
                     Payload::Dict(table) => table.lock(py).len(),
                     _ => 0,
                 };
-                let (dict, index) = (dict.clone_ref(py), 0);
-                match kind {
-                    DictViewKind::Keys => IterState::DictKeys {
-                        dict,
-                        index,
-                        len_at_start,
-                    },
-                    DictViewKind::Values => IterState::DictValues {
-                        dict,
-                        index,
-                        len_at_start,
-                    },
-                    DictViewKind::Items => IterState::DictItems {
-                        dict,
-                        index,
-                        len_at_start,
-                    },
-                }
+                table_iter(dict.clone_ref(py), *kind, len_at_start)
             }
             Some(Payload::Iterator(_) | Payload::Generator(_)) => return Ok(v.clone_ref(py)),
             Some(Payload::Instance(_)) => {
@@ -1703,11 +1679,10 @@ impl Vm<'_> {
         // Simple states advance under the lock; states that call back into Python copy what they
         // need and release it first.
         let mut guard = state.lock(py);
-        let state_kind = match &*guard {
-            IterState::DictKeys { .. } => Some(0),
-            IterState::DictValues { .. } => Some(1),
-            IterState::DictItems { .. } => Some(2),
-            _ => None,
+        let kind = match &*guard {
+            IterState::DictValues(_) => DictViewKind::Values,
+            IterState::DictItems(_) => DictViewKind::Items,
+            _ => DictViewKind::Keys,
         };
         match &mut *guard {
             IterState::Seq { seq, index } => {
@@ -1768,47 +1743,52 @@ impl Vm<'_> {
                     None => Ok(None),
                 }
             }
-            IterState::DictKeys {
-                dict,
-                index,
-                len_at_start,
-            }
-            | IterState::DictValues {
-                dict,
-                index,
-                len_at_start,
-            }
-            | IterState::DictItems {
-                dict,
-                index,
-                len_at_start,
-            } => {
-                let kind = match state_kind {
-                    Some(k) => k,
-                    None => return Ok(None),
-                };
-                let Payload::Dict(table) = &dict.payload else {
-                    return Ok(None);
+            IterState::DictKeys(cursor) | IterState::DictValues(cursor) | IterState::DictItems(cursor) => {
+                let TableCursor {
+                    owner,
+                    index,
+                    len_at_start,
+                    yielded,
+                } = cursor;
+                let (table, is_set) = match &owner.payload {
+                    Payload::Dict(table) => (table, false),
+                    Payload::Set(table) => (table, true),
+                    _ => return Ok(None),
                 };
                 let table_guard = table.lock(py);
                 if table_guard.len() != *len_at_start {
                     drop(table_guard);
                     drop(guard);
-                    return Err(self.runtime_error("dictionary changed size during iteration"));
+                    return Err(self.runtime_error(if is_set {
+                        "Set changed size during iteration"
+                    } else {
+                        "dictionary changed size during iteration"
+                    }));
                 }
                 loop {
                     match table_guard.slot(*index) {
                         None => return Ok(None),
                         Some(None) => *index += 1,
+                        // Items removed and others added, same size: CPython's error for dicts;
+                        // a set ends, never yielding more items than it had.
+                        Some(Some(_)) if *yielded == *len_at_start => {
+                            drop(table_guard);
+                            drop(guard);
+                            if is_set {
+                                return Ok(None);
+                            }
+                            return Err(self.runtime_error("dictionary keys changed during iteration"));
+                        }
                         Some(Some(entry)) => {
                             *index += 1;
+                            *yielded += 1;
                             let (k, v) = (entry.key.clone_ref(py), entry.value.clone_ref(py));
                             drop(table_guard);
                             drop(guard);
                             return Ok(Some(match kind {
-                                0 => k,
-                                1 => v,
-                                _ => self.new_tuple(vec![k, v]),
+                                DictViewKind::Keys => k,
+                                DictViewKind::Values => v,
+                                DictViewKind::Items => self.new_tuple(vec![k, v]),
                             }));
                         }
                     }
@@ -1908,9 +1888,13 @@ impl Vm<'_> {
     /// All items of an iterable.
     pub fn collect(&mut self, iterable: &Value) -> PyResult<Vec<Value>> {
         let py = self.py;
+        // Built-in containers are copied in one step under their lock, as CPython's constructors
+        // do: `list(s)` while another thread changes `s` sees one state of it, not an error.
         match iterable.payload() {
             Some(Payload::List(items)) => return Ok(items.lock(py).iter().map(|v| v.clone_ref(py)).collect()),
             Some(Payload::Tuple(items)) => return Ok(items.iter().map(|v| v.clone_ref(py)).collect()),
+            Some(Payload::Set(_) | Payload::FrozenSet(_)) => return Ok(self.set_items(iterable)),
+            Some(Payload::Dict(table)) => return Ok(table.lock(py).iter().map(|e| e.key.clone_ref(py)).collect()),
             _ => {}
         }
         let it = self.iter(iterable)?;
@@ -1979,6 +1963,21 @@ pub fn key_eq(a: &Value, b: &Value) -> bool {
 
 /// Equality that needs no Python code: numbers, strings, bytes, identity. `None` when the
 /// operands need a deeper comparison.
+/// An iterator over a dict's or set's table, starting at the first slot.
+fn table_iter(owner: ObjRef, kind: DictViewKind, len_at_start: usize) -> IterState {
+    let cursor = TableCursor {
+        owner,
+        index: 0,
+        len_at_start,
+        yielded: 0,
+    };
+    match kind {
+        DictViewKind::Keys => IterState::DictKeys(cursor),
+        DictViewKind::Values => IterState::DictValues(cursor),
+        DictViewKind::Items => IterState::DictItems(cursor),
+    }
+}
+
 /// A slice's bounds as integers. Reading them can fail but runs no Python code, so a list
 /// operation reads them first and applies [`SliceBounds::indices`] to the length it sees under
 /// the list's lock: a list that another thread shrank meanwhile cannot be indexed past its end.
