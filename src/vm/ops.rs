@@ -1262,6 +1262,24 @@ impl Vm<'_> {
         Ok(())
     }
 
+    /// `dict.setdefault(key, default)`: the lookup and the insertion are one step under the
+    /// dict's lock, so threads racing on a missing key all get the one value that was stored.
+    pub fn dict_setdefault(&mut self, dict: &Value, key: Value, default: Value) -> PyResult<Value> {
+        let hash = self.hash(&key)?;
+        let key = self.canonical_key(dict, hash, &key)?.unwrap_or(key);
+        let py = self.py;
+        let Some(Payload::Dict(table)) = dict.payload() else {
+            return Ok(default);
+        };
+        let mut table = table.lock(py);
+        if let Some(entry) = table.get(hash, |k| key_eq(k, &key)) {
+            return Ok(entry.value.clone_ref(py));
+        }
+        let probe = key.clone_ref(py);
+        table.insert(hash, key, default.clone_ref(py), |k| key_eq(k, &probe));
+        Ok(default)
+    }
+
     pub fn dict_del(&mut self, dict: &Value, key: &Value) -> PyResult<Option<Value>> {
         let hash = self.hash(key)?;
         let canonical = self.canonical_key(dict, hash, key)?;

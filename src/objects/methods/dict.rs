@@ -84,12 +84,8 @@ fn dict_setdefault(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     this_dict(vm, args, "setdefault")?;
     no_kwargs(vm, "setdefault", kwargs)?;
     check_arity(vm, "setdefault", &args[1..], 1, 2)?;
-    if let Some(v) = vm.dict_get(&args[0], &args[1])? {
-        return Ok(v);
-    }
     let default = args.get(2).map_or(Value::None, |d| d.clone_ref(vm.py));
-    vm.dict_set(&args[0], args[1].clone_ref(vm.py), default.clone_ref(vm.py))?;
-    Ok(default)
+    vm.dict_setdefault(&args[0], args[1].clone_ref(vm.py), default)
 }
 
 fn dict_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -367,13 +363,20 @@ fn set_intersection(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
 fn set_intersection_update(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let table = this_set(vm, args, "intersection_update")?;
     no_kwargs(vm, "intersection_update", kwargs)?;
-    let result = intersection_of_all(vm, &args[0], &args[1..])?;
-    let new_table = match result.payload() {
-        Some(Payload::Set(t)) => std::mem::take(&mut *t.lock(vm.py)),
-        _ => DictTable::new(),
-    };
-    let old = std::mem::replace(&mut *table.lock(vm.py), new_table);
-    drop(old);
+    // Remove the items (of those it had at the start) that are not in the intersection, one by
+    // one: an item another thread adds meanwhile stays, and one it removes stays removed
+    // (replacing the whole table with the intersection lost the first and revived the second).
+    let before = vm.set_items(&args[0]);
+    let mut keep = vm.new_set(before.iter().map(|v| v.clone_ref(vm.py)).collect())?;
+    for other in &args[1..] {
+        let items = intersect(vm, &keep, other)?;
+        keep = vm.new_set(items)?;
+    }
+    for item in &before {
+        if !vm.set_contains(&keep, item)? {
+            discard(vm, table, item)?;
+        }
+    }
     Ok(Value::None)
 }
 
