@@ -10,6 +10,9 @@
 //!   `stderr-lacks: TEXT`, `stdout-lacks: TEXT`; `#` starts a comment line. TEXT is everything
 //!   after the `: ` separator, leading spaces included.
 //! - `programs/*.toy`: the demos must exit 0 and print what CPython prints.
+//! - `tests/stress/NAME.toy`: many threads hammering shared objects for about a second; each
+//!   program asserts its own invariants. Run with and without the GIL (and under CPython): exit
+//!   0, an empty stderr, the same stdout everywhere. `TOY_STRESS_SECONDS` makes them run longer.
 //! - CLI behaviour: `--version`, `--help`, `-c`, `--dis`, `sys.argv`, usage errors.
 //!
 //! Whenever `python3` is available, every file is also run under CPython and must meet the
@@ -205,11 +208,16 @@ fn find_python() -> Option<Python> {
 }
 
 fn run_python(py: &Python, args: &[&str]) -> Result<Run, String> {
-    let envs = [
+    run_python_with(py, args, &[])
+}
+
+fn run_python_with(py: &Python, args: &[&str], extra_envs: &[(&str, &str)]) -> Result<Run, String> {
+    let mut envs = vec![
         ("PYTHONIOENCODING", "utf-8"),
         ("PYTHONHASHSEED", "0"),
         ("PYTHONDONTWRITEBYTECODE", "1"),
     ];
+    envs.extend_from_slice(extra_envs);
     run(&py.program, args, &envs)
 }
 
@@ -709,6 +717,100 @@ fn gil_demo_programs() {
     }
     let failures = run_parallel(&files, check_gil_demo);
     report("programs/gil demos", files.len(), &failures);
+}
+
+// ---------------------------------------------------------------------------------------------
+// tests/stress: threads hammering shared objects for a second or so, in both modes
+// ---------------------------------------------------------------------------------------------
+
+/// A stress program checks its own invariants (an `assert` fails the run) and prints one fixed
+/// line per scenario. It must exit 0 with an empty stderr (an exception in a thread prints
+/// there) in both threading modes, print the same as CPython, and never take longer than the
+/// timeout (a deadlock). CPython only confirms that the invariants themselves are Python's, so
+/// it hammers for a quarter of a second instead of a second.
+fn check_stress(toy: &Path) -> Vec<String> {
+    let arg = toy.to_string_lossy();
+    let arg = arg.as_ref();
+    let joined = |handle: thread::ScopedJoinHandle<'_, Result<Run, String>>| {
+        handle
+            .join()
+            .unwrap_or_else(|_| Err("the thread running it panicked".to_string()))
+    };
+    // Each run hammers for a fixed time, not a fixed amount of work: the three go side by side.
+    let (runs, cpython) = thread::scope(|scope| {
+        let gil = scope.spawn(|| run(&toy_bin(), &[arg], &[]));
+        let free = scope.spawn(|| run(&toy_bin(), &[arg], &[("TOY_GIL", "0")]));
+        let cpython = python().map(|py| {
+            (
+                py,
+                scope.spawn(move || run_python_with(py, &[arg], &[("TOY_STRESS_SECONDS", "0.25")])),
+            )
+        });
+        (
+            [("toy", joined(gil)), ("toy (TOY_GIL=0)", joined(free))],
+            cpython.map(|(py, handle)| (py, joined(handle))),
+        )
+    });
+    let mut problems = Vec::new();
+    let mut outputs = Vec::new();
+    for (label, result) in runs {
+        match result {
+            Ok(run) => {
+                problems.extend(panic_problems(label, &run));
+                if run.code() != Some(0) || !run.stderr.is_empty() || run.stdout.is_empty() {
+                    problems.push(format!(
+                        "  {label}: {} after {:.1}s, expected exit 0, output and an empty stderr; stderr:\n{}",
+                        run.describe_status(),
+                        run.elapsed.as_secs_f64(),
+                        tail(&run.stderr, 15)
+                    ));
+                }
+                outputs.push((label, run.stdout));
+            }
+            Err(e) => problems.push(format!("  {label}: {e}")),
+        }
+    }
+    if let [(_, gil), (label, free)] = &outputs[..]
+        && gil != free
+    {
+        problems.push(format!(
+            "  {label}: stdout differs from the GIL run\n{}",
+            diff_excerpt(gil, free)
+        ));
+    }
+    if let Some((py, result)) = cpython {
+        let found = match result {
+            Ok(py_run) if py_run.code() != Some(0) || !py_run.stderr.is_empty() => vec![format!(
+                "  python3: {}; stderr:\n{}",
+                py_run.describe_status(),
+                tail(&py_run.stderr, 15)
+            )],
+            Ok(py_run) => match outputs.first() {
+                Some((_, toy_out)) if *toy_out != py_run.stdout => vec![format!(
+                    "  toy vs python3: stdout differs\n{}",
+                    diff_excerpt(&py_run.stdout, toy_out)
+                )],
+                _ => Vec::new(),
+            },
+            Err(e) => vec![format!("  python3: {e}")],
+        };
+        python_problems(py, found, &mut problems);
+    }
+    problems
+}
+
+#[test]
+fn stress_programs() {
+    let files = files_in("tests/stress", &["toy"]);
+    if env::var("TOY_TEST_FILTER").is_err() {
+        assert!(
+            files.len() >= 4,
+            "expected the tests/stress programs, found {}",
+            files.len()
+        );
+    }
+    let failures = run_parallel(&files, check_stress);
+    report("tests/stress programs", files.len(), &failures);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,6 +54,16 @@ impl LockState {
     fn holder(&self) -> u64 {
         *self.holder.lock()
     }
+
+    fn release(&self) -> bool {
+        let mut holder = self.holder.lock();
+        if *holder == 0 {
+            return false;
+        }
+        *holder = 0;
+        self.released.notify_one();
+        true
+    }
 }
 
 impl ThreadLock {
@@ -92,13 +102,7 @@ impl ThreadLock {
     }
 
     fn release(&self) -> bool {
-        let mut holder = self.state.holder.lock();
-        if *holder == 0 {
-            return false;
-        }
-        *holder = 0;
-        self.state.released.notify_one();
-        true
+        self.state.release()
     }
 
     /// Record the calling thread as the holder (a lock acquired on another thread's behalf).
@@ -201,6 +205,8 @@ fn detect_deadlock() {
 thread_local! {
     /// This thread's `_thread.get_ident()`.
     static IDENT: u64 = next_ident();
+    /// Locks to release when this thread has finished (`_thread._release_on_exit`).
+    static RELEASE_ON_EXIT: std::cell::RefCell<Vec<Arc<LockState>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn next_ident() -> u64 {
@@ -233,6 +239,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("_excepthook", excepthook),
             ("_set_name", set_name),
             ("_claim", claim),
+            ("_release_on_exit", release_on_exit),
         ],
         vec![
             ("LockType", lock_type),
@@ -276,6 +283,12 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
             // Everything the thread owns is released while it still holds the GIL.
             drop((vm, function, call_args, call_kwargs));
         });
+        // Only now may join() return: the thread holds no reference any more. Released before
+        // the thread stops counting as running, so the deadlock detector never sees a joiner
+        // stuck on a lock nobody is left to release.
+        for lock in RELEASE_ON_EXIT.with(|locks| std::mem::take(&mut *locks.borrow_mut())) {
+            lock.release();
+        }
         RUNNING.fetch_sub(1, Ordering::SeqCst);
         // The threads still waiting may now be all there is.
         detect_deadlock();
@@ -366,6 +379,16 @@ fn set_name(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
 fn claim(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "_claim", args, 1, 1)?;
     lock_of(vm, &args[0])?.claim();
+    Ok(Value::None)
+}
+
+/// `_thread._release_on_exit(lock)`: release `lock` once the calling thread has finished and
+/// dropped every object it held, as CPython releases a thread-state lock; `Thread.join()` waits
+/// for it, so a joined thread no longer holds references (exact `sys.getrefcount` after join).
+fn release_on_exit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "_release_on_exit", args, 1, 1)?;
+    let state = Arc::clone(&lock_of(vm, &args[0])?.state);
+    RELEASE_ON_EXIT.with(|locks| locks.borrow_mut().push(state));
     Ok(Value::None)
 }
 

@@ -1,5 +1,7 @@
-//! `_toy`: toy-only introspection. A script that does not import it stays plain Python.
+//! `_toy`: toy-only introspection. A script that does not import it stays plain Python; tests
+//! import it inside `try: import _toy` / `except ImportError:` so they still run under CPython.
 //!
+//! `_toy.live_objects()` counts the live heap objects (for leak checks).
 //! `_toy.gil_stats()` returns the `-X gilstats` figures as a dict: `"threads"`, a list with one
 //! dict per thread, and `"totals"`. Times are in seconds. Importing `_toy` turns the event log
 //! on if the command line did not, so the figures then cover the time since the import.
@@ -25,7 +27,12 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             EventKind::Acquired
         });
     }
-    new_module(vm, "_toy", &[("gil_stats", gil_stats)], Vec::new())
+    new_module(
+        vm,
+        "_toy",
+        &[("gil_stats", gil_stats), ("live_objects", live_objects)],
+        Vec::new(),
+    )
 }
 
 fn seconds(ns: u64) -> Value {
@@ -116,4 +123,14 @@ fn gil_stats(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
     check_arity(vm, "gil_stats", args, 0, 0)?;
     let stats = stats::compute(&crate::observe::current_timeline());
     stats_dict(vm, &stats)
+}
+
+/// `_toy.live_objects()`: heap objects alive now, immortal ones (types, built-in functions,
+/// interned names, code constants) excluded. Exact when no other thread is running. The
+/// calling thread's attribute cache is emptied first: a class kept alive only by a cached
+/// lookup is not a leak.
+fn live_objects(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "live_objects", args, 0, 0)?;
+    vm.clear_caches();
+    Ok(Value::Int(crate::objects::refcount::live_objects() as i64))
 }

@@ -518,21 +518,10 @@ pub enum IterState {
         text: ObjRef,
         byte_pos: usize,
     },
-    DictKeys {
-        dict: ObjRef,
-        index: usize,
-        len_at_start: usize,
-    },
-    DictValues {
-        dict: ObjRef,
-        index: usize,
-        len_at_start: usize,
-    },
-    DictItems {
-        dict: ObjRef,
-        index: usize,
-        len_at_start: usize,
-    },
+    /// A dict's keys, values or items.
+    DictKeys(TableCursor),
+    DictValues(TableCursor),
+    DictItems(TableCursor),
     /// Over a set or frozenset: the next slot to look at, and the size the set must keep.
     SetItems {
         set: ObjRef,
@@ -559,6 +548,16 @@ pub enum IterState {
         inner: Value,
     },
     Exhausted,
+}
+
+/// Where an iterator over a dict's table stands: the next slot to look at, the size
+/// the table had when the iteration started, and how many items were handed out, so a table
+/// whose items were replaced (same size) is never walked past the number it had.
+pub struct TableCursor {
+    pub owner: ObjRef,
+    pub index: usize,
+    pub len_at_start: usize,
+    pub yielded: usize,
 }
 
 /// A generator's frame, `None` once it has finished; `running` guards re-entry.

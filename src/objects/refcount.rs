@@ -11,6 +11,9 @@
 //! [`IMMORTAL`] and are never counted nor freed, so hot shared objects never bounce a cache
 //! line between cores.
 //!
+//! Every mortal allocation and every free is counted on a per-thread slot, for
+//! `_toy.live_objects()` (see [`live_objects`]).
+//!
 //! Dropping an [`ObjRef`] needs no token (Rust's `Drop` takes none): an attached thread
 //! decrements at once, a detached thread in GIL mode queues the object and the next thread to
 //! attach releases it. Freeing is iterative past a depth limit (CPython's "trashcan"), so a
@@ -19,7 +22,7 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering, fence};
 
 use parking_lot::Mutex;
 
@@ -107,6 +110,7 @@ unsafe impl Sync for ObjRef {}
 impl ObjRef {
     /// Move `object` to the heap with a count of one.
     pub fn new(_py: Gil<'_>, object: PyObject) -> ObjRef {
+        count_live(1);
         ObjRef {
             ptr: NonNull::from(Box::leak(Box::new(object))),
         }
@@ -214,6 +218,7 @@ fn free(ptr: NonNull<PyObject>) {
         return;
     }
     FREE_DEPTH.with(|d| d.set(depth + 1));
+    count_live(-1);
     // SAFETY: the count just reached zero, so this was the last reference; the pointer came
     // from `Box::leak` in `ObjRef::new` (immortal objects never get here).
     drop(unsafe { Box::from_raw(ptr.as_ptr()) });
@@ -222,11 +227,74 @@ fn free(ptr: NonNull<PyObject>) {
         // The outermost free drains what deeper frees queued; each of those may queue more.
         while let Some(Parked(next)) = FREE_LATER.with(|later| later.borrow_mut().pop()) {
             FREE_DEPTH.with(|d| d.set(1));
+            count_live(-1);
             // SAFETY: queued by `free` above after its count reached zero; freed exactly once.
             drop(unsafe { Box::from_raw(next.as_ptr()) });
             FREE_DEPTH.with(|d| d.set(0));
         }
     }
+}
+
+// ----- live objects --------------------------------------------------------------------------
+//
+// Each thread counts its allocations minus its frees in a slot that only it writes, with a plain
+// load and store: no atomic read-modify-write and no cache line shared with another core, so
+// counting costs an allocation a few instructions and never serialises threads (one shared
+// atomic counter would bounce between cores on every allocation). The number of live objects
+// is the sum of all slots. A slot outlives its thread, so a finished thread's count is never
+// lost, and is handed on to the next thread that starts.
+
+/// One thread's count, alone on its cache lines (128 bytes: adjacent-line prefetch pairs them).
+#[repr(align(128))]
+struct LiveSlot(AtomicIsize);
+
+/// Every slot ever handed out, summed by `live_objects`.
+static SLOTS: Mutex<Vec<&'static LiveSlot>> = Mutex::new(Vec::new());
+/// Slots whose threads have ended, waiting for a new thread.
+static SPARE_SLOTS: Mutex<Vec<&'static LiveSlot>> = Mutex::new(Vec::new());
+
+thread_local! {
+    static LIVE_SLOT: Cell<Option<&'static LiveSlot>> = const { Cell::new(None) };
+    static SLOT_RETURN: SlotReturn = const { SlotReturn };
+}
+
+/// Hands the thread's slot back when the thread ends.
+struct SlotReturn;
+
+impl Drop for SlotReturn {
+    fn drop(&mut self) {
+        if let Some(slot) = LIVE_SLOT.with(Cell::take) {
+            SPARE_SLOTS.lock().push(slot);
+        }
+    }
+}
+
+#[inline(always)]
+fn count_live(delta: isize) {
+    let slot = LIVE_SLOT.with(Cell::get).unwrap_or_else(claim_slot);
+    // Only this thread writes the slot (the mutexes order a hand-over), so load + store is exact.
+    slot.0.store(slot.0.load(Ordering::Relaxed) + delta, Ordering::Relaxed);
+}
+
+#[cold]
+fn claim_slot() -> &'static LiveSlot {
+    let spare = SPARE_SLOTS.lock().pop();
+    let slot = spare.unwrap_or_else(|| {
+        let slot: &'static LiveSlot = Box::leak(Box::new(LiveSlot(AtomicIsize::new(0))));
+        SLOTS.lock().push(slot);
+        slot
+    });
+    LIVE_SLOT.with(|s| s.set(Some(slot)));
+    // Arms the hand-back at thread exit. Past that point (a free inside another thread-local's
+    // destructor) it is gone: the slot then stays with this thread, still counted.
+    let _ = SLOT_RETURN.try_with(|_| ());
+    slot
+}
+
+/// Heap objects alive now, immortal ones excluded (`_toy.live_objects()`). Exact when the
+/// other threads are finished or idle; approximate while they allocate.
+pub fn live_objects() -> isize {
+    SLOTS.lock().iter().map(|slot| slot.0.load(Ordering::Relaxed)).sum()
 }
 
 impl ObjRef {
@@ -290,6 +358,36 @@ mod tests {
             py.allow_threads(crate::gil::BlockKind::Sleep, move || drop(second));
             // Re-attaching released the parked reference.
             assert_eq!(obj.refcount(), 1);
+        });
+    }
+
+    /// This thread's count (other tests allocate concurrently, so the total is not looked at).
+    fn my_count() -> isize {
+        let slot = LIVE_SLOT.with(Cell::get).unwrap_or_else(claim_slot);
+        slot.0.load(Ordering::Relaxed)
+    }
+
+    #[test]
+    fn live_objects_counts_allocations_and_frees_on_any_thread() {
+        gil::attach(|py| {
+            let before = my_count();
+            let list = new_list(py, vec![Value::Obj(new_list(py, Vec::new()))]);
+            assert_eq!(my_count(), before + 2);
+            drop(list);
+            assert_eq!(my_count(), before);
+            // Allocated here, freed on another thread: counted up here, down there.
+            let list = new_list(py, vec![Value::Obj(new_list(py, Vec::new()))]);
+            let freeing = std::thread::spawn(move || {
+                gil::attach(|_| {
+                    let theirs = my_count();
+                    drop(list);
+                    my_count() - theirs
+                })
+            });
+            let freed_there = py.allow_threads(crate::gil::events::BlockKind::Join, || {
+                freeing.join().expect("freeing thread")
+            });
+            assert_eq!((my_count() - before, freed_there), (2, -2));
         });
     }
 

@@ -41,6 +41,9 @@ pub struct SetTable {
     used: usize,
     /// Where `pop` resumes its scan.
     finger: usize,
+    /// Bumped by every insertion and removal: lets an operation computed outside the lock
+    /// (free-threaded) tell whether another thread changed the set meanwhile.
+    changes: u64,
 }
 
 impl Default for SetTable {
@@ -118,7 +121,12 @@ impl SetTable {
             fill: 0,
             used: 0,
             finger: 0,
+            changes: 0,
         }
+    }
+
+    pub fn changes(&self) -> u64 {
+        self.changes
     }
 
     pub fn len(&self) -> usize {
@@ -174,6 +182,7 @@ impl SetTable {
             probe.advance();
         };
         self.used += 1;
+        self.changes += 1;
         if let Some(i) = dummy {
             self.slots[i] = Slot::Active(SetEntry { hash, key });
             return None;
@@ -199,6 +208,7 @@ impl SetTable {
         match std::mem::replace(&mut self.slots[i], Slot::Dummy) {
             Slot::Active(e) => {
                 self.used -= 1;
+                self.changes += 1;
                 Some(e.key)
             }
             other => {
@@ -232,9 +242,10 @@ impl SetTable {
     /// Take `other`'s contents, keeping this table's finger (`set_swap_bodies`). Returns the old
     /// contents.
     pub fn replace_contents(&mut self, other: SetTable) -> SetTable {
-        let finger = self.finger;
+        let (finger, changes) = (self.finger, self.changes);
         let old = std::mem::replace(self, other);
         self.finger = finger;
+        self.changes = changes + 1;
         old
     }
 
@@ -294,6 +305,7 @@ impl SetTable {
         }
         self.fill = source.used;
         self.used = source.used;
+        self.changes += 1;
     }
 
     /// A copy with the same layout, dummies included, sharing the keys.
@@ -315,6 +327,7 @@ impl SetTable {
             fill: self.fill,
             used: self.used,
             finger: self.finger,
+            changes: 0,
         }
     }
 

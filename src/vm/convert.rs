@@ -28,12 +28,14 @@ impl Vm<'_> {
                     Payload::BigInt(b) => self.int_to_decimal(b)?,
                     Payload::Bytes(b) => format::bytes_repr(b),
                     Payload::Tuple(items) => {
-                        let items: Vec<Value> = items.iter().map(|v| v.clone_ref(py)).collect();
-                        return self.repr_sequence(v, &items, "(", ")", items.len() == 1);
+                        let get = |_: &Vm, i: usize| items.get(i).map(|v| v.clone_ref(py));
+                        return self.repr_sequence(v, &get, "(", ")", items.len() == 1);
                     }
                     Payload::List(items) => {
-                        let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                        return self.repr_sequence(v, &items, "[", "]", false);
+                        // Read one item at a time, as CPython does: an item's `__repr__` (or
+                        // another thread) may change the list meanwhile.
+                        let get = |_: &Vm, i: usize| items.lock(py).get(i).map(|v| v.clone_ref(py));
+                        return self.repr_sequence(v, &get, "[", "]", false);
                     }
                     Payload::Dict(_) => {
                         if !self.repr_enter(v) {
@@ -49,7 +51,8 @@ impl Vm<'_> {
                         if items.is_empty() {
                             return Ok(if frozen { "frozenset()" } else { "set()" }.to_string());
                         }
-                        let inner = self.repr_sequence(v, &items, "{", "}", false)?;
+                        let get = |_: &Vm, i: usize| items.get(i).map(|v| v.clone_ref(py));
+                        let inner = self.repr_sequence(v, &get, "{", "}", false)?;
                         if frozen { format!("frozenset({inner})") } else { inner }
                     }
                     Payload::Range(r) => {
@@ -113,7 +116,8 @@ impl Vm<'_> {
                             return Ok(match args.len() {
                                 1 => format!("{name}({})", self.repr(&args[0])?),
                                 _ => {
-                                    let inner = self.repr_sequence(v, &args, "(", ")", false)?;
+                                    let get = |_: &Vm, i: usize| args.get(i).map(|v| v.clone_ref(py));
+                                    let inner = self.repr_sequence(v, &get, "(", ")", false)?;
                                     format!("{name}{inner}")
                                 }
                             });
@@ -133,7 +137,8 @@ impl Vm<'_> {
                         let dict = Value::Obj(dict.clone_ref(py));
                         let view = Value::Obj(o.clone_ref(py));
                         let items = self.collect(&view)?;
-                        let inner = self.repr_sequence(&dict, &items, "[", "]", false)?;
+                        let get = |_: &Vm, i: usize| items.get(i).map(|v| v.clone_ref(py));
+                        let inner = self.repr_sequence(&dict, &get, "[", "]", false)?;
                         let name = match kind {
                             crate::objects::DictViewKind::Keys => "dict_keys",
                             crate::objects::DictViewKind::Values => "dict_values",
@@ -184,7 +189,7 @@ impl Vm<'_> {
     fn repr_sequence(
         &mut self,
         container: &Value,
-        items: &[Value],
+        get: &dyn Fn(&Vm, usize) -> Option<Value>,
         open: &str,
         close: &str,
         trailing_comma: bool,
@@ -194,17 +199,19 @@ impl Vm<'_> {
         }
         let mut out = String::from(open);
         let mut result = Ok(());
-        for (i, item) in items.iter().enumerate() {
+        let mut i = 0;
+        while let Some(item) = get(self, i) {
             if i > 0 {
                 out.push_str(", ");
             }
-            match self.repr(item) {
+            match self.repr(&item) {
                 Ok(s) => out.push_str(&s),
                 Err(e) => {
                     result = Err(e);
                     break;
                 }
             }
+            i += 1;
         }
         self.repr_leave();
         result?;
@@ -216,15 +223,29 @@ impl Vm<'_> {
     }
 
     fn repr_dict(&mut self, dict: &Value) -> PyResult<String> {
-        let items = self.dict_items(dict)?;
+        let py = self.py;
+        let Some(Payload::Dict(table)) = dict.payload() else {
+            return Ok("{}".to_string());
+        };
+        // Entry by entry, as CPython walks the table: a `__repr__` (or another thread) that
+        // adds entries meanwhile sees them printed, and nothing is held while it runs.
         let mut out = String::from("{");
-        for (i, (k, v)) in items.iter().enumerate() {
-            if i > 0 {
+        let (mut slot, mut first) = (0, true);
+        loop {
+            let entry = match table.lock(py).slot(slot) {
+                None => break,
+                Some(None) => None,
+                Some(Some(e)) => Some((e.key.clone_ref(py), e.value.clone_ref(py))),
+            };
+            slot += 1;
+            let Some((k, v)) = entry else { continue };
+            if !first {
                 out.push_str(", ");
             }
-            out.push_str(&self.repr(k)?);
+            first = false;
+            out.push_str(&self.repr(&k)?);
             out.push_str(": ");
-            out.push_str(&self.repr(v)?);
+            out.push_str(&self.repr(&v)?);
         }
         out.push('}');
         Ok(out)

@@ -155,6 +155,11 @@ impl<'py> Vm<'py> {
         }
     }
 
+    /// Forget this thread's cached lookups, and the references they keep (for leak checks).
+    pub fn clear_caches(&mut self) {
+        self.attr_cache = Default::default();
+    }
+
     // ----- constructors -------------------------------------------------------------------
 
     pub fn alloc(&self, payload: Payload) -> Value {

@@ -7,9 +7,10 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
+use crate::gil::Gil;
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, DictViewKind, IterState, ObjLock, ObjRef, Payload, SetTable, Value};
+use crate::objects::{CodeHandle, DictViewKind, IterState, ObjLock, ObjRef, Payload, SetTable, TableCursor, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 use super::sets::{is_any_set, is_set_view};
@@ -150,13 +151,34 @@ impl Vm<'_> {
         Err(self.binop_type_error(op, a, b))
     }
 
+    /// `list.extend(iterable)` and `list += iterable`. From another list it is one atomic step
+    /// holding both locks (in address order, so `a.extend(b)` racing `b.extend(a)` cannot
+    /// deadlock); `l.extend(l)` sees the list as it was.
+    pub fn extend_list(&mut self, target: &ObjLock<Vec<Value>>, iterable: &Value) -> PyResult<()> {
+        let py = self.py;
+        if let Some(Payload::List(source)) = iterable.payload() {
+            let (mut target, source) = ObjLock::lock_two(py, target, source);
+            let extra: Vec<Value> = source
+                .as_deref()
+                .unwrap_or(&*target)
+                .iter()
+                .map(|v| v.clone_ref(py))
+                .collect();
+            target.extend(extra);
+            return Ok(());
+        }
+        // Any other iterable may run Python code: collected with no lock held.
+        let extra = self.collect(iterable)?;
+        target.lock(py).extend(extra);
+        Ok(())
+    }
+
     /// `a op= b`: lists extend and sets update in place; user classes may define `__iop__`.
     pub fn inplace_op(&mut self, op: BinOp, a: Value, b: &Value) -> PyResult<Value> {
         if op == BinOp::Add
             && let Some(Payload::List(items)) = a.payload()
         {
-            let extra = self.collect(b)?;
-            items.lock(self.py).extend(extra);
+            self.extend_list(items, b)?;
             return Ok(a);
         }
         if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
@@ -366,8 +388,8 @@ impl Vm<'_> {
                 Ok(Some(self.new_str(s)))
             }
             (BinOp::Add, Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let mut items: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                items.extend(y.lock(py).iter().map(|v| v.clone_ref(py)));
+                let (mut items, tail) = snapshot_two(py, x, y);
+                items.extend(tail);
                 Ok(Some(self.new_list(items)))
             }
             (BinOp::Add, Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => {
@@ -516,15 +538,16 @@ impl Vm<'_> {
         match (a.payload(), b.payload()) {
             (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => self.seq_eq(x, y),
             (Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let x: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                let y: Vec<Value> = y.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                let (x, y) = snapshot_two(py, x, y);
                 self.seq_eq(&x, &y)
             }
             (Some(Payload::Dict(x)), Some(Payload::Dict(y))) => {
                 let other = b.clone_ref(py);
                 let pairs: Vec<(Value, Value)> = {
-                    let x = x.lock(py);
-                    if x.len() != y.lock(py).len() {
+                    // Both sizes in one step, both locks in address order: `a == b` racing
+                    // `b == a` used to take them in opposite orders and deadlock.
+                    let (x, y) = ObjLock::lock_two(py, x, y);
+                    if y.as_ref().is_some_and(|y| y.len() != x.len()) {
                         return Ok(false);
                     }
                     x.iter().map(|e| (e.key.clone_ref(py), e.value.clone_ref(py))).collect()
@@ -597,8 +620,7 @@ impl Vm<'_> {
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::List(x)), Some(Payload::List(y))) => {
-                let x: Vec<Value> = x.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                let y: Vec<Value> = y.lock(py).iter().map(|v| v.clone_ref(py)).collect();
+                let (x, y) = snapshot_two(py, x, y);
                 return self.seq_order(op, &x, &y);
             }
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
@@ -645,6 +667,50 @@ impl Vm<'_> {
     }
 
     /// `a < b` for sorting.
+    /// Whether `<` on `v` (against anything) is decided in Rust without running Python code or
+    /// taking a lock: numbers, strings, bytes and (not too deeply) nested tuples of them.
+    pub fn orders_natively(v: &Value) -> bool {
+        fn native(v: &Value, depth: usize) -> bool {
+            match v {
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => true,
+                Value::None => false,
+                Value::Obj(o) => match &o.payload {
+                    Payload::Str(_) | Payload::BigInt(_) | Payload::Bytes(_) => true,
+                    Payload::Tuple(items) => depth < 8 && items.iter().all(|item| native(item, depth + 1)),
+                    _ => false,
+                },
+            }
+        }
+        native(v, 0)
+    }
+
+    /// `a is b or a == b` when that is decided in Rust without running Python code or taking a
+    /// lock (numbers, strings, bytes, tuples of them…); `None` when `==` needs Python code.
+    pub fn eq_natively(a: &Value, b: &Value) -> Option<bool> {
+        fn eq(a: &Value, b: &Value, depth: usize) -> Option<bool> {
+            // Identity first, as CPython's containers compare (a float is "identical" to one
+            // with the same bits, the way `list.remove` has always matched them here).
+            if a.is(b) {
+                return Some(true);
+            }
+            match (a.payload(), b.payload()) {
+                (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) if depth < 8 => {
+                    if x.len() != y.len() {
+                        return Some(false);
+                    }
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        if !eq(p, q, depth + 1)? {
+                            return Some(false);
+                        }
+                    }
+                    Some(true)
+                }
+                _ => native_eq_shallow(a, b),
+            }
+        }
+        eq(a, b, 0)
+    }
+
     pub fn less_than(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
         if let (Value::Int(x), Value::Int(y)) = (a, b) {
             return Ok(x < y);
@@ -931,7 +997,11 @@ impl Vm<'_> {
 
     /// `(start, stop, step)` of a slice over a sequence of length `len`, and the count.
     pub fn slice_indices(&mut self, s: &[Value; 3], len: usize) -> PyResult<(i64, i64, i64, usize)> {
-        let len = len as i64;
+        Ok(self.slice_bounds(s)?.indices(len))
+    }
+
+    /// A slice's bounds read as integers, before the sequence's length is known.
+    pub fn slice_bounds(&self, s: &[Value; 3]) -> PyResult<SliceBounds> {
         let step = match &s[2] {
             Value::None => 1,
             v => self.slice_int(v)?,
@@ -939,40 +1009,15 @@ impl Vm<'_> {
         if step == 0 {
             return Err(self.value_error("slice step cannot be zero"));
         }
-        let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
-        let bound = |v: i64| if v < 0 { (v + len).max(lower) } else { v.min(upper) };
-        let start = match &s[0] {
-            Value::None => {
-                if step < 0 {
-                    upper
-                } else {
-                    lower
-                }
-            }
-            v => bound(self.slice_int(v)?),
+        let bound = |v: &Value| match v {
+            Value::None => Ok(None),
+            v => self.slice_int(v).map(Some),
         };
-        let stop = match &s[1] {
-            Value::None => {
-                if step < 0 {
-                    lower
-                } else {
-                    upper
-                }
-            }
-            v => bound(self.slice_int(v)?),
-        };
-        let count = if step > 0 {
-            if stop > start {
-                ((stop - start - 1) / step + 1) as usize
-            } else {
-                0
-            }
-        } else if start > stop {
-            ((start - stop - 1) / (-step) + 1) as usize
-        } else {
-            0
-        };
-        Ok((start, stop, step, count))
+        Ok(SliceBounds {
+            start: bound(&s[0])?,
+            stop: bound(&s[1])?,
+            step,
+        })
     }
 
     fn slice_int(&self, v: &Value) -> PyResult<i64> {
@@ -991,9 +1036,13 @@ impl Vm<'_> {
         let pick = |start: i64, step: i64, count: usize| (0..count).map(move |k| (start + step * k as i64) as usize);
         match obj.payload() {
             Some(Payload::List(items)) => {
-                let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                let (start, _, step, count) = self.slice_indices(s, items.len())?;
-                Ok(self.new_list(pick(start, step, count).map(|i| items[i].clone_ref(py)).collect()))
+                let bounds = self.slice_bounds(s)?;
+                let picked = {
+                    let items = items.lock(py);
+                    let (start, _, step, count) = bounds.indices(items.len());
+                    pick(start, step, count).map(|i| items[i].clone_ref(py)).collect()
+                };
+                Ok(self.new_list(picked))
             }
             Some(Payload::Tuple(items)) => {
                 let (start, _, step, count) = self.slice_indices(s, items.len())?;
@@ -1042,9 +1091,9 @@ impl Vm<'_> {
             Some(Payload::List(items)) => {
                 if let Some(Payload::Slice(s)) = index.payload() {
                     let new_items = self.collect(&value)?;
-                    let len = items.lock(py).len();
-                    let (start, stop, step, count) = self.slice_indices(s, len)?;
+                    let bounds = self.slice_bounds(s)?;
                     let mut items = items.lock(py);
+                    let (start, stop, step, count) = bounds.indices(items.len());
                     if step == 1 {
                         let stop = stop.max(start) as usize;
                         let start = start as usize;
@@ -1099,11 +1148,11 @@ impl Vm<'_> {
         match obj.payload() {
             Some(Payload::List(items)) => {
                 if let Some(Payload::Slice(s)) = index.payload() {
-                    let len = items.lock(py).len();
-                    let (start, _, step, count) = self.slice_indices(s, len)?;
+                    let bounds = self.slice_bounds(s)?;
+                    let mut items = items.lock(py);
+                    let (start, _, step, count) = bounds.indices(items.len());
                     let mut positions: Vec<usize> = (0..count).map(|k| (start + step * k as i64) as usize).collect();
                     positions.sort_unstable();
-                    let mut items = items.lock(py);
                     let mut removed = Vec::with_capacity(count);
                     for &p in positions.iter().rev() {
                         removed.push(items.remove(p));
@@ -1197,6 +1246,24 @@ impl Vm<'_> {
             drop(old);
         }
         Ok(())
+    }
+
+    /// `dict.setdefault(key, default)`: the lookup and the insertion are one step under the
+    /// dict's lock, so threads racing on a missing key all get the one value that was stored.
+    pub fn dict_setdefault(&mut self, dict: &Value, key: Value, default: Value) -> PyResult<Value> {
+        let hash = self.hash(&key)?;
+        let key = self.canonical_key(dict, hash, &key)?.unwrap_or(key);
+        let py = self.py;
+        let Some(Payload::Dict(table)) = dict.payload() else {
+            return Ok(default);
+        };
+        let mut table = table.lock(py);
+        if let Some(entry) = table.get(hash, |k| key_eq(k, &key)) {
+            return Ok(entry.value.clone_ref(py));
+        }
+        let probe = key.clone_ref(py);
+        table.insert(hash, key, default.clone_ref(py), |k| key_eq(k, &probe));
+        Ok(default)
     }
 
     pub fn dict_del(&mut self, dict: &Value, key: &Value) -> PyResult<Option<Value>> {
@@ -1427,17 +1494,10 @@ impl Vm<'_> {
                 stop: r.stop,
                 step: r.step,
             },
-            Some(Payload::Dict(table)) => {
-                let len_at_start = table.lock(py).len();
-                match v {
-                    Value::Obj(o) => IterState::DictKeys {
-                        dict: o.clone_ref(py),
-                        index: 0,
-                        len_at_start,
-                    },
-                    _ => IterState::Exhausted,
-                }
-            }
+            Some(Payload::Dict(table)) => match v {
+                Value::Obj(o) => table_iter(o.clone_ref(py), DictViewKind::Keys, table.lock(py).len()),
+                _ => IterState::Exhausted,
+            },
             Some(Payload::Set(_) | Payload::FrozenSet(_)) => match v {
                 Value::Obj(o) => IterState::SetItems {
                     set: o.clone_ref(py),
@@ -1451,24 +1511,7 @@ impl Vm<'_> {
                     Payload::Dict(table) => table.lock(py).len(),
                     _ => 0,
                 };
-                let (dict, index) = (dict.clone_ref(py), 0);
-                match kind {
-                    DictViewKind::Keys => IterState::DictKeys {
-                        dict,
-                        index,
-                        len_at_start,
-                    },
-                    DictViewKind::Values => IterState::DictValues {
-                        dict,
-                        index,
-                        len_at_start,
-                    },
-                    DictViewKind::Items => IterState::DictItems {
-                        dict,
-                        index,
-                        len_at_start,
-                    },
-                }
+                table_iter(dict.clone_ref(py), *kind, len_at_start)
             }
             Some(Payload::Iterator(_) | Payload::Generator(_)) => return Ok(v.clone_ref(py)),
             Some(Payload::Instance(_)) => {
@@ -1531,11 +1574,10 @@ impl Vm<'_> {
         // Simple states advance under the lock; states that call back into Python copy what they
         // need and release it first.
         let mut guard = state.lock(py);
-        let state_kind = match &*guard {
-            IterState::DictKeys { .. } => Some(0),
-            IterState::DictValues { .. } => Some(1),
-            IterState::DictItems { .. } => Some(2),
-            _ => None,
+        let kind = match &*guard {
+            IterState::DictValues(_) => DictViewKind::Values,
+            IterState::DictItems(_) => DictViewKind::Items,
+            _ => DictViewKind::Keys,
         };
         match &mut *guard {
             IterState::Seq { seq, index } => {
@@ -1596,26 +1638,14 @@ impl Vm<'_> {
                     None => Ok(None),
                 }
             }
-            IterState::DictKeys {
-                dict,
-                index,
-                len_at_start,
-            }
-            | IterState::DictValues {
-                dict,
-                index,
-                len_at_start,
-            }
-            | IterState::DictItems {
-                dict,
-                index,
-                len_at_start,
-            } => {
-                let kind = match state_kind {
-                    Some(k) => k,
-                    None => return Ok(None),
-                };
-                let Payload::Dict(table) = &dict.payload else {
+            IterState::DictKeys(cursor) | IterState::DictValues(cursor) | IterState::DictItems(cursor) => {
+                let TableCursor {
+                    owner,
+                    index,
+                    len_at_start,
+                    yielded,
+                } = cursor;
+                let Payload::Dict(table) = &owner.payload else {
                     return Ok(None);
                 };
                 let table_guard = table.lock(py);
@@ -1628,15 +1658,22 @@ impl Vm<'_> {
                     match table_guard.slot(*index) {
                         None => return Ok(None),
                         Some(None) => *index += 1,
+                        // Items removed and others added, same size: CPython's error.
+                        Some(Some(_)) if *yielded == *len_at_start => {
+                            drop(table_guard);
+                            drop(guard);
+                            return Err(self.runtime_error("dictionary keys changed during iteration"));
+                        }
                         Some(Some(entry)) => {
                             *index += 1;
+                            *yielded += 1;
                             let (k, v) = (entry.key.clone_ref(py), entry.value.clone_ref(py));
                             drop(table_guard);
                             drop(guard);
                             return Ok(Some(match kind {
-                                0 => k,
-                                1 => v,
-                                _ => self.new_tuple(vec![k, v]),
+                                DictViewKind::Keys => k,
+                                DictViewKind::Values => v,
+                                DictViewKind::Items => self.new_tuple(vec![k, v]),
                             }));
                         }
                     }
@@ -1680,8 +1717,27 @@ impl Vm<'_> {
                 }
                 *remaining -= 1;
                 let (seq, i) = (seq.clone_ref(py), *remaining);
+                // As in CPython, a sequence that shrank below the next index (another thread, or
+                // the loop body, removed items) ends the iteration instead of raising.
+                if let Some(Payload::List(items)) = seq.payload() {
+                    let item = items.lock(py).get(i).map(|v| v.clone_ref(py));
+                    if item.is_none() {
+                        *guard = IterState::Exhausted;
+                    }
+                    return Ok(item);
+                }
                 drop(guard);
-                self.get_item(&seq, &Value::Int(i as i64)).map(Some)
+                match self.get_item(&seq, &Value::Int(i as i64)) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(e)
+                        if self.err_matches(&e, &types().index_error)
+                            || self.err_matches(&e, &types().stop_iteration) =>
+                    {
+                        *state.lock(py) = IterState::Exhausted;
+                        Ok(None)
+                    }
+                    Err(e) => Err(e),
+                }
             }
             IterState::Enumerate { inner, count } => {
                 let (inner, n) = (inner.clone_ref(py), count.clone_ref(py));
@@ -1749,10 +1805,13 @@ impl Vm<'_> {
     /// All items of an iterable.
     pub fn collect(&mut self, iterable: &Value) -> PyResult<Vec<Value>> {
         let py = self.py;
+        // Built-in containers are copied in one step under their lock, as CPython's constructors
+        // do: `list(s)` while another thread changes `s` sees one state of it, not an error.
         match iterable.payload() {
             Some(Payload::List(items)) => return Ok(items.lock(py).iter().map(|v| v.clone_ref(py)).collect()),
             Some(Payload::Tuple(items)) => return Ok(items.iter().map(|v| v.clone_ref(py)).collect()),
             Some(Payload::Set(_) | Payload::FrozenSet(_)) => return Ok(self.set_items(iterable)),
+            Some(Payload::Dict(table)) => return Ok(table.lock(py).iter().map(|e| e.key.clone_ref(py)).collect()),
             _ => {}
         }
         let it = self.iter(iterable)?;
@@ -1821,6 +1880,63 @@ pub fn key_eq(a: &Value, b: &Value) -> bool {
 
 /// Equality that needs no Python code: numbers, strings, bytes, identity. `None` when the
 /// operands need a deeper comparison.
+/// An iterator over a dict's or set's table, starting at the first slot.
+fn table_iter(owner: ObjRef, kind: DictViewKind, len_at_start: usize) -> IterState {
+    let cursor = TableCursor {
+        owner,
+        index: 0,
+        len_at_start,
+        yielded: 0,
+    };
+    match kind {
+        DictViewKind::Keys => IterState::DictKeys(cursor),
+        DictViewKind::Values => IterState::DictValues(cursor),
+        DictViewKind::Items => IterState::DictItems(cursor),
+    }
+}
+
+/// A slice's bounds as integers. Reading them can fail but runs no Python code, so a list
+/// operation reads them first and applies [`SliceBounds::indices`] to the length it sees under
+/// the list's lock: a list that another thread shrank meanwhile cannot be indexed past its end.
+pub struct SliceBounds {
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: i64,
+}
+
+impl SliceBounds {
+    /// `(start, stop, step)` over a sequence of length `len`, and the count.
+    pub fn indices(&self, len: usize) -> (i64, i64, i64, usize) {
+        let (len, step) = (len as i64, self.step);
+        let (lower, upper) = if step < 0 { (-1, len - 1) } else { (0, len) };
+        let bound = |v: i64| if v < 0 { (v + len).max(lower) } else { v.min(upper) };
+        let start = self.start.map_or(if step < 0 { upper } else { lower }, bound);
+        let stop = self.stop.map_or(if step < 0 { lower } else { upper }, bound);
+        let count = if step > 0 {
+            if stop > start {
+                ((stop - start - 1) / step + 1) as usize
+            } else {
+                0
+            }
+        } else if start > stop {
+            ((start - stop - 1) / (-step) + 1) as usize
+        } else {
+            0
+        };
+        (start, stop, step, count)
+    }
+}
+
+/// Copies of two lists' items taken in one step (both locks held, in address order), so a
+/// comparison sees a state both lists really had at the same time.
+fn snapshot_two(py: Gil<'_>, x: &ObjLock<Vec<Value>>, y: &ObjLock<Vec<Value>>) -> (Vec<Value>, Vec<Value>) {
+    let (x, y) = ObjLock::lock_two(py, x, y);
+    let copy = |items: &[Value]| items.iter().map(|v| v.clone_ref(py)).collect::<Vec<Value>>();
+    let first = copy(&x);
+    let second = copy(y.as_deref().unwrap_or(&*x));
+    (first, second)
+}
+
 fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => return Some(x == y),

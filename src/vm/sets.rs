@@ -262,15 +262,56 @@ impl Vm<'_> {
         }
     }
 
-    /// Give `set` the contents of the fresh set `replacement` (`set_swap_bodies`).
-    fn set_replace_contents(&mut self, set: &Value, replacement: &Value) {
+    /// Give `set` the contents of the fresh set `replacement` (`set_swap_bodies`), unless `set`
+    /// changed since it read `changes`: only another thread can do that (free-threaded, or a
+    /// `__eq__` that let the GIL go), and swapping would then lose its changes.
+    fn set_replace_contents(&mut self, set: &Value, replacement: &Value, changes: u64) -> bool {
         let py = self.py;
         let (Some(target), Some(source)) = (mutable_table(set), mutable_table(replacement)) else {
-            return;
+            return true;
         };
         let new = std::mem::take(&mut *source.lock(py));
-        let old = target.lock(py).replace_contents(new);
+        let mut target = target.lock(py);
+        if target.changes() != changes {
+            return false;
+        }
+        let old = target.replace_contents(new);
+        drop(target);
         drop(old);
+        true
+    }
+
+    fn set_changes(&self, set: &Value) -> u64 {
+        mutable_table(set).map_or(0, |table| table.lock(self.py).changes())
+    }
+
+    /// `so &= others…` the way CPython does it (the intersection replaces the contents); when
+    /// another thread changed `so` meanwhile, remove what is missing from one of `others`
+    /// instead, item by item, so its changes survive.
+    fn set_intersect_in_place(&mut self, so: &Value, others: &[Value]) -> PyResult<()> {
+        let changes = self.set_changes(so);
+        let result = self.set_intersection_multi(so, others)?;
+        if self.set_replace_contents(so, &result, changes) {
+            return Ok(());
+        }
+        let mut others_as_sets = Vec::with_capacity(others.len());
+        for other in others {
+            others_as_sets.push(if is_any_set(other) {
+                other.clone_ref(self.py)
+            } else {
+                let items = self.collect(other)?;
+                self.new_set(items)?
+            });
+        }
+        'keys: for (_, key) in self.set_entries(so) {
+            for other in &others_as_sets {
+                if !self.set_contains_key(other, &key)? {
+                    self.set_discard(so, &key)?;
+                    continue 'keys;
+                }
+            }
+        }
+        Ok(())
     }
 
     // ----- union --------------------------------------------------------------------------
@@ -395,9 +436,7 @@ impl Vm<'_> {
 
     /// `so.intersection_update(*others)`: the intersection replaces the contents of `so`.
     pub fn set_intersection_update(&mut self, so: &Value, others: &[Value]) -> PyResult<()> {
-        let result = self.set_intersection_multi(so, others)?;
-        self.set_replace_contents(so, &result);
-        Ok(())
+        self.set_intersect_in_place(so, others)
     }
 
     /// `so.isdisjoint(other)`: walks the smaller set, or the iterable.
@@ -635,11 +674,7 @@ impl Vm<'_> {
     pub fn set_inplace_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<()> {
         match op {
             BinOp::BitOr => self.set_update(a, b),
-            BinOp::BitAnd => {
-                let result = self.intersection(a, b)?;
-                self.set_replace_contents(a, &result);
-                Ok(())
-            }
+            BinOp::BitAnd => self.set_intersect_in_place(a, std::slice::from_ref(b)),
             BinOp::Sub => self.difference_update_one(a, b),
             _ => self.set_symmetric_difference_update(a, b),
         }

@@ -53,7 +53,8 @@ class Thread:
         self._ident = None
         self._started = False
         self._finished = False
-        # Held while the thread runs; join() waits for it.
+        # Held while the thread runs; released once the thread has let go of everything it
+        # held (like CPython's thread-state lock), and join() waits for that.
         self._running = _thread._allocate_lock_for("join")
 
     def start(self):
@@ -77,6 +78,7 @@ class Thread:
         # This thread holds its own "running" lock (join() waits for it) and has a name in
         # deadlock reports.
         _thread._claim(self._running)
+        _thread._release_on_exit(self._running)
         _thread._set_name(self._name)
         try:
             self.run()
@@ -87,7 +89,6 @@ class Thread:
                 if self in _active:
                     _active.remove(self)
             self._finished = True
-            self._running.release()
 
     def run(self):
         try:
@@ -101,8 +102,6 @@ class Thread:
             raise RuntimeError("cannot join thread before it is started")
         if self is current_thread():
             raise RuntimeError("cannot join current thread")
-        if self._finished:
-            return
         if timeout is None:
             self._running.acquire()
             self._running.release()

@@ -56,12 +56,8 @@ fn dict_setdefault(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     this_dict(vm, args, "setdefault")?;
     no_kwargs(vm, "setdefault", kwargs)?;
     check_arity(vm, "setdefault", &args[1..], 1, 2)?;
-    if let Some(v) = vm.dict_get(&args[0], &args[1])? {
-        return Ok(v);
-    }
     let default = args.get(2).map_or(Value::None, |d| d.clone_ref(vm.py));
-    vm.dict_set(&args[0], args[1].clone_ref(vm.py), default.clone_ref(vm.py))?;
-    Ok(default)
+    vm.dict_setdefault(&args[0], args[1].clone_ref(vm.py), default)
 }
 
 fn dict_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

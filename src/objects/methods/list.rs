@@ -60,9 +60,7 @@ fn list_append(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
 fn list_extend(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "extend")?;
     let iterable = takes_one_arg(vm, "list", "extend", &args[1..], kwargs)?;
-    // Collected first, so `l.extend(l)` sees the list as it was.
-    let extra = vm.collect(iterable)?;
-    items.lock(vm.py).extend(extra);
+    vm.extend_list(items, iterable)?;
     Ok(Value::None)
 }
 
@@ -108,15 +106,37 @@ fn list_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
 fn list_remove(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "remove")?;
     let x = takes_one_arg(vm, "list", "remove", &args[1..], kwargs)?;
+    // While no comparison needs Python code, finding and removing are one step under the lock:
+    // no other thread can shift another item into the found position in between.
     let mut i = 0;
+    {
+        let mut guard = items.lock(vm.py);
+        while let Some(item) = guard.get(i) {
+            match Vm::eq_natively(item, x) {
+                Some(true) => {
+                    let removed = guard.remove(i);
+                    drop(guard);
+                    drop(removed);
+                    return Ok(Value::None);
+                }
+                Some(false) => i += 1,
+                None => break,
+            }
+        }
+    }
+    // From the first item whose `==` is Python code on, compare with the lock released, then
+    // remove the very object that matched, wherever it is now.
     while let Some(item) = item_at(vm, items, i) {
         if matches(vm, &item, x)? {
             let removed = {
                 let mut guard = items.lock(vm.py);
-                (i < guard.len()).then(|| guard.remove(i))
+                guard.iter().position(|v| v.is(&item)).map(|at| guard.remove(at))
             };
-            drop(removed);
-            return Ok(Value::None);
+            if removed.is_some() {
+                return Ok(Value::None);
+            }
+            // Another thread removed it meanwhile: look again from here.
+            continue;
         }
         i += 1;
     }
@@ -196,10 +216,19 @@ fn list_sort(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
         Some(r) => vm.is_true(r)?,
         None => false,
     };
-    // As in CPython the list looks empty while it is being sorted; anything added meanwhile is
-    // discarded and reported.
+    let key = kwarg(kwargs, "key").filter(|k| !k.is_none());
+    if key.is_none() {
+        // Items compared in Rust run no Python code, so the sort holds the lock throughout and
+        // is one atomic operation, as in CPython: appends from other threads wait for it.
+        let mut guard = items.lock(vm.py);
+        if guard.iter().all(Vm::orders_natively) {
+            return sort_values(vm, &mut guard, None, reverse).map(|()| Value::None);
+        }
+    }
+    // Otherwise, as in CPython, the list looks empty while it is being sorted; anything added
+    // meanwhile (by the key function, or another thread while it runs) is discarded and reported.
     let mut sorted = std::mem::take(&mut *items.lock(vm.py));
-    let result = sort_values(vm, &mut sorted, kwarg(kwargs, "key"), reverse);
+    let result = sort_values(vm, &mut sorted, key, reverse);
     let meddled = std::mem::replace(&mut *items.lock(vm.py), sorted);
     let modified = !meddled.is_empty();
     drop(meddled);
