@@ -1204,7 +1204,8 @@ fn gil_stats_trace_and_timeline() {
 // toy compare
 // ---------------------------------------------------------------------------------------------
 
-/// Two threads counting down, printing the same line every time.
+/// Threads counting down, as many as `TOY_THREADS` says (`toy compare --threads 3`), printing
+/// the same line every time.
 const DETERMINISTIC_THREADS: &str = r#"import os, threading
 def work(n):
     while n > 0:
@@ -1215,6 +1216,8 @@ for t in threads:
 for t in threads:
     t.join()
 print("done", len(threads))
+if len(threads) != 3:
+    raise SystemExit("TOY_THREADS did not reach the script")
 "#;
 
 /// The table's row for `label`, split into cells at runs of two or more spaces.
