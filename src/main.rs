@@ -12,7 +12,14 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Run a Python-subset program on toy's bytecode VM.
 #[derive(Parser, Debug)]
-#[command(name = "toy", version, about, disable_help_subcommand = true)]
+#[command(
+    name = "toy",
+    version,
+    about,
+    disable_help_subcommand = true,
+    after_help = "Also: `toy compare [OPTIONS] FILE [ARGS...]` runs FILE with the GIL on and off and \
+                  prints a table (see `toy compare --help`); `toy ./compare` runs a script named compare."
+)]
 struct Cli {
     /// Program passed in as a string (like `python -c`).
     #[arg(short = 'c', value_name = "CODE", conflicts_with = "dis")]
@@ -24,7 +31,8 @@ struct Cli {
 
     /// Implementation option, as in CPython: `-X gil=0` runs free-threaded (no GIL), `-X gil=1`
     /// with the GIL (the default; the TOY_GIL environment variable sets it too, the flag wins);
-    /// `-X gilstats` prints per-thread GIL statistics to stderr at exit.
+    /// `-X gilstats` prints per-thread GIL statistics to stderr at exit; `-X switch-interval=MS`
+    /// sets the GIL's switch interval at start-up (default 5; like `sys.setswitchinterval`).
     #[arg(short = 'X', value_name = "OPTION", action = clap::ArgAction::Append)]
     options: Vec<String>,
 
@@ -37,12 +45,21 @@ struct Cli {
     #[arg(long, value_name = "FILE.svg")]
     timeline: Option<PathBuf>,
 
+    /// For `toy compare`: write the run's GIL totals to FILE as one line of `key=value` pairs.
+    #[arg(long, value_name = "FILE", hide = true)]
+    gil_totals: Option<PathBuf>,
+
     /// Script to run, then arguments available in `sys.argv[1:]`.
     #[arg(value_name = "FILE", trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
 }
 
 fn main() -> ExitCode {
+    // `toy compare …` is a subcommand only as the very first argument; a script named
+    // `compare` runs as `toy ./compare`.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "compare") {
+        return ExitCode::from(toy::observe::compare::main(std::env::args_os().skip(1)));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -53,6 +70,14 @@ fn main() -> ExitCode {
     };
     match gil_mode(&cli.options) {
         Ok(free_threaded) => toy::gil::set_free_threaded(free_threaded),
+        Err(message) => {
+            eprintln!("toy: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    match switch_interval(&cli.options) {
+        Ok(Some(interval)) => toy::gil::set_switch_interval(interval),
+        Ok(None) => {}
         Err(message) => {
             eprintln!("toy: {message}");
             return ExitCode::from(2);
@@ -97,6 +122,7 @@ fn main() -> ExitCode {
         gilstats: cli.options.iter().any(|o| o == "gilstats"),
         trace: cli.trace,
         timeline: cli.timeline,
+        totals: cli.gil_totals,
         script: filename,
     };
     if let Err(message) = toy::observe::start(observe) {
@@ -125,6 +151,23 @@ fn gil_mode(options: &[String]) -> Result<bool, String> {
     match std::env::var("TOY_GIL") {
         Ok(value) if !value.is_empty() => parse(&value, "TOY_GIL"),
         _ => Ok(false),
+    }
+}
+
+/// `-X switch-interval=MS` (the last one wins): milliseconds, fractions allowed; under 1 µs
+/// becomes 1 µs, as `sys.setswitchinterval` does.
+fn switch_interval(options: &[String]) -> Result<Option<std::time::Duration>, String> {
+    let Some(value) = options.iter().rev().find_map(|o| o.strip_prefix("switch-interval=")) else {
+        return Ok(None);
+    };
+    match value.parse::<f64>() {
+        Ok(ms) if ms.is_finite() && ms > 0.0 && ms <= 3_600_000.0 => {
+            let micros = ((ms * 1000.0) as u64).max(1);
+            Ok(Some(std::time::Duration::from_micros(micros)))
+        }
+        _ => Err(format!(
+            "-X switch-interval must be a positive number of milliseconds, not '{value}'"
+        )),
     }
 }
 

@@ -1301,3 +1301,145 @@ fn gil_stats_trace_and_timeline() {
     failures.extend(cli.failures);
     assert!(failures.is_empty(), "seeing the GIL:\n{}", failures.join("\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// toy compare
+// ---------------------------------------------------------------------------------------------
+
+/// Threads counting down, as many as `TOY_THREADS` says (`toy compare --threads 3`), printing
+/// the same line every time.
+const DETERMINISTIC_THREADS: &str = r#"import os, threading
+def work(n):
+    while n > 0:
+        n -= 1
+threads = [threading.Thread(target=work, args=(20000,)) for _ in range(int(os.environ.get("TOY_THREADS", "2")))]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("done", len(threads))
+if len(threads) != 3:
+    raise SystemExit("TOY_THREADS did not reach the script")
+"#;
+
+/// The table's row for `label`, split into cells at runs of two or more spaces.
+fn compare_row(stdout: &str, label: &str) -> Option<Vec<String>> {
+    let line = stdout.lines().find(|l| l.trim_start().starts_with(label))?;
+    Some(
+        line.trim()
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// A row's figures parse: `0.123 s (0.100–0.150)`, `0.12 s`, `1.02`, `48%`, `1.00×`, `same`.
+fn check_compare_row(row: &[String], output: &str) -> Result<(), String> {
+    let [_, wall, cpu, ratio, wait, speedup, out] = row else {
+        return Err(format!("{} cells, want 7: {row:?}", row.len()));
+    };
+    let number = |text: &str| {
+        text.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("not a number: {text:?} in {row:?}"))
+    };
+    let (median, range) = wall.split_once(" (").ok_or(format!("wall cell {wall:?}"))?;
+    number(median.trim_end_matches(" s").trim_end_matches(" ms"))?;
+    let (low, high) = range
+        .trim_end_matches(')')
+        .split_once('–')
+        .ok_or(format!("wall range {range:?}"))?;
+    if number(low)? > number(high)? {
+        return Err(format!("min above max: {wall:?}"));
+    }
+    number(cpu.trim_end_matches(" s").trim_end_matches(" ms"))?;
+    number(ratio)?;
+    number(wait.trim_start_matches("obj ").trim_end_matches('%'))?;
+    number(speedup.trim_end_matches('×'))?;
+    if out != output {
+        return Err(format!("output cell {out:?}, want {output:?}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn compare_gil_on_and_off() {
+    let dir = env::temp_dir().join(format!("toy-compare-test-{}", std::process::id()));
+    if let Err(e) = fs::create_dir_all(&dir) {
+        panic!("cannot create {}: {e}", dir.display());
+    }
+    let (script, svg) = (dir.join("threads.toy"), dir.join("c.svg"));
+    fs::write(&script, DETERMINISTIC_THREADS).unwrap_or_else(|e| panic!("cannot write {}: {e}", script.display()));
+    let (script, svg) = (
+        script.to_string_lossy().into_owned(),
+        svg.to_string_lossy().into_owned(),
+    );
+
+    let mut cli = CliChecks::default();
+    let args = [
+        "compare",
+        "--runs",
+        "2",
+        "--interval",
+        "1,5",
+        "--threads",
+        "3",
+        "--svg",
+        &svg,
+        &script,
+    ];
+    cli.case(&args, |run| {
+        exit_is(run, 0)?;
+        for label in ["GIL on, 1 ms", "GIL on, 5 ms", "GIL off"] {
+            let row = compare_row(&run.stdout, label).ok_or(format!("no row {label:?}"))?;
+            check_compare_row(&row, "same")?;
+        }
+        let baseline = compare_row(&run.stdout, "GIL on, 1 ms").unwrap_or_default();
+        if baseline.get(5).map(String::as_str) != Some("1.00×") {
+            return Err(format!("the baseline's speed-up is not 1.00×: {baseline:?}"));
+        }
+        let text = fs::read_to_string(&svg).map_err(|e| format!("{svg}: {e}"))?;
+        let bars = text.matches(r#"<g class="bar""#).count();
+        match check_svg(&text) {
+            Ok((_, 4, 2..)) if bars == 3 => Ok(()),
+            Ok(counts) => Err(format!(
+                "SVG: {bars} bars (want 3), (lanes, legend, ticks) = {counts:?}"
+            )),
+            Err(e) => Err(format!("SVG: {e}")),
+        }
+    });
+    // Usage errors exit 2; a failing script is reported in the table, and the status is 1.
+    cli.case(&["compare", "--runs", "1", "-c"], |run| exit_is(run, 2));
+    cli.case(&["compare", "--runs", "1", "tests/errors/no_such.toy"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["can't open file"])
+    });
+    cli.case(&["compare"], |run| exit_is(run, 2));
+    cli.case(&["compare", "--runs", "0", &script], |run| exit_is(run, 2));
+    cli.case(&["compare", "--interval", "-1", &script], |run| exit_is(run, 2));
+    cli.case(&["-X", "switch-interval=abc", "-c", "pass"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["switch-interval"])
+    });
+    cli.case(
+        &[
+            "-X",
+            "switch-interval=0.5",
+            "-c",
+            "import sys; print(sys.getswitchinterval())",
+        ],
+        |run| stdout_is(run, "0.0005\n"),
+    );
+    let failing = dir.join("fails.toy");
+    let _ = fs::write(&failing, "import sys\nprint('x')\nsys.exit(3)\n");
+    cli.case(&["compare", "--runs", "1", &failing.to_string_lossy()], |run| {
+        exit_is(run, 1)?;
+        let row = compare_row(&run.stdout, "GIL off").ok_or("no GIL off row")?;
+        check_compare_row(&row, "failed 1/1 (exit 3)")?;
+        stderr_has(run, &["GIL on, 5 ms, run 1: exit 3"])
+    });
+    let _ = fs::remove_dir_all(&dir);
+    report("toy compare checks", cli.total, &cli.failures);
+}

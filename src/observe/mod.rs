@@ -6,6 +6,7 @@
 //! ([`timeline`]). Output files are created up front, so a bad path is a usage error before the
 //! program runs rather than a lost result after it.
 
+pub mod compare;
 pub mod report;
 pub mod timeline;
 pub mod trace;
@@ -33,6 +34,9 @@ pub struct Options {
     pub gilstats: bool,
     pub trace: Option<PathBuf>,
     pub timeline: Option<PathBuf>,
+    /// `--gil-totals FILE` (hidden, for `toy compare`): the run's totals as one line of
+    /// `key=value` pairs, see [`compare::totals_line`].
+    pub totals: Option<PathBuf>,
     pub script: String,
 }
 
@@ -40,6 +44,7 @@ struct Outputs {
     gilstats: bool,
     trace: Option<(PathBuf, File)>,
     timeline: Option<(PathBuf, File)>,
+    totals: Option<(PathBuf, File)>,
     script: String,
 }
 
@@ -49,7 +54,7 @@ static OUTPUTS: Mutex<Option<Outputs>> = Mutex::new(None);
 /// Create the output files and start the log, if anything was asked for. The error is a
 /// message for the user (the file could not be created).
 pub fn start(options: Options) -> Result<(), String> {
-    if !options.gilstats && options.trace.is_none() && options.timeline.is_none() {
+    if !options.gilstats && options.trace.is_none() && options.timeline.is_none() && options.totals.is_none() {
         return Ok(());
     }
     let create = |path: Option<PathBuf>, what: &str| -> Result<Option<(PathBuf, File)>, String> {
@@ -67,6 +72,7 @@ pub fn start(options: Options) -> Result<(), String> {
         gilstats: options.gilstats,
         trace: create(options.trace, "trace")?,
         timeline: create(options.timeline, "timeline")?,
+        totals: create(options.totals, "totals")?,
         script: options.script,
     };
     *OUTPUTS.lock() = Some(outputs);
@@ -106,11 +112,16 @@ pub fn finish() -> Result<(), String> {
         script: outputs.script,
         switch_interval_ns: u64::try_from(crate::gil::switch_interval().as_nanos()).unwrap_or(u64::MAX),
     };
+    let stats = stats::compute(&timeline);
     if outputs.gilstats {
         crate::modules::io::flush_stdout();
-        eprint!("{}", report::render(&stats::compute(&timeline), &info));
+        eprint!("{}", report::render(&stats, &info));
     }
     let mut result = Ok(());
+    if let Some((path, file)) = outputs.totals {
+        let line = compare::totals_line(&stats.totals, timeline.free_threaded);
+        result = result.and(write(file, &path, "totals", &line));
+    }
     if let Some((path, file)) = outputs.trace {
         result = result.and(write(file, &path, "trace", &trace::render(&timeline, &info)));
     }

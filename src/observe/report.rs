@@ -37,7 +37,7 @@ fn blocked_summary(thread: &ThreadStats) -> String {
 }
 
 /// Columns laid out to the widest cell; the first is left-aligned, numbers right-aligned.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(super) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             rows.iter()

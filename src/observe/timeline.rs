@@ -29,7 +29,7 @@ const SUMMARY_WIDTH: f64 = 170.0;
 const LANES_TOP: f64 = 104.0;
 /// Shares are drawn in eighths of the lane height, so neighbouring columns merge.
 const LEVELS: u32 = 8;
-const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
+pub(super) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
 fn colour(category: Category) -> &'static str {
     match category {
@@ -62,7 +62,7 @@ fn share_word(category: Category, free_threaded: bool) -> &'static str {
 }
 
 /// Text content or attribute value with XML's special characters escaped.
-fn xml(text: &str) -> String {
+pub(super) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -90,7 +90,7 @@ fn clip(text: &str, max: usize) -> String {
 }
 
 /// Numbers in the SVG: at most two decimals, no trailing zeros.
-fn num(v: f64) -> String {
+pub(super) fn num(v: f64) -> String {
     let text = format!("{v:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" {
