@@ -181,6 +181,13 @@ impl Vm<'_> {
             self.extend_list(items, b)?;
             return Ok(a);
         }
+        if op == BinOp::Mul
+            && let Some(Payload::List(items)) = a.payload()
+            && let Some(n) = as_bigint(b).filter(|_| is_int(b)).and_then(|n| n.to_i64())
+        {
+            self.repeat_list_in_place(items, n)?;
+            return Ok(a);
+        }
         if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
             && matches!(a.payload(), Some(Payload::Set(_)))
             && is_any_set(b)
@@ -418,6 +425,29 @@ impl Vm<'_> {
             }
             _ => Ok(None),
         }
+    }
+
+    /// `list *= n`: the list itself grows (or empties), in one step under its lock.
+    fn repeat_list_in_place(&mut self, items: &ObjLock<Vec<Value>>, n: i64) -> PyResult<()> {
+        let py = self.py;
+        let n = usize::try_from(n).unwrap_or(0);
+        let mut list = items.lock(py);
+        if list.len().checked_mul(n).is_none_or(|total| total > (1 << 34)) {
+            drop(list);
+            return Err(self.new_error(&types().memory_error, ""));
+        }
+        if n == 0 {
+            let old = std::mem::take(&mut *list);
+            drop(list);
+            drop(old);
+            return Ok(());
+        }
+        let once: Vec<Value> = list.iter().map(|v| v.clone_ref(py)).collect();
+        list.reserve(once.len() * (n - 1));
+        for _ in 1..n {
+            list.extend(once.iter().map(|v| v.clone_ref(py)));
+        }
+        Ok(())
     }
 
     fn repeat(&mut self, seq: &Value, count: &Value) -> PyResult<Value> {
