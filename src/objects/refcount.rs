@@ -132,6 +132,22 @@ impl ObjRef {
         ObjRef { ptr: self.ptr }
     }
 
+    /// Exclusive access while this is the object's only reference, like `Arc::get_mut`: a list
+    /// a comprehension is building is reachable from nowhere else, so it needs no lock.
+    #[inline]
+    pub fn get_mut(&mut self) -> Option<&mut PyObject> {
+        // Acquire pairs with the Release decrement of whichever thread dropped the last other
+        // reference, so its writes to the object are visible here.
+        if self.header().0.load(Ordering::Acquire) != 1 {
+            return None;
+        }
+        // SAFETY: the count is 1 and that one reference is `self`, borrowed mutably: no other
+        // `ObjRef` exists (immortal objects never count 1; a reference parked while detached
+        // still counts), so no thread can reach the object, and none can make a new reference
+        // without `&self`, which the `&mut self` borrow excludes until the returned borrow ends.
+        Some(unsafe { self.ptr.as_mut() })
+    }
+
     /// Object identity (`id()` and `is`).
     #[inline(always)]
     pub fn addr(&self) -> usize {
@@ -324,6 +340,24 @@ mod tests {
             assert_eq!(obj.refcount(), 2);
             drop(second);
             assert_eq!(obj.refcount(), 1);
+        });
+    }
+
+    #[test]
+    fn get_mut_only_for_the_sole_reference() {
+        gil::attach(|py| {
+            let mut list = new_list(py, vec![Value::Int(1)]);
+            assert!(list.get_mut().is_some(), "one reference: exclusive");
+            let other = list.clone_ref(py);
+            assert!(list.get_mut().is_none(), "a second reference exists");
+            drop(other);
+            match list.get_mut().map(|o| &mut o.payload) {
+                Some(Payload::List(items)) => items.get_mut().push(Value::Int(2)),
+                _ => panic!("the clone was dropped: exclusive again"),
+            }
+            assert!(matches!(&list.payload, Payload::List(items) if items.lock(py).len() == 2));
+            let mut forever = ObjRef::new_immortal(PyObject::new(Payload::Str(PyStr::new("x"))));
+            assert!(forever.get_mut().is_none(), "immortal objects are shared by definition");
         });
     }
 

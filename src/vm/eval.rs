@@ -508,8 +508,14 @@ impl Vm<'_> {
                 }
                 Instr::ListAppend(n) => {
                     let v = pop!();
-                    let list = &frame.stack[frame.stack.len() - n as usize];
-                    if let Some(Payload::List(items)) = list.payload() {
+                    let at = frame.stack.len() - n as usize;
+                    // The comprehension's list is usually only on this stack: no lock needed.
+                    if let Value::Obj(list) = &mut frame.stack[at]
+                        && let Some(object) = list.get_mut()
+                        && let Payload::List(items) = &mut object.payload
+                    {
+                        items.get_mut().push(v);
+                    } else if let Some(Payload::List(items)) = frame.stack[at].payload() {
                         items.lock(py).push(v);
                     }
                 }
