@@ -32,7 +32,9 @@ struct Cli {
     /// Implementation option, as in CPython: `-X gil=0` runs free-threaded (no GIL), `-X gil=1`
     /// with the GIL (the default; the TOY_GIL environment variable sets it too, the flag wins);
     /// `-X gilstats` prints per-thread GIL statistics to stderr at exit; `-X switch-interval=MS`
-    /// sets the GIL's switch interval at start-up (default 5; like `sys.setswitchinterval`).
+    /// sets the GIL's switch interval at start-up (default 5; like `sys.setswitchinterval`);
+    /// `-X gil-policy=io-priority` lets a thread returning from a blocking call ask for the GIL at
+    /// once instead of after an interval (`cpython`, the default, is CPython's behaviour).
     #[arg(short = 'X', value_name = "OPTION", action = clap::ArgAction::Append)]
     options: Vec<String>,
 
@@ -70,6 +72,13 @@ fn main() -> ExitCode {
     };
     match gil_mode(&cli.options) {
         Ok(free_threaded) => toy::gil::set_free_threaded(free_threaded),
+        Err(message) => {
+            eprintln!("toy: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    match gil_policy(&cli.options) {
+        Ok(policy) => toy::gil::set_policy(policy),
         Err(message) => {
             eprintln!("toy: {message}");
             return ExitCode::from(2);
@@ -151,6 +160,16 @@ fn gil_mode(options: &[String]) -> Result<bool, String> {
     match std::env::var("TOY_GIL") {
         Ok(value) if !value.is_empty() => parse(&value, "TOY_GIL"),
         _ => Ok(false),
+    }
+}
+
+/// `-X gil-policy=cpython|io-priority` (the last one wins; `cpython` by default).
+fn gil_policy(options: &[String]) -> Result<toy::gil::lock::Policy, String> {
+    use toy::gil::lock::Policy;
+    match options.iter().rev().find_map(|o| o.strip_prefix("gil-policy=")) {
+        None | Some("cpython") => Ok(Policy::Cpython),
+        Some("io-priority") => Ok(Policy::IoPriority),
+        Some(other) => Err(format!("-X gil-policy must be cpython or io-priority, not '{other}'")),
     }
 }
 

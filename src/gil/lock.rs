@@ -25,7 +25,7 @@
 //! under a model checker (`lock/model.rs`); the interpreter uses the default, `ParkingLot`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::sync::{ParkingLot, Primitives};
@@ -65,6 +65,18 @@ impl EvalBreaker {
     pub fn has(&self, bits: u32) -> bool {
         self.0.load(Ordering::Relaxed) & bits != 0
     }
+}
+
+/// Who asks the holder to drop when (`-X gil-policy`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Policy {
+    /// CPython's: a waiter asks only after a whole switch interval without a switch.
+    Cpython,
+    /// A thread coming back from a blocking call asks at once — the fix proposed for bpo-7946
+    /// and never merged. An I/O-bound thread then no longer waits up to an interval behind a
+    /// CPU-bound one after every call; CPU-bound threads, which make no blocking calls, trade
+    /// the lock exactly as before.
+    IoPriority,
 }
 
 /// Why the holder lets go: only a requested drop waits for someone else to take over.
@@ -107,6 +119,8 @@ pub struct GlobalLock<P: Primitives = ParkingLot> {
     /// FORCE_SWITCHING: a thread that dropped on request waits here until another took over.
     switch_cond: P::Condvar,
     interval_us: AtomicU64,
+    /// `Policy::IoPriority` when set.
+    io_priority: AtomicBool,
 }
 
 fn identity(breaker: &Arc<EvalBreaker>) -> usize {
@@ -126,6 +140,7 @@ impl GlobalLock {
             cond: parking_lot::Condvar::new(),
             switch_cond: parking_lot::Condvar::new(),
             interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),
+            io_priority: AtomicBool::new(false),
         }
     }
 }
@@ -141,13 +156,31 @@ impl<P: Primitives> GlobalLock<P> {
         Duration::from_micros(self.interval_us.load(Ordering::Relaxed))
     }
 
+    pub fn set_policy(&self, policy: Policy) {
+        self.io_priority.store(policy == Policy::IoPriority, Ordering::Relaxed);
+    }
+
+    /// Take the lock again after a blocking call: under `Policy::IoPriority` the holder is
+    /// asked to drop at once instead of after an interval.
+    pub fn take_after_blocking_call(&self, me: &Arc<EvalBreaker>) {
+        self.take_asking_at_once(me, self.io_priority.load(Ordering::Relaxed));
+    }
+
     /// Take the lock for the thread owning `me`, asking the holder to drop it after each
     /// interval in which nobody switched.
     pub fn take(&self, me: &Arc<EvalBreaker>) {
+        self.take_asking_at_once(me, false);
+    }
+
+    fn take_asking_at_once(&self, me: &Arc<EvalBreaker>, ask_at_once: bool) {
         events::record(EventKind::TakeRequested); // event log hook
         let mut state = P::lock(&self.state);
         if state.locked {
             state.waiters += 1;
+            if ask_at_once && let Some(holder) = &state.holder {
+                holder.set(breaker_bits::DROP_REQUEST);
+                events::record(EventKind::DropRequested); // event log hook
+            }
             while state.locked {
                 let seen_switch = state.switch_number;
                 let timed_out;
@@ -352,6 +385,60 @@ mod tests {
             "two threads held the lock at once"
         );
         assert!(turns.iter().all(|&t| t > 0), "every thread got the lock: {turns:?}");
+    }
+
+    #[test]
+    fn io_priority_asks_the_holder_at_once_after_a_blocking_call() {
+        // With a one-minute interval, only an immediate drop request can hand the lock over
+        // before the test gives up; under the CPython policy the same take must wait.
+        let lock = Arc::new(GlobalLock::new());
+        lock.set_interval(Duration::from_secs(60));
+        let take_with = |policy: Policy| {
+            lock.set_policy(policy);
+            let stop = Arc::new(AtomicBool::new(false));
+            let holder = {
+                let (lock, stop) = (Arc::clone(&lock), Arc::clone(&stop));
+                let me = Arc::new(EvalBreaker::default());
+                lock.take(&me);
+                std::thread::spawn(move || {
+                    // Spin with check points, starting as the holder.
+                    while !stop.load(Ordering::Relaxed) {
+                        if me.has(breaker_bits::DROP_REQUEST) {
+                            lock.drop_lock(&me, DropReason::Requested);
+                            lock.take(&me);
+                        }
+                        std::hint::spin_loop();
+                    }
+                    lock.drop_lock(&me, DropReason::Exit);
+                })
+            };
+            let waiter = Arc::new(EvalBreaker::default());
+            let (done_tx, done_rx) = std::sync::mpsc::channel();
+            let taker = {
+                let lock = Arc::clone(&lock);
+                std::thread::spawn(move || {
+                    lock.take_after_blocking_call(&waiter);
+                    let _ = done_tx.send(());
+                    lock.drop_lock(&waiter, DropReason::Exit);
+                })
+            };
+            let handed_over = done_rx.recv_timeout(Duration::from_secs(2)).is_ok();
+            stop.store(true, Ordering::Relaxed);
+            // Let a CPython-policy waiter through now, so every thread finishes.
+            lock.set_interval(Duration::from_millis(1));
+            let _ = holder.join();
+            let _ = taker.join();
+            lock.set_interval(Duration::from_secs(60));
+            handed_over
+        };
+        assert!(
+            take_with(Policy::IoPriority),
+            "io-priority: the holder was not asked at once"
+        );
+        assert!(
+            !take_with(Policy::Cpython),
+            "cpython: the waiter must wait for an interval"
+        );
     }
 
     #[test]

@@ -71,6 +71,11 @@ pub fn current_breaker() -> Arc<EvalBreaker> {
     BREAKER.with(Arc::clone)
 }
 
+/// `-X gil-policy`: fixed at start-up, before any thread attaches.
+pub fn set_policy(policy: lock::Policy) {
+    GIL.set_policy(policy);
+}
+
 /// `sys.setswitchinterval` / `sys.getswitchinterval`.
 pub fn set_switch_interval(interval: Duration) {
     GIL.set_interval(interval);
@@ -132,7 +137,7 @@ impl<'py> Gil<'py> {
                 // The call has ended before the thread starts waiting for the GIL again.
                 drop(self.1.take());
                 if !is_free_threaded() {
-                    GIL.take(&self.0);
+                    GIL.take_after_blocking_call(&self.0);
                 }
                 ATTACHED.with(|a| a.set(true));
                 crate::objects::refcount::release_deferred();

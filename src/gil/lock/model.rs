@@ -137,6 +137,7 @@ impl World {
                 cond: Condvar::new(),
                 switch_cond: Condvar::new(),
                 interval_us: AtomicU64::new(super::DEFAULT_SWITCH_INTERVAL_US),
+                io_priority: Default::default(),
             },
             inside: Default::default(),
             takes: Mutex::new(Vec::new()),
