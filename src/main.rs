@@ -34,7 +34,8 @@ struct Cli {
     /// `-X gilstats` prints per-thread GIL statistics to stderr at exit; `-X switch-interval=MS`
     /// sets the GIL's switch interval at start-up (default 5; like `sys.setswitchinterval`);
     /// `-X gil-policy=io-priority` lets a thread returning from a blocking call ask for the GIL at
-    /// once instead of after an interval (`cpython`, the default, is CPython's behaviour).
+    /// once instead of after an interval, `fifo` hands it over in arrival order (`cpython`, the
+    /// default, is CPython's behaviour).
     #[arg(short = 'X', value_name = "OPTION", action = clap::ArgAction::Append)]
     options: Vec<String>,
 
@@ -163,13 +164,16 @@ fn gil_mode(options: &[String]) -> Result<bool, String> {
     }
 }
 
-/// `-X gil-policy=cpython|io-priority` (the last one wins; `cpython` by default).
+/// `-X gil-policy=cpython|fifo|io-priority` (the last one wins; `cpython` by default).
 fn gil_policy(options: &[String]) -> Result<toy::gil::lock::Policy, String> {
     use toy::gil::lock::Policy;
     match options.iter().rev().find_map(|o| o.strip_prefix("gil-policy=")) {
         None | Some("cpython") => Ok(Policy::Cpython),
         Some("io-priority") => Ok(Policy::IoPriority),
-        Some(other) => Err(format!("-X gil-policy must be cpython or io-priority, not '{other}'")),
+        Some("fifo") => Ok(Policy::Fifo),
+        Some(other) => Err(format!(
+            "-X gil-policy must be cpython, fifo or io-priority, not '{other}'"
+        )),
     }
 }
 

@@ -1419,9 +1419,12 @@ fn compare_gil_on_and_off() {
     cli.case(&["compare"], |run| exit_is(run, 2));
     cli.case(&["compare", "--runs", "0", &script], |run| exit_is(run, 2));
     cli.case(&["compare", "--interval", "-1", &script], |run| exit_is(run, 2));
-    cli.case(&["-X", "gil-policy=fifo", "-c", "pass"], |run| {
+    cli.case(&["-X", "gil-policy=lifo", "-c", "pass"], |run| {
         exit_is(run, 2)?;
-        stderr_has(run, &["gil-policy must be cpython or io-priority"])
+        stderr_has(run, &["gil-policy must be cpython, fifo or io-priority"])
+    });
+    cli.case(&["-X", "gil-policy=fifo", "-c", "print('ok')"], |run| {
+        stdout_is(run, "ok\n")
     });
     cli.case(&["-X", "gil-policy=io-priority", "-c", "print('ok')"], |run| {
         stdout_is(run, "ok\n")

@@ -72,6 +72,8 @@ impl EvalBreaker {
 pub enum Policy {
     /// CPython's: a waiter asks only after a whole switch interval without a switch.
     Cpython,
+    /// Waiters get the lock in the order they asked for it: a ticket queue, no barging.
+    Fifo,
     /// A thread coming back from a blocking call asks at once — the fix proposed for bpo-7946
     /// and never merged. An I/O-bound thread then no longer waits up to an interval behind a
     /// CPU-bound one after every call; CPU-bound threads, which make no blocking calls, trade
@@ -100,6 +102,9 @@ struct State {
     /// did switch during its wait and does not need to ask again.
     switch_number: u64,
     waiters: usize,
+    /// `Policy::Fifo` only: the tickets of the waiters, oldest first.
+    queue: std::collections::VecDeque<u64>,
+    next_ticket: u64,
 }
 
 impl State {
@@ -109,6 +114,8 @@ impl State {
         last_holder: 0,
         switch_number: 0,
         waiters: 0,
+        queue: std::collections::VecDeque::new(),
+        next_ticket: 0,
     };
 }
 
@@ -121,6 +128,8 @@ pub struct GlobalLock<P: Primitives = ParkingLot> {
     interval_us: AtomicU64,
     /// `Policy::IoPriority` when set.
     io_priority: AtomicBool,
+    /// `Policy::Fifo` when set.
+    fifo: AtomicBool,
 }
 
 fn identity(breaker: &Arc<EvalBreaker>) -> usize {
@@ -141,6 +150,7 @@ impl GlobalLock {
             switch_cond: parking_lot::Condvar::new(),
             interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),
             io_priority: AtomicBool::new(false),
+            fifo: AtomicBool::new(false),
         }
     }
 }
@@ -158,6 +168,7 @@ impl<P: Primitives> GlobalLock<P> {
 
     pub fn set_policy(&self, policy: Policy) {
         self.io_priority.store(policy == Policy::IoPriority, Ordering::Relaxed);
+        self.fifo.store(policy == Policy::Fifo, Ordering::Relaxed);
     }
 
     /// Take the lock again after a blocking call: under `Policy::IoPriority` the holder is
@@ -174,14 +185,22 @@ impl<P: Primitives> GlobalLock<P> {
 
     fn take_asking_at_once(&self, me: &Arc<EvalBreaker>, ask_at_once: bool) {
         events::record(EventKind::TakeRequested); // event log hook
+        let fifo = self.fifo.load(Ordering::Relaxed);
         let mut state = P::lock(&self.state);
-        if state.locked {
+        if state.locked || (fifo && !state.queue.is_empty()) {
             state.waiters += 1;
+            // Under FIFO a waiter also waits for its turn in the queue, even with the lock free.
+            let ticket = fifo.then(|| {
+                let ticket = state.next_ticket;
+                state.next_ticket += 1;
+                state.queue.push_back(ticket);
+                ticket
+            });
             if ask_at_once && let Some(holder) = &state.holder {
                 holder.set(breaker_bits::DROP_REQUEST);
                 events::record(EventKind::DropRequested); // event log hook
             }
-            while state.locked {
+            while state.locked || ticket.is_some_and(|t| state.queue.front() != Some(&t)) {
                 let seen_switch = state.switch_number;
                 let timed_out;
                 (state, timed_out) = P::wait_timeout(&self.cond, state, self.interval());
@@ -193,6 +212,9 @@ impl<P: Primitives> GlobalLock<P> {
                     holder.set(breaker_bits::DROP_REQUEST);
                     events::record(EventKind::DropRequested); // event log hook
                 }
+            }
+            if ticket.is_some() {
+                state.queue.pop_front();
             }
             state.waiters -= 1;
         }
@@ -215,7 +237,12 @@ impl<P: Primitives> GlobalLock<P> {
         state.locked = false;
         events::record(EventKind::Dropped(reason)); // event log hook, inside the critical section
         state.holder = None;
-        P::notify_one(&self.cond);
+        if state.queue.is_empty() {
+            P::notify_one(&self.cond);
+        } else {
+            // Only the oldest ticket may take it, and any waiter might be the one woken.
+            P::notify_all(&self.cond);
+        }
         if reason == DropReason::Requested {
             me.clear(breaker_bits::DROP_REQUEST);
             // Somebody asked, so somebody is waiting; if every waiter has gone meanwhile there
@@ -438,6 +465,52 @@ mod tests {
         assert!(
             !take_with(Policy::Cpython),
             "cpython: the waiter must wait for an interval"
+        );
+    }
+
+    #[test]
+    fn fifo_hands_the_lock_round_robin() {
+        // Three spinning threads under FIFO: each requested drop goes to the oldest waiter, and
+        // the dropper queues behind the others, so turns go A, B, C, A, B, C...
+        let lock = Arc::new(GlobalLock::new());
+        lock.set_interval(Duration::from_micros(300));
+        lock.set_policy(Policy::Fifo);
+        let turns = Arc::new(parking_lot::Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handles: Vec<_> = (0..3usize)
+            .map(|n| {
+                let (lock, turns, stop) = (Arc::clone(&lock), Arc::clone(&turns), Arc::clone(&stop));
+                std::thread::spawn(move || {
+                    let me = Arc::new(EvalBreaker::default());
+                    lock.take(&me);
+                    turns.lock().push(n);
+                    while !stop.load(Ordering::Relaxed) {
+                        if me.has(breaker_bits::DROP_REQUEST) {
+                            lock.drop_lock(&me, DropReason::Requested);
+                            lock.take(&me);
+                            turns.lock().push(n);
+                        }
+                        std::hint::spin_loop();
+                    }
+                    lock.drop_lock(&me, DropReason::Exit);
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(150));
+        stop.store(true, Ordering::Relaxed);
+        for h in handles {
+            let _ = h.join();
+        }
+        let turns = turns.lock();
+        let windows: Vec<&[usize]> = turns.windows(3).skip(3).collect();
+        let round_robin = windows
+            .iter()
+            .filter(|w| w[0] != w[1] && w[1] != w[2] && w[0] != w[2])
+            .count();
+        assert!(windows.len() >= 10, "too few hand-overs: {turns:?}");
+        assert!(
+            round_robin * 10 >= windows.len() * 9,
+            "turns are not round-robin: {turns:?}"
         );
     }
 

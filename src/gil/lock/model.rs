@@ -138,6 +138,7 @@ impl World {
                 switch_cond: Condvar::new(),
                 interval_us: AtomicU64::new(super::DEFAULT_SWITCH_INTERVAL_US),
                 io_priority: Default::default(),
+                fifo: Default::default(),
             },
             inside: Default::default(),
             takes: Mutex::new(Vec::new()),
