@@ -25,7 +25,7 @@ use clap::Parser;
 
 use crate::gil::stats::Totals;
 
-use super::timeline::{FONT, axis_ticks, num, xml};
+use super::timeline::{FONT, axis_ticks, draw_time_axis, num, xml};
 use super::{format_interval, report};
 
 /// Run a script with the GIL on and off and compare wall time, CPU time, parallelism, GIL
@@ -518,26 +518,8 @@ pub fn render_svg(title: &str, subtitle: &str, rows: &[Row]) -> String {
     svg.push_str("</g>\n");
 
     // Axis.
-    let _ = writeln!(svg, r##"<g id="axis" font-size="11" stroke="#888">"##);
-    let _ = writeln!(
-        svg,
-        r#"<path d="M{} {y}H{}"/>"#,
-        num(plot_x),
-        num(plot_x + plot_width),
-        y = num(axis_y + 0.5)
-    );
-    for (at, label) in &ticks {
-        let x = x_of(*at as f64 / 1e9).round() + 0.5;
-        let _ = writeln!(
-            svg,
-            r#"<g class="tick"><path d="M{x} {a}v5"/><text class="tick" stroke="none" x="{x}" y="{b}" text-anchor="middle">{}</text></g>"#,
-            xml(label),
-            x = num(x),
-            a = num(axis_y + 0.5),
-            b = num(axis_y + 19.0)
-        );
-    }
-    svg.push_str("</g>\n");
+    let tick_xs = ticks.iter().map(|(at, label)| (x_of(*at as f64 / 1e9), label.as_str()));
+    draw_time_axis(&mut svg, plot_x, plot_width, axis_y, tick_xs);
     let _ = writeln!(
         svg,
         r#"<text class="note" x="{}" y="{}" font-size="10" text-anchor="end">drawn by toy compare</text>"#,

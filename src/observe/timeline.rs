@@ -100,6 +100,37 @@ pub(super) fn num(v: f64) -> String {
     }
 }
 
+/// The `<g id="axis">` group: a horizontal line from `plot_x` across `plot_width` at `axis_y`,
+/// and a labelled tick at each x position (shared by the timeline and `toy compare`'s chart).
+pub(super) fn draw_time_axis<'a>(
+    svg: &mut String,
+    plot_x: f64,
+    plot_width: f64,
+    axis_y: f64,
+    ticks: impl Iterator<Item = (f64, &'a str)>,
+) {
+    let _ = writeln!(svg, r##"<g id="axis" font-size="11" stroke="#888">"##);
+    let _ = writeln!(
+        svg,
+        r#"<path d="M{} {y}H{}"/>"#,
+        num(plot_x),
+        num(plot_x + plot_width),
+        y = num(axis_y + 0.5)
+    );
+    for (x, label) in ticks {
+        let x = x.round() + 0.5;
+        let _ = writeln!(
+            svg,
+            r#"<g class="tick"><path d="M{x} {a}v5"/><text class="tick" stroke="none" x="{x}" y="{b}" text-anchor="middle">{}</text></g>"#,
+            xml(label),
+            x = num(x),
+            a = num(axis_y + 0.5),
+            b = num(axis_y + 19.0)
+        );
+    }
+    svg.push_str("</g>\n");
+}
+
 /// The time axis: unit (name, nanoseconds) and tick step chosen for a run of `duration` ns.
 pub fn axis_ticks(duration: u64) -> (&'static str, Vec<(u64, String)>) {
     let duration = duration.max(1);
@@ -362,26 +393,8 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
     svg.push_str("</g>\n");
 
     // Axis line, ticks and labels.
-    let _ = writeln!(svg, r##"<g id="axis" font-size="11" stroke="#888">"##);
-    let _ = writeln!(
-        svg,
-        r#"<path d="M{} {y}H{}"/>"#,
-        num(layout.plot_x),
-        num(layout.plot_x + layout.plot_width as f64),
-        y = num(axis_y + 0.5)
-    );
-    for (at, label) in &ticks {
-        let x = x_of(*at).round() + 0.5;
-        let _ = writeln!(
-            svg,
-            r#"<g class="tick"><path d="M{x} {a}v5"/><text class="tick" stroke="none" x="{x}" y="{b}" text-anchor="middle">{}</text></g>"#,
-            xml(label),
-            x = num(x),
-            a = num(axis_y + 0.5),
-            b = num(axis_y + 19.0)
-        );
-    }
-    svg.push_str("</g>\n");
+    let tick_xs = ticks.iter().map(|(at, label)| (x_of(*at), label.as_str()));
+    draw_time_axis(&mut svg, layout.plot_x, layout.plot_width as f64, axis_y, tick_xs);
 
     // The switch interval at this scale.
     let interval_px = info.switch_interval_ns as f64 / ns_per_column;
