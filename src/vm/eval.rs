@@ -343,17 +343,7 @@ impl Vm<'_> {
                     frame.stack.push(try_!(self.unary_op(op, &operand)));
                 }
                 Instr::Compare(op) => {
-                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| {
-                        Some(Value::Bool(match op {
-                            CmpOp::Lt => a < b,
-                            CmpOp::LtE => a <= b,
-                            CmpOp::Gt => a > b,
-                            CmpOp::GtE => a >= b,
-                            CmpOp::Eq => a == b,
-                            CmpOp::NotEq => a != b,
-                            _ => return None,
-                        }))
-                    }) {
+                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| ordered(op, a, b).map(Value::Bool)) {
                         frame.stack.push(fast);
                         continue;
                     }
@@ -987,7 +977,12 @@ fn float_compare(op: CmpOp, left: &Value, right: &Value) -> Option<bool> {
     if !matches!((left, right), (Value::Float(_), _) | (_, Value::Float(_))) {
         return None;
     }
-    let (a, b) = (as_float(left)?, as_float(right)?);
+    ordered(op, as_float(left)?, as_float(right)?)
+}
+
+/// `a op b` for the six ordering comparisons (NaN compares as IEEE says); `None` for the others.
+#[inline(always)]
+fn ordered<T: PartialOrd>(op: CmpOp, a: T, b: T) -> Option<bool> {
     Some(match op {
         CmpOp::Lt => a < b,
         CmpOp::LtE => a <= b,
