@@ -206,13 +206,18 @@ impl Vm<'_> {
         Ok(())
     }
 
-    /// `item in set`. A set looked up in a set stands for the equal frozenset.
-    pub fn set_contains(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
+    /// A set used as a key stands for the equal frozenset (`None`: `item` is the key itself).
+    fn frozen_key(&mut self, item: &Value) -> PyResult<Option<Value>> {
         if matches!(item.payload(), Some(Payload::Set(_))) {
-            let key = self.make_frozenset(Some(item))?;
-            return self.set_contains_key(set, &key);
+            return self.make_frozenset(Some(item)).map(Some);
         }
-        self.set_contains_key(set, item)
+        Ok(None)
+    }
+
+    /// `item in set`.
+    pub fn set_contains(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
+        let frozen = self.frozen_key(item)?;
+        self.set_contains_key(set, frozen.as_ref().unwrap_or(item))
     }
 
     fn set_contains_key(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
@@ -226,13 +231,10 @@ impl Vm<'_> {
         Ok(read_table(self.py, set, |t| t.contains(hash, item, key_eq)).unwrap_or(false))
     }
 
-    /// `set.discard(item)`; whether it was there. A set stands for the equal frozenset.
+    /// `set.discard(item)`; whether it was there.
     pub fn set_discard(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
-        if matches!(item.payload(), Some(Payload::Set(_))) {
-            let key = self.make_frozenset(Some(item))?;
-            return self.set_discard_key(set, &key);
-        }
-        self.set_discard_key(set, item)
+        let frozen = self.frozen_key(item)?;
+        self.set_discard_key(set, frozen.as_ref().unwrap_or(item))
     }
 
     fn set_discard_key(&mut self, set: &Value, item: &Value) -> PyResult<bool> {
