@@ -93,30 +93,20 @@ pub struct Vm<'py> {
 impl<'py> Vm<'py> {
     /// A VM for the calling thread. `stack_size` is the size of the thread's native stack.
     pub fn new(py: Gil<'py>, script_dir: PathBuf, argv: Vec<String>, stack_size: usize) -> Vm<'py> {
-        let marker = 0u8;
-        let mut vm = Vm {
-            py,
-            builtins: ObjRef::new(
+        let empty_dict = || {
+            ObjRef::new(
                 py,
                 PyObject::new(Payload::Dict(Box::new(ObjLock::new(DictTable::new())))),
-            ),
-            modules: ObjRef::new(
-                py,
-                PyObject::new(Payload::Dict(Box::new(ObjLock::new(DictTable::new())))),
-            ),
+            )
+        };
+        let seed = ThreadSeed {
+            builtins: empty_dict(),
+            modules: empty_dict(),
             script_dir,
             argv,
             recursion_limit: DEFAULT_RECURSION_LIMIT,
-            depth: 0,
-            handled: None,
-            stack_base: std::ptr::addr_of!(marker) as usize,
-            stack_size,
-            repr_stack: Vec::new(),
-            breaker: crate::gil::current_breaker(),
-            spare_locals: Vec::new(),
-            spare_stacks: Vec::new(),
-            attr_cache: Default::default(),
         };
+        let mut vm = Vm::for_thread(py, seed, stack_size);
         crate::modules::builtins::populate(&mut vm);
         vm
     }
@@ -132,8 +122,8 @@ impl<'py> Vm<'py> {
         }
     }
 
-    /// A VM for a thread started by `_thread.start_new_thread`, sharing the interpreter's
-    /// builtins and modules.
+    /// A VM for the calling thread over shared interpreter state: a thread started by
+    /// `_thread.start_new_thread` gets its parent's builtins and modules.
     pub fn for_thread(py: Gil<'py>, seed: ThreadSeed, stack_size: usize) -> Vm<'py> {
         let marker = 0u8;
         Vm {
