@@ -35,7 +35,9 @@ struct Cli {
     /// sets the GIL's switch interval at start-up (default 5; like `sys.setswitchinterval`);
     /// `-X gil-policy=io-priority` lets a thread returning from a blocking call ask for the GIL at
     /// once instead of after an interval, `fifo` hands it over in arrival order (`cpython`, the
-    /// default, is CPython's behaviour).
+    /// default, is CPython's behaviour); `-X switch-every=N` runs threads in turns that change
+    /// at every N-th check point, `-X sched-seed=S` at seeded random ones (N apart on average,
+    /// default 100), on a virtual clock: the same run every time.
     #[arg(short = 'X', value_name = "OPTION", action = clap::ArgAction::Append)]
     options: Vec<String>,
 
@@ -88,6 +90,18 @@ fn main() -> ExitCode {
     match switch_interval(&cli.options) {
         Ok(Some(interval)) => toy::gil::set_switch_interval(interval),
         Ok(None) => {}
+        Err(message) => {
+            eprintln!("toy: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    match deterministic_switching(&cli.options) {
+        Ok(None) => {}
+        Ok(Some(_)) if toy::gil::is_free_threaded() => {
+            eprintln!("toy: -X switch-every and -X sched-seed schedule the GIL; they cannot be used with -X gil=0");
+            return ExitCode::from(2);
+        }
+        Ok(Some(switching)) => toy::gil::set_deterministic(switching),
         Err(message) => {
             eprintln!("toy: {message}");
             return ExitCode::from(2);
@@ -168,12 +182,10 @@ fn gil_mode(options: &[String]) -> Result<bool, String> {
 fn gil_policy(options: &[String]) -> Result<toy::gil::lock::Policy, String> {
     use toy::gil::lock::Policy;
     match options.iter().rev().find_map(|o| o.strip_prefix("gil-policy=")) {
-        None | Some("cpython") => Ok(Policy::Cpython),
-        Some("io-priority") => Ok(Policy::IoPriority),
-        Some("fifo") => Ok(Policy::Fifo),
-        Some(other) => Err(format!(
-            "-X gil-policy must be cpython, fifo or io-priority, not '{other}'"
-        )),
+        None => Ok(Policy::Cpython),
+        Some(name) => {
+            Policy::from_name(name).ok_or_else(|| format!("-X gil-policy must be {}, not '{name}'", Policy::NAMES))
+        }
     }
 }
 
@@ -192,6 +204,39 @@ fn switch_interval(options: &[String]) -> Result<Option<std::time::Duration>, St
             "-X switch-interval must be a positive number of milliseconds, not '{value}'"
         )),
     }
+}
+
+/// `-X switch-every=N` (switch at every N-th check point, round-robin) and `-X sched-seed=S`
+/// (switch at seeded random check points, N apart on average when both are given).
+fn deterministic_switching(options: &[String]) -> Result<Option<toy::gil::deterministic::Switching>, String> {
+    use toy::gil::deterministic::{DEFAULT_MEAN_GAP, Switching};
+    let last = |prefix: &str| options.iter().rev().find_map(|o| o.strip_prefix(prefix));
+    let every = match last("switch-every=") {
+        None => None,
+        Some(value) => match value.parse::<u64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                return Err(format!(
+                    "-X switch-every must be a positive whole number, not '{value}'"
+                ));
+            }
+        },
+    };
+    let seed = match last("sched-seed=") {
+        None => None,
+        Some(value) => match value.parse::<u64>() {
+            Ok(seed) => Some(seed),
+            _ => return Err(format!("-X sched-seed must be a whole number, not '{value}'")),
+        },
+    };
+    Ok(match (every, seed) {
+        (None, None) => None,
+        (Some(n), None) => Some(Switching::Every(n)),
+        (mean, Some(seed)) => Some(Switching::Seeded {
+            seed,
+            mean_gap: mean.unwrap_or(DEFAULT_MEAN_GAP),
+        }),
+    })
 }
 
 /// The strerror-style text CPython prints (`No such file or directory`).

@@ -1082,6 +1082,76 @@ fn deadlock_is_diagnosed() {
     );
 }
 
+/// The `lost N` figure of each line of `lost_update.toy`'s output.
+fn lost_updates(stdout: &str) -> Vec<u64> {
+    stdout
+        .lines()
+        .filter_map(|line| line.rsplit_once("lost ")?.1.trim_end_matches(')').parse().ok())
+        .collect()
+}
+
+/// `-X switch-every` and `-X sched-seed`: a race loses the same updates on every run, a seed
+/// fixes the schedule, and a deadlock is reached and reported the same way every time.
+#[test]
+fn deterministic_schedules_repeat_themselves() {
+    let lost_update = repo_root().join("programs/gil/lost_update.toy");
+    let lost_update = lost_update.to_string_lossy();
+    let mut problems = Vec::new();
+    let outputs_for = |option: &str, problems: &mut Vec<String>| -> Vec<String> {
+        (0..2)
+            .filter_map(|_| match run_toy(&["-X", option, &lost_update]) {
+                Ok(run) if run.code() == Some(0) => Some(run.stdout),
+                Ok(run) => {
+                    problems.push(format!("-X {option}: {}\n{}", run.describe_status(), run.stderr));
+                    None
+                }
+                Err(e) => {
+                    problems.push(e);
+                    None
+                }
+            })
+            .collect()
+    };
+    let mut distinct_seeded = std::collections::BTreeSet::new();
+    for option in ["switch-every=7", "sched-seed=1", "sched-seed=2", "sched-seed=3"] {
+        let outputs = outputs_for(option, &mut problems);
+        if outputs.len() == 2 && outputs[0] != outputs[1] {
+            problems.push(format!("-X {option}: two runs differ:\n{}\n{}", outputs[0], outputs[1]));
+        }
+        if let Some(output) = outputs.first() {
+            let lost = lost_updates(output);
+            if lost.len() != 2 || lost[0] == 0 || lost[1] != 0 {
+                problems.push(format!(
+                    "-X {option}: the unsafe loop must lose updates, the locked one none:\n{output}"
+                ));
+            }
+            if option.starts_with("sched-seed") {
+                distinct_seeded.insert(output.clone());
+            }
+        }
+    }
+    if distinct_seeded.len() < 2 {
+        problems.push("three seeds all gave the same schedule".to_string());
+    }
+    let deadlock = repo_root().join("programs/gil/deadlock.toy");
+    let reports: Vec<String> = (0..2)
+        .filter_map(|_| run_toy(&["-X", "sched-seed=5", &deadlock.to_string_lossy()]).ok())
+        // Lock addresses, as `id()` values, vary from run to run; nothing else may.
+        .map(|run| {
+            let words: Vec<&str> = run
+                .stderr
+                .split(' ')
+                .map(|word| if word.starts_with("0x") { "0x…" } else { word })
+                .collect();
+            format!("{}{}", run.describe_status(), words.join(" "))
+        })
+        .collect();
+    if reports.len() != 2 || reports[0] != reports[1] || !reports[0].contains("DeadlockError") {
+        problems.push(format!("deadlock under -X sched-seed=5: {reports:?}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Seeing the GIL: -X gilstats, --trace, --timeline
 // ---------------------------------------------------------------------------------------------
@@ -1419,6 +1489,31 @@ fn compare_gil_on_and_off() {
     cli.case(&["compare"], |run| exit_is(run, 2));
     cli.case(&["compare", "--runs", "0", &script], |run| exit_is(run, 2));
     cli.case(&["compare", "--interval", "-1", &script], |run| exit_is(run, 2));
+    cli.case(&["compare", "--policy", "lifo", &script], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["'lifo' is not a policy"])
+    });
+    // One GIL-on row per policy, each run with its policy (the output is the same).
+    cli.case(
+        &[
+            "compare",
+            "--runs",
+            "1",
+            "--threads",
+            "3",
+            "--policy",
+            "fifo,io-priority",
+            &script,
+        ],
+        |run| {
+            exit_is(run, 0)?;
+            for label in ["GIL on, 5 ms, fifo", "GIL on, 5 ms, io-priority", "GIL off"] {
+                let row = compare_row(&run.stdout, label).ok_or(format!("no row {label:?}"))?;
+                check_compare_row(&row, "same")?;
+            }
+            Ok(())
+        },
+    );
     cli.case(&["-X", "gil-policy=lifo", "-c", "pass"], |run| {
         exit_is(run, 2)?;
         stderr_has(run, &["gil-policy must be cpython, fifo or io-priority"])
@@ -1429,6 +1524,28 @@ fn compare_gil_on_and_off() {
     cli.case(&["-X", "gil-policy=io-priority", "-c", "print('ok')"], |run| {
         stdout_is(run, "ok\n")
     });
+    cli.case(&["-X", "switch-every=0", "-c", "pass"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["switch-every must be a positive whole number"])
+    });
+    cli.case(&["-X", "sched-seed=x", "-c", "pass"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["sched-seed must be a whole number"])
+    });
+    cli.case(&["-X", "gil=0", "-X", "switch-every=3", "-c", "pass"], |run| {
+        exit_is(run, 2)?;
+        stderr_has(run, &["cannot be used with -X gil=0"])
+    });
+    // Virtual time: a long sleep costs nothing, and the clocks read the same virtual time.
+    cli.case(
+        &[
+            "-X",
+            "switch-every=10",
+            "-c",
+            "import time; t = time.monotonic(); time.sleep(3600); print(round(time.monotonic() - t))",
+        ],
+        |run| stdout_is(run, "3600\n"),
+    );
     cli.case(&["-X", "switch-interval=abc", "-c", "pass"], |run| {
         exit_is(run, 2)?;
         stderr_has(run, &["switch-interval"])

@@ -41,6 +41,8 @@ pub mod breaker_bits {
     pub const DROP_REQUEST: u32 = 1 << 0;
     /// A signal (Ctrl-C) is waiting to be raised in the main thread.
     pub const SIGNAL: u32 = 1 << 1;
+    /// A deterministic schedule (`-X switch-every`, `-X sched-seed`) counts every check point.
+    pub const SCHEDULED: u32 = 1 << 2;
 }
 
 /// Per-thread request word, tested at every check point.
@@ -79,6 +81,28 @@ pub enum Policy {
     /// CPU-bound one after every call; CPU-bound threads, which make no blocking calls, trade
     /// the lock exactly as before.
     IoPriority,
+}
+
+impl Policy {
+    pub const NAMES: &str = "cpython, fifo or io-priority";
+
+    /// The policy named as on the command line (`-X gil-policy=NAME`).
+    pub fn from_name(name: &str) -> Option<Policy> {
+        match name {
+            "cpython" => Some(Policy::Cpython),
+            "fifo" => Some(Policy::Fifo),
+            "io-priority" => Some(Policy::IoPriority),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Policy::Cpython => "cpython",
+            Policy::Fifo => "fifo",
+            Policy::IoPriority => "io-priority",
+        }
+    }
 }
 
 /// Why the holder lets go: only a requested drop waits for someone else to take over.

@@ -9,6 +9,7 @@
 //! PyO3 builds around `Python<'py>`. Each blocking call names its [`BlockKind`], so the event
 //! log ([`events`]) can say what a detached thread was waiting for.
 
+pub mod deterministic;
 pub mod events;
 pub mod lock;
 pub mod signals;
@@ -18,9 +19,11 @@ mod sync;
 
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use deterministic::{Scheduler, Switching};
 
 pub use events::BlockKind;
 use events::{BlockSpan, EventKind};
@@ -85,8 +88,86 @@ pub fn switch_interval() -> Duration {
     GIL.interval()
 }
 
+/// `-X switch-every` / `-X sched-seed`: when set, threads take turns instead of the GIL.
+static SCHEDULER: OnceLock<Scheduler> = OnceLock::new();
+
+thread_local! {
+    /// This thread's id in the deterministic schedule, once it has one.
+    static TURN_ID: Cell<Option<u64>> = const { Cell::new(None) };
+}
+
+/// Run threads one at a time under a deterministic schedule. Start-up only, with the GIL on.
+pub fn set_deterministic(switching: Switching) {
+    let _ = SCHEDULER.set(Scheduler::new(switching));
+}
+
+fn scheduler() -> Option<&'static Scheduler> {
+    SCHEDULER.get()
+}
+
+/// Whether threads take deterministic turns (`-X switch-every`, `-X sched-seed`).
+pub fn is_deterministic() -> bool {
+    SCHEDULER.get().is_some()
+}
+
+/// The calling thread's id in the schedule, joining the rotation if no one reserved a place
+/// for it (the interpreter's first thread).
+fn turn_id(scheduler: &Scheduler) -> u64 {
+    TURN_ID.with(|id| {
+        id.get().unwrap_or_else(|| {
+            let new = scheduler.register();
+            id.set(Some(new));
+            new
+        })
+    })
+}
+
+/// Virtual time since start under a deterministic schedule (what the `time` module's clocks
+/// read there); `None` otherwise.
+pub fn virtual_clock() -> Option<Duration> {
+    scheduler().map(|s| Duration::from_micros(s.now_us()))
+}
+
+/// A new thread's place in the deterministic schedule, reserved by the thread that starts it
+/// (which holds the turn, so the order is the program's). The new thread calls [`enter`]
+/// first thing; dropping the place takes the thread out of the rotation and hands the turn on.
+///
+/// [`enter`]: ScheduledThread::enter
+pub struct ScheduledThread(u64);
+
+/// Reserve a place for a thread about to start; `None` unless the schedule is deterministic.
+pub fn schedule_new_thread() -> Option<ScheduledThread> {
+    scheduler().map(|s| ScheduledThread(s.register()))
+}
+
+impl ScheduledThread {
+    pub fn enter(&self) {
+        TURN_ID.with(|id| id.set(Some(self.0)));
+    }
+}
+
+impl Drop for ScheduledThread {
+    fn drop(&mut self) {
+        if let Some(scheduler) = scheduler()
+            && scheduler.finish(self.0).is_err()
+        {
+            deterministic_deadlock();
+        }
+    }
+}
+
+/// Every remaining thread waits forever. `_thread`'s detector reports such a state first,
+/// naming the locks; this is the schedule's own last word, so that nothing hangs.
+fn deterministic_deadlock() -> ! {
+    crate::modules::thread::exit_deadlocked(
+        "DeadlockError: every thread is waiting for something only another waiting thread could do\n".to_string(),
+    )
+}
+
 /// Marks the thread attached and (with the GIL on) holds the lock; undone on drop, so a
-/// panic unwinding out of interpreter code still lets the other threads run.
+/// panic unwinding out of interpreter code still lets the other threads run. Under a
+/// deterministic schedule, the thread waits for its turn instead, and keeps the turn when it
+/// detaches: only leaving the rotation ([`ScheduledThread`]) passes it on.
 struct Attachment {
     breaker: Arc<EvalBreaker>,
 }
@@ -96,6 +177,10 @@ impl Attachment {
         let breaker = current_breaker();
         if is_free_threaded() {
             events::record(EventKind::Attached);
+        } else if let Some(scheduler) = scheduler() {
+            scheduler.wait_turn(turn_id(scheduler));
+            // Every check point counts now, so every one takes the slow path.
+            breaker.set(lock::breaker_bits::SCHEDULED);
         } else {
             GIL.take(&breaker);
         }
@@ -109,7 +194,7 @@ impl Drop for Attachment {
         ATTACHED.with(|a| a.set(false));
         if is_free_threaded() {
             events::record(EventKind::Detached);
-        } else {
+        } else if scheduler().is_none() {
             GIL.drop_lock(&self.breaker, DropReason::Exit);
         }
     }
@@ -131,6 +216,11 @@ impl<'py> Gil<'py> {
     /// voluntarily. `f` is `Send`, so it cannot capture the token or any object reference that
     /// would need it.
     pub fn allow_threads<R>(self, kind: BlockKind, f: impl FnOnce() -> R + Send) -> R {
+        if scheduler().is_some() {
+            // Under a deterministic schedule the call keeps the turn: nobody else may run
+            // meanwhile, or the order of events would depend on how long it took.
+            return f();
+        }
         struct Reattach(Arc<EvalBreaker>, Option<BlockSpan>);
         impl Drop for Reattach {
             fn drop(&mut self) {
@@ -156,9 +246,55 @@ impl<'py> Gil<'py> {
     /// Between the drop and the re-take this thread touches no object, so the token staying
     /// in scope is harmless.
     pub fn serve_eval_breaker(self, breaker: &Arc<EvalBreaker>) {
-        if breaker.has(lock::breaker_bits::DROP_REQUEST) && !is_free_threaded() {
+        if breaker.has(lock::breaker_bits::SCHEDULED)
+            && let Some(scheduler) = scheduler()
+        {
+            scheduler.check_point(turn_id(scheduler));
+        } else if breaker.has(lock::breaker_bits::DROP_REQUEST) && !is_free_threaded() {
             GIL.drop_lock(breaker, DropReason::Requested);
             GIL.take(breaker);
+        }
+    }
+
+    /// `time.sleep`: with the GIL released, or for virtual time under a deterministic
+    /// schedule. True when a Ctrl-C cut it short.
+    pub fn sleep(self, duration: Duration) -> bool {
+        match scheduler() {
+            Some(scheduler) => {
+                let micros = u64::try_from(duration.as_micros()).unwrap_or(u64::MAX);
+                scheduler.sleep(turn_id(scheduler), micros);
+                false
+            }
+            None => self.allow_threads(BlockKind::Sleep, || signals::interruptible_sleep(duration)),
+        }
+    }
+
+    /// Under a deterministic schedule, wait until `ready()` (which must not block) succeeds,
+    /// passing the turn on between attempts, for at most `timeout` of virtual time: whether it
+    /// succeeded. `None` when the schedule is not deterministic; the caller then blocks for
+    /// real.
+    pub fn wait_in_turns(
+        self,
+        kind: BlockKind,
+        timeout: Option<Duration>,
+        mut ready: impl FnMut() -> bool,
+    ) -> Option<bool> {
+        let scheduler = scheduler()?;
+        let id = turn_id(scheduler);
+        let micros = |d: Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        let deadline = timeout.map(|t| scheduler.now_us().saturating_add(micros(t)));
+        let mut retry = false;
+        loop {
+            if ready() {
+                return Some(true);
+            }
+            if deadline.is_some_and(|d| scheduler.now_us() >= d) {
+                return Some(false);
+            }
+            if scheduler.block(id, kind, deadline, retry).is_err() {
+                deterministic_deadlock();
+            }
+            retry = true;
         }
     }
 }

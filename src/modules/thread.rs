@@ -101,6 +101,21 @@ impl ThreadLock {
         })
     }
 
+    /// `acquire_blocking` under a deterministic schedule: try on each turn, passing it on in
+    /// between (virtual time for the timeout). Not interruptible by Ctrl-C.
+    fn acquire_in_turns(&self, py: crate::gil::Gil<'_>, timeout: Option<Duration>) -> bool {
+        let registration = timeout
+            .is_none()
+            .then(|| WaitRegistration::enter(current_ident(), &self.state));
+        let acquired = py
+            .wait_in_turns(self.kind, timeout, || self.try_acquire())
+            .unwrap_or(false);
+        if acquired && let Some(registration) = &registration {
+            registration.acquired.store(true, Ordering::SeqCst);
+        }
+        acquired
+    }
+
     fn release(&self) -> bool {
         self.state.release()
     }
@@ -193,6 +208,11 @@ fn detect_deadlock() {
         ));
     }
     drop(waits);
+    exit_deadlocked(report);
+}
+
+/// Print a deadlock `report` and end the process with status 1.
+pub fn exit_deadlocked(report: String) -> ! {
     super::io::flush_stdout();
     eprint!("{report}");
     // The stats, trace and timeline of a deadlock are worth having too.
@@ -267,8 +287,12 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
     let seed = vm.thread_seed();
     // Counted before the thread exists, so a join racing its start still sees it.
     RUNNING.fetch_add(1, Ordering::SeqCst);
+    let place = crate::gil::schedule_new_thread();
     let (ident_tx, ident_rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().stack_size(THREAD_STACK).spawn(move || {
+        if let Some(place) = &place {
+            place.enter();
+        }
         let _ = ident_tx.send(current_ident());
         crate::gil::attach(|py| {
             let mut vm = Vm::for_thread(py, seed, THREAD_STACK);
@@ -292,6 +316,8 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         RUNNING.fetch_sub(1, Ordering::SeqCst);
         // The threads still waiting may now be all there is.
         detect_deadlock();
+        // Under a deterministic schedule the thread has kept its turn until now.
+        drop(place);
     });
     match spawned {
         Ok(_) => {
@@ -425,7 +451,11 @@ pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
     if !blocking {
         return Ok(Value::Bool(false));
     }
-    let deadline = (timeout >= 0.0).then(|| Instant::now() + Duration::from_secs_f64(timeout.min(4294967.0)));
+    let timeout = (timeout >= 0.0).then(|| Duration::from_secs_f64(timeout.min(4294967.0)));
+    if crate::gil::is_deterministic() {
+        return Ok(Value::Bool(lock.acquire_in_turns(vm.py, timeout)));
+    }
+    let deadline = timeout.map(|t| Instant::now() + t);
     match vm.py.allow_threads(lock.kind, || lock.acquire_blocking(deadline)) {
         Some(acquired) => Ok(Value::Bool(acquired)),
         None => {

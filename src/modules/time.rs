@@ -7,7 +7,6 @@
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crate::gil::BlockKind;
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_bigint;
 use crate::vm::{PyResult, Vm};
@@ -40,13 +39,22 @@ fn nanos(d: Duration) -> Value {
     Value::Int(i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
+/// Wall-clock time. Under a deterministic schedule it advances with the virtual clock from
+/// the real time of the first reading, so a run's output does not depend on its speed.
 fn since_epoch() -> Duration {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+    let now = || SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    match crate::gil::virtual_clock() {
+        Some(elapsed) => {
+            static START: OnceLock<Duration> = OnceLock::new();
+            *START.get_or_init(now) + elapsed
+        }
+        None => now(),
+    }
 }
 
 fn since_start() -> Duration {
     static START: OnceLock<Instant> = OnceLock::new();
-    START.get_or_init(Instant::now).elapsed()
+    crate::gil::virtual_clock().unwrap_or_else(|| START.get_or_init(Instant::now).elapsed())
 }
 
 /// CPU time of the whole process: user + system time from `/proc/self/stat`.
@@ -123,10 +131,7 @@ fn sleep(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
         return Err(vm.overflow_error("timestamp out of range for platform time_t"));
     };
     // Other threads run while this one sleeps; Ctrl-C cuts the main thread's sleep short.
-    if vm
-        .py
-        .allow_threads(BlockKind::Sleep, || crate::gil::signals::interruptible_sleep(duration))
-    {
+    if vm.py.sleep(duration) {
         vm.check_point()?;
     }
     Ok(Value::None)

@@ -10,9 +10,8 @@
 //! line of `key=value` pairs, [`totals_line`]). That turns the child's event log on, which costs
 //! it ≤ 1% (README, "Seeing the GIL"), in every configuration alike.
 //!
-//! A configuration is a [`Config`]; [`configs`] crosses the GIL-on settings and adds the
-//! free-threaded one. A handoff policy (`-X gil-policy`, not implemented yet) would be one more
-//! field of [`Config`], crossed with the intervals there, and one more part of its label.
+//! A configuration is a [`Config`]; [`configs`] crosses the GIL-on settings (switch intervals
+//! and handoff policies) and adds the free-threaded one.
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -23,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+use crate::gil::lock::Policy;
 use crate::gil::stats::Totals;
 
 use super::timeline::{FONT, axis_ticks, draw_time_axis, num, xml};
@@ -41,6 +41,11 @@ struct Args {
     /// (repeat the option or separate with commas). Default: toy's default, 5 ms.
     #[arg(long = "interval", value_name = "MS", value_delimiter = ',', value_parser = parse_interval)]
     intervals: Vec<u64>,
+
+    /// GIL handoff policies for the GIL-on runs (`cpython`, `fifo`, `io-priority`): one GIL-on
+    /// configuration per policy and interval. Default: toy's default, cpython.
+    #[arg(long = "policy", value_name = "NAME", value_delimiter = ',', value_parser = parse_policy)]
+    policies: Vec<Policy>,
 
     /// Set TOY_THREADS=N in the children's environment, for scripts that read their thread
     /// count with `os.environ.get("TOY_THREADS")`.
@@ -69,12 +74,18 @@ fn parse_interval(text: &str) -> Result<u64, String> {
     }
 }
 
+fn parse_policy(text: &str) -> Result<Policy, String> {
+    Policy::from_name(text.trim()).ok_or_else(|| format!("'{text}' is not a policy: use {}", Policy::NAMES))
+}
+
 /// One way of running the script.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     pub free_threaded: bool,
     /// The switch interval in µs passed with `-X switch-interval`; `None`: toy's default.
     pub interval_us: Option<u64>,
+    /// The handoff policy passed with `-X gil-policy`; `None`: toy's default.
+    pub policy: Option<Policy>,
 }
 
 impl Config {
@@ -83,7 +94,11 @@ impl Config {
             return "GIL off".to_string();
         }
         let us = self.interval_us.unwrap_or(crate::gil::lock::DEFAULT_SWITCH_INTERVAL_US);
-        format!("GIL on, {}", format_interval(us.saturating_mul(1000)))
+        let interval = format_interval(us.saturating_mul(1000));
+        match self.policy {
+            Some(policy) => format!("GIL on, {interval}, {}", policy.name()),
+            None => format!("GIL on, {interval}"),
+        }
     }
 
     /// The toy options selecting this configuration.
@@ -96,30 +111,43 @@ impl Config {
             options.push("-X".to_string());
             options.push(format!("switch-interval={}.{:03}", us / 1000, us % 1000));
         }
+        if let Some(policy) = self.policy {
+            options.push("-X".to_string());
+            options.push(format!("gil-policy={}", policy.name()));
+        }
         options
     }
 }
 
-/// GIL on at each interval (toy's default when none is given), then GIL off.
-pub fn configs(intervals_us: &[u64]) -> Vec<Config> {
-    let mut configs: Vec<Config> = if intervals_us.is_empty() {
-        vec![Config {
-            free_threaded: false,
-            interval_us: None,
-        }]
+/// GIL on at each interval under each policy (toy's defaults when none is given), then GIL off.
+pub fn configs(intervals_us: &[u64], policies: &[Policy]) -> Vec<Config> {
+    let intervals: Vec<Option<u64>> = if intervals_us.is_empty() {
+        vec![None]
     } else {
-        intervals_us
-            .iter()
-            .map(|&us| Config {
-                free_threaded: false,
-                interval_us: Some(us),
-            })
-            .collect()
+        intervals_us.iter().copied().map(Some).collect()
     };
-    configs.dedup();
+    let policies: Vec<Option<Policy>> = if policies.is_empty() {
+        vec![None]
+    } else {
+        policies.iter().copied().map(Some).collect()
+    };
+    let mut configs: Vec<Config> = Vec::new();
+    for &interval_us in &intervals {
+        for &policy in &policies {
+            let config = Config {
+                free_threaded: false,
+                interval_us,
+                policy,
+            };
+            if !configs.contains(&config) {
+                configs.push(config);
+            }
+        }
+    }
     configs.push(Config {
         free_threaded: true,
         interval_us: None,
+        policy: None,
     });
     configs
 }
@@ -575,7 +603,7 @@ pub fn main(args: impl Iterator<Item = OsString>) -> u8 {
         None => None,
     };
 
-    let configs = configs(&args.intervals);
+    let configs = configs(&args.intervals, &args.policies);
     let runs = args.runs as usize;
     let totals = std::env::temp_dir().join(format!("toy-compare-{}.totals", std::process::id()));
     let progress = std::io::stderr().is_terminal();
@@ -653,19 +681,37 @@ mod tests {
 
     #[test]
     fn configurations_and_their_options() {
-        let list = configs(&[]);
+        let list = configs(&[], &[]);
         assert_eq!(
             list.iter().map(Config::label).collect::<Vec<_>>(),
             ["GIL on, 5 ms", "GIL off"]
         );
         assert_eq!(list[0].options(), ["-X", "gil=1"]);
-        let list = configs(&[parse_interval("0.5").unwrap(), parse_interval("20").unwrap()]);
+        let list = configs(&[parse_interval("0.5").unwrap(), parse_interval("20").unwrap()], &[]);
         assert_eq!(
             list.iter().map(Config::label).collect::<Vec<_>>(),
             ["GIL on, 500 µs", "GIL on, 20 ms", "GIL off"]
         );
         assert_eq!(list[0].options(), ["-X", "gil=1", "-X", "switch-interval=0.500"]);
         assert_eq!(list[2].options(), ["-X", "gil=0"]);
+        let policies = [parse_policy("cpython").unwrap(), parse_policy("io-priority").unwrap()];
+        let list = configs(&[parse_interval("1").unwrap()], &policies);
+        assert_eq!(
+            list.iter().map(Config::label).collect::<Vec<_>>(),
+            ["GIL on, 1 ms, cpython", "GIL on, 1 ms, io-priority", "GIL off"]
+        );
+        assert_eq!(
+            list[1].options(),
+            [
+                "-X",
+                "gil=1",
+                "-X",
+                "switch-interval=1.000",
+                "-X",
+                "gil-policy=io-priority"
+            ]
+        );
+        assert!(parse_policy("lifo").is_err());
         assert!(parse_interval("0").is_err());
         assert!(parse_interval("nan").is_err());
     }
