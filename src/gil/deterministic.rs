@@ -34,6 +34,17 @@ pub enum Switching {
     Seeded { seed: u64, mean_gap: u64 },
 }
 
+impl std::fmt::Display for Switching {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Switching::Every(n) => write!(f, "turns of {n} check points"),
+            Switching::Seeded { seed, mean_gap } => {
+                write!(f, "seeded turns: seed {seed}, {mean_gap} check points on average")
+            }
+        }
+    }
+}
+
 /// The mean gap between switches when only `-X sched-seed` is given.
 pub const DEFAULT_MEAN_GAP: u64 = 100;
 
@@ -78,6 +89,7 @@ struct State {
 }
 
 pub struct Scheduler {
+    switching: Switching,
     state: Mutex<State>,
 }
 
@@ -181,6 +193,7 @@ impl Scheduler {
             Switching::Every(_) => 0,
         };
         Scheduler {
+            switching,
             state: Mutex::new(State {
                 switching,
                 threads: Vec::new(),
@@ -192,6 +205,10 @@ impl Scheduler {
                 fruitless_polls: 0,
             }),
         }
+    }
+
+    pub fn switching(&self) -> Switching {
+        self.switching
     }
 
     /// Add a thread to the rotation (last in round-robin order). The very first thread gets

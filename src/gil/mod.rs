@@ -105,6 +105,11 @@ fn scheduler() -> Option<&'static Scheduler> {
     SCHEDULER.get()
 }
 
+/// The deterministic schedule's switching rule, if there is one.
+pub fn deterministic_switching() -> Option<Switching> {
+    scheduler().map(Scheduler::switching)
+}
+
 /// Whether threads take deterministic turns (`-X switch-every`, `-X sched-seed`).
 pub fn is_deterministic() -> bool {
     SCHEDULER.get().is_some()

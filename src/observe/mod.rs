@@ -26,6 +26,9 @@ pub struct RunInfo {
     /// The script as given on the command line (`<string>` for `-c`).
     pub script: String,
     pub switch_interval_ns: u64,
+    /// Under `-X switch-every` / `-X sched-seed`, what decides the switches instead of the
+    /// interval (e.g. "turns of 100 check points").
+    pub schedule: Option<String>,
 }
 
 /// What to produce at exit.
@@ -111,6 +114,7 @@ pub fn finish() -> Result<(), String> {
     let info = RunInfo {
         script: outputs.script,
         switch_interval_ns: u64::try_from(crate::gil::switch_interval().as_nanos()).unwrap_or(u64::MAX),
+        schedule: crate::gil::deterministic_switching().map(|s| s.to_string()),
     };
     let stats = stats::compute(&timeline);
     if outputs.gilstats {

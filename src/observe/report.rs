@@ -107,12 +107,14 @@ pub fn render(stats: &Stats, info: &RunInfo) -> String {
     } else {
         let _ = writeln!(
             out,
-            "toy: GIL statistics for {}: {}, wall {}, {} switches (interval {}), a thread queued for the GIL {} of the time",
+            "toy: GIL statistics for {}: {}, wall {}, {} switches ({}), a thread queued for the GIL {} of the time",
             info.script,
             threads(stats),
             format_duration(t.wall),
             t.switches,
-            format_interval(info.switch_interval_ns),
+            info.schedule
+                .clone()
+                .unwrap_or_else(|| format!("interval {}", format_interval(info.switch_interval_ns))),
             percent(t.queued, t.wall)
         );
         let rows: Vec<Vec<String>> = stats
@@ -191,6 +193,7 @@ mod tests {
         let info = RunInfo {
             script: "x.toy".into(),
             switch_interval_ns: 5_000_000,
+            schedule: None,
         };
         let text = render(&stats::compute(&timeline), &info);
         assert!(

@@ -402,6 +402,8 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
     let scale_y = axis_y + 42.0;
     let what = if ft {
         "switch interval (unused without a GIL)"
+    } else if info.schedule.is_some() {
+        "switch interval (unused: threads take deterministic turns)"
     } else {
         "switch interval"
     };
@@ -628,6 +630,7 @@ mod tests {
         RunInfo {
             script: "programs/gil/convoy.toy".into(),
             switch_interval_ns: 5_000_000,
+            schedule: None,
         }
     }
 

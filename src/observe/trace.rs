@@ -171,6 +171,7 @@ mod tests {
         RunInfo {
             script: "demo \"x\".toy".into(),
             switch_interval_ns: 5_000_000,
+            schedule: None,
         }
     }
 
