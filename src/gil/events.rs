@@ -46,6 +46,8 @@ pub enum BlockKind {
     ThreadStart,
     /// Free-threaded only: another thread held an object's lock (a list, dict, …).
     ObjectLock,
+    /// Native work done without the GIL: hashing a large buffer (`hashlib`).
+    Hashing,
 }
 
 /// How a blocking call is drawn and summed: I/O, waiting on another thread, or contention.
@@ -70,14 +72,19 @@ impl BlockKind {
             BlockKind::ConditionWait => "condition wait",
             BlockKind::ThreadStart => "thread start",
             BlockKind::ObjectLock => "object lock",
+            BlockKind::Hashing => "hashing",
         }
     }
 
     pub fn class(self) -> BlockClass {
         match self {
-            BlockKind::Sleep | BlockKind::Read | BlockKind::Write | BlockKind::FileOther | BlockKind::Input => {
-                BlockClass::Io
-            }
+            // Native work is drawn with I/O: off the GIL, and not waiting for another thread.
+            BlockKind::Sleep
+            | BlockKind::Read
+            | BlockKind::Write
+            | BlockKind::FileOther
+            | BlockKind::Input
+            | BlockKind::Hashing => BlockClass::Io,
             BlockKind::LockWait | BlockKind::Join | BlockKind::ConditionWait | BlockKind::ThreadStart => {
                 BlockClass::Sync
             }

@@ -2,6 +2,7 @@
 
 pub mod builtins;
 pub mod file;
+pub mod hashlib;
 pub mod io;
 pub mod math;
 pub mod os;
@@ -113,6 +114,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "os" => os::create(vm),
         "os.path" => os::create_path(vm),
         "random" => random::create(vm),
+        "hashlib" => hashlib::create(vm),
         "_toy" => toy::create(vm),
         _ => return None,
     })

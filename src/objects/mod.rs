@@ -334,6 +334,8 @@ pub enum Payload {
     Lock(Box<crate::modules::thread::ThreadLock>),
     /// A file from `open()`.
     File(Box<ObjLock<crate::modules::file::FileState>>),
+    /// A `hashlib` hash object.
+    Hash(Box<crate::modules::hashlib::HashState>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -287,6 +287,12 @@ impl Vm<'_> {
                 "closed" => Some(Value::Bool(f.lock(py).closed)),
                 _ => self.builtin_method(obj, name)?,
             }),
+            Some(Payload::Hash(state)) => Ok(match key {
+                "name" => Some(self.new_str(state.name)),
+                "digest_size" => Some(Value::Int(state.digest_size() as i64)),
+                "block_size" => Some(Value::Int(state.block_size as i64)),
+                _ => self.builtin_method(obj, name)?,
+            }),
             Some(Payload::Range(r)) => Ok(match key {
                 "start" => Some(Value::Int(r.start)),
                 "stop" => Some(Value::Int(r.stop)),

@@ -400,6 +400,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
         Payload::Ellipsis => &t.ellipsis_type,
         Payload::Stream(_) => &t.text_io,
         Payload::Lock(_) => &t.lock,
+        Payload::Hash(_) => &t.hash,
         Payload::File(f) => {
             if f.lock(py).binary {
                 &t.buffered_io

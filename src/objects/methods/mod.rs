@@ -11,7 +11,7 @@ pub mod numbers;
 pub mod set;
 pub mod str;
 
-use crate::modules::{file, io, thread};
+use crate::modules::{file, hashlib, io, thread};
 use crate::objects::NativeFn;
 use crate::objects::types::{add_methods, types};
 use crate::vm::classes;
@@ -73,6 +73,16 @@ pub fn install(py: Gil<'_>) {
             ],
         );
         add_methods(py, &t.buffered_io, &file_only);
+        add_methods(
+            py,
+            &t.hash,
+            &[
+                ("update", hashlib::update),
+                ("digest", hashlib::digest),
+                ("hexdigest", hashlib::hexdigest),
+                ("copy", hashlib::copy),
+            ],
+        );
         self::str::install(py);
         list::install(py);
         dict::install(py);
