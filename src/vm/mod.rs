@@ -260,6 +260,7 @@ impl<'py> Vm<'py> {
                 class: class.clone_ref(self.py),
                 dict: ObjLock::new(DictTable::new()),
                 exception: Some(ObjLock::new(state)),
+                base: None,
             }))),
         )
     }
