@@ -41,6 +41,8 @@ pub mod breaker_bits {
     pub const DROP_REQUEST: u32 = 1 << 0;
     /// A signal (Ctrl-C) is waiting to be raised in the main thread.
     pub const SIGNAL: u32 = 1 << 1;
+    /// A generator dropped on this thread waits to be closed (`vm::finalize`).
+    pub const FINALIZE: u32 = 1 << 2;
 }
 
 /// Per-thread request word, tested at every check point.

@@ -581,6 +581,12 @@ pub struct GeneratorState {
     pub qualname: String,
 }
 
+impl Drop for GeneratorState {
+    fn drop(&mut self) {
+        crate::vm::finalize::generator_dropped(self);
+    }
+}
+
 pub use dict::DictTable;
 pub use settable::SetTable;
 
