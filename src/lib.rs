@@ -116,6 +116,7 @@ pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String
 fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv: Vec<String>) -> i32 {
     gil::signals::install_for_main_thread();
     let mut vm = vm::Vm::new(py, script_dir, argv, INTERPRETER_STACK);
+    let mut main_globals = None;
     let result = vm.new_module_object("__main__", &code.filename).and_then(|module| {
         let modules = vm.modules.clone_ref(py);
         vm.dict_set_str(&modules, &intern("__main__"), module.clone_ref(py))?;
@@ -123,6 +124,7 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
             return Ok(());
         };
         let globals = m.dict.clone_ref(py);
+        main_globals = Some(globals.clone_ref(py));
         vm.run_module_code(code, globals)
     });
     let status = match result {
@@ -130,6 +132,9 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
         Err(err) => exit_status_for(&mut vm, err),
     };
     wait_for_threads(&mut vm);
+    if let Some(globals) = main_globals {
+        vm.close_generators_at_exit(&globals);
+    }
     modules::io::flush_stdout();
     status
 }

@@ -43,6 +43,8 @@ pub mod breaker_bits {
     pub const SIGNAL: u32 = 1 << 1;
     /// A deterministic schedule (`-X switch-every`, `-X sched-seed`) counts every check point.
     pub const SCHEDULED: u32 = 1 << 2;
+    /// A generator dropped on this thread waits to be closed (`vm::finalize`).
+    pub const FINALIZE: u32 = 1 << 3;
 }
 
 /// Per-thread request word, tested at every check point.

@@ -250,7 +250,7 @@ fn str_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Valu
             )),
         };
     }
-    if x.as_str().is_some() {
+    if let Some(Payload::Str(_)) = x.payload() {
         return Ok(x.clone_ref(vm.py));
     }
     let s = vm.str(x)?;
@@ -354,10 +354,12 @@ fn range_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Va
     check_arity(vm, "range", args, 1, 3)?;
     let mut ints = [0i64; 3];
     for (i, a) in args.iter().enumerate() {
-        ints[i] = match a {
+        ints[i] = match a.builtin_self() {
             Value::Int(v) => *v,
             Value::Bool(b) => *b as i64,
-            _ if is_int(a) => return Err(vm.overflow_error("Python int too large to convert to C ssize_t")),
+            _ if is_int(a.builtin_self()) => {
+                return Err(vm.overflow_error("Python int too large to convert to C ssize_t"));
+            }
             _ => {
                 return Err(vm.type_error(format!(
                     "'{}' object cannot be interpreted as an integer",
@@ -583,6 +585,9 @@ fn abs(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
             if let Some(m) = vm.lookup_special(x, "__abs__") {
                 return vm.call(&m, &[x.clone_ref(vm.py)], &[]);
             }
+            if !x.builtin_self().is(x) {
+                return abs(vm, &[x.builtin_self().clone_ref(vm.py)], &[]);
+            }
             Err(vm.type_error(format!("bad operand type for abs(): '{}'", vm.type_name(x))))
         }
     }
@@ -713,6 +718,11 @@ fn round(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
                 let mut call_args = vec![x.clone_ref(vm.py)];
                 call_args.extend(ndigits.map(|n| n.clone_ref(vm.py)));
                 return vm.call(&m, &call_args, &[]);
+            }
+            if !x.builtin_self().is(x) {
+                let mut base_args = vec![x.builtin_self().clone_ref(vm.py)];
+                base_args.extend(ndigits.map(|n| n.clone_ref(vm.py)));
+                return round(vm, &base_args, &[]);
             }
             Err(vm.type_error(format!("type {} doesn't define __round__ method", vm.type_name(x))))
         }

@@ -1,6 +1,7 @@
 //! Built-in functions and modules.
 
 pub mod builtins;
+pub mod calendar_time;
 pub mod file;
 pub mod hashlib;
 pub mod io;

@@ -26,7 +26,9 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
 ];
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
-    new_module(vm, "time", FUNCTIONS, Vec::new())
+    let functions = [FUNCTIONS, super::calendar_time::FUNCTIONS].concat();
+    let attributes = super::calendar_time::attributes(vm);
+    new_module(vm, "time", &functions, attributes)
 }
 
 fn no_args(vm: &Vm, name: &str, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<()> {

@@ -58,11 +58,21 @@ impl Value {
         self.as_obj().map(|o| &o.payload)
     }
 
-    /// The text of a `str`, if this is one.
+    /// The text of a `str`, if this is one (or an instance of a class derived from `str`).
     pub fn as_str(&self) -> Option<&str> {
         match self.payload() {
             Some(Payload::Str(s)) => Some(s.as_str()),
+            Some(Payload::Instance(inst)) => inst.base.as_ref()?.as_str(),
             _ => None,
+        }
+    }
+
+    /// What the methods of a built-in type work on: the value itself, or for an instance of a
+    /// class derived from a built-in type (`class Stack(list)`), the built-in value it extends.
+    pub fn builtin_self(&self) -> &Value {
+        match self.payload() {
+            Some(Payload::Instance(inst)) => inst.base.as_ref().unwrap_or(self),
+            _ => self,
         }
     }
 
@@ -492,6 +502,9 @@ pub struct Instance {
     pub dict: ObjLock<DictTable>,
     /// Present for exception instances.
     pub exception: Option<ObjLock<ExceptionState>>,
+    /// For a class derived from a built-in type: the plain built-in value (never an instance)
+    /// the instance extends, fixed at creation; a mutable one changes under its own lock.
+    pub base: Option<Value>,
 }
 
 /// The fields every exception carries besides its `__dict__`.
@@ -568,6 +581,12 @@ pub struct GeneratorState {
     pub running: bool,
     pub name: String,
     pub qualname: String,
+}
+
+impl Drop for GeneratorState {
+    fn drop(&mut self) {
+        crate::vm::finalize::generator_dropped(self);
+    }
 }
 
 pub use dict::DictTable;

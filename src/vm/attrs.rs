@@ -192,7 +192,12 @@ impl Vm<'_> {
                 {
                     return Ok(Some(v));
                 }
-                Ok(class_attr.map(|a| self.bind(a, obj)))
+                match (class_attr, &inst.base) {
+                    (Some(attr), _) => Ok(Some(self.bind(attr, obj))),
+                    // Data attributes of a built-in base value (`real`, `start`…).
+                    (None, Some(base)) => self.get_attr_opt(base, name),
+                    (None, None) => Ok(None),
+                }
             }
             Some(Payload::Type(t)) => {
                 if let Some(attr) = self.lookup_in_class(

@@ -51,6 +51,7 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
         class: class.clone_ref(py),
         dict: ObjLock::new(DictTable::new()),
         exception,
+        base: None,
     })));
     if has_init {
         run_init(vm, &obj, args, kwargs)?;
@@ -187,20 +188,19 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
 pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef) -> PyResult<Value> {
     let py = vm.py;
     let mro = c3_mro(vm, &bases)?;
+    let mut roots = bases.iter().filter_map(builtin_base);
+    let root = roots.next();
     let layout = if mro.iter().any(is_exception_class) {
         Layout::Exception
-    } else if let Some(b) = bases
-        .iter()
-        .find(|b| matches!(&b.payload, Payload::Type(t) if t.layout == Layout::Builtin))
-    {
-        let bname = match &b.payload {
-            Payload::Type(t) => t.name.clone(),
-            _ => String::new(),
-        };
-        return Err(vm.type_error(format!("subclassing built-in type '{bname}' is not supported yet")));
     } else {
         Layout::Object
     };
+    if roots.any(|r| root.is_some_and(|root| !r.is(root))) || (root.is_some() && layout == Layout::Exception) {
+        return Err(vm.type_error("multiple bases have instance lay-out conflict"));
+    }
+    if let Some(Payload::Type(t)) = root.map(|r| &r.payload) {
+        check_subclassable(vm, &t.name)?;
+    }
     let mut dict = DictTable::new();
     let mut module = "__main__".to_string();
     let mut qualname = name.to_string();
@@ -236,6 +236,50 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         dict: ObjLock::new(dict),
         layout,
     }))))
+}
+
+/// The built-in class whose values instances of `class` extend: `list` for `class Stack(list)`
+/// (and for `list` itself); `None` for classes built on `object` or on exceptions.
+pub fn builtin_base(class: &ObjRef) -> Option<&ObjRef> {
+    let Payload::Type(t) = &class.payload else {
+        return None;
+    };
+    std::iter::once(class)
+        .chain(&t.mro)
+        .find(|c| matches!(&c.payload, Payload::Type(t) if t.layout == Layout::Builtin))
+}
+
+/// Whether a class may derive from the built-in class `name`, with CPython's error if not.
+fn check_subclassable(vm: &Vm, name: &str) -> PyResult<()> {
+    const SUPPORTED: [&str; 9] = [
+        "int",
+        "float",
+        "str",
+        "bytes",
+        "tuple",
+        "list",
+        "dict",
+        "set",
+        "frozenset",
+    ];
+    // The ones CPython accepts as bases too, but whose derived instances toy cannot build yet.
+    const NOT_YET: [&str; 8] = [
+        "type",
+        "property",
+        "staticmethod",
+        "classmethod",
+        "super",
+        "module",
+        "TextIOWrapper",
+        "BufferedReader",
+    ];
+    if SUPPORTED.contains(&name) {
+        Ok(())
+    } else if NOT_YET.contains(&name) {
+        Err(vm.type_error(format!("subclassing built-in type '{name}' is not supported yet")))
+    } else {
+        Err(vm.type_error(format!("type '{name}' is not an acceptable base type")))
+    }
 }
 
 /// The MRO of a new class, minus the class itself.

@@ -311,6 +311,10 @@ impl Vm<'_> {
                         }
                     };
                 }
+                // `str.__str__` gives a derived string's text; other types use `__repr__`.
+                if let Some(Payload::Str(s)) = inst.base.as_ref().and_then(Value::payload) {
+                    return Ok(s.as_str().to_string());
+                }
                 self.repr(v)
             }
             _ => self.repr(v),
@@ -350,6 +354,11 @@ impl Vm<'_> {
                         None => Err(self.type_error("__format__ must return a str")),
                     };
                 }
+                // A derived instance formats as its built-in value, but `format(x, "")` is
+                // `str(x)`, which may be the class's own `__repr__`.
+                Some(Payload::Instance(inst)) if !spec.is_empty() && inst.base.is_some() => {
+                    return self.format(v.builtin_self(), spec);
+                }
                 _ => {
                     if spec.is_empty() {
                         return self.str(v);
@@ -377,10 +386,12 @@ impl Vm<'_> {
     pub fn percent_format(&mut self, fmt: &str, args: &Value) -> PyResult<String> {
         use format::{PercentCount, PercentPiece};
         let py = self.py;
+        // As CPython: a tuple (or derived tuple) holds the values, a str is never a mapping.
         let is_mapping = matches!(args.payload(), Some(Payload::Dict(_)))
             || (matches!(args.payload(), Some(Payload::Instance(_)))
+                && !matches!(args.builtin_self().payload(), Some(Payload::Tuple(_) | Payload::Str(_)))
                 && self.lookup_special(args, "__getitem__").is_some());
-        let values: Vec<Value> = match args.payload() {
+        let values: Vec<Value> = match args.builtin_self().payload() {
             Some(Payload::Tuple(items)) => items.iter().map(|v| v.clone_ref(py)).collect(),
             _ => vec![args.clone_ref(py)],
         };
@@ -463,11 +474,11 @@ impl Vm<'_> {
                 format::percent_str(&s, spec)
             }
             'd' | 'i' | 'u' | 'o' | 'x' | 'X' => {
-                let b = match value {
+                let b = match value.builtin_self() {
                     Value::Float(f) if matches!(spec.conversion, 'd' | 'i' | 'u') => {
                         format::float_to_bigint(*f).map_err(|m| self.format_error(m))?
                     }
-                    _ => match as_bigint(value) {
+                    number => match as_bigint(number) {
                         Some(b) => b.into_owned(),
                         None => {
                             let what = if matches!(spec.conversion, 'd' | 'i' | 'u') {
@@ -486,9 +497,9 @@ impl Vm<'_> {
                 format::percent_int(&b, spec)
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
-                let f = match value {
+                let f = match value.builtin_self() {
                     Value::Float(f) => *f,
-                    _ => match as_bigint(value) {
+                    number => match as_bigint(number) {
                         Some(b) => format::bigint_to_f64(&b).map_err(|m| self.format_error(m))?,
                         None => {
                             return Err(self.type_error(format!("must be real number, not {}", self.type_name(value))));

@@ -278,6 +278,7 @@ impl Vm<'_> {
                     }
                 }
                 Instr::CallMethod(argc) => {
+                    self.finalize_point();
                     let argc = argc as usize;
                     let base = frame.stack.len() - argc - 2;
                     let is_marker = matches!(&frame.stack[base + 1], Value::Obj(o) if o.is(&types().none_type));
@@ -572,6 +573,7 @@ impl Vm<'_> {
                     frame.stack.push(value);
                 }
                 Instr::Call(argc) => {
+                    self.finalize_point();
                     let base = frame.stack.len() - argc as usize - 1;
                     let (callable, args) = frame.stack[base..].split_at(1);
                     let result = match callable[0].payload() {
@@ -583,6 +585,7 @@ impl Vm<'_> {
                     try_!(self.check_point());
                 }
                 Instr::CallKw(argc) => {
+                    self.finalize_point();
                     let names = pop!();
                     let base = frame.stack.len() - argc as usize - 1;
                     let callable = frame.stack[base].clone_ref(py);
@@ -601,6 +604,7 @@ impl Vm<'_> {
                     try_!(self.check_point());
                 }
                 Instr::CallEx(has_kwargs) => {
+                    self.finalize_point();
                     let kwargs = if has_kwargs != 0 { Some(pop!()) } else { None };
                     let args = pop!();
                     let callable = pop!();
@@ -870,6 +874,7 @@ impl Vm<'_> {
     pub fn check_point(&mut self) -> PyResult<()> {
         if self.breaker.is_set() {
             self.py.serve_eval_breaker(&self.breaker);
+            self.finalize_point();
             if crate::gil::signals::take_pending_interrupt(&self.breaker) {
                 return Err(self.new_error_with_args(&types().keyboard_interrupt, Vec::new()));
             }

@@ -7,6 +7,7 @@ pub mod attrs;
 pub mod classes;
 pub mod convert;
 pub mod eval;
+pub mod finalize;
 pub mod frame;
 pub mod import;
 pub mod ops;
@@ -126,6 +127,8 @@ impl<'py> Vm<'py> {
     /// `_thread.start_new_thread` gets its parent's builtins and modules.
     pub fn for_thread(py: Gil<'py>, seed: ThreadSeed, stack_size: usize) -> Vm<'py> {
         let marker = 0u8;
+        let breaker = crate::gil::current_breaker();
+        finalize::register_thread(&breaker);
         Vm {
             py,
             builtins: seed.builtins,
@@ -138,7 +141,7 @@ impl<'py> Vm<'py> {
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
             repr_stack: Vec::new(),
-            breaker: crate::gil::current_breaker(),
+            breaker,
             spare_locals: Vec::new(),
             spare_stacks: Vec::new(),
             attr_cache: Default::default(),
@@ -260,6 +263,7 @@ impl<'py> Vm<'py> {
                 class: class.clone_ref(self.py),
                 dict: ObjLock::new(DictTable::new()),
                 exception: Some(ObjLock::new(state)),
+                base: None,
             }))),
         )
     }

@@ -45,24 +45,30 @@ fn binop_dunders(op: BinOp) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// An int operand (bools are ints), borrowed when already big.
+/// An int operand (bools and instances of classes derived from `int` are ints), borrowed when
+/// already big.
 pub fn as_bigint(v: &Value) -> Option<Cow<'_, BigInt>> {
     match v {
         Value::Int(i) => Some(Cow::Owned(BigInt::from(*i))),
         Value::Bool(b) => Some(Cow::Owned(BigInt::from(*b as i64))),
         Value::Obj(o) => match &o.payload {
             Payload::BigInt(b) => Some(Cow::Borrowed(b)),
+            Payload::Instance(inst) => inst.base.as_ref().and_then(as_bigint),
             _ => None,
         },
         _ => None,
     }
 }
 
-/// A machine-word int operand, if it is one (bools count).
+/// A machine-word int operand, if it is one (bools and derived ints count).
 pub fn as_small_int(v: &Value) -> Option<i64> {
     match v {
         Value::Int(i) => Some(*i),
         Value::Bool(b) => Some(*b as i64),
+        Value::Obj(o) => match &o.payload {
+            Payload::Instance(inst) => inst.base.as_ref().and_then(as_small_int),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -148,6 +154,13 @@ impl Vm<'_> {
         if let Some(v) = self.try_dunder_binary(a, b, name, rname)? {
             return Ok(v);
         }
+        // Instances of classes derived from built-in types operate as their built-in values.
+        let (x, y) = (a.builtin_self(), b.builtin_self());
+        if (!x.is(a) || !y.is(b))
+            && let Some(v) = self.builtin_binary_op(op, x, y)?
+        {
+            return Ok(v);
+        }
         Err(self.binop_type_error(op, a, b))
     }
 
@@ -173,28 +186,9 @@ impl Vm<'_> {
         Ok(())
     }
 
-    /// `a op= b`: lists extend and sets update in place; user classes may define `__iop__`.
+    /// `a op= b`: lists extend, sets and dicts update in place (also as the base of a derived
+    /// instance, which is the result then); user classes may define `__iop__`.
     pub fn inplace_op(&mut self, op: BinOp, a: Value, b: &Value) -> PyResult<Value> {
-        if op == BinOp::Add
-            && let Some(Payload::List(items)) = a.payload()
-        {
-            self.extend_list(items, b)?;
-            return Ok(a);
-        }
-        if op == BinOp::Mul
-            && let Some(Payload::List(items)) = a.payload()
-            && let Some(n) = as_bigint(b).filter(|_| is_int(b)).and_then(|n| n.to_i64())
-        {
-            self.repeat_list_in_place(items, n)?;
-            return Ok(a);
-        }
-        if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
-            && matches!(a.payload(), Some(Payload::Set(_)))
-            && is_any_set(b)
-        {
-            self.set_inplace_op(op, &a, b)?;
-            return Ok(a);
-        }
         if matches!(a.payload(), Some(Payload::Instance(_))) {
             let (_, _, iname) = binop_dunders(op);
             if let Some(method) = self.lookup_special(&a, iname) {
@@ -204,13 +198,43 @@ impl Vm<'_> {
                 }
             }
         }
+        let target = a.builtin_self();
+        if op == BinOp::Add
+            && let Some(Payload::List(items)) = target.payload()
+        {
+            self.extend_list(items, b)?;
+            return Ok(a);
+        }
+        if op == BinOp::Mul
+            && let Some(Payload::List(items)) = target.payload()
+            && let Some(n) = as_bigint(b).filter(|_| is_int(b)).and_then(|n| n.to_i64())
+        {
+            self.repeat_list_in_place(items, n)?;
+            return Ok(a);
+        }
+        if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
+            && matches!(target.payload(), Some(Payload::Set(_)))
+            && is_any_set(b.builtin_self())
+        {
+            self.set_inplace_op(op, target, b.builtin_self())?;
+            return Ok(a);
+        }
+        if op == BinOp::BitOr
+            && matches!(target.payload(), Some(Payload::Dict(_)))
+            && matches!(b.builtin_self().payload(), Some(Payload::Dict(_)))
+        {
+            self.dict_update(target, b, false)?;
+            return Ok(a);
+        }
         self.binary_op(op, &a, b)
     }
 
     fn binop_type_error(&self, op: BinOp, a: &Value, b: &Value) -> PyErr {
         let (ta, tb) = (self.type_name(a), self.type_name(b));
-        if op == BinOp::Add && (ta == "str" || ta == "list" || ta == "tuple" || ta == "bytes") && ta != tb {
-            return self.type_error(format!("can only concatenate {ta} (not \"{tb}\") to {ta}"));
+        // The built-in sequence's own message, also for a class derived from it.
+        let seq = self.type_name(a.builtin_self());
+        if op == BinOp::Add && ["str", "list", "tuple", "bytes"].contains(&seq.as_str()) && seq != tb {
+            return self.type_error(format!("can only concatenate {seq} (not \"{tb}\") to {seq}"));
         }
         if op == BinOp::Mul && (is_sequence(a) || is_sequence(b)) {
             let other = if is_sequence(a) { &tb } else { &ta };
@@ -538,6 +562,10 @@ impl Vm<'_> {
         {
             return self.call(&method, &[v.clone_ref(self.py)], &[]);
         }
+        let base = v.builtin_self();
+        if !base.is(v) && is_number(base) {
+            return self.unary_op(op, base);
+        }
         let symbol = match op {
             UnaryOp::Neg => "unary -",
             UnaryOp::Pos => "unary +",
@@ -603,6 +631,10 @@ impl Vm<'_> {
                             return self.is_true(&r);
                         }
                     }
+                }
+                let (x, y) = (a.builtin_self(), b.builtin_self());
+                if !x.is(a) || !y.is(b) {
+                    return self.eq(x, y);
                 }
                 Ok(a.is(b))
             }
@@ -673,6 +705,10 @@ impl Vm<'_> {
                     return self.is_true(&r);
                 }
             }
+        }
+        let (x, y) = (a.builtin_self(), b.builtin_self());
+        if (!x.is(a) || !y.is(b)) && orders_as_builtins(x, y) {
+            return self.order(op, x, y);
         }
         let symbol = match op {
             CmpOp::Lt => "<",
@@ -947,6 +983,7 @@ impl Vm<'_> {
             Value::Int(i) => Ok(*i),
             Value::Bool(b) => Ok(*b as i64),
             _ if is_int(v) => Err(self.index_error("cannot fit 'int' into an index-sized integer")),
+            _ if is_int(v.builtin_self()) => self.index_value(v.builtin_self(), what),
             _ => Err(self.type_error(format!(
                 "{what} indices must be integers or slices, not {}",
                 self.type_name(v)
@@ -1904,8 +1941,33 @@ pub fn key_eq(a: &Value, b: &Value) -> bool {
         (Some(Payload::FrozenSet(x)), Some(Payload::FrozenSet(y))) => {
             x.len() == y.len() && x.iter().all(|e| y.contains(e.hash, &e.key, key_eq))
         }
+        // A key of a class derived from a built-in type without its own `__eq__` (those are
+        // matched by `Vm::canonical_key`) equals what its built-in value equals.
+        (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
+            let (x, y) = (a.builtin_self(), b.builtin_self());
+            if x.is(a) && y.is(b) { a.is(b) } else { key_eq(x, y) }
+        }
         _ => a.is(b),
     }
+}
+
+/// Whether `<` between these built-in values is decided natively by `Vm::order` (as opposed
+/// to being unsupported, whose error must name the derived classes).
+fn orders_as_builtins(x: &Value, y: &Value) -> bool {
+    if is_number(x) && is_number(y) {
+        return true;
+    }
+    matches!(
+        (x.payload(), y.payload()),
+        (Some(Payload::Str(_)), Some(Payload::Str(_)))
+            | (Some(Payload::Bytes(_)), Some(Payload::Bytes(_)))
+            | (Some(Payload::Tuple(_)), Some(Payload::Tuple(_)))
+            | (Some(Payload::List(_)), Some(Payload::List(_)))
+            | (
+                Some(Payload::Set(_) | Payload::FrozenSet(_)),
+                Some(Payload::Set(_) | Payload::FrozenSet(_))
+            )
+    )
 }
 
 /// Equality that needs no Python code: numbers, strings, bytes, identity. `None` when the

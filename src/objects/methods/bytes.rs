@@ -41,7 +41,7 @@ pub(super) fn install(py: Gil<'_>) {
 }
 
 fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [u8]> {
-    match args.first().and_then(Value::payload) {
+    match args.first().map(Value::builtin_self).and_then(Value::payload) {
         Some(Payload::Bytes(b)) => Ok(b),
         _ => Err(descriptor_error(vm, args, "bytes", method)),
     }

@@ -36,35 +36,41 @@ pub(super) fn install(py: Gil<'_>) {
 // ----- dict -----------------------------------------------------------------------------------
 
 fn this_dict<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a ObjLock<DictTable>> {
-    match args.first().and_then(Value::payload) {
+    match args.first().map(Value::builtin_self).and_then(Value::payload) {
         Some(Payload::Dict(table)) => Ok(table),
         _ => Err(descriptor_error(vm, args, "dict", method)),
     }
 }
 
+/// The receiver as a value: the dict itself, or the dict a derived instance extends.
+fn dict_self<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a Value> {
+    this_dict(vm, args, method)?;
+    Ok(args[0].builtin_self())
+}
+
 fn dict_get(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    this_dict(vm, args, "get")?;
+    let this = dict_self(vm, args, "get")?;
     no_kwargs(vm, "get", kwargs)?;
     check_arity(vm, "get", &args[1..], 1, 2)?;
-    match vm.dict_get(&args[0], &args[1])? {
+    match vm.dict_get(this, &args[1])? {
         Some(v) => Ok(v),
         None => Ok(args.get(2).map_or(Value::None, |d| d.clone_ref(vm.py))),
     }
 }
 
 fn dict_setdefault(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    this_dict(vm, args, "setdefault")?;
+    let this = dict_self(vm, args, "setdefault")?;
     no_kwargs(vm, "setdefault", kwargs)?;
     check_arity(vm, "setdefault", &args[1..], 1, 2)?;
     let default = args.get(2).map_or(Value::None, |d| d.clone_ref(vm.py));
-    vm.dict_setdefault(&args[0], args[1].clone_ref(vm.py), default)
+    vm.dict_setdefault(this, args[1].clone_ref(vm.py), default)
 }
 
 fn dict_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    this_dict(vm, args, "pop")?;
+    let this = dict_self(vm, args, "pop")?;
     no_kwargs(vm, "pop", kwargs)?;
     check_arity(vm, "pop", &args[1..], 1, 2)?;
-    match (vm.dict_del(&args[0], &args[1])?, args.get(2)) {
+    match (vm.dict_del(this, &args[1])?, args.get(2)) {
         (Some(v), _) => Ok(v),
         (None, Some(default)) => Ok(default.clone_ref(vm.py)),
         (None, None) => Err(vm.key_error(&args[1])),
@@ -85,13 +91,13 @@ fn dict_popitem(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRe
 }
 
 fn dict_update(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    this_dict(vm, args, "update")?;
+    let this = dict_self(vm, args, "update")?;
     check_arity(vm, "update", &args[1..], 0, 1)?;
     if let Some(source) = args.get(1) {
-        dict_fill(vm, &args[0], source)?;
+        dict_fill(vm, this, source)?;
     }
     for (k, v) in kwargs {
-        vm.dict_set(&args[0], Value::Obj(k.clone_ref(vm.py)), v.clone_ref(vm.py))?;
+        vm.dict_set(this, Value::Obj(k.clone_ref(vm.py)), v.clone_ref(vm.py))?;
     }
     Ok(Value::None)
 }
@@ -104,9 +110,9 @@ fn dict_view(
     name: &str,
     kind: DictViewKind,
 ) -> PyResult<Value> {
-    this_dict(vm, args, name)?;
+    let this = dict_self(vm, args, name)?;
     takes_no_args(vm, "dict", name, &args[1..], kwargs)?;
-    match &args[0] {
+    match this {
         Value::Obj(dict) => Ok(vm.alloc(Payload::DictView(dict.clone_ref(vm.py), kind))),
         _ => Err(vm.type_error(format!("descriptor '{name}' requires a 'dict' object"))),
     }
@@ -125,10 +131,10 @@ fn dict_items(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResu
 }
 
 fn dict_copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    this_dict(vm, args, "copy")?;
+    let this = dict_self(vm, args, "copy")?;
     takes_no_args(vm, "dict", "copy", &args[1..], kwargs)?;
     let copy = vm.new_dict();
-    for (k, v) in vm.dict_items(&args[0])? {
+    for (k, v) in vm.dict_items(this)? {
         vm.dict_set(&copy, k, v)?;
     }
     Ok(copy)

@@ -34,7 +34,7 @@ pub(super) fn install(py: Gil<'_>) {
 }
 
 fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a ObjLock<Vec<Value>>> {
-    match args.first().and_then(Value::payload) {
+    match args.first().map(Value::builtin_self).and_then(Value::payload) {
         Some(Payload::List(items)) => Ok(items),
         _ => Err(descriptor_error(vm, args, "list", method)),
     }
@@ -262,7 +262,7 @@ fn list_clear(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResu
 }
 
 fn this_tuple<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [Value]> {
-    match args.first().and_then(Value::payload) {
+    match args.first().map(Value::builtin_self).and_then(Value::payload) {
         Some(Payload::Tuple(items)) => Ok(items),
         _ => Err(descriptor_error(vm, args, "tuple", method)),
     }

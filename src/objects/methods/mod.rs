@@ -9,6 +9,7 @@ pub mod generator;
 pub mod list;
 pub mod numbers;
 pub mod set;
+pub mod slots;
 pub mod str;
 
 use crate::modules::{file, hashlib, io, thread};
@@ -90,5 +91,6 @@ pub fn install(py: Gil<'_>) {
         numbers::install(py);
         bytes::install(py);
         generator::install(py);
+        slots::install(py);
     });
 }

@@ -40,6 +40,7 @@ pub(super) fn install(py: Gil<'_>) {
 
 fn this_int<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<Cow<'a, BigInt>> {
     args.first()
+        .map(Value::builtin_self)
         .and_then(as_bigint)
         .ok_or_else(|| descriptor_error(vm, args, "int", method))
 }
@@ -180,7 +181,7 @@ fn int_from_bytes(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
 }
 
 fn this_float(vm: &Vm, args: &[Value], method: &str) -> PyResult<f64> {
-    match args.first() {
+    match args.first().map(Value::builtin_self) {
         Some(Value::Float(f)) => Ok(*f),
         _ => Err(descriptor_error(vm, args, "float", method)),
     }

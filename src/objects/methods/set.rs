@@ -42,7 +42,7 @@ pub(super) fn install(py: Gil<'_>) {
 
 /// The receiver of a method only `set` has.
 fn this_set<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a Value> {
-    match args.first() {
+    match args.first().map(Value::builtin_self) {
         Some(v) if matches!(v.payload(), Some(Payload::Set(_))) => Ok(v),
         _ => Err(descriptor_error(vm, args, "set", method)),
     }
@@ -50,7 +50,7 @@ fn this_set<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a Value>
 
 /// The receiver of a method `set` and `frozenset` share.
 fn this_any_set<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a Value> {
-    match args.first() {
+    match args.first().map(Value::builtin_self) {
         Some(v) if matches!(v.payload(), Some(Payload::Set(_) | Payload::FrozenSet(_))) => Ok(v),
         _ => Err(descriptor_error(vm, args, "set", method)),
     }

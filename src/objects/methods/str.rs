@@ -366,7 +366,7 @@ pub(super) fn py_isspace(c: char) -> bool {
 // ----- receiver and character positions --------------------------------------------------------
 
 fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a PyStr> {
-    match args.first().and_then(Value::payload) {
+    match args.first().map(Value::builtin_self).and_then(Value::payload) {
         Some(Payload::Str(s)) => Ok(s),
         _ => Err(descriptor_error(vm, args, "str", method)),
     }
@@ -1161,7 +1161,7 @@ fn str_zfill(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
     let width = int_arg(vm, width)?;
     let len = s.char_len() as i64;
     if width <= len {
-        return Ok(args[0].clone_ref(vm.py));
+        return Ok(args[0].builtin_self().clone_ref(vm.py));
     }
     let text = s.as_str();
     let (sign, digits) = match text.chars().next() {
@@ -1210,7 +1210,7 @@ fn pad(
     };
     let len = s.char_len();
     if width <= len as i64 {
-        return Ok(args[0].clone_ref(vm.py));
+        return Ok(args[0].builtin_self().clone_ref(vm.py));
     }
     check_alloc(vm, width as usize)?;
     let (left, right) = split(width as usize - len, width as usize);
