@@ -266,6 +266,9 @@ pub struct CodeObject {
     pub instructions: Vec<Instr>,
     /// Source line of each instruction (same length as `instructions`).
     pub lines: Vec<u32>,
+    /// Byte span in the source of the node each instruction was compiled from (same length):
+    /// what a traceback underlines.
+    pub spans: Vec<crate::syntax::ast::Span>,
     pub constants: Vec<Constant>,
     /// Global, attribute and imported names.
     pub names: Vec<String>,

@@ -177,9 +177,11 @@ impl NameList {
 struct Unit<'a> {
     scope: ScopeId,
     first_line: u32,
-    line: u32,
+    /// Where the code being compiled comes from: what the next instruction is attributed to.
+    loc: Loc,
     instrs: Vec<Instr>,
     lines: Vec<u32>,
+    spans: Vec<Span>,
     consts: Vec<Constant>,
     const_index: HashMap<ConstKey, u32>,
     names: NameList,
@@ -189,6 +191,13 @@ struct Unit<'a> {
     /// Position of each label once bound.
     labels: Vec<Option<u32>>,
     fblocks: Vec<FBlock<'a>>,
+}
+
+/// The source line and the node's span, as CPython's compiler tracks them (`SET_LOC`).
+#[derive(Clone, Copy)]
+struct Loc {
+    line: u32,
+    span: Span,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -246,9 +255,13 @@ impl<'a> Compiler<'a> {
         self.units.push(Unit {
             scope,
             first_line,
-            line: first_line,
+            loc: Loc {
+                line: first_line,
+                span: Span::new(0, 0),
+            },
             instrs: Vec::new(),
             lines: Vec::new(),
+            spans: Vec::new(),
             consts: Vec::new(),
             const_index: HashMap::new(),
             names: NameList::default(),
@@ -298,6 +311,7 @@ impl<'a> Compiler<'a> {
             first_line: u.first_line,
             instructions,
             lines: u.lines,
+            spans: u.spans,
             constants: u.consts,
             names: u.names.names,
             varnames: u.varnames.names,
@@ -319,12 +333,18 @@ impl<'a> Compiler<'a> {
     fn emit(&mut self, instr: Instr) {
         let u = self.unit_mut();
         u.instrs.push(instr);
-        u.lines.push(u.line);
+        u.lines.push(u.loc.line);
+        u.spans.push(u.loc.span);
     }
 
+    /// Attribute the next instructions to the node at `span` (its first line, for the line
+    /// table; the whole span, for the carets under a traceback's source line).
     fn set_line(&mut self, span: Span) {
         let line = self.line_index.line(span.start as usize);
-        self.unit_mut().line = u32::try_from(line).unwrap_or(u32::MAX);
+        self.unit_mut().loc = Loc {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            span,
+        };
     }
 
     fn new_label(&mut self) -> Label {
@@ -556,6 +576,11 @@ impl<'a> Compiler<'a> {
             StmtKind::Assert { test, msg } => {
                 let ok = self.new_label();
                 self.compile_jump_if(test, true, ok)?;
+                // CPython 3.11 attributes the raise to the comparison that decided the test
+                // (its traceback underlines `x == 2`), and otherwise to the statement.
+                if let Some(span) = deciding_comparison(test) {
+                    self.set_line(span);
+                }
                 self.emit(Instr::LoadAssertionError);
                 if let Some(msg) = msg {
                     self.compile_expr(msg)?;
@@ -624,44 +649,58 @@ impl<'a> Compiler<'a> {
         self.emit(Instr::ImportName(i));
     }
 
+    /// Loading and storing the target is attributed to the target, the operation to the
+    /// statement, as CPython does (so a traceback underlines `obj.count` in `obj.count += 1`).
     fn compile_aug_assign(&mut self, target: &'a Expr, op: ast::BinOp, value: &'a Expr) -> CResult {
+        let statement = self.unit().loc;
         match &target.kind {
             ExprKind::Name(name) => {
+                self.set_line(target.span);
                 self.name_op(name, Ctx::Load)?;
+                self.unit_mut().loc = statement;
                 self.compile_expr(value)?;
                 self.emit(Instr::InPlace(op));
-                self.name_op(name, Ctx::Store)
+                self.set_line(target.span);
+                self.name_op(name, Ctx::Store)?;
             }
             ExprKind::Attribute { value: obj, attr } => {
                 let i = self.name_index(&self.mangle(attr));
+                self.set_line(target.span);
                 self.compile_expr(obj)?;
                 self.emit(Instr::Dup);
                 self.emit(Instr::LoadAttr(i));
+                self.unit_mut().loc = statement;
                 self.compile_expr(value)?;
                 self.emit(Instr::InPlace(op));
+                self.set_line(target.span);
                 self.emit(Instr::Rot2);
                 self.emit(Instr::StoreAttr(i));
-                Ok(())
             }
             ExprKind::Subscript { value: obj, index } => {
+                self.set_line(target.span);
                 self.compile_expr(obj)?;
                 self.compile_expr(index)?;
                 self.emit(Instr::DupTop2);
                 self.emit(Instr::BinarySubscr);
+                self.unit_mut().loc = statement;
                 self.compile_expr(value)?;
                 self.emit(Instr::InPlace(op));
+                self.set_line(target.span);
                 self.emit(Instr::Rot3);
                 self.emit(Instr::StoreSubscr);
-                Ok(())
             }
-            _ => Err(error(
-                format!(
-                    "'{}' is an illegal expression for augmented assignment",
-                    describe(target)
-                ),
-                target.span,
-            )),
+            _ => {
+                return Err(error(
+                    format!(
+                        "'{}' is an illegal expression for augmented assignment",
+                        describe(target)
+                    ),
+                    target.span,
+                ));
+            }
         }
+        self.unit_mut().loc = statement;
+        Ok(())
     }
 
     /// `target: annotation [= value]`. Annotations are not evaluated; without a value, the parts
@@ -831,9 +870,9 @@ impl<'a> Compiler<'a> {
                 if preserve_tos {
                     self.unit_mut().fblocks.push(FBlock::PopValue);
                 }
-                let line = self.unit().line;
+                let loc = self.unit().loc;
                 self.compile_body(finalbody)?;
-                self.unit_mut().line = line;
+                self.unit_mut().loc = loc;
                 if preserve_tos {
                     self.unit_mut().fblocks.pop();
                 }
@@ -1046,7 +1085,7 @@ impl<'a> Compiler<'a> {
         self.set_line(s.span);
         let flags = self.compile_defaults(&f.params)?;
 
-        let first_line = self.unit().line;
+        let first_line = self.unit().loc.line;
         self.push_unit(id, first_line);
         // Like CPython, constants[0] of a function is its docstring (or None).
         let body = match split_docstring(&f.body) {
@@ -1131,7 +1170,7 @@ impl<'a> Compiler<'a> {
         self.set_line(s.span);
         self.emit(Instr::LoadBuildClass);
 
-        let first_line = self.unit().line;
+        let first_line = self.unit().loc.line;
         self.push_unit(id, first_line);
         let module = self.name_index("__name__");
         self.emit(Instr::LoadName(module));
@@ -1167,7 +1206,7 @@ impl<'a> Compiler<'a> {
             .expr_scope(e)
             .ok_or_else(|| internal("lambda without scope"))?;
         let flags = self.compile_defaults(params)?;
-        let line = self.unit().line;
+        let line = self.unit().loc.line;
         self.push_unit(id, line);
         // No docstring: constants[0] is None, as for functions without one.
         self.add_const(Constant::None);
@@ -1185,8 +1224,17 @@ impl<'a> Compiler<'a> {
 
     // ----- assignment targets ------------------------------------------------------------------
 
-    /// Store TOS into `target`.
+    /// Store TOS into `target`; what can fail there (unpacking, a subscript or attribute store)
+    /// is attributed to the target.
     fn compile_store(&mut self, target: &'a Expr) -> CResult {
+        let loc = self.unit().loc;
+        self.set_line(target.span);
+        let result = self.compile_store_kind(target);
+        self.unit_mut().loc = loc;
+        result
+    }
+
+    fn compile_store_kind(&mut self, target: &'a Expr) -> CResult {
         match &target.kind {
             ExprKind::Name(name) => self.name_op(name, Ctx::Store),
             ExprKind::Attribute { value, attr } => {
@@ -1266,10 +1314,10 @@ impl<'a> Compiler<'a> {
 
     fn compile_expr(&mut self, e: &'a Expr) -> CResult {
         self.enter(e.span)?;
-        let line = self.unit().line;
+        let loc = self.unit().loc;
         self.set_line(e.span);
         self.compile_expr_kind(e)?;
-        self.unit_mut().line = line;
+        self.unit_mut().loc = loc;
         self.leave();
         Ok(())
     }
@@ -1501,11 +1549,11 @@ impl<'a> Compiler<'a> {
         {
             // obj.m(args): no bound-method object is created.
             self.compile_expr(value)?;
-            let line = self.unit().line;
+            let loc = self.unit().loc;
             self.set_line(func.span);
             let i = self.name_index(&self.mangle(attr));
             self.emit(Instr::LoadMethod(i));
-            self.unit_mut().line = line;
+            self.unit_mut().loc = loc;
             for a in args {
                 self.compile_expr(a)?;
             }
@@ -1777,7 +1825,7 @@ impl<'a> Compiler<'a> {
         let Some(first) = generators.first() else {
             return Err(error("comprehension without 'for'", e.span));
         };
-        let line = self.unit().line;
+        let line = self.unit().loc.line;
         self.push_unit(id, line);
         match kind {
             CompKind::List => self.emit(Instr::BuildList(0)),
@@ -1952,6 +2000,20 @@ fn value_key(c: &Constant) -> Option<ConstKey> {
         Constant::Tuple(items) => ConstKey::Tuple(items.iter().map(value_key).collect::<Option<_>>()?),
         other => const_key(other)?,
     })
+}
+
+/// The comparison whose outcome failed an `assert` test last: the test itself, the operand of
+/// `not`, or the last operand of `and` / `or`, when that is a comparison.
+fn deciding_comparison(test: &Expr) -> Option<Span> {
+    match &test.kind {
+        ExprKind::Compare { .. } => Some(test.span),
+        ExprKind::UnaryOp {
+            op: ast::UnaryOp::Not,
+            operand,
+        } => deciding_comparison(operand),
+        ExprKind::BoolOp { values, .. } => deciding_comparison(values.last()?),
+        _ => None,
+    }
 }
 
 /// How CPython names an expression in "cannot assign to ..." messages.

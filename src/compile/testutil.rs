@@ -451,6 +451,7 @@ pub fn code_of(instructions: Vec<Instr>, constants: Vec<Constant>) -> CodeObject
         filename: "t.py".into(),
         first_line: 1,
         lines: vec![1; instructions.len()],
+        spans: vec![crate::syntax::ast::Span::new(0, 0); instructions.len()],
         instructions,
         constants,
         names: vec!["x".into()],

@@ -507,12 +507,20 @@ pub struct Instance {
     pub base: Option<Value>,
 }
 
+/// One frame of a traceback: the code, its line, and the span of the failing instruction.
+#[derive(Clone)]
+pub struct TracebackEntry {
+    pub code: Arc<CodeObject>,
+    pub line: u32,
+    pub span: crate::syntax::ast::Span,
+}
+
 /// The fields every exception carries besides its `__dict__`.
 #[derive(Default)]
 pub struct ExceptionState {
     pub args: Option<ObjRef>,
-    /// Innermost frame last, as (code, line) pairs: the frames it unwound through.
-    pub traceback: Vec<(Arc<CodeObject>, u32)>,
+    /// The frames it unwound through, innermost last.
+    pub traceback: Vec<TracebackEntry>,
     pub cause: Option<Value>,
     pub context: Option<Value>,
     pub suppress_context: bool,

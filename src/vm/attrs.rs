@@ -67,17 +67,21 @@ impl Vm<'_> {
         self.class_attr(self.type_of(v), name)
     }
 
-    /// A special method bound to `v`, or `AttributeError` (used by `with`).
+    /// `__enter__` or `__exit__` bound to `v`, or CPython 3.11's `TypeError` for `with`.
     pub fn special_method(&mut self, v: &Value, name: &'static str) -> PyResult<Value> {
         match self.lookup_special(v, name) {
             Some(f) => Ok(self.bind(f, v)),
-            None => Err(self.new_error(
-                &types().attribute_error,
-                format!(
-                    "'{}' object does not support the context manager protocol",
+            None => {
+                let missed = if name == "__exit__" {
+                    " (missed __exit__ method)"
+                } else {
+                    ""
+                };
+                Err(self.type_error(format!(
+                    "'{}' object does not support the context manager protocol{missed}",
                     self.type_name(v)
-                ),
-            )),
+                )))
+            }
         }
     }
 

@@ -71,7 +71,11 @@ impl Vm<'_> {
         {
             state.context = Some(Value::Obj(handled));
         }
-        state.traceback.push((frame.handle().code.clone(), frame.line()));
+        state.traceback.push(crate::objects::TracebackEntry {
+            code: frame.handle().code.clone(),
+            line: frame.line(),
+            span: frame.span(),
+        });
     }
 
     /// Find the innermost try block; returns `Ok(false)` to resume at its handler, or the error
@@ -720,8 +724,8 @@ impl Vm<'_> {
                 }
                 Instr::BeforeWith => {
                     let manager = pop!();
-                    let exit = try_!(self.special_method(&manager, "__exit__"));
                     let enter = try_!(self.special_method(&manager, "__enter__"));
+                    let exit = try_!(self.special_method(&manager, "__exit__"));
                     frame.stack.push(exit);
                     let entered = try_!(self.call(&enter, &[], &[]));
                     frame.stack.push(entered);

@@ -36,6 +36,16 @@ impl Frame {
         }
     }
 
+    /// The source span of the instruction being executed.
+    pub fn span(&self) -> crate::syntax::ast::Span {
+        let spans = &self.handle().code.spans;
+        spans
+            .get(self.pc.saturating_sub(1))
+            .or(spans.last())
+            .copied()
+            .unwrap_or(crate::syntax::ast::Span::new(0, 0))
+    }
+
     /// The source line of the instruction being executed.
     pub fn line(&self) -> u32 {
         let lines = &self.handle().code.lines;

@@ -227,6 +227,24 @@ impl Vm<'_> {
             return Ok(a);
         }
         self.binary_op(op, &a, b)
+            .map_err(|err| self.inplace_type_error(err, op, &a, b))
+    }
+
+    /// CPython names the augmented operator (`+=`) when neither operand supports it.
+    fn inplace_type_error(&mut self, err: PyErr, op: BinOp, a: &Value, b: &Value) -> PyErr {
+        let (ta, tb) = (self.type_name(a), self.type_name(b));
+        let plain = format!(
+            "unsupported operand type(s) for {}: '{ta}' and '{tb}'",
+            binop_symbol(op)
+        );
+        let message = Value::Obj(err.exc.clone_ref(self.py));
+        if self.err_matches(&err, &types().type_error) && self.str(&message).is_ok_and(|m| m == plain) {
+            return self.type_error(format!(
+                "unsupported operand type(s) for {}=: '{ta}' and '{tb}'",
+                binop_symbol(op)
+            ));
+        }
+        err
     }
 
     fn binop_type_error(&self, op: BinOp, a: &Value, b: &Value) -> PyErr {

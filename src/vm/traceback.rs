@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 
-use crate::objects::{ObjRef, Payload, Value};
+use crate::objects::{ObjRef, Payload, TracebackEntry, Value};
+use crate::syntax::ast::{ExprKind, Span, StmtKind};
 
 use super::Vm;
 
@@ -19,11 +20,115 @@ pub fn register_source(filename: &str, source: &str) {
     sources().lock().insert(filename.to_string(), Arc::from(source));
 }
 
-fn source_line(filename: &str, line: u32) -> Option<String> {
-    let source = sources().lock().get(filename).cloned()?;
-    let text = source.lines().nth(line.checked_sub(1)? as usize)?;
+/// How many identical frames in a row are printed before CPython sums up the rest.
+const RECURSIVE_CUTOFF: usize = 3;
+
+/// The source line of a traceback entry, stripped, followed by CPython 3.11's markers under
+/// the failing part when that is not the whole line:
+///
+/// ```text
+///     total = price * count + tax
+///             ~~~~~~~~~~~~~~^~~~~
+/// ```
+fn quoted_source(entry: &TracebackEntry) -> Option<String> {
+    let source = sources().lock().get(&*entry.code.filename).cloned()?;
+    let line_start = nth_line_start(&source, entry.line)?;
+    let text = source[line_start..].lines().next()?;
     let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
+    if trimmed.is_empty() {
+        return None;
+    }
+    let mut out = format!("    {trimmed}\n");
+    if let Some(markers) = markers(&source, text, line_start, entry.span) {
+        out.push_str(&markers);
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Byte offset where 1-based `line` starts.
+fn nth_line_start(source: &str, line: u32) -> Option<usize> {
+    let skip = line.checked_sub(1)? as usize;
+    if skip == 0 {
+        return Some(0);
+    }
+    source.match_indices('\n').nth(skip - 1).map(|(i, _)| i + 1)
+}
+
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\x0c')
+}
+
+/// The marker line for `span` under `text` (the line starting at byte `line_start` of
+/// `source`), or `None` where CPython prints none: the span covers the whole stripped line,
+/// or it does not start on this line.
+fn markers(source: &str, text: &str, line_start: usize, span: Span) -> Option<String> {
+    let (start, end) = (span.start as usize, span.end as usize);
+    let line_end = line_start + text.len();
+    if start < line_start || start > line_end || end < start || end > source.len() {
+        return None;
+    }
+    let chars_to = |byte: usize| text[..byte - line_start].chars().count();
+    let start_col = chars_to(start);
+    let (end_col, anchors) = if end <= line_end {
+        (
+            chars_to(end),
+            anchors(&source[start..end]).map(|(l, r)| (start_col + l, start_col + r)),
+        )
+    } else {
+        // A span running onto later lines is marked up to this line's last visible character.
+        (text.trim_end_matches(is_blank).chars().count(), None)
+    };
+    let indent = text.chars().take_while(|&c| is_blank(c)).count();
+    let stripped_len = text.trim().chars().count();
+    if end_col.saturating_sub(start_col) == stripped_len && anchors.is_none() {
+        return None;
+    }
+    let mut out = " ".repeat(4 + start_col.saturating_sub(indent));
+    for col in start_col..end_col {
+        out.push(match anchors {
+            Some((left, right)) if (left..right).contains(&col) => '^',
+            Some(_) => '~',
+            None => '^',
+        });
+    }
+    Some(out)
+}
+
+/// Where CPython 3.11 puts the `^` inside a failing `segment` (char offsets into it): under
+/// the operator of a binary operation, and under the brackets of a subscript. It parses the
+/// segment on its own, as CPython does, so anything that is not one such expression gets none.
+fn anchors(segment: &str) -> Option<(usize, usize)> {
+    let module = crate::syntax::parse_module(segment).ok()?;
+    let [statement] = module.body.as_slice() else {
+        return None;
+    };
+    let StmtKind::Expr(expr) = &statement.kind else {
+        return None;
+    };
+    let (left, right) = match &expr.kind {
+        ExprKind::BinOp { left, right, .. } => {
+            let (from, to) = (left.span.end as usize, right.span.start as usize);
+            let bytes = segment.as_bytes();
+            let at = (from..to).find(|&i| bytes.get(i).is_some_and(|&b| !is_blank(char::from(b))))?;
+            // Two-character operators (`//`, `**`, `<<`…) get two.
+            let wide = at + 1 < to && !is_blank(char::from(*bytes.get(at + 1)?));
+            (at, at + 1 + usize::from(wide))
+        }
+        ExprKind::Subscript { value, index } => (value.span.end as usize, index.span.end as usize + 1),
+        _ => return None,
+    };
+    let chars = |byte: usize| segment.get(..byte).map(|s| s.chars().count());
+    Some((chars(left)?, chars(right)?))
+}
+
+/// CPython's summary of the frames past the cutoff: `[Previous line repeated 996 more times]`.
+fn repeated_lines(count: usize) -> String {
+    match count.saturating_sub(RECURSIVE_CUTOFF) {
+        0 => String::new(),
+        1 => "  [Previous line repeated 1 more time]\n".to_string(),
+        more => format!("  [Previous line repeated {more} more times]\n"),
+    }
 }
 
 impl Vm<'_> {
@@ -74,16 +179,32 @@ impl Vm<'_> {
         };
         if !entries.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
-            // Entries were recorded innermost first; print outermost first.
-            for (code, line) in entries.iter().rev() {
+            // Entries were recorded innermost first; print outermost first. A frame repeating
+            // the one before (runaway recursion) is printed three times, then counted.
+            let mut repeats = 0;
+            let mut previous: Option<&TracebackEntry> = None;
+            for entry in entries.iter().rev() {
+                let same = previous.is_some_and(|p| {
+                    p.line == entry.line && p.code.filename == entry.code.filename && p.code.name == entry.code.name
+                });
+                if !same {
+                    out.push_str(&repeated_lines(repeats));
+                    repeats = 0;
+                }
+                previous = Some(entry);
+                repeats += 1;
+                if repeats > RECURSIVE_CUTOFF {
+                    continue;
+                }
                 out.push_str(&format!(
                     "  File \"{}\", line {}, in {}\n",
-                    code.filename, line, code.name
+                    entry.code.filename, entry.line, entry.code.name
                 ));
-                if let Some(text) = source_line(&code.filename, *line) {
-                    out.push_str(&format!("    {text}\n"));
+                if let Some(text) = quoted_source(entry) {
+                    out.push_str(&text);
                 }
             }
+            out.push_str(&repeated_lines(repeats));
         }
         out.push_str(&self.exception_summary(exc));
         out.push('\n');
