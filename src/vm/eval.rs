@@ -139,6 +139,8 @@ impl Vm<'_> {
         slots: &mut Slots,
     ) -> Result<FrameExit, (PyErr, bool)> {
         let FrameCode { handle, globals } = code;
+        // Fixed for the frame's life: read once, not through `frame` at every local access.
+        let fast_base = frame.fast_base;
         let instructions = &handle.code.instructions[..];
         let py = self.py;
         macro_rules! pop {
@@ -171,7 +173,7 @@ impl Vm<'_> {
             match instr {
                 Instr::Nop => {}
                 Instr::LoadConst(i) => slots.stack.push(handle.constants[i as usize].clone_ref(py)),
-                Instr::LoadFast(i) => match &slots.fast[frame.fast_base + i as usize] {
+                Instr::LoadFast(i) => match &slots.fast[fast_base + i as usize] {
                     Some(v) => slots.stack.push(v.clone_ref(py)),
                     None => {
                         let name = &handle.code.varnames[i as usize];
@@ -186,9 +188,9 @@ impl Vm<'_> {
                         ));
                     }
                 },
-                Instr::StoreFast(i) => slots.fast[frame.fast_base + i as usize] = Some(pop!()),
+                Instr::StoreFast(i) => slots.fast[fast_base + i as usize] = Some(pop!()),
                 Instr::DeleteFast(i) => {
-                    if slots.fast[frame.fast_base + i as usize].take().is_none() {
+                    if slots.fast[fast_base + i as usize].take().is_none() {
                         let name = &handle.code.varnames[i as usize];
                         return Err((
                             self.new_error(
