@@ -175,34 +175,9 @@ impl Vm<'_> {
                 Instr::LoadConst(i) => slots.stack.push(handle.constants[i as usize].clone_ref(py)),
                 Instr::LoadFast(i) => match &slots.fast[fast_base + i as usize] {
                     Some(v) => slots.stack.push(v.clone_ref(py)),
-                    None => {
-                        let name = &handle.code.varnames[i as usize];
-                        return Err((
-                            self.new_error(
-                                &types().unbound_local_error,
-                                format!(
-                                    "cannot access local variable '{name}' where it is not associated with a value"
-                                ),
-                            ),
-                            false,
-                        ));
-                    }
+                    None => return Err((self.unbound_local(handle, i), false)),
                 },
                 Instr::StoreFast(i) => slots.fast[fast_base + i as usize] = Some(pop!()),
-                Instr::DeleteFast(i) => {
-                    if slots.fast[fast_base + i as usize].take().is_none() {
-                        let name = &handle.code.varnames[i as usize];
-                        return Err((
-                            self.new_error(
-                                &types().unbound_local_error,
-                                format!(
-                                    "cannot access local variable '{name}' where it is not associated with a value"
-                                ),
-                            ),
-                            false,
-                        ));
-                    }
-                }
                 Instr::LoadDeref(i) => {
                     let value = cell_get(&frame.cells[i as usize], py);
                     match value {
@@ -217,27 +192,6 @@ impl Vm<'_> {
                         drop(old);
                     }
                 }
-                Instr::DeleteDeref(i) => {
-                    let old = match &frame.cells[i as usize].payload {
-                        Payload::Cell(cell) => cell.lock(py).take(),
-                        _ => None,
-                    };
-                    if old.is_none() {
-                        return Err((self.unbound_deref(handle, i), false));
-                    }
-                }
-                Instr::LoadClosure(i) => slots.stack.push(Value::Obj(frame.cells[i as usize].clone_ref(py))),
-                Instr::LoadClassDeref { name, cell } => {
-                    let key = &handle.names[name as usize];
-                    let found = match &frame.locals {
-                        Some(locals) => try_!(self.dict_get_str(locals, key)),
-                        None => None,
-                    };
-                    match found.or_else(|| cell_get(&frame.cells[cell as usize], py)) {
-                        Some(v) => slots.stack.push(v),
-                        None => return Err((self.unbound_deref(handle, cell), false)),
-                    }
-                }
                 Instr::LoadGlobal(i) => {
                     let value = try_!(self.load_global_hinted(globals, handle, i as usize));
                     slots.stack.push(value);
@@ -245,12 +199,6 @@ impl Vm<'_> {
                 Instr::StoreGlobal(i) => {
                     let value = pop!();
                     self.store_global_hinted(globals, handle, i as usize, value);
-                }
-                Instr::DeleteGlobal(i) => {
-                    let key = &handle.names[i as usize];
-                    if try_!(self.dict_del_str(globals, key)).is_none() {
-                        return Err((self.name_error(str_of(key)), false));
-                    }
                 }
                 Instr::LoadName(i) => {
                     let key = &handle.names[i as usize];
@@ -275,13 +223,6 @@ impl Vm<'_> {
                         _ => self.store_global_hinted(globals, handle, i as usize, value),
                     }
                 }
-                Instr::DeleteName(i) => {
-                    let key = &handle.names[i as usize];
-                    let target = frame.locals.as_ref().unwrap_or(globals);
-                    if try_!(self.dict_del_str(target, key)).is_none() {
-                        return Err((self.name_error(str_of(key)), false));
-                    }
-                }
                 Instr::LoadAttr(i) => {
                     let obj = pop!();
                     let value = try_!(self.get_attr(&obj, &handle.names[i as usize]));
@@ -291,10 +232,6 @@ impl Vm<'_> {
                     let obj = pop!();
                     let value = pop!();
                     try_!(self.set_attr(&obj, &handle.names[i as usize], value));
-                }
-                Instr::DeleteAttr(i) => {
-                    let obj = pop!();
-                    try_!(self.del_attr(&obj, &handle.names[i as usize]));
                 }
                 Instr::LoadMethod(i) => {
                     let obj = pop!();
@@ -342,11 +279,6 @@ impl Vm<'_> {
                     let obj = pop!();
                     let value = pop!();
                     try_!(self.set_item(&obj, index, value));
-                }
-                Instr::DeleteSubscr => {
-                    let index = pop!();
-                    let obj = pop!();
-                    try_!(self.del_item(&obj, &index));
                 }
                 Instr::BuildSlice(n) => {
                     let step = if n == 3 { pop!() } else { Value::None };
@@ -411,26 +343,9 @@ impl Vm<'_> {
                 }
                 Instr::Pop => drop(pop!()),
                 Instr::Dup => slots.stack.push(top!().clone_ref(py)),
-                Instr::DupTop2 => {
-                    let n = slots.stack.len();
-                    let a = slots.stack[n - 2].clone_ref(py);
-                    let b = slots.stack[n - 1].clone_ref(py);
-                    slots.stack.push(a);
-                    slots.stack.push(b);
-                }
                 Instr::Rot2 => {
                     let n = slots.stack.len();
                     slots.stack.swap(n - 1, n - 2);
-                }
-                Instr::Rot3 => {
-                    let top = pop!();
-                    let n = slots.stack.len();
-                    slots.stack.insert(n - 2, top);
-                }
-                Instr::Rot4 => {
-                    let top = pop!();
-                    let n = slots.stack.len();
-                    slots.stack.insert(n - 3, top);
                 }
                 Instr::Jump(target) => frame.pc = target as usize,
                 Instr::JumpBackward(target) => {
@@ -483,58 +398,6 @@ impl Vm<'_> {
                     let items = slots.stack.split_off(slots.stack.len() - n as usize);
                     slots.stack.push(self.new_tuple(items));
                 }
-                Instr::BuildList(n) => {
-                    let items = slots.stack.split_off(slots.stack.len() - n as usize);
-                    slots.stack.push(self.new_list(items));
-                }
-                Instr::BuildSet(n) => {
-                    let items = slots.stack.split_off(slots.stack.len() - n as usize);
-                    let set = try_!(self.new_set(items));
-                    slots.stack.push(set);
-                }
-                Instr::BuildMap(n) => {
-                    let items = slots.stack.split_off(slots.stack.len() - 2 * n as usize);
-                    let dict = self.new_dict();
-                    let mut items = items.into_iter();
-                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                        try_!(self.dict_set(&dict, k, v));
-                    }
-                    slots.stack.push(dict);
-                }
-                Instr::BuildString(n) => {
-                    let parts = slots.stack.split_off(slots.stack.len() - n as usize);
-                    let mut text = String::new();
-                    for part in &parts {
-                        text.push_str(part.as_str().unwrap_or(""));
-                    }
-                    slots.stack.push(self.new_str(text));
-                }
-                Instr::FormatValue(flags) => {
-                    let spec = if flags & format_flags::HAS_SPEC != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let value = pop!();
-                    let value = match flags & format_flags::CONVERSION_MASK {
-                        format_flags::STR => {
-                            let text = try_!(self.str(&value));
-                            self.new_str(text)
-                        }
-                        format_flags::REPR => {
-                            let text = try_!(self.repr(&value));
-                            self.new_str(text)
-                        }
-                        format_flags::ASCII => {
-                            let text = try_!(self.ascii(&value));
-                            self.new_str(text)
-                        }
-                        _ => value,
-                    };
-                    let spec_text = spec.as_ref().and_then(Value::as_str).unwrap_or("");
-                    let text = try_!(self.format(&value, spec_text));
-                    slots.stack.push(self.new_str(text));
-                }
                 Instr::ListAppend(n) => {
                     let v = pop!();
                     let at = slots.stack.len() - n as usize;
@@ -559,60 +422,21 @@ impl Vm<'_> {
                     let dict = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
                     try_!(self.dict_set(&dict, k, v));
                 }
-                Instr::ListExtend(n) => {
-                    let iterable = pop!();
-                    let items = try_!(self.collect(&iterable));
-                    if let Some(Payload::List(list)) = slots.stack[slots.stack.len() - n as usize].payload() {
-                        list.lock(py).extend(items);
-                    }
-                }
-                Instr::SetUpdate(n) => {
-                    let iterable = pop!();
-                    let set = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
-                    try_!(self.set_update(&set, &iterable));
-                }
-                Instr::DictUpdate(n) | Instr::DictMerge(n) => {
-                    let mapping = pop!();
-                    let dict = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
-                    try_!(self.dict_update(&dict, &mapping, matches!(instr, Instr::DictMerge(_))));
-                }
-                Instr::ListToTuple => {
-                    let list = pop!();
-                    let items = match list.payload() {
-                        Some(Payload::List(items)) => std::mem::take(&mut *items.lock(py)),
-                        _ => Vec::new(),
-                    };
-                    slots.stack.push(self.new_tuple(items));
-                }
                 Instr::UnpackSequence(n) => {
                     let seq = pop!();
                     let items = try_!(self.unpack(&seq, n as usize, None));
                     slots.stack.extend(items.into_iter().rev());
-                }
-                Instr::UnpackEx { before, after } => {
-                    let seq = pop!();
-                    let items = try_!(self.unpack(&seq, before as usize, Some(after as usize)));
-                    slots.stack.extend(items.into_iter().rev());
-                }
-                Instr::Call(0) if is_super(top!()) => {
-                    drop(pop!());
-                    let value = try_!(self.zero_arg_super(handle, frame, slots));
-                    slots.stack.push(value);
-                }
-                Instr::Call(0) if crate::modules::builtins::frame_builtin(top!()).is_some() => {
-                    let which = crate::modules::builtins::frame_builtin(top!());
-                    drop(pop!());
-                    let value = match which {
-                        Some(crate::modules::builtins::FrameBuiltin::Globals) => Value::Obj(globals.clone_ref(py)),
-                        _ => try_!(self.frame_locals(handle, frame, slots)),
-                    };
-                    slots.stack.push(value);
                 }
                 Instr::Call(argc) => {
                     let base = slots.stack.len() - argc as usize - 1;
                     if let Some(result) = self.call_inline(slots, base, base + 1) {
                         slots.stack.push(try_!(result));
                         try_!(self.check_point());
+                        continue;
+                    }
+                    // `super()`, `locals()` and `globals()` look at the calling frame.
+                    if argc == 0 && (is_super(top!()) || crate::modules::builtins::frame_builtin(top!()).is_some()) {
+                        self.execute_rare(instr, code, frame, slots)?;
                         continue;
                     }
                     let (callable, args) = slots.stack[base..].split_at(1);
@@ -623,57 +447,6 @@ impl Vm<'_> {
                     slots.stack.truncate(base);
                     slots.stack.push(try_!(result));
                     try_!(self.check_point());
-                }
-                Instr::CallKw(argc) => {
-                    let names = pop!();
-                    let base = slots.stack.len() - argc as usize - 1;
-                    let callable = slots.stack[base].clone_ref(py);
-                    let mut args = slots.stack.split_off(base + 1);
-                    let kw_names: Vec<ObjRef> = match names.payload() {
-                        Some(Payload::Tuple(t)) => {
-                            t.iter().filter_map(|n| n.as_obj().map(|o| o.clone_ref(py))).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    let kw_values = args.split_off(args.len() - kw_names.len());
-                    let kwargs: Vec<(ObjRef, Value)> = kw_names.into_iter().zip(kw_values).collect();
-                    let result = self.call(&callable, &args, &kwargs);
-                    slots.stack.truncate(base);
-                    slots.stack.push(try_!(result));
-                    try_!(self.check_point());
-                }
-                Instr::CallEx(has_kwargs) => {
-                    let kwargs = if has_kwargs != 0 { Some(pop!()) } else { None };
-                    let args = pop!();
-                    let callable = pop!();
-                    let args = try_!(self.collect(&args));
-                    let kwargs = match kwargs {
-                        Some(k) => try_!(self.kwargs_from_mapping(&k)),
-                        None => Vec::new(),
-                    };
-                    let result = self.call(&callable, &args, &kwargs);
-                    slots.stack.push(try_!(result));
-                    try_!(self.check_point());
-                }
-                Instr::MakeFunction(flags) => {
-                    let code = pop!();
-                    let closure = if flags & make_function_flags::CLOSURE != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let kwdefaults = if flags & make_function_flags::KW_DEFAULTS != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let defaults = if flags & make_function_flags::DEFAULTS != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let function = try_!(self.make_function(globals, code, defaults, kwdefaults, closure));
-                    slots.stack.push(function);
                 }
                 Instr::ReturnValue => {
                     let value = pop!();
@@ -686,144 +459,400 @@ impl Vm<'_> {
                     let value = pop!();
                     return Ok(FrameExit::Yield(value));
                 }
-                Instr::YieldFrom => {
-                    let sent = pop!();
-                    let sub = top!().clone_ref(py);
-                    match try_!(self.send_to(&sub, sent)) {
-                        super::ops::SendResult::Yielded(v) => {
-                            // Re-run this instruction when resumed, with the sent value pushed.
-                            frame.pc -= 1;
-                            return Ok(FrameExit::Yield(v));
-                        }
-                        super::ops::SendResult::Returned(v) => {
-                            drop(pop!());
-                            slots.stack.push(v);
-                        }
+                _ => {
+                    if let Some(exit) = self.execute_rare(instr, code, frame, slots)? {
+                        return Ok(exit);
                     }
-                }
-                Instr::GetYieldFromIter => {
-                    let v = pop!();
-                    let it = if matches!(v.payload(), Some(Payload::Generator(_))) {
-                        v
-                    } else {
-                        try_!(self.iter(&v))
-                    };
-                    slots.stack.push(it);
-                }
-                Instr::Raise(argc) => {
-                    let err = match argc {
-                        0 => match &self.handled {
-                            Some(exc) => return Err((PyErr { exc: exc.clone_ref(py) }, true)),
-                            None => self.runtime_error("No active exception to reraise"),
-                        },
-                        1 => {
-                            let exc = pop!();
-                            try_!(self.make_raisable(exc, None))
-                        }
-                        _ => {
-                            let cause = pop!();
-                            let exc = pop!();
-                            try_!(self.make_raisable(exc, Some(cause)))
-                        }
-                    };
-                    return Err((err, false));
-                }
-                Instr::Reraise => {
-                    let exc = pop!();
-                    return match exc {
-                        Value::Obj(exc) => Err((PyErr { exc }, true)),
-                        _ => Err((self.runtime_error("re-raise of a non-exception"), false)),
-                    };
-                }
-                Instr::SetupTry(handler) => {
-                    frame.blocks.push(Block::Try {
-                        handler,
-                        level: slots.stack.len() as u32,
-                    });
-                }
-                Instr::PopBlock => {
-                    frame.blocks.pop();
-                }
-                Instr::PopExcept => {
-                    if let Some(Block::Handler { previous, .. }) = frame.blocks.pop() {
-                        self.handled = previous;
-                    }
-                }
-                Instr::CheckExcMatch => {
-                    let class = pop!();
-                    let exc = top!();
-                    slots
-                        .stack
-                        .push(Value::Bool(try_!(self.exception_matches(exc, &class))));
-                }
-                Instr::BeforeWith => {
-                    let manager = pop!();
-                    let exit = try_!(self.special_method(&manager, "__exit__"));
-                    let enter = try_!(self.special_method(&manager, "__enter__"));
-                    slots.stack.push(exit);
-                    let entered = try_!(self.call(&enter, &[], &[]));
-                    slots.stack.push(entered);
-                }
-                Instr::WithExceptStart => {
-                    let n = slots.stack.len();
-                    let exit = slots.stack[n - 2].clone_ref(py);
-                    let exc = slots.stack[n - 1].clone_ref(py);
-                    let class = Value::Obj(self.type_of(&exc).clone_ref(py));
-                    let result = try_!(self.call(&exit, &[class, exc, Value::None], &[]));
-                    slots.stack.push(result);
-                }
-                Instr::LoadAssertionError => {
-                    slots.stack.push(Value::Obj(clone_immortal(&types().assertion_error)));
-                }
-                Instr::LoadBuildClass => {
-                    let build_class = try_!(self.load_global(
-                        &self.builtins.clone_ref(py),
-                        &crate::objects::types::intern("__build_class__")
-                    ));
-                    slots.stack.push(build_class);
-                }
-                Instr::ImportName(i) => {
-                    let fromlist = pop!();
-                    let level = pop!();
-                    let name = str_of(&handle.names[i as usize]).to_string();
-                    let module = try_!(self.import(&name, &fromlist, &level, globals));
-                    slots.stack.push(module);
-                }
-                Instr::ImportFrom(i) => {
-                    let module = top!().clone_ref(py);
-                    let name = &handle.names[i as usize];
-                    let value = match self.get_attr(&module, name) {
-                        Ok(v) => v,
-                        Err(_) => {
-                            let module_name = match module.payload() {
-                                Some(Payload::Module(m)) => m.name.clone(),
-                                _ => "?".to_string(),
-                            };
-                            return Err((
-                                self.new_error(
-                                    &types().import_error,
-                                    format!("cannot import name '{}' from '{module_name}'", str_of(name)),
-                                ),
-                                false,
-                            ));
-                        }
-                    };
-                    slots.stack.push(value);
-                }
-                Instr::ImportStar => {
-                    let module = pop!();
-                    let target = frame.locals.as_ref().unwrap_or(globals).clone_ref(py);
-                    try_!(self.import_star(&module, &target));
-                }
-                Instr::Unsupported(i) => {
-                    let msg = handle.constants[i as usize]
-                        .as_str()
-                        .unwrap_or("unsupported feature")
-                        .to_string();
-                    return Err((self.new_error(&types().not_implemented_error, msg), false));
                 }
             }
         }
+    }
+
+    /// The instructions hot loops seldom run, out of line: `execute` stays small enough for its
+    /// hot values to live in registers. `Ok(Some(exit))` when the frame stops.
+    #[inline(never)]
+    fn execute_rare(
+        &mut self,
+        instr: Instr,
+        code: FrameCode<'_>,
+        frame: &mut Frame,
+        slots: &mut Slots,
+    ) -> Result<Option<FrameExit>, (PyErr, bool)> {
+        let FrameCode { handle, globals } = code;
+        let fast_base = frame.fast_base;
+        let py = self.py;
+        macro_rules! pop {
+            () => {
+                match slots.stack.pop() {
+                    Some(v) => v,
+                    None => Value::None,
+                }
+            };
+        }
+        macro_rules! top {
+            () => {
+                slots.stack.last().unwrap_or(&Value::None)
+            };
+        }
+        macro_rules! try_ {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(err) => return Err((err, false)),
+                }
+            };
+        }
+        match instr {
+            Instr::Call(0) if is_super(top!()) => {
+                drop(pop!());
+                let value = try_!(self.zero_arg_super(handle, frame, slots));
+                slots.stack.push(value);
+            }
+            Instr::Call(0) if crate::modules::builtins::frame_builtin(top!()).is_some() => {
+                let which = crate::modules::builtins::frame_builtin(top!());
+                drop(pop!());
+                let value = match which {
+                    Some(crate::modules::builtins::FrameBuiltin::Globals) => Value::Obj(globals.clone_ref(py)),
+                    _ => try_!(self.frame_locals(handle, frame, slots)),
+                };
+                slots.stack.push(value);
+            }
+            Instr::DeleteFast(i) => {
+                let old = slots.fast[fast_base + i as usize].take();
+                if old.is_none() {
+                    return Err((self.unbound_local(handle, i), false));
+                }
+            }
+            Instr::DeleteDeref(i) => {
+                let old = match &frame.cells[i as usize].payload {
+                    Payload::Cell(cell) => cell.lock(py).take(),
+                    _ => None,
+                };
+                if old.is_none() {
+                    return Err((self.unbound_deref(handle, i), false));
+                }
+            }
+            Instr::LoadClosure(i) => slots.stack.push(Value::Obj(frame.cells[i as usize].clone_ref(py))),
+            Instr::LoadClassDeref { name, cell } => {
+                let key = &handle.names[name as usize];
+                let found = match &frame.locals {
+                    Some(locals) => try_!(self.dict_get_str(locals, key)),
+                    None => None,
+                };
+                match found.or_else(|| cell_get(&frame.cells[cell as usize], py)) {
+                    Some(v) => slots.stack.push(v),
+                    None => return Err((self.unbound_deref(handle, cell), false)),
+                }
+            }
+            Instr::DeleteGlobal(i) => {
+                let key = &handle.names[i as usize];
+                if try_!(self.dict_del_str(globals, key)).is_none() {
+                    return Err((self.name_error(str_of(key)), false));
+                }
+            }
+            Instr::DeleteName(i) => {
+                let key = &handle.names[i as usize];
+                let target = frame.locals.as_ref().unwrap_or(globals);
+                if try_!(self.dict_del_str(target, key)).is_none() {
+                    return Err((self.name_error(str_of(key)), false));
+                }
+            }
+            Instr::DeleteAttr(i) => {
+                let obj = pop!();
+                try_!(self.del_attr(&obj, &handle.names[i as usize]));
+            }
+            Instr::DeleteSubscr => {
+                let index = pop!();
+                let obj = pop!();
+                try_!(self.del_item(&obj, &index));
+            }
+            Instr::DupTop2 => {
+                let n = slots.stack.len();
+                let a = slots.stack[n - 2].clone_ref(py);
+                let b = slots.stack[n - 1].clone_ref(py);
+                slots.stack.push(a);
+                slots.stack.push(b);
+            }
+            Instr::Rot3 => {
+                let top = pop!();
+                let n = slots.stack.len();
+                slots.stack.insert(n - 2, top);
+            }
+            Instr::Rot4 => {
+                let top = pop!();
+                let n = slots.stack.len();
+                slots.stack.insert(n - 3, top);
+            }
+            Instr::BuildList(n) => {
+                let items = slots.stack.split_off(slots.stack.len() - n as usize);
+                slots.stack.push(self.new_list(items));
+            }
+            Instr::BuildSet(n) => {
+                let items = slots.stack.split_off(slots.stack.len() - n as usize);
+                let set = try_!(self.new_set(items));
+                slots.stack.push(set);
+            }
+            Instr::BuildMap(n) => {
+                let items = slots.stack.split_off(slots.stack.len() - 2 * n as usize);
+                let dict = self.new_dict();
+                let mut items = items.into_iter();
+                while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                    try_!(self.dict_set(&dict, k, v));
+                }
+                slots.stack.push(dict);
+            }
+            Instr::BuildString(n) => {
+                let parts = slots.stack.split_off(slots.stack.len() - n as usize);
+                let mut text = String::new();
+                for part in &parts {
+                    text.push_str(part.as_str().unwrap_or(""));
+                }
+                slots.stack.push(self.new_str(text));
+            }
+            Instr::FormatValue(flags) => {
+                let spec = if flags & format_flags::HAS_SPEC != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let value = pop!();
+                let value = match flags & format_flags::CONVERSION_MASK {
+                    format_flags::STR => {
+                        let text = try_!(self.str(&value));
+                        self.new_str(text)
+                    }
+                    format_flags::REPR => {
+                        let text = try_!(self.repr(&value));
+                        self.new_str(text)
+                    }
+                    format_flags::ASCII => {
+                        let text = try_!(self.ascii(&value));
+                        self.new_str(text)
+                    }
+                    _ => value,
+                };
+                let spec_text = spec.as_ref().and_then(Value::as_str).unwrap_or("");
+                let text = try_!(self.format(&value, spec_text));
+                slots.stack.push(self.new_str(text));
+            }
+            Instr::ListExtend(n) => {
+                let iterable = pop!();
+                let items = try_!(self.collect(&iterable));
+                if let Some(Payload::List(list)) = slots.stack[slots.stack.len() - n as usize].payload() {
+                    list.lock(py).extend(items);
+                }
+            }
+            Instr::SetUpdate(n) => {
+                let iterable = pop!();
+                let set = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
+                try_!(self.set_update(&set, &iterable));
+            }
+            Instr::DictUpdate(n) | Instr::DictMerge(n) => {
+                let mapping = pop!();
+                let dict = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
+                try_!(self.dict_update(&dict, &mapping, matches!(instr, Instr::DictMerge(_))));
+            }
+            Instr::ListToTuple => {
+                let list = pop!();
+                let items = match list.payload() {
+                    Some(Payload::List(items)) => std::mem::take(&mut *items.lock(py)),
+                    _ => Vec::new(),
+                };
+                slots.stack.push(self.new_tuple(items));
+            }
+            Instr::UnpackEx { before, after } => {
+                let seq = pop!();
+                let items = try_!(self.unpack(&seq, before as usize, Some(after as usize)));
+                slots.stack.extend(items.into_iter().rev());
+            }
+            Instr::CallKw(argc) => {
+                let names = pop!();
+                let base = slots.stack.len() - argc as usize - 1;
+                let callable = slots.stack[base].clone_ref(py);
+                let mut args = slots.stack.split_off(base + 1);
+                let kw_names: Vec<ObjRef> = match names.payload() {
+                    Some(Payload::Tuple(t)) => t.iter().filter_map(|n| n.as_obj().map(|o| o.clone_ref(py))).collect(),
+                    _ => Vec::new(),
+                };
+                let kw_values = args.split_off(args.len() - kw_names.len());
+                let kwargs: Vec<(ObjRef, Value)> = kw_names.into_iter().zip(kw_values).collect();
+                let result = self.call(&callable, &args, &kwargs);
+                slots.stack.truncate(base);
+                slots.stack.push(try_!(result));
+                try_!(self.check_point());
+            }
+            Instr::CallEx(has_kwargs) => {
+                let kwargs = if has_kwargs != 0 { Some(pop!()) } else { None };
+                let args = pop!();
+                let callable = pop!();
+                let args = try_!(self.collect(&args));
+                let kwargs = match kwargs {
+                    Some(k) => try_!(self.kwargs_from_mapping(&k)),
+                    None => Vec::new(),
+                };
+                let result = self.call(&callable, &args, &kwargs);
+                slots.stack.push(try_!(result));
+                try_!(self.check_point());
+            }
+            Instr::MakeFunction(flags) => {
+                let code = pop!();
+                let closure = if flags & make_function_flags::CLOSURE != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let kwdefaults = if flags & make_function_flags::KW_DEFAULTS != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let defaults = if flags & make_function_flags::DEFAULTS != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let function = try_!(self.make_function(globals, code, defaults, kwdefaults, closure));
+                slots.stack.push(function);
+            }
+            Instr::YieldFrom => {
+                let sent = pop!();
+                let sub = top!().clone_ref(py);
+                match try_!(self.send_to(&sub, sent)) {
+                    super::ops::SendResult::Yielded(v) => {
+                        // Re-run this instruction when resumed, with the sent value pushed.
+                        frame.pc -= 1;
+                        return Ok(Some(FrameExit::Yield(v)));
+                    }
+                    super::ops::SendResult::Returned(v) => {
+                        drop(pop!());
+                        slots.stack.push(v);
+                    }
+                }
+            }
+            Instr::GetYieldFromIter => {
+                let v = pop!();
+                let it = if matches!(v.payload(), Some(Payload::Generator(_))) {
+                    v
+                } else {
+                    try_!(self.iter(&v))
+                };
+                slots.stack.push(it);
+            }
+            Instr::Raise(argc) => {
+                let err = match argc {
+                    0 => match &self.handled {
+                        Some(exc) => return Err((PyErr { exc: exc.clone_ref(py) }, true)),
+                        None => self.runtime_error("No active exception to reraise"),
+                    },
+                    1 => {
+                        let exc = pop!();
+                        try_!(self.make_raisable(exc, None))
+                    }
+                    _ => {
+                        let cause = pop!();
+                        let exc = pop!();
+                        try_!(self.make_raisable(exc, Some(cause)))
+                    }
+                };
+                return Err((err, false));
+            }
+            Instr::Reraise => {
+                let exc = pop!();
+                return match exc {
+                    Value::Obj(exc) => Err((PyErr { exc }, true)),
+                    _ => Err((self.runtime_error("re-raise of a non-exception"), false)),
+                };
+            }
+            Instr::SetupTry(handler) => {
+                frame.blocks.push(Block::Try {
+                    handler,
+                    level: slots.stack.len() as u32,
+                });
+            }
+            Instr::PopBlock => {
+                frame.blocks.pop();
+            }
+            Instr::PopExcept => {
+                if let Some(Block::Handler { previous, .. }) = frame.blocks.pop() {
+                    self.handled = previous;
+                }
+            }
+            Instr::CheckExcMatch => {
+                let class = pop!();
+                let exc = top!();
+                slots
+                    .stack
+                    .push(Value::Bool(try_!(self.exception_matches(exc, &class))));
+            }
+            Instr::BeforeWith => {
+                let manager = pop!();
+                let exit = try_!(self.special_method(&manager, "__exit__"));
+                let enter = try_!(self.special_method(&manager, "__enter__"));
+                slots.stack.push(exit);
+                let entered = try_!(self.call(&enter, &[], &[]));
+                slots.stack.push(entered);
+            }
+            Instr::WithExceptStart => {
+                let n = slots.stack.len();
+                let exit = slots.stack[n - 2].clone_ref(py);
+                let exc = slots.stack[n - 1].clone_ref(py);
+                let class = Value::Obj(self.type_of(&exc).clone_ref(py));
+                let result = try_!(self.call(&exit, &[class, exc, Value::None], &[]));
+                slots.stack.push(result);
+            }
+            Instr::LoadAssertionError => {
+                slots.stack.push(Value::Obj(clone_immortal(&types().assertion_error)));
+            }
+            Instr::LoadBuildClass => {
+                let build_class = try_!(self.load_global(
+                    &self.builtins.clone_ref(py),
+                    &crate::objects::types::intern("__build_class__")
+                ));
+                slots.stack.push(build_class);
+            }
+            Instr::ImportName(i) => {
+                let fromlist = pop!();
+                let level = pop!();
+                let name = str_of(&handle.names[i as usize]).to_string();
+                let module = try_!(self.import(&name, &fromlist, &level, globals));
+                slots.stack.push(module);
+            }
+            Instr::ImportFrom(i) => {
+                let module = top!().clone_ref(py);
+                let name = &handle.names[i as usize];
+                let value = match self.get_attr(&module, name) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        let module_name = match module.payload() {
+                            Some(Payload::Module(m)) => m.name.clone(),
+                            _ => "?".to_string(),
+                        };
+                        return Err((
+                            self.new_error(
+                                &types().import_error,
+                                format!("cannot import name '{}' from '{module_name}'", str_of(name)),
+                            ),
+                            false,
+                        ));
+                    }
+                };
+                slots.stack.push(value);
+            }
+            Instr::ImportStar => {
+                let module = pop!();
+                let target = frame.locals.as_ref().unwrap_or(globals).clone_ref(py);
+                try_!(self.import_star(&module, &target));
+            }
+            Instr::Unsupported(i) => {
+                let msg = handle.constants[i as usize]
+                    .as_str()
+                    .unwrap_or("unsupported feature")
+                    .to_string();
+                return Err((self.new_error(&types().not_implemented_error, msg), false));
+            }
+            _ => {}
+        }
+        Ok(None)
     }
 
     /// `locals()`: the namespace of a module or class body, or a snapshot of a function's
@@ -881,6 +910,15 @@ impl Vm<'_> {
         };
         let super_class = Value::Obj(clone_immortal(&types().super_));
         self.call(&super_class, &[Value::Obj(class), receiver], &[])
+    }
+
+    #[cold]
+    fn unbound_local(&self, handle: &CodeHandle, i: u32) -> PyErr {
+        let name = handle.code.varnames.get(i as usize).map_or("?", String::as_str);
+        self.new_error(
+            &types().unbound_local_error,
+            format!("cannot access local variable '{name}' where it is not associated with a value"),
+        )
     }
 
     fn unbound_deref(&self, handle: &CodeHandle, cell: u32) -> PyErr {
