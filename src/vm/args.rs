@@ -2,7 +2,9 @@
 //! parameters with CPython's error messages.
 
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, Function, GeneratorState, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{
+    CodeHandle, DictTable, Function, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value,
+};
 
 use super::eval::{FrameExit, str_of};
 use super::frame::{Frame, FrameCode, Slots, SuspendedFrame};
@@ -192,6 +194,52 @@ impl Vm<'_> {
         };
         Some(match self.run_frame(code, &mut frame, slots) {
             Ok(FrameExit::Return(v) | FrameExit::Yield(v)) => Ok(v),
+            Err(err) => Err(err),
+        })
+    }
+
+    /// `C(args)` from the eval loop, for a class of plain instances without `__new__` whose
+    /// `__init__` is a Python function: make the instance, then run `__init__` like an inline
+    /// call, on the same slots (`[C, args…]` on the stack becomes `[__init__, obj, args…]`).
+    /// `None` (nothing touched) for every other callable.
+    pub(super) fn instantiate_inline(&mut self, slots: &mut Slots, base: usize) -> Option<PyResult<Value>> {
+        let py = self.py;
+        let Value::Obj(class) = &slots.stack[base] else {
+            return None;
+        };
+        let Payload::Type(t) = &class.payload else {
+            return None;
+        };
+        if t.layout != Layout::Object {
+            return None;
+        }
+        let class = class.clone_ref(py);
+        if self.class_attr(&class, "__new__").is_some() {
+            return None;
+        }
+        let init = self.class_attr(&class, "__init__")?;
+        if !matches!(init.payload(), Some(Payload::Function(_))) {
+            return None;
+        }
+        let obj = self.alloc(Payload::Instance(Box::new(Instance {
+            class,
+            dict: ObjLock::new(DictTable::new()),
+            exception: None,
+        })));
+        slots.stack[base] = init;
+        slots.stack.insert(base + 1, obj.clone_ref(py));
+        let result = self.call_inline(slots, base, base + 1).unwrap_or_else(|| {
+            let (init, args) = slots.stack[base..].split_at(1);
+            let result = self.call(&init[0], args, &[]);
+            slots.stack.truncate(base);
+            result
+        });
+        Some(match result {
+            Ok(Value::None) => Ok(obj),
+            Ok(other) => Err(self.type_error(format!(
+                "__init__() should return None, not '{}'",
+                self.type_name(&other)
+            ))),
             Err(err) => Err(err),
         })
     }

@@ -434,6 +434,11 @@ impl Vm<'_> {
                         try_!(self.check_point());
                         continue;
                     }
+                    if let Some(result) = self.instantiate_inline(slots, base) {
+                        slots.stack.push(try_!(result));
+                        try_!(self.check_point());
+                        continue;
+                    }
                     // `super()`, `locals()` and `globals()` look at the calling frame.
                     if argc == 0 && (is_super(top!()) || crate::modules::builtins::frame_builtin(top!()).is_some()) {
                         self.execute_rare(instr, code, frame, slots)?;
