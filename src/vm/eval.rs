@@ -225,7 +225,11 @@ impl Vm<'_> {
                 }
                 Instr::LoadAttr(i) => {
                     let obj = pop!();
-                    let value = try_!(self.get_attr(&obj, &handle.names[i as usize]));
+                    let name = &handle.names[i as usize];
+                    let value = match self.instance_attr_fast(&obj, name) {
+                        Some(v) => v,
+                        None => try_!(self.get_attr(&obj, name)),
+                    };
                     slots.stack.push(value);
                 }
                 Instr::StoreAttr(i) => {
