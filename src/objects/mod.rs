@@ -585,7 +585,7 @@ pub struct TableCursor {
 
 /// A generator's frame, `None` once it has finished; `running` guards re-entry.
 pub struct GeneratorState {
-    pub frame: Option<Box<crate::vm::frame::Frame>>,
+    pub frame: Option<Box<crate::vm::frame::SuspendedFrame>>,
     pub running: bool,
     pub name: String,
     pub qualname: String,

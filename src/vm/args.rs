@@ -2,15 +2,17 @@
 //! parameters with CPython's error messages.
 
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, Function, GeneratorState, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{
+    CodeHandle, DictTable, Function, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value,
+};
 
 use super::eval::{FrameExit, str_of};
-use super::frame::Frame;
+use super::frame::{Frame, FrameCode, Slots, SuspendedFrame};
 use super::ops::SendResult;
 use super::{PyErr, PyResult, Vm};
-use crate::compile::bytecode::Instr;
+use crate::compile::bytecode::{CodeObject, Instr, code_flags};
 
-/// How many finished frames' buffers each thread keeps for reuse.
+/// How many spare slots and argument vectors each thread keeps for reuse.
 const SPARE_BUFFERS: usize = 64;
 
 /// How to resume a suspended generator.
@@ -51,7 +53,7 @@ impl Vm<'_> {
     }
 
     /// Call `callable(receiver, *args, **kwargs)` (bound methods, `__init__`, `__call__`). The
-    /// argument vector comes from the frame-stack pool, so the call allocates nothing.
+    /// argument vector comes from a pool, so the call allocates nothing.
     pub fn call_with_receiver(
         &mut self,
         callable: &Value,
@@ -60,13 +62,13 @@ impl Vm<'_> {
         kwargs: &[(ObjRef, Value)],
     ) -> PyResult<Value> {
         let py = self.py;
-        let mut full = self.spare_stacks.pop().unwrap_or_default();
+        let mut full = self.spare_args.pop().unwrap_or_default();
         full.push(receiver.clone_ref(py));
         full.extend(args.iter().map(|a| a.clone_ref(py)));
         let result = self.call(callable, &full, kwargs);
         full.clear();
-        if self.spare_stacks.len() < SPARE_BUFFERS {
-            self.spare_stacks.push(full);
+        if self.spare_args.len() < SPARE_BUFFERS {
+            self.spare_args.push(full);
         }
         result
     }
@@ -81,8 +83,8 @@ impl Vm<'_> {
         self.call(&method, args, &[])
     }
 
-    /// Call a Python function: bind the arguments into a fresh frame and run it (or wrap it in
-    /// a generator).
+    /// Call a Python function from Rust: bind the arguments into a fresh frame and run it (or
+    /// wrap it in a generator). The frame runs on slots from the thread's pool.
     pub fn call_function(
         &mut self,
         function: &Function,
@@ -93,58 +95,169 @@ impl Vm<'_> {
         let Payload::Code(handle) = &function.code.payload else {
             return Err(self.type_error("function without code"));
         };
-        let (fast, cells) = self.bind_frame(function, handle, args, kwargs)?;
-        // Built where it is used: moving a frame around costs more than filling it.
-        let mut frame = Frame {
-            code: function.code.clone_ref(py),
-            globals: function.globals.clone_ref(py),
-            locals: None,
-            fast,
-            cells,
-            stack: self.spare_stacks.pop().unwrap_or_default(),
-            blocks: Vec::new(),
-            pc: 0,
-        };
         if handle.code.is_generator() {
+            let mut slots = Slots::default();
+            let cells = self.bind_frame(function, handle, args, kwargs, &mut slots.fast)?;
+            let mut frame = Frame::new(None, 0, 0);
+            frame.cells = cells;
+            let suspended = SuspendedFrame {
+                code: function.code.clone_ref(py),
+                globals: function.globals.clone_ref(py),
+                frame,
+                slots,
+            };
             return Ok(self.alloc(Payload::Generator(Box::new(ObjLock::new(GeneratorState {
-                frame: Some(Box::new(frame)),
+                frame: Some(Box::new(suspended)),
                 running: false,
                 name: function.name.lock(py).clone(),
                 qualname: function.qualname.lock(py).clone(),
             })))));
         }
-        let result = self.run_frame(&mut frame);
-        self.recycle(&mut frame);
+        let mut slots = self.spare_slots.pop().unwrap_or_default();
+        let result = match self.bind_frame(function, handle, args, kwargs, &mut slots.fast) {
+            Ok(cells) => {
+                let mut frame = Frame::new(None, 0, 0);
+                frame.cells = cells;
+                let code = FrameCode {
+                    handle,
+                    globals: &function.globals,
+                };
+                self.run_frame(code, &mut frame, &mut slots)
+            }
+            Err(err) => {
+                slots.fast.clear();
+                Err(err)
+            }
+        };
+        if self.spare_slots.len() < SPARE_BUFFERS {
+            self.spare_slots.push(slots);
+        }
         match result? {
             FrameExit::Return(v) | FrameExit::Yield(v) => Ok(v),
         }
     }
 
-    /// Keep a finished frame's buffers for the next call: most calls then allocate nothing.
-    fn recycle(&mut self, frame: &mut Frame) {
-        let mut fast = std::mem::take(&mut frame.fast);
-        let mut stack = std::mem::take(&mut frame.stack);
-        fast.clear();
-        stack.clear();
-        if self.spare_locals.len() < SPARE_BUFFERS {
-            self.spare_locals.push(fast);
+    /// Call the function at `slots.stack[base]` from the eval loop, with the arguments from
+    /// `first_arg` up: they move into the callee's locals, which follow the caller's in the
+    /// same slots, and the callee's operand stack starts at `base`. `None` (nothing touched)
+    /// when the call needs the general path: keywords, `*args`, too few or too many arguments,
+    /// a generator, or a callable that is no Python function.
+    pub(super) fn call_inline(&mut self, slots: &mut Slots, base: usize, first_arg: usize) -> Option<PyResult<Value>> {
+        let py = self.py;
+        let argc = slots.stack.len() - first_arg;
+        let Some(Payload::Function(function)) = slots.stack[base].payload() else {
+            return None;
+        };
+        let Payload::Code(handle) = &function.code.payload else {
+            return None;
+        };
+        let code = &handle.code;
+        let argcount = code.argcount as usize;
+        if code.flags & (code_flags::GENERATOR | code_flags::VARARGS | code_flags::VARKEYWORDS) != 0
+            || code.kwonlyargcount != 0
+            || argc > argcount
+            || argc + function.defaults.len() < argcount
+        {
+            return None;
         }
-        if self.spare_stacks.len() < SPARE_BUFFERS {
-            self.spare_stacks.push(stack);
+        // Own the callable for the duration of the call, so `function` borrows nothing in `slots`.
+        let callable = std::mem::replace(&mut slots.stack[base], Value::None);
+        let Some(Payload::Function(function)) = callable.payload() else {
+            return None;
+        };
+        let Payload::Code(handle) = &function.code.payload else {
+            return None;
+        };
+        let code = &handle.code;
+        let fast_base = slots.fast.len();
+        slots.fast.resize_with(fast_base + code.varnames.len(), || None);
+        // Pop the arguments straight into their slots (cheaper than `drain`, an iterator with a
+        // destructor), then fill the missing trailing parameters from the defaults.
+        for slot in (fast_base..fast_base + argc).rev() {
+            slots.fast[slot] = slots.stack.pop();
         }
+        let first_default = function.defaults.len() + argc - argcount;
+        for (slot, default) in (fast_base + argc..).zip(&function.defaults[first_default..]) {
+            slots.fast[slot] = Some(default.clone_ref(py));
+        }
+        // The marker of a `CallMethod` without receiver, and the placeholder for the callable.
+        while slots.stack.len() > base {
+            slots.stack.pop();
+        }
+        let mut frame = Frame::new(None, fast_base, base);
+        if !code.cellvars.is_empty() || !function.closure.is_empty() {
+            frame.cells = self.make_cells(function, code, &mut slots.fast[fast_base..]);
+        }
+        let code = FrameCode {
+            handle,
+            globals: &function.globals,
+        };
+        Some(match self.run_frame(code, &mut frame, slots) {
+            Ok(FrameExit::Return(v) | FrameExit::Yield(v)) => Ok(v),
+            Err(err) => Err(err),
+        })
     }
 
-    /// The local slots (parameters bound) and cells of a fresh frame for `function`.
+    /// `C(args)` from the eval loop, for a class of plain instances without `__new__` whose
+    /// `__init__` is a Python function: make the instance, then run `__init__` like an inline
+    /// call, on the same slots (`[C, args…]` on the stack becomes `[__init__, obj, args…]`).
+    /// `None` (nothing touched) for every other callable.
+    pub(super) fn instantiate_inline(&mut self, slots: &mut Slots, base: usize) -> Option<PyResult<Value>> {
+        let py = self.py;
+        let Value::Obj(class) = &slots.stack[base] else {
+            return None;
+        };
+        let Payload::Type(t) = &class.payload else {
+            return None;
+        };
+        if t.layout != Layout::Object {
+            return None;
+        }
+        let class = class.clone_ref(py);
+        if self.class_attr(&class, "__new__").is_some() {
+            return None;
+        }
+        let init = self.class_attr(&class, "__init__")?;
+        if !matches!(init.payload(), Some(Payload::Function(_))) {
+            return None;
+        }
+        let obj = self.alloc(Payload::Instance(Box::new(Instance {
+            class,
+            dict: ObjLock::new(DictTable::new()),
+            exception: None,
+            base: None,
+        })));
+        slots.stack[base] = init;
+        slots.stack.insert(base + 1, obj.clone_ref(py));
+        let result = self.call_inline(slots, base, base + 1).unwrap_or_else(|| {
+            let (init, args) = slots.stack[base..].split_at(1);
+            let result = self.call(&init[0], args, &[]);
+            slots.stack.truncate(base);
+            result
+        });
+        Some(match result {
+            Ok(Value::None) => Ok(obj),
+            Ok(other) => Err(self.type_error(format!(
+                "__init__() should return None, not '{}'",
+                self.type_name(&other)
+            ))),
+            Err(err) => Err(err),
+        })
+    }
+
+    /// Append the local slots of a fresh frame for `function` to `fast`, parameters bound, and
+    /// make its cells. On error `fast` may hold some of them: the caller truncates it.
     fn bind_frame(
         &mut self,
         function: &Function,
         handle: &CodeHandle,
         args: &[Value],
         kwargs: &[(ObjRef, Value)],
-    ) -> PyResult<(Vec<Option<Value>>, Vec<ObjRef>)> {
+        fast: &mut Vec<Option<Value>>,
+    ) -> PyResult<Vec<ObjRef>> {
         let py = self.py;
         let code = &handle.code;
-        let mut fast = self.spare_locals.pop().unwrap_or_default();
+        let base = fast.len();
         let simple = kwargs.is_empty()
             && args.len() == code.argcount as usize
             && code.kwonlyargcount == 0
@@ -152,14 +265,21 @@ impl Vm<'_> {
             && !code.has_varkeywords();
         if simple {
             fast.extend(args.iter().map(|arg| Some(arg.clone_ref(py))));
-            fast.resize_with(code.varnames.len(), || None);
+            fast.resize_with(base + code.varnames.len(), || None);
         } else {
-            fast.resize_with(code.varnames.len(), || None);
-            self.bind_arguments(function, &mut fast, args, kwargs)?;
+            fast.resize_with(base + code.varnames.len(), || None);
+            self.bind_arguments(function, &mut fast[base..], args, kwargs)?;
         }
         if code.cellvars.is_empty() && function.closure.is_empty() {
-            return Ok((fast, Vec::new()));
+            return Ok(Vec::new());
         }
+        Ok(self.make_cells(function, code, &mut fast[base..]))
+    }
+
+    /// The cells of a fresh frame: new ones for `cellvars` (parameters among them move in from
+    /// their slots), then the function's closure.
+    fn make_cells(&self, function: &Function, code: &CodeObject, fast: &mut [Option<Value>]) -> Vec<ObjRef> {
+        let py = self.py;
         let mut cells = Vec::with_capacity(code.cellvars.len() + code.freevars.len());
         for _ in &code.cellvars {
             cells.push(ObjRef::new(
@@ -168,14 +288,16 @@ impl Vm<'_> {
             ));
         }
         for &(cell, param) in &code.cell_params {
-            if let (Some(cell), Some(value)) = (cells.get(cell as usize), fast[param as usize].take())
-                && let Payload::Cell(c) = &cell.payload
+            if let (Some(cell), Some(value)) = (
+                cells.get(cell as usize),
+                fast.get_mut(param as usize).and_then(Option::take),
+            ) && let Payload::Cell(c) = &cell.payload
             {
                 *c.lock(py) = Some(value);
             }
         }
         cells.extend(function.closure.iter().map(|c| c.clone_ref(py)));
-        Ok((fast, cells))
+        cells
     }
 
     /// The general case of argument binding: defaults, keywords, `*args`, `**kwargs`.
@@ -330,23 +452,35 @@ impl Vm<'_> {
             (Some(None), Resume::Throw(err)) => return Err(err),
             (Some(Some(frame)), how) => (frame, how),
         };
-        let result = match frame.1 {
-            Resume::Send(sent) => {
-                if frame.0.pc == 0 && !sent.is_none() {
-                    let mut state = state.lock(self.py);
-                    state.frame = Some(frame.0);
-                    state.running = false;
-                    drop(state);
-                    return Err(self.type_error("can't send non-None value to a just-started generator"));
+        if let Resume::Send(sent) = &frame.1
+            && frame.0.frame.pc == 0
+            && !sent.is_none()
+        {
+            let mut state = state.lock(self.py);
+            state.frame = Some(frame.0);
+            state.running = false;
+            drop(state);
+            return Err(self.type_error("can't send non-None value to a just-started generator"));
+        }
+        let SuspendedFrame {
+            code,
+            globals,
+            frame: inner,
+            slots,
+        } = &mut *frame.0;
+        let result = match FrameCode::new(code, globals) {
+            None => Err(self.type_error("generator without code")),
+            Some(code) => match frame.1 {
+                Resume::Send(sent) => {
+                    if inner.pc != 0 {
+                        slots.stack.push(sent);
+                    }
+                    self.run_frame(code, inner, slots)
                 }
-                if frame.0.pc != 0 {
-                    frame.0.stack.push(sent);
-                }
-                self.run_frame(&mut frame.0)
-            }
-            Resume::Throw(err) => self.throw_into(&mut frame.0, err),
+                Resume::Throw(err) => self.throw_into(code, inner, slots, err),
+            },
         };
-        let mut frame = frame.0;
+        let frame = frame.0;
         let mut guard = state.lock(self.py);
         guard.running = false;
         match result {
@@ -357,7 +491,7 @@ impl Vm<'_> {
             Ok(FrameExit::Return(v)) => Ok(SendResult::Returned(v)),
             Err(e) => {
                 drop(guard);
-                frame.stack.clear();
+                drop(frame);
                 if self.err_matches(&e, &types().stop_iteration) {
                     let err = self.runtime_error("generator raised StopIteration");
                     self.set_cause(&err.exc, Some(Value::Obj(e.exc)), true);
@@ -370,32 +504,34 @@ impl Vm<'_> {
 
     /// Raise `err` at a suspended generator's `yield`; a `yield from` passes it on to the
     /// generator it delegates to first, as CPython does.
-    fn throw_into(&mut self, frame: &mut Frame, err: PyErr) -> PyResult<FrameExit> {
+    fn throw_into(
+        &mut self,
+        code: FrameCode<'_>,
+        frame: &mut Frame,
+        slots: &mut Slots,
+        err: PyErr,
+    ) -> PyResult<FrameExit> {
         if frame.pc == 0 {
             return Err(err);
         }
-        let code = match &frame.code.payload {
-            Payload::Code(handle) => handle.code.clone(),
-            _ => return Err(err),
-        };
-        let delegating = matches!(code.instructions.get(frame.pc), Some(Instr::YieldFrom))
-            && matches!(frame.stack.last().and_then(Value::payload), Some(Payload::Generator(_)));
+        let delegating = matches!(code.handle.code.instructions.get(frame.pc), Some(Instr::YieldFrom))
+            && matches!(slots.stack.last().and_then(Value::payload), Some(Payload::Generator(_)));
         if !delegating {
-            return self.run_frame_raising(frame, Some(err));
+            return self.run_frame_raising(code, frame, slots, Some(err));
         }
-        let sub = frame.stack.last().map(|v| v.clone_ref(self.py)).unwrap_or(Value::None);
+        let sub = slots.stack.last().map(|v| v.clone_ref(self.py)).unwrap_or(Value::None);
         match self.resume_generator(&sub, Resume::Throw(err)) {
             Ok(SendResult::Yielded(v)) => Ok(FrameExit::Yield(v)),
             Ok(SendResult::Returned(v)) => {
-                frame.stack.pop();
-                frame.stack.push(v);
+                slots.stack.pop();
+                slots.stack.push(v);
                 frame.pc += 1;
-                self.run_frame(frame)
+                self.run_frame(code, frame, slots)
             }
             Err(e) => {
-                frame.stack.pop();
+                slots.stack.pop();
                 frame.pc += 1;
-                self.run_frame_raising(frame, Some(e))
+                self.run_frame_raising(code, frame, slots, Some(e))
             }
         }
     }

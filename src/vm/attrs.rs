@@ -150,6 +150,35 @@ impl Vm<'_> {
         }
     }
 
+    /// `obj.name` on a plain instance whose class is known (from the attribute cache) not to
+    /// define `name`: then only the instance `__dict__` can answer, and no descriptor, property
+    /// or `__class__` rule applies. `None` when the general path must decide.
+    #[inline]
+    pub fn instance_attr_fast(&mut self, obj: &Value, name: &ObjRef) -> Option<Value> {
+        let Some(Payload::Instance(inst)) = obj.payload() else {
+            return None;
+        };
+        if inst.exception.is_some() {
+            return None;
+        }
+        let in_class = self
+            .attr_cache
+            .get(&inst.class, NameKey::Object(name.addr()), attr_cache::epoch())?;
+        let Payload::Str(key) = &name.payload else {
+            return None;
+        };
+        if in_class.is_some() || key.as_str() == "__class__" {
+            return None;
+        }
+        let py = self.py;
+        inst.dict
+            .lock(py)
+            .get(key.hash(), |k| {
+                k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+            })
+            .map(|e| e.value.clone_ref(py))
+    }
+
     /// `getattr` without raising for a missing attribute.
     pub fn get_attr_opt(&mut self, obj: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
         let py = self.py;

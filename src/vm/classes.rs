@@ -4,7 +4,7 @@ use crate::objects::types::{clone_immortal, intern, types};
 use crate::objects::{DictTable, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
 
 use super::eval::str_of;
-use super::frame::Frame;
+use super::frame::{Frame, FrameCode, Slots};
 use super::{PyErr, PyResult, Vm, is_exception_class, is_subclass};
 
 /// `C(*args, **kwargs)` for a user class (or a built-in exception class).
@@ -154,26 +154,19 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     let Value::Obj(namespace_obj) = &namespace else {
         return Err(vm.type_error("namespace"));
     };
-    let mut frame = Frame {
-        code: function.code.clone_ref(py),
-        globals: function.globals.clone_ref(py),
-        locals: Some(namespace_obj.clone_ref(py)),
-        fast: Vec::new(),
-        cells: Vec::new(),
-        stack: Vec::new(),
-        blocks: Vec::new(),
-        pc: 0,
+    let Some(code) = FrameCode::new(&function.code, &function.globals) else {
+        return Err(vm.type_error("__build_class__: func must be a function"));
     };
-    if let Payload::Code(handle) = &function.code.payload {
-        for _ in &handle.code.cellvars {
-            frame
-                .cells
-                .push(ObjRef::new(py, PyObject::new(Payload::Cell(ObjLock::new(None)))));
-        }
-        frame.fast.resize_with(handle.code.varnames.len(), || None);
+    let mut frame = Frame::new(Some(namespace_obj.clone_ref(py)), 0, 0);
+    let mut slots = Slots::default();
+    for _ in &code.handle.code.cellvars {
+        frame
+            .cells
+            .push(ObjRef::new(py, PyObject::new(Payload::Cell(ObjLock::new(None)))));
     }
+    slots.fast.resize_with(code.handle.code.varnames.len(), || None);
     frame.cells.extend(function.closure.iter().map(|c| c.clone_ref(py)));
-    let class_cell = match vm.run_frame(&mut frame)? {
+    let class_cell = match vm.run_frame(code, &mut frame, &mut slots)? {
         super::eval::FrameExit::Return(v) | super::eval::FrameExit::Yield(v) => v,
     };
     let class = new_class(vm, &name, bases, namespace_obj)?;

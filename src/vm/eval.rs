@@ -2,10 +2,10 @@
 
 use crate::compile::bytecode::{Instr, format_flags, make_function_flags};
 use crate::objects::types::{clone_immortal, types};
-use crate::objects::{DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
+use crate::objects::{CodeHandle, DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
 use crate::syntax::ast::{BinOp, CmpOp};
 
-use super::frame::{Block, Frame};
+use super::frame::{Block, Frame, FrameCode, Slots};
 use super::{PyErr, PyResult, Vm};
 
 /// How a frame stopped running.
@@ -21,30 +21,53 @@ fn no_self_marker() -> Value {
 }
 
 impl Vm<'_> {
-    /// Run `frame` until it returns, yields or raises.
-    pub fn run_frame(&mut self, frame: &mut Frame) -> PyResult<FrameExit> {
-        self.run_frame_raising(frame, None)
+    /// Run `frame` on `slots` until it returns, yields or raises. A frame that returns or
+    /// raises leaves `slots` as it found them: its locals and operands are dropped.
+    pub fn run_frame(&mut self, code: FrameCode<'_>, frame: &mut Frame, slots: &mut Slots) -> PyResult<FrameExit> {
+        self.run_frame_raising(code, frame, slots, None)
     }
 
     /// Run `frame`, first raising `pending` at its current instruction (`generator.throw`).
-    pub fn run_frame_raising(&mut self, frame: &mut Frame, pending: Option<PyErr>) -> PyResult<FrameExit> {
+    pub fn run_frame_raising(
+        &mut self,
+        code: FrameCode<'_>,
+        frame: &mut Frame,
+        slots: &mut Slots,
+        pending: Option<PyErr>,
+    ) -> PyResult<FrameExit> {
         self.enter_call()?;
-        let result = self.run_frame_inner(frame, pending);
+        let result = self.run_frame_inner(code, frame, slots, pending);
         self.leave_call();
+        if !matches!(result, Ok(FrameExit::Yield(_))) {
+            // Usually the operand stack is already empty (a `return` inside a `for` leaves the
+            // iterator): test before `truncate`, whose drop loop is a call.
+            if slots.stack.len() > frame.stack_base {
+                slots.stack.truncate(frame.stack_base);
+            }
+            while slots.fast.len() > frame.fast_base {
+                slots.fast.pop();
+            }
+        }
         result
     }
 
-    fn run_frame_inner(&mut self, frame: &mut Frame, pending: Option<PyErr>) -> PyResult<FrameExit> {
+    fn run_frame_inner(
+        &mut self,
+        code: FrameCode<'_>,
+        frame: &mut Frame,
+        slots: &mut Slots,
+        pending: Option<PyErr>,
+    ) -> PyResult<FrameExit> {
         if let Some(err) = pending {
-            self.record_raise(frame, &err, false);
-            self.unwind_to_handler(frame, err)?;
+            self.record_raise(code, frame, &err, false);
+            self.unwind_to_handler(frame, slots, err)?;
         }
         loop {
-            match self.execute(frame) {
+            match self.execute(code, frame, slots) {
                 Ok(exit) => return Ok(exit),
                 Err((err, reraise)) => {
-                    self.record_raise(frame, &err, reraise);
-                    if !self.unwind_to_handler(frame, err)? {
+                    self.record_raise(code, frame, &err, reraise);
+                    if !self.unwind_to_handler(frame, slots, err)? {
                         continue;
                     }
                 }
@@ -54,7 +77,7 @@ impl Vm<'_> {
 
     /// A fresh exception gets this frame's line in its traceback and the exception being handled
     /// as its `__context__`; every frame it passes through adds its line.
-    fn record_raise(&mut self, frame: &Frame, err: &PyErr, reraise: bool) {
+    fn record_raise(&mut self, code: FrameCode<'_>, frame: &Frame, err: &PyErr, reraise: bool) {
         let Payload::Instance(inst) = &err.exc.payload else {
             return;
         };
@@ -72,26 +95,26 @@ impl Vm<'_> {
             state.context = Some(Value::Obj(handled));
         }
         state.traceback.push(crate::objects::TracebackEntry {
-            code: frame.handle().code.clone(),
-            line: frame.line(),
-            span: frame.span(),
+            code: code.handle.code.clone(),
+            line: frame.line(code.handle),
+            span: frame.span(code.handle),
         });
     }
 
     /// Find the innermost try block; returns `Ok(false)` to resume at its handler, or the error
     /// when the frame has none left.
-    fn unwind_to_handler(&mut self, frame: &mut Frame, err: PyErr) -> PyResult<bool> {
+    fn unwind_to_handler(&mut self, frame: &mut Frame, slots: &mut Slots, err: PyErr) -> PyResult<bool> {
         while let Some(block) = frame.blocks.pop() {
             match block {
                 Block::Handler { level, previous } => {
                     self.handled = previous;
-                    frame.stack.truncate(level as usize);
+                    slots.stack.truncate(level as usize);
                 }
                 Block::Try { handler, level } => {
-                    frame.stack.truncate(level as usize);
+                    slots.stack.truncate(level as usize);
                     let previous = self.handled.replace(err.exc.clone_ref(self.py));
                     frame.blocks.push(Block::Handler { level, previous });
-                    frame.stack.push(Value::Obj(err.exc));
+                    slots.stack.push(Value::Obj(err.exc));
                     frame.pc = handler as usize;
                     return Ok(false);
                 }
@@ -111,21 +134,29 @@ impl Vm<'_> {
 
     /// The dispatch loop. Errors carry whether they come from `Reraise`/bare `raise` (which keep
     /// their traceback as is).
-    fn execute(&mut self, frame: &mut Frame) -> Result<FrameExit, (PyErr, bool)> {
-        let code = frame.code.clone_ref(self.py);
-        let Payload::Code(handle) = &code.payload else {
-            return Err((self.runtime_error("frame without code"), false));
-        };
+    fn execute(
+        &mut self,
+        code: FrameCode<'_>,
+        frame: &mut Frame,
+        slots: &mut Slots,
+    ) -> Result<FrameExit, (PyErr, bool)> {
+        let FrameCode { handle, globals } = code;
+        // Fixed for the frame's life: read once, not through `frame` at every local access.
+        let fast_base = frame.fast_base;
         let instructions = &handle.code.instructions[..];
         let py = self.py;
         macro_rules! pop {
+            // A `match`, not `unwrap_or(Value::None)`: that drops the unused default out of line.
             () => {
-                frame.stack.pop().unwrap_or(Value::None)
+                match slots.stack.pop() {
+                    Some(v) => v,
+                    None => Value::None,
+                }
             };
         }
         macro_rules! top {
             () => {
-                frame.stack.last().unwrap_or(&Value::None)
+                slots.stack.last().unwrap_or(&Value::None)
             };
         }
         macro_rules! try_ {
@@ -143,42 +174,17 @@ impl Vm<'_> {
             frame.pc += 1;
             match instr {
                 Instr::Nop => {}
-                Instr::LoadConst(i) => frame.stack.push(handle.constants[i as usize].clone_ref(py)),
-                Instr::LoadFast(i) => match &frame.fast[i as usize] {
-                    Some(v) => frame.stack.push(v.clone_ref(py)),
-                    None => {
-                        let name = &handle.code.varnames[i as usize];
-                        return Err((
-                            self.new_error(
-                                &types().unbound_local_error,
-                                format!(
-                                    "cannot access local variable '{name}' where it is not associated with a value"
-                                ),
-                            ),
-                            false,
-                        ));
-                    }
+                Instr::LoadConst(i) => slots.stack.push(handle.constants[i as usize].clone_ref(py)),
+                Instr::LoadFast(i) => match &slots.fast[fast_base + i as usize] {
+                    Some(v) => slots.stack.push(v.clone_ref(py)),
+                    None => return Err((self.unbound_local(handle, i), false)),
                 },
-                Instr::StoreFast(i) => frame.fast[i as usize] = Some(pop!()),
-                Instr::DeleteFast(i) => {
-                    if frame.fast[i as usize].take().is_none() {
-                        let name = &handle.code.varnames[i as usize];
-                        return Err((
-                            self.new_error(
-                                &types().unbound_local_error,
-                                format!(
-                                    "cannot access local variable '{name}' where it is not associated with a value"
-                                ),
-                            ),
-                            false,
-                        ));
-                    }
-                }
+                Instr::StoreFast(i) => slots.fast[fast_base + i as usize] = Some(pop!()),
                 Instr::LoadDeref(i) => {
                     let value = cell_get(&frame.cells[i as usize], py);
                     match value {
-                        Some(v) => frame.stack.push(v),
-                        None => return Err((self.unbound_deref(frame, i), false)),
+                        Some(v) => slots.stack.push(v),
+                        None => return Err((self.unbound_deref(handle, i), false)),
                     }
                 }
                 Instr::StoreDeref(i) => {
@@ -188,120 +194,92 @@ impl Vm<'_> {
                         drop(old);
                     }
                 }
-                Instr::DeleteDeref(i) => {
-                    let old = match &frame.cells[i as usize].payload {
-                        Payload::Cell(cell) => cell.lock(py).take(),
-                        _ => None,
-                    };
-                    if old.is_none() {
-                        return Err((self.unbound_deref(frame, i), false));
-                    }
-                }
-                Instr::LoadClosure(i) => frame.stack.push(Value::Obj(frame.cells[i as usize].clone_ref(py))),
-                Instr::LoadClassDeref { name, cell } => {
-                    let key = &handle.names[name as usize];
-                    let found = match &frame.locals {
-                        Some(locals) => try_!(self.dict_get_str(locals, key)),
-                        None => None,
-                    };
-                    match found.or_else(|| cell_get(&frame.cells[cell as usize], py)) {
-                        Some(v) => frame.stack.push(v),
-                        None => return Err((self.unbound_deref(frame, cell), false)),
-                    }
-                }
                 Instr::LoadGlobal(i) => {
-                    let value = try_!(self.load_global_hinted(&frame.globals, handle, i as usize));
-                    frame.stack.push(value);
+                    let value = try_!(self.load_global_hinted(globals, handle, i as usize));
+                    slots.stack.push(value);
                 }
                 Instr::StoreGlobal(i) => {
                     let value = pop!();
-                    self.store_global_hinted(&frame.globals, handle, i as usize, value);
-                }
-                Instr::DeleteGlobal(i) => {
-                    let key = &handle.names[i as usize];
-                    if try_!(self.dict_del_str(&frame.globals, key)).is_none() {
-                        return Err((self.name_error(str_of(key)), false));
-                    }
+                    self.store_global_hinted(globals, handle, i as usize, value);
                 }
                 Instr::LoadName(i) => {
                     let key = &handle.names[i as usize];
                     let local = match &frame.locals {
                         // Module level: the namespace is the globals, whose lookups are hinted.
-                        Some(locals) if locals.is(&frame.globals) => None,
+                        Some(locals) if locals.is(globals) => None,
                         Some(locals) => try_!(self.dict_get_str(locals, key)),
                         None => None,
                     };
                     let value = match local {
                         Some(v) => v,
-                        None => try_!(self.load_global_hinted(&frame.globals, handle, i as usize)),
+                        None => try_!(self.load_global_hinted(globals, handle, i as usize)),
                     };
-                    frame.stack.push(value);
+                    slots.stack.push(value);
                 }
                 Instr::StoreName(i) => {
                     let value = pop!();
                     match &frame.locals {
-                        Some(locals) if !locals.is(&frame.globals) => {
+                        Some(locals) if !locals.is(globals) => {
                             try_!(self.dict_set_str(locals, &handle.names[i as usize], value))
                         }
-                        _ => self.store_global_hinted(&frame.globals, handle, i as usize, value),
-                    }
-                }
-                Instr::DeleteName(i) => {
-                    let key = &handle.names[i as usize];
-                    let target = frame.locals.as_ref().unwrap_or(&frame.globals);
-                    if try_!(self.dict_del_str(target, key)).is_none() {
-                        return Err((self.name_error(str_of(key)), false));
+                        _ => self.store_global_hinted(globals, handle, i as usize, value),
                     }
                 }
                 Instr::LoadAttr(i) => {
                     let obj = pop!();
-                    let value = try_!(self.get_attr(&obj, &handle.names[i as usize]));
-                    frame.stack.push(value);
+                    let name = &handle.names[i as usize];
+                    let value = match self.instance_attr_fast(&obj, name) {
+                        Some(v) => v,
+                        None => try_!(self.get_attr(&obj, name)),
+                    };
+                    slots.stack.push(value);
                 }
                 Instr::StoreAttr(i) => {
                     let obj = pop!();
                     let value = pop!();
                     try_!(self.set_attr(&obj, &handle.names[i as usize], value));
                 }
-                Instr::DeleteAttr(i) => {
-                    let obj = pop!();
-                    try_!(self.del_attr(&obj, &handle.names[i as usize]));
-                }
                 Instr::LoadMethod(i) => {
                     let obj = pop!();
                     match try_!(self.get_method(&obj, &handle.names[i as usize])) {
                         Some(function) => {
-                            frame.stack.push(function);
-                            frame.stack.push(obj);
+                            slots.stack.push(function);
+                            slots.stack.push(obj);
                         }
                         None => {
                             let attr = try_!(self.get_attr(&obj, &handle.names[i as usize]));
-                            frame.stack.push(attr);
-                            frame.stack.push(no_self_marker());
+                            slots.stack.push(attr);
+                            slots.stack.push(no_self_marker());
                         }
                     }
                 }
                 Instr::CallMethod(argc) => {
                     self.finalize_point();
                     let argc = argc as usize;
-                    let base = frame.stack.len() - argc - 2;
-                    let is_marker = matches!(&frame.stack[base + 1], Value::Obj(o) if o.is(&types().none_type));
-                    // The frame's stack is not part of `self`, so the callable and arguments can
-                    // be lent to the call without copying them.
-                    let (callable, rest) = frame.stack[base..].split_at(1);
+                    let base = slots.stack.len() - argc - 2;
+                    let is_marker = matches!(&slots.stack[base + 1], Value::Obj(o) if o.is(&types().none_type));
+                    let first_arg = if is_marker { base + 2 } else { base + 1 };
+                    if let Some(result) = self.call_inline(slots, base, first_arg) {
+                        slots.stack.push(try_!(result));
+                        try_!(self.check_point());
+                        continue;
+                    }
+                    // The slots are not part of `self`, so the callable and arguments can be
+                    // lent to the call without copying them.
+                    let (callable, rest) = slots.stack[base..].split_at(1);
                     let args = if is_marker { &rest[1..] } else { rest };
                     let result = match callable[0].payload() {
                         Some(Payload::Function(function)) => self.call_function(function, args, &[]),
                         _ => self.call(&callable[0], args, &[]),
                     };
-                    frame.stack.truncate(base);
-                    frame.stack.push(try_!(result));
+                    slots.stack.truncate(base);
+                    slots.stack.push(try_!(result));
                     try_!(self.check_point());
                 }
                 Instr::BinarySubscr => {
                     let index = pop!();
                     let obj = pop!();
-                    frame.stack.push(try_!(self.get_item(&obj, &index)));
+                    slots.stack.push(try_!(self.get_item(&obj, &index)));
                 }
                 Instr::StoreSubscr => {
                     let index = pop!();
@@ -309,16 +287,11 @@ impl Vm<'_> {
                     let value = pop!();
                     try_!(self.set_item(&obj, index, value));
                 }
-                Instr::DeleteSubscr => {
-                    let index = pop!();
-                    let obj = pop!();
-                    try_!(self.del_item(&obj, &index));
-                }
                 Instr::BuildSlice(n) => {
                     let step = if n == 3 { pop!() } else { Value::None };
                     let stop = pop!();
                     let start = pop!();
-                    frame
+                    slots
                         .stack
                         .push(self.alloc(Payload::Slice(Box::new([start, stop, step]))));
                 }
@@ -326,36 +299,36 @@ impl Vm<'_> {
                     // Small-int arithmetic in place on the stack: matching the operands by reference
                     // reads tag and payload separately, which the CPU forwards from the stores
                     // that just pushed them (moving a whole 16-byte value out would stall).
-                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| small_int_arith(op, a, b)) {
-                        frame.stack.push(fast);
+                    if let Some(fast) = int_fast_path(&mut slots.stack, |a, b| small_int_arith(op, a, b)) {
+                        slots.stack.push(fast);
                         continue;
                     }
                     let right = pop!();
                     let left = pop!();
-                    frame.stack.push(try_!(self.binary_op(op, &left, &right)));
+                    slots.stack.push(try_!(self.binary_op(op, &left, &right)));
                 }
                 Instr::InPlace(op) => {
-                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| small_int_arith(op, a, b)) {
-                        frame.stack.push(fast);
+                    if let Some(fast) = int_fast_path(&mut slots.stack, |a, b| small_int_arith(op, a, b)) {
+                        slots.stack.push(fast);
                         continue;
                     }
                     let right = pop!();
                     let left = pop!();
-                    frame.stack.push(try_!(self.inplace_op(op, left, &right)));
+                    slots.stack.push(try_!(self.inplace_op(op, left, &right)));
                 }
                 Instr::Unary(op) => {
                     let operand = pop!();
-                    frame.stack.push(try_!(self.unary_op(op, &operand)));
+                    slots.stack.push(try_!(self.unary_op(op, &operand)));
                 }
                 Instr::Compare(op) => {
-                    if let Some(fast) = int_fast_path(&mut frame.stack, |a, b| ordered(op, a, b).map(Value::Bool)) {
-                        frame.stack.push(fast);
+                    if let Some(fast) = int_fast_path(&mut slots.stack, |a, b| ordered(op, a, b).map(Value::Bool)) {
+                        slots.stack.push(fast);
                         continue;
                     }
                     let right = pop!();
                     let left = pop!();
                     if let Some(ordered) = float_compare(op, &left, &right) {
-                        frame.stack.push(Value::Bool(ordered));
+                        slots.stack.push(Value::Bool(ordered));
                         continue;
                     }
                     let result = match (op, &left, &right) {
@@ -373,30 +346,13 @@ impl Vm<'_> {
                             _ => try_!(self.compare(op, &left, &right)),
                         },
                     };
-                    frame.stack.push(result);
+                    slots.stack.push(result);
                 }
                 Instr::Pop => drop(pop!()),
-                Instr::Dup => frame.stack.push(top!().clone_ref(py)),
-                Instr::DupTop2 => {
-                    let n = frame.stack.len();
-                    let a = frame.stack[n - 2].clone_ref(py);
-                    let b = frame.stack[n - 1].clone_ref(py);
-                    frame.stack.push(a);
-                    frame.stack.push(b);
-                }
+                Instr::Dup => slots.stack.push(top!().clone_ref(py)),
                 Instr::Rot2 => {
-                    let n = frame.stack.len();
-                    frame.stack.swap(n - 1, n - 2);
-                }
-                Instr::Rot3 => {
-                    let top = pop!();
-                    let n = frame.stack.len();
-                    frame.stack.insert(n - 2, top);
-                }
-                Instr::Rot4 => {
-                    let top = pop!();
-                    let n = frame.stack.len();
-                    frame.stack.insert(n - 3, top);
+                    let n = slots.stack.len();
+                    slots.stack.swap(n - 1, n - 2);
                 }
                 Instr::Jump(target) => frame.pc = target as usize,
                 Instr::JumpBackward(target) => {
@@ -404,12 +360,12 @@ impl Vm<'_> {
                     try_!(self.check_point());
                 }
                 Instr::PopJumpIfFalse(target) => {
-                    let truth = match frame.stack.last() {
+                    let truth = match slots.stack.last() {
                         Some(Value::Bool(b)) => *b,
                         Some(v) => try_!(self.is_true(v)),
                         None => false,
                     };
-                    frame.stack.pop();
+                    slots.stack.pop();
                     if !truth {
                         frame.pc = target as usize;
                     }
@@ -436,210 +392,74 @@ impl Vm<'_> {
                 }
                 Instr::GetIter => {
                     let v = pop!();
-                    frame.stack.push(try_!(self.iter(&v)));
+                    slots.stack.push(try_!(self.iter(&v)));
                 }
                 Instr::ForIter(target) => match try_!(self.next(top!())) {
-                    Some(v) => frame.stack.push(v),
+                    Some(v) => slots.stack.push(v),
                     None => {
                         drop(pop!());
                         frame.pc = target as usize;
                     }
                 },
                 Instr::BuildTuple(n) => {
-                    let items = frame.stack.split_off(frame.stack.len() - n as usize);
-                    frame.stack.push(self.new_tuple(items));
-                }
-                Instr::BuildList(n) => {
-                    let items = frame.stack.split_off(frame.stack.len() - n as usize);
-                    frame.stack.push(self.new_list(items));
-                }
-                Instr::BuildSet(n) => {
-                    let items = frame.stack.split_off(frame.stack.len() - n as usize);
-                    let set = try_!(self.new_set(items));
-                    frame.stack.push(set);
-                }
-                Instr::BuildMap(n) => {
-                    let items = frame.stack.split_off(frame.stack.len() - 2 * n as usize);
-                    let dict = self.new_dict();
-                    let mut items = items.into_iter();
-                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                        try_!(self.dict_set(&dict, k, v));
-                    }
-                    frame.stack.push(dict);
-                }
-                Instr::BuildString(n) => {
-                    let parts = frame.stack.split_off(frame.stack.len() - n as usize);
-                    let mut text = String::new();
-                    for part in &parts {
-                        text.push_str(part.as_str().unwrap_or(""));
-                    }
-                    frame.stack.push(self.new_str(text));
-                }
-                Instr::FormatValue(flags) => {
-                    let spec = if flags & format_flags::HAS_SPEC != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let value = pop!();
-                    let value = match flags & format_flags::CONVERSION_MASK {
-                        format_flags::STR => {
-                            let text = try_!(self.str(&value));
-                            self.new_str(text)
-                        }
-                        format_flags::REPR => {
-                            let text = try_!(self.repr(&value));
-                            self.new_str(text)
-                        }
-                        format_flags::ASCII => {
-                            let text = try_!(self.ascii(&value));
-                            self.new_str(text)
-                        }
-                        _ => value,
-                    };
-                    let spec_text = spec.as_ref().and_then(Value::as_str).unwrap_or("");
-                    let text = try_!(self.format(&value, spec_text));
-                    frame.stack.push(self.new_str(text));
+                    let items = slots.stack.split_off(slots.stack.len() - n as usize);
+                    slots.stack.push(self.new_tuple(items));
                 }
                 Instr::ListAppend(n) => {
                     let v = pop!();
-                    let at = frame.stack.len() - n as usize;
+                    let at = slots.stack.len() - n as usize;
                     // The comprehension's list is usually only on this stack: no lock needed.
-                    if let Value::Obj(list) = &mut frame.stack[at]
+                    if let Value::Obj(list) = &mut slots.stack[at]
                         && let Some(object) = list.get_mut()
                         && let Payload::List(items) = &mut object.payload
                     {
                         items.get_mut().push(v);
-                    } else if let Some(Payload::List(items)) = frame.stack[at].payload() {
+                    } else if let Some(Payload::List(items)) = slots.stack[at].payload() {
                         items.lock(py).push(v);
                     }
                 }
                 Instr::SetAdd(n) => {
                     let v = pop!();
-                    let set = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
+                    let set = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
                     try_!(self.set_add(&set, v));
                 }
                 Instr::MapAdd(n) => {
                     let v = pop!();
                     let k = pop!();
-                    let dict = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
+                    let dict = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
                     try_!(self.dict_set(&dict, k, v));
-                }
-                Instr::ListExtend(n) => {
-                    let iterable = pop!();
-                    let items = try_!(self.collect(&iterable));
-                    if let Some(Payload::List(list)) = frame.stack[frame.stack.len() - n as usize].payload() {
-                        list.lock(py).extend(items);
-                    }
-                }
-                Instr::SetUpdate(n) => {
-                    let iterable = pop!();
-                    let set = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
-                    try_!(self.set_update(&set, &iterable));
-                }
-                Instr::DictUpdate(n) | Instr::DictMerge(n) => {
-                    let mapping = pop!();
-                    let dict = frame.stack[frame.stack.len() - n as usize].clone_ref(py);
-                    try_!(self.dict_update(&dict, &mapping, matches!(instr, Instr::DictMerge(_))));
-                }
-                Instr::ListToTuple => {
-                    let list = pop!();
-                    let items = match list.payload() {
-                        Some(Payload::List(items)) => std::mem::take(&mut *items.lock(py)),
-                        _ => Vec::new(),
-                    };
-                    frame.stack.push(self.new_tuple(items));
                 }
                 Instr::UnpackSequence(n) => {
                     let seq = pop!();
                     let items = try_!(self.unpack(&seq, n as usize, None));
-                    frame.stack.extend(items.into_iter().rev());
-                }
-                Instr::UnpackEx { before, after } => {
-                    let seq = pop!();
-                    let items = try_!(self.unpack(&seq, before as usize, Some(after as usize)));
-                    frame.stack.extend(items.into_iter().rev());
-                }
-                Instr::Call(0) if is_super(top!()) => {
-                    drop(pop!());
-                    let value = try_!(self.zero_arg_super(frame));
-                    frame.stack.push(value);
-                }
-                Instr::Call(0) if crate::modules::builtins::frame_builtin(top!()).is_some() => {
-                    let which = crate::modules::builtins::frame_builtin(top!());
-                    drop(pop!());
-                    let value = match which {
-                        Some(crate::modules::builtins::FrameBuiltin::Globals) => {
-                            Value::Obj(frame.globals.clone_ref(py))
-                        }
-                        _ => try_!(self.frame_locals(frame)),
-                    };
-                    frame.stack.push(value);
+                    slots.stack.extend(items.into_iter().rev());
                 }
                 Instr::Call(argc) => {
                     self.finalize_point();
-                    let base = frame.stack.len() - argc as usize - 1;
-                    let (callable, args) = frame.stack[base..].split_at(1);
+                    let base = slots.stack.len() - argc as usize - 1;
+                    if let Some(result) = self.call_inline(slots, base, base + 1) {
+                        slots.stack.push(try_!(result));
+                        try_!(self.check_point());
+                        continue;
+                    }
+                    if let Some(result) = self.instantiate_inline(slots, base) {
+                        slots.stack.push(try_!(result));
+                        try_!(self.check_point());
+                        continue;
+                    }
+                    // `super()`, `locals()` and `globals()` look at the calling frame.
+                    if argc == 0 && (is_super(top!()) || crate::modules::builtins::frame_builtin(top!()).is_some()) {
+                        self.execute_rare(instr, code, frame, slots)?;
+                        continue;
+                    }
+                    let (callable, args) = slots.stack[base..].split_at(1);
                     let result = match callable[0].payload() {
                         Some(Payload::Function(function)) => self.call_function(function, args, &[]),
                         _ => self.call(&callable[0], args, &[]),
                     };
-                    frame.stack.truncate(base);
-                    frame.stack.push(try_!(result));
+                    slots.stack.truncate(base);
+                    slots.stack.push(try_!(result));
                     try_!(self.check_point());
-                }
-                Instr::CallKw(argc) => {
-                    self.finalize_point();
-                    let names = pop!();
-                    let base = frame.stack.len() - argc as usize - 1;
-                    let callable = frame.stack[base].clone_ref(py);
-                    let mut args = frame.stack.split_off(base + 1);
-                    let kw_names: Vec<ObjRef> = match names.payload() {
-                        Some(Payload::Tuple(t)) => {
-                            t.iter().filter_map(|n| n.as_obj().map(|o| o.clone_ref(py))).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    let kw_values = args.split_off(args.len() - kw_names.len());
-                    let kwargs: Vec<(ObjRef, Value)> = kw_names.into_iter().zip(kw_values).collect();
-                    let result = self.call(&callable, &args, &kwargs);
-                    frame.stack.truncate(base);
-                    frame.stack.push(try_!(result));
-                    try_!(self.check_point());
-                }
-                Instr::CallEx(has_kwargs) => {
-                    self.finalize_point();
-                    let kwargs = if has_kwargs != 0 { Some(pop!()) } else { None };
-                    let args = pop!();
-                    let callable = pop!();
-                    let args = try_!(self.collect(&args));
-                    let kwargs = match kwargs {
-                        Some(k) => try_!(self.kwargs_from_mapping(&k)),
-                        None => Vec::new(),
-                    };
-                    let result = self.call(&callable, &args, &kwargs);
-                    frame.stack.push(try_!(result));
-                    try_!(self.check_point());
-                }
-                Instr::MakeFunction(flags) => {
-                    let code = pop!();
-                    let closure = if flags & make_function_flags::CLOSURE != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let kwdefaults = if flags & make_function_flags::KW_DEFAULTS != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let defaults = if flags & make_function_flags::DEFAULTS != 0 {
-                        Some(pop!())
-                    } else {
-                        None
-                    };
-                    let function = try_!(self.make_function(frame, code, defaults, kwdefaults, closure));
-                    frame.stack.push(function);
                 }
                 Instr::ReturnValue => {
                     let value = pop!();
@@ -652,156 +472,414 @@ impl Vm<'_> {
                     let value = pop!();
                     return Ok(FrameExit::Yield(value));
                 }
-                Instr::YieldFrom => {
-                    let sent = pop!();
-                    let sub = top!().clone_ref(py);
-                    match try_!(self.send_to(&sub, sent)) {
-                        super::ops::SendResult::Yielded(v) => {
-                            // Re-run this instruction when resumed, with the sent value pushed.
-                            frame.pc -= 1;
-                            return Ok(FrameExit::Yield(v));
-                        }
-                        super::ops::SendResult::Returned(v) => {
-                            drop(pop!());
-                            frame.stack.push(v);
-                        }
+                _ => {
+                    if let Some(exit) = self.execute_rare(instr, code, frame, slots)? {
+                        return Ok(exit);
                     }
-                }
-                Instr::GetYieldFromIter => {
-                    let v = pop!();
-                    let it = if matches!(v.payload(), Some(Payload::Generator(_))) {
-                        v
-                    } else {
-                        try_!(self.iter(&v))
-                    };
-                    frame.stack.push(it);
-                }
-                Instr::Raise(argc) => {
-                    let err = match argc {
-                        0 => match &self.handled {
-                            Some(exc) => return Err((PyErr { exc: exc.clone_ref(py) }, true)),
-                            None => self.runtime_error("No active exception to reraise"),
-                        },
-                        1 => {
-                            let exc = pop!();
-                            try_!(self.make_raisable(exc, None))
-                        }
-                        _ => {
-                            let cause = pop!();
-                            let exc = pop!();
-                            try_!(self.make_raisable(exc, Some(cause)))
-                        }
-                    };
-                    return Err((err, false));
-                }
-                Instr::Reraise => {
-                    let exc = pop!();
-                    return match exc {
-                        Value::Obj(exc) => Err((PyErr { exc }, true)),
-                        _ => Err((self.runtime_error("re-raise of a non-exception"), false)),
-                    };
-                }
-                Instr::SetupTry(handler) => {
-                    frame.blocks.push(Block::Try {
-                        handler,
-                        level: frame.stack.len() as u32,
-                    });
-                }
-                Instr::PopBlock => {
-                    frame.blocks.pop();
-                }
-                Instr::PopExcept => {
-                    if let Some(Block::Handler { previous, .. }) = frame.blocks.pop() {
-                        self.handled = previous;
-                    }
-                }
-                Instr::CheckExcMatch => {
-                    let class = pop!();
-                    let exc = top!();
-                    frame
-                        .stack
-                        .push(Value::Bool(try_!(self.exception_matches(exc, &class))));
-                }
-                Instr::BeforeWith => {
-                    let manager = pop!();
-                    let enter = try_!(self.special_method(&manager, "__enter__"));
-                    let exit = try_!(self.special_method(&manager, "__exit__"));
-                    frame.stack.push(exit);
-                    let entered = try_!(self.call(&enter, &[], &[]));
-                    frame.stack.push(entered);
-                }
-                Instr::WithExceptStart => {
-                    let n = frame.stack.len();
-                    let exit = frame.stack[n - 2].clone_ref(py);
-                    let exc = frame.stack[n - 1].clone_ref(py);
-                    let class = Value::Obj(self.type_of(&exc).clone_ref(py));
-                    let result = try_!(self.call(&exit, &[class, exc, Value::None], &[]));
-                    frame.stack.push(result);
-                }
-                Instr::LoadAssertionError => {
-                    frame.stack.push(Value::Obj(clone_immortal(&types().assertion_error)));
-                }
-                Instr::LoadBuildClass => {
-                    let build_class = try_!(self.load_global(
-                        &self.builtins.clone_ref(py),
-                        &crate::objects::types::intern("__build_class__")
-                    ));
-                    frame.stack.push(build_class);
-                }
-                Instr::ImportName(i) => {
-                    let fromlist = pop!();
-                    let level = pop!();
-                    let name = str_of(&handle.names[i as usize]).to_string();
-                    let module = try_!(self.import(&name, &fromlist, &level, &frame.globals));
-                    frame.stack.push(module);
-                }
-                Instr::ImportFrom(i) => {
-                    let module = top!().clone_ref(py);
-                    let name = &handle.names[i as usize];
-                    let value = match self.get_attr(&module, name) {
-                        Ok(v) => v,
-                        Err(_) => {
-                            let module_name = match module.payload() {
-                                Some(Payload::Module(m)) => m.name.clone(),
-                                _ => "?".to_string(),
-                            };
-                            return Err((
-                                self.new_error(
-                                    &types().import_error,
-                                    format!("cannot import name '{}' from '{module_name}'", str_of(name)),
-                                ),
-                                false,
-                            ));
-                        }
-                    };
-                    frame.stack.push(value);
-                }
-                Instr::ImportStar => {
-                    let module = pop!();
-                    let target = frame.locals.as_ref().unwrap_or(&frame.globals).clone_ref(py);
-                    try_!(self.import_star(&module, &target));
-                }
-                Instr::Unsupported(i) => {
-                    let msg = handle.constants[i as usize]
-                        .as_str()
-                        .unwrap_or("unsupported feature")
-                        .to_string();
-                    return Err((self.new_error(&types().not_implemented_error, msg), false));
                 }
             }
         }
     }
 
+    /// The instructions hot loops seldom run, out of line: `execute` stays small enough for its
+    /// hot values to live in registers. `Ok(Some(exit))` when the frame stops.
+    #[inline(never)]
+    fn execute_rare(
+        &mut self,
+        instr: Instr,
+        code: FrameCode<'_>,
+        frame: &mut Frame,
+        slots: &mut Slots,
+    ) -> Result<Option<FrameExit>, (PyErr, bool)> {
+        let FrameCode { handle, globals } = code;
+        let fast_base = frame.fast_base;
+        let py = self.py;
+        macro_rules! pop {
+            () => {
+                match slots.stack.pop() {
+                    Some(v) => v,
+                    None => Value::None,
+                }
+            };
+        }
+        macro_rules! top {
+            () => {
+                slots.stack.last().unwrap_or(&Value::None)
+            };
+        }
+        macro_rules! try_ {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(err) => return Err((err, false)),
+                }
+            };
+        }
+        match instr {
+            Instr::Call(0) if is_super(top!()) => {
+                drop(pop!());
+                let value = try_!(self.zero_arg_super(handle, frame, slots));
+                slots.stack.push(value);
+            }
+            Instr::Call(0) if crate::modules::builtins::frame_builtin(top!()).is_some() => {
+                let which = crate::modules::builtins::frame_builtin(top!());
+                drop(pop!());
+                let value = match which {
+                    Some(crate::modules::builtins::FrameBuiltin::Globals) => Value::Obj(globals.clone_ref(py)),
+                    _ => try_!(self.frame_locals(handle, frame, slots)),
+                };
+                slots.stack.push(value);
+            }
+            Instr::DeleteFast(i) => {
+                let old = slots.fast[fast_base + i as usize].take();
+                if old.is_none() {
+                    return Err((self.unbound_local(handle, i), false));
+                }
+            }
+            Instr::DeleteDeref(i) => {
+                let old = match &frame.cells[i as usize].payload {
+                    Payload::Cell(cell) => cell.lock(py).take(),
+                    _ => None,
+                };
+                if old.is_none() {
+                    return Err((self.unbound_deref(handle, i), false));
+                }
+            }
+            Instr::LoadClosure(i) => slots.stack.push(Value::Obj(frame.cells[i as usize].clone_ref(py))),
+            Instr::LoadClassDeref { name, cell } => {
+                let key = &handle.names[name as usize];
+                let found = match &frame.locals {
+                    Some(locals) => try_!(self.dict_get_str(locals, key)),
+                    None => None,
+                };
+                match found.or_else(|| cell_get(&frame.cells[cell as usize], py)) {
+                    Some(v) => slots.stack.push(v),
+                    None => return Err((self.unbound_deref(handle, cell), false)),
+                }
+            }
+            Instr::DeleteGlobal(i) => {
+                let key = &handle.names[i as usize];
+                if try_!(self.dict_del_str(globals, key)).is_none() {
+                    return Err((self.name_error(str_of(key)), false));
+                }
+            }
+            Instr::DeleteName(i) => {
+                let key = &handle.names[i as usize];
+                let target = frame.locals.as_ref().unwrap_or(globals);
+                if try_!(self.dict_del_str(target, key)).is_none() {
+                    return Err((self.name_error(str_of(key)), false));
+                }
+            }
+            Instr::DeleteAttr(i) => {
+                let obj = pop!();
+                try_!(self.del_attr(&obj, &handle.names[i as usize]));
+            }
+            Instr::DeleteSubscr => {
+                let index = pop!();
+                let obj = pop!();
+                try_!(self.del_item(&obj, &index));
+            }
+            Instr::DupTop2 => {
+                let n = slots.stack.len();
+                let a = slots.stack[n - 2].clone_ref(py);
+                let b = slots.stack[n - 1].clone_ref(py);
+                slots.stack.push(a);
+                slots.stack.push(b);
+            }
+            Instr::Rot3 => {
+                let top = pop!();
+                let n = slots.stack.len();
+                slots.stack.insert(n - 2, top);
+            }
+            Instr::Rot4 => {
+                let top = pop!();
+                let n = slots.stack.len();
+                slots.stack.insert(n - 3, top);
+            }
+            Instr::BuildList(n) => {
+                let items = slots.stack.split_off(slots.stack.len() - n as usize);
+                slots.stack.push(self.new_list(items));
+            }
+            Instr::BuildSet(n) => {
+                let items = slots.stack.split_off(slots.stack.len() - n as usize);
+                let set = try_!(self.new_set(items));
+                slots.stack.push(set);
+            }
+            Instr::BuildMap(n) => {
+                let items = slots.stack.split_off(slots.stack.len() - 2 * n as usize);
+                let dict = self.new_dict();
+                let mut items = items.into_iter();
+                while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                    try_!(self.dict_set(&dict, k, v));
+                }
+                slots.stack.push(dict);
+            }
+            Instr::BuildString(n) => {
+                let parts = slots.stack.split_off(slots.stack.len() - n as usize);
+                let mut text = String::new();
+                for part in &parts {
+                    text.push_str(part.as_str().unwrap_or(""));
+                }
+                slots.stack.push(self.new_str(text));
+            }
+            Instr::FormatValue(flags) => {
+                let spec = if flags & format_flags::HAS_SPEC != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let value = pop!();
+                let value = match flags & format_flags::CONVERSION_MASK {
+                    format_flags::STR => {
+                        let text = try_!(self.str(&value));
+                        self.new_str(text)
+                    }
+                    format_flags::REPR => {
+                        let text = try_!(self.repr(&value));
+                        self.new_str(text)
+                    }
+                    format_flags::ASCII => {
+                        let text = try_!(self.ascii(&value));
+                        self.new_str(text)
+                    }
+                    _ => value,
+                };
+                let spec_text = spec.as_ref().and_then(Value::as_str).unwrap_or("");
+                let text = try_!(self.format(&value, spec_text));
+                slots.stack.push(self.new_str(text));
+            }
+            Instr::ListExtend(n) => {
+                let iterable = pop!();
+                let items = try_!(self.collect(&iterable));
+                if let Some(Payload::List(list)) = slots.stack[slots.stack.len() - n as usize].payload() {
+                    list.lock(py).extend(items);
+                }
+            }
+            Instr::SetUpdate(n) => {
+                let iterable = pop!();
+                let set = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
+                try_!(self.set_update(&set, &iterable));
+            }
+            Instr::DictUpdate(n) | Instr::DictMerge(n) => {
+                let mapping = pop!();
+                let dict = slots.stack[slots.stack.len() - n as usize].clone_ref(py);
+                try_!(self.dict_update(&dict, &mapping, matches!(instr, Instr::DictMerge(_))));
+            }
+            Instr::ListToTuple => {
+                let list = pop!();
+                let items = match list.payload() {
+                    Some(Payload::List(items)) => std::mem::take(&mut *items.lock(py)),
+                    _ => Vec::new(),
+                };
+                slots.stack.push(self.new_tuple(items));
+            }
+            Instr::UnpackEx { before, after } => {
+                let seq = pop!();
+                let items = try_!(self.unpack(&seq, before as usize, Some(after as usize)));
+                slots.stack.extend(items.into_iter().rev());
+            }
+            Instr::CallKw(argc) => {
+                self.finalize_point();
+                let names = pop!();
+                let base = slots.stack.len() - argc as usize - 1;
+                let callable = slots.stack[base].clone_ref(py);
+                let mut args = slots.stack.split_off(base + 1);
+                let kw_names: Vec<ObjRef> = match names.payload() {
+                    Some(Payload::Tuple(t)) => t.iter().filter_map(|n| n.as_obj().map(|o| o.clone_ref(py))).collect(),
+                    _ => Vec::new(),
+                };
+                let kw_values = args.split_off(args.len() - kw_names.len());
+                let kwargs: Vec<(ObjRef, Value)> = kw_names.into_iter().zip(kw_values).collect();
+                let result = self.call(&callable, &args, &kwargs);
+                slots.stack.truncate(base);
+                slots.stack.push(try_!(result));
+                try_!(self.check_point());
+            }
+            Instr::CallEx(has_kwargs) => {
+                self.finalize_point();
+                let kwargs = if has_kwargs != 0 { Some(pop!()) } else { None };
+                let args = pop!();
+                let callable = pop!();
+                let args = try_!(self.collect(&args));
+                let kwargs = match kwargs {
+                    Some(k) => try_!(self.kwargs_from_mapping(&k)),
+                    None => Vec::new(),
+                };
+                let result = self.call(&callable, &args, &kwargs);
+                slots.stack.push(try_!(result));
+                try_!(self.check_point());
+            }
+            Instr::MakeFunction(flags) => {
+                let code = pop!();
+                let closure = if flags & make_function_flags::CLOSURE != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let kwdefaults = if flags & make_function_flags::KW_DEFAULTS != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let defaults = if flags & make_function_flags::DEFAULTS != 0 {
+                    Some(pop!())
+                } else {
+                    None
+                };
+                let function = try_!(self.make_function(globals, code, defaults, kwdefaults, closure));
+                slots.stack.push(function);
+            }
+            Instr::YieldFrom => {
+                let sent = pop!();
+                let sub = top!().clone_ref(py);
+                match try_!(self.send_to(&sub, sent)) {
+                    super::ops::SendResult::Yielded(v) => {
+                        // Re-run this instruction when resumed, with the sent value pushed.
+                        frame.pc -= 1;
+                        return Ok(Some(FrameExit::Yield(v)));
+                    }
+                    super::ops::SendResult::Returned(v) => {
+                        drop(pop!());
+                        slots.stack.push(v);
+                    }
+                }
+            }
+            Instr::GetYieldFromIter => {
+                let v = pop!();
+                let it = if matches!(v.payload(), Some(Payload::Generator(_))) {
+                    v
+                } else {
+                    try_!(self.iter(&v))
+                };
+                slots.stack.push(it);
+            }
+            Instr::Raise(argc) => {
+                let err = match argc {
+                    0 => match &self.handled {
+                        Some(exc) => return Err((PyErr { exc: exc.clone_ref(py) }, true)),
+                        None => self.runtime_error("No active exception to reraise"),
+                    },
+                    1 => {
+                        let exc = pop!();
+                        try_!(self.make_raisable(exc, None))
+                    }
+                    _ => {
+                        let cause = pop!();
+                        let exc = pop!();
+                        try_!(self.make_raisable(exc, Some(cause)))
+                    }
+                };
+                return Err((err, false));
+            }
+            Instr::Reraise => {
+                let exc = pop!();
+                return match exc {
+                    Value::Obj(exc) => Err((PyErr { exc }, true)),
+                    _ => Err((self.runtime_error("re-raise of a non-exception"), false)),
+                };
+            }
+            Instr::SetupTry(handler) => {
+                frame.blocks.push(Block::Try {
+                    handler,
+                    level: slots.stack.len() as u32,
+                });
+            }
+            Instr::PopBlock => {
+                frame.blocks.pop();
+            }
+            Instr::PopExcept => {
+                if let Some(Block::Handler { previous, .. }) = frame.blocks.pop() {
+                    self.handled = previous;
+                }
+            }
+            Instr::CheckExcMatch => {
+                let class = pop!();
+                let exc = top!();
+                slots
+                    .stack
+                    .push(Value::Bool(try_!(self.exception_matches(exc, &class))));
+            }
+            Instr::BeforeWith => {
+                let manager = pop!();
+                let exit = try_!(self.special_method(&manager, "__exit__"));
+                let enter = try_!(self.special_method(&manager, "__enter__"));
+                slots.stack.push(exit);
+                let entered = try_!(self.call(&enter, &[], &[]));
+                slots.stack.push(entered);
+            }
+            Instr::WithExceptStart => {
+                let n = slots.stack.len();
+                let exit = slots.stack[n - 2].clone_ref(py);
+                let exc = slots.stack[n - 1].clone_ref(py);
+                let class = Value::Obj(self.type_of(&exc).clone_ref(py));
+                let result = try_!(self.call(&exit, &[class, exc, Value::None], &[]));
+                slots.stack.push(result);
+            }
+            Instr::LoadAssertionError => {
+                slots.stack.push(Value::Obj(clone_immortal(&types().assertion_error)));
+            }
+            Instr::LoadBuildClass => {
+                let build_class = try_!(self.load_global(
+                    &self.builtins.clone_ref(py),
+                    &crate::objects::types::intern("__build_class__")
+                ));
+                slots.stack.push(build_class);
+            }
+            Instr::ImportName(i) => {
+                let fromlist = pop!();
+                let level = pop!();
+                let name = str_of(&handle.names[i as usize]).to_string();
+                let module = try_!(self.import(&name, &fromlist, &level, globals));
+                slots.stack.push(module);
+            }
+            Instr::ImportFrom(i) => {
+                let module = top!().clone_ref(py);
+                let name = &handle.names[i as usize];
+                let value = match self.get_attr(&module, name) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        let module_name = match module.payload() {
+                            Some(Payload::Module(m)) => m.name.clone(),
+                            _ => "?".to_string(),
+                        };
+                        return Err((
+                            self.new_error(
+                                &types().import_error,
+                                format!("cannot import name '{}' from '{module_name}'", str_of(name)),
+                            ),
+                            false,
+                        ));
+                    }
+                };
+                slots.stack.push(value);
+            }
+            Instr::ImportStar => {
+                let module = pop!();
+                let target = frame.locals.as_ref().unwrap_or(globals).clone_ref(py);
+                try_!(self.import_star(&module, &target));
+            }
+            Instr::Unsupported(i) => {
+                let msg = handle.constants[i as usize]
+                    .as_str()
+                    .unwrap_or("unsupported feature")
+                    .to_string();
+                return Err((self.new_error(&types().not_implemented_error, msg), false));
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+
     /// `locals()`: the namespace of a module or class body, or a snapshot of a function's
     /// local variables (cells included), as in CPython.
-    fn frame_locals(&mut self, frame: &Frame) -> PyResult<Value> {
+    fn frame_locals(&mut self, handle: &CodeHandle, frame: &Frame, slots: &Slots) -> PyResult<Value> {
         let py = self.py;
         if let Some(locals) = &frame.locals {
             return Ok(Value::Obj(locals.clone_ref(py)));
         }
-        let code = &frame.handle().code;
+        let code = &handle.code;
         let dict = self.new_dict();
-        for (name, value) in code.varnames.iter().zip(&frame.fast) {
+        for (name, value) in code.varnames.iter().zip(frame.fast(slots)) {
             if let Some(v) = value {
                 let key = self.new_str(name.as_str());
                 self.dict_set(&dict, key, v.clone_ref(py))?;
@@ -818,9 +896,9 @@ impl Vm<'_> {
 
     /// `super()` inside a method: the class from the `__class__` cell the compiler created,
     /// the receiver from the first parameter.
-    fn zero_arg_super(&mut self, frame: &Frame) -> PyResult<Value> {
+    fn zero_arg_super(&mut self, handle: &CodeHandle, frame: &Frame, slots: &Slots) -> PyResult<Value> {
         let py = self.py;
-        let code = &frame.handle().code;
+        let code = &handle.code;
         let class_index = code
             .freevars
             .iter()
@@ -834,7 +912,7 @@ impl Vm<'_> {
             return Err(self.runtime_error("super(): no arguments"));
         }
         let first_param = &code.varnames[0];
-        let receiver = match frame.fast.first().and_then(|v| v.as_ref()) {
+        let receiver = match frame.fast(slots).first().and_then(|v| v.as_ref()) {
             Some(v) => v.clone_ref(py),
             None => {
                 // The first parameter may live in a cell (captured by an inner function).
@@ -849,8 +927,17 @@ impl Vm<'_> {
         self.call(&super_class, &[Value::Obj(class), receiver], &[])
     }
 
-    fn unbound_deref(&self, frame: &Frame, cell: u32) -> PyErr {
-        let code = &frame.handle().code;
+    #[cold]
+    fn unbound_local(&self, handle: &CodeHandle, i: u32) -> PyErr {
+        let name = handle.code.varnames.get(i as usize).map_or("?", String::as_str);
+        self.new_error(
+            &types().unbound_local_error,
+            format!("cannot access local variable '{name}' where it is not associated with a value"),
+        )
+    }
+
+    fn unbound_deref(&self, handle: &CodeHandle, cell: u32) -> PyErr {
+        let code = &handle.code;
         let i = cell as usize;
         let name = code
             .cellvars
@@ -888,7 +975,7 @@ impl Vm<'_> {
 
     fn make_function(
         &mut self,
-        frame: &Frame,
+        globals: &ObjRef,
         code: Value,
         defaults: Option<Value>,
         kwdefaults: Option<Value>,
@@ -922,7 +1009,7 @@ impl Vm<'_> {
         let dict = ObjLock::new(DictTable::new());
         let function = Function {
             code: code.clone_ref(py),
-            globals: frame.globals.clone_ref(py),
+            globals: globals.clone_ref(py),
             name: ObjLock::new(name),
             qualname: ObjLock::new(qualname),
             defaults,
@@ -931,7 +1018,7 @@ impl Vm<'_> {
             dict,
         };
         let function = Value::Obj(ObjRef::new(py, PyObject::new(Payload::Function(Box::new(function)))));
-        let module_name = self.dict_get_str(&frame.globals, &crate::objects::types::intern("__name__"))?;
+        let module_name = self.dict_get_str(globals, &crate::objects::types::intern("__name__"))?;
         if let Some(module_name) = module_name {
             self.set_attr(&function, &crate::objects::types::intern("__module__"), module_name)?;
         }

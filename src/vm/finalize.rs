@@ -14,11 +14,11 @@ use crate::gil::lock::{EvalBreaker, breaker_bits};
 use crate::objects::{GeneratorState, ObjLock, ObjRef, Payload, Value};
 
 use super::Vm;
-use super::frame::{Block, Frame};
+use super::frame::{Block, SuspendedFrame};
 
 /// A suspended generator whose last reference went away.
 struct Dropped {
-    frame: Box<Frame>,
+    frame: Box<SuspendedFrame>,
     name: String,
     qualname: String,
 }
@@ -42,8 +42,8 @@ pub fn register_thread(breaker: &Arc<EvalBreaker>) {
 
 /// Whether closing a generator suspended in `frame` runs code: it is inside a `try` (which
 /// covers `with` and `except GeneratorExit`). Otherwise `GeneratorExit` would just pass through.
-pub fn needs_close(frame: &Frame) -> bool {
-    frame.blocks.iter().any(|b| matches!(b, Block::Try { .. }))
+pub fn needs_close(suspended: &SuspendedFrame) -> bool {
+    suspended.frame.blocks.iter().any(|b| matches!(b, Block::Try { .. }))
 }
 
 /// From `GeneratorState`'s drop: park the frame of a generator that must be closed; any other

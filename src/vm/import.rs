@@ -6,7 +6,7 @@ use crate::objects::types::{intern, types};
 use crate::objects::{ObjRef, Payload, Value};
 
 use super::eval::FrameExit;
-use super::frame::Frame;
+use super::frame::{Frame, FrameCode, Slots};
 use super::{PyResult, Vm};
 
 impl Vm<'_> {
@@ -130,17 +130,11 @@ impl Vm<'_> {
         globals: ObjRef,
     ) -> PyResult<()> {
         let code = self.load_code(code);
-        let mut frame = Frame {
-            code,
-            globals: globals.clone_ref(self.py),
-            locals: Some(globals),
-            fast: Vec::new(),
-            cells: Vec::new(),
-            stack: Vec::new(),
-            blocks: Vec::new(),
-            pc: 0,
+        let Some(frame_code) = FrameCode::new(&code, &globals) else {
+            return Err(self.type_error("module without code"));
         };
-        match self.run_frame(&mut frame)? {
+        let mut frame = Frame::new(Some(globals.clone_ref(self.py)), 0, 0);
+        match self.run_frame(frame_code, &mut frame, &mut Slots::default())? {
             FrameExit::Return(_) | FrameExit::Yield(_) => Ok(()),
         }
     }

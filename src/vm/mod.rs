@@ -84,9 +84,9 @@ pub struct Vm<'py> {
     repr_stack: Vec<usize>,
     /// This thread's eval breaker, tested at every check point.
     breaker: std::sync::Arc<crate::gil::lock::EvalBreaker>,
-    /// Buffers of finished frames, reused by the next calls.
-    spare_locals: Vec<Vec<Option<Value>>>,
-    spare_stacks: Vec<Vec<Value>>,
+    /// Slots for calls from Rust into Python, and argument vectors, reused by the next calls.
+    spare_slots: Vec<frame::Slots>,
+    spare_args: Vec<Vec<Value>>,
     /// Class attribute lookups already made (see `attr_cache`).
     attr_cache: attr_cache::AttrCache,
 }
@@ -142,8 +142,8 @@ impl<'py> Vm<'py> {
             stack_size,
             repr_stack: Vec::new(),
             breaker,
-            spare_locals: Vec::new(),
-            spare_stacks: Vec::new(),
+            spare_slots: Vec::new(),
+            spare_args: Vec::new(),
             attr_cache: Default::default(),
         }
     }
