@@ -2,6 +2,7 @@
 
 pub mod builtins;
 pub mod calendar_time;
+pub mod collections;
 pub mod file;
 pub mod hashlib;
 pub mod io;
@@ -101,6 +102,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
     match name {
         "threading" => Some(include_str!("py/threading.py")),
         "queue" => Some(include_str!("py/queue.py")),
+        "collections" => Some(include_str!("py/collections.py")),
         _ => None,
     }
 }
@@ -117,6 +119,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "random" => random::create(vm),
         "hashlib" => hashlib::create(vm),
         "_toy" => toy::create(vm),
+        "_collections" => collections::create(vm),
         _ => return None,
     })
 }
