@@ -103,6 +103,10 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "threading" => Some(include_str!("py/threading.py")),
         "queue" => Some(include_str!("py/queue.py")),
         "collections" => Some(include_str!("py/collections.py")),
+        "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
+        "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
+        "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
+        "concurrent.futures.thread" => Some(include_str!("py/concurrent/futures/thread.py")),
         _ => None,
     }
 }
