@@ -103,6 +103,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "threading" => Some(include_str!("py/threading.py")),
         "queue" => Some(include_str!("py/queue.py")),
         "collections" => Some(include_str!("py/collections.py")),
+        "functools" => Some(include_str!("py/functools.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
