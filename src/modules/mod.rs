@@ -105,6 +105,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "collections" => Some(include_str!("py/collections.py")),
         "functools" => Some(include_str!("py/functools.py")),
         "itertools" => Some(include_str!("py/itertools.py")),
+        "operator" => Some(include_str!("py/operator.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
