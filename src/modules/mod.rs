@@ -106,6 +106,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "functools" => Some(include_str!("py/functools.py")),
         "itertools" => Some(include_str!("py/itertools.py")),
         "operator" => Some(include_str!("py/operator.py")),
+        "heapq" => Some(include_str!("py/heapq.py")),
+        "bisect" => Some(include_str!("py/bisect.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
