@@ -3,6 +3,7 @@
 pub mod builtins;
 pub mod calendar_time;
 pub mod collections;
+pub mod copy;
 pub mod file;
 pub mod hashlib;
 pub mod io;
@@ -106,8 +107,11 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "functools" => Some(include_str!("py/functools.py")),
         "itertools" => Some(include_str!("py/itertools.py")),
         "operator" => Some(include_str!("py/operator.py")),
+        "copy" => Some(include_str!("py/copy.py")),
         "heapq" => Some(include_str!("py/heapq.py")),
         "bisect" => Some(include_str!("py/bisect.py")),
+        "string" => Some(include_str!("py/string.py")),
+        "contextlib" => Some(include_str!("py/contextlib.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -129,6 +133,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "hashlib" => hashlib::create(vm),
         "_toy" => toy::create(vm),
         "_collections" => collections::create(vm),
+        "_copy" => copy::create(vm),
         _ => return None,
     })
 }
