@@ -1,14 +1,14 @@
-"""Container datatypes, after CPython's Lib/collections (a subset): deque and namedtuple.
+"""Container datatypes, after CPython's Lib/collections (a subset): deque, namedtuple,
+defaultdict, Counter and OrderedDict.
 
-toy cannot subclass built-in types yet, so a named tuple is a class of its own that behaves
-like a tuple (indexing, unpacking, len, comparison and hashing as the equal tuple) without
-being one, and defaultdict, Counter and OrderedDict (dict subclasses) are missing.
+A named tuple is a class of its own that behaves like a tuple (indexing, unpacking, len,
+comparison and hashing as the equal tuple) without being one.
 """
 
 import sys
 from _collections import _deque_insert, _deque_push, _deque_rotate
 
-__all__ = ["deque", "namedtuple"]
+__all__ = ["deque", "namedtuple", "defaultdict", "Counter", "OrderedDict"]
 
 
 # ----- deque ---------------------------------------------------------------------------------
@@ -405,3 +405,155 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
     # caller is usually the main script.
     namespace["__module__"] = "__main__" if module is None else module
     return type(typename, (), namespace)
+
+
+# ----- defaultdict, OrderedDict, Counter -----------------------------------------------------
+
+
+class defaultdict(dict):
+    """defaultdict(default_factory=None, /, [...]) --> dict with default factory"""
+
+    def __init__(self, default_factory=None, /, *args, **kwargs):
+        if default_factory is not None and not callable(default_factory):
+            raise TypeError("first argument must be callable or None")
+        dict.__init__(self, *args, **kwargs)
+        self.default_factory = default_factory
+
+    def __missing__(self, key):
+        if self.default_factory is None:
+            raise KeyError(key)
+        self[key] = value = self.default_factory()
+        return value
+
+    def copy(self):
+        return type(self)(self.default_factory, self)
+
+    __copy__ = copy
+
+    def __repr__(self):
+        return "%s(%r, %s)" % (type(self).__name__, self.default_factory, dict.__repr__(self))
+
+
+class OrderedDict(dict):
+    """Dictionary that remembers insertion order, with move_to_end and popitem(last=)."""
+
+    def popitem(self, last=True):
+        if not self:
+            raise KeyError("dictionary is empty")
+        key = next(reversed(list(self))) if last else next(iter(self))
+        return key, self.pop(key)
+
+    def move_to_end(self, key, last=True):
+        value = self.pop(key)
+        if last:
+            self[key] = value
+        else:
+            rest = list(self.items())
+            self.clear()
+            self[key] = value
+            self.update(rest)
+
+    def copy(self):
+        return type(self)(self)
+
+    __copy__ = copy
+
+    def __eq__(self, other):
+        # Order matters only between two OrderedDicts. (toy's dict has no __eq__ attribute
+        # to call: compare plain copies.)
+        if isinstance(other, OrderedDict):
+            return dict(self) == dict(other) and list(self) == list(other)
+        return dict(self) == other
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        if not self:
+            return "%s()" % (type(self).__name__,)
+        return "%s(%r)" % (type(self).__name__, list(self.items()))
+
+
+class Counter(dict):
+    """Dict subclass for counting hashable items."""
+
+    def __init__(self, iterable=None, /, **kwds):
+        dict.__init__(self)
+        self.update(iterable, **kwds)
+
+    def __missing__(self, key):
+        return 0
+
+    def total(self):
+        return sum(self.values())
+
+    def most_common(self, n=None):
+        items = sorted(self.items(), key=lambda item: item[1], reverse=True)
+        return items if n is None else items[:n]
+
+    def elements(self):
+        for elem, count in self.items():
+            for _ in range(count):
+                yield elem
+
+    def update(self, iterable=None, /, **kwds):
+        if iterable is not None:
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    self[elem] = count + self.get(elem, 0)
+            else:
+                for elem in iterable:
+                    self[elem] = self.get(elem, 0) + 1
+        if kwds:
+            self.update(kwds)
+
+    def subtract(self, iterable=None, /, **kwds):
+        if iterable is not None:
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    self[elem] = self.get(elem, 0) - count
+            else:
+                for elem in iterable:
+                    self[elem] = self.get(elem, 0) - 1
+        if kwds:
+            self.subtract(kwds)
+
+    def copy(self):
+        return type(self)(self)
+
+    __copy__ = copy
+
+    def __delitem__(self, elem):
+        if elem in self:
+            dict.__delitem__(self, elem)
+
+    def __repr__(self):
+        if not self:
+            return "%s()" % type(self).__name__
+        return "%s({%s})" % (type(self).__name__, ", ".join("%r: %r" % item for item in self.most_common()))
+
+    def __add__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count + other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
+        return result
+
+    def __sub__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count - other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count < 0:
+                result[elem] = 0 - count
+        return result
