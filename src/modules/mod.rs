@@ -2,6 +2,8 @@
 
 pub mod builtins;
 pub mod calendar_time;
+pub mod collections;
+pub mod copy;
 pub mod file;
 pub mod hashlib;
 pub mod io;
@@ -101,6 +103,19 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
     match name {
         "threading" => Some(include_str!("py/threading.py")),
         "queue" => Some(include_str!("py/queue.py")),
+        "collections" => Some(include_str!("py/collections.py")),
+        "functools" => Some(include_str!("py/functools.py")),
+        "itertools" => Some(include_str!("py/itertools.py")),
+        "operator" => Some(include_str!("py/operator.py")),
+        "copy" => Some(include_str!("py/copy.py")),
+        "heapq" => Some(include_str!("py/heapq.py")),
+        "bisect" => Some(include_str!("py/bisect.py")),
+        "string" => Some(include_str!("py/string.py")),
+        "contextlib" => Some(include_str!("py/contextlib.py")),
+        "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
+        "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
+        "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
+        "concurrent.futures.thread" => Some(include_str!("py/concurrent/futures/thread.py")),
         _ => None,
     }
 }
@@ -117,6 +132,8 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "random" => random::create(vm),
         "hashlib" => hashlib::create(vm),
         "_toy" => toy::create(vm),
+        "_collections" => collections::create(vm),
+        "_copy" => copy::create(vm),
         _ => return None,
     })
 }

@@ -53,6 +53,8 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("setswitchinterval", setswitchinterval),
             ("getswitchinterval", getswitchinterval),
             ("intern", intern),
+            ("excepthook", excepthook),
+            ("__excepthook__", excepthook),
         ],
         values,
     )
@@ -63,6 +65,24 @@ fn exit(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     check_arity(vm, "exit", args, 0, 1)?;
     let args = args.iter().map(|a| a.clone_ref(vm.py)).collect();
     Err(vm.new_error_with_args(&types().system_exit, args))
+}
+
+/// `sys.excepthook(type, value, traceback)`: print the exception and its traceback to stderr,
+/// as for an uncaught exception (the traceback is the one `value` carries).
+fn excepthook(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "excepthook", kwargs)?;
+    check_arity(vm, "excepthook", args, 3, 3)?;
+    let report = match &args[1] {
+        Value::Obj(exc) if matches!(exc.payload, Payload::Instance(ref i) if i.exception.is_some()) => {
+            vm.format_exception(exc)
+        }
+        other => format!(
+            "TypeError: print_exception(): Exception expected for value, {} found\n",
+            vm.type_name(other)
+        ),
+    };
+    super::io::write_stream(vm, Stream::Stderr, &report, true)?;
+    Ok(Value::None)
 }
 
 fn getrecursionlimit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -41,21 +41,26 @@ impl Vm<'_> {
         if let Some(m) = self.dict_get_str(&modules, &key)? {
             return Ok(m);
         }
-        if let Some(source) = crate::modules::embedded_source(name) {
-            return self.import_source(name, &format!("<frozen {name}>"), source.as_bytes());
-        }
-        let module = match crate::modules::create_builtin_module(self, name) {
-            Some(m) => m?,
-            None => match self.find_source(name) {
-                Some(path) => return self.import_file(name, path),
-                None => {
-                    let err = self.new_error(&types().module_not_found_error, format!("No module named '{name}'"));
-                    return Err(err);
+        let module = if let Some(source) = crate::modules::embedded_source(name) {
+            self.import_source(name, &format!("<frozen {name}>"), source.as_bytes())?
+        } else {
+            match crate::modules::create_builtin_module(self, name) {
+                Some(m) => {
+                    let module = m?;
+                    self.dict_set_str(&modules, &key, module.clone_ref(self.py))?;
+                    module
                 }
-            },
+                None => match self.find_source(name) {
+                    Some(path) => return self.import_file(name, path),
+                    None => {
+                        let err = self.new_error(&types().module_not_found_error, format!("No module named '{name}'"));
+                        return Err(err);
+                    }
+                },
+            }
         };
-        self.dict_set_str(&modules, &key, module.clone_ref(self.py))?;
-        // `import os.path` also makes `path` an attribute of `os`.
+        // `import os.path` also makes `path` an attribute of `os` (and `concurrent.futures`
+        // makes `futures` one of `concurrent`).
         if let Some((parent, child)) = name.rsplit_once('.')
             && let Some(parent) = self.dict_get_str(&modules, &intern(parent))?
         {

@@ -546,8 +546,24 @@ def enumerate():
         return [_main_thread] + list(_active)
 
 
+# Calls run by _shutdown() before it waits for the threads (concurrent.futures wakes its idle
+# workers there, or they would wait for work forever).
+_threading_atexits = []
+_SHUTTING_DOWN = False
+
+
+def _register_atexit(func, *arg, **kwargs):
+    if _SHUTTING_DOWN:
+        raise RuntimeError("can't register atexit after shutdown")
+    _threading_atexits.append(lambda: func(*arg, **kwargs))
+
+
 def _shutdown():
     """Wait for every non-daemon thread: run by toy when the main module finishes."""
+    global _SHUTTING_DOWN
+    _SHUTTING_DOWN = True
+    for atexit_call in reversed(_threading_atexits):
+        atexit_call()
     while True:
         with _active_lock:
             waiting = [t for t in _active if not t.daemon]

@@ -6,6 +6,7 @@ use std::sync::Once;
 pub mod bytes;
 pub mod dict;
 pub mod generator;
+pub mod iterator;
 pub mod list;
 pub mod numbers;
 pub mod set;
@@ -92,5 +93,6 @@ pub fn install(py: Gil<'_>) {
         bytes::install(py);
         generator::install(py);
         slots::install(py);
+        iterator::install(py);
     });
 }

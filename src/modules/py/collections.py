@@ -1,0 +1,559 @@
+"""Container datatypes, after CPython's Lib/collections (a subset): deque, namedtuple,
+defaultdict, Counter and OrderedDict.
+
+A named tuple is a class of its own that behaves like a tuple (indexing, unpacking, len,
+comparison and hashing as the equal tuple) without being one.
+"""
+
+import sys
+from _collections import _deque_insert, _deque_push, _deque_rotate
+
+__all__ = ["deque", "namedtuple", "defaultdict", "Counter", "OrderedDict"]
+
+
+# ----- deque ---------------------------------------------------------------------------------
+
+
+def _index(i):
+    if isinstance(i, int):
+        return i
+    if hasattr(type(i), "__index__"):
+        return i.__index__()
+    raise TypeError("sequence index must be integer, not '%s'" % type(i).__name__)
+
+
+class deque:
+    """deque([iterable[, maxlen]]) --> deque object
+
+    A list-like sequence optimized for data accesses near its endpoints.
+
+    The items live in a list; every method that changes the deque is one list operation, or
+    one call into `_collections` when it takes two steps (a bounded append drops an item from
+    the other end), so each is atomic with and without the GIL.
+    """
+
+    def __init__(self, iterable=(), maxlen=None):
+        if maxlen is not None:
+            if not isinstance(maxlen, int):
+                raise TypeError("an integer is required")
+            if maxlen < 0:
+                raise ValueError("maxlen must be non-negative")
+        self._maxlen = maxlen
+        self._items = []
+        if iterable is not self:
+            _deque_push(self._items, iterable, maxlen, False)
+
+    @property
+    def maxlen(self):
+        return self._maxlen
+
+    def append(self, x):
+        if self._maxlen is None:
+            self._items.append(x)
+        else:
+            _deque_push(self._items, (x,), self._maxlen, False)
+
+    def appendleft(self, x):
+        if self._maxlen is None:
+            self._items.insert(0, x)
+        else:
+            _deque_push(self._items, (x,), self._maxlen, True)
+
+    def extend(self, iterable):
+        _deque_push(self._items, iterable, self._maxlen, False)
+
+    def extendleft(self, iterable):
+        _deque_push(self._items, iterable, self._maxlen, True)
+
+    def pop(self):
+        try:
+            return self._items.pop()
+        except IndexError:
+            raise IndexError("pop from an empty deque") from None
+
+    def popleft(self):
+        try:
+            return self._items.pop(0)
+        except IndexError:
+            raise IndexError("pop from an empty deque") from None
+
+    def clear(self):
+        self._items.clear()
+
+    def copy(self):
+        return type(self)(self._items, self._maxlen)
+
+    __copy__ = copy
+
+    def count(self, x):
+        return self._items.count(x)
+
+    def index(self, x, *args):
+        try:
+            return self._items.index(x, *args)
+        except ValueError:
+            raise ValueError("%r is not in deque" % (x,)) from None
+
+    def insert(self, i, x):
+        _deque_insert(self._items, _index(i), x, self._maxlen)
+
+    def remove(self, value):
+        try:
+            self._items.remove(value)
+        except ValueError:
+            raise ValueError("%r is not in deque" % (value,)) from None
+
+    def reverse(self):
+        self._items.reverse()
+
+    def rotate(self, n=1):
+        _deque_rotate(self._items, _index(n))
+
+    def __len__(self):
+        return len(self._items)
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __reversed__(self):
+        return reversed(self._items)
+
+    def __contains__(self, x):
+        return x in self._items
+
+    def __getitem__(self, i):
+        try:
+            return self._items[_index(i)]
+        except IndexError:
+            raise IndexError("deque index out of range") from None
+
+    def __setitem__(self, i, x):
+        try:
+            self._items[_index(i)] = x
+        except IndexError:
+            raise IndexError("deque assignment index out of range") from None
+
+    def __delitem__(self, i):
+        try:
+            del self._items[_index(i)]
+        except IndexError:
+            raise IndexError("deque index out of range") from None
+
+    def __repr__(self):
+        if self._maxlen is None:
+            return "%s(%r)" % (type(self).__name__, self._items)
+        return "%s(%r, maxlen=%d)" % (type(self).__name__, self._items, self._maxlen)
+
+    def __eq__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items == other._items
+
+    def __ne__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items != other._items
+
+    def __lt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items < other._items
+
+    def __le__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items <= other._items
+
+    def __gt__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items > other._items
+
+    def __ge__(self, other):
+        if not isinstance(other, deque):
+            return NotImplemented
+        return self._items >= other._items
+
+    __hash__ = None
+
+    def __add__(self, other):
+        if not isinstance(other, deque):
+            raise TypeError('can only concatenate deque (not "%s") to deque' % type(other).__name__)
+        return type(self)(self._items + other._items, self._maxlen)
+
+    def __iadd__(self, other):
+        self.extend(other)
+        return self
+
+    def __mul__(self, n):
+        if not isinstance(n, int):
+            raise TypeError("can't multiply sequence by non-int of type '%s'" % type(n).__name__)
+        return type(self)(self._items * n, self._maxlen)
+
+    __rmul__ = __mul__
+
+    def __imul__(self, n):
+        if not isinstance(n, int):
+            raise TypeError("can't multiply sequence by non-int of type '%s'" % type(n).__name__)
+        if n <= 0:
+            self._items.clear()
+        else:
+            self.extend(self._items * (n - 1))
+        return self
+
+
+# ----- namedtuple ----------------------------------------------------------------------------
+
+_KEYWORDS = frozenset(
+    "False None True and as assert async await break class continue def del elif else except "
+    "finally for from global if import in is lambda nonlocal not or pass raise return try while "
+    "with yield".split()
+)
+
+
+def _as_tuple(value):
+    """The tuple a named tuple stands for, a tuple itself, or None for anything else."""
+    if isinstance(value, tuple):
+        return value
+    return getattr(value, "_tuple_", None)
+
+
+def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
+    """Returns a new class with named fields, e.g. Point = namedtuple('Point', ['x', 'y'])."""
+    if isinstance(field_names, str):
+        field_names = field_names.replace(",", " ").split()
+    field_names = list(map(str, field_names))
+    typename = sys.intern(str(typename))
+
+    if rename:
+        seen = set()
+        for index, name in enumerate(field_names):
+            if (
+                not name.isidentifier()
+                or name in _KEYWORDS
+                or name.startswith("_")
+                or name in seen
+            ):
+                field_names[index] = "_%d" % index
+            seen.add(name)
+
+    for name in [typename] + field_names:
+        if type(name) is not str:
+            raise TypeError("Type names and field names must be strings")
+        if not name.isidentifier():
+            raise ValueError("Type names and field names must be valid identifiers: %r" % (name,))
+        if name in _KEYWORDS:
+            raise ValueError("Type names and field names cannot be a keyword: %r" % (name,))
+
+    seen = set()
+    for name in field_names:
+        if name.startswith("_") and not rename:
+            raise ValueError("Field names cannot start with an underscore: %r" % (name,))
+        if name in seen:
+            raise ValueError("Encountered duplicate field name: %r" % (name,))
+        seen.add(name)
+
+    field_names = tuple(field_names)
+    num_fields = len(field_names)
+    field_defaults = {}
+    if defaults is not None:
+        defaults = tuple(defaults)
+        if len(defaults) > num_fields:
+            raise TypeError("Got more default values than field names")
+        field_defaults = dict(zip(field_names[num_fields - len(defaults):], defaults))
+
+    def _bind(args, kwargs):
+        # The arguments of CPython's generated __new__(_cls, x, y, ...), with its messages.
+        if len(args) > num_fields:
+            raise TypeError(
+                "%s.__new__() takes %d positional arguments but %d were given"
+                % (typename, num_fields + 1, len(args) + 1)
+            )
+        values = list(args)
+        for key in kwargs:
+            if key not in field_names:
+                raise TypeError("%s.__new__() got an unexpected keyword argument '%s'" % (typename, key))
+            if field_names.index(key) < len(args):
+                raise TypeError("%s.__new__() got multiple values for argument '%s'" % (typename, key))
+        missing = []
+        for name in field_names[len(args):]:
+            if name in kwargs:
+                values.append(kwargs[name])
+            elif name in field_defaults:
+                values.append(field_defaults[name])
+            else:
+                missing.append(name)
+                values.append(None)
+        if missing:
+            quoted = ["'%s'" % name for name in missing]
+            if len(quoted) == 1:
+                listed = quoted[0]
+            elif len(quoted) == 2:
+                listed = quoted[0] + " and " + quoted[1]
+            else:
+                listed = ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+            raise TypeError(
+                "%s.__new__() missing %d required positional argument%s: %s"
+                % (typename, len(missing), "" if len(missing) == 1 else "s", listed)
+            )
+        return tuple(values)
+
+    def __init__(self, *args, **kwargs):
+        self._tuple_ = _bind(args, kwargs)
+
+    def _make(cls, iterable):
+        values = tuple(iterable)
+        if len(values) != num_fields:
+            raise TypeError("Expected %d arguments, got %d" % (num_fields, len(values)))
+        return cls(*values)
+
+    def _replace(self, **kwds):
+        values = [kwds.pop(name, value) for name, value in zip(field_names, self._tuple_)]
+        if kwds:
+            raise ValueError("Got unexpected field names: %r" % list(kwds))
+        return type(self)(*values)
+
+    def __repr__(self):
+        fields = ", ".join("%s=%r" % pair for pair in zip(field_names, self._tuple_))
+        return "%s(%s)" % (type(self).__name__, fields)
+
+    def _asdict(self):
+        return dict(zip(field_names, self._tuple_))
+
+    def __getnewargs__(self):
+        return self._tuple_
+
+    def __getitem__(self, i):
+        return self._tuple_[i]
+
+    def __len__(self):
+        return num_fields
+
+    def __iter__(self):
+        return iter(self._tuple_)
+
+    def __contains__(self, x):
+        return x in self._tuple_
+
+    def __hash__(self):
+        return hash(self._tuple_)
+
+    def __add__(self, other):
+        other = _as_tuple(other)
+        if other is None:
+            return NotImplemented
+        return self._tuple_ + other
+
+    def __radd__(self, other):
+        other = _as_tuple(other)
+        if other is None:
+            return NotImplemented
+        return other + self._tuple_
+
+    def __mul__(self, n):
+        return self._tuple_ * n
+
+    def index(self, *args):
+        return self._tuple_.index(*args)
+
+    def count(self, x):
+        return self._tuple_.count(x)
+
+    def comparison(op):
+        def compare(self, other):
+            other = _as_tuple(other)
+            if other is None:
+                return NotImplemented
+            return op(self._tuple_, other)
+
+        return compare
+
+    namespace = {
+        "__doc__": "%s(%s)" % (typename, ", ".join(field_names)),
+        "__slots__": (),
+        "_fields": field_names,
+        "_field_defaults": field_defaults,
+        "__match_args__": field_names,
+        "__init__": __init__,
+        "_make": classmethod(_make),
+        "_replace": _replace,
+        "__repr__": __repr__,
+        "_asdict": _asdict,
+        "__getnewargs__": __getnewargs__,
+        "__getitem__": __getitem__,
+        "__len__": __len__,
+        "__iter__": __iter__,
+        "__contains__": __contains__,
+        "__hash__": __hash__,
+        "__add__": __add__,
+        "__radd__": __radd__,
+        "__mul__": __mul__,
+        "__rmul__": __mul__,
+        "index": index,
+        "count": count,
+        "__eq__": comparison(lambda a, b: a == b),
+        "__ne__": comparison(lambda a, b: a != b),
+        "__lt__": comparison(lambda a, b: a < b),
+        "__le__": comparison(lambda a, b: a <= b),
+        "__gt__": comparison(lambda a, b: a > b),
+        "__ge__": comparison(lambda a, b: a >= b),
+    }
+    for index, name in enumerate(field_names):
+        namespace[name] = property(lambda self, index=index: self._tuple_[index])
+
+    # CPython takes the caller's module name from its frame; toy has no frame objects, and the
+    # caller is usually the main script.
+    namespace["__module__"] = "__main__" if module is None else module
+    return type(typename, (), namespace)
+
+
+# ----- defaultdict, OrderedDict, Counter -----------------------------------------------------
+
+
+class defaultdict(dict):
+    """defaultdict(default_factory=None, /, [...]) --> dict with default factory"""
+
+    def __init__(self, default_factory=None, /, *args, **kwargs):
+        if default_factory is not None and not callable(default_factory):
+            raise TypeError("first argument must be callable or None")
+        dict.__init__(self, *args, **kwargs)
+        self.default_factory = default_factory
+
+    def __missing__(self, key):
+        if self.default_factory is None:
+            raise KeyError(key)
+        self[key] = value = self.default_factory()
+        return value
+
+    def copy(self):
+        return type(self)(self.default_factory, self)
+
+    __copy__ = copy
+
+    def __repr__(self):
+        return "%s(%r, %s)" % (type(self).__name__, self.default_factory, dict.__repr__(self))
+
+
+class OrderedDict(dict):
+    """Dictionary that remembers insertion order, with move_to_end and popitem(last=)."""
+
+    def popitem(self, last=True):
+        if not self:
+            raise KeyError("dictionary is empty")
+        key = next(reversed(list(self))) if last else next(iter(self))
+        return key, self.pop(key)
+
+    def move_to_end(self, key, last=True):
+        value = self.pop(key)
+        if last:
+            self[key] = value
+        else:
+            rest = list(self.items())
+            self.clear()
+            self[key] = value
+            self.update(rest)
+
+    def copy(self):
+        return type(self)(self)
+
+    __copy__ = copy
+
+    def __eq__(self, other):
+        # Order matters only between two OrderedDicts. (toy's dict has no __eq__ attribute
+        # to call: compare plain copies.)
+        if isinstance(other, OrderedDict):
+            return dict(self) == dict(other) and list(self) == list(other)
+        return dict(self) == other
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __repr__(self):
+        if not self:
+            return "%s()" % (type(self).__name__,)
+        return "%s(%r)" % (type(self).__name__, list(self.items()))
+
+
+class Counter(dict):
+    """Dict subclass for counting hashable items."""
+
+    def __init__(self, iterable=None, /, **kwds):
+        dict.__init__(self)
+        self.update(iterable, **kwds)
+
+    def __missing__(self, key):
+        return 0
+
+    def total(self):
+        return sum(self.values())
+
+    def most_common(self, n=None):
+        items = sorted(self.items(), key=lambda item: item[1], reverse=True)
+        return items if n is None else items[:n]
+
+    def elements(self):
+        for elem, count in self.items():
+            for _ in range(count):
+                yield elem
+
+    def update(self, iterable=None, /, **kwds):
+        if iterable is not None:
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    self[elem] = count + self.get(elem, 0)
+            else:
+                for elem in iterable:
+                    self[elem] = self.get(elem, 0) + 1
+        if kwds:
+            self.update(kwds)
+
+    def subtract(self, iterable=None, /, **kwds):
+        if iterable is not None:
+            if isinstance(iterable, dict):
+                for elem, count in iterable.items():
+                    self[elem] = self.get(elem, 0) - count
+            else:
+                for elem in iterable:
+                    self[elem] = self.get(elem, 0) - 1
+        if kwds:
+            self.subtract(kwds)
+
+    def copy(self):
+        return type(self)(self)
+
+    __copy__ = copy
+
+    def __delitem__(self, elem):
+        if elem in self:
+            dict.__delitem__(self, elem)
+
+    def __repr__(self):
+        if not self:
+            return "%s()" % type(self).__name__
+        return "%s({%s})" % (type(self).__name__, ", ".join("%r: %r" % item for item in self.most_common()))
+
+    def __add__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count + other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count > 0:
+                result[elem] = count
+        return result
+
+    def __sub__(self, other):
+        if not isinstance(other, Counter):
+            return NotImplemented
+        result = Counter()
+        for elem, count in self.items():
+            newcount = count - other[elem]
+            if newcount > 0:
+                result[elem] = newcount
+        for elem, count in other.items():
+            if elem not in self and count < 0:
+                result[elem] = 0 - count
+        return result
