@@ -358,9 +358,11 @@ mod tests {
             forced >= 5,
             "the spinning holder must be asked to drop (forced drops: {forced})"
         );
+        // Generous: a loaded CI machine can starve both threads for a while; a take that never
+        // completes (the failure this guards against) hangs far longer.
         assert!(
-            slowest < Duration::from_millis(500),
-            "a take waited {slowest:?}: lost wake-up?"
+            slowest < Duration::from_secs(5),
+            "a take waited {slowest:?}: the drop requests were not served"
         );
     }
 
