@@ -731,11 +731,29 @@ fn round(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
 
 fn pow(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     only_kwargs(vm, "pow", kwargs, &["base", "exp", "mod"])?;
-    check_arity(vm, "pow", args, 2, 3)?;
-    match args.get(2).filter(|m| !m.is_none()) {
-        None => vm.binary_op(BinOp::Pow, &args[0], &args[1]),
+    check_arity(vm, "pow", args, 0, 3)?;
+    // base, exp and mod may each come by position or by name.
+    let mut params: [Option<&Value>; 3] = [args.first(), args.get(1), args.get(2)];
+    for (position, name) in ["base", "exp", "mod"].into_iter().enumerate() {
+        if let Some(value) = kwarg(kwargs, name) {
+            if params[position].is_some() {
+                return Err(vm.type_error(format!(
+                    "argument for pow() given by name ('{name}') and position ({})",
+                    position + 1
+                )));
+            }
+            params[position] = Some(value);
+        }
+    }
+    let (Some(base), Some(exp)) = (params[0], params[1]) else {
+        let missing = if params[0].is_none() { "base" } else { "exp" };
+        let position = if params[0].is_none() { 1 } else { 2 };
+        return Err(vm.type_error(format!("pow() missing required argument '{missing}' (pos {position})")));
+    };
+    match params[2].filter(|m| !m.is_none()) {
+        None => vm.binary_op(BinOp::Pow, base, exp),
         Some(m) => {
-            let (Some(b), Some(e), Some(m)) = (as_bigint(&args[0]), as_bigint(&args[1]), as_bigint(m)) else {
+            let (Some(b), Some(e), Some(m)) = (as_bigint(base), as_bigint(exp), as_bigint(m)) else {
                 return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
             };
             if m.is_zero() {
