@@ -91,7 +91,10 @@ pub fn populate(vm: &mut Vm) {
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 17] = [
+    let table: [(&ObjRef, Constructor); 18] = [
+        (&t.random, |vm, _, args, kwargs| {
+            super::random::new_random(vm, args, kwargs)
+        }),
         (&t.int, int_new),
         (&t.float, float_new),
         (&t.str_, str_new),

@@ -17,22 +17,78 @@ use crate::vm::{PyResult, Vm};
 
 use super::{check_arity, new_module, no_kwargs};
 
-const FUNCTIONS: &[(&str, NativeFn)] = &[
-    ("seed", seed),
-    ("random", random),
-    ("getrandbits", getrandbits),
-    ("randrange", randrange),
-    ("randint", randint),
-    ("choice", choice),
-    ("choices", choices),
-    ("shuffle", shuffle),
-    ("sample", sample),
-    ("uniform", uniform),
-    ("gauss", gauss),
-];
+/// Every draw exists twice: as a module function on the hidden generator, and as a method
+/// of `random.Random` on the instance's own.
+macro_rules! entry_points {
+    ($($name:ident),* $(,)?) => {
+        const FUNCTIONS: &[(&str, NativeFn)] = &[$((stringify!($name), module_level::$name)),*];
+        pub const METHODS: &[(&str, NativeFn)] = &[$((stringify!($name), methods::$name)),*];
+
+        mod module_level {
+            use super::*;
+            $(
+                pub fn $name(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+                    super::$name(&GLOBAL, vm, args, kwargs)
+                }
+            )*
+        }
+
+        mod methods {
+            use super::*;
+            $(
+                pub fn $name(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+                    let (rng, args) = receiver(vm, stringify!($name), args)?;
+                    super::$name(rng, vm, args, kwargs)
+                }
+            )*
+        }
+    };
+}
+
+entry_points!(
+    seed,
+    random,
+    getrandbits,
+    randrange,
+    randint,
+    choice,
+    choices,
+    shuffle,
+    sample,
+    uniform,
+    gauss
+);
+
+/// The generator of the `random.Random` a method was called on, and the other arguments.
+fn receiver<'a>(vm: &Vm, method: &str, args: &'a [Value]) -> PyResult<(&'a Generator, &'a [Value])> {
+    match args.split_first() {
+        Some((first, rest)) => match first.payload() {
+            Some(Payload::Random(rng)) => Ok((rng, rest)),
+            _ => Err(vm.type_error(format!(
+                "descriptor '{method}' requires a 'random.Random' object but received a '{}'",
+                vm.type_name(first)
+            ))),
+        },
+        None => Err(vm.type_error(format!(
+            "descriptor '{method}' of 'random.Random' object needs an argument"
+        ))),
+    }
+}
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
-    new_module(vm, "random", FUNCTIONS, Vec::new())
+    let class = Value::Obj(crate::objects::types::clone_immortal(&types().random));
+    new_module(vm, "random", FUNCTIONS, vec![("Random", class)])
+}
+
+/// `random.Random(x=None)`: a generator of its own, seeded like `random.seed(x)`.
+pub fn new_random(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    if !kwargs.is_empty() {
+        return Err(vm.type_error("Random() takes no keyword arguments"));
+    }
+    check_arity(vm, "Random", args, 0, 1)?;
+    let rng = Generator(Mutex::new(None));
+    seed(&rng, vm, args, &[])?;
+    Ok(vm.alloc(Payload::Random(Box::new(rng))))
 }
 
 // ----- the generator --------------------------------------------------------------------------
@@ -179,25 +235,32 @@ impl Mt {
     }
 }
 
-static GENERATOR: Mutex<Option<Mt>> = Mutex::new(None);
+/// One generator: the module's hidden one, or a `random.Random` instance's. Its mutex makes
+/// each draw atomic between threads, GIL or not.
+pub struct Generator(Mutex<Option<Mt>>);
 
-/// Run `f` on the process-wide generator (seeded from the OS on first use).
-fn with_rng<R>(f: impl FnOnce(&mut Mt) -> R) -> R {
-    let mut guard = GENERATOR.lock();
-    let rng = guard.get_or_insert_with(|| {
-        let mut mt = Mt::new();
-        mt.seed_from_os();
-        mt
-    });
-    f(rng)
-}
+/// What the module-level functions draw from.
+static GLOBAL: Generator = Generator(Mutex::new(None));
 
-fn randbelow(n: &BigInt) -> BigInt {
-    with_rng(|rng| rng.randbelow(n))
-}
+impl Generator {
+    /// Run `f` on the generator (seeded from the OS on first use).
+    fn with<R>(&self, f: impl FnOnce(&mut Mt) -> R) -> R {
+        let mut guard = self.0.lock();
+        let rng = guard.get_or_insert_with(|| {
+            let mut mt = Mt::new();
+            mt.seed_from_os();
+            mt
+        });
+        f(rng)
+    }
 
-fn randbelow_usize(n: usize) -> usize {
-    randbelow(&BigInt::from(n)).to_usize().unwrap_or(0)
+    fn randbelow(&self, n: &BigInt) -> BigInt {
+        self.with(|rng| rng.randbelow(n))
+    }
+
+    fn randbelow_usize(&self, n: usize) -> usize {
+        self.randbelow(&BigInt::from(n)).to_usize().unwrap_or(0)
+    }
 }
 
 // ----- SHA-512, for str and bytes seeds -------------------------------------------------------
@@ -383,14 +446,14 @@ fn seed_value(vm: &mut Vm, a: &Value, version: i64) -> PyResult<Option<BigInt>> 
     }
 }
 
-fn seed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn seed(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "seed", args, kwargs, &["a", "version"], 0, &[])?;
     let a = bound[0].map_or(Value::None, |v| v.clone_ref(vm.py));
     let version = bound[1].and_then(crate::vm::ops::as_small_int).unwrap_or(2);
     let n = seed_value(vm, &a, version)?;
-    with_rng(|rng| match n {
-        Some(n) => rng.seed_int(&n),
-        None => rng.seed_from_os(),
+    rng.with(|mt| match n {
+        Some(n) => mt.seed_int(&n),
+        None => mt.seed_from_os(),
     });
     Ok(Value::None)
 }
@@ -458,13 +521,13 @@ fn bind<'a>(
 
 // ----- draws ----------------------------------------------------------------------------------
 
-fn random(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn random(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "random", kwargs)?;
     check_arity(vm, "Random.random", args, 0, 0)?;
-    Ok(Value::Float(with_rng(Mt::random)))
+    Ok(Value::Float(rng.with(Mt::random)))
 }
 
-fn getrandbits(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn getrandbits(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "getrandbits", kwargs)?;
     check_arity(vm, "Random.getrandbits", args, 1, 1)?;
     let Some(k) = as_bigint(&args[0]) else {
@@ -479,7 +542,7 @@ fn getrandbits(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     let Some(k) = k.to_u64().filter(|k| *k <= i32::MAX as u64) else {
         return Err(vm.overflow_error("Python int too large to convert to C int"));
     };
-    let bits = with_rng(|rng| rng.getrandbits(k));
+    let bits = rng.with(|mt| mt.getrandbits(k));
     Ok(vm.new_int(bits))
 }
 
@@ -495,14 +558,20 @@ fn range_int(vm: &mut Vm, v: &Value, what: &str) -> PyResult<BigInt> {
     Ok(as_bigint(&as_int).map(|b| b.into_owned()).unwrap_or_default())
 }
 
-fn randrange_impl(vm: &mut Vm, start: &Value, stop: Option<&Value>, step: Option<&Value>) -> PyResult<Value> {
+fn randrange_impl(
+    rng: &Generator,
+    vm: &mut Vm,
+    start: &Value,
+    stop: Option<&Value>,
+    step: Option<&Value>,
+) -> PyResult<Value> {
     let istart = range_int(vm, start, "arg 1")?;
     let Some(stop) = stop.filter(|s| !s.is_none()) else {
         if step.is_some_and(|s| crate::vm::ops::as_small_int(s) != Some(1)) {
             return Err(vm.type_error("Missing a non-None stop argument"));
         }
         if istart.is_positive() {
-            let r = randbelow(&istart);
+            let r = rng.randbelow(&istart);
             return Ok(vm.new_int(r));
         }
         return Err(vm.value_error("empty range for randrange()"));
@@ -515,7 +584,7 @@ fn randrange_impl(vm: &mut Vm, start: &Value, stop: Option<&Value>, step: Option
     };
     if istep.is_one() {
         if width.is_positive() {
-            let r = randbelow(&width);
+            let r = rng.randbelow(&width);
             return Ok(vm.new_int(istart + r));
         }
         return Err(vm.value_error(format!("empty range for randrange() ({istart}, {istop}, {width})")));
@@ -530,48 +599,48 @@ fn randrange_impl(vm: &mut Vm, start: &Value, stop: Option<&Value>, step: Option
     if !n.is_positive() {
         return Err(vm.value_error("empty range for randrange()"));
     }
-    let r = randbelow(&n);
+    let r = rng.randbelow(&n);
     Ok(vm.new_int(istart + istep * r))
 }
 
-fn randrange(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn randrange(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "randrange", args, kwargs, &["start", "stop", "step"], 1, &[])?;
-    randrange_impl(vm, bound[0].unwrap_or(&Value::None), bound[1], bound[2])
+    randrange_impl(rng, vm, bound[0].unwrap_or(&Value::None), bound[1], bound[2])
 }
 
-fn randint(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn randint(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "randint", args, kwargs, &["a", "b"], 2, &[])?;
     let (a, b) = (bound[0].unwrap_or(&Value::None), bound[1].unwrap_or(&Value::None));
     let stop = vm.binary_op(BinOp::Add, b, &Value::Int(1))?;
-    randrange_impl(vm, a, Some(&stop), None)
+    randrange_impl(rng, vm, a, Some(&stop), None)
 }
 
-fn choice(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn choice(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "choice", args, kwargs, &["seq"], 1, &[])?;
     let seq = bound[0].unwrap_or(&Value::None);
     let n = vm.len(seq)?;
     if n == 0 {
         return Err(vm.index_error("Cannot choose from an empty sequence"));
     }
-    let i = randbelow_usize(n);
+    let i = rng.randbelow_usize(n);
     vm.get_item(seq, &Value::Int(i as i64))
 }
 
-fn shuffle(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn shuffle(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "shuffle", args, kwargs, &["x"], 1, &[])?;
     let x = bound[0].unwrap_or(&Value::None);
     if let Some(Payload::List(items)) = x.payload() {
         // No Python code runs here, so the swaps happen under the list's lock.
         let mut items = items.lock(vm.py);
         for i in (1..items.len()).rev() {
-            let j = randbelow_usize(i + 1);
+            let j = rng.randbelow_usize(i + 1);
             items.swap(i, j);
         }
         return Ok(Value::None);
     }
     let n = vm.len(x)?;
     for i in (1..n).rev() {
-        let j = randbelow_usize(i + 1);
+        let j = rng.randbelow_usize(i + 1);
         let (ki, kj) = (Value::Int(i as i64), Value::Int(j as i64));
         let (a, b) = (vm.get_item(x, &ki)?, vm.get_item(x, &kj)?);
         vm.set_item(x, ki, b)?;
@@ -606,7 +675,7 @@ fn accumulate(vm: &mut Vm, iterable: &Value) -> PyResult<Vec<Value>> {
     Ok(out)
 }
 
-fn sample(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn sample(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "sample", args, kwargs, &["population", "k"], 2, &["counts"])?;
     let (population, k) = (bound[0].unwrap_or(&Value::None), bound[1].unwrap_or(&Value::None));
     let is_sequence = matches!(
@@ -637,7 +706,7 @@ fn sample(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<V
             stop: total,
             step: 1,
         }));
-        let selections = sample(vm, &[range, k.clone_ref(vm.py)], &[])?;
+        let selections = sample(rng, vm, &[range, k.clone_ref(vm.py)], &[])?;
         let mut out = Vec::new();
         for s in vm.collect(&selections)? {
             let i = bisect_right(vm, &cum_counts, &s, 0, cum_counts.len())?;
@@ -664,16 +733,16 @@ fn sample(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<V
     if n <= setsize {
         let mut pool = vm.collect(population)?;
         for i in 0..k {
-            let j = randbelow_usize(n - i);
+            let j = rng.randbelow_usize(n - i);
             let last = pool[n - i - 1].clone_ref(vm.py);
             result.push(std::mem::replace(&mut pool[j], last));
         }
     } else {
         let mut selected = std::collections::HashSet::new();
         for _ in 0..k {
-            let mut j = randbelow_usize(n);
+            let mut j = rng.randbelow_usize(n);
             while selected.contains(&j) {
-                j = randbelow_usize(n);
+                j = rng.randbelow_usize(n);
             }
             selected.insert(j);
             result.push(vm.get_item(population, &Value::Int(j as i64))?);
@@ -682,7 +751,7 @@ fn sample(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<V
     Ok(vm.new_list(result))
 }
 
-fn choices(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn choices(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(
         vm,
         "choices",
@@ -712,7 +781,7 @@ fn choices(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<
         (None, None) => {
             let mut out = Vec::new();
             for _ in 0..k {
-                let i = (with_rng(Mt::random) * n as f64).floor() as i64;
+                let i = (rng.with(Mt::random) * n as f64).floor() as i64;
                 out.push(vm.get_item(population, &Value::Int(i))?);
             }
             return Ok(vm.new_list(out));
@@ -747,31 +816,31 @@ fn choices(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<
     let hi = n - 1;
     let mut out = Vec::new();
     for _ in 0..k {
-        let x = Value::Float(with_rng(Mt::random) * total);
+        let x = Value::Float(rng.with(Mt::random) * total);
         let i = bisect_right(vm, &cum_weights, &x, 0, hi)?;
         out.push(vm.get_item(population, &Value::Int(i as i64))?);
     }
     Ok(vm.new_list(out))
 }
 
-fn uniform(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn uniform(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "uniform", args, kwargs, &["a", "b"], 2, &[])?;
     let (a, b) = (bound[0].unwrap_or(&Value::None), bound[1].unwrap_or(&Value::None));
     let width = vm.binary_op(BinOp::Sub, b, a)?;
-    let scaled = vm.binary_op(BinOp::Mul, &width, &Value::Float(with_rng(Mt::random)))?;
+    let scaled = vm.binary_op(BinOp::Mul, &width, &Value::Float(rng.with(Mt::random)))?;
     vm.binary_op(BinOp::Add, a, &scaled)
 }
 
-fn gauss(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn gauss(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let bound = bind(vm, "gauss", args, kwargs, &["mu", "sigma"], 0, &[])?;
     let mu = bound[0].map_or(Value::Float(0.0), |v| v.clone_ref(vm.py));
     let sigma = bound[1].map_or(Value::Float(1.0), |v| v.clone_ref(vm.py));
-    let z = with_rng(|rng| match rng.gauss_next.take() {
+    let z = rng.with(|mt| match mt.gauss_next.take() {
         Some(z) => z,
         None => {
-            let x2pi = rng.random() * std::f64::consts::TAU;
-            let g2rad = (-2.0 * (1.0 - rng.random()).ln()).sqrt();
-            rng.gauss_next = Some(x2pi.sin() * g2rad);
+            let x2pi = mt.random() * std::f64::consts::TAU;
+            let g2rad = (-2.0 * (1.0 - mt.random()).ln()).sqrt();
+            mt.gauss_next = Some(x2pi.sin() * g2rad);
             x2pi.cos() * g2rad
         }
     });

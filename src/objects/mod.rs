@@ -346,6 +346,8 @@ pub enum Payload {
     File(Box<ObjLock<crate::modules::file::FileState>>),
     /// A `hashlib` hash object.
     Hash(Box<crate::modules::hashlib::HashState>),
+    /// A `random.Random` instance: a generator of its own.
+    Random(Box<crate::modules::random::Generator>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,7 +27,7 @@ builtin_types! {
     module: "module", generator: "generator", iterator: "iterator", property: "property",
     staticmethod: "staticmethod", classmethod: "classmethod", super_: "super",
     dict_keys: "dict_keys", dict_values: "dict_values", dict_items: "dict_items", not_implemented_type: "NotImplementedType",
-    ellipsis_type: "ellipsis", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH",
+    ellipsis_type: "ellipsis", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
     base_exception: "BaseException", exception: "Exception", system_exit: "SystemExit",
     keyboard_interrupt: "KeyboardInterrupt", generator_exit: "GeneratorExit",
     arithmetic_error: "ArithmeticError", zero_division_error: "ZeroDivisionError",
@@ -53,6 +53,11 @@ pub fn types() -> &'static Types {
 }
 
 fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
+    new_type_in("builtins", name, bases, layout)
+}
+
+/// A built-in class that belongs to a module (`random.Random`).
+fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
     let mut mro = Vec::new();
     for base in bases {
         if let Payload::Type(t) = &base.payload {
@@ -67,7 +72,7 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
     ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
         name: name.to_string(),
         qualname: name.to_string(),
-        module: "builtins".to_string(),
+        module: module.to_string(),
         bases: bases.iter().map(|b| clone_immortal(b)).collect(),
         mro,
         dict: ObjLock::new(DictTable::new()),
@@ -131,6 +136,7 @@ fn create_types() -> Types {
         buffered_io: b("BufferedReader"),
         lock: b("lock"),
         hash: b("HASH"),
+        random: new_type_in("random", "Random", &[&object], Layout::Builtin),
         system_exit: e("SystemExit", &base_exception),
         keyboard_interrupt: e("KeyboardInterrupt", &base_exception),
         generator_exit: e("GeneratorExit", &base_exception),

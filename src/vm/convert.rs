@@ -169,6 +169,7 @@ impl Vm<'_> {
                             f.mode
                         )
                     }
+                    Payload::Random(_) => format!("<random.Random object at {:#x}>", o.addr()),
                     Payload::Hash(state) => format!("<{} _hashlib.HASH object @ {:#x}>", state.name, o.addr()),
                     Payload::Lock(lock) => {
                         let state = if lock.is_locked() { "locked" } else { "unlocked" };

@@ -405,6 +405,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
         Payload::Stream(_) => &t.text_io,
         Payload::Lock(_) => &t.lock,
         Payload::Hash(_) => &t.hash,
+        Payload::Random(_) => &t.random,
         Payload::File(f) => {
             if f.lock(py).binary {
                 &t.buffered_io

@@ -75,6 +75,7 @@ pub fn install(py: Gil<'_>) {
             ],
         );
         add_methods(py, &t.buffered_io, &file_only);
+        add_methods(py, &t.random, crate::modules::random::METHODS);
         add_methods(
             py,
             &t.hash,
