@@ -122,7 +122,8 @@ fn main() -> ExitCode {
                 Ok(bytes) => (bytes, path.clone(), cli.args.clone(), Some(PathBuf::from(path))),
                 Err(e) => {
                     eprintln!(
-                        "toy: can't open file '{path}': [Errno {}] {}",
+                        "toy: can't open file '{}': [Errno {}] {}",
+                        as_cpython_names_it(path),
                         e.raw_os_error().unwrap_or(0),
                         describe(&e)
                     );
@@ -131,7 +132,13 @@ fn main() -> ExitCode {
             }
         }
     };
-    let code = match toy::compile_source(&source, &filename) {
+    // Tracebacks, `SyntaxError`s and `__file__` name the script as CPython 3.9+ does.
+    let code_filename = if cli.command.is_some() {
+        filename.clone()
+    } else {
+        as_cpython_names_it(&filename)
+    };
+    let code = match toy::compile_source(&source, &code_filename) {
         Ok(code) => code,
         Err(err) => {
             eprint!("{}", err.report);
@@ -153,6 +160,9 @@ fn main() -> ExitCode {
         eprintln!("toy: {message}");
         return ExitCode::from(2);
     }
+    // Modules next to the script are found (and named) from its absolute folder, as CPython
+    // puts that folder first on sys.path.
+    let script = script.map(|_| PathBuf::from(&code_filename));
     let mut status = toy::run_main(code, script, argv);
     if let Err(message) = toy::observe::finish() {
         eprintln!("toy: {message}");
@@ -237,6 +247,18 @@ fn deterministic_switching(options: &[String]) -> Result<Option<toy::gil::determ
             mean_gap: mean.unwrap_or(DEFAULT_MEAN_GAP),
         }),
     })
+}
+
+/// The main script's path as CPython names it: a relative path joined to the working directory
+/// (not normalised: `./a.py` becomes `/home/me/./a.py`).
+fn as_cpython_names_it(path: &str) -> String {
+    if path.starts_with('/') {
+        return path.to_string();
+    }
+    match std::env::current_dir() {
+        Ok(cwd) => format!("{}/{path}", cwd.display()),
+        Err(_) => path.to_string(),
+    }
 }
 
 /// The strerror-style text CPython prints (`No such file or directory`).

@@ -1,4 +1,4 @@
-//! `import`: built-in modules, and `NAME.toy` files next to the main script.
+//! `import`: built-in modules, and `NAME.toy` (or `NAME.py`) files next to the main script.
 
 use std::path::PathBuf;
 
@@ -69,12 +69,16 @@ impl Vm<'_> {
         Ok(module)
     }
 
+    /// `NAME.toy` next to the main script, or else `NAME.py`: toy programs are Python, and
+    /// scripts written for CPython import their helpers as `.py` files.
     fn find_source(&self, name: &str) -> Option<PathBuf> {
         if name.contains('.') {
             return None;
         }
-        let path = self.script_dir.join(format!("{name}.toy"));
-        path.is_file().then_some(path)
+        ["toy", "py"]
+            .iter()
+            .map(|extension| self.script_dir.join(format!("{name}.{extension}")))
+            .find(|path| path.is_file())
     }
 
     /// Run a `.toy` file as module `name`; it is registered before running, as CPython does,
