@@ -755,8 +755,9 @@ pub fn star_pattern(name: Name, l: usize, r: usize) -> Pattern {
 pub fn pattern_list((mut items, trailing): (Vec<Pattern>, bool), l: usize, r: usize) -> Res<Pattern> {
     if items.len() == 1 && !trailing {
         let item = items.remove(0);
+        // CPython expects a comma after a lone `*x` and points at what comes instead.
         if let PatternKind::Star(_) = item.kind {
-            return Err(SyntaxError::new("invalid syntax", item.span.start as usize).with_end(item.span.end as usize));
+            return Err(SyntaxError::new("invalid syntax", item.span.end as usize));
         }
         return Ok(item);
     }
@@ -779,6 +780,9 @@ pub fn string_pattern(pieces: Vec<(usize, StrLit, usize)>, l: usize, r: usize) -
 pub fn complex_literal(real: Expr, op: BinOp, imag: Expr, l: usize, r: usize) -> Res<Expr> {
     if let ExprKind::Constant(Constant::Complex(_)) = real.kind {
         return Err(error_at("real number required in complex literal", real.span));
+    }
+    if !matches!(imag.kind, ExprKind::Constant(Constant::Complex(_))) {
+        return Err(error_at("imaginary number required in complex literal", imag.span));
     }
     node(
         ExprKind::BinOp {
@@ -806,7 +810,10 @@ pub fn mapping_pattern((items, _): (Vec<MappingItem>, bool), l: usize, r: usize)
                 keys.push(k);
                 patterns.push(p);
             }
-            MappingItem::Rest(name, span) if name == "_" => return Err(error_at("invalid syntax", span)),
+            // `**_` is refused at the `_`.
+            MappingItem::Rest(name, span) if name == "_" => {
+                return Err(SyntaxError::new("invalid syntax", span.end as usize - 1));
+            }
             MappingItem::Rest(name, _) => rest = Some(name),
         }
     }
@@ -840,6 +847,15 @@ pub fn class_pattern(cls: Expr, (args, _): (Vec<ClassArg>, bool), l: usize, r: u
         kwd_patterns,
     };
     pattern(kind, l, r)
+}
+
+/// `match a:` or `match a, *b:`; a lone `*a` is refused where the `:` stands.
+pub fn match_subject(items: (Vec<Expr>, bool), l: usize, r: usize) -> Res<Expr> {
+    let subject = tuple_or_single(items, l, r)?;
+    if let ExprKind::Starred(_) = subject.kind {
+        return Err(SyntaxError::new("invalid syntax", r));
+    }
+    Ok(subject)
 }
 
 pub fn match_stmt(l: usize, subject: Expr, cases: Vec<MatchCase>) -> Res<Stmt> {

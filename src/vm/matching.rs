@@ -30,6 +30,22 @@ fn matches_self(class: &ObjRef) -> bool {
     })
 }
 
+/// Whether a sequence pattern may match instances of `class`: CPython's `Py_TPFLAGS_SEQUENCE`
+/// (`list`, `tuple`, `range` and their subclasses) or `collections.deque`, which toy writes
+/// in Python as a plain class while CPython registers it as a `Sequence`.
+fn is_sequence_class(class: &ObjRef) -> bool {
+    let t = types();
+    if builtin_base(class).is_some_and(|base| [&t.list, &t.tuple, &t.range].into_iter().any(|c| base.is(c))) {
+        return true;
+    }
+    let Payload::Type(ty) = &class.payload else {
+        return false;
+    };
+    std::iter::once(class)
+        .chain(&ty.mro)
+        .any(|c| matches!(&c.payload, Payload::Type(t) if t.name == "deque" && t.module == "collections"))
+}
+
 fn class_name(class: &ObjRef) -> String {
     match &class.payload {
         Payload::Type(t) => t.name.clone(),
@@ -56,9 +72,7 @@ impl Vm<'_> {
                 stack.push(self.new_int(len.into()));
             }
             Instr::MatchSequence => {
-                let t = types();
-                let is_sequence = builtin_base(self.type_of(top))
-                    .is_some_and(|base| [&t.list, &t.tuple, &t.range].into_iter().any(|c| base.is(c)));
+                let is_sequence = is_sequence_class(self.type_of(top));
                 stack.push(Value::Bool(is_sequence));
             }
             Instr::MatchMapping => {
