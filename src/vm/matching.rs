@@ -62,7 +62,7 @@ impl Vm<'_> {
         };
         match instr {
             Instr::Rotate(n) => {
-                let n = (n as usize).min(stack.len());
+                let n = (n as usize).clamp(1, stack.len());
                 if let Some(top) = stack.pop() {
                     stack.insert(stack.len() + 1 - n, top);
                 }

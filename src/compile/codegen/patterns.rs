@@ -419,3 +419,89 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::compile_module;
+    use crate::compile::testutil::ops;
+    use crate::syntax::parse_module;
+
+    fn compile_ops(src: &str) -> Vec<String> {
+        let m = parse_module(src).expect("parses");
+        ops(&compile_module(&m, src, "t.py").expect("compiles"))
+    }
+
+    fn compile_error(src: &str) -> (String, usize) {
+        let m = parse_module(src).expect("parses");
+        let e = compile_module(&m, src, "t.py").expect_err("fails");
+        (e.msg, e.offset)
+    }
+
+    #[test]
+    fn captures_are_stored_only_after_the_whole_pattern_matched() {
+        let got = compile_ops("match s:\n case [a, 1]: pass\n case _: pass\n");
+        let want = [
+            "LoadName(s)",
+            "MatchSequence",
+            "PopJumpIfFalse(14)",
+            "GetLen",
+            "LoadConst(2)",
+            "Compare(Eq)",
+            "PopJumpIfFalse(14)",
+            "UnpackSequence(2)",
+            // `a` waits under the second item while that is matched.
+            "Rotate(2)",
+            "LoadConst(1)",
+            "Compare(Eq)",
+            "PopJumpIfFalse(14)",
+            "StoreName(a)",
+            "Jump(16)",
+            // Failure: pop the one entry left (the subject, or the captured `a`).
+            "Pop",
+            // `case _:` needs no copy of the subject.
+            "Nop",
+            "LoadConst(None)",
+            "ReturnValue",
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn unreachable_and_inconsistent_patterns_are_errors() {
+        let cases = [
+            (
+                "match s:\n case x: pass\n case 1: pass\n",
+                "name capture 'x' makes remaining patterns unreachable",
+                15,
+            ),
+            ("match s:\n case _ if s: pass\n case 1: pass\n", "", 0),
+            (
+                "match s:\n case (a, [a]): pass\n",
+                "multiple assignments to name 'a' in pattern",
+                20,
+            ),
+            (
+                "match s:\n case a | [b]: pass\n",
+                "name capture 'a' makes remaining patterns unreachable",
+                15,
+            ),
+            (
+                "match s:\n case [a] | [b]: pass\n",
+                "alternative patterns bind different names",
+                21,
+            ),
+            (
+                "match s:\n case C(x=1, x=2): pass\n",
+                "attribute name repeated in class pattern: x",
+                24,
+            ),
+        ];
+        for (src, msg, offset) in cases {
+            if msg.is_empty() {
+                compile_ops(src);
+            } else {
+                assert_eq!(compile_error(src), (msg.to_owned(), offset), "{src:?}");
+            }
+        }
+    }
+}
