@@ -203,46 +203,58 @@ impl<'a> Compiler<'a> {
                 patterns,
                 kwd_attrs,
                 kwd_patterns,
-            } => {
-                let mut seen = HashSet::new();
-                for (attr, kp) in kwd_attrs.iter().zip(kwd_patterns) {
-                    if attr == "__debug__" {
-                        return Err(error("cannot assign to __debug__", kp.span));
-                    }
-                    if !seen.insert(attr) {
-                        return Err(error(
-                            format!("attribute name repeated in class pattern: {attr}"),
-                            kp.span,
-                        ));
-                    }
-                }
-                self.compile_expr(cls)?;
-                self.set_line(p.span);
-                let names = kwd_attrs.iter().map(|a| Constant::Str(a.clone())).collect();
-                self.load_const(Constant::Tuple(names));
-                self.emit(Instr::MatchClass(super::operand(patterns.len())?));
-                self.emit(Instr::Dup);
-                self.load_const(Constant::None);
-                self.emit(Instr::Compare(CmpOp::IsNot));
-                // The tuple of attributes stays on the stack while it is matched.
-                pc.on_top += 1;
-                self.jump_to_fail(pc, Instr::PopJumpIfFalse)?;
-                let all: Vec<&'a Pattern> = patterns.iter().chain(kwd_patterns).collect();
-                self.emit(Instr::UnpackSequence(super::operand(all.len())?));
-                pc.on_top += all.len();
-                pc.on_top -= 1;
-                for sub in all {
-                    pc.on_top -= 1;
-                    if is_wildcard(sub) {
-                        self.emit(Instr::Pop);
-                    } else {
-                        self.compile_subpattern(sub, pc)?;
-                    }
-                }
-            }
+            } => self.compile_class_pattern(p, cls, patterns, kwd_attrs, kwd_patterns, pc)?,
             PatternKind::Or(alternatives) => self.compile_or_pattern(p, alternatives, pc)?,
         }
         self.leave();
+        Ok(())
+    }
+
+    fn compile_class_pattern(
+        &mut self,
+        p: &Pattern,
+        cls: &'a Expr,
+        patterns: &'a [Pattern],
+        kwd_attrs: &[String],
+        kwd_patterns: &'a [Pattern],
+        pc: &mut PatternCtx,
+    ) -> CResult {
+        let mut seen = HashSet::new();
+        for (attr, kp) in kwd_attrs.iter().zip(kwd_patterns) {
+            if attr == "__debug__" {
+                return Err(error("cannot assign to __debug__", kp.span));
+            }
+            if !seen.insert(attr) {
+                return Err(error(
+                    format!("attribute name repeated in class pattern: {attr}"),
+                    kp.span,
+                ));
+            }
+        }
+        self.compile_expr(cls)?;
+        self.set_line(p.span);
+        let names = kwd_attrs.iter().map(|a| Constant::Str(a.clone())).collect();
+        self.load_const(Constant::Tuple(names));
+        self.emit(Instr::MatchClass(super::operand(patterns.len())?));
+        self.emit(Instr::Dup);
+        self.load_const(Constant::None);
+        self.emit(Instr::Compare(CmpOp::IsNot));
+        // The tuple of attributes stays on the stack while it is matched.
+        pc.on_top += 1;
+        self.jump_to_fail(pc, Instr::PopJumpIfFalse)?;
+        let all: Vec<&'a Pattern> = patterns.iter().chain(kwd_patterns).collect();
+        // The tuple is replaced by its items, each matched in turn.
+        self.emit(Instr::UnpackSequence(super::operand(all.len())?));
+        pc.on_top += all.len();
+        pc.on_top -= 1;
+        for sub in all {
+            pc.on_top -= 1;
+            if is_wildcard(sub) {
+                self.emit(Instr::Pop);
+            } else {
+                self.compile_subpattern(sub, pc)?;
+            }
+        }
         Ok(())
     }
 
@@ -339,6 +351,7 @@ impl<'a> Compiler<'a> {
         self.load_const(Constant::None);
         self.emit(Instr::Compare(CmpOp::IsNot));
         self.jump_to_fail(pc, Instr::PopJumpIfFalse)?;
+        // The values replace their tuple, each matched in turn.
         self.emit(Instr::UnpackSequence(super::operand(size)?));
         pc.on_top += size;
         pc.on_top -= 1;
