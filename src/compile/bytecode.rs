@@ -166,6 +166,25 @@ pub enum Instr {
     ImportFrom(u32),
     /// `from m import *`: pop the module, copy its public names into the namespace.
     ImportStar,
+    /// Move TOS down to position `n` (1 is the top), lifting the `n - 1` entries above it:
+    /// keeps values captured by a pattern under the ones still being matched.
+    Rotate(u32),
+    /// Push `len(TOS)`, keeping TOS.
+    GetLen,
+    /// Push whether TOS is a sequence to a sequence pattern (not `str`, `bytes`), keeping TOS.
+    MatchSequence,
+    /// Push whether TOS is a mapping to a mapping pattern, keeping TOS.
+    MatchMapping,
+    /// TOS is a tuple of keys, TOS1 a mapping: push a tuple of their values, or `None` if a
+    /// key is missing.
+    MatchKeys,
+    /// TOS is a tuple of attribute names, TOS1 a class, TOS2 the subject: replace the three by
+    /// a tuple of the subject's `n` positional (via `__match_args__`) then named attributes,
+    /// or by `None` if it is not an instance or lacks one.
+    MatchClass(u32),
+    /// TOS is a tuple of keys, TOS1 a mapping: replace both by a new dict of the other items
+    /// (`{**rest}` in a mapping pattern).
+    CopyDictWithout,
     /// Raise the `NotImplementedError` whose message is `constants[i]`: for syntax that parses
     /// but whose runtime support has not landed yet.
     Unsupported(u32),

@@ -6,6 +6,8 @@
 //! recorded as an [`FBlock`] and unwound by emitting its cleanup code inline (popping iterators
 //! and try blocks, calling `__exit__`, inlining `finally` bodies).
 
+mod patterns;
+
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -621,6 +623,7 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
+            StmtKind::Match { subject, cases } => self.compile_match(subject, cases)?,
             StmtKind::ImportFrom { module, names, level } => {
                 let module = module.as_deref().unwrap_or("");
                 if names.is_empty() {

@@ -58,6 +58,11 @@ fn effect(instr: Instr) -> Effect {
         Rot2 => (2, 2),
         Rot3 => (3, 3),
         Rot4 => (4, 4),
+        Rotate(k) => (n(k), n(k)),
+        GetLen | MatchSequence | MatchMapping => (1, 2),
+        MatchKeys => (2, 3),
+        MatchClass(_) => (3, 1),
+        CopyDictWithout => (2, 1),
         FormatValue(flags) => (1 + i64::from(flags & format_flags::HAS_SPEC != 0), 1),
         // The container sits `k` entries below what is popped, and stays.
         ListAppend(k) | SetAdd(k) | ListExtend(k) | SetUpdate(k) | DictUpdate(k) | DictMerge(k) => (n(k) + 1, n(k)),

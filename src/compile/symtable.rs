@@ -15,7 +15,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::compile::bytecode::CodeKind;
 use crate::syntax::ast::{
-    ClassDef, Comprehension, Expr, ExprKind, FStringPart, FunctionDef, Module, Params, Span, Stmt, StmtKind,
+    ClassDef, Comprehension, Expr, ExprKind, FStringPart, FunctionDef, Module, Params, Pattern, PatternKind, Span,
+    Stmt, StmtKind,
 };
 use crate::syntax::error::SyntaxError;
 
@@ -574,6 +575,14 @@ impl Builder {
                 self.visit_body(body)?;
                 self.visit_body(orelse)?;
             }
+            StmtKind::Match { subject, cases } => {
+                self.visit_expr(subject)?;
+                for case in cases {
+                    self.visit_pattern(&case.pattern)?;
+                    self.visit_exprs(&case.guard)?;
+                    self.visit_body(&case.body)?;
+                }
+            }
             StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
             StmtKind::FunctionDef(f) => {
                 self.add_def(&f.name, DEF_LOCAL, s.span)?;
@@ -717,6 +726,52 @@ impl Builder {
             }
             // Not a valid target: code generation reports it.
             _ => self.visit_expr(e)?,
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// Captures bind names like assignments; value patterns, keys and classes are expressions.
+    fn visit_pattern(&mut self, p: &Pattern) -> Result<(), SyntaxError> {
+        self.enter(p.span)?;
+        match &p.kind {
+            PatternKind::Value(e) => self.visit_expr(e)?,
+            PatternKind::Singleton(_) => {}
+            PatternKind::Sequence(items) | PatternKind::Or(items) => {
+                items.iter().try_for_each(|p| self.visit_pattern(p))?;
+            }
+            PatternKind::Mapping { keys, patterns, rest } => {
+                self.visit_exprs(keys)?;
+                patterns.iter().try_for_each(|p| self.visit_pattern(p))?;
+                if let Some(name) = rest {
+                    self.add_def(name, DEF_LOCAL, p.span)?;
+                }
+            }
+            PatternKind::Class {
+                cls,
+                patterns,
+                kwd_patterns,
+                ..
+            } => {
+                self.visit_expr(cls)?;
+                patterns
+                    .iter()
+                    .chain(kwd_patterns)
+                    .try_for_each(|p| self.visit_pattern(p))?;
+            }
+            PatternKind::Star(name) => {
+                if let Some(name) = name {
+                    self.add_def(name, DEF_LOCAL, p.span)?;
+                }
+            }
+            PatternKind::As { pattern, name } => {
+                if let Some(inner) = pattern {
+                    self.visit_pattern(inner)?;
+                }
+                if let Some(name) = name {
+                    self.add_def(name, DEF_LOCAL, p.span)?;
+                }
+            }
         }
         self.leave();
         Ok(())

@@ -63,6 +63,13 @@ pub fn compound(kind: StmtKind, l: usize, r: usize) -> Res<Stmt> {
             StmtKind::FunctionDef(f) => ([&f.body, &[], &[]], &[]),
             StmtKind::ClassDef(c) => ([&c.body, &[], &[]], &[]),
             StmtKind::Try(t) => ([&t.body, &t.orelse, &t.finalbody], &t.handlers),
+            StmtKind::Match { cases, .. } => {
+                if depth > MAX_STMT_DEPTH {
+                    return Err(SyntaxError::new("too many nested statements", l));
+                }
+                stack.extend(cases.iter().flat_map(|c| &c.body).map(|child| (child, depth + 1)));
+                continue;
+            }
             _ => continue,
         };
         if depth > MAX_STMT_DEPTH {
@@ -682,4 +689,176 @@ pub fn with_item(context: Expr, target: Option<Expr>) -> Res<WithItem> {
         check_target(t, Target::Store)?;
     }
     Ok(WithItem { context, target })
+}
+
+// ---------------------------------------------------------------- match statements
+
+/// Builds a pattern node, refusing trees deeper than [`MAX_EXPR_DEPTH`] (later passes recurse).
+pub fn pattern(kind: PatternKind, l: usize, r: usize) -> Res<Pattern> {
+    let p = Pattern {
+        span: Span::new(l, r),
+        kind,
+    };
+    let mut stack = vec![(&p, 1)];
+    while let Some((p, depth)) = stack.pop() {
+        if depth > MAX_EXPR_DEPTH {
+            return Err(SyntaxError::new("too many nested patterns", l).with_end(r));
+        }
+        let children: Vec<&Pattern> = match &p.kind {
+            PatternKind::Sequence(items) | PatternKind::Or(items) => items.iter().collect(),
+            PatternKind::Mapping { patterns, .. } => patterns.iter().collect(),
+            PatternKind::Class {
+                patterns, kwd_patterns, ..
+            } => patterns.iter().chain(kwd_patterns).collect(),
+            PatternKind::As { pattern: Some(p), .. } => vec![p],
+            _ => Vec::new(),
+        };
+        stack.extend(children.into_iter().map(|c| (c, depth + 1)));
+    }
+    Ok(p)
+}
+
+/// A name in a pattern: `_` is the wildcard, anything else a capture.
+pub fn capture(name: Name, l: usize, r: usize) -> Pattern {
+    let name = (name != "_").then_some(name);
+    Pattern {
+        span: Span::new(l, r),
+        kind: PatternKind::As { pattern: None, name },
+    }
+}
+
+/// `pattern as name`
+pub fn as_pattern(p: Pattern, name: Name, l: usize, r: usize, name_at: usize) -> Res<Pattern> {
+    if name == "_" {
+        return Err(SyntaxError::new("cannot use '_' as a target", name_at).with_end(r));
+    }
+    pattern(
+        PatternKind::As {
+            pattern: Some(Box::new(p)),
+            name: Some(name),
+        },
+        l,
+        r,
+    )
+}
+
+/// `*name` or `*_` inside a sequence pattern.
+pub fn star_pattern(name: Name, l: usize, r: usize) -> Pattern {
+    let name = (name != "_").then_some(name);
+    Pattern {
+        span: Span::new(l, r),
+        kind: PatternKind::Star(name),
+    }
+}
+
+/// `a, b` / `(a, b)` / `(a)`: a sequence pattern when there is a comma, else the item itself.
+pub fn pattern_list((mut items, trailing): (Vec<Pattern>, bool), l: usize, r: usize) -> Res<Pattern> {
+    if items.len() == 1 && !trailing {
+        let item = items.remove(0);
+        // CPython expects a comma after a lone `*x` and points at what comes instead.
+        if let PatternKind::Star(_) = item.kind {
+            return Err(SyntaxError::new("invalid syntax", item.span.end as usize));
+        }
+        return Ok(item);
+    }
+    pattern(PatternKind::Sequence(items), l, r)
+}
+
+/// A string literal pattern: f-strings are not literals.
+pub fn string_pattern(pieces: Vec<(usize, StrLit, usize)>, l: usize, r: usize) -> Res<Expr> {
+    let e = strings(pieces, l, r)?;
+    if let ExprKind::JoinedStr(_) = e.kind {
+        return Err(error_at(
+            "patterns may only match literals and attribute lookups",
+            e.span,
+        ));
+    }
+    Ok(e)
+}
+
+/// `real + imagj` / `real - imagj`
+pub fn complex_literal(real: Expr, op: BinOp, imag: Expr, l: usize, r: usize) -> Res<Expr> {
+    if let ExprKind::Constant(Constant::Complex(_)) = real.kind {
+        return Err(error_at("real number required in complex literal", real.span));
+    }
+    if !matches!(imag.kind, ExprKind::Constant(Constant::Complex(_))) {
+        return Err(error_at("imaginary number required in complex literal", imag.span));
+    }
+    node(
+        ExprKind::BinOp {
+            left: Box::new(real),
+            op,
+            right: Box::new(imag),
+        },
+        l,
+        r,
+    )
+}
+
+/// One entry of a mapping pattern as written.
+pub enum MappingItem {
+    Pair(Expr, Pattern),
+    Rest(Name, Span),
+}
+
+pub fn mapping_pattern((items, _): (Vec<MappingItem>, bool), l: usize, r: usize) -> Res<Pattern> {
+    let (mut keys, mut patterns, mut rest) = (Vec::new(), Vec::new(), None);
+    for item in items {
+        match item {
+            _ if rest.is_some() => return Err(SyntaxError::new("invalid syntax", l).with_end(r)),
+            MappingItem::Pair(k, p) => {
+                keys.push(k);
+                patterns.push(p);
+            }
+            // `**_` is refused at the `_`.
+            MappingItem::Rest(name, span) if name == "_" => {
+                return Err(SyntaxError::new("invalid syntax", span.end as usize - 1));
+            }
+            MappingItem::Rest(name, _) => rest = Some(name),
+        }
+    }
+    pattern(PatternKind::Mapping { keys, patterns, rest }, l, r)
+}
+
+/// One argument of a class pattern as written.
+pub enum ClassArg {
+    Positional(Pattern),
+    Keyword(Name, Pattern),
+}
+
+pub fn class_pattern(cls: Expr, (args, _): (Vec<ClassArg>, bool), l: usize, r: usize) -> Res<Pattern> {
+    let (mut patterns, mut kwd_attrs, mut kwd_patterns) = (Vec::new(), Vec::new(), Vec::new());
+    for arg in args {
+        match arg {
+            ClassArg::Positional(p) if !kwd_attrs.is_empty() => {
+                return Err(error_at("positional patterns follow keyword patterns", p.span));
+            }
+            ClassArg::Positional(p) => patterns.push(p),
+            ClassArg::Keyword(name, p) => {
+                kwd_attrs.push(name);
+                kwd_patterns.push(p);
+            }
+        }
+    }
+    let kind = PatternKind::Class {
+        cls,
+        patterns,
+        kwd_attrs,
+        kwd_patterns,
+    };
+    pattern(kind, l, r)
+}
+
+/// `match a:` or `match a, *b:`; a lone `*a` is refused where the `:` stands.
+pub fn match_subject(items: (Vec<Expr>, bool), l: usize, r: usize) -> Res<Expr> {
+    let subject = tuple_or_single(items, l, r)?;
+    if let ExprKind::Starred(_) = subject.kind {
+        return Err(SyntaxError::new("invalid syntax", r));
+    }
+    Ok(subject)
+}
+
+pub fn match_stmt(l: usize, subject: Expr, cases: Vec<MatchCase>) -> Res<Stmt> {
+    let end = cases.last().map_or(l, |c| body_end(&c.body, l));
+    compound(StmtKind::Match { subject, cases }, l, end)
 }

@@ -102,6 +102,57 @@ pub enum StmtKind {
         names: Vec<Alias>,
         level: u32,
     },
+    /// `match subject:` with its `case` clauses, tried in order.
+    Match {
+        subject: Expr,
+        cases: Vec<MatchCase>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchCase {
+    pub pattern: Pattern,
+    pub guard: Option<Expr>,
+    pub body: Vec<Stmt>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    pub span: Span,
+    pub kind: PatternKind,
+}
+
+/// The patterns of PEP 634, shaped like CPython's `pattern` AST nodes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PatternKind {
+    /// A literal or dotted name, compared with `==`.
+    Value(Expr),
+    /// `None`, `True` or `False`, compared with `is`.
+    Singleton(Constant),
+    /// `[a, *rest]`, `(a, b)` or `a, b`; at most one item is a [`PatternKind::Star`].
+    Sequence(Vec<Pattern>),
+    /// `{key: pattern, **rest}`; keys are literals or dotted names.
+    Mapping {
+        keys: Vec<Expr>,
+        patterns: Vec<Pattern>,
+        rest: Option<Name>,
+    },
+    /// `Cls(p, attr=q)`
+    Class {
+        cls: Expr,
+        patterns: Vec<Pattern>,
+        kwd_attrs: Vec<Name>,
+        kwd_patterns: Vec<Pattern>,
+    },
+    /// `*name` inside a sequence pattern; `None` for `*_`.
+    Star(Option<Name>),
+    /// `pattern as name`, a capture `name` (no pattern), or the wildcard `_` (neither).
+    As {
+        pattern: Option<Box<Pattern>>,
+        name: Option<Name>,
+    },
+    /// `p1 | p2 | ...`
+    Or(Vec<Pattern>),
 }
 
 #[derive(Clone, Debug, PartialEq)]

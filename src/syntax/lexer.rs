@@ -281,6 +281,10 @@ pub enum Tok {
     WithLPar,
     /// A character no token starts with (`$`, `?`, `!`): the parser reports "invalid syntax".
     Invalid,
+    /// The soft keywords `match` and `case` where they start a match statement or case clause;
+    /// everywhere else they are names.
+    Match,
+    Case,
 }
 
 pub type Spanned = (usize, Tok, usize);
@@ -386,6 +390,10 @@ pub struct Lexer<'s> {
     pub failed: bool,
     /// The statement whose header ended with `:` and a newline most recently.
     pub block_header: Option<Header>,
+    /// Indentation depth (INDENTs minus DEDENTs handed out) of the tokens handed out so far.
+    depth: usize,
+    /// The depths at which `case` clauses of the open match statements sit.
+    case_depths: Vec<usize>,
 }
 
 impl<'s> Lexer<'s> {
@@ -417,6 +425,8 @@ impl<'s> Lexer<'s> {
             seen: None,
             failed: false,
             block_header: None,
+            depth: 0,
+            case_depths: Vec::new(),
         }
     }
 
@@ -686,6 +696,42 @@ impl<'s> Lexer<'s> {
         false
     }
 
+    /// Whether the `match` just popped starts a match statement: its logical line is
+    /// `match <subject>:`, something no other statement starting with the name `match` can be
+    /// (a simple statement never ends with `:`).
+    fn match_statement_follows(&mut self) -> bool {
+        let mut last = None;
+        for n in 0.. {
+            match self.peek(n) {
+                Some(Ok((_, Tok::Newline, _))) => {
+                    return n > 1 && last == Some(TokKind::Fixed(RawTok::Colon));
+                }
+                Some(Ok((_, tok, _))) => last = Some(TokKind::of(tok)),
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Turns the names `match` and `case` into keywords where they start a match statement or
+    /// one of its case clauses (any statement directly inside a match block must be a case).
+    fn soft_keyword(&mut self, tok: &Tok) -> Option<Tok> {
+        let Tok::Name(name) = tok else {
+            return None;
+        };
+        if self.prev != TokKind::LineStart || self.mode != Mode::Module {
+            return None;
+        }
+        match name.as_str() {
+            "case" if self.case_depths.last() == Some(&self.depth) => Some(Tok::Case),
+            "match" if self.match_statement_follows() => {
+                self.case_depths.push(self.depth + 1);
+                Some(Tok::Match)
+            }
+            _ => None,
+        }
+    }
+
     /// Remembers what the parser has seen, for "expected an indented block after ..." and
     /// other messages.
     fn note(&mut self, start: usize, tok: &Tok) {
@@ -731,6 +777,21 @@ impl Iterator for Lexer<'_> {
         {
             item = Ok((start, Tok::WithLPar, end));
         }
+        match &mut item {
+            Ok((_, Tok::Indent, _)) => self.depth += 1,
+            Ok((_, Tok::Dedent, _)) => {
+                self.depth = self.depth.saturating_sub(1);
+                while self.case_depths.last().is_some_and(|&d| d > self.depth) {
+                    self.case_depths.pop();
+                }
+            }
+            Ok((_, tok, _)) => {
+                if let Some(keyword) = self.soft_keyword(tok) {
+                    *tok = keyword;
+                }
+            }
+            Err(_) => {}
+        }
         match &item {
             Ok((start, tok, _)) => self.note(*start, tok),
             Err(_) => self.failed = true,
@@ -740,8 +801,11 @@ impl Iterator for Lexer<'_> {
 }
 
 fn header_of(tok: &Tok) -> Option<&'static str> {
-    let Tok::Fixed(raw) = tok else {
-        return None;
+    let raw = match tok {
+        Tok::Fixed(raw) => raw,
+        Tok::Match => return Some("'match' statement"),
+        Tok::Case => return Some("'case' statement"),
+        _ => return None,
     };
     Some(match raw {
         RawTok::If => "'if' statement",

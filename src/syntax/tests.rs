@@ -275,6 +275,51 @@ fn stmt(s: &Stmt) -> String {
             module.as_deref().unwrap_or(""),
             aliases(names)
         ),
+        StmtKind::Match { subject, cases } => {
+            let cases: String = cases
+                .iter()
+                .map(|c| format!(" (case {} {} {})", pattern(&c.pattern), opt(&c.guard), block(&c.body)))
+                .collect();
+            format!("(match {}{cases})", expr(subject))
+        }
+    }
+}
+
+fn pattern(p: &Pattern) -> String {
+    let all = |ps: &[Pattern]| ps.iter().map(|p| format!(" {}", pattern(p))).collect::<String>();
+    match &p.kind {
+        PatternKind::Value(e) => expr(e),
+        PatternKind::Singleton(c) => format!("{c:?}"),
+        PatternKind::Sequence(items) => format!("[{}]", all(items).trim_start()),
+        PatternKind::Mapping { keys, patterns, rest } => {
+            let items: String = keys
+                .iter()
+                .zip(patterns)
+                .map(|(k, p)| format!(" {}:{}", expr(k), pattern(p)))
+                .collect();
+            let rest = rest.as_ref().map_or(String::new(), |r| format!(" **{r}"));
+            format!("{{{}{rest}}}", items.trim_start())
+        }
+        PatternKind::Class {
+            cls,
+            patterns,
+            kwd_attrs,
+            kwd_patterns,
+        } => {
+            let kws: String = kwd_attrs
+                .iter()
+                .zip(kwd_patterns)
+                .map(|(a, p)| format!(" {a}={}", pattern(p)))
+                .collect();
+            format!("({}{}{kws})", expr(cls), all(patterns))
+        }
+        PatternKind::Star(name) => format!("*{}", name.as_deref().unwrap_or("_")),
+        PatternKind::As { pattern: None, name } => name.clone().unwrap_or_else(|| "_".into()),
+        PatternKind::As {
+            pattern: Some(inner),
+            name,
+        } => format!("(as {} {})", pattern(inner), name.as_deref().unwrap_or("_")),
+        PatternKind::Or(alternatives) => format!("(|{})", all(alternatives)),
     }
 }
 
@@ -317,6 +362,39 @@ fn msg(src: &str) -> String {
 }
 
 // ---------------------------------------------------------------- expressions
+
+#[test]
+fn match_statements() {
+    let cases = [
+        (
+            "match x:\n case 1 | -2 | 'a': pass\n case None: pass",
+            "(match x (case (| 1 (neg 2) \"a\") _ [pass]) (case None _ [pass]))",
+        ),
+        (
+            "match a, *b:\n case [x, *_], (y,) if y: pass",
+            "(match (tuple a (* b)) (case [[x *_] [y]] y [pass]))",
+        ),
+        (
+            "match x:\n case {'k': v, **rest} as m: pass\n case C.D(1, a=_): pass",
+            "(match x (case (as {\"k\":v **rest} m) _ [pass]) (case ((. C D) 1 a=_) _ [pass]))",
+        ),
+        (
+            "match x:\n case (): pass\n case (y): pass",
+            "(match x (case [] _ [pass]) (case y _ [pass]))",
+        ),
+        // Soft keywords: names everywhere else.
+        ("match = case = 1", "(= match case 1)"),
+        ("match(x).case", "(. (call match x) case)"),
+        ("match[x]: int = 1", "(ann ([] match x) int 1)"),
+        (
+            "if match:\n case = 2\nmatch case:\n case case: case",
+            "(if match [(= case 2)] [])\n(match case (case case _ [case]))",
+        ),
+    ];
+    for (src, want) in cases {
+        assert_eq!(p(src), want, "{src:?}");
+    }
+}
 
 #[test]
 fn operator_precedence() {

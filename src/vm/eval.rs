@@ -858,6 +858,13 @@ impl Vm<'_> {
                 let target = frame.locals.as_ref().unwrap_or(globals).clone_ref(py);
                 try_!(self.import_star(&module, &target));
             }
+            Instr::Rotate(_)
+            | Instr::GetLen
+            | Instr::MatchSequence
+            | Instr::MatchMapping
+            | Instr::MatchKeys
+            | Instr::MatchClass(_)
+            | Instr::CopyDictWithout => try_!(self.execute_match(instr, &mut slots.stack)),
             Instr::Unsupported(i) => {
                 let msg = handle.constants[i as usize]
                     .as_str()

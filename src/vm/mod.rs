@@ -10,6 +10,7 @@ pub mod eval;
 pub mod finalize;
 pub mod frame;
 pub mod import;
+pub mod matching;
 pub mod ops;
 pub mod sets;
 pub mod traceback;
