@@ -98,7 +98,7 @@ fn as_float(vm: &Vm, v: &Value) -> PyResult<Option<f64>> {
     })
 }
 
-fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
+pub(super) fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
     let q = a.checked_div(b)?;
     if (a % b != 0) && ((a < 0) != (b < 0)) {
         q.checked_sub(1)
@@ -107,7 +107,7 @@ fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
     }
 }
 
-fn mod_i64(a: i64, b: i64) -> Option<i64> {
+pub(super) fn mod_i64(a: i64, b: i64) -> Option<i64> {
     let r = a.checked_rem(b)?;
     Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
 }
