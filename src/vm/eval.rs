@@ -195,7 +195,10 @@ impl Vm<'_> {
                     }
                 }
                 Instr::LoadGlobal(i) => {
-                    let value = try_!(self.load_global_hinted(globals, handle, i as usize));
+                    let value = match self.load_global_hit(globals, handle, i as usize) {
+                        Some(v) => v,
+                        None => try_!(self.load_global_hinted(globals, handle, i as usize)),
+                    };
                     slots.stack.push(value);
                 }
                 Instr::StoreGlobal(i) => {
@@ -411,13 +414,19 @@ impl Vm<'_> {
                     let v = pop!();
                     slots.stack.push(try_!(self.iter(&v)));
                 }
-                Instr::ForIter(target) => match try_!(self.next(top!())) {
-                    Some(v) => slots.stack.push(v),
-                    None => {
-                        drop(pop!());
-                        frame.pc = target as usize;
+                Instr::ForIter(target) => {
+                    let next = match self.next_fast(top!()) {
+                        Some(next) => next,
+                        None => try_!(self.next(top!())),
+                    };
+                    match next {
+                        Some(v) => slots.stack.push(v),
+                        None => {
+                            drop(pop!());
+                            frame.pc = target as usize;
+                        }
                     }
-                },
+                }
                 Instr::BuildTuple(n) => {
                     let items = slots.stack.split_off(slots.stack.len() - n as usize);
                     slots.stack.push(self.new_tuple(items));
