@@ -145,32 +145,22 @@ impl Vm<'_> {
     pub(super) fn call_inline(&mut self, slots: &mut Slots, base: usize, first_arg: usize) -> Option<PyResult<Value>> {
         let py = self.py;
         let argc = slots.stack.len() - first_arg;
-        let Some(Payload::Function(function)) = slots.stack[base].payload() else {
-            return None;
-        };
-        let Payload::Code(handle) = &function.code.payload else {
+        // Own the callable for the duration of the call, so `function` borrows nothing in
+        // `slots`; it is put back when the call needs the general path.
+        let callable = std::mem::replace(&mut slots.stack[base], Value::None);
+        let Some((function, handle)) = inline_callee(&callable, argc) else {
+            slots.stack[base] = callable;
             return None;
         };
         let code = &handle.code;
         let argcount = code.argcount as usize;
-        if code.flags & (code_flags::GENERATOR | code_flags::VARARGS | code_flags::VARKEYWORDS) != 0
-            || code.kwonlyargcount != 0
-            || argc > argcount
-            || argc + function.defaults.len() < argcount
-        {
-            return None;
-        }
-        // Own the callable for the duration of the call, so `function` borrows nothing in `slots`.
-        let callable = std::mem::replace(&mut slots.stack[base], Value::None);
-        let Some(Payload::Function(function)) = callable.payload() else {
-            return None;
-        };
-        let Payload::Code(handle) = &function.code.payload else {
-            return None;
-        };
-        let code = &handle.code;
         let fast_base = slots.fast.len();
-        slots.fast.resize_with(fast_base + code.varnames.len(), || None);
+        // Not `resize_with`, which is an out-of-line call for what is usually a slot or two.
+        let nlocals = code.varnames.len();
+        slots.fast.reserve(nlocals);
+        for _ in 0..nlocals {
+            slots.fast.push(None);
+        }
         // Pop the arguments straight into their slots (cheaper than `drain`, an iterator with a
         // destructor), then fill the missing trailing parameters from the defaults.
         for slot in (fast_base..fast_base + argc).rev() {
@@ -582,4 +572,27 @@ fn quote_names(names: &[String]) -> String {
         2 => format!("{} and {}", quoted[0], quoted[1]),
         n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
+}
+
+/// The function and code `callable` runs when `call_inline` can call it with `argc` positional
+/// arguments: a Python function, no generator, no `*args`/`**kwargs`/keyword-only parameters,
+/// and `argc` between its required and its total parameter count.
+#[inline(always)]
+fn inline_callee(callable: &Value, argc: usize) -> Option<(&Function, &CodeHandle)> {
+    let Some(Payload::Function(function)) = callable.payload() else {
+        return None;
+    };
+    let Payload::Code(handle) = &function.code.payload else {
+        return None;
+    };
+    let code = &handle.code;
+    let argcount = code.argcount as usize;
+    if code.flags & (code_flags::GENERATOR | code_flags::VARARGS | code_flags::VARKEYWORDS) != 0
+        || code.kwonlyargcount != 0
+        || argc > argcount
+        || argc + function.defaults.len() < argcount
+    {
+        return None;
+    }
+    Some((function, handle))
 }

@@ -67,13 +67,16 @@ const SLOTS: usize = 512;
 
 #[derive(Default)]
 pub struct AttrCache {
-    /// Direct-mapped; allocated on first use, so threads that never touch a class pay nothing.
+    /// Two-way set-associative (a direct-mapped cache let two lookups of one hot loop evict
+    /// each other on every iteration, depending on where the binary's static names landed);
+    /// allocated on first use, so threads that never touch a class pay nothing.
     entries: Vec<Option<Entry>>,
 }
 
-fn slot(class: &ObjRef, key: NameKey) -> usize {
+/// The first of the two slots of the set `(class, key)` belongs to.
+fn set_of(class: &ObjRef, key: NameKey) -> usize {
     let mixed = (class.addr() ^ key.bits().rotate_left(21)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    mixed >> (usize::BITS - SLOTS.trailing_zeros())
+    (mixed >> (usize::BITS - SLOTS.trailing_zeros())) & !1
 }
 
 impl AttrCache {
@@ -81,8 +84,13 @@ impl AttrCache {
     /// be absent".
     #[inline]
     pub fn get(&self, class: &ObjRef, key: NameKey, epoch: u64) -> Option<&Option<Value>> {
-        let entry = self.entries.get(slot(class, key))?.as_ref()?;
-        (entry.epoch == epoch && entry.key == key && entry.class.is(class)).then_some(&entry.found)
+        let set = set_of(class, key);
+        let valid = |slot: usize| {
+            let entry = self.entries.get(slot)?.as_ref()?;
+            (entry.epoch == epoch && entry.key == key && entry.class.is(class)).then_some(entry)
+        };
+        let entry = valid(set).or_else(|| valid(set + 1))?;
+        Some(&entry.found)
     }
 
     pub fn insert(
@@ -104,8 +112,11 @@ impl AttrCache {
             epoch,
             found: found.map(|v| v.clone_ref(py)),
         };
-        // The evicted entry is dropped here, with the GIL held.
-        let old = self.entries[slot(class, key)].replace(entry);
+        // The newest entry goes first in its set, the one it displaces second; the evicted
+        // entry is dropped here, with the GIL held.
+        let set = set_of(class, key);
+        let displaced = self.entries[set].replace(entry);
+        let old = std::mem::replace(&mut self.entries[set + 1], displaced);
         drop(old);
     }
 }

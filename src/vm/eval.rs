@@ -195,7 +195,10 @@ impl Vm<'_> {
                     }
                 }
                 Instr::LoadGlobal(i) => {
-                    let value = try_!(self.load_global_hinted(globals, handle, i as usize));
+                    let value = match self.load_global_hit(globals, handle, i as usize) {
+                        Some(v) => v,
+                        None => try_!(self.load_global_hinted(globals, handle, i as usize)),
+                    };
                     slots.stack.push(value);
                 }
                 Instr::StoreGlobal(i) => {
@@ -279,6 +282,15 @@ impl Vm<'_> {
                 Instr::BinarySubscr => {
                     let index = pop!();
                     let obj = pop!();
+                    // `list[i]` with an index in range, the common case, without the general
+                    // path's calls; anything else (negative, out of range) goes there.
+                    if let (Some(Payload::List(items)), Value::Int(i)) = (obj.payload(), &index)
+                        && let Ok(i) = usize::try_from(*i)
+                        && let Some(item) = items.lock(py).get(i).map(|v| v.clone_ref(py))
+                    {
+                        slots.stack.push(item);
+                        continue;
+                    }
                     slots.stack.push(try_!(self.get_item(&obj, &index)));
                 }
                 Instr::StoreSubscr => {
@@ -303,12 +315,20 @@ impl Vm<'_> {
                         slots.stack.push(fast);
                         continue;
                     }
+                    if let Some(fast) = float_fast_path(&mut slots.stack, op) {
+                        slots.stack.push(fast);
+                        continue;
+                    }
                     let right = pop!();
                     let left = pop!();
                     slots.stack.push(try_!(self.binary_op(op, &left, &right)));
                 }
                 Instr::InPlace(op) => {
                     if let Some(fast) = int_fast_path(&mut slots.stack, |a, b| small_int_arith(op, a, b)) {
+                        slots.stack.push(fast);
+                        continue;
+                    }
+                    if let Some(fast) = float_fast_path(&mut slots.stack, op) {
                         slots.stack.push(fast);
                         continue;
                     }
@@ -394,13 +414,19 @@ impl Vm<'_> {
                     let v = pop!();
                     slots.stack.push(try_!(self.iter(&v)));
                 }
-                Instr::ForIter(target) => match try_!(self.next(top!())) {
-                    Some(v) => slots.stack.push(v),
-                    None => {
-                        drop(pop!());
-                        frame.pc = target as usize;
+                Instr::ForIter(target) => {
+                    let next = match self.next_fast(top!()) {
+                        Some(next) => next,
+                        None => try_!(self.next(top!())),
+                    };
+                    match next {
+                        Some(v) => slots.stack.push(v),
+                        None => {
+                            drop(pop!());
+                            frame.pc = target as usize;
+                        }
                     }
-                },
+                }
                 Instr::BuildTuple(n) => {
                     let items = slots.stack.split_off(slots.stack.len() - n as usize);
                     slots.stack.push(self.new_tuple(items));
@@ -1033,13 +1059,17 @@ impl Vm<'_> {
     }
 }
 
-/// Small-int `+`, `-` and `*` that cannot overflow; everything else takes the general path.
+/// Small-int `+ - * // %` that cannot overflow or divide by zero; everything else takes the
+/// general path.
 #[inline(always)]
 fn small_int_arith(op: BinOp, a: i64, b: i64) -> Option<Value> {
     match op {
         BinOp::Add => a.checked_add(b).map(Value::Int),
         BinOp::Sub => a.checked_sub(b).map(Value::Int),
         BinOp::Mul => a.checked_mul(b).map(Value::Int),
+        // `None` for a zero divisor too: the general path raises ZeroDivisionError.
+        BinOp::FloorDiv => super::ops::floor_div_i64(a, b).map(Value::Int),
+        BinOp::Mod => super::ops::mod_i64(a, b).map(Value::Int),
         _ => None,
     }
 }
@@ -1065,6 +1095,39 @@ fn int_fast_path(stack: &mut Vec<Value>, op: impl FnOnce(i64, i64) -> Option<Val
         std::mem::forget(left);
     }
     Some(result)
+}
+
+/// `+ - * /` on two floats, or a float and an int small enough to convert exactly (|i| <= 2**53),
+/// in place like `int_fast_path`. Division by zero and every other operator take the general
+/// path, which raises or handles them.
+#[inline(always)]
+fn float_fast_path(stack: &mut Vec<Value>, op: BinOp) -> Option<Value> {
+    const EXACT: i64 = 1 << 53;
+    let n = stack.len();
+    if n < 2 {
+        return None;
+    }
+    let (a, b) = match (&stack[n - 2], &stack[n - 1]) {
+        (Value::Float(a), Value::Float(b)) => (*a, *b),
+        (Value::Float(a), Value::Int(b)) if (-EXACT..=EXACT).contains(b) => (*a, *b as f64),
+        (Value::Int(a), Value::Float(b)) if (-EXACT..=EXACT).contains(a) => (*a as f64, *b),
+        _ => return None,
+    };
+    let result = match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div if b != 0.0 => a / b,
+        _ => return None,
+    };
+    // Floats and small ints own no heap object, as in `int_fast_path`.
+    if let Some(right) = stack.pop() {
+        std::mem::forget(right);
+    }
+    if let Some(left) = stack.pop() {
+        std::mem::forget(left);
+    }
+    Some(Value::Float(result))
 }
 
 /// Comparisons of floats with floats or with ints small enough to convert exactly (|i| < 2**53);

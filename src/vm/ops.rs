@@ -98,7 +98,7 @@ fn as_float(vm: &Vm, v: &Value) -> PyResult<Option<f64>> {
     })
 }
 
-fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
+pub(super) fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
     let q = a.checked_div(b)?;
     if (a % b != 0) && ((a < 0) != (b < 0)) {
         q.checked_sub(1)
@@ -107,7 +107,7 @@ fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
     }
 }
 
-fn mod_i64(a: i64, b: i64) -> Option<i64> {
+pub(super) fn mod_i64(a: i64, b: i64) -> Option<i64> {
     let r = a.checked_rem(b)?;
     Some(if r != 0 && ((r < 0) != (b < 0)) { r + b } else { r })
 }
@@ -1414,8 +1414,25 @@ impl Vm<'_> {
         })
     }
 
+    /// The hit path of `load_global_hinted` (the hinted globals slot still holds the name),
+    /// inlined into the eval loop: the call would cost as much as the lookup. `None` when the
+    /// full lookup must run.
+    #[inline(always)]
+    pub fn load_global_hit(&self, globals: &ObjRef, handle: &CodeHandle, i: usize) -> Option<Value> {
+        let py = self.py;
+        let Payload::Dict(globals_table) = &globals.payload else {
+            return None;
+        };
+        let slot = handle.global_hints.get(i)?.slot()?;
+        let key = handle.names.get(i)?;
+        let table = globals_table.lock(py);
+        let entry = table.entry_at(slot)?;
+        matches!(&entry.key, Value::Obj(o) if o.is(key)).then(|| entry.value.clone_ref(py))
+    }
+
     /// `LoadGlobal` with the code object's per-name hint: usually one lock and one slot read,
     /// no hashing and no string comparison.
+    #[inline(never)]
     pub fn load_global_hinted(&mut self, globals: &ObjRef, handle: &CodeHandle, i: usize) -> PyResult<Value> {
         let py = self.py;
         let key = &handle.names[i];
@@ -1651,6 +1668,37 @@ impl Vm<'_> {
                     Err(e) => Err(e),
                 }
             }
+        }
+    }
+
+    /// `next` on a range iterator, or on a list iterator with items left, inlined into
+    /// `ForIter`: `Some(None)` when the range is exhausted, `None` when `next` must decide.
+    #[inline(always)]
+    pub fn next_fast(&self, it: &Value) -> Option<Option<Value>> {
+        let py = self.py;
+        let Some(Payload::Iterator(state)) = it.payload() else {
+            return None;
+        };
+        let mut guard = state.lock(py);
+        match &mut *guard {
+            IterState::Range { next, stop, step } => {
+                if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
+                    let v = *next;
+                    *next = next.saturating_add(*step);
+                    Some(Some(Value::Int(v)))
+                } else {
+                    Some(None)
+                }
+            }
+            IterState::Seq { seq, index } => {
+                let Some(Payload::List(items)) = seq.payload() else {
+                    return None;
+                };
+                let item = items.lock(py).get(*index).map(|v| v.clone_ref(py))?;
+                *index += 1;
+                Some(Some(item))
+            }
+            _ => None,
         }
     }
 
