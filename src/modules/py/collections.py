@@ -1,4 +1,4 @@
-"""Container datatypes, after CPython's Lib/collections (a subset): deque, namedtuple,
+"""toy's container datatypes, a subset of CPython's collections: deque, namedtuple,
 defaultdict, Counter and OrderedDict.
 
 A named tuple is a class of its own that behaves like a tuple (indexing, unpacking, len,
