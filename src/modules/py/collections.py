@@ -1,4 +1,4 @@
-"""Container datatypes, after CPython's Lib/collections (a subset): deque, namedtuple,
+"""toy's container datatypes, a subset of CPython's collections: deque, namedtuple,
 defaultdict, Counter and OrderedDict.
 
 A named tuple is a class of its own that behaves like a tuple (indexing, unpacking, len,
@@ -218,41 +218,49 @@ def _as_tuple(value):
     return getattr(value, "_tuple_", None)
 
 
-def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
-    """Returns a new class with named fields, e.g. Point = namedtuple('Point', ['x', 'y'])."""
-    if isinstance(field_names, str):
-        field_names = field_names.replace(",", " ").split()
-    field_names = list(map(str, field_names))
-    typename = sys.intern(str(typename))
+def _renamed_fields(names):
+    # rename=True: every unusable field name becomes "_<position>".
+    used = set()
+    result = []
+    for position, name in enumerate(names):
+        usable = (
+            name.isidentifier()
+            and name not in _KEYWORDS
+            and not name.startswith("_")
+            and name not in used
+        )
+        used.add(name)
+        result.append(name if usable else "_%d" % position)
+    return result
 
-    if rename:
-        seen = set()
-        for index, name in enumerate(field_names):
-            if (
-                not name.isidentifier()
-                or name in _KEYWORDS
-                or name.startswith("_")
-                or name in seen
-            ):
-                field_names[index] = "_%d" % index
-            seen.add(name)
 
-    for name in [typename] + field_names:
+def _check_names(typename, names, renamed):
+    # Errors worded as CPython's, checked in the same order: each name's form first, then
+    # underscores and duplicates among the fields.
+    for name in [typename] + names:
         if type(name) is not str:
             raise TypeError("Type names and field names must be strings")
         if not name.isidentifier():
             raise ValueError("Type names and field names must be valid identifiers: %r" % (name,))
         if name in _KEYWORDS:
             raise ValueError("Type names and field names cannot be a keyword: %r" % (name,))
-
-    seen = set()
-    for name in field_names:
-        if name.startswith("_") and not rename:
+    for position, name in enumerate(names):
+        if name.startswith("_") and not renamed:
             raise ValueError("Field names cannot start with an underscore: %r" % (name,))
-        if name in seen:
+        if name in names[:position]:
             raise ValueError("Encountered duplicate field name: %r" % (name,))
-        seen.add(name)
 
+
+def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):
+    """Returns a new class with named fields, e.g. Point = namedtuple('Point', ['x', 'y'])."""
+    if isinstance(field_names, str):
+        field_names = field_names.replace(",", " ").split()
+    names = [str(name) for name in field_names]
+    typename = sys.intern(str(typename))
+    if rename:
+        names = _renamed_fields(names)
+    _check_names(typename, names, rename)
+    field_names = names
     field_names = tuple(field_names)
     num_fields = len(field_names)
     field_defaults = {}
@@ -474,6 +482,17 @@ class OrderedDict(dict):
         return "%s(%r)" % (type(self).__name__, list(self.items()))
 
 
+def _merge_counts(mine, theirs, combine):
+    # Keys of mine, then the new keys of theirs (the order CPython's result has), each kept
+    # only if combine(count in mine, count in theirs) is positive.
+    result = Counter()
+    for key in list(mine) + [key for key in theirs if key not in mine]:
+        count = combine(mine[key], theirs[key])
+        if count > 0:
+            result[key] = count
+    return result
+
+
 class Counter(dict):
     """Dict subclass for counting hashable items."""
 
@@ -535,25 +554,9 @@ class Counter(dict):
     def __add__(self, other):
         if not isinstance(other, Counter):
             return NotImplemented
-        result = Counter()
-        for elem, count in self.items():
-            newcount = count + other[elem]
-            if newcount > 0:
-                result[elem] = newcount
-        for elem, count in other.items():
-            if elem not in self and count > 0:
-                result[elem] = count
-        return result
+        return _merge_counts(self, other, lambda mine, theirs: mine + theirs)
 
     def __sub__(self, other):
         if not isinstance(other, Counter):
             return NotImplemented
-        result = Counter()
-        for elem, count in self.items():
-            newcount = count - other[elem]
-            if newcount > 0:
-                result[elem] = newcount
-        for elem, count in other.items():
-            if elem not in self and count < 0:
-                result[elem] = 0 - count
-        return result
+        return _merge_counts(self, other, lambda mine, theirs: mine - theirs)

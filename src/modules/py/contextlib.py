@@ -1,6 +1,6 @@
-"""Utilities for with-statement contexts, after CPython's Lib/contextlib.py (a subset):
-contextmanager, ContextDecorator, AbstractContextManager, closing, nullcontext, suppress,
-ExitStack. No async variants, and no redirect_stdout (print does not look at sys.stdout).
+"""toy's contextlib (a subset): contextmanager, ContextDecorator, AbstractContextManager,
+closing, nullcontext, suppress, ExitStack. No async variants, and no redirect_stdout (print
+does not look at sys.stdout).
 """
 
 from collections import deque
@@ -18,101 +18,104 @@ __all__ = [
 
 
 class AbstractContextManager:
-    """An abstract base class for context managers."""
+    """Base class for context managers: entering gives self, leaving changes nothing."""
 
     def __enter__(self):
-        """Return `self` upon entering the runtime context."""
         return self
 
     def __exit__(self, exc_type, exc_value, traceback):
-        """Raise any exception triggered within the runtime context."""
         return None
 
 
 class ContextDecorator:
-    """A base class or mixin that enables context managers to work as decorators."""
+    """Mixin that lets a context manager also decorate functions: each call of the decorated
+    function runs inside the manager."""
 
     def _recreate_cm(self):
+        # Managers that can only be entered once return a fresh copy here.
         return self
 
     def __call__(self, func):
         @wraps(func)
-        def inner(*args, **kwds):
+        def run_inside(*args, **kwds):
             with self._recreate_cm():
                 return func(*args, **kwds)
 
-        return inner
+        return run_inside
+
+
+def _raise_and_close(gen, message):
+    # The RuntimeError stays the error reported even if closing the generator fails too (it
+    # then becomes that failure's context).
+    try:
+        raise RuntimeError(message)
+    finally:
+        gen.close()
 
 
 class _GeneratorContextManager(AbstractContextManager, ContextDecorator):
-    """Helper for @contextmanager decorator."""
+    """What a @contextmanager function returns: runs the generator up to its yield on
+    entry and the rest on exit. (The class name is CPython's, as reprs show it.)"""
 
     def __init__(self, func, args, kwds):
-        self.gen = func(*args, **kwds)
-        self.func, self.args, self.kwds = func, args, kwds
+        self._factory = (func, args, kwds)
+        self._gen = func(*args, **kwds)
 
     def _recreate_cm(self):
-        # One-shot: a decorated function makes a fresh one for each call.
-        return self.__class__(self.func, self.args, self.kwds)
+        func, args, kwds = self._factory
+        return type(self)(func, args, kwds)
 
     def __enter__(self):
-        del self.args, self.kwds, self.func
         try:
-            return next(self.gen)
+            return next(self._gen)
         except StopIteration:
             raise RuntimeError("generator didn't yield") from None
 
     def __exit__(self, typ, value, traceback):
+        gen = self._gen
         if typ is None:
             try:
-                next(self.gen)
+                next(gen)
             except StopIteration:
                 return False
-            else:
-                try:
-                    raise RuntimeError("generator didn't stop")
-                finally:
-                    self.gen.close()
-        else:
-            if value is None:
-                # Instantiate it, so that the same exception can be recognised coming back.
-                value = typ()
-            try:
-                self.gen.throw(typ, value, traceback)
-            except StopIteration as exc:
-                # Suppress StopIteration unless it is the one passed to throw().
-                return exc is not value
-            except RuntimeError as exc:
-                if exc is value:
-                    return False
-                # A StopIteration thrown in and turned into RuntimeError (PEP 479).
-                if isinstance(value, StopIteration) and exc.__cause__ is value:
-                    return False
+            _raise_and_close(gen, "generator didn't stop")
+        if value is None:
+            # Need an instance, to recognise the exception if the generator lets it through.
+            value = typ()
+        try:
+            gen.throw(typ, value, traceback)
+        except StopIteration as exc:
+            # The generator returned: it handled the exception. Only a StopIteration thrown in
+            # and coming straight back out is not "handled".
+            return exc is not value
+        except BaseException as exc:
+            # PEP 479 turns a StopIteration thrown into a generator into a RuntimeError
+            # caused by it; that too is the original exception coming back.
+            same = exc is value or (
+                isinstance(value, StopIteration)
+                and isinstance(exc, RuntimeError)
+                and exc.__cause__ is value
+            )
+            if not same:
                 raise
-            except BaseException as exc:
-                # throw() re-raising the exception passed in means "not handled".
-                if exc is not value:
-                    raise
-                return False
-            try:
-                raise RuntimeError("generator didn't stop after throw()")
-            finally:
-                self.gen.close()
+            value.__traceback__ = traceback
+            return False
+        _raise_and_close(gen, "generator didn't stop after throw()")
 
 
 def contextmanager(func):
-    """@contextmanager decorator: a generator function that yields once becomes a context
-    manager factory; the code before the yield is __enter__, the code after is __exit__."""
+    """Decorator turning a generator function that yields once into a context manager
+    factory: the code before the yield runs on entry, the code after it on exit."""
 
     @wraps(func)
-    def helper(*args, **kwds):
+    def make_manager(*args, **kwds):
         return _GeneratorContextManager(func, args, kwds)
 
-    return helper
+    return make_manager
 
 
 class closing(AbstractContextManager):
-    """Context to automatically close something at the end of a block."""
+    """closing(thing): gives thing on entry and calls thing.close() on exit."""
 
     def __init__(self, thing):
         self.thing = thing
@@ -125,7 +128,7 @@ class closing(AbstractContextManager):
 
 
 class nullcontext(AbstractContextManager):
-    """Context manager that does no additional processing."""
+    """A context manager that does nothing; entering it gives enter_result."""
 
     def __init__(self, enter_result=None):
         self.enter_result = enter_result
@@ -133,97 +136,114 @@ class nullcontext(AbstractContextManager):
     def __enter__(self):
         return self.enter_result
 
-    def __exit__(self, *excinfo):
-        pass
+    def __exit__(self, *exc_info):
+        return None
 
 
 class suppress(AbstractContextManager):
-    """Context manager to suppress specified exceptions."""
+    """suppress(*exceptions): swallow those exception types raised in the block."""
 
     def __init__(self, *exceptions):
-        self._exceptions = exceptions
+        self._types = exceptions
 
     def __enter__(self):
-        pass
+        return None
 
-    def __exit__(self, exctype, excinst, exctb):
-        if exctype is None:
-            return False
-        return issubclass(exctype, self._exceptions)
+    def __exit__(self, exc_type, exc_value, traceback):
+        return exc_type is not None and issubclass(exc_type, self._types)
+
+
+def _set_context(new, old, outer):
+    # Called when a callback raised `new` while `old` was the pending exception. Python set
+    # new's implicit context to `outer`, the exception the with block was leaving with (the
+    # one being handled); splice `old` in instead, so the chain reads new -> old -> ... as
+    # it would for nested with blocks. When the chain does not lead to `outer` (or already
+    # holds `old`), Python's own context stands, as in CPython.
+    node = new
+    while node.__context__ is not None and node.__context__ is not old:
+        if node.__context__ is outer:
+            node.__context__ = old
+            return
+        node = node.__context__
 
 
 class ExitStack(AbstractContextManager):
-    """Context manager for dynamic management of a stack of exit callbacks."""
+    """A stack of exit callbacks, unwound last-in first-out when the with block ends (or on
+    close()). Each callback sees the exception the previous one left and may suppress it."""
 
     def __init__(self):
-        self._exit_callbacks = deque()
+        # Each entry is a function (exc_type, exc, tb) -> suppress?
+        self._unwind = deque()
 
     def pop_all(self):
-        """Preserve the context stack by transferring it to a new instance."""
-        new_stack = type(self)()
-        new_stack._exit_callbacks = self._exit_callbacks
-        self._exit_callbacks = deque()
-        return new_stack
+        """Move the callbacks to a new stack, which is returned; this one ends up empty."""
+        other = type(self)()
+        other._unwind, self._unwind = self._unwind, deque()
+        return other
+
+    def _add_manager_exit(self, cm, exit_fn):
+        self._unwind.append(lambda t, v, tb: exit_fn(cm, t, v, tb))
 
     def push(self, exit):
-        """Registers a callback with the standard __exit__ method signature, or an object
-        with an __exit__ method."""
-        exit_method = getattr(type(exit), "__exit__", None)
-        if exit_method is None:
-            self._exit_callbacks.append(exit)
+        """Add an __exit__-like callable, or an object's __exit__ method; returns exit."""
+        exit_fn = getattr(type(exit), "__exit__", None)
+        if exit_fn is not None:
+            self._add_manager_exit(exit, exit_fn)
         else:
-            self._push_cm_exit(exit, exit_method)
+            self._unwind.append(exit)
         return exit
 
     def enter_context(self, cm):
-        """Enters the supplied context manager; its __exit__ joins the stack."""
-        cls = type(cm)
-        enter = getattr(cls, "__enter__", None)
-        exit = getattr(cls, "__exit__", None)
-        if enter is None or exit is None:
+        """Enter cm, schedule its __exit__, and return what __enter__ returned."""
+        kind = type(cm)
+        enter_fn = getattr(kind, "__enter__", None)
+        exit_fn = getattr(kind, "__exit__", None)
+        if enter_fn is None or exit_fn is None:
             raise TypeError(
                 "'%s.%s' object does not support the context manager protocol"
-                % (cls.__module__, cls.__qualname__)
+                % (kind.__module__, kind.__qualname__)
             )
-        result = enter(cm)
-        self._push_cm_exit(cm, exit)
-        return result
+        entered = enter_fn(cm)
+        self._add_manager_exit(cm, exit_fn)
+        return entered
 
     def callback(self, callback, /, *args, **kwds):
-        """Registers an arbitrary callback and arguments; it cannot suppress exceptions."""
+        """Schedule callback(*args, **kwds); it cannot suppress exceptions. Returns callback."""
 
-        def _exit_wrapper(exc_type, exc, tb):
+        def call(exc_type, exc, tb):
             callback(*args, **kwds)
 
-        _exit_wrapper.__wrapped__ = callback
-        self._exit_callbacks.append(_exit_wrapper)
+        call.__wrapped__ = callback
+        self._unwind.append(call)
         return callback
-
-    def _push_cm_exit(self, cm, cm_exit):
-        self._exit_callbacks.append(lambda exc_type, exc, tb: cm_exit(cm, exc_type, exc, tb))
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc_details):
-        received_exc = exc_details[0] is not None
-        # Callbacks run last in, first out; each sees the exception the previous left.
-        suppressed_exc = False
-        pending_raise = False
-        while self._exit_callbacks:
-            cb = self._exit_callbacks.pop()
+    def __exit__(self, exc_type, exc_value, traceback):
+        details = (exc_type, exc_value, traceback)
+        suppressed = raised = False
+        while self._unwind:
+            exit_fn = self._unwind.pop()
             try:
-                if cb(*exc_details):
-                    suppressed_exc = True
-                    pending_raise = False
-                    exc_details = (None, None, None)
-            except BaseException as new_exc:
-                pending_raise = True
-                exc_details = (type(new_exc), new_exc, new_exc.__traceback__)
-        if pending_raise:
-            raise exc_details[1]
-        return received_exc and suppressed_exc
+                if exit_fn(*details):
+                    details = (None, None, None)
+                    suppressed, raised = True, False
+            except BaseException as err:
+                _set_context(err, details[1], exc_value)
+                details = (type(err), err, err.__traceback__)
+                raised = True
+        if raised:
+            err = details[1]
+            # Raising here would make the with block's own exception err's context; keep the
+            # chain built above instead.
+            chain = err.__context__
+            try:
+                raise err
+            finally:
+                err.__context__ = chain
+        return exc_type is not None and suppressed
 
     def close(self):
-        """Immediately unwind the context stack."""
+        """Run the callbacks now."""
         self.__exit__(None, None, None)

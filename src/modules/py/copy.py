@@ -1,4 +1,4 @@
-"""Shallow and deep copy operations, after CPython's Lib/copy.py.
+"""toy's copy module: shallow and deep copies.
 
 copy(x) and deepcopy(x) handle the built-in containers, classes that define __copy__ or
 __deepcopy__ (and __getstate__/__setstate__), and instances of plain classes, whose copies are
@@ -43,88 +43,106 @@ _atomic = (
 
 
 def copy(x):
-    """Shallow copy operation on arbitrary Python objects."""
-    cls = type(x)
-    if cls in _atomic or cls is tuple:
+    """Return a shallow copy of x (x itself when it is immutable)."""
+    kind = type(x)
+    if kind in _atomic or kind is tuple:
         return x
-    if cls is list:
-        return list(x)
-    if cls is dict:
-        return dict(x)
-    if cls is set:
-        return set(x)
-    copier = getattr(cls, "__copy__", None)
-    if copier is not None:
-        return copier(x)
-    return _reconstruct(x, None)
+    if kind in (list, dict, set):
+        return kind(x)
+    own = getattr(kind, "__copy__", None)
+    return own(x) if own is not None else _reconstruct(x, None)
+
+
+def _deep_list(x, memo):
+    twin = []
+    memo[id(x)] = twin  # before the items, which may lead back to x
+    twin.extend(deepcopy(item, memo) for item in x)
+    return twin
+
+
+def _deep_dict(x, memo):
+    twin = {}
+    memo[id(x)] = twin
+    for key in x:
+        twin[deepcopy(key, memo)] = deepcopy(x[key], memo)
+    return twin
+
+
+def _deep_tuple(x, memo):
+    items = tuple(deepcopy(item, memo) for item in x)
+    # If an item led back to x (through a list, say), x was copied on that path already.
+    if id(x) in memo:
+        return memo[id(x)]
+    # A tuple whose items all copy to themselves is its own deep copy.
+    if all(old is new for old, new in zip(x, items)):
+        return x
+    return items
+
+
+def _deep_set(x, memo):
+    return {deepcopy(item, memo) for item in x}
+
+
+def _deep_frozenset(x, memo):
+    # Atomic for copy(), but deepcopy() builds a new one, as CPython does (via reduce).
+    return frozenset(deepcopy(item, memo) for item in x)
+
+
+_deep_copiers = {
+    list: _deep_list,
+    dict: _deep_dict,
+    tuple: _deep_tuple,
+    set: _deep_set,
+    frozenset: _deep_frozenset,
+}
 
 
 def deepcopy(x, memo=None):
-    """Deep copy operation on arbitrary Python objects."""
+    """Return a deep copy of x. memo maps id(original) to its copy, so that shared and
+    recursive parts are copied once (the same dict is passed to __deepcopy__ methods)."""
     if memo is None:
         memo = {}
-    d = id(x)
-    if d in memo:
-        return memo[d]
-    cls = type(x)
-    if cls in _atomic:
+    key = id(x)
+    if key in memo:
+        return memo[key]
+    kind = type(x)
+    copier = _deep_copiers.get(kind)
+    if copier is not None:
+        twin = copier(x, memo)
+    elif kind in _atomic:
         return x
-    if cls is list:
-        y = []
-        memo[d] = y
-        for a in x:
-            y.append(deepcopy(a, memo))
-    elif cls is tuple:
-        items = [deepcopy(a, memo) for a in x]
-        # A tuple that contains itself through a list is in the memo by now.
-        if d in memo:
-            return memo[d]
-        if all(a is b for a, b in zip(x, items)):
-            y = x
-        else:
-            y = tuple(items)
-    elif cls is dict:
-        y = {}
-        memo[d] = y
-        for key, value in x.items():
-            y[deepcopy(key, memo)] = deepcopy(value, memo)
-    elif cls is set:
-        y = {deepcopy(a, memo) for a in x}
     else:
-        copier = getattr(x, "__deepcopy__", None)
-        if copier is not None:
-            y = copier(memo)
-        else:
-            y = _reconstruct(x, memo)
-    if y is not x:
-        memo[d] = y
-        _keep_alive(x, memo)
-    return y
+        own = getattr(x, "__deepcopy__", None)
+        twin = own(memo) if own is not None else _reconstruct(x, memo)
+    if twin is not x:
+        memo[key] = twin
+        _hold(x, memo)
+    return twin
 
 
-def _keep_alive(x, memo):
-    """Keep the originals alive while the memo (keyed by id) is in use."""
-    try:
-        memo[id(memo)].append(x)
-    except KeyError:
-        memo[id(memo)] = [x]
+def _hold(x, memo):
+    # The memo is keyed by id(): the originals must outlive it, or an id could be reused.
+    # They are kept in a list stored under the memo's own id, where CPython keeps them too
+    # (code written for CPython's __deepcopy__ may look there).
+    memo.setdefault(id(memo), []).append(x)
 
 
 def _reconstruct(x, memo):
-    cls = type(x)
+    # A new instance made without __init__, given (a deep copy of) x's state.
+    kind = type(x)
     if isinstance(x, BaseException) or not hasattr(x, "__dict__"):
-        raise TypeError("cannot pickle '%s' object" % cls.__name__)
-    y = _copy._new_instance(cls)
+        raise TypeError("cannot pickle '%s' object" % kind.__name__)
+    twin = _copy._new_instance(kind)
     if memo is not None:
-        memo[id(x)] = y
-    getstate = getattr(x, "__getstate__", None)
-    state = getstate() if getstate is not None else x.__dict__
+        memo[id(x)] = twin  # the state may refer back to x
+    state_of = getattr(x, "__getstate__", None)
+    state = x.__dict__ if state_of is None else state_of()
     if memo is not None:
         state = deepcopy(state, memo)
-    setstate = getattr(y, "__setstate__", None)
-    if setstate is not None:
-        setstate(state)
+    restore = getattr(twin, "__setstate__", None)
+    if restore is not None:
+        restore(state)
     elif state:
-        for key, value in state.items():
-            setattr(y, key, value)
-    return y
+        for name in state:
+            setattr(twin, name, state[name])
+    return twin

@@ -1,5 +1,5 @@
-"""Higher-order functions, after CPython's Lib/functools.py (a subset): reduce, partial, wraps
-and update_wrapper, lru_cache and cache, cmp_to_key, total_ordering.
+"""toy's functools (a subset): reduce, partial, wraps and update_wrapper, lru_cache and cache,
+cmp_to_key, total_ordering.
 
 cached_property is missing: toy does not call __get__ on descriptors defined in Python.
 """
@@ -25,311 +25,243 @@ __all__ = [
 WRAPPER_ASSIGNMENTS = ("__module__", "__name__", "__qualname__", "__doc__", "__annotations__")
 WRAPPER_UPDATES = ("__dict__",)
 
+_ABSENT = object()
+
 
 def update_wrapper(wrapper, wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
-    """Make `wrapper` look like `wrapped`: copy its name, docstring… and set __wrapped__."""
-    for attr in assigned:
-        try:
-            value = getattr(wrapped, attr)
-        except AttributeError:
-            pass
-        else:
-            setattr(wrapper, attr, value)
-    for attr in updated:
-        # toy functions have no __dict__ object to update in place: copy item by item.
-        for key, value in getattr(wrapped, attr, {}).items():
-            setattr(wrapper, key, value)
+    """Give wrapper the identity of wrapped (name, docstring, ...) and set __wrapped__."""
+    for name in assigned:
+        value = getattr(wrapped, name, _ABSENT)
+        if value is not _ABSENT:
+            setattr(wrapper, name, value)
+    for name in updated:
+        # A toy function's __dict__ cannot be updated in place: copy it entry by entry.
+        extra = getattr(wrapped, name, None) or {}
+        for key in extra:
+            setattr(wrapper, key, extra[key])
     wrapper.__wrapped__ = wrapped
     return wrapper
 
 
 def wraps(wrapped, assigned=WRAPPER_ASSIGNMENTS, updated=WRAPPER_UPDATES):
-    """Decorator factory applying update_wrapper() to a wrapper function."""
+    """Decorator form of update_wrapper(wrapper, wrapped, ...)."""
     return partial(update_wrapper, wrapped=wrapped, assigned=assigned, updated=updated)
 
 
 # ----- total_ordering ------------------------------------------------------------------------
 
-
-def _gt_from_lt(self, other):
-    op_result = type(self).__lt__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result and self != other
-
-
-def _le_from_lt(self, other):
-    op_result = type(self).__lt__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return op_result or self == other
-
-
-def _ge_from_lt(self, other):
-    op_result = type(self).__lt__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result
-
-
-def _ge_from_le(self, other):
-    op_result = type(self).__le__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result or self == other
-
-
-def _lt_from_le(self, other):
-    op_result = type(self).__le__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return op_result and self != other
-
-
-def _gt_from_le(self, other):
-    op_result = type(self).__le__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result
-
-
-def _lt_from_gt(self, other):
-    op_result = type(self).__gt__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result and self != other
-
-
-def _ge_from_gt(self, other):
-    op_result = type(self).__gt__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return op_result or self == other
-
-
-def _le_from_gt(self, other):
-    op_result = type(self).__gt__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result
-
-
-def _le_from_ge(self, other):
-    op_result = type(self).__ge__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result or self == other
-
-
-def _gt_from_ge(self, other):
-    op_result = type(self).__ge__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return op_result and self != other
-
-
-def _lt_from_ge(self, other):
-    op_result = type(self).__ge__(self, other)
-    if op_result is NotImplemented:
-        return op_result
-    return not op_result
-
-
-_convert = {
-    "__lt__": [("__gt__", _gt_from_lt), ("__le__", _le_from_lt), ("__ge__", _ge_from_lt)],
-    "__le__": [("__ge__", _ge_from_le), ("__lt__", _lt_from_le), ("__gt__", _gt_from_le)],
-    "__gt__": [("__lt__", _lt_from_gt), ("__ge__", _ge_from_gt), ("__le__", _le_from_gt)],
-    "__ge__": [("__le__", _le_from_ge), ("__gt__", _gt_from_ge), ("__lt__", _lt_from_ge)],
+# For each root operation, how to get the other three from it. An entry (name, flip, tie)
+# means: r = root(self, other); v = (not r) if flip else r; then v is completed with
+# "or self == other" (tie "eq"), "and self != other" (tie "ne"), or used as is (tie None).
+_DERIVATIONS = {
+    "__lt__": (("__gt__", True, "ne"), ("__le__", False, "eq"), ("__ge__", True, None)),
+    "__le__": (("__ge__", True, "eq"), ("__lt__", False, "ne"), ("__gt__", True, None)),
+    "__gt__": (("__lt__", True, "ne"), ("__ge__", False, "eq"), ("__le__", True, None)),
+    "__ge__": (("__le__", True, "eq"), ("__gt__", False, "ne"), ("__lt__", True, None)),
 }
+# Which defined operation becomes the root when several are.
+_ROOT_PREFERENCE = ("__lt__", "__le__", "__gt__", "__ge__")
+
+
+def _derive(root, name, flip, tie):
+    def method(self, other):
+        r = getattr(type(self), root)(self, other)
+        if r is NotImplemented:
+            return r
+        if flip:
+            r = not r
+        if tie == "eq":
+            return r or self == other
+        if tie == "ne":
+            return r and self != other
+        return r
+
+    method.__name__ = name
+    return method
 
 
 def total_ordering(cls):
-    """Class decorator that fills in missing ordering methods from the one defined."""
-    roots = {op for op in _convert if getattr(cls, op, None) is not getattr(object, op, None)}
-    if not roots:
+    """Class decorator: supply the ordering methods cls lacks from one it defines."""
+    defined = [
+        name
+        for name in _ROOT_PREFERENCE
+        if getattr(cls, name, None) is not getattr(object, name, None)
+    ]
+    if not defined:
         raise ValueError("must define at least one ordering operation: < > <= >=")
-    root = max(roots)  # prefer __lt__ to __le__ to __gt__ to __ge__
-    for opname, opfunc in _convert[root]:
-        if opname not in roots:
-            opfunc.__name__ = opname
-            setattr(cls, opname, opfunc)
+    root = defined[0]
+    for name, flip, tie in _DERIVATIONS[root]:
+        if name not in defined:
+            setattr(cls, name, _derive(root, name, flip, tie))
     return cls
 
 
 # ----- cmp_to_key ----------------------------------------------------------------------------
 
+_CMP_TESTS = (
+    ("__lt__", lambda c: c < 0),
+    ("__gt__", lambda c: c > 0),
+    ("__eq__", lambda c: c == 0),
+    ("__le__", lambda c: c <= 0),
+    ("__ge__", lambda c: c >= 0),
+)
+
+
+def _cmp_method(mycmp, test):
+    def method(self, other):
+        return test(mycmp(self.obj, other.obj))
+
+    return method
+
 
 def cmp_to_key(mycmp):
-    """Convert a cmp= function into a key= function."""
+    """Turn an old-style cmp(a, b) function into a key= function."""
 
     class K:
-        __slots__ = ["obj"]
+        __slots__ = ("obj",)
+        __hash__ = None
 
         def __init__(self, obj):
             self.obj = obj
 
-        def __lt__(self, other):
-            return mycmp(self.obj, other.obj) < 0
-
-        def __gt__(self, other):
-            return mycmp(self.obj, other.obj) > 0
-
-        def __eq__(self, other):
-            return mycmp(self.obj, other.obj) == 0
-
-        def __le__(self, other):
-            return mycmp(self.obj, other.obj) <= 0
-
-        def __ge__(self, other):
-            return mycmp(self.obj, other.obj) >= 0
-
-        __hash__ = None
-
+    for name, test in _CMP_TESTS:
+        setattr(K, name, _cmp_method(mycmp, test))
     return K
 
 
 # ----- reduce --------------------------------------------------------------------------------
 
-_initial_missing = object()
+_NO_START = object()
 
 
-def reduce(function, sequence, initial=_initial_missing):
-    """reduce(function, iterable[, initial]) -> value: apply a function of two arguments
-    cumulatively to the items of the iterable, from left to right."""
-    it = iter(sequence)
-    if initial is _initial_missing:
-        try:
-            value = next(it)
-        except StopIteration:
-            raise TypeError("reduce() of empty iterable with no initial value") from None
-    else:
-        value = initial
-    for element in it:
-        value = function(value, element)
-    return value
+def reduce(function, sequence, initial=_NO_START):
+    """reduce(function, iterable[, initial]) -> value
+
+    Fold the iterable from the left with a two-argument function, starting from initial when
+    given, else from the first item."""
+    items = iter(sequence)
+    total = initial
+    if total is _NO_START:
+        for total in items:
+            break
+        else:
+            raise TypeError("reduce() of empty iterable with no initial value")
+    for item in items:
+        total = function(total, item)
+    return total
 
 
 # ----- partial -------------------------------------------------------------------------------
 
 
 class partial:
-    """New function with partial application of the given arguments and keywords."""
+    """partial(func, *args, **keywords): func with some arguments filled in."""
 
     def __init__(self, func, /, *args, **keywords):
         if not callable(func):
             raise TypeError("the first argument must be callable")
         if isinstance(func, partial):
-            args = func.args + args
-            keywords = {**func.keywords, **keywords}
-            func = func.func
-        self.func = func
-        self.args = args
-        self.keywords = keywords
+            # Flatten: partial(partial(f, a), b) is partial(f, a, b).
+            self.func = func.func
+            self.args = func.args + args
+            self.keywords = dict(func.keywords)
+            self.keywords.update(keywords)
+        else:
+            self.func = func
+            self.args = args
+            self.keywords = keywords
 
     def __call__(self, /, *args, **keywords):
-        keywords = {**self.keywords, **keywords}
-        return self.func(*self.args, *args, **keywords)
+        merged = dict(self.keywords)
+        merged.update(keywords)
+        return self.func(*(self.args + args), **merged)
 
     def __repr__(self):
-        args = [repr(self.func)]
-        args.extend(repr(x) for x in self.args)
-        args.extend("%s=%r" % (k, v) for (k, v) in self.keywords.items())
-        if type(self) is partial:
-            return "functools.partial(%s)" % ", ".join(args)
-        return "%s(%s)" % (type(self).__qualname__, ", ".join(args))
+        parts = [repr(self.func)]
+        parts += [repr(a) for a in self.args]
+        parts += ["%s=%r" % item for item in self.keywords.items()]
+        name = "functools.partial" if type(self) is partial else type(self).__qualname__
+        return "%s(%s)" % (name, ", ".join(parts))
 
 
 # ----- lru_cache and cache -------------------------------------------------------------------
 
 _CacheInfo = namedtuple("CacheInfo", ["hits", "misses", "maxsize", "currsize"], module="functools")
 
-# Separates positional from keyword arguments in a cache key.
-_kwd_mark = (object(),)
 
-
-def _make_key(args, kwds, typed):
-    key = args
-    if kwds:
-        key += _kwd_mark
-        for item in kwds.items():
-            key += item
-    if typed:
-        key += tuple(type(v) for v in args)
-        if kwds:
-            key += tuple(type(v) for v in kwds.values())
-    elif len(key) == 1 and type(key[0]) in {int, str}:
-        return key[0]
-    return key
+def _cache_key(args, kwds, typed):
+    # A key is a (positional args, keyword items, types) triple, so keys from different call
+    # shapes cannot collide, and equal arguments make equal keys unless typed adds the types.
+    # Keyword order counts, as in CPython. Also as in CPython, a call with one positional
+    # argument of exactly int or str is keyed by that value alone; that is observable in
+    # cache_info(): f(1.0) then f(1) is two misses, while f(1.0) then f(True) is one hit.
+    if not kwds and not typed and len(args) == 1 and type(args[0]) in (int, str):
+        return args[0]
+    named = tuple(kwds.items()) if kwds else ()
+    if not typed:
+        return (args, named, None)
+    kinds = tuple(type(a) for a in args) + tuple(type(v) for _, v in named)
+    return (args, named, kinds)
 
 
 def lru_cache(maxsize=128, typed=False):
-    """Least-recently-used cache decorator; `maxsize=None` caches without limit.
-
-    The statistics and the cache dict are guarded by a lock (the cached function itself runs
-    with the lock released), so a cached function can be shared by threads, GIL or not.
-    """
+    """Cache a function's results, dropping the least recently used beyond maxsize entries
+    (maxsize=None: no limit). Safe to share between threads, with or without the GIL."""
+    if callable(maxsize) and isinstance(typed, bool):
+        # Bare @lru_cache: maxsize is the function.
+        return _install_cache(maxsize, 128, typed)
     if isinstance(maxsize, int):
-        if maxsize < 0:
-            maxsize = 0
-    elif callable(maxsize) and isinstance(typed, bool):
-        # Used as @lru_cache without parentheses.
-        user_function, maxsize = maxsize, 128
-        wrapper = _lru_cache_wrapper(user_function, maxsize, typed)
-        wrapper.cache_parameters = lambda: {"maxsize": maxsize, "typed": typed}
-        return update_wrapper(wrapper, user_function)
+        maxsize = max(maxsize, 0)
     elif maxsize is not None:
         raise TypeError("Expected first argument to be an integer, a callable, or None")
-
-    def decorating_function(user_function):
-        wrapper = _lru_cache_wrapper(user_function, maxsize, typed)
-        wrapper.cache_parameters = lambda: {"maxsize": maxsize, "typed": typed}
-        return update_wrapper(wrapper, user_function)
-
-    return decorating_function
+    return lambda user_function: _install_cache(user_function, maxsize, typed)
 
 
-def _lru_cache_wrapper(user_function, maxsize, typed):
-    sentinel = object()
-    cache = {}  # insertion order is recency order: the oldest entry comes first
-    stats = [0, 0]  # hits, misses
-    lock = _thread.allocate_lock()
+def _install_cache(user_function, maxsize, typed):
+    # The dict keeps entries in use order, least recent first: a hit moves its entry to the
+    # end. The lock guards the dict and the counters; the user function runs without it.
+    entries = {}
+    counts = {"hits": 0, "misses": 0}
+    guard = _thread.allocate_lock()
+    missing = object()
 
-    def wrapper(*args, **kwds):
-        key = _make_key(args, kwds, typed)
-        with lock:
-            result = cache.pop(key, sentinel)
-            if result is not sentinel:
-                cache[key] = result
-                stats[0] += 1
-                return result
-            stats[1] += 1
-        result = user_function(*args, **kwds)
-        if maxsize == 0:
-            return result
-        with lock:
-            # Another thread may have stored it meanwhile: this store refreshes it.
-            cache.pop(key, None)
-            cache[key] = result
-            if maxsize is not None and len(cache) > maxsize:
-                del cache[next(iter(cache))]
-        return result
+    def cached(*args, **kwds):
+        key = _cache_key(args, kwds, typed)
+        with guard:
+            value = entries.pop(key, missing)
+            if value is missing:
+                counts["misses"] += 1
+            else:
+                entries[key] = value
+                counts["hits"] += 1
+                return value
+        value = user_function(*args, **kwds)
+        if maxsize != 0:
+            with guard:
+                # If another thread stored this key meanwhile, this store replaces it.
+                entries.pop(key, None)
+                entries[key] = value
+                while maxsize is not None and len(entries) > maxsize:
+                    del entries[next(iter(entries))]
+        return value
 
     def cache_info():
-        """Report cache statistics."""
-        with lock:
-            return _CacheInfo(stats[0], stats[1], maxsize, len(cache))
+        """Hits, misses, maxsize and current size, as a named tuple."""
+        with guard:
+            return _CacheInfo(counts["hits"], counts["misses"], maxsize, len(entries))
 
     def cache_clear():
-        """Clear the cache and cache statistics."""
-        with lock:
-            cache.clear()
-            stats[0] = stats[1] = 0
+        """Empty the cache and reset its counters."""
+        with guard:
+            entries.clear()
+            counts["hits"] = counts["misses"] = 0
 
-    wrapper.cache_info = cache_info
-    wrapper.cache_clear = cache_clear
-    return wrapper
+    cached.cache_info = cache_info
+    cached.cache_clear = cache_clear
+    cached.cache_parameters = lambda: {"maxsize": maxsize, "typed": typed}
+    return update_wrapper(cached, user_function)
 
 
 def cache(user_function, /):
-    'Simple lightweight unbounded cache.  Sometimes called "memoize".'
+    """Unbounded cache of a function's results (lru_cache(maxsize=None))."""
     return lru_cache(maxsize=None)(user_function)

@@ -1,5 +1,4 @@
-"""Iterator building blocks, after CPython's Modules/itertoolsmodule.c and the "roughly
-equivalent" Python in its documentation.
+"""toy's itertools, with CPython's public behaviour (orders, reprs, error messages).
 
 count, cycle and repeat are classes with CPython's reprs; count's next() takes a lock, so a
 count shared by threads (a common way to hand out ids) never repeats a number, GIL or not.
@@ -39,7 +38,7 @@ def _check_number(value):
 
 
 class count:
-    """count(start=0, step=1) --> start, start+step, start+2*step, ..."""
+    """Numbers from start, step apart, without end."""
 
     def __init__(self, start=0, step=1):
         _check_number(start)
@@ -64,7 +63,7 @@ class count:
 
 
 class cycle:
-    """cycle(iterable) --> the items of the iterable, then the same again, forever."""
+    """The input's items, then the same items again, forever."""
 
     def __init__(self, iterable):
         self._it = iter(iterable)
@@ -89,7 +88,7 @@ class cycle:
 
 
 class repeat:
-    """repeat(object [,times]) -> object, times times or forever."""
+    """The same object again and again: times times, or without end."""
 
     def __init__(self, object, times=None):
         if times is not None:
@@ -130,7 +129,7 @@ def _index(value, what):
 
 
 def accumulate(iterable, func=None, *, initial=None):
-    """accumulate([1,2,3,4,5]) --> 1 3 6 10 15"""
+    """Running totals (or running results of func), starting from initial if given."""
     it = iter(iterable)
 
     def generate():
@@ -149,7 +148,7 @@ def accumulate(iterable, func=None, *, initial=None):
 
 
 def chain(*iterables):
-    """chain('ABC', 'DEF') --> A B C D E F"""
+    """The items of each input in turn."""
 
     def generate():
         for it in iterables:
@@ -159,7 +158,7 @@ def chain(*iterables):
 
 
 def _from_iterable(iterable):
-    """chain.from_iterable(['ABC', 'DEF']) --> A B C D E F"""
+    """The items of each iterable produced by the input, in turn."""
     iterables = iter(iterable)
 
     def generate():
@@ -173,12 +172,12 @@ chain.from_iterable = _from_iterable
 
 
 def compress(data, selectors):
-    """compress('ABCDEF', [1,0,1,0,1,1]) --> A C E F"""
+    """The items of data whose matching selector is true."""
     return (d for d, s in zip(data, selectors) if s)
 
 
 def dropwhile(predicate, iterable):
-    """dropwhile(lambda x: x<5, [1,4,6,4,1]) --> 6 4 1"""
+    """Skip items while predicate holds, then give all the rest."""
     it = iter(iterable)
 
     def generate():
@@ -192,7 +191,7 @@ def dropwhile(predicate, iterable):
 
 
 def takewhile(predicate, iterable):
-    """takewhile(lambda x: x<5, [1,4,6,4,1]) --> 1 4"""
+    """Give items while predicate holds; stop at the first that fails."""
     it = iter(iterable)
 
     def generate():
@@ -205,7 +204,7 @@ def takewhile(predicate, iterable):
 
 
 def filterfalse(predicate, iterable):
-    """filterfalse(lambda x: x%2, range(10)) --> 0 2 4 6 8"""
+    """The items for which predicate is false (the false items if it is None)."""
     it = iter(iterable)
     if predicate is None:
         predicate = bool
@@ -213,13 +212,13 @@ def filterfalse(predicate, iterable):
 
 
 def starmap(function, iterable):
-    """starmap(pow, [(2,5), (3,2), (10,3)]) --> 32 9 1000"""
+    """function(*args) for each args tuple of the input."""
     it = iter(iterable)
     return (function(*args) for args in it)
 
 
 def pairwise(iterable):
-    """pairwise('ABCD') --> AB BC CD"""
+    """Overlapping pairs of neighbouring items."""
     it = iter(iterable)
 
     def generate():
@@ -290,166 +289,169 @@ def _slice_arg(value, message):
 
 
 def zip_longest(*iterables, fillvalue=None):
-    """zip_longest('ABCD', 'xy', fillvalue='-') --> Ax By C- D-"""
-    iterators = [iter(it) for it in iterables]
+    """Like zip(), but runs until the longest input ends, padding the others with fillvalue."""
+    sources = [iter(it) for it in iterables]
 
     def generate():
-        num_active = len(iterators)
-        if not num_active:
-            return
-        while True:
-            values = []
-            for i, it in enumerate(iterators):
-                try:
-                    value = next(it)
-                except StopIteration:
-                    num_active -= 1
-                    if not num_active:
-                        return
-                    iterators[i] = repeat(fillvalue)
-                    value = fillvalue
-                values.append(value)
-            yield tuple(values)
+        live = len(sources)
+        while live:
+            row = []
+            for pos, source in enumerate(sources):
+                if source is not None:
+                    try:
+                        row.append(next(source))
+                        continue
+                    except StopIteration:
+                        sources[pos] = None
+                        live -= 1
+                        if not live:
+                            return
+                row.append(fillvalue)
+            yield tuple(row)
 
     return generate()
 
 
 def product(*iterables, repeat=1):
-    """product('ab', range(3)) --> ('a',0) ('a',1) ('a',2) ('b',0) ('b',1) ('b',2)"""
+    """Cartesian product of the inputs, as tuples, the rightmost element varying fastest."""
     repeat = _index(repeat, "integer")
     if repeat < 0:
         raise ValueError("repeat argument cannot be negative")
+    # Every input is read in full now, as CPython does.
     pools = [tuple(pool) for pool in iterables] * repeat
 
     def generate():
-        result = [[]]
-        for pool in pools:
-            result = [x + [y] for x in result for y in pool]
-        for prod in result:
-            yield tuple(prod)
+        if not all(pools):
+            return
+        # An odometer: one digit per pool, the last turning fastest.
+        digits = [0] * len(pools)
+        while True:
+            yield tuple(pool[d] for pool, d in zip(pools, digits))
+            place = len(pools) - 1
+            while place >= 0:
+                digits[place] += 1
+                if digits[place] < len(pools[place]):
+                    break
+                digits[place] = 0
+                place -= 1
+            if place < 0:
+                return
 
     return generate()
 
 
+def _arrangements(n, r, taken, picked):
+    # Index sequences of length r without repeats, in lexicographic order.
+    if len(picked) == r:
+        yield picked
+        return
+    for i in range(n):
+        if not taken[i]:
+            taken[i] = True
+            picked.append(i)
+            yield from _arrangements(n, r, taken, picked)
+            picked.pop()
+            taken[i] = False
+
+
+def _selections(n, r, lowest, repeats):
+    # Non-decreasing (repeats) or increasing index lists of length r, in lexicographic order.
+    if r == 0:
+        yield []
+        return
+    highest = n if repeats else n - r + 1
+    for first in range(lowest, highest):
+        for rest in _selections(n, r - 1, first if repeats else first + 1, repeats):
+            yield [first] + rest
+
+
+def _r_argument(r):
+    r = _index(r, "integer")
+    if r < 0:
+        raise ValueError("r must be non-negative")
+    return r
+
+
 def permutations(iterable, r=None):
-    """permutations(range(3), 2) --> (0,1), (0,2), (1,0), (1,2), (2,0), (2,1)"""
+    """Every ordering of r items (all of them by default) of the input, as tuples."""
     pool = tuple(iterable)
     n = len(pool)
-    if r is None:
-        r = n
-    else:
-        r = _index(r, "integer")
-        if r < 0:
-            raise ValueError("r must be non-negative")
+    r = n if r is None else _r_argument(r)
 
     def generate():
         if r > n:
             return
-        indices = list(range(n))
-        cycles = list(range(n, n - r, -1))
-        yield tuple(pool[i] for i in indices[:r])
-        while n:
-            for i in reversed(range(r)):
-                cycles[i] -= 1
-                if cycles[i] == 0:
-                    indices[i:] = indices[i + 1:] + indices[i:i + 1]
-                    cycles[i] = n - i
-                else:
-                    j = cycles[i]
-                    indices[i], indices[-j] = indices[-j], indices[i]
-                    yield tuple(pool[i] for i in indices[:r])
-                    break
-            else:
-                return
+        for picked in _arrangements(n, r, [False] * n, []):
+            yield tuple(pool[i] for i in picked)
 
     return generate()
 
 
 def combinations(iterable, r):
-    """combinations('ABCD', 2) --> AB AC AD BC BD CD"""
+    """Every choice of r items of the input, in input order, as tuples."""
     pool = tuple(iterable)
-    n = len(pool)
-    r = _index(r, "integer")
-    if r < 0:
-        raise ValueError("r must be non-negative")
-
-    def generate():
-        if r > n:
-            return
-        indices = list(range(r))
-        yield tuple(pool[i] for i in indices)
-        while True:
-            for i in reversed(range(r)):
-                if indices[i] != i + n - r:
-                    break
-            else:
-                return
-            indices[i] += 1
-            for j in range(i + 1, r):
-                indices[j] = indices[j - 1] + 1
-            yield tuple(pool[i] for i in indices)
-
-    return generate()
+    r = _r_argument(r)
+    return (tuple(pool[i] for i in chosen) for chosen in _selections(len(pool), r, 0, False))
 
 
 def combinations_with_replacement(iterable, r):
-    """combinations_with_replacement('ABC', 2) --> AA AB AC BB BC CC"""
+    """Like combinations(), but an item may be chosen more than once."""
     pool = tuple(iterable)
-    n = len(pool)
-    r = _index(r, "integer")
-    if r < 0:
-        raise ValueError("r must be non-negative")
+    r = _r_argument(r)
+    return (tuple(pool[i] for i in chosen) for chosen in _selections(len(pool), r, 0, True))
 
-    def generate():
-        if not n and r:
-            return
-        indices = [0] * r
-        yield tuple(pool[i] for i in indices)
-        while True:
-            for i in reversed(range(r)):
-                if indices[i] != n - 1:
-                    break
-            else:
-                return
-            indices[i:] = [indices[i] + 1] * (r - i)
-            yield tuple(pool[i] for i in indices)
 
-    return generate()
+_NO_ITEM = object()
 
 
 class groupby:
-    """groupby(iterable, key=None) -> (key, group iterator) for each run of equal keys."""
+    """Yield (key, group) for each run of consecutive items with equal keys; a group is an
+    iterator over its run, valid until groupby itself is advanced."""
 
     def __init__(self, iterable, key=None):
-        self._keyfunc = (lambda x: x) if key is None else key
-        self._it = iter(iterable)
-        self._tgtkey = self._currkey = self._currvalue = object()
-        # Bumped for each new group, so an old group iterator stops when the next starts.
-        self._generation = 0
+        self._source = iter(iterable)
+        self._keyfunc = key
+        # The next unconsumed item as (key, value), or _NO_ITEM when none has been read.
+        self._lookahead = _NO_ITEM
+        self._run_key = _NO_ITEM  # the key of the current run
+        self._run_number = 0  # identifies the run that group iterators may still read
 
     def __iter__(self):
         return self
 
-    def __next__(self):
-        self._generation += 1
-        while self._currkey == self._tgtkey:
-            self._currvalue = next(self._it)
-            self._currkey = self._keyfunc(self._currvalue)
-        self._tgtkey = self._currkey
-        return (self._currkey, self._grouper(self._tgtkey, self._generation))
+    def _peek(self):
+        # The next (key, value), read from the source if need be; StopIteration at the end.
+        if self._lookahead is _NO_ITEM:
+            value = next(self._source)
+            key = value if self._keyfunc is None else self._keyfunc(value)
+            self._lookahead = (key, value)
+        return self._lookahead
 
-    def _grouper(self, tgtkey, generation):
-        while self._generation == generation and self._currkey == tgtkey:
-            yield self._currvalue
+    def __next__(self):
+        self._run_number += 1
+        while True:
+            key, _ = self._peek()
+            if self._run_key is _NO_ITEM or not key == self._run_key:
+                break
+            # Still the previous run: skip what its group iterator left unread.
+            self._lookahead = _NO_ITEM
+        self._run_key = key
+        return key, self._members(self._run_number)
+
+    def _members(self, run_number):
+        while run_number == self._run_number:
             try:
-                self._currvalue = next(self._it)
+                key, value = self._peek()
             except StopIteration:
                 return
-            self._currkey = self._keyfunc(self._currvalue)
+            if not key == self._run_key:
+                return
+            self._lookahead = _NO_ITEM
+            yield value
 
 
 def tee(iterable, n=2):
-    """tee(iterable, n=2) --> n independent iterators over the same items."""
+    """n independent iterators over the same items."""
     n = _index(n, "integer")
     if n < 0:
         raise ValueError("n must be >= 0")

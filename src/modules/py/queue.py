@@ -1,22 +1,49 @@
-"""Synchronised queues on top of `threading`, as in CPython's Lib/queue.py (a subset).
+"""toy's queue module: Queue, LifoQueue, PriorityQueue and SimpleQueue, built on `threading`.
 
-Every blocking `put`/`get` waits on a Condition, so the GIL is released while waiting.
+One lock guards a queue; three Conditions on that lock wake getters, putters and join()ers.
+Blocking calls wait on a Condition, so the GIL is released while they wait.
 """
 
+import heapq
 import threading
-from time import monotonic as _time
+from time import monotonic as _clock
 
 
 class Empty(Exception):
-    "Exception raised by Queue.get(block=0)/get_nowait()."
+    "Raised by get(block=False) / get_nowait() when the queue has nothing to give."
 
 
 class Full(Exception):
-    "Exception raised by Queue.put(block=0)/put_nowait()."
+    "Raised by put(block=False) / put_nowait() when a bounded queue has no room."
+
+
+def _await(cond, ready, block, timeout, failure):
+    """With cond held, wait until ready() holds; raise failure if it does not hold at once
+    (block false) or within timeout seconds. A negative timeout is an error even when no
+    wait is needed, as in CPython."""
+    if not block:
+        if not ready():
+            raise failure
+        return
+    if timeout is None:
+        while not ready():
+            cond.wait()
+        return
+    if timeout < 0:
+        raise ValueError("'timeout' must be a non-negative number")
+    give_up = _clock() + timeout
+    while not ready():
+        left = give_up - _clock()
+        if left <= 0:
+            raise failure
+        cond.wait(left)
 
 
 class Queue:
-    """FIFO queue; `maxsize <= 0` means unbounded."""
+    """First in, first out. maxsize <= 0 means no bound.
+
+    Subclasses change the order by overriding the storage hooks _init, _qsize, _put, _get
+    (called with the lock held), as with CPython's queue."""
 
     def __init__(self, maxsize=0):
         self.maxsize = maxsize
@@ -27,19 +54,49 @@ class Queue:
         self.all_tasks_done = threading.Condition(self.mutex)
         self.unfinished_tasks = 0
 
+    def _has_room(self):
+        return self._qsize() < self.maxsize
+
+    def _has_items(self):
+        return self._qsize() > 0
+
+    def put(self, item, block=True, timeout=None):
+        """Add item, waiting for room if the queue is bounded and full."""
+        with self.mutex:
+            if self.maxsize > 0:
+                # Only a bounded queue ever waits (or checks the timeout).
+                _await(self.not_full, self._has_room, block, timeout, Full)
+            self._put(item)
+            self.unfinished_tasks += 1
+            self.not_empty.notify()
+
+    def get(self, block=True, timeout=None):
+        """Remove and return the next item, waiting for one if the queue is empty."""
+        with self.mutex:
+            _await(self.not_empty, self._has_items, block, timeout, Empty)
+            item = self._get()
+            self.not_full.notify()
+            return item
+
+    def put_nowait(self, item):
+        return self.put(item, False)
+
+    def get_nowait(self):
+        return self.get(False)
+
     def task_done(self):
-        with self.all_tasks_done:
-            unfinished = self.unfinished_tasks - 1
-            if unfinished <= 0:
-                if unfinished < 0:
-                    raise ValueError("task_done() called too many times")
+        """Mark one item taken with get() as processed (for join())."""
+        with self.mutex:
+            if self.unfinished_tasks <= 0:
+                raise ValueError("task_done() called too many times")
+            self.unfinished_tasks -= 1
+            if self.unfinished_tasks == 0:
                 self.all_tasks_done.notify_all()
-            self.unfinished_tasks = unfinished
 
     def join(self):
-        with self.all_tasks_done:
-            while self.unfinished_tasks:
-                self.all_tasks_done.wait()
+        """Wait until every item put so far has been marked done."""
+        with self.mutex:
+            self.all_tasks_done.wait_for(lambda: self.unfinished_tasks == 0)
 
     def qsize(self):
         with self.mutex:
@@ -47,60 +104,13 @@ class Queue:
 
     def empty(self):
         with self.mutex:
-            return not self._qsize()
+            return self._qsize() == 0
 
     def full(self):
         with self.mutex:
-            return 0 < self.maxsize <= self._qsize()
+            return self.maxsize > 0 and self._qsize() >= self.maxsize
 
-    def put(self, item, block=True, timeout=None):
-        with self.not_full:
-            if self.maxsize > 0:
-                if not block:
-                    if self._qsize() >= self.maxsize:
-                        raise Full
-                elif timeout is None:
-                    while self._qsize() >= self.maxsize:
-                        self.not_full.wait()
-                elif timeout < 0:
-                    raise ValueError("'timeout' must be a non-negative number")
-                else:
-                    endtime = _time() + timeout
-                    while self._qsize() >= self.maxsize:
-                        remaining = endtime - _time()
-                        if remaining <= 0.0:
-                            raise Full
-                        self.not_full.wait(remaining)
-            self._put(item)
-            self.unfinished_tasks += 1
-            self.not_empty.notify()
-
-    def get(self, block=True, timeout=None):
-        with self.not_empty:
-            if not block:
-                if not self._qsize():
-                    raise Empty
-            elif timeout is None:
-                while not self._qsize():
-                    self.not_empty.wait()
-            elif timeout < 0:
-                raise ValueError("'timeout' must be a non-negative number")
-            else:
-                endtime = _time() + timeout
-                while not self._qsize():
-                    remaining = endtime - _time()
-                    if remaining <= 0.0:
-                        raise Empty
-                    self.not_empty.wait(remaining)
-            item = self._get()
-            self.not_full.notify()
-            return item
-
-    def put_nowait(self, item):
-        return self.put(item, block=False)
-
-    def get_nowait(self):
-        return self.get(block=False)
+    # Storage hooks: a list read from a moving head index.
 
     def _init(self, maxsize):
         self.queue = []
@@ -117,7 +127,7 @@ class Queue:
         self._head += 1
         # Drop the consumed prefix now and then, so get() stays O(1) amortised.
         if self._head > 32 and self._head * 2 > len(self.queue):
-            del self.queue[:self._head]
+            del self.queue[: self._head]
             self._head = 0
         return item
 
@@ -138,36 +148,8 @@ class LifoQueue(Queue):
         return self.queue.pop()
 
 
-def _sift_down(heap, start, pos):
-    item = heap[pos]
-    while pos > start:
-        parent = (pos - 1) >> 1
-        if item < heap[parent]:
-            heap[pos] = heap[parent]
-            pos = parent
-            continue
-        break
-    heap[pos] = item
-
-
-def _sift_up(heap, pos):
-    end = len(heap)
-    start = pos
-    item = heap[pos]
-    child = 2 * pos + 1
-    while child < end:
-        right = child + 1
-        if right < end and not heap[child] < heap[right]:
-            child = right
-        heap[pos] = heap[child]
-        pos = child
-        child = 2 * pos + 1
-    heap[pos] = item
-    _sift_down(heap, start, pos)
-
-
 class PriorityQueue(Queue):
-    """Lowest first (a binary heap, like heapq)."""
+    """Smallest item first, kept as a heapq heap."""
 
     def _init(self, maxsize):
         self.queue = []
@@ -176,17 +158,10 @@ class PriorityQueue(Queue):
         return len(self.queue)
 
     def _put(self, item):
-        self.queue.append(item)
-        _sift_down(self.queue, 0, len(self.queue) - 1)
+        heapq.heappush(self.queue, item)
 
     def _get(self):
-        last = self.queue.pop()
-        if self.queue:
-            item = self.queue[0]
-            self.queue[0] = last
-            _sift_up(self.queue, 0)
-            return item
-        return last
+        return heapq.heappop(self.queue)
 
 
 class SimpleQueue:

@@ -1,5 +1,5 @@
-"""A collection of string constants, and capwords(), as in CPython's Lib/string.py (no
-Template or Formatter: toy has no `re` module)."""
+"""toy's string module: the character-class constants and capwords() (no Template or
+Formatter: toy has no `re` module)."""
 
 __all__ = [
     "ascii_letters",
@@ -27,4 +27,5 @@ printable = digits + ascii_letters + punctuation + whitespace
 
 def capwords(s, sep=None):
     """Split on `sep`, capitalize each word, join with `sep` (a space by default)."""
-    return (sep or " ").join(map(str.capitalize, s.split(sep)))
+    words = [word.capitalize() for word in s.split(sep)]
+    return (sep if sep else " ").join(words)

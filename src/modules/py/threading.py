@@ -1,4 +1,4 @@
-"""Thread objects on top of `_thread`, as in CPython's Lib/threading.py (a subset).
+"""toy's threading module (a subset of CPython's API), built on `_thread`.
 
 This file is Python compiled into the toy binary: subclassing `Thread` and overriding `run()`
 work exactly as in CPython because `Thread` is an ordinary class.
@@ -91,10 +91,13 @@ class Thread:
             self._finished = True
 
     def run(self):
+        """Call the target given to the constructor; subclasses may override this."""
+        target = self._target
         try:
-            if self._target is not None:
-                self._target(*self._args, **self._kwargs)
+            if target is not None:
+                target(*self._args, **self._kwargs)
         finally:
+            # The Thread object may live on: do not keep the call's objects alive with it.
             del self._target, self._args, self._kwargs
 
     def join(self, timeout=None):
@@ -138,16 +141,17 @@ class Thread:
         self._daemonic = bool(value)
 
     def __repr__(self):
-        status = "initial"
-        if self._started:
-            status = "started"
         if self._finished:
-            status = "stopped"
+            words = ["stopped"]
+        elif self._started:
+            words = ["started"]
+        else:
+            words = ["initial"]
         if self._daemonic:
-            status += " daemon"
+            words.append("daemon")
         if self._ident is not None:
-            status += " %s" % self._ident
-        return "<%s(%s, %s)>" % (type(self).__name__, self._name, status)
+            words.append(str(self._ident))
+        return "<%s(%s, %s)>" % (type(self).__name__, self._name, " ".join(words))
 
 
 class _MainThread(Thread):
@@ -168,13 +172,11 @@ class RLock:
 
     def acquire(self, blocking=True, timeout=-1):
         me = get_ident()
-        if self._owner == me:
-            self._count += 1
-            return True
-        if not self._block.acquire(blocking, timeout):
-            return False
-        self._owner = me
-        self._count = 1
+        if self._owner != me:
+            if not self._block.acquire(blocking, timeout):
+                return False
+            self._owner = me
+        self._count += 1
         return True
 
     __enter__ = acquire
@@ -183,38 +185,52 @@ class RLock:
         if self._owner != get_ident():
             raise RuntimeError("cannot release un-acquired lock")
         self._count -= 1
-        if self._count == 0:
+        if not self._count:
             self._owner = None
             self._block.release()
 
     def __exit__(self, t, v, tb):
         self.release()
 
+    # The three methods below are what Condition asks of a lock (CPython's names, which a
+    # user-written lock may also provide): ownership test, full release, full re-acquire.
+
     def _is_owned(self):
         return self._owner == get_ident()
 
     def _release_save(self):
-        count, owner = self._count, self._owner
-        self._count = 0
+        # Let go of every level at once; the returned depth restores them.
+        depth = self._count
         self._owner = None
+        self._count = 0
         self._block.release()
-        return (count, owner)
+        return depth
 
-    def _acquire_restore(self, state):
+    def _acquire_restore(self, depth):
         self._block.acquire()
-        self._count, self._owner = state
+        self._owner = get_ident()
+        self._count = depth
+
+
+def _plain_is_owned(lock):
+    # A plain lock cannot tell who holds it: held at all counts as owned.
+    if lock.acquire(False):
+        lock.release()
+        return False
+    return True
 
 
 class Condition:
-    """Wait until notified; each waiter parks on a lock of its own, as in CPython."""
+    """A condition variable over a lock (a new RLock unless one is given).
+
+    Every waiter parks on a private lock that it holds itself; notify() releases the gates of
+    the longest-waiting threads, first come first served."""
 
     def __init__(self, lock=None):
-        if lock is None:
-            lock = RLock()
-        self._lock = lock
-        self.acquire = lock.acquire
-        self.release = lock.release
-        self._waiters = []
+        self._lock = lock if lock is not None else RLock()
+        self.acquire = self._lock.acquire
+        self.release = self._lock.release
+        self._gates = []
 
     def __enter__(self):
         return self._lock.__enter__()
@@ -223,110 +239,110 @@ class Condition:
         return self._lock.__exit__(*args)
 
     def _is_owned(self):
-        if hasattr(self._lock, "_is_owned"):
-            return self._lock._is_owned()
-        if self._lock.acquire(False):
-            self._lock.release()
-            return False
-        return True
+        probe = getattr(self._lock, "_is_owned", None)
+        return probe() if probe is not None else _plain_is_owned(self._lock)
 
     def _release_save(self):
-        if hasattr(self._lock, "_release_save"):
-            return self._lock._release_save()
+        save = getattr(self._lock, "_release_save", None)
+        if save is not None:
+            return save()
         self._lock.release()
         return None
 
-    def _acquire_restore(self, state):
-        if hasattr(self._lock, "_acquire_restore"):
-            self._lock._acquire_restore(state)
+    def _acquire_restore(self, saved):
+        restore = getattr(self._lock, "_acquire_restore", None)
+        if restore is not None:
+            restore(saved)
         else:
             self._lock.acquire()
 
     def wait(self, timeout=None):
+        """Release the lock until notified or timeout seconds pass; True if notified."""
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
-        waiter = _thread._allocate_lock_for("condition")
-        waiter.acquire()
-        self._waiters.append(waiter)
+        gate = _thread._allocate_lock_for("condition")
+        gate.acquire()
+        self._gates.append(gate)
         saved = self._release_save()
-        gotit = False
+        notified = False
         try:
-            if timeout is None:
-                waiter.acquire()
-                gotit = True
-            elif timeout > 0:
-                gotit = waiter.acquire(True, timeout)
-            else:
-                gotit = waiter.acquire(False)
-            return gotit
+            notified = _pass_gate(gate, timeout)
         finally:
             self._acquire_restore(saved)
-            if not gotit:
-                try:
-                    self._waiters.remove(waiter)
-                except ValueError:
-                    pass
+            # Timed out (or interrupted): the gate must not take a later notification.
+            if not notified and gate in self._gates:
+                self._gates.remove(gate)
+        return notified
 
     def wait_for(self, predicate, timeout=None):
-        endtime = None
-        waittime = timeout
-        result = predicate()
-        while not result:
-            if waittime is not None:
-                if endtime is None:
-                    endtime = _time() + waittime
-                else:
-                    waittime = endtime - _time()
-                    if waittime <= 0:
-                        break
-            self.wait(waittime)
-            result = predicate()
-        return result
+        """Wait until predicate() is true or timeout passes; return its last value."""
+        deadline = None if timeout is None else _time() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if deadline is None:
+                self.wait()
+                continue
+            left = deadline - _time()
+            if left <= 0:
+                return value
+            self.wait(left)
 
     def notify(self, n=1):
+        """Wake up to n waiting threads."""
         if not self._is_owned():
             raise RuntimeError("cannot notify on un-acquired lock")
-        for waiter in self._waiters[:n]:
-            waiter.release()
-            self._waiters.remove(waiter)
+        woken, self._gates = self._gates[:n], self._gates[n:]
+        for gate in woken:
+            gate.release()
 
     def notify_all(self):
-        self.notify(len(self._waiters))
+        """Wake every waiting thread."""
+        self.notify(len(self._gates))
+
+
+def _pass_gate(gate, timeout):
+    # Block on a held gate lock: forever, up to timeout seconds, or (timeout <= 0) not at all.
+    if timeout is None:
+        return gate.acquire()
+    if timeout > 0:
+        return gate.acquire(True, timeout)
+    return gate.acquire(False)
 
 
 def _time():
     import time
+
     return time.monotonic()
 
 
 class Semaphore:
+    """A counter: acquire() takes one (waiting while it is zero), release() gives back."""
+
+    # BoundedSemaphore sets a ceiling.
+    _ceiling = None
+
     def __init__(self, value=1):
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
         self._cond = Condition(Lock())
         self._value = value
 
+    def _available(self):
+        return self._value > 0
+
     def acquire(self, blocking=True, timeout=None):
         if not blocking and timeout is not None:
             raise ValueError("can't specify timeout for non-blocking acquire")
-        rc = False
-        endtime = None
         with self._cond:
-            while self._value == 0:
-                if not blocking:
-                    break
-                if timeout is not None:
-                    if endtime is None:
-                        endtime = _time() + timeout
-                    else:
-                        timeout = endtime - _time()
-                        if timeout <= 0:
-                            break
-                self._cond.wait(timeout)
+            if blocking:
+                got = self._cond.wait_for(self._available, timeout)
             else:
+                got = self._available()
+            if got:
                 self._value -= 1
-                rc = True
-        return rc
+            return got
 
     __enter__ = acquire
 
@@ -334,6 +350,8 @@ class Semaphore:
         if n < 1:
             raise ValueError("n must be one or more")
         with self._cond:
+            if self._ceiling is not None and self._value + n > self._ceiling:
+                raise ValueError("Semaphore released too many times")
             self._value += n
             self._cond.notify(n)
 
@@ -342,21 +360,16 @@ class Semaphore:
 
 
 class BoundedSemaphore(Semaphore):
+    """A Semaphore that refuses to be released above its initial value."""
+
     def __init__(self, value=1):
         Semaphore.__init__(self, value)
-        self._initial_value = value
-
-    def release(self, n=1):
-        if n < 1:
-            raise ValueError("n must be one or more")
-        with self._cond:
-            if self._value + n > self._initial_value:
-                raise ValueError("Semaphore released too many times")
-            self._value += n
-            self._cond.notify(n)
+        self._ceiling = value
 
 
 class Event:
+    """A flag threads can wait for."""
+
     def __init__(self):
         self._cond = Condition(Lock())
         self._flag = False
@@ -374,96 +387,87 @@ class Event:
             self._flag = False
 
     def wait(self, timeout=None):
+        """Wait until the flag is set; False only if timeout passed first."""
         with self._cond:
-            signaled = self._flag
-            if not signaled:
-                signaled = self._cond.wait(timeout)
-            return signaled
+            # As in CPython: being woken by set() counts, even if clear() came right after.
+            return self._flag or self._cond.wait(timeout)
 
 
 class BrokenBarrierError(RuntimeError):
     pass
 
 
+class _Round:
+    """One use of a Barrier: how many have arrived, and how it ended (None while filling,
+    then "passed" or "broken")."""
+
+    __slots__ = ("arrived", "outcome")
+
+    def __init__(self):
+        self.arrived = 0
+        self.outcome = None
+
+
 class Barrier:
-    """`parties` threads wait until all have arrived, then all go on."""
+    """`parties` threads wait until all have arrived, then all go on; reusable.
+
+    Each use is a _Round; the barrier always points at the current one. A completed round is
+    replaced by a fresh one at once, so threads arriving for the next use never wait for the
+    previous ones to leave. A broken round stays current until reset()."""
 
     def __init__(self, parties, action=None, timeout=None):
         if parties < 1:
             raise ValueError("parties must be >= 1")
         self._cond = Condition(Lock())
+        self._parties = parties
         self._action = action
         self._timeout = timeout
-        self._parties = parties
-        self._state = 0  # 0 filling, 1 draining, -1 resetting, -2 broken
-        self._count = 0
+        self._round = _Round()
+
+    def _end_round(self, outcome):
+        self._round.outcome = outcome
+        if outcome == "passed":
+            self._round = _Round()
+        self._cond.notify_all()
 
     def wait(self, timeout=None):
+        """Wait for the other parties; returns this thread's arrival index (0 .. parties-1)."""
         if timeout is None:
             timeout = self._timeout
         with self._cond:
-            self._enter()
-            index = self._count
-            self._count += 1
-            try:
-                if index + 1 == self._parties:
-                    self._release()
-                else:
-                    self._wait(timeout)
+            current = self._round
+            if current.outcome == "broken":
+                raise BrokenBarrierError
+            index = current.arrived
+            current.arrived += 1
+            if current.arrived == self._parties:
+                # The last to arrive runs the action; if it fails, nobody passes.
+                try:
+                    if self._action:
+                        self._action()
+                except BaseException:
+                    self._end_round("broken")
+                    raise
+                self._end_round("passed")
                 return index
-            finally:
-                self._count -= 1
-                self._exit()
-
-    def _enter(self):
-        while self._state in (-1, 1):
-            self._cond.wait()
-        if self._state < 0:
-            raise BrokenBarrierError
-        assert self._state == 0
-
-    def _release(self):
-        try:
-            if self._action:
-                self._action()
-            self._state = 1
-            self._cond.notify_all()
-        except BaseException:
-            self._break()
-            raise
-
-    def _wait(self, timeout):
-        if not self._cond.wait_for(lambda: self._state != 0, timeout):
-            self._break()
-            raise BrokenBarrierError
-        if self._state < 0:
-            raise BrokenBarrierError
-        assert self._state == 1
-
-    def _exit(self):
-        if self._count == 0:
-            if self._state in (-1, 1):
-                self._state = 0
-                self._cond.notify_all()
+            if not self._cond.wait_for(lambda: current.outcome is not None, timeout):
+                self._end_round("broken")
+            if current.outcome != "passed":
+                raise BrokenBarrierError
+            return index
 
     def reset(self):
+        """Start afresh; threads waiting now get BrokenBarrierError."""
         with self._cond:
-            if self._count > 0:
-                if self._state == 0:
-                    self._state = -1
-                elif self._state == -2:
-                    self._state = -1
-            else:
-                self._state = 0
+            if self._round.outcome is None:
+                self._round.outcome = "broken"
+            self._round = _Round()
             self._cond.notify_all()
 
     def abort(self):
+        """Break the barrier: current and future waits fail until reset()."""
         with self._cond:
-            self._break()
-
-    def _break(self):
-        self._state = -2
-        self._cond.notify_all()
+            self._end_round("broken")
 
     @property
     def parties(self):
@@ -471,13 +475,12 @@ class Barrier:
 
     @property
     def n_waiting(self):
-        if self._state == 0:
-            return self._count
-        return 0
+        current = self._round
+        return current.arrived if current.outcome is None else 0
 
     @property
     def broken(self):
-        return self._state == -2
+        return self._round.outcome == "broken"
 
 
 class Timer(Thread):
@@ -487,16 +490,16 @@ class Timer(Thread):
         Thread.__init__(self)
         self.interval = interval
         self.function = function
-        self.args = args if args is not None else []
-        self.kwargs = kwargs if kwargs is not None else {}
+        self.args = [] if args is None else args
+        self.kwargs = {} if kwargs is None else kwargs
+        # Set by cancel(), and once the call is over.
         self.finished = Event()
 
     def cancel(self):
         self.finished.set()
 
     def run(self):
-        self.finished.wait(self.interval)
-        if not self.finished.is_set():
+        if not self.finished.wait(self.interval):
             self.function(*self.args, **self.kwargs)
         self.finished.set()
 
@@ -546,24 +549,25 @@ def enumerate():
         return [_main_thread] + list(_active)
 
 
-# Calls run by _shutdown() before it waits for the threads (concurrent.futures wakes its idle
-# workers there, or they would wait for work forever).
-_threading_atexits = []
-_SHUTTING_DOWN = False
+# Calls run by _shutdown() before it waits for the threads (concurrent.futures stops its idle
+# workers there, or they would wait for work forever); the last registered runs first.
+_exit_hooks = []
+_exiting = False
 
 
 def _register_atexit(func, *arg, **kwargs):
-    if _SHUTTING_DOWN:
+    if _exiting:
         raise RuntimeError("can't register atexit after shutdown")
-    _threading_atexits.append(lambda: func(*arg, **kwargs))
+    _exit_hooks.append((func, arg, kwargs))
 
 
 def _shutdown():
     """Wait for every non-daemon thread: run by toy when the main module finishes."""
-    global _SHUTTING_DOWN
-    _SHUTTING_DOWN = True
-    for atexit_call in reversed(_threading_atexits):
-        atexit_call()
+    global _exiting
+    _exiting = True
+    while _exit_hooks:
+        func, arg, kwargs = _exit_hooks.pop()
+        func(*arg, **kwargs)
     while True:
         with _active_lock:
             waiting = [t for t in _active if not t.daemon]

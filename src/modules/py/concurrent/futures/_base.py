@@ -1,7 +1,10 @@
-"""Futures, waiting and the Executor base class, as in CPython's concurrent/futures/_base.py.
+"""toy's Future, wait(), as_completed() and Executor.
 
-Each Future guards its state with a Condition; wait() and as_completed() install a waiter on
-every future they watch, which the future notifies when it finishes.
+Design: every Future owns one Condition that guards all of its fields. Code that waits on
+several futures at once (wait, as_completed) creates a _Tracker, which has a Condition of its
+own and a list of futures that have arrived, and hooks it onto each future. A future that
+completes while hooked reports to the tracker. Locks are always taken future first, tracker
+second, so no ordering between futures is ever needed.
 """
 
 import collections
@@ -9,220 +12,117 @@ import sys
 import threading
 import time
 
+# return_when values for wait().
 FIRST_COMPLETED = "FIRST_COMPLETED"
 FIRST_EXCEPTION = "FIRST_EXCEPTION"
 ALL_COMPLETED = "ALL_COMPLETED"
-_AS_COMPLETED = "_AS_COMPLETED"
 
+# Future states. The names show up in InvalidStateError messages, so they match CPython's.
+# A cancelled future only counts as complete for wait()/as_completed() once its executor has
+# seen the cancellation (CANCELLED_AND_NOTIFIED).
 PENDING = "PENDING"
 RUNNING = "RUNNING"
-# The future was cancelled by the user...
 CANCELLED = "CANCELLED"
-# ...and _Waiter.add_cancelled() was called by a worker.
 CANCELLED_AND_NOTIFIED = "CANCELLED_AND_NOTIFIED"
 FINISHED = "FINISHED"
 
-_STATE_TO_DESCRIPTION_MAP = {
-    PENDING: "pending",
-    RUNNING: "running",
-    CANCELLED: "cancelled",
-    CANCELLED_AND_NOTIFIED: "cancelled",
-    FINISHED: "finished",
-}
+_CANCEL_STATES = (CANCELLED, CANCELLED_AND_NOTIFIED)
+_SETTLED_STATES = (CANCELLED_AND_NOTIFIED, FINISHED)
 
 
 class Error(Exception):
-    """Base class for all future-related exceptions."""
+    """Base class for the errors of this package."""
 
 
 class CancelledError(Error):
-    """The Future was cancelled."""
+    """The future was cancelled."""
 
 
-# Since Python 3.11 this is the built-in TimeoutError.
+# Python 3.11 uses the built-in one.
 TimeoutError = TimeoutError
 
 
 class InvalidStateError(Error):
-    """The operation is not allowed in this state."""
+    """The future is not in a state that allows this."""
 
 
 class BrokenExecutor(RuntimeError):
-    """Raised when a executor has become non-functional after a severe failure."""
+    """An executor can no longer run calls."""
 
 
-def _log_exception(message, exc):
-    # CPython logs through logging's last-resort handler: the message, then the traceback.
+def _report(message, exc):
+    # Mirrors what CPython's logging last-resort handler prints: the message, then a traceback.
     print(message, file=sys.stderr)
     sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
-class _Waiter:
-    """Provides the event that wait() and as_completed() block on."""
+class _Tracker:
+    """Collects the futures that complete while it is hooked onto them."""
 
     def __init__(self):
-        self.event = threading.Event()
-        self.finished_futures = []
+        self.cond = threading.Condition(threading.Lock())
+        self.arrived = []
+        self.failures = 0
 
-    def add_result(self, future):
-        self.finished_futures.append(future)
-
-    def add_exception(self, future):
-        self.finished_futures.append(future)
-
-    def add_cancelled(self, future):
-        self.finished_futures.append(future)
-
-
-class _AsCompletedWaiter(_Waiter):
-    """Used by as_completed()."""
-
-    def __init__(self):
-        _Waiter.__init__(self)
-        self.lock = threading.Lock()
-
-    def add_result(self, future):
-        with self.lock:
-            _Waiter.add_result(self, future)
-            self.event.set()
-
-    def add_exception(self, future):
-        with self.lock:
-            _Waiter.add_exception(self, future)
-            self.event.set()
-
-    def add_cancelled(self, future):
-        with self.lock:
-            _Waiter.add_cancelled(self, future)
-            self.event.set()
+    def future_settled(self, fut):
+        # Called with fut's condition held; fut's state is final.
+        with self.cond:
+            self.arrived.append(fut)
+            if fut._state == FINISHED and fut._exception is not None:
+                self.failures += 1
+            self.cond.notify_all()
 
 
-class _FirstCompletedWaiter(_Waiter):
-    """Used by wait(return_when=FIRST_COMPLETED)."""
-
-    def add_result(self, future):
-        _Waiter.add_result(self, future)
-        self.event.set()
-
-    def add_exception(self, future):
-        _Waiter.add_exception(self, future)
-        self.event.set()
-
-    def add_cancelled(self, future):
-        _Waiter.add_cancelled(self, future)
-        self.event.set()
+def _hook(futures, tracker):
+    """Attach tracker to every future; those already complete are reported at once."""
+    for fut in futures:
+        with fut._condition:
+            if fut._state in _SETTLED_STATES:
+                tracker.future_settled(fut)
+            else:
+                fut._trackers.append(tracker)
 
 
-class _AllCompletedWaiter(_Waiter):
-    """Used by wait(return_when=FIRST_EXCEPTION and ALL_COMPLETED)."""
-
-    def __init__(self, num_pending_calls, stop_on_exception):
-        self.num_pending_calls = num_pending_calls
-        self.stop_on_exception = stop_on_exception
-        self.lock = threading.Lock()
-        _Waiter.__init__(self)
-
-    def _decrement_pending_calls(self):
-        with self.lock:
-            self.num_pending_calls -= 1
-            if not self.num_pending_calls:
-                self.event.set()
-
-    def add_result(self, future):
-        _Waiter.add_result(self, future)
-        self._decrement_pending_calls()
-
-    def add_exception(self, future):
-        _Waiter.add_exception(self, future)
-        if self.stop_on_exception:
-            self.event.set()
-        else:
-            self._decrement_pending_calls()
-
-    def add_cancelled(self, future):
-        _Waiter.add_cancelled(self, future)
-        self._decrement_pending_calls()
+def _unhook(futures, tracker):
+    for fut in futures:
+        with fut._condition:
+            if tracker in fut._trackers:
+                fut._trackers.remove(tracker)
 
 
-class _AcquireFutures:
-    """Acquires the futures' conditions in one global order (by id), so two callers
-    watching overlapping sets cannot deadlock."""
-
-    def __init__(self, futures):
-        self.futures = sorted(futures, key=id)
-
-    def __enter__(self):
-        for future in self.futures:
-            future._condition.acquire()
-
-    def __exit__(self, *args):
-        for future in self.futures:
-            future._condition.release()
-
-
-def _create_and_install_waiters(fs, return_when):
-    if return_when == _AS_COMPLETED:
-        waiter = _AsCompletedWaiter()
-    elif return_when == FIRST_COMPLETED:
-        waiter = _FirstCompletedWaiter()
-    else:
-        pending_count = sum(f._state not in [CANCELLED_AND_NOTIFIED, FINISHED] for f in fs)
-        if return_when == FIRST_EXCEPTION:
-            waiter = _AllCompletedWaiter(pending_count, stop_on_exception=True)
-        elif return_when == ALL_COMPLETED:
-            waiter = _AllCompletedWaiter(pending_count, stop_on_exception=False)
-        else:
-            raise ValueError("Invalid return condition: %r" % return_when)
-    for f in fs:
-        f._waiters.append(waiter)
-    return waiter
-
-
-def _yield_finished_futures(fs, waiter, ref_collect):
-    """Yield the futures of the list `fs` from the last, each first removed from the sets of
-    `ref_collect` and detached from `waiter`."""
-    while fs:
-        f = fs[-1]
-        for futures_set in ref_collect:
-            futures_set.remove(f)
-        with f._condition:
-            f._waiters.remove(waiter)
-        del f
-        yield fs.pop()
+def _deadline(timeout):
+    return None if timeout is None else time.monotonic() + timeout
 
 
 def as_completed(fs, timeout=None):
-    """An iterator over the given futures that yields each as it completes."""
-    if timeout is not None:
-        end_time = timeout + time.monotonic()
-    fs = set(fs)
-    total_futures = len(fs)
-    with _AcquireFutures(fs):
-        finished = set(f for f in fs if f._state in [CANCELLED_AND_NOTIFIED, FINISHED])
-        pending = fs - finished
-        waiter = _create_and_install_waiters(fs, _AS_COMPLETED)
-    finished = list(finished)
+    """Yield the given futures (duplicates dropped) as they complete."""
+    deadline = _deadline(timeout)
+    watched = set(fs)
+    tracker = _Tracker()
+    _hook(watched, tracker)
+    remaining = len(watched)
     try:
-        yield from _yield_finished_futures(finished, waiter, ref_collect=(fs,))
-        while pending:
-            if timeout is None:
-                wait_timeout = None
-            else:
-                wait_timeout = end_time - time.monotonic()
-                if wait_timeout < 0:
-                    raise TimeoutError("%d (of %d) futures unfinished" % (len(pending), total_futures))
-            waiter.event.wait(wait_timeout)
-            with waiter.lock:
-                finished = waiter.finished_futures
-                waiter.finished_futures = []
-                waiter.event.clear()
-            # Reversed, so that popping from the end yields them in finishing order.
-            finished.reverse()
-            yield from _yield_finished_futures(finished, waiter, ref_collect=(fs, pending))
+        while True:
+            with tracker.cond:
+                batch = tracker.arrived
+                tracker.arrived = []
+            for fut in batch:
+                remaining -= 1
+                yield fut
+            if remaining == 0:
+                return
+            with tracker.cond:
+                if not tracker.arrived:
+                    left = None
+                    if deadline is not None:
+                        left = deadline - time.monotonic()
+                        if left < 0:
+                            raise TimeoutError(
+                                "%d (of %d) futures unfinished" % (remaining, len(watched))
+                            )
+                    tracker.cond.wait(left)
     finally:
-        for f in fs:
-            with f._condition:
-                f._waiters.remove(waiter)
+        _unhook(watched, tracker)
 
 
 DoneAndNotDoneFutures = collections.namedtuple(
@@ -230,92 +130,59 @@ DoneAndNotDoneFutures = collections.namedtuple(
 )
 
 
+def _satisfied(return_when, tracker, total):
+    if return_when == FIRST_COMPLETED and tracker.arrived:
+        return True
+    if return_when == FIRST_EXCEPTION and tracker.failures:
+        return True
+    return len(tracker.arrived) == total
+
+
 def wait(fs, timeout=None, return_when=ALL_COMPLETED):
-    """Wait for the futures in `fs` to complete; returns the named 2-tuple of sets
-    (done, not_done)."""
-    fs = set(fs)
-    with _AcquireFutures(fs):
-        done = {f for f in fs if f._state in [CANCELLED_AND_NOTIFIED, FINISHED]}
-        not_done = fs - done
-        if (return_when == FIRST_COMPLETED) and done:
-            return DoneAndNotDoneFutures(done, not_done)
-        elif (return_when == FIRST_EXCEPTION) and done:
-            if any(f for f in done if not f.cancelled() and f.exception() is not None):
-                return DoneAndNotDoneFutures(done, not_done)
-        if len(done) == len(fs):
-            return DoneAndNotDoneFutures(done, not_done)
-        waiter = _create_and_install_waiters(fs, return_when)
-
-    waiter.event.wait(timeout)
-    for f in fs:
-        with f._condition:
-            f._waiters.remove(waiter)
-    done.update(waiter.finished_futures)
-    return DoneAndNotDoneFutures(done, fs - done)
-
-
-def _result_or_cancel(fut, timeout=None):
+    """Wait until return_when holds for fs (or timeout passes); return (done, not_done)."""
+    watched = set(fs)
+    tracker = _Tracker()
+    _hook(watched, tracker)
     try:
-        return fut.result(timeout)
+        with tracker.cond:
+            if not _satisfied(return_when, tracker, len(watched)):
+                if return_when not in (FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED):
+                    raise ValueError("Invalid return condition: %r" % return_when)
+                tracker.cond.wait_for(
+                    lambda: _satisfied(return_when, tracker, len(watched)), timeout
+                )
+            done = set(tracker.arrived)
     finally:
-        fut.cancel()
+        _unhook(watched, tracker)
+    return DoneAndNotDoneFutures(done, watched - done)
 
 
 class Future:
-    """Represents the result of an asynchronous computation."""
+    """The eventual outcome of a call."""
 
     def __init__(self):
         self._condition = threading.Condition()
         self._state = PENDING
         self._result = None
         self._exception = None
-        self._waiters = []
+        self._trackers = []
         self._done_callbacks = []
-
-    def _invoke_callbacks(self):
-        for callback in self._done_callbacks:
-            try:
-                callback(self)
-            except Exception as exc:
-                _log_exception("exception calling callback for %r" % (self,), exc)
 
     def __repr__(self):
         with self._condition:
-            if self._state == FINISHED:
-                if self._exception:
-                    return "<%s at %#x state=%s raised %s>" % (
-                        self.__class__.__name__,
-                        id(self),
-                        _STATE_TO_DESCRIPTION_MAP[self._state],
-                        self._exception.__class__.__name__,
-                    )
-                return "<%s at %#x state=%s returned %s>" % (
-                    self.__class__.__name__,
-                    id(self),
-                    _STATE_TO_DESCRIPTION_MAP[self._state],
-                    self._result.__class__.__name__,
-                )
-            return "<%s at %#x state=%s>" % (
-                self.__class__.__name__,
-                id(self),
-                _STATE_TO_DESCRIPTION_MAP[self._state],
-            )
+            shown = "cancelled" if self._state in _CANCEL_STATES else self._state.lower()
+            head = "<%s at %#x state=%s" % (type(self).__name__, id(self), shown)
+            if self._state != FINISHED:
+                return head + ">"
+            if self._exception is not None:
+                return "%s raised %s>" % (head, type(self._exception).__name__)
+            return "%s returned %s>" % (head, type(self._result).__name__)
 
-    def cancel(self):
-        """Cancel the future if possible; True if it is (now) cancelled."""
-        with self._condition:
-            if self._state in [RUNNING, FINISHED]:
-                return False
-            if self._state in [CANCELLED, CANCELLED_AND_NOTIFIED]:
-                return True
-            self._state = CANCELLED
-            self._condition.notify_all()
-        self._invoke_callbacks()
-        return True
+    # -- queries --------------------------------------------------------------------------
 
     def cancelled(self):
         with self._condition:
-            return self._state in [CANCELLED, CANCELLED_AND_NOTIFIED]
+            return self._state in _CANCEL_STATES
 
     def running(self):
         with self._condition:
@@ -323,120 +190,137 @@ class Future:
 
     def done(self):
         with self._condition:
-            return self._state in [CANCELLED, CANCELLED_AND_NOTIFIED, FINISHED]
+            return self._state in _CANCEL_STATES or self._state == FINISHED
 
-    def _get_result(self):
-        if self._exception:
-            raise self._exception
-        return self._result
+    def _await_outcome(self, timeout):
+        # Called with the condition held; returns once the future is finished, raises if it
+        # was cancelled or the timeout passed first.
+        self._condition.wait_for(
+            lambda: self._state == FINISHED or self._state in _CANCEL_STATES, timeout
+        )
+        if self._state in _CANCEL_STATES:
+            raise CancelledError()
+        if self._state != FINISHED:
+            raise TimeoutError()
 
-    def add_done_callback(self, fn):
-        """Call fn(future) once the future is done (at once if it already is)."""
+    def result(self, timeout=None):
+        """Return the call's value (or raise its exception), waiting up to timeout seconds."""
         with self._condition:
-            if self._state not in [CANCELLED, CANCELLED_AND_NOTIFIED, FINISHED]:
-                self._done_callbacks.append(fn)
-                return
+            self._await_outcome(timeout)
+            if self._exception is not None:
+                raise self._exception
+            return self._result
+
+    def exception(self, timeout=None):
+        """Return the call's exception (None if it returned), waiting up to timeout seconds."""
+        with self._condition:
+            self._await_outcome(timeout)
+            return self._exception
+
+    # -- callbacks ------------------------------------------------------------------------
+
+    def _call_back(self, fn):
         try:
             fn(self)
         except Exception as exc:
-            _log_exception("exception calling callback for %r" % (self,), exc)
+            _report("exception calling callback for %r" % (self,), exc)
 
-    def result(self, timeout=None):
-        """The call's result, waiting up to `timeout` seconds; raises what the call raised."""
+    def add_done_callback(self, fn):
+        """Arrange for fn(future) to run when the future is done (now, if it already is)."""
         with self._condition:
-            if self._state in [CANCELLED, CANCELLED_AND_NOTIFIED]:
-                raise CancelledError()
-            elif self._state == FINISHED:
-                return self._get_result()
-            self._condition.wait(timeout)
-            if self._state in [CANCELLED, CANCELLED_AND_NOTIFIED]:
-                raise CancelledError()
-            elif self._state == FINISHED:
-                return self._get_result()
-            else:
-                raise TimeoutError()
+            if not (self._state == FINISHED or self._state in _CANCEL_STATES):
+                self._done_callbacks.append(fn)
+                return
+        self._call_back(fn)
 
-    def exception(self, timeout=None):
-        """The exception the call raised (None if none), waiting up to `timeout` seconds."""
-        with self._condition:
-            if self._state in [CANCELLED, CANCELLED_AND_NOTIFIED]:
-                raise CancelledError()
-            elif self._state == FINISHED:
-                return self._exception
-            self._condition.wait(timeout)
-            if self._state in [CANCELLED, CANCELLED_AND_NOTIFIED]:
-                raise CancelledError()
-            elif self._state == FINISHED:
-                return self._exception
-            else:
-                raise TimeoutError()
+    def _after_completion(self):
+        for fn in self._done_callbacks:
+            self._call_back(fn)
 
-    # For executors (and tests) only.
-    def set_running_or_notify_cancel(self):
+    # -- state changes --------------------------------------------------------------------
+
+    def cancel(self):
+        """Cancel the call unless it is running or done; return whether it is cancelled."""
         with self._condition:
-            if self._state == CANCELLED:
-                self._state = CANCELLED_AND_NOTIFIED
-                for waiter in self._waiters:
-                    waiter.add_cancelled(self)
+            if self._state in _CANCEL_STATES:
+                return True
+            if self._state != PENDING:
                 return False
-            elif self._state == PENDING:
+            self._state = CANCELLED
+            self._condition.notify_all()
+        self._after_completion()
+        return True
+
+    def set_running_or_notify_cancel(self):
+        """For executors: mark the future running (True), or accept its cancellation (False)."""
+        with self._condition:
+            if self._state == PENDING:
                 self._state = RUNNING
                 return True
-            else:
-                raise RuntimeError("Future in unexpected state")
+            if self._state == CANCELLED:
+                self._state = CANCELLED_AND_NOTIFIED
+                self._tell_trackers()
+                return False
+            print("Future %s in unexpected state: %s" % (id(self), self._state), file=sys.stderr)
+            raise RuntimeError("Future in unexpected state")
+
+    def _tell_trackers(self):
+        for tracker in self._trackers:
+            tracker.future_settled(self)
+        self._trackers = []
+
+    def _finish(self, value, exc):
+        with self._condition:
+            if self._state not in (PENDING, RUNNING):
+                raise InvalidStateError("{}: {!r}".format(self._state, self))
+            self._result = value
+            self._exception = exc
+            self._state = FINISHED
+            self._tell_trackers()
+            self._condition.notify_all()
+        self._after_completion()
 
     def set_result(self, result):
-        with self._condition:
-            if self._state in {CANCELLED, CANCELLED_AND_NOTIFIED, FINISHED}:
-                raise InvalidStateError("{}: {!r}".format(self._state, self))
-            self._result = result
-            self._state = FINISHED
-            for waiter in self._waiters:
-                waiter.add_result(self)
-            self._condition.notify_all()
-        self._invoke_callbacks()
+        """For executors: complete the future with a value."""
+        self._finish(result, None)
 
     def set_exception(self, exception):
-        with self._condition:
-            if self._state in {CANCELLED, CANCELLED_AND_NOTIFIED, FINISHED}:
-                raise InvalidStateError("{}: {!r}".format(self._state, self))
-            self._exception = exception
-            self._state = FINISHED
-            for waiter in self._waiters:
-                waiter.add_exception(self)
-            self._condition.notify_all()
-        self._invoke_callbacks()
+        """For executors: complete the future with an exception."""
+        self._finish(None, exception)
+
+
+def _results_in_order(pending, deadline):
+    # Generator behind Executor.map: one future at a time, in submission order; whatever has
+    # not been consumed when it stops (error, timeout, close) is cancelled.
+    try:
+        while pending:
+            fut = pending.popleft()
+            try:
+                if deadline is None:
+                    value = fut.result()
+                else:
+                    value = fut.result(deadline - time.monotonic())
+            except BaseException:
+                fut.cancel()
+                raise
+            yield value
+    finally:
+        for fut in pending:
+            fut.cancel()
 
 
 class Executor:
-    """The base class of executors."""
+    """Base class for executors."""
 
     def submit(self, fn, /, *args, **kwargs):
         raise NotImplementedError()
 
     def map(self, fn, *iterables, timeout=None, chunksize=1):
-        """Like map(fn, *iterables), the calls running concurrently; the results come in
-        order, each waited for up to what is left of `timeout`."""
-        if timeout is not None:
-            end_time = timeout + time.monotonic()
-
-        fs = [self.submit(fn, *args) for args in zip(*iterables)]
-
-        # The yield is hidden in a closure so that every call is submitted before the first
-        # result is asked for.
-        def result_iterator():
-            try:
-                fs.reverse()
-                while fs:
-                    if timeout is None:
-                        yield _result_or_cancel(fs.pop())
-                    else:
-                        yield _result_or_cancel(fs.pop(), end_time - time.monotonic())
-            finally:
-                for future in fs:
-                    future.cancel()
-
-        return result_iterator()
+        """Like map(fn, *iterables) with the calls run concurrently; results come in order."""
+        deadline = _deadline(timeout)
+        # Everything is submitted now, before the caller asks for the first result.
+        pending = collections.deque(self.submit(fn, *args) for args in zip(*iterables))
+        return _results_in_order(pending, deadline)
 
     def shutdown(self, wait=True, *, cancel_futures=False):
         pass

@@ -1,9 +1,10 @@
-"""ThreadPoolExecutor, as in CPython's concurrent/futures/thread.py.
+"""toy's ThreadPoolExecutor.
 
-Workers start lazily, one per submit() that finds no idle worker, up to max_workers; they take
-work items from one shared queue. toy has no weak references: a worker holds its executor, so
-an executor never shut down keeps its idle workers until the interpreter exits, when
-_python_exit() (run by threading._shutdown) wakes and joins them, as CPython does.
+A pool owns one SimpleQueue of jobs. Threads are started on demand: submit() starts a new one
+only when no thread is known to be idle and the pool is below max_workers. A thread stops when
+it takes a _STOP marker off the queue; shutdown() queues one marker per thread, after any jobs
+still waiting. toy has no weak references, so a pool that is never shut down keeps its threads
+until interpreter exit, when _stop_all_pools() (run by threading._shutdown) stops them.
 """
 
 import os
@@ -11,166 +12,171 @@ import queue
 import threading
 from concurrent.futures import _base
 
-# Worker thread -> its work queue, for _python_exit().
-_threads_queues = {}
-_shutdown = False
-# Held while changing _threads_queues or _shutdown, so that no worker starts during shutdown.
-_global_shutdown_lock = threading.Lock()
+_STOP = object()
+
+# Every live pool thread -> the queue it reads; guarded by _registry_lock, which is also held
+# while starting a thread, so none starts once the interpreter is exiting.
+_registry = {}
+_registry_lock = threading.Lock()
+_exiting = False
 
 
-def _python_exit():
-    global _shutdown
-    with _global_shutdown_lock:
-        _shutdown = True
-        items = list(_threads_queues.items())
-    for t, q in items:
-        q.put(None)
-    for t, q in items:
-        t.join()
+def _stop_all_pools():
+    global _exiting
+    with _registry_lock:
+        _exiting = True
+        threads = list(_registry.items())
+    for _, jobs in threads:
+        jobs.put(_STOP)
+    for thread, _ in threads:
+        thread.join()
 
 
-threading._register_atexit(_python_exit)
-
-
-class _WorkItem:
-    def __init__(self, future, fn, args, kwargs):
-        self.future = future
-        self.fn = fn
-        self.args = args
-        self.kwargs = kwargs
-
-    def run(self):
-        if not self.future.set_running_or_notify_cancel():
-            return
-        try:
-            result = self.fn(*self.args, **self.kwargs)
-        except BaseException as exc:
-            self.future.set_exception(exc)
-        else:
-            self.future.set_result(result)
-
-
-def _worker(executor, work_queue, initializer, initargs):
-    try:
-        if initializer is not None:
-            try:
-                initializer(*initargs)
-            except BaseException as exc:
-                _base._log_exception("Exception in initializer:", exc)
-                executor._initializer_failed()
-                return
-        while True:
-            work_item = work_queue.get(block=True)
-            if work_item is not None:
-                work_item.run()
-                del work_item
-                executor._idle_semaphore.release()
-                continue
-            # Exit if the interpreter or the executor is shutting down, waking the next
-            # worker on the way out.
-            if _shutdown or executor._shutdown:
-                executor._shutdown = True
-                work_queue.put(None)
-                return
-    except BaseException as exc:
-        _base._log_exception("Exception in worker", exc)
-    finally:
-        with _global_shutdown_lock:
-            _threads_queues.pop(threading.current_thread(), None)
+threading._register_atexit(_stop_all_pools)
 
 
 class BrokenThreadPool(_base.BrokenExecutor):
     """Raised when a worker thread in a ThreadPoolExecutor failed initializing."""
 
 
-_counter = 0
-_counter_lock = threading.Lock()
+class _Job:
+    __slots__ = ("future", "call", "args", "kwargs")
+
+    def __init__(self, future, call, args, kwargs):
+        self.future = future
+        self.call = call
+        self.args = args
+        self.kwargs = kwargs
+
+    def execute(self):
+        fut = self.future
+        if fut.set_running_or_notify_cancel():
+            try:
+                value = self.call(*self.args, **self.kwargs)
+            except BaseException as exc:
+                fut.set_exception(exc)
+            else:
+                fut.set_result(value)
 
 
-def _next_pool_number():
-    global _counter
-    with _counter_lock:
-        number = _counter
-        _counter += 1
-    return number
+def _serve(pool, jobs):
+    """Body of a pool thread."""
+    try:
+        if pool._initializer is not None and not pool._run_initializer():
+            return
+        while True:
+            job = jobs.get()
+            if job is _STOP:
+                break
+            job.execute()
+            job = None
+            pool._became_idle()
+    except BaseException as exc:
+        _base._report("Exception in worker", exc)
+    finally:
+        with _registry_lock:
+            _registry.pop(threading.current_thread(), None)
+
+
+_pool_numbers = iter(range(1 << 62))
+_pool_numbers_lock = threading.Lock()
 
 
 class ThreadPoolExecutor(_base.Executor):
     def __init__(self, max_workers=None, thread_name_prefix="", initializer=None, initargs=()):
         if max_workers is None:
-            # As CPython: enough threads for I/O-bound work, capped for many-core machines.
+            # CPython's default: room for I/O-bound work, but not hundreds of threads.
             max_workers = min(32, (os.cpu_count() or 1) + 4)
         if max_workers <= 0:
             raise ValueError("max_workers must be greater than 0")
         if initializer is not None and not callable(initializer):
             raise TypeError("initializer must be a callable")
-
+        if not thread_name_prefix:
+            with _pool_numbers_lock:
+                thread_name_prefix = "ThreadPoolExecutor-%d" % next(_pool_numbers)
         self._max_workers = max_workers
-        self._work_queue = queue.SimpleQueue()
-        self._idle_semaphore = threading.Semaphore(0)
-        self._threads = set()
-        self._broken = False
-        self._shutdown = False
-        self._shutdown_lock = threading.Lock()
-        self._thread_name_prefix = thread_name_prefix or ("ThreadPoolExecutor-%d" % _next_pool_number())
+        self._thread_name_prefix = thread_name_prefix
         self._initializer = initializer
         self._initargs = initargs
+        self._jobs = queue.SimpleQueue()
+        self._threads = []
+        # _lock guards the fields below.
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._broken = False
+        self._shutdown = False
 
     def submit(self, fn, /, *args, **kwargs):
-        with self._shutdown_lock, _global_shutdown_lock:
+        with self._lock:
             if self._broken:
                 raise BrokenThreadPool(self._broken)
             if self._shutdown:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            if _shutdown:
-                raise RuntimeError("cannot schedule new futures after interpreter shutdown")
-            f = _base.Future()
-            w = _WorkItem(f, fn, args, kwargs)
-            self._work_queue.put(w)
-            self._adjust_thread_count()
-            return f
+            fut = _base.Future()
+            with _registry_lock:
+                if _exiting:
+                    raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+                self._jobs.put(_Job(fut, fn, args, kwargs))
+                if self._idle:
+                    self._idle -= 1
+                elif len(self._threads) < self._max_workers:
+                    self._start_thread()
+            return fut
 
-    def _adjust_thread_count(self):
-        # An idle worker will take the item: no new thread.
-        if self._idle_semaphore.acquire(timeout=0):
-            return
-        num_threads = len(self._threads)
-        if num_threads < self._max_workers:
-            thread_name = "%s_%d" % (self._thread_name_prefix or self, num_threads)
-            t = threading.Thread(
-                name=thread_name,
-                target=_worker,
-                args=(self, self._work_queue, self._initializer, self._initargs),
-            )
-            t.start()
-            self._threads.add(t)
-            _threads_queues[t] = self._work_queue
+    def _start_thread(self):
+        # Called with both locks held.
+        name = "%s_%d" % (self._thread_name_prefix, len(self._threads))
+        thread = threading.Thread(name=name, target=_serve, args=(self, self._jobs))
+        thread.start()
+        self._threads.append(thread)
+        _registry[thread] = self._jobs
 
-    def _initializer_failed(self):
-        with self._shutdown_lock:
+    def _became_idle(self):
+        with self._lock:
+            self._idle += 1
+
+    def _take_waiting_jobs(self):
+        """Remove the queued jobs; any stop markers met on the way are queued again."""
+        taken = []
+        markers = 0
+        while True:
+            try:
+                job = self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is _STOP:
+                markers += 1
+            else:
+                taken.append(job)
+        for _ in range(markers):
+            self._jobs.put(_STOP)
+        return taken
+
+    def _run_initializer(self):
+        try:
+            self._initializer(*self._initargs)
+            return True
+        except BaseException as exc:
+            _base._report("Exception in initializer:", exc)
+        with self._lock:
             self._broken = "A thread initializer failed, the thread pool is not usable anymore"
-            # Fail every pending item.
-            while True:
-                try:
-                    work_item = self._work_queue.get_nowait()
-                except queue.Empty:
-                    break
-                if work_item is not None:
-                    work_item.future.set_exception(BrokenThreadPool(self._broken))
+            stranded = self._take_waiting_jobs()
+        # Outside the lock: completing a future runs its callbacks, which may call submit().
+        for job in stranded:
+            job.future.set_exception(BrokenThreadPool(self._broken))
+        return False
 
     def shutdown(self, wait=True, *, cancel_futures=False):
-        with self._shutdown_lock:
+        with self._lock:
+            first_time = not self._shutdown
             self._shutdown = True
-            if cancel_futures:
-                while True:
-                    try:
-                        work_item = self._work_queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if work_item is not None:
-                        work_item.future.cancel()
-            # Wake a worker blocked in get(); each passes the wake-up on as it exits.
-            self._work_queue.put(None)
+            dropped = self._take_waiting_jobs() if cancel_futures else []
+            threads = list(self._threads)
+            if first_time:
+                for _ in threads:
+                    self._jobs.put(_STOP)
+        for job in dropped:
+            job.future.cancel()
         if wait:
-            for t in self._threads:
-                t.join()
+            for thread in threads:
+                thread.join()
