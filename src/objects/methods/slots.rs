@@ -75,7 +75,7 @@ pub(super) fn install(py: Gil<'_>) {
     }
 }
 
-fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
+pub(super) fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
     let Payload::Type(t) = &class.payload else { return };
     let key = intern(name);
     let hash = match &key.payload {
