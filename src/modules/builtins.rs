@@ -55,6 +55,7 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("delattr", delattr),
     ("format", format_builtin),
     ("vars", vars),
+    ("dir", dir),
     ("globals", frame_builtin_called_indirectly),
     ("locals", frame_builtin_called_indirectly),
     ("open", super::file::open),
@@ -91,7 +92,7 @@ pub fn populate(vm: &mut Vm) {
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 17] = [
+    let table: [(&ObjRef, Constructor); 18] = [
         (&t.int, int_new),
         (&t.float, float_new),
         (&t.str_, str_new),
@@ -109,11 +110,28 @@ pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
         (&t.classmethod, classmethod_new),
         (&t.bytes, bytes_new),
         (&t.super_, super_new),
+        (&t.slice, slice_new),
     ];
     table.iter().find(|(c, _)| c.is(class)).map(|(_, f)| *f)
 }
 
 // ----- constructors ---------------------------------------------------------------------------
+
+/// `slice(stop)`, `slice(start, stop[, step])`.
+fn slice_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "slice", kwargs)?;
+    let py = vm.py;
+    let parts = match args {
+        [stop] => [Value::None, stop.clone_ref(py), Value::None],
+        [start, stop] => [start.clone_ref(py), stop.clone_ref(py), Value::None],
+        [start, stop, step] => [start.clone_ref(py), stop.clone_ref(py), step.clone_ref(py)],
+        [] => return Err(vm.type_error("slice expected at least 1 argument, got 0")),
+        _ => {
+            return Err(vm.type_error(format!("slice expected at most 3 arguments, got {}", args.len())));
+        }
+    };
+    Ok(vm.alloc(Payload::Slice(Box::new(parts))))
+}
 
 fn int_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     only_kwargs(vm, "int", kwargs, &["base"])?;
@@ -1090,7 +1108,16 @@ fn chr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
 
 fn iter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "iter", kwargs)?;
-    check_arity(vm, "iter", args, 1, 1)?;
+    check_arity(vm, "iter", args, 1, 2)?;
+    if let Some(sentinel) = args.get(1) {
+        if !is_callable(vm, &args[0]) {
+            return Err(vm.type_error("iter(v, w): v must be callable"));
+        }
+        return Ok(vm.new_iterator(IterState::Callable {
+            function: args[0].clone_ref(vm.py),
+            sentinel: sentinel.clone_ref(vm.py),
+        }));
+    }
     vm.iter(&args[0])
 }
 
@@ -1167,13 +1194,15 @@ fn input(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
 fn callable(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "callable", kwargs)?;
     check_arity(vm, "callable", args, 1, 1)?;
-    let x = &args[0];
-    let yes = match x.payload() {
+    Ok(Value::Bool(is_callable(vm, &args[0])))
+}
+
+fn is_callable(vm: &mut Vm, x: &Value) -> bool {
+    match x.payload() {
         Some(Payload::Function(_) | Payload::Native(_) | Payload::BoundMethod(..) | Payload::Type(_)) => true,
         Some(Payload::Instance(_)) => vm.lookup_special(x, "__call__").is_some(),
         _ => false,
-    };
-    Ok(Value::Bool(yes))
+    }
 }
 
 fn attr_name(vm: &Vm, func: &str, v: &Value) -> PyResult<ObjRef> {
@@ -1245,6 +1274,85 @@ fn vars(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
         Some(d) => Ok(d),
         None => Err(vm.type_error("vars() argument must have __dict__ attribute")),
     }
+}
+
+/// What `object` contributes to every `dir()` of a class or instance (CPython 3.11's list).
+const OBJECT_DIR: [&str; 24] = [
+    "__class__",
+    "__delattr__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__getstate__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__le__",
+    "__lt__",
+    "__ne__",
+    "__new__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+];
+
+/// `dir(obj)`: the sorted attribute names of a module, a class (with its bases') or an
+/// instance (its `__dict__` and its class's).
+fn dir(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "dir", kwargs)?;
+    check_arity(vm, "dir", args, 1, 1)?;
+    let py = vm.py;
+    let obj = &args[0];
+    let mut names: Vec<String> = Vec::new();
+    let keys_of = |table: &crate::objects::DictTable, names: &mut Vec<String>| {
+        names.extend(table.iter().filter_map(|e| e.key.as_str().map(str::to_string)));
+    };
+    let class_names = |class: &ObjRef, names: &mut Vec<String>| {
+        if let Payload::Type(t) = &class.payload {
+            for c in std::iter::once(class).chain(&t.mro) {
+                if let Payload::Type(ct) = &c.payload {
+                    keys_of(&ct.dict.lock(py), names);
+                    if ct.module != "builtins" {
+                        names.extend(["__dict__", "__module__", "__weakref__", "__doc__"].map(str::to_string));
+                    }
+                }
+            }
+        }
+        names.extend(OBJECT_DIR.iter().map(|n| n.to_string()));
+    };
+    match obj.payload() {
+        Some(Payload::Module(m)) => {
+            if let Payload::Dict(d) = &m.dict.payload {
+                keys_of(&d.lock(py), &mut names);
+            }
+        }
+        Some(Payload::Type(_)) => {
+            if let Value::Obj(class) = obj {
+                class_names(class, &mut names);
+            }
+        }
+        Some(Payload::Instance(inst)) => {
+            keys_of(&inst.dict.lock(py), &mut names);
+            class_names(&inst.class, &mut names);
+        }
+        Some(Payload::Function(f)) => {
+            keys_of(&f.dict.lock(py), &mut names);
+            class_names(vm.type_of(obj), &mut names);
+        }
+        _ => class_names(vm.type_of(obj), &mut names),
+    }
+    names.sort();
+    names.dedup();
+    let items = names.into_iter().map(|n| vm.new_str(n)).collect();
+    Ok(vm.new_list(items))
 }
 
 /// Built-ins that read the calling frame; the eval loop answers direct calls to them.

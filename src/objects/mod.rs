@@ -570,6 +570,11 @@ pub enum IterState {
         function: Value,
         inner: Value,
     },
+    /// `iter(callable, sentinel)`: call until the sentinel comes back.
+    Callable {
+        function: Value,
+        sentinel: Value,
+    },
     Exhausted,
 }
 

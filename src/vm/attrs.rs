@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::objects::types::{clone_immortal, types};
+use crate::objects::types::{self, clone_immortal, types};
 use crate::objects::{DictTable, ObjLock, ObjRef, Payload, Value};
 
 use super::attr_cache::{self, NameKey};
@@ -320,6 +320,8 @@ impl Vm<'_> {
                         Some(self.new_tuple(mro))
                     }
                     "__doc__" => Some(Value::None),
+                    // A snapshot, not a live mappingproxy.
+                    "__dict__" => Some(self.table_copy(&t.dict)),
                     _ => None,
                 })
             }
@@ -352,6 +354,24 @@ impl Vm<'_> {
                     "__name__" => Some(self.new_str(f.name.lock(py).as_str())),
                     "__qualname__" => Some(self.new_str(f.qualname.lock(py).as_str())),
                     "__doc__" => Some(Value::None),
+                    "__dict__" => {
+                        // `__module__` is kept there too, but is no `__dict__` entry in CPython.
+                        let dict = self.table_copy(&f.dict);
+                        if let Some(d) = dict.as_obj() {
+                            self.dict_del_str(d, &types::intern("__module__"))?;
+                        }
+                        Some(dict)
+                    }
+                    "__kwdefaults__" => Some(if f.kwdefaults.is_empty() {
+                        Value::None
+                    } else {
+                        let dict = self.new_dict();
+                        for (k, v) in f.kwdefaults.iter() {
+                            let k = self.new_str(k.as_str());
+                            self.dict_set(&dict, k, v.clone_ref(py))?;
+                        }
+                        dict
+                    }),
                     "__defaults__" => Some(if f.defaults.is_empty() {
                         Value::None
                     } else {
@@ -530,18 +550,23 @@ impl Vm<'_> {
     }
 
     fn instance_dict_copy(&mut self, obj: &Value) -> Value {
+        match obj.payload() {
+            Some(Payload::Instance(inst)) => self.table_copy(&inst.dict),
+            _ => self.new_dict(),
+        }
+    }
+
+    /// A new `dict` with the items of a namespace table (instance, class or function dict).
+    fn table_copy(&mut self, table: &ObjLock<DictTable>) -> Value {
         let py = self.py;
         let dict = self.new_dict();
-        if let Some(Payload::Instance(inst)) = obj.payload() {
-            let items: Vec<(Value, Value)> = inst
-                .dict
-                .lock(py)
-                .iter()
-                .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
-                .collect();
-            for (k, v) in items {
-                let _ = self.dict_set(&dict, k, v);
-            }
+        let items: Vec<(Value, Value)> = table
+            .lock(py)
+            .iter()
+            .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
+            .collect();
+        for (k, v) in items {
+            let _ = self.dict_set(&dict, k, v);
         }
         dict
     }

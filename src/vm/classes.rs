@@ -428,7 +428,11 @@ impl Vm<'_> {
             "__cause__" => some_or_none(&state.cause),
             "__context__" => some_or_none(&state.context),
             "__suppress_context__" => Value::Bool(state.suppress_context),
-            "__traceback__" => Value::None,
+            "__traceback__" => {
+                let lines: Vec<u32> = state.traceback.iter().map(|e| e.line).collect();
+                drop(state);
+                return Some(self.traceback_chain(&lines));
+            }
             "value" if is_subclass(&inst.class, &types().stop_iteration) => {
                 drop(state);
                 return exc.as_obj().map(|o| self.stop_iteration_value(o));
@@ -439,6 +443,36 @@ impl Vm<'_> {
             }
             _ => return None,
         })
+    }
+
+    /// `exc.__traceback__`: a chain of `traceback` objects (`tb_lineno`, `tb_next`, `tb_lasti`;
+    /// `tb_frame` is `None`), outermost frame first; `None` for an exception never raised.
+    pub fn traceback_chain(&mut self, lines: &[u32]) -> Value {
+        let mut next = Value::None;
+        // The entries are innermost first; the chain starts at the outermost frame.
+        for &line in lines {
+            let mut dict = DictTable::new();
+            for (name, value) in [
+                ("tb_next", next),
+                ("tb_lineno", Value::Int(i64::from(line))),
+                ("tb_lasti", Value::Int(0)),
+                ("tb_frame", Value::None),
+            ] {
+                let key = intern(name);
+                let hash = match &key.payload {
+                    Payload::Str(s) => s.hash(),
+                    _ => 0,
+                };
+                dict.insert(hash, Value::Obj(key), value, |k| k.as_str() == Some(name));
+            }
+            next = self.alloc(Payload::Instance(Box::new(Instance {
+                class: clone_immortal(&types().traceback),
+                dict: ObjLock::new(dict),
+                exception: None,
+                base: None,
+            })));
+        }
+        next
     }
 
     /// The exception's positional arguments.

@@ -77,7 +77,7 @@ pub fn is_int(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_)) || matches!(v.payload(), Some(Payload::BigInt(_)))
 }
 
-fn is_number(v: &Value) -> bool {
+pub fn is_number(v: &Value) -> bool {
     is_int(v) || matches!(v, Value::Float(_))
 }
 
@@ -413,7 +413,7 @@ impl Vm<'_> {
         Ok(Some(self.new_int(r)))
     }
 
-    fn builtin_binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
+    pub fn builtin_binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) && (is_set_view(a) || is_set_view(b))
         {
             return self.dict_view_set_op(op, a, b).map(Some);
@@ -1882,6 +1882,17 @@ impl Vm<'_> {
                     }
                 }
                 Ok(None)
+            }
+            IterState::Callable { function, sentinel } => {
+                let (function, sentinel) = (function.clone_ref(py), sentinel.clone_ref(py));
+                drop(guard);
+                let value = self.call(&function, &[], &[])?;
+                if value.is(&sentinel) || self.eq(&value, &sentinel)? {
+                    let old = std::mem::replace(&mut *state.lock(py), IterState::Exhausted);
+                    drop(old);
+                    return Ok(None);
+                }
+                Ok(Some(value))
             }
             IterState::Exhausted => Ok(None),
         }

@@ -10,6 +10,7 @@ pub mod iterator;
 pub mod list;
 pub mod numbers;
 pub mod object;
+pub mod operators;
 pub mod set;
 pub mod slots;
 pub mod str;
@@ -94,6 +95,7 @@ pub fn install(py: Gil<'_>) {
         bytes::install(py);
         generator::install(py);
         slots::install(py);
+        operators::install(py);
         iterator::install(py);
     });
 }
