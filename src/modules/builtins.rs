@@ -56,6 +56,8 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("format", format_builtin),
     ("vars", vars),
     ("dir", dir),
+    ("exec", exec),
+    ("eval", eval),
     ("globals", frame_builtin_called_indirectly),
     ("locals", frame_builtin_called_indirectly),
     ("open", super::file::open),
@@ -1125,7 +1127,7 @@ fn next(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     no_kwargs(vm, "next", kwargs)?;
     check_arity(vm, "next", args, 1, 2)?;
     let it = &args[0];
-    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(_) | Payload::Generator(_)))
+    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(..) | Payload::Generator(_)))
         || vm.lookup_special(it, "__next__").is_some();
     if !is_iterator {
         return Err(vm.type_error(format!("'{}' object is not an iterator", vm.type_name(it))));
@@ -1273,6 +1275,101 @@ fn vars(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     match vm.get_attr_opt(&args[0], &intern("__dict__"))? {
         Some(d) => Ok(d),
         None => Err(vm.type_error("vars() argument must have __dict__ attribute")),
+    }
+}
+
+/// The namespace `exec` / `eval` run in: the `globals` argument (a dict), else the `__main__`
+/// module's (toy's built-ins cannot see the calling frame; at module level that is the same).
+fn exec_globals(vm: &mut Vm, func: &str, args: &[Value]) -> PyResult<ObjRef> {
+    let py = vm.py;
+    match args.get(1) {
+        Some(Value::Obj(d)) if matches!(d.payload, Payload::Dict(_)) => {
+            if let Some(locals) = args.get(2)
+                && !locals.is_none()
+                && !locals.is(&args[1])
+            {
+                return Err(vm.type_error(format!(
+                    "{func}(): a locals mapping other than globals is not supported"
+                )));
+            }
+            let builtins_key = intern("__builtins__");
+            if vm.dict_get_str(d, &builtins_key)?.is_none() {
+                let builtins = Value::Obj(vm.builtins.clone_ref(py));
+                vm.dict_set_str(d, &builtins_key, builtins)?;
+            }
+            Ok(d.clone_ref(py))
+        }
+        Some(Value::None) | None => {
+            let modules = vm.modules.clone_ref(py);
+            match vm.dict_get_str(&modules, &intern("__main__"))? {
+                Some(Value::Obj(m)) if matches!(m.payload, Payload::Module(_)) => match &m.payload {
+                    Payload::Module(module) => Ok(module.dict.clone_ref(py)),
+                    _ => Err(vm.runtime_error("no __main__ module")),
+                },
+                _ => Err(vm.runtime_error("no __main__ module")),
+            }
+        }
+        Some(_) if func == "eval" => Err(vm.type_error("globals must be a real dict; try eval(expr, {}, mapping)")),
+        Some(other) => Err(vm.type_error(format!("{func}() globals must be a dict, not {}", vm.type_name(other)))),
+    }
+}
+
+/// The source text `exec` / `eval` run.
+fn exec_source(vm: &Vm, func: &str, source: &Value) -> PyResult<String> {
+    match source.payload() {
+        Some(Payload::Str(s)) => Ok(s.as_str().to_string()),
+        Some(Payload::Bytes(b)) => match std::str::from_utf8(b) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => Err(vm.value_error("source code string cannot contain invalid UTF-8")),
+        },
+        _ => Err(vm.type_error(format!("{func}() arg 1 must be a string, bytes or code object"))),
+    }
+}
+
+/// Compile and run `source` as a module body in `globals`.
+fn run_string(vm: &mut Vm, source: &str, globals: ObjRef) -> PyResult<()> {
+    if source.contains('\0') {
+        return Err(vm.new_error(&types().syntax_error, "source code string cannot contain null bytes"));
+    }
+    let code = match crate::compile_source(source.as_bytes(), "<string>") {
+        Ok(code) => code,
+        Err(report) => {
+            let message = report.message.strip_prefix("SyntaxError: ").unwrap_or(&report.message);
+            return Err(vm.new_error(&types().syntax_error, message.to_string()));
+        }
+    };
+    vm.run_module_code(code, globals)
+}
+
+/// `exec(source[, globals[, locals]])` on a string.
+fn exec(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "exec", kwargs)?;
+    check_arity(vm, "exec", args, 1, 3)?;
+    let source = exec_source(vm, "exec", &args[0])?;
+    let globals = exec_globals(vm, "exec", args)?;
+    run_string(vm, &source, globals)?;
+    Ok(Value::None)
+}
+
+/// `eval(expression[, globals[, locals]])` on a string: run as `__toy_eval__ = (expression)`.
+fn eval(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "eval", kwargs)?;
+    check_arity(vm, "eval", args, 1, 3)?;
+    let source = exec_source(vm, "eval", &args[0])?;
+    let globals = exec_globals(vm, "eval", args)?;
+    let expression = source.trim_start_matches([' ', '\t']).trim_end();
+    if expression.is_empty() {
+        return Err(vm.new_error(&types().syntax_error, "invalid syntax"));
+    }
+    let key = intern("__toy_eval__");
+    run_string(
+        vm,
+        &format!("__toy_eval__ = ({expression}\n)"),
+        globals.clone_ref(vm.py),
+    )?;
+    match vm.dict_del_str(&globals, &key)? {
+        Some(v) => Ok(v),
+        None => Err(vm.runtime_error("eval() lost its result")),
     }
 }
 
