@@ -1437,7 +1437,7 @@ fn dir(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
             }
         }
         Some(Payload::Instance(inst)) => {
-            keys_of(&inst.dict.lock(py), &mut names);
+            inst.with_dict(py, |table| keys_of(table, &mut names));
             class_names(&inst.class, &mut names);
         }
         Some(Payload::Function(f)) => {

@@ -57,6 +57,45 @@ builtin_types! {
 
 static TYPES: OnceLock<Types> = OnceLock::new();
 
+/// The classes of built-in iterators, by the kind number their `Payload::Iterator` carries.
+/// Kind 0 is the generic `iterator`; the others derive from it (which holds their methods).
+pub const ITERATOR_TYPE_NAMES: [&str; 18] = [
+    "iterator",
+    "list_iterator",
+    "tuple_iterator",
+    "range_iterator",
+    "str_ascii_iterator",
+    "str_iterator",
+    "dict_keyiterator",
+    "dict_valueiterator",
+    "dict_itemiterator",
+    "set_iterator",
+    "bytes_iterator",
+    "list_reverseiterator",
+    "reversed",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "callable_iterator",
+];
+
+/// The class of built-in iterators of kind `kind` (see `ITERATOR_TYPE_NAMES`).
+pub fn iterator_type(kind: u8) -> &'static ObjRef {
+    static ITERATOR_TYPES: OnceLock<Vec<ObjRef>> = OnceLock::new();
+    let all = ITERATOR_TYPES.get_or_init(|| {
+        let base = &types().iterator;
+        std::iter::once(clone_immortal(base))
+            .chain(
+                ITERATOR_TYPE_NAMES[1..]
+                    .iter()
+                    .map(|name| new_type(name, &[base], Layout::Builtin)),
+            )
+            .collect()
+    });
+    all.get(kind as usize).unwrap_or(&types().iterator)
+}
+
 /// The built-in classes. Created on first use.
 pub fn types() -> &'static Types {
     TYPES.get_or_init(create_types)

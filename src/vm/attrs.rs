@@ -132,14 +132,13 @@ impl Vm<'_> {
                 if any_getattribute() {
                     return Ok(None);
                 }
-                if inst
-                    .dict
-                    .lock(self.py)
-                    .get(key.hash(), |k| {
-                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
-                    })
-                    .is_some()
-                {
+                if inst.with_dict(self.py, |table| {
+                    table
+                        .get(key.hash(), |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                        })
+                        .is_some()
+                }) {
                     return Ok(None);
                 }
                 match self.lookup_in_class(&inst.class, name)? {
@@ -211,12 +210,13 @@ impl Vm<'_> {
             return None;
         }
         let py = self.py;
-        inst.dict
-            .lock(py)
-            .get(key.hash(), |k| {
-                k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
-            })
-            .map(|e| e.value.clone_ref(py))
+        inst.with_dict(py, |table| {
+            table
+                .get(key.hash(), |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                })
+                .map(|e| e.value.clone_ref(py))
+        })
     }
 
     /// `getattr` without raising for a missing attribute.
@@ -259,18 +259,17 @@ impl Vm<'_> {
                 let Payload::Str(skey) = &name.payload else {
                     return Ok(None);
                 };
-                if let Some(v) = inst
-                    .dict
-                    .lock(py)
-                    .get(skey.hash(), |k| {
-                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
-                    })
-                    .map(|e| e.value.clone_ref(py))
-                {
+                if let Some(v) = inst.with_dict(py, |table| {
+                    table
+                        .get(skey.hash(), |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
+                        })
+                        .map(|e| e.value.clone_ref(py))
+                }) {
                     return Ok(Some(v));
                 }
                 if key == "__dict__" {
-                    return Ok(Some(self.instance_dict_copy(obj)));
+                    return Ok(Some(Value::Obj(inst.dict_object(py))));
                 }
                 if inst.exception.is_some()
                     && let Some(v) = self.exception_attr(obj, key)
@@ -549,13 +548,6 @@ impl Vm<'_> {
         Ok(self.lookup_in_class(&class, name)?.map(|attr| self.bind(attr, obj)))
     }
 
-    fn instance_dict_copy(&mut self, obj: &Value) -> Value {
-        match obj.payload() {
-            Some(Payload::Instance(inst)) => self.table_copy(&inst.dict),
-            _ => self.new_dict(),
-        }
-    }
-
     /// A new `dict` with the items of a namespace table (instance, class or function dict).
     fn table_copy(&mut self, table: &ObjLock<DictTable>) -> Value {
         let py = self.py;
@@ -627,7 +619,25 @@ impl Vm<'_> {
                         _ => {}
                     }
                 }
-                store_name(&inst.dict, py, name, value);
+                if key.as_str() == "__dict__" {
+                    let Some(dict) = value.as_obj().filter(|d| matches!(d.payload, Payload::Dict(_))) else {
+                        return Err(self.type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    let new = crate::objects::InstanceDict::Shared(dict.clone_ref(py));
+                    let old = std::mem::replace(&mut *inst.dict.lock(py), new);
+                    drop(old);
+                    return Ok(());
+                }
+                // The replaced value is dropped after the lock is released.
+                let old = inst.with_dict(py, |table| {
+                    table.insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                    })
+                });
+                drop(old);
                 Ok(())
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
@@ -711,8 +721,10 @@ impl Vm<'_> {
                         return Err(self.new_error(&types().attribute_error, "__delete__"));
                     }
                 }
-                inst.dict.lock(self.py).remove(key.hash(), |k| {
-                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                inst.with_dict(self.py, |table| {
+                    table.remove(key.hash(), |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                    })
                 })
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {

@@ -63,7 +63,7 @@ pub fn alloc_instance(vm: &mut Vm, class: &ObjRef, args: &[Value]) -> Value {
     });
     vm.alloc(Payload::Instance(Box::new(Instance {
         class: class.clone_ref(py),
-        dict: ObjLock::new(DictTable::new()),
+        dict: crate::objects::InstanceDict::new(),
         exception,
         base: None,
     })))
@@ -467,7 +467,7 @@ impl Vm<'_> {
             }
             next = self.alloc(Payload::Instance(Box::new(Instance {
                 class: clone_immortal(&types().traceback),
-                dict: ObjLock::new(dict),
+                dict: ObjLock::new(crate::objects::InstanceDict::Inline(dict)),
                 exception: None,
                 base: None,
             })));
