@@ -370,8 +370,8 @@ class cached_property:
         if val is _NOT_FOUND:
             with self.lock:
                 # Another thread may have filled the slot while this one waited.
-                val = instance.__dict__.get(self.attrname, _NOT_FOUND)
+                val = cache.get(self.attrname, _NOT_FOUND)
                 if val is _NOT_FOUND:
                     val = self.func(instance)
-                    object.__setattr__(instance, self.attrname, val)
+                    cache[self.attrname] = val
         return val
