@@ -55,6 +55,9 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("delattr", delattr),
     ("format", format_builtin),
     ("vars", vars),
+    ("dir", dir),
+    ("exec", exec),
+    ("eval", eval),
     ("globals", frame_builtin_called_indirectly),
     ("locals", frame_builtin_called_indirectly),
     ("open", super::file::open),
@@ -91,7 +94,7 @@ pub fn populate(vm: &mut Vm) {
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 18] = [
+    let table: [(&ObjRef, Constructor); 19] = [
         (&t.random, |vm, _, args, kwargs| {
             super::random::new_random(vm, args, kwargs)
         }),
@@ -112,11 +115,28 @@ pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
         (&t.classmethod, classmethod_new),
         (&t.bytes, bytes_new),
         (&t.super_, super_new),
+        (&t.slice, slice_new),
     ];
     table.iter().find(|(c, _)| c.is(class)).map(|(_, f)| *f)
 }
 
 // ----- constructors ---------------------------------------------------------------------------
+
+/// `slice(stop)`, `slice(start, stop[, step])`.
+fn slice_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "slice", kwargs)?;
+    let py = vm.py;
+    let parts = match args {
+        [stop] => [Value::None, stop.clone_ref(py), Value::None],
+        [start, stop] => [start.clone_ref(py), stop.clone_ref(py), Value::None],
+        [start, stop, step] => [start.clone_ref(py), stop.clone_ref(py), step.clone_ref(py)],
+        [] => return Err(vm.type_error("slice expected at least 1 argument, got 0")),
+        _ => {
+            return Err(vm.type_error(format!("slice expected at most 3 arguments, got {}", args.len())));
+        }
+    };
+    Ok(vm.alloc(Payload::Slice(Box::new(parts))))
+}
 
 fn int_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     only_kwargs(vm, "int", kwargs, &["base"])?;
@@ -1111,7 +1131,16 @@ fn chr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
 
 fn iter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "iter", kwargs)?;
-    check_arity(vm, "iter", args, 1, 1)?;
+    check_arity(vm, "iter", args, 1, 2)?;
+    if let Some(sentinel) = args.get(1) {
+        if !is_callable(vm, &args[0]) {
+            return Err(vm.type_error("iter(v, w): v must be callable"));
+        }
+        return Ok(vm.new_iterator(IterState::Callable {
+            function: args[0].clone_ref(vm.py),
+            sentinel: sentinel.clone_ref(vm.py),
+        }));
+    }
     vm.iter(&args[0])
 }
 
@@ -1119,7 +1148,7 @@ fn next(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     no_kwargs(vm, "next", kwargs)?;
     check_arity(vm, "next", args, 1, 2)?;
     let it = &args[0];
-    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(_) | Payload::Generator(_)))
+    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(..) | Payload::Generator(_)))
         || vm.lookup_special(it, "__next__").is_some();
     if !is_iterator {
         return Err(vm.type_error(format!("'{}' object is not an iterator", vm.type_name(it))));
@@ -1188,13 +1217,15 @@ fn input(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
 fn callable(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "callable", kwargs)?;
     check_arity(vm, "callable", args, 1, 1)?;
-    let x = &args[0];
-    let yes = match x.payload() {
+    Ok(Value::Bool(is_callable(vm, &args[0])))
+}
+
+fn is_callable(vm: &mut Vm, x: &Value) -> bool {
+    match x.payload() {
         Some(Payload::Function(_) | Payload::Native(_) | Payload::BoundMethod(..) | Payload::Type(_)) => true,
         Some(Payload::Instance(_)) => vm.lookup_special(x, "__call__").is_some(),
         _ => false,
-    };
-    Ok(Value::Bool(yes))
+    }
 }
 
 fn attr_name(vm: &Vm, func: &str, v: &Value) -> PyResult<ObjRef> {
@@ -1266,6 +1297,180 @@ fn vars(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
         Some(d) => Ok(d),
         None => Err(vm.type_error("vars() argument must have __dict__ attribute")),
     }
+}
+
+/// The namespace `exec` / `eval` run in: the `globals` argument (a dict), else the `__main__`
+/// module's (toy's built-ins cannot see the calling frame; at module level that is the same).
+fn exec_globals(vm: &mut Vm, func: &str, args: &[Value]) -> PyResult<ObjRef> {
+    let py = vm.py;
+    match args.get(1) {
+        Some(Value::Obj(d)) if matches!(d.payload, Payload::Dict(_)) => {
+            if let Some(locals) = args.get(2)
+                && !locals.is_none()
+                && !locals.is(&args[1])
+            {
+                return Err(vm.type_error(format!(
+                    "{func}(): a locals mapping other than globals is not supported"
+                )));
+            }
+            let builtins_key = intern("__builtins__");
+            if vm.dict_get_str(d, &builtins_key)?.is_none() {
+                let builtins = Value::Obj(vm.builtins.clone_ref(py));
+                vm.dict_set_str(d, &builtins_key, builtins)?;
+            }
+            Ok(d.clone_ref(py))
+        }
+        Some(Value::None) | None => {
+            let modules = vm.modules.clone_ref(py);
+            match vm.dict_get_str(&modules, &intern("__main__"))? {
+                Some(Value::Obj(m)) if matches!(m.payload, Payload::Module(_)) => match &m.payload {
+                    Payload::Module(module) => Ok(module.dict.clone_ref(py)),
+                    _ => Err(vm.runtime_error("no __main__ module")),
+                },
+                _ => Err(vm.runtime_error("no __main__ module")),
+            }
+        }
+        Some(_) if func == "eval" => Err(vm.type_error("globals must be a real dict; try eval(expr, {}, mapping)")),
+        Some(other) => Err(vm.type_error(format!("{func}() globals must be a dict, not {}", vm.type_name(other)))),
+    }
+}
+
+/// The source text `exec` / `eval` run.
+fn exec_source(vm: &Vm, func: &str, source: &Value) -> PyResult<String> {
+    match source.payload() {
+        Some(Payload::Str(s)) => Ok(s.as_str().to_string()),
+        Some(Payload::Bytes(b)) => match std::str::from_utf8(b) {
+            Ok(s) => Ok(s.to_string()),
+            Err(_) => Err(vm.value_error("source code string cannot contain invalid UTF-8")),
+        },
+        _ => Err(vm.type_error(format!("{func}() arg 1 must be a string, bytes or code object"))),
+    }
+}
+
+/// Compile and run `source` as a module body in `globals`.
+fn run_string(vm: &mut Vm, source: &str, globals: ObjRef) -> PyResult<()> {
+    if source.contains('\0') {
+        return Err(vm.new_error(&types().syntax_error, "source code string cannot contain null bytes"));
+    }
+    let code = match crate::compile_source(source.as_bytes(), "<string>") {
+        Ok(code) => code,
+        Err(report) => {
+            let message = report.message.strip_prefix("SyntaxError: ").unwrap_or(&report.message);
+            return Err(vm.new_error(&types().syntax_error, message.to_string()));
+        }
+    };
+    vm.run_module_code(code, globals)
+}
+
+/// `exec(source[, globals[, locals]])` on a string.
+fn exec(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "exec", kwargs)?;
+    check_arity(vm, "exec", args, 1, 3)?;
+    let source = exec_source(vm, "exec", &args[0])?;
+    let globals = exec_globals(vm, "exec", args)?;
+    run_string(vm, &source, globals)?;
+    Ok(Value::None)
+}
+
+/// `eval(expression[, globals[, locals]])` on a string: run as `__toy_eval__ = (expression)`.
+fn eval(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "eval", kwargs)?;
+    check_arity(vm, "eval", args, 1, 3)?;
+    let source = exec_source(vm, "eval", &args[0])?;
+    let globals = exec_globals(vm, "eval", args)?;
+    let expression = source.trim_start_matches([' ', '\t']).trim_end();
+    if expression.is_empty() {
+        return Err(vm.new_error(&types().syntax_error, "invalid syntax"));
+    }
+    let key = intern("__toy_eval__");
+    run_string(
+        vm,
+        &format!("__toy_eval__ = ({expression}\n)"),
+        globals.clone_ref(vm.py),
+    )?;
+    match vm.dict_del_str(&globals, &key)? {
+        Some(v) => Ok(v),
+        None => Err(vm.runtime_error("eval() lost its result")),
+    }
+}
+
+/// What `object` contributes to every `dir()` of a class or instance (CPython 3.11's list).
+const OBJECT_DIR: [&str; 24] = [
+    "__class__",
+    "__delattr__",
+    "__dir__",
+    "__doc__",
+    "__eq__",
+    "__format__",
+    "__ge__",
+    "__getattribute__",
+    "__getstate__",
+    "__gt__",
+    "__hash__",
+    "__init__",
+    "__init_subclass__",
+    "__le__",
+    "__lt__",
+    "__ne__",
+    "__new__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__repr__",
+    "__setattr__",
+    "__sizeof__",
+    "__str__",
+    "__subclasshook__",
+];
+
+/// `dir(obj)`: the sorted attribute names of a module, a class (with its bases') or an
+/// instance (its `__dict__` and its class's).
+fn dir(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "dir", kwargs)?;
+    check_arity(vm, "dir", args, 1, 1)?;
+    let py = vm.py;
+    let obj = &args[0];
+    let mut names: Vec<String> = Vec::new();
+    let keys_of = |table: &crate::objects::DictTable, names: &mut Vec<String>| {
+        names.extend(table.iter().filter_map(|e| e.key.as_str().map(str::to_string)));
+    };
+    let class_names = |class: &ObjRef, names: &mut Vec<String>| {
+        if let Payload::Type(t) = &class.payload {
+            for c in std::iter::once(class).chain(&t.mro) {
+                if let Payload::Type(ct) = &c.payload {
+                    keys_of(&ct.dict.lock(py), names);
+                    if ct.module != "builtins" {
+                        names.extend(["__dict__", "__module__", "__weakref__", "__doc__"].map(str::to_string));
+                    }
+                }
+            }
+        }
+        names.extend(OBJECT_DIR.iter().map(|n| n.to_string()));
+    };
+    match obj.payload() {
+        Some(Payload::Module(m)) => {
+            if let Payload::Dict(d) = &m.dict.payload {
+                keys_of(&d.lock(py), &mut names);
+            }
+        }
+        Some(Payload::Type(_)) => {
+            if let Value::Obj(class) = obj {
+                class_names(class, &mut names);
+            }
+        }
+        Some(Payload::Instance(inst)) => {
+            inst.with_dict(py, |table| keys_of(table, &mut names));
+            class_names(&inst.class, &mut names);
+        }
+        Some(Payload::Function(f)) => {
+            keys_of(&f.dict.lock(py), &mut names);
+            class_names(vm.type_of(obj), &mut names);
+        }
+        _ => class_names(vm.type_of(obj), &mut names),
+    }
+    names.sort();
+    names.dedup();
+    let items = names.into_iter().map(|n| vm.new_str(n)).collect();
+    Ok(vm.new_list(items))
 }
 
 /// Built-ins that read the calling frame; the eval loop answers direct calls to them.

@@ -217,7 +217,7 @@ fn new_struct_time(vm: &mut Vm, tm: &libc::tm) -> Value {
     let zone = vm.new_str(zone_name(tm));
     let instance = vm.alloc(Payload::Instance(Box::new(Instance {
         class: clone_immortal(struct_time_class(py)),
-        dict: ObjLock::new(DictTable::new()),
+        dict: crate::objects::InstanceDict::new(),
         exception: None,
         base: Some(base),
     })));

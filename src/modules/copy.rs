@@ -3,7 +3,7 @@
 //! CPython's `copy` makes the new instance with `cls.__new__(cls)` (through `__reduce_ex__`),
 //! bypassing `__init__`; toy has no `object.__new__` yet, so `_copy._new_instance(cls)` does it.
 
-use crate::objects::{DictTable, Instance, Layout, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{Instance, Layout, ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
 use super::{check_arity, new_module, no_kwargs};
@@ -21,7 +21,7 @@ fn new_instance(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRe
         Some(class) if matches!(&class.payload, Payload::Type(t) if t.layout == Layout::Object) => {
             Ok(vm.alloc(Payload::Instance(Box::new(Instance {
                 class: class.clone_ref(vm.py),
-                dict: ObjLock::new(DictTable::new()),
+                dict: crate::objects::InstanceDict::new(),
                 exception: None,
                 base: None,
             }))))

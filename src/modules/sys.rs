@@ -53,11 +53,26 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("setswitchinterval", setswitchinterval),
             ("getswitchinterval", getswitchinterval),
             ("intern", intern),
+            ("exc_info", exc_info),
             ("excepthook", excepthook),
             ("__excepthook__", excepthook),
         ],
         values,
     )
+}
+
+/// `(type, value, traceback)` of the exception being handled, or three `None`s.
+fn exc_info(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "exc_info", kwargs)?;
+    check_arity(vm, "exc_info", args, 0, 0)?;
+    let py = vm.py;
+    let Some(exc) = vm.handled.as_ref().map(|e| e.clone_ref(py)) else {
+        return Ok(vm.new_tuple(vec![Value::None, Value::None, Value::None]));
+    };
+    let exc = Value::Obj(exc);
+    let class = Value::Obj(vm.type_of(&exc).clone_ref(py));
+    let tb = vm.exception_attr(&exc, "__traceback__").unwrap_or(Value::None);
+    Ok(vm.new_tuple(vec![class, exc, tb]))
 }
 
 fn exit(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -324,7 +324,8 @@ pub enum Payload {
     Module(Module),
     Type(Box<TypeObject>),
     Instance(Box<Instance>),
-    Iterator(ObjLock<IterState>),
+    /// A built-in iterator: its class (an index into `types::iterator_type`) and state.
+    Iterator(u8, ObjLock<IterState>),
     Generator(Box<ObjLock<GeneratorState>>),
     Property([Value; 3]),
     StaticMethod(Value),
@@ -501,12 +502,63 @@ pub enum Layout {
 
 pub struct Instance {
     pub class: ObjRef,
-    pub dict: ObjLock<DictTable>,
+    /// The attributes; reach them through `Instance::with_dict`.
+    pub dict: ObjLock<InstanceDict>,
     /// Present for exception instances.
     pub exception: Option<ObjLock<ExceptionState>>,
     /// For a class derived from a built-in type: the plain built-in value (never an instance)
     /// the instance extends, fixed at creation; a mutable one changes under its own lock.
     pub base: Option<Value>,
+}
+
+/// Where an instance keeps its attributes: inline until the program reads `obj.__dict__`, then
+/// in that `dict` object, so writes through either are seen by both.
+pub enum InstanceDict {
+    Inline(DictTable),
+    Shared(ObjRef),
+}
+
+impl InstanceDict {
+    pub fn new() -> ObjLock<InstanceDict> {
+        ObjLock::new(InstanceDict::Inline(DictTable::new()))
+    }
+}
+
+impl Instance {
+    /// Run `f` on the attribute table, wherever it lives. Only one lock is held at a time:
+    /// a shared dict is locked after the instance's lock is released.
+    #[inline]
+    pub fn with_dict<R>(&self, py: Gil<'_>, f: impl FnOnce(&mut DictTable) -> R) -> R {
+        let mut guard = self.dict.lock(py);
+        match &mut *guard {
+            InstanceDict::Inline(table) => f(table),
+            InstanceDict::Shared(dict) => {
+                let dict = dict.clone_ref(py);
+                drop(guard);
+                let result = match &dict.payload {
+                    Payload::Dict(table) => f(&mut table.lock(py)),
+                    _ => f(&mut DictTable::new()),
+                };
+                drop(dict);
+                result
+            }
+        }
+    }
+
+    /// The instance's `__dict__` as a `dict` object, created (and the attributes moved into
+    /// it) on first use.
+    pub fn dict_object(&self, py: Gil<'_>) -> ObjRef {
+        let mut guard = self.dict.lock(py);
+        match &mut *guard {
+            InstanceDict::Shared(dict) => dict.clone_ref(py),
+            InstanceDict::Inline(table) => {
+                let table = std::mem::take(table);
+                let dict = ObjRef::new(py, PyObject::new(Payload::Dict(Box::new(ObjLock::new(table)))));
+                *guard = InstanceDict::Shared(dict.clone_ref(py));
+                dict
+            }
+        }
+    }
 }
 
 /// One frame of a traceback: the code, its line, and the span of the failing instruction.
@@ -571,6 +623,11 @@ pub enum IterState {
     Filter {
         function: Value,
         inner: Value,
+    },
+    /// `iter(callable, sentinel)`: call until the sentinel comes back.
+    Callable {
+        function: Value,
+        sentinel: Value,
     },
     Exhausted,
 }

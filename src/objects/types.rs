@@ -27,7 +27,7 @@ builtin_types! {
     module: "module", generator: "generator", iterator: "iterator", property: "property",
     staticmethod: "staticmethod", classmethod: "classmethod", super_: "super",
     dict_keys: "dict_keys", dict_values: "dict_values", dict_items: "dict_items", not_implemented_type: "NotImplementedType",
-    ellipsis_type: "ellipsis", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
+    ellipsis_type: "ellipsis", traceback: "traceback", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
     base_exception: "BaseException", exception: "Exception", system_exit: "SystemExit",
     keyboard_interrupt: "KeyboardInterrupt", generator_exit: "GeneratorExit",
     arithmetic_error: "ArithmeticError", zero_division_error: "ZeroDivisionError",
@@ -43,9 +43,58 @@ builtin_types! {
     permission_error: "PermissionError", is_a_directory_error: "IsADirectoryError",
     timeout_error: "TimeoutError", eof_error: "EOFError", memory_error: "MemoryError",
     syntax_error: "SyntaxError", indentation_error: "IndentationError",
+    connection_error: "ConnectionError",
+    broken_pipe_error: "BrokenPipeError",
+    connection_aborted_error: "ConnectionAbortedError",
+    connection_refused_error: "ConnectionRefusedError",
+    connection_reset_error: "ConnectionResetError",
+    not_a_directory_error: "NotADirectoryError",
+    interrupted_error: "InterruptedError",
+    blocking_io_error: "BlockingIOError",
+    child_process_error: "ChildProcessError",
+    process_lookup_error: "ProcessLookupError",
 }
 
 static TYPES: OnceLock<Types> = OnceLock::new();
+
+/// The classes of built-in iterators, by the kind number their `Payload::Iterator` carries.
+/// Kind 0 is the generic `iterator`; the others derive from it (which holds their methods).
+pub const ITERATOR_TYPE_NAMES: [&str; 18] = [
+    "iterator",
+    "list_iterator",
+    "tuple_iterator",
+    "range_iterator",
+    "str_ascii_iterator",
+    "str_iterator",
+    "dict_keyiterator",
+    "dict_valueiterator",
+    "dict_itemiterator",
+    "set_iterator",
+    "bytes_iterator",
+    "list_reverseiterator",
+    "reversed",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "callable_iterator",
+];
+
+/// The class of built-in iterators of kind `kind` (see `ITERATOR_TYPE_NAMES`).
+pub fn iterator_type(kind: u8) -> &'static ObjRef {
+    static ITERATOR_TYPES: OnceLock<Vec<ObjRef>> = OnceLock::new();
+    let all = ITERATOR_TYPES.get_or_init(|| {
+        let base = &types().iterator;
+        std::iter::once(clone_immortal(base))
+            .chain(
+                ITERATOR_TYPE_NAMES[1..]
+                    .iter()
+                    .map(|name| new_type(name, &[base], Layout::Builtin)),
+            )
+            .collect()
+    });
+    all.get(kind as usize).unwrap_or(&types().iterator)
+}
 
 /// The built-in classes. Created on first use.
 pub fn types() -> &'static Types {
@@ -101,6 +150,7 @@ fn create_types() -> Types {
     let import_error = e("ImportError", &exception);
     let os_error = e("OSError", &exception);
     let syntax_error = e("SyntaxError", &exception);
+    let connection_error = e("ConnectionError", &os_error);
     Types {
         type_: b("type"),
         none_type: b("NoneType"),
@@ -132,6 +182,8 @@ fn create_types() -> Types {
         dict_items: b("dict_items"),
         not_implemented_type: b("NotImplementedType"),
         ellipsis_type: b("ellipsis"),
+        // Plain instances: their `tb_lineno`, `tb_next`… are entries of the instance dict.
+        traceback: new_type("traceback", &[&object], Layout::Object),
         text_io: b("TextIOWrapper"),
         buffered_io: b("BufferedReader"),
         lock: b("lock"),
@@ -162,6 +214,15 @@ fn create_types() -> Types {
         eof_error: e("EOFError", &exception),
         memory_error: e("MemoryError", &exception),
         indentation_error: e("IndentationError", &syntax_error),
+        broken_pipe_error: e("BrokenPipeError", &connection_error),
+        connection_aborted_error: e("ConnectionAbortedError", &connection_error),
+        connection_refused_error: e("ConnectionRefusedError", &connection_error),
+        connection_reset_error: e("ConnectionResetError", &connection_error),
+        not_a_directory_error: e("NotADirectoryError", &os_error),
+        interrupted_error: e("InterruptedError", &os_error),
+        blocking_io_error: e("BlockingIOError", &os_error),
+        child_process_error: e("ChildProcessError", &os_error),
+        process_lookup_error: e("ProcessLookupError", &os_error),
         object,
         int,
         base_exception,
@@ -175,6 +236,7 @@ fn create_types() -> Types {
         import_error,
         os_error,
         syntax_error,
+        connection_error,
     }
 }
 
@@ -241,6 +303,16 @@ impl Types {
             "MemoryError" => &t.memory_error,
             "SyntaxError" => &t.syntax_error,
             "IndentationError" => &t.indentation_error,
+            "ConnectionError" => &t.connection_error,
+            "BrokenPipeError" => &t.broken_pipe_error,
+            "ConnectionAbortedError" => &t.connection_aborted_error,
+            "ConnectionRefusedError" => &t.connection_refused_error,
+            "ConnectionResetError" => &t.connection_reset_error,
+            "NotADirectoryError" => &t.not_a_directory_error,
+            "InterruptedError" => &t.interrupted_error,
+            "BlockingIOError" => &t.blocking_io_error,
+            "ChildProcessError" => &t.child_process_error,
+            "ProcessLookupError" => &t.process_lookup_error,
             _ => return None,
         })
     }

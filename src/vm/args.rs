@@ -2,9 +2,7 @@
 //! parameters with CPython's error messages.
 
 use crate::objects::types::{intern, types};
-use crate::objects::{
-    CodeHandle, DictTable, Function, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value,
-};
+use crate::objects::{CodeHandle, Function, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value};
 
 use super::eval::{FrameExit, str_of};
 use super::frame::{Frame, FrameCode, Slots, SuspendedFrame};
@@ -213,7 +211,7 @@ impl Vm<'_> {
         }
         let obj = self.alloc(Payload::Instance(Box::new(Instance {
             class,
-            dict: ObjLock::new(DictTable::new()),
+            dict: crate::objects::InstanceDict::new(),
             exception: None,
             base: None,
         })));

@@ -1,12 +1,28 @@
 //! Attribute access: instance dicts, class MROs, descriptors (functions bind to instances,
 //! `property`, `staticmethod`, `classmethod`) and the special attributes of built-in objects.
 
-use crate::objects::types::{clone_immortal, types};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::objects::types::{self, clone_immortal, types};
 use crate::objects::{DictTable, ObjLock, ObjRef, Payload, Value};
 
 use super::attr_cache::{self, NameKey};
 use super::eval::str_of;
 use super::{PyResult, Vm};
+
+/// Set once any class defines `__getattribute__`: until then (nearly always) attribute reads
+/// need not look for one, and the instance fast paths stay valid.
+static GETATTRIBUTE_DEFINED: AtomicBool = AtomicBool::new(false);
+
+/// Note that a class defining `__getattribute__` exists.
+pub fn getattribute_defined() {
+    GETATTRIBUTE_DEFINED.store(true, Ordering::Relaxed);
+}
+
+#[inline]
+fn any_getattribute() -> bool {
+    GETATTRIBUTE_DEFINED.load(Ordering::Relaxed)
+}
 
 impl Vm<'_> {
     /// Look `name` up along a class's MRO (through the attribute cache).
@@ -20,13 +36,14 @@ impl Vm<'_> {
         if let Some(found) = self.attr_cache.get(class, cache_key, epoch) {
             return Ok(found.as_ref().map(|v| v.clone_ref(py)));
         }
-        let found = self.lookup_in_class_str(class, key.as_str(), key.hash());
+        let found = self.lookup_in_class_str(class, key.as_str(), key.hash(), false);
         self.attr_cache
             .insert(py, class, cache_key, Some(name), epoch, found.as_ref());
         Ok(found)
     }
 
-    /// A class attribute by name, for the fixed dunder names the VM looks up itself.
+    /// A class attribute by name, for the fixed dunder names the VM looks up itself; those
+    /// `object` defines are only found on `object` itself, not through its subclasses.
     pub fn class_attr(&mut self, class: &ObjRef, name: &'static str) -> Option<Value> {
         let py = self.py;
         let cache_key = NameKey::of_static(name);
@@ -34,14 +51,16 @@ impl Vm<'_> {
         if let Some(found) = self.attr_cache.get(class, cache_key, epoch) {
             return found.as_ref().map(|v| v.clone_ref(py));
         }
-        let found = self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()));
+        let found = self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()), true);
         self.attr_cache
             .insert(py, class, cache_key, None, epoch, found.as_ref());
         found
     }
 
-    /// MRO lookup by text and its precomputed `str` hash.
-    fn lookup_in_class_str(&self, class: &ObjRef, key: &str, hash: i64) -> Option<Value> {
+    /// MRO lookup by text and its precomputed `str` hash. With `skip_object`, the methods of
+    /// `object` itself (`object.__repr__`, `__eq__`, `__setattr__`…) are not found through a
+    /// subclass: the VM looks special methods up this way and applies those defaults natively.
+    fn lookup_in_class_str(&self, class: &ObjRef, key: &str, hash: i64, skip_object: bool) -> Option<Value> {
         let Payload::Type(t) = &class.payload else {
             return None;
         };
@@ -55,7 +74,9 @@ impl Vm<'_> {
         if let Some(found) = find(t) {
             return Some(found);
         }
+        let object = &types().object;
         t.mro.iter().find_map(|base| match &base.payload {
+            Payload::Type(_) if skip_object && base.is(object) => None,
             Payload::Type(bt) => find(bt),
             _ => None,
         })
@@ -108,14 +129,16 @@ impl Vm<'_> {
                 let Payload::Str(key) = &name.payload else {
                     return Ok(None);
                 };
-                if inst
-                    .dict
-                    .lock(self.py)
-                    .get(key.hash(), |k| {
-                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
-                    })
-                    .is_some()
-                {
+                if any_getattribute() {
+                    return Ok(None);
+                }
+                if inst.with_dict(self.py, |table| {
+                    table
+                        .get(key.hash(), |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                        })
+                        .is_some()
+                }) {
                     return Ok(None);
                 }
                 match self.lookup_in_class(&inst.class, name)? {
@@ -133,6 +156,22 @@ impl Vm<'_> {
 
     /// `getattr(obj, name)`.
     pub fn get_attr(&mut self, obj: &Value, name: &ObjRef) -> PyResult<Value> {
+        if any_getattribute()
+            && matches!(obj.payload(), Some(Payload::Instance(_)))
+            && let Some(getattribute) = self.lookup_special(obj, "__getattribute__")
+        {
+            let py = self.py;
+            let args = [obj.clone_ref(py), Value::Obj(name.clone_ref(py))];
+            return match self.call(&getattribute, &args, &[]) {
+                Err(e) if self.err_matches(&e, &types().attribute_error) => {
+                    match self.lookup_special(obj, "__getattr__") {
+                        Some(getattr) => self.call(&getattr, &args, &[]),
+                        None => Err(e),
+                    }
+                }
+                other => other,
+            };
+        }
         match self.get_attr_opt(obj, name)? {
             Some(v) => Ok(v),
             None => {
@@ -158,7 +197,7 @@ impl Vm<'_> {
         let Some(Payload::Instance(inst)) = obj.payload() else {
             return None;
         };
-        if inst.exception.is_some() {
+        if inst.exception.is_some() || any_getattribute() {
             return None;
         }
         let in_class = self
@@ -171,12 +210,13 @@ impl Vm<'_> {
             return None;
         }
         let py = self.py;
-        inst.dict
-            .lock(py)
-            .get(key.hash(), |k| {
-                k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
-            })
-            .map(|e| e.value.clone_ref(py))
+        inst.with_dict(py, |table| {
+            table
+                .get(key.hash(), |k| {
+                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                })
+                .map(|e| e.value.clone_ref(py))
+        })
     }
 
     /// `getattr` without raising for a missing attribute.
@@ -204,26 +244,40 @@ impl Vm<'_> {
                     }
                     return self.call(&getter, &[obj.clone_ref(py)], &[]).map(Some);
                 }
+                // A descriptor written in Python: a data descriptor's `__get__` wins over the
+                // instance `__dict__`, a non-data one's only answers when the dict does not.
+                let mut descriptor_get = None;
+                if let Some(attr) = &class_attr
+                    && matches!(attr.payload(), Some(Payload::Instance(_)))
+                    && let Some((Some(get), data)) = self.user_descriptor(attr)
+                {
+                    if data {
+                        return self.call_descriptor_get(&get, attr, obj).map(Some);
+                    }
+                    descriptor_get = Some(get);
+                }
                 let Payload::Str(skey) = &name.payload else {
                     return Ok(None);
                 };
-                if let Some(v) = inst
-                    .dict
-                    .lock(py)
-                    .get(skey.hash(), |k| {
-                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
-                    })
-                    .map(|e| e.value.clone_ref(py))
-                {
+                if let Some(v) = inst.with_dict(py, |table| {
+                    table
+                        .get(skey.hash(), |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
+                        })
+                        .map(|e| e.value.clone_ref(py))
+                }) {
                     return Ok(Some(v));
                 }
                 if key == "__dict__" {
-                    return Ok(Some(self.instance_dict_copy(obj)));
+                    return Ok(Some(Value::Obj(inst.dict_object(py))));
                 }
                 if inst.exception.is_some()
                     && let Some(v) = self.exception_attr(obj, key)
                 {
                     return Ok(Some(v));
+                }
+                if let (Some(get), Some(attr)) = (descriptor_get, &class_attr) {
+                    return self.call_descriptor_get(&get, attr, obj).map(Some);
                 }
                 match (class_attr, &inst.base) {
                     (Some(attr), _) => Ok(Some(self.bind(attr, obj))),
@@ -244,6 +298,10 @@ impl Vm<'_> {
                         Some(Payload::ClassMethod(f)) => {
                             self.alloc(Payload::BoundMethod(obj.clone_ref(py), f.clone_ref(py)))
                         }
+                        Some(Payload::Instance(_)) => match self.user_descriptor(&attr) {
+                            Some((Some(get), _)) => self.call_descriptor_get(&get, &attr, obj)?,
+                            _ => attr,
+                        },
                         _ => attr,
                     }));
                 }
@@ -261,6 +319,8 @@ impl Vm<'_> {
                         Some(self.new_tuple(mro))
                     }
                     "__doc__" => Some(Value::None),
+                    // A snapshot, not a live mappingproxy.
+                    "__dict__" => Some(self.table_copy(&t.dict)),
                     _ => None,
                 })
             }
@@ -293,6 +353,24 @@ impl Vm<'_> {
                     "__name__" => Some(self.new_str(f.name.lock(py).as_str())),
                     "__qualname__" => Some(self.new_str(f.qualname.lock(py).as_str())),
                     "__doc__" => Some(Value::None),
+                    "__dict__" => {
+                        // `__module__` is kept there too, but is no `__dict__` entry in CPython.
+                        let dict = self.table_copy(&f.dict);
+                        if let Some(d) = dict.as_obj() {
+                            self.dict_del_str(d, &types::intern("__module__"))?;
+                        }
+                        Some(dict)
+                    }
+                    "__kwdefaults__" => Some(if f.kwdefaults.is_empty() {
+                        Value::None
+                    } else {
+                        let dict = self.new_dict();
+                        for (k, v) in f.kwdefaults.iter() {
+                            let k = self.new_str(k.as_str());
+                            self.dict_set(&dict, k, v.clone_ref(py))?;
+                        }
+                        dict
+                    }),
                     "__defaults__" => Some(if f.defaults.is_empty() {
                         Value::None
                     } else {
@@ -375,6 +453,30 @@ impl Vm<'_> {
         }
     }
 
+    /// For a class attribute that is an instance of a user class: its type's `__get__` (if
+    /// any) and whether it is a data descriptor (defines `__set__` or `__delete__`). `None` when
+    /// it is no descriptor at all.
+    pub fn user_descriptor(&mut self, attr: &Value) -> Option<(Option<Value>, bool)> {
+        let Some(Payload::Instance(inst)) = attr.payload() else {
+            return None;
+        };
+        let class = inst.class.clone_ref(self.py);
+        let get = self.class_attr(&class, "__get__");
+        let data = self.class_attr(&class, "__set__").is_some() || self.class_attr(&class, "__delete__").is_some();
+        (get.is_some() || data).then_some((get, data))
+    }
+
+    /// `type(descr).__get__(descr, instance, owner)`; `instance` is a class for `C.attr`
+    /// (then `None` is passed and the class is the owner).
+    fn call_descriptor_get(&mut self, get: &Value, descr: &Value, instance: &Value) -> PyResult<Value> {
+        let py = self.py;
+        let (instance, owner) = match instance.payload() {
+            Some(Payload::Type(_)) => (Value::None, instance.clone_ref(py)),
+            _ => (instance.clone_ref(py), Value::Obj(self.type_of(instance).clone_ref(py))),
+        };
+        self.call_with_receiver(get, descr, &[instance, owner], &[])
+    }
+
     /// An attribute found after `class` in the MRO of the receiver's type, bound to the receiver.
     fn super_attr(&mut self, class: &ObjRef, receiver: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
         let py = self.py;
@@ -417,6 +519,10 @@ impl Vm<'_> {
                         self.alloc(Payload::BoundMethod(owner, f.clone_ref(py)))
                     }
                     Some(Payload::StaticMethod(f)) => f.clone_ref(py),
+                    Some(Payload::Instance(_)) => match self.user_descriptor(&attr) {
+                        Some((Some(get), _)) => self.call_descriptor_get(&get, &attr, receiver)?,
+                        _ => attr,
+                    },
                     Some(Payload::Property(accessors)) if !receiver_is_class => {
                         let getter = accessors[0].clone_ref(py);
                         self.call(&getter, &[receiver.clone_ref(py)], &[])?
@@ -442,25 +548,40 @@ impl Vm<'_> {
         Ok(self.lookup_in_class(&class, name)?.map(|attr| self.bind(attr, obj)))
     }
 
-    fn instance_dict_copy(&mut self, obj: &Value) -> Value {
+    /// A new `dict` with the items of a namespace table (instance, class or function dict).
+    fn table_copy(&mut self, table: &ObjLock<DictTable>) -> Value {
         let py = self.py;
         let dict = self.new_dict();
-        if let Some(Payload::Instance(inst)) = obj.payload() {
-            let items: Vec<(Value, Value)> = inst
-                .dict
-                .lock(py)
-                .iter()
-                .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
-                .collect();
-            for (k, v) in items {
-                let _ = self.dict_set(&dict, k, v);
-            }
+        let items: Vec<(Value, Value)> = table
+            .lock(py)
+            .iter()
+            .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
+            .collect();
+        for (k, v) in items {
+            let _ = self.dict_set(&dict, k, v);
         }
         dict
     }
 
-    /// `obj.name = value`.
+    /// `obj.name = value`: a class's `__setattr__` decides, if it defines one.
     pub fn set_attr(&mut self, obj: &Value, name: &ObjRef, value: Value) -> PyResult<()> {
+        if matches!(obj.payload(), Some(Payload::Instance(_)))
+            && let Some(setattr) = self.lookup_special(obj, "__setattr__")
+        {
+            let py = self.py;
+            self.call(
+                &setattr,
+                &[obj.clone_ref(py), Value::Obj(name.clone_ref(py)), value],
+                &[],
+            )?;
+            return Ok(());
+        }
+        self.generic_set_attr(obj, name, value)
+    }
+
+    /// `object.__setattr__(obj, name, value)`: data descriptors (properties, descriptors
+    /// written in Python) on the class first, then the instance `__dict__`.
+    pub fn generic_set_attr(&mut self, obj: &Value, name: &ObjRef, value: Value) -> PyResult<()> {
         let py = self.py;
         let Payload::Str(key) = &name.payload else {
             return Ok(());
@@ -468,35 +589,61 @@ impl Vm<'_> {
         match obj.payload() {
             Some(Payload::Instance(inst)) => {
                 let class = inst.class.clone_ref(py);
-                if let Some(attr) = self.lookup_in_class(&class, name)?
-                    && let Some(Payload::Property(accessors)) = attr.payload()
-                {
-                    let setter = accessors[1].clone_ref(py);
-                    if setter.is_none() {
-                        return Err(self.new_error(
-                            &types().attribute_error,
-                            format!(
-                                "property '{}' of '{}' object has no setter",
-                                key.as_str(),
-                                self.type_name(obj)
-                            ),
-                        ));
+                if let Some(attr) = self.lookup_in_class(&class, name)? {
+                    match attr.payload() {
+                        Some(Payload::Property(accessors)) => {
+                            let setter = accessors[1].clone_ref(py);
+                            if setter.is_none() {
+                                return Err(self.new_error(
+                                    &types().attribute_error,
+                                    format!(
+                                        "property '{}' of '{}' object has no setter",
+                                        key.as_str(),
+                                        self.type_name(obj)
+                                    ),
+                                ));
+                            }
+                            self.call(&setter, &[obj.clone_ref(py), value], &[])?;
+                            return Ok(());
+                        }
+                        Some(Payload::Instance(descr)) => {
+                            let descr_class = descr.class.clone_ref(py);
+                            if let Some(set) = self.class_attr(&descr_class, "__set__") {
+                                self.call_with_receiver(&set, &attr, &[obj.clone_ref(py), value], &[])?;
+                                return Ok(());
+                            }
+                            if self.class_attr(&descr_class, "__delete__").is_some() {
+                                return Err(self.new_error(&types().attribute_error, "__set__"));
+                            }
+                        }
+                        _ => {}
                     }
-                    self.call(&setter, &[obj.clone_ref(py), value], &[])?;
+                }
+                if key.as_str() == "__dict__" {
+                    let Some(dict) = value.as_obj().filter(|d| matches!(d.payload, Payload::Dict(_))) else {
+                        return Err(self.type_error(format!(
+                            "__dict__ must be set to a dictionary, not a '{}'",
+                            self.type_name(&value)
+                        )));
+                    };
+                    let new = crate::objects::InstanceDict::Shared(dict.clone_ref(py));
+                    let old = std::mem::replace(&mut *inst.dict.lock(py), new);
+                    drop(old);
                     return Ok(());
                 }
-                if let Some(setattr) = self.lookup_special(obj, "__setattr__") {
-                    self.call(
-                        &setattr,
-                        &[obj.clone_ref(py), Value::Obj(name.clone_ref(py)), value],
-                        &[],
-                    )?;
-                    return Ok(());
-                }
-                store_name(&inst.dict, py, name, value);
+                // The replaced value is dropped after the lock is released.
+                let old = inst.with_dict(py, |table| {
+                    table.insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                    })
+                });
+                drop(old);
                 Ok(())
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
+                if key.as_str() == "__getattribute__" {
+                    getattribute_defined();
+                }
                 store_name(&t.dict, py, name, value);
                 attr_cache::classes_changed();
                 Ok(())
@@ -534,8 +681,20 @@ impl Vm<'_> {
         }
     }
 
-    /// `del obj.name`.
+    /// `del obj.name`: a class's `__delattr__` decides, if it defines one.
     pub fn del_attr(&mut self, obj: &Value, name: &ObjRef) -> PyResult<()> {
+        if matches!(obj.payload(), Some(Payload::Instance(_)))
+            && let Some(delattr) = self.lookup_special(obj, "__delattr__")
+        {
+            let py = self.py;
+            self.call(&delattr, &[obj.clone_ref(py), Value::Obj(name.clone_ref(py))], &[])?;
+            return Ok(());
+        }
+        self.generic_del_attr(obj, name)
+    }
+
+    /// `object.__delattr__(obj, name)`.
+    pub fn generic_del_attr(&mut self, obj: &Value, name: &ObjRef) -> PyResult<()> {
         let Payload::Str(key) = &name.payload else {
             return Ok(());
         };
@@ -550,8 +709,22 @@ impl Vm<'_> {
                     self.call(&deleter, &[obj.clone_ref(self.py)], &[])?;
                     return Ok(());
                 }
-                inst.dict.lock(self.py).remove(key.hash(), |k| {
-                    k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                if let Some(attr) = self.lookup_in_class(&class, name)?
+                    && let Some(Payload::Instance(descr)) = attr.payload()
+                {
+                    let descr_class = descr.class.clone_ref(self.py);
+                    if let Some(delete) = self.class_attr(&descr_class, "__delete__") {
+                        self.call_with_receiver(&delete, &attr, &[obj.clone_ref(self.py)], &[])?;
+                        return Ok(());
+                    }
+                    if self.class_attr(&descr_class, "__set__").is_some() {
+                        return Err(self.new_error(&types().attribute_error, "__delete__"));
+                    }
+                }
+                inst.with_dict(self.py, |table| {
+                    table.remove(key.hash(), |k| {
+                        k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                    })
                 })
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {

@@ -37,6 +37,20 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
     if !is_exception && !has_init && (!args.is_empty() || !kwargs.is_empty()) {
         return Err(vm.type_error(format!("{}() takes no arguments", t.name)));
     }
+    let obj = alloc_instance(vm, class, args);
+    if has_init {
+        run_init(vm, &obj, args, kwargs)?;
+    } else if is_exception && !kwargs.is_empty() {
+        return Err(vm.type_error(format!("{}() takes no keyword arguments", t.name)));
+    }
+    Ok(obj)
+}
+
+/// A fresh instance of `class` (a user class not derived from a built-in value type), its
+/// `__init__` not run; exceptions keep `args`.
+pub fn alloc_instance(vm: &mut Vm, class: &ObjRef, args: &[Value]) -> Value {
+    let py = vm.py;
+    let is_exception = matches!(&class.payload, Payload::Type(t) if t.layout == Layout::Exception);
     let exception = is_exception.then(|| {
         let args = ObjRef::new(
             py,
@@ -47,18 +61,12 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
             ..Default::default()
         })
     });
-    let obj = vm.alloc(Payload::Instance(Box::new(Instance {
+    vm.alloc(Payload::Instance(Box::new(Instance {
         class: class.clone_ref(py),
-        dict: ObjLock::new(DictTable::new()),
+        dict: crate::objects::InstanceDict::new(),
         exception,
         base: None,
-    })));
-    if has_init {
-        run_init(vm, &obj, args, kwargs)?;
-    } else if is_exception && !kwargs.is_empty() {
-        return Err(vm.type_error(format!("{}() takes no keyword arguments", t.name)));
-    }
-    Ok(obj)
+    })))
 }
 
 fn run_init(vm: &mut Vm, obj: &Value, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
@@ -116,11 +124,6 @@ pub fn property_setter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)])
 
 pub fn property_deleter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     property_with(vm, args, 2, "deleter")
-}
-
-/// `object.__init__`: accepts no extra arguments.
-pub fn object_init(_vm: &mut Vm, _args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    Ok(Value::None)
 }
 
 /// `__build_class__(body, name, *bases, **keywords)`: run the body in a fresh namespace, then
@@ -220,7 +223,16 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         };
         dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__hash__"));
     }
-    Ok(vm.alloc(Payload::Type(Box::new(TypeObject {
+    if defines(&dict, "__getattribute__") {
+        super::attrs::getattribute_defined();
+    }
+    // Descriptors written in Python learn their owner and name (`__set_name__`).
+    let descriptors: Vec<(Value, Value)> = dict
+        .iter()
+        .filter(|e| matches!(e.value.payload(), Some(Payload::Instance(_))))
+        .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
+        .collect();
+    let class = vm.alloc(Payload::Type(Box::new(TypeObject {
         name: name.to_string(),
         qualname,
         module,
@@ -228,7 +240,25 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         mro,
         dict: ObjLock::new(dict),
         layout,
-    }))))
+    })));
+    for (key, value) in descriptors {
+        if let Some(set_name) = vm.lookup_special(&value, "__set_name__") {
+            let attr = key.as_str().unwrap_or("?").to_string();
+            if let Err(err) = vm.call_with_receiver(&set_name, &value, &[class.clone_ref(py), key], &[]) {
+                // Python 3.11 wraps the error (3.12 stopped doing so).
+                let wrapped = vm.new_error(
+                    &types().runtime_error,
+                    format!(
+                        "Error calling __set_name__ on '{}' instance '{attr}' in '{name}'",
+                        vm.type_name(&value)
+                    ),
+                );
+                vm.set_cause(&wrapped.exc, Some(Value::Obj(err.exc)), true);
+                return Err(wrapped);
+            }
+        }
+    }
+    Ok(class)
 }
 
 /// The built-in class whose values instances of `class` extend: `list` for `class Stack(list)`
@@ -398,7 +428,11 @@ impl Vm<'_> {
             "__cause__" => some_or_none(&state.cause),
             "__context__" => some_or_none(&state.context),
             "__suppress_context__" => Value::Bool(state.suppress_context),
-            "__traceback__" => Value::None,
+            "__traceback__" => {
+                let lines: Vec<u32> = state.traceback.iter().map(|e| e.line).collect();
+                drop(state);
+                return Some(self.traceback_chain(&lines));
+            }
             "value" if is_subclass(&inst.class, &types().stop_iteration) => {
                 drop(state);
                 return exc.as_obj().map(|o| self.stop_iteration_value(o));
@@ -409,6 +443,36 @@ impl Vm<'_> {
             }
             _ => return None,
         })
+    }
+
+    /// `exc.__traceback__`: a chain of `traceback` objects (`tb_lineno`, `tb_next`, `tb_lasti`;
+    /// `tb_frame` is `None`), outermost frame first; `None` for an exception never raised.
+    pub fn traceback_chain(&mut self, lines: &[u32]) -> Value {
+        let mut next = Value::None;
+        // The entries are innermost first; the chain starts at the outermost frame.
+        for &line in lines {
+            let mut dict = DictTable::new();
+            for (name, value) in [
+                ("tb_next", next),
+                ("tb_lineno", Value::Int(i64::from(line))),
+                ("tb_lasti", Value::Int(0)),
+                ("tb_frame", Value::None),
+            ] {
+                let key = intern(name);
+                let hash = match &key.payload {
+                    Payload::Str(s) => s.hash(),
+                    _ => 0,
+                };
+                dict.insert(hash, Value::Obj(key), value, |k| k.as_str() == Some(name));
+            }
+            next = self.alloc(Payload::Instance(Box::new(Instance {
+                class: clone_immortal(&types().traceback),
+                dict: ObjLock::new(crate::objects::InstanceDict::Inline(dict)),
+                exception: None,
+                base: None,
+            })));
+        }
+        next
     }
 
     /// The exception's positional arguments.

@@ -128,7 +128,7 @@ impl Vm<'_> {
                         };
                         format!("<{module}.{qualname} object at {:#x}>", o.addr())
                     }
-                    Payload::Iterator(_) => format!("<iterator object at {:#x}>", o.addr()),
+                    Payload::Iterator(..) => format!("<{} object at {:#x}>", self.type_name(v), o.addr()),
                     Payload::Generator(g) => format!("<generator object {} at {:#x}>", g.lock(py).qualname, o.addr()),
                     Payload::Property(_) => format!("<property object at {:#x}>", o.addr()),
                     Payload::StaticMethod(_) => format!("<staticmethod object at {:#x}>", o.addr()),

@@ -262,7 +262,7 @@ impl<'py> Vm<'py> {
             self.py,
             PyObject::new(Payload::Instance(Box::new(Instance {
                 class: class.clone_ref(self.py),
-                dict: ObjLock::new(DictTable::new()),
+                dict: crate::objects::InstanceDict::new(),
                 exception: Some(ObjLock::new(state)),
                 base: None,
             }))),
@@ -390,7 +390,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
         Payload::Module(_) => &t.module,
         Payload::Type(_) => &t.type_,
         Payload::Instance(_) => &t.object,
-        Payload::Iterator(_) => &t.iterator,
+        Payload::Iterator(kind, _) => crate::objects::types::iterator_type(*kind),
         Payload::Generator(_) => &t.generator,
         Payload::Property(_) => &t.property,
         Payload::StaticMethod(_) => &t.staticmethod,

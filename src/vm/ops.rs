@@ -77,7 +77,7 @@ pub fn is_int(v: &Value) -> bool {
     matches!(v, Value::Int(_) | Value::Bool(_)) || matches!(v.payload(), Some(Payload::BigInt(_)))
 }
 
-fn is_number(v: &Value) -> bool {
+pub fn is_number(v: &Value) -> bool {
     is_int(v) || matches!(v, Value::Float(_))
 }
 
@@ -413,7 +413,7 @@ impl Vm<'_> {
         Ok(Some(self.new_int(r)))
     }
 
-    fn builtin_binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
+    pub fn builtin_binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Option<Value>> {
         if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor) && (is_set_view(a) || is_set_view(b))
         {
             return self.dict_view_set_op(op, a, b).map(Some);
@@ -1572,7 +1572,8 @@ impl Vm<'_> {
     // ----- iteration ----------------------------------------------------------------------
 
     pub fn new_iterator(&self, state: IterState) -> Value {
-        self.alloc(Payload::Iterator(ObjLock::new(state)))
+        let kind = iterator_kind(&state);
+        self.alloc(Payload::Iterator(kind, ObjLock::new(state)))
     }
 
     /// `iter(v)`.
@@ -1615,12 +1616,12 @@ impl Vm<'_> {
                 };
                 table_iter(dict.clone_ref(py), *kind, len_at_start)
             }
-            Some(Payload::Iterator(_) | Payload::Generator(_)) => return Ok(v.clone_ref(py)),
+            Some(Payload::Iterator(..) | Payload::Generator(_)) => return Ok(v.clone_ref(py)),
             Some(Payload::Instance(_)) => {
                 if let Some(method) = self.lookup_special(v, "__iter__") {
                     let it = self.call(&method, &[v.clone_ref(py)], &[])?;
                     if self.lookup_special(&it, "__next__").is_none()
-                        && !matches!(it.payload(), Some(Payload::Iterator(_) | Payload::Generator(_)))
+                        && !matches!(it.payload(), Some(Payload::Iterator(..) | Payload::Generator(_)))
                     {
                         return Err(self.type_error(format!(
                             "iter() returned non-iterator of type '{}'",
@@ -1651,7 +1652,7 @@ impl Vm<'_> {
     /// `next(it)`: `None` when exhausted.
     pub fn next(&mut self, it: &Value) -> PyResult<Option<Value>> {
         match it.payload() {
-            Some(Payload::Iterator(state)) => self.next_builtin(state),
+            Some(Payload::Iterator(_, state)) => self.next_builtin(state),
             Some(Payload::Generator(_)) => {
                 match self.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
                     SendResult::Yielded(v) => Ok(Some(v)),
@@ -1676,7 +1677,7 @@ impl Vm<'_> {
     #[inline(always)]
     pub fn next_fast(&self, it: &Value) -> Option<Option<Value>> {
         let py = self.py;
-        let Some(Payload::Iterator(state)) = it.payload() else {
+        let Some(Payload::Iterator(_, state)) = it.payload() else {
             return None;
         };
         let mut guard = state.lock(py);
@@ -1930,6 +1931,17 @@ impl Vm<'_> {
                     }
                 }
                 Ok(None)
+            }
+            IterState::Callable { function, sentinel } => {
+                let (function, sentinel) = (function.clone_ref(py), sentinel.clone_ref(py));
+                drop(guard);
+                let value = self.call(&function, &[], &[])?;
+                if value.is(&sentinel) || self.eq(&value, &sentinel)? {
+                    let old = std::mem::replace(&mut *state.lock(py), IterState::Exhausted);
+                    drop(old);
+                    return Ok(None);
+                }
+                Ok(Some(value))
             }
             IterState::Exhausted => Ok(None),
         }
@@ -2217,4 +2229,37 @@ fn float_int_cmp(x: f64, i: &BigInt) -> Option<std::cmp::Ordering> {
         std::cmp::Ordering::Equal if x > whole => std::cmp::Ordering::Greater,
         other => other,
     })
+}
+
+/// The class of a new built-in iterator (an index into `types::ITERATOR_TYPE_NAMES`), as
+/// CPython names them: `list_iterator`, `dict_keyiterator`, `enumerate`…
+fn iterator_kind(state: &IterState) -> u8 {
+    match state {
+        IterState::Seq { seq, .. } => match seq.builtin_self().payload() {
+            Some(Payload::List(_)) => 1,
+            Some(Payload::Tuple(_)) => 2,
+            Some(Payload::Bytes(_)) => 10,
+            _ => 0,
+        },
+        IterState::Range { .. } => 3,
+        IterState::Str { text, .. } => match &text.payload {
+            Payload::Str(s) if !s.as_str().is_ascii() => 5,
+            _ => 4,
+        },
+        IterState::DictKeys(_) => 6,
+        IterState::DictValues(_) => 7,
+        IterState::DictItems(_) => 8,
+        IterState::SetItems { .. } => 9,
+        IterState::Reversed { seq, .. } => match seq.builtin_self().payload() {
+            Some(Payload::List(_)) => 11,
+            Some(Payload::Range(_)) => 3,
+            _ => 12,
+        },
+        IterState::Enumerate { .. } => 13,
+        IterState::Zip { .. } => 14,
+        IterState::Map { .. } => 15,
+        IterState::Filter { .. } => 16,
+        IterState::Callable { .. } => 17,
+        IterState::Exhausted => 0,
+    }
 }

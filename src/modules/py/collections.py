@@ -211,11 +211,23 @@ _KEYWORDS = frozenset(
 )
 
 
-def _as_tuple(value):
-    """The tuple a named tuple stands for, a tuple itself, or None for anything else."""
-    if isinstance(value, tuple):
-        return value
-    return getattr(value, "_tuple_", None)
+class _tuplegetter:
+    """The field accessors of a namedtuple: read-only, as CPython's C descriptor."""
+
+    def __init__(self, index, doc):
+        self.index = index
+        self.__doc__ = doc
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return tuple.__getitem__(instance, self.index)
+
+    def __set__(self, instance, value):
+        raise AttributeError("can't set attribute")
+
+    def __delete__(self, instance):
+        raise AttributeError("can't delete attribute")
 
 
 def _renamed_fields(names):
@@ -306,75 +318,30 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
             )
         return tuple(values)
 
-    def __init__(self, *args, **kwargs):
-        self._tuple_ = _bind(args, kwargs)
+    def __new__(_cls, *args, **kwargs):
+        return tuple.__new__(_cls, _bind(args, kwargs))
 
     def _make(cls, iterable):
-        values = tuple(iterable)
-        if len(values) != num_fields:
-            raise TypeError("Expected %d arguments, got %d" % (num_fields, len(values)))
-        return cls(*values)
+        result = tuple.__new__(cls, iterable)
+        if len(result) != num_fields:
+            raise TypeError("Expected %d arguments, got %d" % (num_fields, len(result)))
+        return result
 
     def _replace(self, **kwds):
-        values = [kwds.pop(name, value) for name, value in zip(field_names, self._tuple_)]
+        result = self._make(map(kwds.pop, field_names, self))
         if kwds:
             raise ValueError("Got unexpected field names: %r" % list(kwds))
-        return type(self)(*values)
+        return result
 
     def __repr__(self):
-        fields = ", ".join("%s=%r" % pair for pair in zip(field_names, self._tuple_))
+        fields = ", ".join("%s=%r" % pair for pair in zip(field_names, self))
         return "%s(%s)" % (type(self).__name__, fields)
 
     def _asdict(self):
-        return dict(zip(field_names, self._tuple_))
+        return dict(zip(self._fields, self))
 
     def __getnewargs__(self):
-        return self._tuple_
-
-    def __getitem__(self, i):
-        return self._tuple_[i]
-
-    def __len__(self):
-        return num_fields
-
-    def __iter__(self):
-        return iter(self._tuple_)
-
-    def __contains__(self, x):
-        return x in self._tuple_
-
-    def __hash__(self):
-        return hash(self._tuple_)
-
-    def __add__(self, other):
-        other = _as_tuple(other)
-        if other is None:
-            return NotImplemented
-        return self._tuple_ + other
-
-    def __radd__(self, other):
-        other = _as_tuple(other)
-        if other is None:
-            return NotImplemented
-        return other + self._tuple_
-
-    def __mul__(self, n):
-        return self._tuple_ * n
-
-    def index(self, *args):
-        return self._tuple_.index(*args)
-
-    def count(self, x):
-        return self._tuple_.count(x)
-
-    def comparison(op):
-        def compare(self, other):
-            other = _as_tuple(other)
-            if other is None:
-                return NotImplemented
-            return op(self._tuple_, other)
-
-        return compare
+        return tuple(self)
 
     namespace = {
         "__doc__": "%s(%s)" % (typename, ", ".join(field_names)),
@@ -382,37 +349,20 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
         "_fields": field_names,
         "_field_defaults": field_defaults,
         "__match_args__": field_names,
-        "__init__": __init__,
+        "__new__": staticmethod(__new__),
         "_make": classmethod(_make),
         "_replace": _replace,
         "__repr__": __repr__,
         "_asdict": _asdict,
         "__getnewargs__": __getnewargs__,
-        "__getitem__": __getitem__,
-        "__len__": __len__,
-        "__iter__": __iter__,
-        "__contains__": __contains__,
-        "__hash__": __hash__,
-        "__add__": __add__,
-        "__radd__": __radd__,
-        "__mul__": __mul__,
-        "__rmul__": __mul__,
-        "index": index,
-        "count": count,
-        "__eq__": comparison(lambda a, b: a == b),
-        "__ne__": comparison(lambda a, b: a != b),
-        "__lt__": comparison(lambda a, b: a < b),
-        "__le__": comparison(lambda a, b: a <= b),
-        "__gt__": comparison(lambda a, b: a > b),
-        "__ge__": comparison(lambda a, b: a >= b),
     }
     for index, name in enumerate(field_names):
-        namespace[name] = property(lambda self, index=index: self._tuple_[index])
+        namespace[name] = _tuplegetter(index, "Alias for field number %d" % index)
 
     # CPython takes the caller's module name from its frame; toy has no frame objects, and the
     # caller is usually the main script.
     namespace["__module__"] = "__main__" if module is None else module
-    return type(typename, (), namespace)
+    return type(typename, (tuple,), namespace)
 
 
 # ----- defaultdict, OrderedDict, Counter -----------------------------------------------------

@@ -1,7 +1,5 @@
 """toy's functools (a subset): reduce, partial, wraps and update_wrapper, lru_cache and cache,
-cmp_to_key, total_ordering.
-
-cached_property is missing: toy does not call __get__ on descriptors defined in Python.
+cmp_to_key, total_ordering, cached_property.
 """
 
 from collections import namedtuple
@@ -18,6 +16,7 @@ __all__ = [
     "lru_cache",
     "reduce",
     "partial",
+    "cached_property",
 ]
 
 # ----- update_wrapper and wraps --------------------------------------------------------------
@@ -265,3 +264,46 @@ def _install_cache(user_function, maxsize, typed):
 def cache(user_function, /):
     """Unbounded cache of a function's results (lru_cache(maxsize=None))."""
     return lru_cache(maxsize=None)(user_function)
+
+
+# ----- cached_property ------------------------------------------------------------------------
+
+_NOT_FOUND = object()
+
+
+class cached_property:
+    """A non-data descriptor: the first lookup calls the function and stores the result as an
+    instance attribute of the same name, which then shadows the descriptor."""
+
+    def __init__(self, func):
+        self.func = func
+        self.attrname = None
+        self.__doc__ = func.__doc__
+        from threading import RLock
+
+        self.lock = RLock()
+
+    def __set_name__(self, owner, name):
+        if self.attrname is None:
+            self.attrname = name
+        elif name != self.attrname:
+            raise TypeError(
+                "Cannot assign the same cached_property to two different names "
+                f"({self.attrname!r} and {name!r})."
+            )
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        if self.attrname is None:
+            raise TypeError("Cannot use cached_property instance without calling __set_name__ on it.")
+        cache = instance.__dict__
+        val = cache.get(self.attrname, _NOT_FOUND)
+        if val is _NOT_FOUND:
+            with self.lock:
+                # Another thread may have filled the slot while this one waited.
+                val = cache.get(self.attrname, _NOT_FOUND)
+                if val is _NOT_FOUND:
+                    val = self.func(instance)
+                    cache[self.attrname] = val
+        return val

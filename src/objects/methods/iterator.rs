@@ -19,7 +19,7 @@ pub(super) fn install(py: Gil<'_>) {
 
 fn check_this(vm: &Vm, args: &[Value], method: &str) -> PyResult<()> {
     match args.first().and_then(Value::payload) {
-        Some(Payload::Iterator(_)) => Ok(()),
+        Some(Payload::Iterator(..)) => Ok(()),
         _ => Err(descriptor_error(vm, args, "iterator", method)),
     }
 }

@@ -9,6 +9,8 @@ pub mod generator;
 pub mod iterator;
 pub mod list;
 pub mod numbers;
+pub mod object;
+pub mod operators;
 pub mod set;
 pub mod slots;
 pub mod str;
@@ -23,7 +25,7 @@ pub fn install(py: Gil<'_>) {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         let t = types();
-        add_methods(py, &t.object, &[("__init__", classes::object_init)]);
+        object::install(py);
         add_methods(py, &t.base_exception, &[("__init__", classes::base_exception_init)]);
         add_methods(
             py,
@@ -94,6 +96,7 @@ pub fn install(py: Gil<'_>) {
         bytes::install(py);
         generator::install(py);
         slots::install(py);
+        operators::install(py);
         iterator::install(py);
     });
 }

@@ -149,7 +149,7 @@ fn int_from_bytes(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
     let bytes: Vec<u8> = match source.payload() {
         Some(Payload::Bytes(b)) => b.to_vec(),
         Some(
-            Payload::List(_) | Payload::Tuple(_) | Payload::Iterator(_) | Payload::Generator(_) | Payload::Range(_),
+            Payload::List(_) | Payload::Tuple(_) | Payload::Iterator(..) | Payload::Generator(_) | Payload::Range(_),
         ) => {
             let mut out = Vec::new();
             for item in vm.collect(source)? {

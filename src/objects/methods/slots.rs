@@ -12,7 +12,7 @@ use crate::gil::Gil;
 use crate::modules::builtins::{constructor_for, dict_fill, int_from_value, to_float};
 use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, clone_immortal, intern, native, types};
-use crate::objects::{DictTable, Instance, NativeFn, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{Instance, NativeFn, ObjRef, Payload, Value};
 use crate::vm::classes::builtin_base;
 use crate::vm::{PyResult, Vm};
 
@@ -75,7 +75,7 @@ pub(super) fn install(py: Gil<'_>) {
     }
 }
 
-fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
+pub(super) fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
     let Payload::Type(t) = &class.payload else { return };
     let key = intern(name);
     let hash = match &key.payload {
@@ -256,7 +256,7 @@ fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     let base = value.builtin_self().clone_ref(py);
     Ok(vm.alloc(Payload::Instance(Box::new(Instance {
         class: class.clone_ref(py),
-        dict: ObjLock::new(DictTable::new()),
+        dict: crate::objects::InstanceDict::new(),
         exception: None,
         base: Some(base),
     }))))
