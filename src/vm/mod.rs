@@ -90,6 +90,14 @@ pub struct Vm<'py> {
     attr_cache: attr_cache::AttrCache,
 }
 
+impl Drop for Vm<'_> {
+    fn drop(&mut self) {
+        // The thread's interpreter is done: objects others dropped references to are merged
+        // now, before `join()` can return, so counts and `live_objects` are exact after it.
+        crate::objects::refcount::retire_thread();
+    }
+}
+
 impl<'py> Vm<'py> {
     /// A VM for the calling thread. `stack_size` is the size of the thread's native stack.
     pub fn new(py: Gil<'py>, script_dir: PathBuf, argv: Vec<String>, stack_size: usize) -> Vm<'py> {
