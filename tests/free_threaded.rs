@@ -1,12 +1,13 @@
-//! Biased reference counting (free-threaded mode), exercised through the public API.
+//! Free-threaded mode's reference counts and object locks, exercised through the public API.
 //!
-//! The threading mode is per process, so these checks live in their own test binary, in one
-//! test: `live_objects()` is then exact, and shows an object freed exactly once (a second free
-//! would count it twice) or not at all.
+//! The threading mode is per process, so these checks live in their own test binary. The
+//! refcount checks are one test, the only one that allocates objects: `live_objects()` is then
+//! exact, and shows an object freed exactly once (a second free would count it twice) or not at
+//! all.
 
 use toy::gil::{attach, set_free_threaded};
 use toy::objects::refcount::{live_objects, retire_thread};
-use toy::objects::{ObjRef, Payload, PyObject, PyStr};
+use toy::objects::{ObjLock, ObjRef, Payload, PyObject, PyStr};
 
 fn string(py: toy::gil::Gil<'_>, text: &str) -> ObjRef {
     ObjRef::new(py, PyObject::new(Payload::Str(PyStr::new(text))))
@@ -117,4 +118,34 @@ fn biased_reference_counting() {
         on_other_thread(move || drop(copy));
         assert_eq!(forever.refcount(), u32::MAX as usize);
     });
+}
+
+#[test]
+fn object_lock_excludes_under_contention() {
+    set_free_threaded(true);
+    // Short critical sections from four threads on two cores: most unlocks find nobody
+    // waiting, some find a parked waiter, and some race one that is just parking.
+    const THREADS: u64 = 4;
+    const ROUNDS: u64 = 50_000;
+    let counter = std::sync::Arc::new(ObjLock::new((0u64, 0u64)));
+    let workers: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                attach(|py| {
+                    for _ in 0..ROUNDS {
+                        let mut pair = counter.lock(py);
+                        // Two separate writes: a second thread inside would see them differ.
+                        pair.0 += 1;
+                        assert_eq!(pair.0, pair.1 + 1, "two threads inside the lock");
+                        pair.1 += 1;
+                    }
+                })
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().expect("worker");
+    }
+    attach(|py| assert_eq!(*counter.lock(py), (THREADS * ROUNDS, THREADS * ROUNDS)));
 }
