@@ -300,7 +300,7 @@ pub enum Payload {
     Bytes(Box<[u8]>),
     Tuple(Box<[Value]>),
     List(ObjLock<Vec<Value>>),
-    Dict(Box<ObjLock<DictTable>>),
+    Dict(Box<DictObject>),
     Set(Box<ObjLock<SetTable>>),
     FrozenSet(Box<SetTable>),
     Range(Range),
@@ -364,20 +364,29 @@ pub struct CodeHandle {
 /// hint only costs a normal lookup. `slot` is a position in the globals dict, verified by
 /// comparing the key stored there with the interned name; `builtin` is a position in the
 /// builtins dict, valid while the globals dict has had no key added or removed since
-/// (`globals_version`), i.e. while the name still cannot be a global.
+/// (`globals_version`), i.e. while the name still cannot be a global. `value` is the value
+/// itself, when it is unboxed or immortal (functions, classes and modules become immortal
+/// when a thread starts, free-threaded): any thread reads it without locking the globals, for
+/// as long as the globals dict (and, for a builtin, the builtins dict) has not changed since.
 #[derive(Default)]
 pub struct GlobalHint {
     slot: std::sync::atomic::AtomicU32,
     builtin: std::sync::atomic::AtomicU64,
+    /// Keyed by the globals dict's address and version, and the builtins dict's version for a
+    /// builtin ([`GlobalHint::NOT_BUILTIN`] for a global).
+    pub value: refcount::ValueCache<3>,
 }
 
 impl GlobalHint {
     const NONE: u32 = u32::MAX;
+    /// `value`'s third key word when the name was found among the globals.
+    pub const NOT_BUILTIN: u64 = u64::MAX;
 
     pub fn new() -> GlobalHint {
         GlobalHint {
             slot: Self::NONE.into(),
             builtin: u64::MAX.into(),
+            value: Default::default(),
         }
     }
 
@@ -568,7 +577,7 @@ pub struct GeneratorState {
     pub qualname: String,
 }
 
-pub use dict::DictTable;
+pub use dict::{DictGuard, DictObject, DictTable};
 pub use settable::SetTable;
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);

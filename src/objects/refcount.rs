@@ -32,11 +32,11 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicIsize, AtomicU32, Ordering, fence};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicIsize, AtomicU32, AtomicU64, Ordering, fence};
 
 use parking_lot::Mutex;
 
-use super::PyObject;
+use super::{PyObject, Value};
 use crate::gil::{self, Gil};
 
 /// Local words at or above this mark are immortal: never changed, never freed. A mortal
@@ -697,6 +697,96 @@ impl ObjRef {
     pub fn immortal_copy(&self) -> ObjRef {
         assert!(self.header().is_immortal(), "immortal_copy of a mortal object");
         ObjRef { ptr: self.ptr }
+    }
+}
+
+// ----- a value cache any thread reads without a lock ----------------------------------------
+
+/// One value that threads read without locking or counting, with the key it is valid for (the
+/// caller's business: `LoadGlobal` keys it by dict versions). Only values whose copies need no
+/// count are stored: unboxed ones and immortal objects, which are never freed, so a stale copy
+/// is still a live object. A seqlock over atomic words: a reader takes the words between two
+/// loads of the sequence number and keeps them only if it did not change and was even.
+pub struct ValueCache<const K: usize> {
+    seq: AtomicU32,
+    key: [AtomicU64; K],
+    /// 0–4: the `Value` variant; [`EMPTY`] when nothing is stored.
+    tag: AtomicU64,
+    bits: AtomicU64,
+}
+
+const EMPTY: u64 = u64::MAX;
+
+impl<const K: usize> ValueCache<K> {
+    pub fn new() -> Self {
+        ValueCache {
+            seq: AtomicU32::new(0),
+            key: std::array::from_fn(|_| AtomicU64::new(0)),
+            tag: AtomicU64::new(EMPTY),
+            bits: AtomicU64::new(0),
+        }
+    }
+
+    /// The stored key and value, if any.
+    #[inline]
+    pub fn get(&self) -> Option<([u64; K], Value)> {
+        let before = self.seq.load(Ordering::Acquire);
+        let key = std::array::from_fn(|i| self.key[i].load(Ordering::Relaxed));
+        let (tag, bits) = (self.tag.load(Ordering::Relaxed), self.bits.load(Ordering::Relaxed));
+        // Orders the loads above before the check below (the seqlock reader's fence).
+        fence(Ordering::Acquire);
+        if before & 1 != 0 || self.seq.load(Ordering::Relaxed) != before {
+            return None;
+        }
+        let value = match tag {
+            0 => Value::None,
+            1 => Value::Bool(bits != 0),
+            2 => Value::Int(bits as i64),
+            3 => Value::Float(f64::from_bits(bits)),
+            4 => Value::Obj(ObjRef {
+                ptr: NonNull::new(bits as *mut PyObject)?,
+            }),
+            _ => return None,
+        };
+        // An `Obj` above is an uncounted copy of an immortal object, which is exactly how
+        // immortal objects are copied (`immortal_copy`): `set` stores no other object.
+        Some((key, value))
+    }
+
+    /// Store `value` under `key`, if its copies need no count; otherwise, or while another
+    /// thread is storing, leave the cache as it is.
+    pub fn set(&self, key: [u64; K], value: &Value) {
+        let (tag, bits) = match value {
+            Value::None => (0, 0),
+            Value::Bool(b) => (1, u64::from(*b)),
+            Value::Int(i) => (2, *i as u64),
+            Value::Float(f) => (3, f.to_bits()),
+            Value::Obj(o) if o.header().is_immortal() => (4, o.addr() as u64),
+            Value::Obj(_) => return,
+        };
+        let seq = self.seq.load(Ordering::Relaxed);
+        if seq & 1 != 0
+            || self
+                .seq
+                .compare_exchange(seq, seq.wrapping_add(1), Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        // Orders the odd sequence number before the stores below (the seqlock writer's fence).
+        fence(Ordering::Release);
+        for (word, k) in self.key.iter().zip(key) {
+            word.store(k, Ordering::Relaxed);
+        }
+        self.tag.store(tag, Ordering::Relaxed);
+        self.bits.store(bits, Ordering::Relaxed);
+        self.seq.store(seq.wrapping_add(2), Ordering::Release);
+    }
+}
+
+impl<const K: usize> Default for ValueCache<K> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
