@@ -149,3 +149,44 @@ fn object_lock_excludes_under_contention() {
     }
     attach(|py| assert_eq!(*counter.lock(py), (THREADS * ROUNDS, THREADS * ROUNDS)));
 }
+
+#[test]
+fn value_cache_reads_are_never_torn() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use toy::objects::Value;
+    use toy::objects::refcount::ValueCache;
+    // Writers store keys [k, k + 1] with the value 3k until the reader has looked a million
+    // times (each stores at least once); a read that mixed words from different stores would
+    // find them disagree.
+    let cache = std::sync::Arc::new(ValueCache::<2>::new());
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2u64)
+        .map(|w| {
+            let (cache, stop) = (cache.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut k = w;
+                loop {
+                    cache.set([k, k + 1], &Value::Int(3 * k as i64));
+                    k += 2;
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                }
+            })
+        })
+        .collect();
+    for _ in 0..1_000_000 {
+        if let Some(([k, k1], value)) = cache.get() {
+            assert_eq!(k1, k + 1, "key words from two stores");
+            assert!(
+                matches!(value, Value::Int(v) if v == 3 * k as i64),
+                "value from another store"
+            );
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    assert!(cache.get().is_some());
+}
