@@ -3,8 +3,8 @@
 //! One type, two behaviours chosen by the process's threading mode:
 //! - **Free-threaded**: a one-byte mutex. Taking it is one compare-and-swap; releasing it when
 //!   nobody waits is a plain store (no locked instruction on x86), so an uncontended
-//!   lock/unlock costs one atomic read-modify-write instead of two. Waiters spin briefly, then
-//!   park on `parking_lot_core`'s queues after marking the lock contended, and the unlock that
+//!   lock/unlock costs one atomic read-modify-write instead of two. Waiters spin and yield
+//!   briefly, then park on `parking_lot_core`'s queues after marking the lock contended, and the unlock that
 //!   sees the mark wakes one. An unlock that read "not contended" just before a waiter marked it
 //!   does not wake that waiter, so waiters park with a short timeout and look again: a rare
 //!   race costs at most [`PARK_TIMEOUT`] of latency, never a lost wake-up.
@@ -38,9 +38,11 @@ const CONTENDED: u8 = 2;
 
 /// How long a parked waiter sleeps before it looks at the lock again by itself.
 const PARK_TIMEOUT: Duration = Duration::from_millis(1);
-/// Failed attempts spent spinning before parking: critical sections are short, since no
-/// Python code runs and nothing blocks under an object lock.
-const SPINS: u32 = 64;
+/// Failed attempts before parking, as `parking_lot`'s mutex does: the first few spin (critical
+/// sections are short, since no Python code runs and nothing blocks under an object lock), the
+/// rest yield the CPU, which lets a lock holder that was preempted run on a busy machine.
+const SPINS: u32 = 3;
+const YIELDS: u32 = 10;
 
 pub struct ObjLock<T> {
     state: AtomicU8,
@@ -155,7 +157,14 @@ fn lock_contended(state: &AtomicU8) {
         }
         if spins < SPINS {
             spins += 1;
-            std::hint::spin_loop();
+            for _ in 0..1 << spins {
+                std::hint::spin_loop();
+            }
+            continue;
+        }
+        if spins < SPINS + YIELDS {
+            spins += 1;
+            std::thread::yield_now();
             continue;
         }
         if seen == LOCKED
