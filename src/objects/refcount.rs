@@ -731,8 +731,13 @@ impl<const K: usize> ValueCache<K> {
     #[inline]
     pub fn get(&self) -> Option<([u64; K], Value)> {
         let before = self.seq.load(Ordering::Acquire);
+        let tag = self.tag.load(Ordering::Relaxed);
+        if tag == EMPTY {
+            // The usual answer for a name whose value is counted: two loads and done.
+            return None;
+        }
         let key = std::array::from_fn(|i| self.key[i].load(Ordering::Relaxed));
-        let (tag, bits) = (self.tag.load(Ordering::Relaxed), self.bits.load(Ordering::Relaxed));
+        let bits = self.bits.load(Ordering::Relaxed);
         // Orders the loads above before the check below (the seqlock reader's fence).
         fence(Ordering::Acquire);
         if before & 1 != 0 || self.seq.load(Ordering::Relaxed) != before {
