@@ -9,9 +9,92 @@
 //! [`SMALL`] slots there is no index at all: a lookup compares the stored hashes in one short
 //! scan, and creating the table costs one allocation instead of two.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use hashbrown::HashTable;
 
-use super::Value;
+use super::{ObjGuard, ObjLock, Value};
+use crate::gil::Gil;
+
+/// A `dict` object: its table behind the object lock, and a version number that every change
+/// made through a guard bumps and that readers may look at without the lock. A value read
+/// under the lock stays current while the version does, which is what lets `LoadGlobal` reuse
+/// it without locking the module's globals (see `GlobalHint`).
+pub struct DictObject {
+    table: ObjLock<DictTable>,
+    version: AtomicU64,
+}
+
+impl DictObject {
+    pub fn new(table: DictTable) -> DictObject {
+        DictObject {
+            table: ObjLock::new(table),
+            version: AtomicU64::new(0),
+        }
+    }
+
+    /// Exclusive access; any mutable use of the guard counts as a change.
+    #[inline]
+    pub fn lock(&self, py: Gil<'_>) -> DictGuard<'_> {
+        DictGuard {
+            guard: self.table.lock(py),
+            version: &self.version,
+        }
+    }
+
+    /// Lock two dicts together, in address order (see [`ObjLock::lock_two`]).
+    pub fn lock_two<'a>(py: Gil<'_>, a: &'a DictObject, b: &'a DictObject) -> (DictGuard<'a>, Option<DictGuard<'a>>) {
+        let (first, second) = ObjLock::lock_two(py, &a.table, &b.table);
+        (
+            DictGuard {
+                guard: first,
+                version: &a.version,
+            },
+            second.map(|guard| DictGuard {
+                guard,
+                version: &b.version,
+            }),
+        )
+    }
+
+    /// The number of changes so far. A change that happens-before this call is counted in it.
+    #[inline]
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Relaxed)
+    }
+
+    pub fn get_mut(&mut self) -> &mut DictTable {
+        *self.version.get_mut() += 1;
+        self.table.get_mut()
+    }
+}
+
+/// A locked dict; see [`DictObject::lock`].
+pub struct DictGuard<'a> {
+    guard: ObjGuard<'a, DictTable>,
+    version: &'a AtomicU64,
+}
+
+impl std::ops::Deref for DictGuard<'_> {
+    type Target = DictTable;
+
+    #[inline]
+    fn deref(&self) -> &DictTable {
+        &self.guard
+    }
+}
+
+impl std::ops::DerefMut for DictGuard<'_> {
+    /// Bumps the version before the change: a lock-free reader that still sees the old version
+    /// reads the value the change replaces, as if it had read just before. Only the lock
+    /// holder writes the version, so a load and a store (plain moves) suffice.
+    #[inline]
+    fn deref_mut(&mut self) -> &mut DictTable {
+        self.version
+            .store(self.version.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        &mut self.guard
+    }
+}
 
 /// Tables with at most this many slots (live or holes) are searched without an index.
 const SMALL: usize = 8;

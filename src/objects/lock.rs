@@ -1,12 +1,18 @@
 //! The lock every mutable built-in object carries (list, dict, set, namespaces, cells…).
 //!
 //! One type, two behaviours chosen by the process's threading mode:
-//! - **Free-threaded**: a real `parking_lot` mutex (one byte, uncontended lock = one CAS), so
-//!   each single operation on a container is atomic under true parallelism.
+//! - **Free-threaded**: a one-byte mutex. Taking it is one compare-and-swap; releasing it when
+//!   nobody waits is a plain store (no locked instruction on x86), so an uncontended
+//!   lock/unlock costs one atomic read-modify-write instead of two. Waiters spin and yield
+//!   briefly, then park on `parking_lot_core`'s queues after marking the lock contended, and the unlock that
+//!   sees the mark wakes one. An unlock that read "not contended" just before a waiter marked it
+//!   does not wake that waiter, so waiters park with a short timeout and look again: a rare
+//!   race costs at most [`PARK_TIMEOUT`] of latency, never a lost wake-up.
 //! - **GIL**: no atomic instruction at all. The caller must present a [`Gil`] token, and with the
-//!   GIL on only one thread can hold one, so nobody else can be inside. A plain borrow flag (as
-//!   in `RefCell`) turns an accidental re-entrant lock — which would deadlock in free-threaded
-//!   mode — into a loud failure instead of two live `&mut` to the same data.
+//!   GIL on only one thread can hold one, so nobody else can be inside. The same byte is a
+//!   plain borrow flag (as in `RefCell`), which turns an accidental re-entrant lock — which
+//!   would deadlock in free-threaded mode — into a loud failure instead of two live `&mut` to
+//!   the same data.
 //!
 //! In free-threaded mode a lock found taken is recorded in the GIL event log (when it is on) as
 //! a blocked span of kind "object lock": that is what contention looks like without a GIL.
@@ -19,19 +25,27 @@
 use std::cell::UnsafeCell;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use parking_lot::lock_api::RawMutex as _;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::gil::{self, Gil};
 
-type RawGuard = <parking_lot::RawMutex as parking_lot::lock_api::RawMutex>::Guard;
+/// Free-threaded states of the lock byte (with the GIL: 0 free, 1 borrowed).
+const UNLOCKED: u8 = 0;
+const LOCKED: u8 = 1;
+/// Locked, and some thread may be parked waiting: the unlock must wake one.
+const CONTENDED: u8 = 2;
+
+/// How long a parked waiter sleeps before it looks at the lock again by itself.
+const PARK_TIMEOUT: Duration = Duration::from_millis(1);
+/// Failed attempts before parking, as `parking_lot`'s mutex does: the first few spin (critical
+/// sections are short, since no Python code runs and nothing blocks under an object lock), the
+/// rest yield the CPU, which lets a lock holder that was preempted run on a busy machine.
+const SPINS: u32 = 3;
+const YIELDS: u32 = 10;
 
 pub struct ObjLock<T> {
-    raw: parking_lot::RawMutex,
-    /// GIL mode only: set while a guard is alive. Only the GIL holder touches it, so relaxed
-    /// loads and stores (plain moves) suffice.
-    borrowed: AtomicBool,
+    state: AtomicU8,
     data: UnsafeCell<T>,
 }
 
@@ -44,8 +58,7 @@ unsafe impl<T: Send> Send for ObjLock<T> {}
 impl<T> ObjLock<T> {
     pub const fn new(value: T) -> ObjLock<T> {
         ObjLock {
-            raw: parking_lot::RawMutex::INIT,
-            borrowed: AtomicBool::new(false),
+            state: AtomicU8::new(UNLOCKED),
             data: UnsafeCell::new(value),
         }
     }
@@ -53,19 +66,25 @@ impl<T> ObjLock<T> {
     /// Exclusive access for the duration of the guard.
     #[inline]
     pub fn lock(&self, _py: Gil<'_>) -> ObjGuard<'_, T> {
-        let held = if gil::is_free_threaded() {
-            Some(self.raw.try_lock().unwrap_or_else(|| lock_contended(&self.raw)))
+        if gil::is_free_threaded() {
+            if self
+                .state
+                .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                lock_contended(&self.state);
+            }
         } else {
+            // Only the GIL holder touches the flag, so relaxed loads and stores (plain moves)
+            // suffice.
             assert!(
-                !self.borrowed.load(Ordering::Relaxed),
+                self.state.load(Ordering::Relaxed) == UNLOCKED,
                 "object lock re-entered: Python code ran while a container was locked"
             );
-            self.borrowed.store(true, Ordering::Relaxed);
-            None
-        };
+            self.state.store(LOCKED, Ordering::Relaxed);
+        }
         ObjGuard {
             lock: self,
-            held,
             _not_send: PhantomData,
         }
     }
@@ -98,15 +117,87 @@ impl<T> ObjLock<T> {
     pub fn into_inner(self) -> T {
         self.data.into_inner()
     }
+
+    /// Free-threaded unlock.
+    #[inline]
+    fn unlock(&self) {
+        if self.state.load(Ordering::Relaxed) == LOCKED {
+            // Nobody was waiting a moment ago. One who marks the lock contended right now
+            // parks with a timeout and finds it free when it looks again.
+            self.state.store(UNLOCKED, Ordering::Release);
+        } else {
+            self.state.swap(UNLOCKED, Ordering::Release);
+            wake_one(&self.state);
+        }
+    }
+}
+
+fn park_key(state: &AtomicU8) -> usize {
+    state as *const AtomicU8 as usize
 }
 
 /// Free-threaded, another thread holds the lock: wait for it, and let the event log (when on)
 /// record the wait as contention. Out of line, so the uncontended path stays one CAS.
 #[cold]
 #[inline(never)]
-fn lock_contended(raw: &parking_lot::RawMutex) -> RawGuard {
+fn lock_contended(state: &AtomicU8) {
     let _wait = gil::events::BlockSpan::begin(gil::BlockKind::ObjectLock);
-    raw.lock()
+    let mut spins = 0;
+    loop {
+        let seen = state.load(Ordering::Relaxed);
+        if seen == UNLOCKED {
+            // Taken as contended: other waiters may be parked, and our unlock must wake one.
+            if state
+                .compare_exchange(UNLOCKED, CONTENDED, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                return;
+            }
+            continue;
+        }
+        if spins < SPINS {
+            spins += 1;
+            for _ in 0..1 << spins {
+                std::hint::spin_loop();
+            }
+            continue;
+        }
+        if spins < SPINS + YIELDS {
+            spins += 1;
+            std::thread::yield_now();
+            continue;
+        }
+        if seen == LOCKED
+            && state
+                .compare_exchange(LOCKED, CONTENDED, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            continue;
+        }
+        let deadline = Instant::now() + PARK_TIMEOUT;
+        // SAFETY: `park`'s contract: the validate and timed-out callbacks neither panic nor
+        // call into parking_lot (a load; nothing), and `before_sleep` does nothing.
+        unsafe {
+            parking_lot_core::park(
+                park_key(state),
+                || state.load(Ordering::Relaxed) == CONTENDED,
+                || {},
+                |_, _| {},
+                parking_lot_core::DEFAULT_PARK_TOKEN,
+                Some(deadline),
+            );
+        }
+    }
+}
+
+/// Wake one parked waiter, if any.
+#[cold]
+#[inline(never)]
+fn wake_one(state: &AtomicU8) {
+    // SAFETY: `unpark_one`'s contract: the callback neither panics nor calls into parking_lot.
+    unsafe {
+        parking_lot_core::unpark_one(park_key(state), |_| parking_lot_core::DEFAULT_UNPARK_TOKEN);
+    }
 }
 
 impl<T: Default> Default for ObjLock<T> {
@@ -117,8 +208,6 @@ impl<T: Default> Default for ObjLock<T> {
 
 pub struct ObjGuard<'a, T> {
     lock: &'a ObjLock<T>,
-    /// Free-threaded mode: the mutex's proof of ownership, handed back on unlock.
-    held: Option<RawGuard>,
     /// A guard stays on the thread that took it.
     _not_send: PhantomData<*const ()>,
 }
@@ -144,11 +233,10 @@ impl<T> DerefMut for ObjGuard<'_, T> {
 impl<T> Drop for ObjGuard<'_, T> {
     #[inline]
     fn drop(&mut self) {
-        if let Some(held) = self.held.take() {
-            // SAFETY: `held` came from locking this mutex in `lock`; it is given back once.
-            unsafe { self.lock.raw.unlock(held) };
+        if gil::is_free_threaded() {
+            self.lock.unlock();
         } else {
-            self.lock.borrowed.store(false, Ordering::Relaxed);
+            self.lock.state.store(UNLOCKED, Ordering::Relaxed);
         }
     }
 }

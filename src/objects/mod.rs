@@ -310,7 +310,7 @@ pub enum Payload {
     Bytes(Box<[u8]>),
     Tuple(Box<[Value]>),
     List(ObjLock<Vec<Value>>),
-    Dict(Box<ObjLock<DictTable>>),
+    Dict(Box<DictObject>),
     Set(Box<ObjLock<SetTable>>),
     FrozenSet(Box<SetTable>),
     Range(Range),
@@ -379,20 +379,29 @@ pub struct CodeHandle {
 /// hint only costs a normal lookup. `slot` is a position in the globals dict, verified by
 /// comparing the key stored there with the interned name; `builtin` is a position in the
 /// builtins dict, valid while the globals dict has had no key added or removed since
-/// (`globals_version`), i.e. while the name still cannot be a global.
+/// (`globals_version`), i.e. while the name still cannot be a global. `value` is the value
+/// itself, when it is unboxed or immortal (functions, classes and modules become immortal
+/// when a thread starts, free-threaded): any thread reads it without locking the globals, for
+/// as long as the globals dict (and, for a builtin, the builtins dict) has not changed since.
 #[derive(Default)]
 pub struct GlobalHint {
     slot: std::sync::atomic::AtomicU32,
     builtin: std::sync::atomic::AtomicU64,
+    /// Keyed by the globals dict's address and version, and the builtins dict's version for a
+    /// builtin ([`GlobalHint::NOT_BUILTIN`] for a global).
+    pub value: refcount::ValueCache<3>,
 }
 
 impl GlobalHint {
     const NONE: u32 = u32::MAX;
+    /// `value`'s third key word when the name was found among the globals.
+    pub const NOT_BUILTIN: u64 = u64::MAX;
 
     pub fn new() -> GlobalHint {
         GlobalHint {
             slot: Self::NONE.into(),
             builtin: u64::MAX.into(),
+            value: Default::default(),
         }
     }
 
@@ -553,7 +562,7 @@ impl Instance {
             InstanceDict::Shared(dict) => dict.clone_ref(py),
             InstanceDict::Inline(table) => {
                 let table = std::mem::take(table);
-                let dict = ObjRef::new(py, PyObject::new(Payload::Dict(Box::new(ObjLock::new(table)))));
+                let dict = ObjRef::new(py, PyObject::new(Payload::Dict(Box::new(DictObject::new(table)))));
                 *guard = InstanceDict::Shared(dict.clone_ref(py));
                 dict
             }
@@ -656,7 +665,7 @@ impl Drop for GeneratorState {
     }
 }
 
-pub use dict::DictTable;
+pub use dict::{DictGuard, DictObject, DictTable};
 pub use settable::SetTable;
 
 const _: () = assert!(std::mem::size_of::<Value>() == 16);

@@ -1,15 +1,25 @@
 //! Reference counting: the object header, the owning handle [`ObjRef`] and deallocation.
 //!
-//! One binary serves both threading modes, so the count is an `AtomicUsize` used two ways:
-//! - **GIL mode**: a relaxed load followed by a relaxed store. That compiles to a plain
-//!   `mov`/`add`/`mov` (no `lock` prefix), which is exactly as cheap as CPython's `ob_refcnt++`;
-//!   it is only correct because no two threads can be attached at once, which the [`Gil`]
-//!   token proves.
-//! - **Free-threaded mode**: `fetch_add` / `fetch_sub`, the classic `Arc` protocol.
+//! One binary serves both threading modes, so the header is read two ways:
+//! - **GIL mode**: `local` is the whole count, changed with a relaxed load followed by a relaxed
+//!   store. That compiles to a plain `mov`/`add`/`mov` (no `lock` prefix), exactly as cheap as
+//!   CPython's `ob_refcnt++`; it is only correct because no two threads can be attached at
+//!   once, which the [`Gil`] token proves.
+//! - **Free-threaded mode**: biased reference counting, as CPython 3.13t. Every object has an
+//!   owner, the thread that made it, which changes `local` with the same plain load and store;
+//!   any other thread changes `shared` with atomic read-modify-writes. Most objects never leave
+//!   the thread that made them, so most counting costs no atomic instruction. When the owner's
+//!   count reaches zero it gives up ownership ("merges": `shared` alone counts from then on).
+//!   When another thread's decrement would take `shared` below zero (it drops a reference the
+//!   owner counted), it instead marks the object queued and hands it to the owner, who merges
+//!   it and drops that reference on its next allocation or attach; an owner that has finished
+//!   ([`retire_thread`]) is merged for at once.
 //!
-//! Immortal objects (types, builtins, code constants, singletons) carry a count at or above
-//! [`IMMORTAL`] and are never counted nor freed, so hot shared objects never bounce a cache
-//! line between cores.
+//! Immortal objects (types, builtins, code constants, singletons) carry a `local` count at or
+//! above [`IMMORTAL`] and are never counted nor freed, so hot shared objects never bounce a
+//! cache line between cores. Free-threaded, [`ObjRef::immortalize`] makes the functions,
+//! classes and modules a thread shares with the threads it starts immortal (CPython 3.13t does
+//! the same when the first thread starts).
 //!
 //! Every mortal allocation and every free is counted on a per-thread slot, for
 //! `_toy.live_objects()` (see [`live_objects`]).
@@ -22,75 +32,382 @@
 use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering, fence};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicIsize, AtomicU32, AtomicU64, Ordering, fence};
 
 use parking_lot::Mutex;
 
-use super::PyObject;
+use super::{PyObject, Value};
 use crate::gil::{self, Gil};
 
-/// Counts at or above this mark are immortal: never changed, never freed.
-pub const IMMORTAL: usize = 1 << (usize::BITS - 2);
+/// Local words at or above this mark are immortal: never changed, never freed. A mortal
+/// count that grows this far (GIL mode) stays there: a leak, never a premature free.
+pub const IMMORTAL: u32 = 1 << 31;
 
-/// The header every heap object starts with.
-pub struct RefCount(AtomicUsize);
+// Free-threaded, the local word is the owner's id and the owner's count side by side, so one
+// load tells a thread both whether it owns the object and what the count is.
+const OWNER_SHIFT: u32 = 15;
+/// The owner's count. When it is full, the owner counts further references in `shared`.
+const LOCAL_MASK: u32 = (1 << OWNER_SHIFT) - 1;
+const OWNER_MASK: u32 = !LOCAL_MASK & !IMMORTAL;
+/// Owner ids are 1..=MAX_OWNER_ID; 0 means nobody owns the object (merged, or GIL mode).
+const MAX_OWNER_ID: u32 = OWNER_MASK >> OWNER_SHIFT;
+/// A thread's owner bits before it has claimed an id, and after the ids ran out. With the
+/// immortal bit set, no mortal object's owner bits can match them.
+const UNCLAIMED: u32 = u32::MAX;
+const NO_ID_LEFT: u32 = IMMORTAL;
+
+/// `shared` holds the count shifted left by two; the low bits are flags (CPython's encoding).
+const SHARED_SHIFT: u32 = 2;
+const SHARED_ONE: i32 = 1 << SHARED_SHIFT;
+const SHARED_FLAGS: i32 = SHARED_ONE - 1;
+/// Handed to the owner to merge: the queue holds the reference whose decrement was deferred.
+const QUEUED: i32 = 2;
+/// Merged: no owner any more, `shared` is the whole count.
+const MERGED: i32 = 3;
+/// A `shared` count this high is never counted further nor freed (a leak instead of an
+/// overflow; it takes a hundred million references from threads that do not own the object).
+const SHARED_SATURATED: i32 = 1 << 29;
+
+/// The header every heap object starts with (8 bytes: two 32-bit words).
+pub struct RefCount {
+    /// GIL mode: the whole count. Free-threaded: the owner's id and the owner's count. Only
+    /// the owner (with the GIL, the attached thread) writes it, so a plain load and store
+    /// suffice; it is an atomic only so that other threads may read it.
+    local: AtomicU32,
+    /// Free-threaded: the other threads' net count (may be negative) and the flags.
+    shared: AtomicI32,
+}
 
 impl RefCount {
     pub const fn new() -> RefCount {
-        RefCount(AtomicUsize::new(1))
+        RefCount {
+            local: AtomicU32::new(1),
+            shared: AtomicI32::new(0),
+        }
     }
 
-    /// Current count (for `sys.getrefcount` and tests).
+    /// Current count (for `sys.getrefcount` and tests); `u32::MAX` for immortal objects.
     pub fn get(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
+        let local = self.local.load(Ordering::Relaxed);
+        if local >= IMMORTAL {
+            return u32::MAX as usize;
+        }
+        if !gil::is_free_threaded() {
+            return local as usize;
+        }
+        let shared = self.shared.load(Ordering::Relaxed);
+        // A queued object's count still includes the reference its queue entry stands for.
+        let queued = i64::from(shared & SHARED_FLAGS == QUEUED);
+        (i64::from(local & LOCAL_MASK) + i64::from(shared >> SHARED_SHIFT) - queued).max(0) as usize
     }
 
     fn is_immortal(&self) -> bool {
-        self.0.load(Ordering::Relaxed) >= IMMORTAL
+        self.local.load(Ordering::Relaxed) >= IMMORTAL
     }
 
     #[inline(always)]
     fn increment(&self) {
-        if gil::is_free_threaded() {
-            if !self.is_immortal() {
-                self.0.fetch_add(1, Ordering::Relaxed);
-            }
+        let n = self.local.load(Ordering::Relaxed);
+        if n >= IMMORTAL {
+            return;
+        }
+        if !gil::is_free_threaded() || (owned_here(n) && n & LOCAL_MASK != LOCAL_MASK) {
+            self.local.store(n + 1, Ordering::Relaxed);
         } else {
-            let n = self.0.load(Ordering::Relaxed);
-            if n < IMMORTAL {
-                self.0.store(n + 1, Ordering::Relaxed);
+            self.increment_shared();
+        }
+    }
+
+    #[inline(never)]
+    fn increment_shared(&self) {
+        // Checked first, so that a saturated count stays far from overflowing.
+        if self.shared.load(Ordering::Relaxed) < SHARED_SATURATED {
+            self.shared.fetch_add(SHARED_ONE, Ordering::Relaxed);
+        }
+    }
+
+    /// The owner's count reached zero: free the object if nobody else counts it, or give up
+    /// ownership so that the other threads' `shared` count decides (CPython's
+    /// `_Py_MergeZeroLocalRefcount`).
+    fn merge_zero_local(&self) -> Release {
+        // Acquire pairs with the other threads' releasing decrements: their uses of the object
+        // happen-before a free here.
+        let mut shared = self.shared.load(Ordering::Acquire);
+        if shared == 0 {
+            return Release::Free;
+        }
+        if shared >= SHARED_SATURATED {
+            self.local.store(IMMORTAL, Ordering::Relaxed);
+            return Release::Nothing;
+        }
+        // No owner and a zero count, before the exchange: once it is done another thread may
+        // free the object.
+        self.local.store(0, Ordering::Relaxed);
+        loop {
+            let merged = (shared & !SHARED_FLAGS) | MERGED;
+            match self
+                .shared
+                .compare_exchange_weak(shared, merged, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    return if merged == MERGED {
+                        Release::Free
+                    } else {
+                        Release::Nothing
+                    };
+                }
+                Err(actual) => shared = actual,
             }
         }
     }
 
-    /// Returns true when the count reached zero and the object must be freed.
-    #[inline(always)]
-    fn decrement(&self) -> bool {
-        if gil::is_free_threaded() {
-            if self.is_immortal() {
-                return false;
+    /// A decrement by a thread that does not own the object (CPython's `_Py_DecRefShared`).
+    fn decrement_shared(&self) -> Release {
+        let mut shared = self.shared.load(Ordering::Relaxed);
+        loop {
+            if shared >= SHARED_SATURATED {
+                return Release::Nothing;
             }
-            if self.0.fetch_sub(1, Ordering::Release) != 1 {
-                return false;
+            // Nothing counted here: the reference being dropped is one the owner counted.
+            // Rather than go negative, queue the object; the queue keeps that reference.
+            let queue = shared == 0;
+            let new = if queue { QUEUED } else { shared - SHARED_ONE };
+            match self
+                .shared
+                .compare_exchange_weak(shared, new, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) if queue => return Release::Queue,
+                Ok(_) if new == MERGED => {
+                    // Pairs with the other threads' `Release` decrements: their writes to the
+                    // object happen-before our free.
+                    fence(Ordering::Acquire);
+                    return Release::Free;
+                }
+                Ok(_) => return Release::Nothing,
+                Err(actual) => shared = actual,
             }
-            // Pairs with the `Release` above in other threads: their writes to the object
-            // happen-before our free.
-            fence(Ordering::Acquire);
-            true
-        } else {
-            let n = self.0.load(Ordering::Relaxed);
-            if n >= IMMORTAL {
-                return false;
-            }
-            self.0.store(n - 1, Ordering::Relaxed);
-            n == 1
         }
     }
+
+    /// Move the owner's count into `shared` and give up ownership. Only the owner, or anyone
+    /// once the owner has retired (its count no longer changes), may call this, and the caller
+    /// holds a counted reference (the queue's), so the object outlives the stores below.
+    /// Returns false when the count saturated instead (the object is then immortal).
+    fn merge(&self) -> bool {
+        let local = (self.local.load(Ordering::Relaxed) & LOCAL_MASK) as i32;
+        let mut shared = self.shared.load(Ordering::Relaxed);
+        loop {
+            if shared >= SHARED_SATURATED - (local << SHARED_SHIFT) {
+                self.local.store(IMMORTAL, Ordering::Relaxed);
+                return false;
+            }
+            let merged = (((shared >> SHARED_SHIFT) + local) << SHARED_SHIFT) | MERGED;
+            match self
+                .shared
+                .compare_exchange_weak(shared, merged, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => break,
+                Err(actual) => shared = actual,
+            }
+        }
+        self.local.store(0, Ordering::Relaxed);
+        true
+    }
+
+    /// Whether the caller's reference is the only one (the caller holds one).
+    fn is_sole_reference(&self) -> bool {
+        let local = self.local.load(Ordering::Relaxed);
+        if !gil::is_free_threaded() {
+            return local == 1;
+        }
+        // Acquire pairs with the releasing decrements of the threads that dropped the other
+        // references, so their writes to the object are visible here. Nobody can add to
+        // `shared` meanwhile: that takes a reference, and ours is the only one.
+        let shared = self.shared.load(Ordering::Acquire);
+        if owned_here(local) {
+            local & LOCAL_MASK == 1 && shared == 0
+        } else {
+            local == 0 && shared == SHARED_ONE | MERGED
+        }
+    }
+}
+
+/// Whether the calling thread owns the object whose local word is `local` (free-threaded).
+#[inline(always)]
+fn owned_here(local: u32) -> bool {
+    local & OWNER_MASK == MY_OWNER_BITS.with(Cell::get)
+}
+
+/// What a decrement leaves to do.
+#[derive(Debug, PartialEq, Eq)]
+enum Release {
+    Nothing,
+    /// The count reached zero.
+    Free,
+    /// Hand the object to its owner to merge ([`queue_for_owner`]).
+    Queue,
 }
 
 impl Default for RefCount {
     fn default() -> Self {
         RefCount::new()
+    }
+}
+
+// ----- owners and their merge queues ---------------------------------------------------------
+//
+// Free-threaded, each thread that makes objects has an owner id (never reused, so an object of
+// a finished thread can never be mistaken for one of a new thread) and a queue where other
+// threads put the objects whose `shared` count they would take below zero. A thread keeps its
+// id pre-shifted (`MY_OWNER_BITS`), so the ownership test is one mask and one compare. When
+// the ids run out, later threads make objects that start merged: slower, still correct.
+
+/// Objects other threads handed to their owner for merging.
+struct OwnerQueue {
+    objects: Mutex<Vec<Parked>>,
+    /// Set when `objects` is not empty; the owner looks at it on each allocation.
+    pending: AtomicBool,
+}
+
+struct Owners {
+    /// Owner bits of the threads that may still change their objects' counts, with their queue.
+    live: Vec<(u32, &'static OwnerQueue)>,
+    /// Queues of retired threads, for the next threads to claim an id.
+    spare: Vec<&'static OwnerQueue>,
+    next_id: u32,
+}
+
+static OWNERS: Mutex<Owners> = Mutex::new(Owners {
+    live: Vec::new(),
+    spare: Vec::new(),
+    next_id: 1,
+});
+
+thread_local! {
+    /// This thread's owner id shifted into place: [`UNCLAIMED`] until it makes its first
+    /// object (free-threaded), [`NO_ID_LEFT`] once the ids ran out.
+    static MY_OWNER_BITS: Cell<u32> = const { Cell::new(UNCLAIMED) };
+    static MY_QUEUE: Cell<Option<&'static OwnerQueue>> = const { Cell::new(None) };
+    static RETIRE_AT_EXIT: RetireAtExit = const { RetireAtExit };
+}
+
+/// Retires a thread that ends without having done so (threads that never ran a `Vm`).
+struct RetireAtExit;
+
+impl Drop for RetireAtExit {
+    fn drop(&mut self) {
+        retire_thread();
+    }
+}
+
+/// Make the calling thread the owner of a new object's header (free-threaded mode).
+#[inline]
+fn take_ownership(header: &mut RefCount) {
+    let mut bits = MY_OWNER_BITS.with(Cell::get);
+    if bits == UNCLAIMED {
+        bits = claim_id();
+    }
+    if bits == NO_ID_LEFT {
+        // Ids ran out: the object starts merged, counted in `shared` only.
+        *header.local.get_mut() = 0;
+        *header.shared.get_mut() = SHARED_ONE | MERGED;
+        return;
+    }
+    *header.local.get_mut() = bits | 1;
+    if let Some(queue) = MY_QUEUE.with(Cell::get)
+        && queue.pending.load(Ordering::Relaxed)
+    {
+        merge_queue(queue);
+    }
+}
+
+/// Give the calling thread an owner id and a queue; returns its owner bits.
+#[cold]
+fn claim_id() -> u32 {
+    let mut owners = OWNERS.lock();
+    let id = owners.next_id;
+    let bits = if id <= MAX_OWNER_ID {
+        id << OWNER_SHIFT
+    } else {
+        NO_ID_LEFT
+    };
+    MY_OWNER_BITS.with(|my| my.set(bits));
+    if bits == NO_ID_LEFT {
+        return bits;
+    }
+    owners.next_id += 1;
+    let queue = owners.spare.pop().unwrap_or_else(|| {
+        Box::leak(Box::new(OwnerQueue {
+            objects: Mutex::new(Vec::new()),
+            pending: AtomicBool::new(false),
+        }))
+    });
+    owners.live.push((bits, queue));
+    drop(owners);
+    MY_QUEUE.with(|my| my.set(Some(queue)));
+    // Arms the retirement at thread exit (gone already if this runs during thread exit).
+    let _ = RETIRE_AT_EXIT.try_with(|_| ());
+    bits
+}
+
+/// The calling thread will not change its objects' counts any more (its interpreter is
+/// shutting down): merge what was queued for it, and let other threads merge its objects
+/// themselves from now on. If the thread makes objects afterwards it claims a new id.
+pub fn retire_thread() {
+    let Ok(Some(queue)) = MY_QUEUE.try_with(Cell::take) else {
+        return;
+    };
+    let bits = MY_OWNER_BITS.with(|my| my.replace(UNCLAIMED));
+    OWNERS.lock().live.retain(|&(live, _)| live != bits);
+    // Nobody can queue here any more; what was queued before is merged now.
+    merge_queue(queue);
+    OWNERS.lock().spare.push(queue);
+}
+
+/// Merge the objects queued for the calling thread (free-threaded mode), so that counts and
+/// `live_objects` are exact.
+pub fn merge_pending() {
+    if let Some(queue) = MY_QUEUE.with(Cell::get) {
+        merge_queue(queue);
+    }
+}
+
+fn merge_queue(queue: &OwnerQueue) {
+    queue.pending.store(false, Ordering::Relaxed);
+    let objects = std::mem::take(&mut *queue.objects.lock());
+    for Parked(ptr) in objects {
+        release_queued(ptr);
+    }
+}
+
+/// Hand an object whose `shared` count was zero to its owner, or merge it here if the owner
+/// has retired.
+#[cold]
+fn queue_for_owner(ptr: NonNull<PyObject>) {
+    // SAFETY: the queued reference (not subtracted from the count) keeps the object alive.
+    let owner = unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed) & OWNER_MASK;
+    let owners = OWNERS.lock();
+    if let Some(&(_, queue)) = owners.live.iter().find(|&&(bits, _)| bits == owner) {
+        queue.objects.lock().push(Parked(ptr));
+        queue.pending.store(true, Ordering::Release);
+        return;
+    }
+    // Retired: the registry lock orders its last writes to the count before this point.
+    drop(owners);
+    release_queued(ptr);
+}
+
+/// Merge a queued object's counts, then drop the reference its queue entry stood for.
+fn release_queued(ptr: NonNull<PyObject>) {
+    // SAFETY: the queue entry is a counted reference, so the object is alive.
+    let header = &unsafe { ptr.as_ref() }.header;
+    if header.is_immortal() {
+        // Immortalised meanwhile: counts no longer matter.
+        return;
+    }
+    // Merged, so the decrement cannot queue again.
+    if header.merge() && header.decrement_shared() == Release::Free {
+        free(ptr);
     }
 }
 
@@ -108,9 +425,12 @@ unsafe impl Send for ObjRef {}
 unsafe impl Sync for ObjRef {}
 
 impl ObjRef {
-    /// Move `object` to the heap with a count of one.
-    pub fn new(_py: Gil<'_>, object: PyObject) -> ObjRef {
+    /// Move `object` to the heap with a count of one, owned by the calling thread.
+    pub fn new(_py: Gil<'_>, mut object: PyObject) -> ObjRef {
         count_live(1);
+        if gil::is_free_threaded() {
+            take_ownership(&mut object.header);
+        }
         ObjRef {
             ptr: NonNull::from(Box::leak(Box::new(object))),
         }
@@ -121,8 +441,25 @@ impl ObjRef {
         let obj = ObjRef {
             ptr: NonNull::from(Box::leak(Box::new(object))),
         };
-        obj.header().0.store(IMMORTAL, Ordering::Relaxed);
+        obj.header().local.store(IMMORTAL, Ordering::Relaxed);
         obj
+    }
+
+    /// Free-threaded: make an object this thread owns immortal (the functions, classes and
+    /// modules it shares with a thread it starts), so that the threads using it never write
+    /// its count. Its references are kept for good, as CPython 3.13t does. Objects another
+    /// thread owns are left alone: only the owner writes `local`. Returns whether it changed.
+    pub fn immortalize(&self, _py: Gil<'_>) -> bool {
+        let header = self.header();
+        let local = header.local.load(Ordering::Relaxed);
+        if !gil::is_free_threaded() || local >= IMMORTAL || !owned_here(local) {
+            return false;
+        }
+        // From here on neither the owner's decrements (skipped) nor a merge (skipped for
+        // immortal objects) can free it; other threads' decrements only move `shared`.
+        header.local.store(IMMORTAL, Ordering::Relaxed);
+        count_live(-1);
+        true
     }
 
     /// A second owning reference to the same object.
@@ -136,9 +473,7 @@ impl ObjRef {
     /// a comprehension is building is reachable from nowhere else, so it needs no lock.
     #[inline]
     pub fn get_mut(&mut self) -> Option<&mut PyObject> {
-        // Acquire pairs with the Release decrement of whichever thread dropped the last other
-        // reference, so its writes to the object are visible here.
-        if self.header().0.load(Ordering::Acquire) != 1 {
+        if !self.header().is_sole_reference() {
             return None;
         }
         // SAFETY: the count is 1 and that one reference is `self`, borrowed mutably: no other
@@ -160,6 +495,10 @@ impl ObjRef {
     }
 
     pub fn refcount(&self) -> usize {
+        // References other threads handed back to this one count once merged.
+        if gil::is_free_threaded() {
+            merge_pending();
+        }
         self.header().get()
     }
 
@@ -186,15 +525,49 @@ impl fmt::Debug for ObjRef {
 }
 
 impl Drop for ObjRef {
+    /// Small enough to inline everywhere a `Value` is dropped: the common cases (immortal, a
+    /// count above one, GIL mode) are a few instructions; the rest is out of line.
     #[inline]
     fn drop(&mut self) {
-        if !gil::is_free_threaded() && !gil::is_attached() {
+        let header = self.header();
+        let n = header.local.load(Ordering::Relaxed);
+        if n >= IMMORTAL {
+            return;
+        }
+        if gil::is_free_threaded() {
+            // The owner's count stays at least 1 while it owns the object: at zero it merges.
+            if owned_here(n) && n & LOCAL_MASK > 1 {
+                header.local.store(n - 1, Ordering::Relaxed);
+            } else {
+                drop_free_threaded(self.ptr);
+            }
+            return;
+        }
+        if !gil::is_attached() {
             defer_release(self.ptr);
             return;
         }
-        if self.header().decrement() {
+        header.local.store(n - 1, Ordering::Relaxed);
+        if n == 1 {
             free(self.ptr);
         }
+    }
+}
+
+/// Free-threaded: the owner's last local reference, or another thread's reference.
+#[inline(never)]
+fn drop_free_threaded(ptr: NonNull<PyObject>) {
+    // SAFETY: called from `ObjRef::drop` before its count is given up.
+    let header = &unsafe { ptr.as_ref() }.header;
+    let release = if owned_here(header.local.load(Ordering::Relaxed)) {
+        header.merge_zero_local()
+    } else {
+        header.decrement_shared()
+    };
+    match release {
+        Release::Nothing => {}
+        Release::Free => free(ptr),
+        Release::Queue => queue_for_owner(ptr),
     }
 }
 
@@ -210,8 +583,12 @@ fn defer_release(ptr: NonNull<PyObject>) {
     DEFERRED.lock().push(Parked(ptr));
 }
 
-/// Release references dropped while detached. Called whenever a thread attaches.
+/// Release references dropped while detached (GIL mode) or queued for merging
+/// (free-threaded). Called whenever a thread attaches.
 pub fn release_deferred() {
+    if gil::is_free_threaded() {
+        merge_pending();
+    }
     let parked = std::mem::take(&mut *DEFERRED.lock());
     for Parked(ptr) in parked {
         drop(ObjRef { ptr });
@@ -310,6 +687,7 @@ fn claim_slot() -> &'static LiveSlot {
 /// Heap objects alive now, immortal ones excluded (`_toy.live_objects()`). Exact when the
 /// other threads are finished or idle; approximate while they allocate.
 pub fn live_objects() -> isize {
+    merge_pending();
     SLOTS.lock().iter().map(|slot| slot.0.load(Ordering::Relaxed)).sum()
 }
 
@@ -319,6 +697,101 @@ impl ObjRef {
     pub fn immortal_copy(&self) -> ObjRef {
         assert!(self.header().is_immortal(), "immortal_copy of a mortal object");
         ObjRef { ptr: self.ptr }
+    }
+}
+
+// ----- a value cache any thread reads without a lock ----------------------------------------
+
+/// One value that threads read without locking or counting, with the key it is valid for (the
+/// caller's business: `LoadGlobal` keys it by dict versions). Only values whose copies need no
+/// count are stored: unboxed ones and immortal objects, which are never freed, so a stale copy
+/// is still a live object. A seqlock over atomic words: a reader takes the words between two
+/// loads of the sequence number and keeps them only if it did not change and was even.
+pub struct ValueCache<const K: usize> {
+    seq: AtomicU32,
+    key: [AtomicU64; K],
+    /// 0–4: the `Value` variant; [`EMPTY`] when nothing is stored.
+    tag: AtomicU64,
+    bits: AtomicU64,
+}
+
+const EMPTY: u64 = u64::MAX;
+
+impl<const K: usize> ValueCache<K> {
+    pub fn new() -> Self {
+        ValueCache {
+            seq: AtomicU32::new(0),
+            key: std::array::from_fn(|_| AtomicU64::new(0)),
+            tag: AtomicU64::new(EMPTY),
+            bits: AtomicU64::new(0),
+        }
+    }
+
+    /// The stored key and value, if any.
+    #[inline]
+    pub fn get(&self) -> Option<([u64; K], Value)> {
+        let before = self.seq.load(Ordering::Acquire);
+        let tag = self.tag.load(Ordering::Relaxed);
+        if tag == EMPTY {
+            // The usual answer for a name whose value is counted: two loads and done.
+            return None;
+        }
+        let key = std::array::from_fn(|i| self.key[i].load(Ordering::Relaxed));
+        let bits = self.bits.load(Ordering::Relaxed);
+        // Orders the loads above before the check below (the seqlock reader's fence).
+        fence(Ordering::Acquire);
+        if before & 1 != 0 || self.seq.load(Ordering::Relaxed) != before {
+            return None;
+        }
+        let value = match tag {
+            0 => Value::None,
+            1 => Value::Bool(bits != 0),
+            2 => Value::Int(bits as i64),
+            3 => Value::Float(f64::from_bits(bits)),
+            4 => Value::Obj(ObjRef {
+                ptr: NonNull::new(bits as *mut PyObject)?,
+            }),
+            _ => return None,
+        };
+        // An `Obj` above is an uncounted copy of an immortal object, which is exactly how
+        // immortal objects are copied (`immortal_copy`): `set` stores no other object.
+        Some((key, value))
+    }
+
+    /// Store `value` under `key`, if its copies need no count; otherwise, or while another
+    /// thread is storing, leave the cache as it is.
+    pub fn set(&self, key: [u64; K], value: &Value) {
+        let (tag, bits) = match value {
+            Value::None => (0, 0),
+            Value::Bool(b) => (1, u64::from(*b)),
+            Value::Int(i) => (2, *i as u64),
+            Value::Float(f) => (3, f.to_bits()),
+            Value::Obj(o) if o.header().is_immortal() => (4, o.addr() as u64),
+            Value::Obj(_) => return,
+        };
+        let seq = self.seq.load(Ordering::Relaxed);
+        if seq & 1 != 0
+            || self
+                .seq
+                .compare_exchange(seq, seq.wrapping_add(1), Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        // Orders the odd sequence number before the stores below (the seqlock writer's fence).
+        fence(Ordering::Release);
+        for (word, k) in self.key.iter().zip(key) {
+            word.store(k, Ordering::Relaxed);
+        }
+        self.tag.store(tag, Ordering::Relaxed);
+        self.bits.store(bits, Ordering::Relaxed);
+        self.seq.store(seq.wrapping_add(2), Ordering::Release);
+    }
+}
+
+impl<const K: usize> Default for ValueCache<K> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -25,8 +25,8 @@ use crate::compile::bytecode::{CodeObject, Constant};
 use crate::gil::Gil;
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{
-    CodeHandle, DictTable, DictViewKind, ExceptionState, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, PyStr,
-    SetTable, Value,
+    CodeHandle, DictObject, DictTable, DictViewKind, ExceptionState, Instance, Layout, ObjLock, ObjRef, Payload,
+    PyObject, PyStr, SetTable, Value,
 };
 
 pub type PyResult<T> = Result<T, PyErr>;
@@ -92,13 +92,21 @@ pub struct Vm<'py> {
     attr_cache: attr_cache::AttrCache,
 }
 
+impl Drop for Vm<'_> {
+    fn drop(&mut self) {
+        // The thread's interpreter is done: objects others dropped references to are merged
+        // now, before `join()` can return, so counts and `live_objects` are exact after it.
+        crate::objects::refcount::retire_thread();
+    }
+}
+
 impl<'py> Vm<'py> {
     /// A VM for the calling thread. `stack_size` is the size of the thread's native stack.
     pub fn new(py: Gil<'py>, script_dir: PathBuf, argv: Vec<String>, stack_size: usize) -> Vm<'py> {
         let empty_dict = || {
             ObjRef::new(
                 py,
-                PyObject::new(Payload::Dict(Box::new(ObjLock::new(DictTable::new())))),
+                PyObject::new(Payload::Dict(Box::new(DictObject::new(DictTable::new())))),
             )
         };
         let seed = ThreadSeed {
@@ -115,12 +123,55 @@ impl<'py> Vm<'py> {
 
     /// What a new interpreter thread shares with the one that started it.
     pub fn thread_seed(&self) -> ThreadSeed {
+        if crate::gil::is_free_threaded() {
+            self.immortalize_definitions();
+        }
         ThreadSeed {
             builtins: self.builtins.clone_ref(self.py),
             modules: self.modules.clone_ref(self.py),
             script_dir: self.script_dir.clone(),
             argv: self.argv.clone(),
             recursion_limit: self.recursion_limit,
+        }
+    }
+
+    /// Free-threaded, before a thread starts: make the loaded modules, their namespaces and
+    /// the functions and classes (with their methods) bound there immortal, as CPython 3.13t
+    /// does for functions, code objects, modules and classes when the first thread starts.
+    /// Every thread loads and calls these all the time; counted, each count would be a cache
+    /// line the cores fight over, and `LoadGlobal` can read immortal values without a lock.
+    /// They are kept for good (a module-level definition usually lives that long anyway).
+    fn immortalize_definitions(&self) {
+        let py = self.py;
+        let Payload::Dict(modules) = &self.modules.payload else {
+            return;
+        };
+        let modules: Vec<Value> = modules.lock(py).iter().map(|e| e.value.clone_ref(py)).collect();
+        for module in modules.iter().filter_map(Value::as_obj) {
+            let Payload::Module(m) = &module.payload else {
+                continue;
+            };
+            module.immortalize(py);
+            m.dict.immortalize(py);
+            let Payload::Dict(namespace) = &m.dict.payload else {
+                continue;
+            };
+            let values: Vec<Value> = namespace.lock(py).iter().map(|e| e.value.clone_ref(py)).collect();
+            for value in values.iter().filter_map(Value::as_obj) {
+                match &value.payload {
+                    Payload::Function(_) => {
+                        value.immortalize(py);
+                    }
+                    // Once per class: an immortal class was done at an earlier thread start.
+                    Payload::Type(class) if value.immortalize(py) => {
+                        let members: Vec<Value> = class.dict.lock(py).iter().map(|e| e.value.clone_ref(py)).collect();
+                        for member in members.iter().filter_map(Value::as_obj) {
+                            immortalize_method(py, member);
+                        }
+                    }
+                    _ => {}
+                }
+            }
         }
     }
 
@@ -173,7 +224,7 @@ impl<'py> Vm<'py> {
     }
 
     pub fn new_dict(&self) -> Value {
-        self.alloc(Payload::Dict(Box::new(ObjLock::new(DictTable::new()))))
+        self.alloc(Payload::Dict(Box::new(DictObject::new(DictTable::new()))))
     }
 
     /// An int, unboxed when it fits a machine word.
@@ -444,4 +495,20 @@ fn singletons() -> &'static Singletons {
         not_implemented: ObjRef::new_immortal(PyObject::new(Payload::NotImplemented)),
         ellipsis: ObjRef::new_immortal(PyObject::new(Payload::Ellipsis)),
     })
+}
+
+/// A function in a class body, and what `staticmethod`, `classmethod` and `property` wrap.
+fn immortalize_method(py: Gil<'_>, member: &ObjRef) {
+    let wrapped: &[Value] = match &member.payload {
+        Payload::Function(_) => &[],
+        Payload::StaticMethod(f) | Payload::ClassMethod(f) => std::slice::from_ref(f),
+        Payload::Property(accessors) => &accessors[..],
+        _ => return,
+    };
+    member.immortalize(py);
+    for function in wrapped.iter().filter_map(Value::as_obj) {
+        if matches!(function.payload, Payload::Function(_)) {
+            function.immortalize(py);
+        }
+    }
 }

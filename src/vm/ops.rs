@@ -10,7 +10,9 @@ use num_traits::{Pow, Signed, ToPrimitive, Zero};
 use crate::gil::Gil;
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, DictViewKind, IterState, ObjLock, ObjRef, Payload, SetTable, TableCursor, Value};
+use crate::objects::{
+    CodeHandle, DictViewKind, GlobalHint, IterState, ObjLock, ObjRef, Payload, SetTable, TableCursor, Value,
+};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 use super::sets::{is_any_set, is_set_view};
@@ -622,7 +624,7 @@ impl Vm<'_> {
                 let pairs: Vec<(Value, Value)> = {
                     // Both sizes in one step, both locks in address order: `a == b` racing
                     // `b == a` used to take them in opposite orders and deadlock.
-                    let (x, y) = ObjLock::lock_two(py, x, y);
+                    let (x, y) = crate::objects::DictObject::lock_two(py, x, y);
                     if y.as_ref().is_some_and(|y| y.len() != x.len()) {
                         return Ok(false);
                     }
@@ -1441,21 +1443,39 @@ impl Vm<'_> {
         let Payload::Dict(globals_table) = &globals.payload else {
             return self.load_global(globals, key);
         };
-        let globals_version = {
+        let Payload::Dict(builtins_table) = &self.builtins.payload else {
+            return self.load_global(globals, key);
+        };
+        // Lock-free while neither dict has changed since the value was read under their locks:
+        // without a GIL, every thread reading the same globals would otherwise serialise on
+        // the dict's lock.
+        if let Some(([dict, version, builtins_version], value)) = hint.value.get()
+            && dict == globals.addr() as u64
+            && version == globals_table.version()
+            && (builtins_version == GlobalHint::NOT_BUILTIN || builtins_version == builtins_table.version())
+        {
+            return Ok(value);
+        }
+        let (globals_version, version) = {
             let table = globals_table.lock(py);
             if let Some(entry) = hint.slot().and_then(|s| table.entry_at(s))
                 && is_key(&entry.key)
             {
+                let cache_key = [globals.addr() as u64, globals_table.version(), GlobalHint::NOT_BUILTIN];
+                hint.value.set(cache_key, &entry.value);
                 return Ok(entry.value.clone_ref(py));
             }
-            table.version()
+            (table.version(), globals_table.version())
         };
-        if let Payload::Dict(builtins_table) = &self.builtins.payload
-            && let Some(slot) = hint.builtin(globals_version)
-            && let Some(entry) = builtins_table.lock(py).entry_at(slot)
-            && is_key(&entry.key)
-        {
-            return Ok(entry.value.clone_ref(py));
+        if let Some(slot) = hint.builtin(globals_version) {
+            let table = builtins_table.lock(py);
+            if let Some(entry) = table.entry_at(slot)
+                && is_key(&entry.key)
+            {
+                hint.value
+                    .set([globals.addr() as u64, version, builtins_table.version()], &entry.value);
+                return Ok(entry.value.clone_ref(py));
+            }
         }
         let Payload::Str(name) = &key.payload else {
             return self.load_global(globals, key);
@@ -1465,11 +1485,9 @@ impl Vm<'_> {
         });
         if let Some(slot) = found {
             hint.set_slot(slot);
-        } else if let Payload::Dict(builtins_table) = &self.builtins.payload
-            && let Some(slot) = builtins_table.lock(py).find_slot(name.hash(), |k| {
-                k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
-            })
-        {
+        } else if let Some(slot) = builtins_table.lock(py).find_slot(name.hash(), |k| {
+            k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
+        }) {
             hint.set_builtin(globals_version, slot);
         }
         self.load_global(globals, key)

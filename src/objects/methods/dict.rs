@@ -7,7 +7,7 @@ use crate::gil::Gil;
 use crate::modules::builtins::dict_fill;
 use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
-use crate::objects::{DictTable, DictViewKind, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{DictObject, DictViewKind, ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
 use super::str::{add_descriptor, descriptor_error, takes_no_args};
@@ -35,7 +35,7 @@ pub(super) fn install(py: Gil<'_>) {
 
 // ----- dict -----------------------------------------------------------------------------------
 
-fn this_dict<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a ObjLock<DictTable>> {
+fn this_dict<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a DictObject> {
     match args.first().map(Value::builtin_self).and_then(Value::payload) {
         Some(Payload::Dict(table)) => Ok(table),
         _ => Err(descriptor_error(vm, args, "dict", method)),
