@@ -1418,9 +1418,14 @@ impl Vm<'_> {
 
     /// The hit path of `load_global_hinted` (the hinted globals slot still holds the name),
     /// inlined into the eval loop: the call would cost as much as the lookup. `None` when the
-    /// full lookup must run.
+    /// full lookup must run — always without a GIL, where taking the globals' lock here would
+    /// make every thread reading globals contend for it; `load_global_hinted` reads its
+    /// version-checked cache without a lock first.
     #[inline(always)]
     pub fn load_global_hit(&self, globals: &ObjRef, handle: &CodeHandle, i: usize) -> Option<Value> {
+        if crate::gil::is_free_threaded() {
+            return None;
+        }
         let py = self.py;
         let Payload::Dict(globals_table) = &globals.payload else {
             return None;
