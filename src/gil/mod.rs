@@ -3,8 +3,9 @@
 //! Every refcount change and every read or write of an object's fields needs a [`Gil`] token.
 //! The token is a zero-sized, `Copy`, `!Send` value that only exists inside [`attach`]: with the
 //! GIL on, "attached" means "holds the GIL", so plain (non-atomic) refcounts are sound; in
-//! free-threaded mode it means "registered as a running interpreter thread", and refcounts use
-//! atomics. [`Gil::allow_threads`] detaches for a blocking call; its closure must be `Send`, so
+//! free-threaded mode it means "registered as a running interpreter thread", and refcounts are
+//! biased: plain for the object's owner thread, atomic for the others
+//! (`objects/refcount.rs`). [`Gil::allow_threads`] detaches for a blocking call; its closure must be `Send`, so
 //! neither the token nor anything borrowed from it can be used while detached — the same proof
 //! PyO3 builds around `Python<'py>`. Each blocking call names its [`BlockKind`], so the event
 //! log ([`events`]) can say what a detached thread was waiting for.
