@@ -18,6 +18,8 @@ use crate::vm::{PyResult, Vm};
 use super::{check_arity, no_kwargs};
 
 // POSIX `tzset`, which the `libc` crate does not declare for every target.
+// SAFETY: this is the C library's `void tzset(void)`: no arguments, no result, so the
+// declaration cannot mismatch; callers still wrap each call in their own `unsafe`.
 unsafe extern "C" {
     #[link_name = "tzset"]
     fn tzset_c();

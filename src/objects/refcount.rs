@@ -416,10 +416,11 @@ pub struct ObjRef {
     ptr: NonNull<PyObject>,
 }
 
-// SAFETY: the pointee is only mutated through its own locks (see `objects::lock`), and the count
-// is an atomic word: in free-threaded mode every update is a real atomic RMW; in GIL mode updates
-// happen only on attached threads (clone needs a `Gil` token, drop defers when detached), and the
-// GIL admits one attached thread at a time, so plain load/store pairs never race.
+// SAFETY: the pointee is only mutated through its own locks (see `objects::lock`), and the counts
+// are atomic words: in free-threaded mode the owner thread alone does plain load/store pairs on
+// its own word and every other thread does atomic RMWs on the shared word (biased counting); in
+// GIL mode updates happen only on attached threads (clone needs a `Gil` token, drop defers when
+// detached), and the GIL admits one attached thread at a time, so plain load/store pairs never race.
 unsafe impl Send for ObjRef {}
 // SAFETY: as for `Send`; shared access only reads immutable fields or goes through locks.
 unsafe impl Sync for ObjRef {}

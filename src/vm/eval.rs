@@ -2,7 +2,7 @@
 
 use crate::compile::bytecode::{Instr, format_flags, make_function_flags};
 use crate::objects::types::{clone_immortal, types};
-use crate::objects::{CodeHandle, DictTable, Function, IterState, ObjLock, ObjRef, Payload, PyObject, Value};
+use crate::objects::{CodeHandle, DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
 use crate::syntax::ast::{BinOp, CmpOp};
 
 use super::frame::{Block, Frame, FrameCode, Slots};
@@ -13,30 +13,6 @@ pub enum FrameExit {
     Return(Value),
     /// A generator frame suspended at `yield`; resuming pushes the sent value.
     Yield(Value),
-}
-
-/// The next item of a range or list iterator the caller has to itself (`Some(None)` when it is
-/// exhausted), or `None` for the kinds `Vm::next` handles.
-#[inline]
-fn advance_own_iterator(py: crate::gil::Gil<'_>, state: &mut IterState) -> Option<Option<Value>> {
-    match state {
-        IterState::Range { next, stop, step } => {
-            Some(((*step > 0 && *next < *stop) || (*step < 0 && *next > *stop)).then(|| {
-                let v = *next;
-                *next = next.saturating_add(*step);
-                Value::Int(v)
-            }))
-        }
-        IterState::Seq { seq, index } => {
-            let Some(Payload::List(items)) = seq.payload() else {
-                return None;
-            };
-            let item = items.lock(py).get(*index).map(|v| v.clone_ref(py));
-            *index += usize::from(item.is_some());
-            Some(item)
-        }
-        _ => None,
-    }
 }
 
 /// Marks "no self" in the pair `LoadMethod` pushes.
@@ -446,7 +422,7 @@ impl Vm<'_> {
                             payload: Payload::Iterator(_, state),
                             ..
                         }) = it.get_mut()
-                        && let Some(next) = advance_own_iterator(py, state.get_mut())
+                        && let Some(next) = super::ops::advance_simple(py, state.get_mut())
                     {
                         match next {
                             Some(v) => slots.stack.push(v),

@@ -1699,31 +1699,10 @@ impl Vm<'_> {
     /// `ForIter`: `Some(None)` when the range is exhausted, `None` when `next` must decide.
     #[inline(always)]
     pub fn next_fast(&self, it: &Value) -> Option<Option<Value>> {
-        let py = self.py;
         let Some(Payload::Iterator(_, state)) = it.payload() else {
             return None;
         };
-        let mut guard = state.lock(py);
-        match &mut *guard {
-            IterState::Range { next, stop, step } => {
-                if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
-                    let v = *next;
-                    *next = next.saturating_add(*step);
-                    Some(Some(Value::Int(v)))
-                } else {
-                    Some(None)
-                }
-            }
-            IterState::Seq { seq, index } => {
-                let Some(Payload::List(items)) = seq.payload() else {
-                    return None;
-                };
-                let item = items.lock(py).get(*index).map(|v| v.clone_ref(py))?;
-                *index += 1;
-                Some(Some(item))
-            }
-            _ => None,
-        }
+        advance_simple(self.py, &mut state.lock(self.py))
     }
 
     fn next_builtin(&mut self, state: &ObjLock<IterState>) -> PyResult<Option<Value>> {
@@ -1772,15 +1751,7 @@ impl Vm<'_> {
                     }
                 }
             }
-            IterState::Range { next, stop, step } => {
-                if (*step > 0 && *next < *stop) || (*step < 0 && *next > *stop) {
-                    let v = *next;
-                    *next = next.saturating_add(*step);
-                    Ok(Some(Value::Int(v)))
-                } else {
-                    Ok(None)
-                }
-            }
+            IterState::Range { next, stop, step } => Ok(range_step(next, *stop, *step).map(Value::Int)),
             IterState::Str { text, byte_pos } => {
                 let s = match &text.payload {
                     Payload::Str(s) => s.as_str(),
@@ -2284,5 +2255,34 @@ fn iterator_kind(state: &IterState) -> u8 {
         IterState::Filter { .. } => 16,
         IterState::Callable { .. } => 17,
         IterState::Exhausted => 0,
+    }
+}
+
+/// One step of a range iterator: the next value, or `None` past the end.
+#[inline(always)]
+fn range_step(next: &mut i64, stop: i64, step: i64) -> Option<i64> {
+    ((step > 0 && *next < stop) || (step < 0 && *next > stop)).then(|| {
+        let v = *next;
+        *next = next.saturating_add(step);
+        v
+    })
+}
+
+/// Advance a range iterator, or a list iterator with items left, without calling out:
+/// `Some(None)` when a range is exhausted, `None` when the general `next` must decide. The
+/// caller holds the iterator's lock or is its only holder.
+#[inline(always)]
+pub fn advance_simple(py: Gil<'_>, state: &mut IterState) -> Option<Option<Value>> {
+    match state {
+        IterState::Range { next, stop, step } => Some(range_step(next, *stop, *step).map(Value::Int)),
+        IterState::Seq { seq, index } => {
+            let Some(Payload::List(items)) = seq.payload() else {
+                return None;
+            };
+            let item = items.lock(py).get(*index).map(|v| v.clone_ref(py))?;
+            *index += 1;
+            Some(Some(item))
+        }
+        _ => None,
     }
 }
