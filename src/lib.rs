@@ -95,6 +95,7 @@ pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String
         .and_then(|p| p.parent().map(PathBuf::from))
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or_else(|| PathBuf::from("."));
+    gil::set_deadlock_report(modules::thread::exit_deadlocked);
     let worker = std::thread::Builder::new()
         .name("MainThread".to_string())
         .stack_size(INTERPRETER_STACK)

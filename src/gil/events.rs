@@ -202,7 +202,7 @@ fn record_now(kind: EventKind) {
 
 fn register() -> Arc<ThreadLog> {
     let log = Arc::new(ThreadLog {
-        ident: crate::modules::thread::current_ident(),
+        ident: super::current_ident(),
         os_name: std::thread::current().name().map(str::to_string),
         events: Mutex::new(Vec::new()),
     });
@@ -257,7 +257,7 @@ mod tests {
             for _ in 0..CHUNK * 2 + 10 {
                 record(EventKind::DropRequested);
             }
-            crate::modules::thread::current_ident()
+            crate::gil::current_ident()
         })
         .join()
         .expect("recording thread");

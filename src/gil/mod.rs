@@ -20,7 +20,7 @@ mod sync;
 
 use std::cell::Cell;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -60,6 +60,50 @@ pub fn is_free_threaded() -> bool {
 #[inline(always)]
 pub fn is_attached() -> bool {
     ATTACHED.with(Cell::get)
+}
+
+thread_local! {
+    /// This thread's ident: `_thread.get_ident()`, and the key of its GIL event log.
+    static IDENT: u64 = next_ident();
+}
+
+fn next_ident() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// The calling thread's ident, unique in the process (never 0, which means "no thread").
+pub fn current_ident() -> u64 {
+    IDENT.with(|i| *i)
+}
+
+/// What attaching does for the floor above: release the references dropped while detached
+/// (`objects::refcount::release_deferred`). `gil/` calls nothing above it, so that floor
+/// registers the hook itself, the first time it parks a reference: until then there is
+/// nothing to release, and a process that never parks one never calls it.
+static ON_ATTACH: OnceLock<fn()> = OnceLock::new();
+
+/// Register what every attach runs; the first registration holds.
+pub fn set_attach_hook(hook: fn()) {
+    let _ = ON_ATTACH.set(hook);
+}
+
+#[inline]
+fn run_attach_hook() {
+    if let Some(hook) = ON_ATTACH.get() {
+        hook();
+    }
+}
+
+/// How a deadlock of the deterministic schedule is reported and the process ended. The
+/// interpreter registers `_thread`'s report at start-up (it flushes stdout and writes the
+/// stats, trace and timeline first), which `gil/` cannot reach; without one, the report goes
+/// straight to stderr.
+static DEADLOCK_REPORT: OnceLock<fn(String) -> !> = OnceLock::new();
+
+/// Register the deadlock report; the first registration holds.
+pub fn set_deadlock_report(report: fn(String) -> !) {
+    let _ = DEADLOCK_REPORT.set(report);
 }
 
 /// The process's one GIL (unused when free-threaded).
@@ -165,9 +209,15 @@ impl Drop for ScheduledThread {
 /// Every remaining thread waits forever. `_thread`'s detector reports such a state first,
 /// naming the locks; this is the schedule's own last word, so that nothing hangs.
 fn deterministic_deadlock() -> ! {
-    crate::modules::thread::exit_deadlocked(
-        "DeadlockError: every thread is waiting for something only another waiting thread could do\n".to_string(),
-    )
+    let report =
+        "DeadlockError: every thread is waiting for something only another waiting thread could do\n".to_string();
+    match DEADLOCK_REPORT.get() {
+        Some(exit_deadlocked) => exit_deadlocked(report),
+        None => {
+            eprint!("{report}");
+            std::process::exit(1)
+        }
+    }
 }
 
 /// Marks the thread attached and (with the GIL on) holds the lock; undone on drop, so a
@@ -213,7 +263,7 @@ pub fn attach<R>(f: impl for<'py> FnOnce(Gil<'py>) -> R) -> R {
         return f(Gil { _marker: PhantomData });
     }
     let _attachment = Attachment::enter();
-    crate::objects::refcount::release_deferred();
+    run_attach_hook();
     f(Gil { _marker: PhantomData })
 }
 
@@ -236,7 +286,7 @@ impl<'py> Gil<'py> {
                     GIL.take_after_blocking_call(&self.0);
                 }
                 ATTACHED.with(|a| a.set(true));
-                crate::objects::refcount::release_deferred();
+                run_attach_hook();
             }
         }
         let breaker = current_breaker();
@@ -342,7 +392,7 @@ mod tests {
         events::enable();
         let ident = std::thread::spawn(|| {
             attach(|py| py.allow_threads(BlockKind::Read, || ()));
-            crate::modules::thread::current_ident()
+            current_ident()
         })
         .join()
         .expect("logged thread");

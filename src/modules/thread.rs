@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
 
-use crate::gil::BlockKind;
+use crate::gil::{BlockKind, current_ident};
 use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
@@ -223,19 +223,8 @@ pub fn exit_deadlocked(report: String) -> ! {
 }
 
 thread_local! {
-    /// This thread's `_thread.get_ident()`.
-    static IDENT: u64 = next_ident();
     /// Locks to release when this thread has finished (`_thread._release_on_exit`).
     static RELEASE_ON_EXIT: std::cell::RefCell<Vec<Arc<LockState>>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-fn next_ident() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-pub fn current_ident() -> u64 {
-    IDENT.with(|i| *i)
 }
 
 /// Threads started and not finished (`_thread._count()`).

@@ -384,6 +384,7 @@ fn merge_queue(queue: &OwnerQueue) {
 /// has retired.
 #[cold]
 fn queue_for_owner(ptr: NonNull<PyObject>) {
+    gil::set_attach_hook(release_deferred);
     // SAFETY: the queued reference (not subtracted from the count) keeps the object alive.
     let owner = unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed) & OWNER_MASK;
     let owners = OWNERS.lock();
@@ -581,11 +582,13 @@ unsafe impl Send for Parked {}
 static DEFERRED: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
 
 fn defer_release(ptr: NonNull<PyObject>) {
+    gil::set_attach_hook(release_deferred);
     DEFERRED.lock().push(Parked(ptr));
 }
 
 /// Release references dropped while detached (GIL mode) or queued for merging
-/// (free-threaded). Called whenever a thread attaches.
+/// (free-threaded). Run whenever a thread attaches: the first reference parked or queued
+/// registers it with `gil::set_attach_hook`.
 pub fn release_deferred() {
     if gil::is_free_threaded() {
         merge_pending();
