@@ -11,7 +11,8 @@ use crate::syntax::ast::BinOp;
 use crate::vm::ops::{as_bigint, as_small_int, is_int};
 use crate::vm::{PyResult, Vm, is_subclass};
 
-use super::{check_arity, io, kwarg, no_kwargs, only_kwargs};
+use super::io;
+use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 
 /// A built-in class's constructor.
 pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyResult<Value>;

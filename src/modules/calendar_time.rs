@@ -15,7 +15,7 @@ use crate::objects::{DictTable, Instance, Layout, NativeFn, ObjLock, ObjRef, Pay
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, no_kwargs};
+use crate::vm::args::{check_arity, no_kwargs};
 
 // POSIX `tzset`, which the `libc` crate does not declare for every target.
 // SAFETY: this is the C library's `void tzset(void)`: no arguments, no result, so the

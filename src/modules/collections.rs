@@ -10,7 +10,8 @@ use crate::objects::{ObjLock, ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, new_module, no_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, no_kwargs};
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
     new_module(

@@ -6,7 +6,8 @@
 use crate::objects::{Instance, Layout, ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, new_module, no_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, no_kwargs};
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
     new_module(vm, "_copy", &[("_new_instance", new_instance)], Vec::new())

@@ -12,7 +12,7 @@ use crate::objects::{ObjLock, ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyErr, PyResult, Vm};
 
-use super::{check_arity, kwarg, only_kwargs};
+use crate::vm::args::{check_arity, kwarg, only_kwargs};
 
 /// An open file: the OS handle plus a read-ahead buffer (text lines need look-ahead).
 pub struct FileState {

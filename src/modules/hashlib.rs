@@ -13,7 +13,8 @@ use crate::gil::BlockKind;
 use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, kwarg, new_module};
+use super::new_module;
+use crate::vm::args::{check_arity, kwarg, no_kwargs};
 
 /// CPython's `HASHLIB_GIL_MINSIZE`: smaller inputs are hashed faster than the GIL changes hands.
 const GIL_RELEASE_MIN: usize = 2048;
@@ -267,7 +268,7 @@ fn hash_of<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a HashState> {
 }
 
 pub fn update(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    super::no_kwargs(vm, "update", kwargs)?;
+    no_kwargs(vm, "update", kwargs)?;
     check_arity(vm, "update", args, 2, 2)?;
     let state = hash_of(vm, &args[0])?;
     feed(vm, state, &args[1])?;
@@ -284,14 +285,14 @@ fn current_digest(vm: &mut Vm, v: &Value) -> PyResult<Vec<u8>> {
 }
 
 pub fn digest(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    super::no_kwargs(vm, "digest", kwargs)?;
+    no_kwargs(vm, "digest", kwargs)?;
     check_arity(vm, "digest", args, 1, 1)?;
     let bytes = current_digest(vm, &args[0])?;
     Ok(vm.new_bytes(bytes))
 }
 
 pub fn hexdigest(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    super::no_kwargs(vm, "hexdigest", kwargs)?;
+    no_kwargs(vm, "hexdigest", kwargs)?;
     check_arity(vm, "hexdigest", args, 1, 1)?;
     let bytes = current_digest(vm, &args[0])?;
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -299,7 +300,7 @@ pub fn hexdigest(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyR
 }
 
 pub fn copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    super::no_kwargs(vm, "copy", kwargs)?;
+    no_kwargs(vm, "copy", kwargs)?;
     check_arity(vm, "copy", args, 1, 1)?;
     let state = hash_of(vm, &args[0])?;
     let hasher = match state.hasher.try_lock() {

@@ -12,7 +12,7 @@ use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Stream, Value};
 use crate::vm::{PyResult, Vm};
 
-use super::check_arity;
+use crate::vm::args::check_arity;
 
 fn stdout_buffer() -> &'static Mutex<BufWriter<Stdout>> {
     static STDOUT: OnceLock<Mutex<BufWriter<Stdout>>> = OnceLock::new();

@@ -11,7 +11,8 @@ use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 
 use super::builtins::int_from_value;
-use super::{check_arity, kwarg, new_module, no_kwargs, only_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 
 const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("sqrt", sqrt),

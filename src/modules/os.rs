@@ -9,7 +9,8 @@ use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyErr, PyResult, Vm};
 
-use super::{check_arity, kwarg, new_module, no_kwargs, only_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 
 const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("getpid", getpid),

@@ -15,7 +15,8 @@ use crate::syntax::ast::BinOp;
 use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, new_module, no_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, no_kwargs};
 
 /// Every draw exists twice: as a module function on the hidden generator, and as a method
 /// of `random.Random` on the instance's own.

@@ -16,7 +16,8 @@ use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, kwarg, new_module, only_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, kwarg, only_kwargs};
 
 /// Native stack of each interpreter thread (virtual memory; only touched pages are used).
 const THREAD_STACK: usize = 64 * 1024 * 1024;

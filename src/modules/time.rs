@@ -11,7 +11,8 @@ use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_bigint;
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, new_module, no_kwargs};
+use super::new_module;
+use crate::vm::args::{check_arity, no_kwargs};
 
 const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("time", time),

@@ -14,7 +14,8 @@ use crate::objects::types::intern;
 use crate::objects::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
 
-use super::{check_arity, new_module};
+use super::new_module;
+use crate::vm::args::check_arity;
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
     if !events::enabled() {

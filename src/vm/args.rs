@@ -1,5 +1,6 @@
-//! Calls: dispatch on what is being called, and binding arguments to a Python function's
-//! parameters with CPython's error messages.
+//! Calls: dispatch on what is being called, binding arguments to a Python function's
+//! parameters with CPython's error messages, and the argument checks of native functions
+//! (`check_arity`, `no_kwargs`, `kwarg`, `only_kwargs`).
 
 use crate::objects::types::{intern, types};
 use crate::objects::{CodeHandle, Function, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value};
@@ -19,6 +20,57 @@ pub enum Resume {
     Send(Value),
     /// `throw(exc)` / `close()`.
     Throw(PyErr),
+}
+
+/// Check a native function's positional argument count, with CPython's wording.
+pub fn check_arity(vm: &Vm, name: &str, args: &[Value], min: usize, max: usize) -> PyResult<()> {
+    let n = args.len();
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    let msg = if min == max {
+        match min {
+            0 => format!("{name}() takes no arguments ({n} given)"),
+            1 => format!("{name}() takes exactly one argument ({n} given)"),
+            _ => format!("{name} expected {min} arguments, got {n}"),
+        }
+    } else if n < min {
+        format!(
+            "{name} expected at least {min} argument{}, got {n}",
+            if min == 1 { "" } else { "s" }
+        )
+    } else {
+        format!(
+            "{name} expected at most {max} argument{}, got {n}",
+            if max == 1 { "" } else { "s" }
+        )
+    };
+    Err(vm.type_error(msg))
+}
+
+/// Reject keyword arguments for natives that take none.
+pub fn no_kwargs(vm: &Vm, name: &str, kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
+    if kwargs.is_empty() {
+        Ok(())
+    } else {
+        Err(vm.type_error(format!("{name}() takes no keyword arguments")))
+    }
+}
+
+/// The value of keyword argument `name`, if given.
+pub fn kwarg<'a>(kwargs: &'a [(ObjRef, Value)], name: &str) -> Option<&'a Value> {
+    kwargs.iter().find(|(k, _)| str_of(k) == name).map(|(_, v)| v)
+}
+
+/// Reject keyword arguments outside `allowed`.
+pub fn only_kwargs(vm: &Vm, func: &str, kwargs: &[(ObjRef, Value)], allowed: &[&str]) -> PyResult<()> {
+    for (k, _) in kwargs {
+        let k = str_of(k);
+        if !allowed.contains(&k) {
+            return Err(vm.type_error(format!("{func}() got an unexpected keyword argument '{k}'")));
+        }
+    }
+    Ok(())
 }
 
 impl Vm<'_> {

@@ -1,9 +1,9 @@
 //! `bytes` methods.
 
 use crate::gil::Gil;
-use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjRef, Payload, Value};
+use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
 

@@ -5,9 +5,9 @@
 
 use crate::gil::Gil;
 use crate::modules::builtins::dict_fill;
-use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
 use crate::objects::{DictObject, DictViewKind, ObjRef, Payload, Value};
+use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::{PyResult, Vm};
 
 use super::str::{add_descriptor, descriptor_error, takes_no_args};

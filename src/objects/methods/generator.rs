@@ -1,10 +1,10 @@
 //! Generator methods: `send`, `throw`, `close`, `__next__`, `__iter__`.
 
 use crate::gil::Gil;
-use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, types};
 use crate::objects::{GeneratorState, ObjLock, ObjRef, Payload, Value};
 use crate::vm::args::Resume;
+use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::ops::SendResult;
 use crate::vm::{PyErr, PyResult, Vm, is_exception_class, is_subclass};
 

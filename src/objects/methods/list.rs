@@ -5,9 +5,9 @@
 
 use crate::gil::Gil;
 use crate::modules::builtins::sort_values;
-use crate::modules::{check_arity, kwarg};
 use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjLock, ObjRef, Payload, Value};
+use crate::vm::args::{check_arity, kwarg, no_kwargs};
 use crate::vm::{PyResult, Vm};
 
 use super::str::{descriptor_error, int_arg, slice_arg, takes_no_args, takes_one_arg};
@@ -66,7 +66,7 @@ fn list_extend(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
 
 fn list_insert(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "insert")?;
-    crate::modules::no_kwargs(vm, "insert", kwargs)?;
+    no_kwargs(vm, "insert", kwargs)?;
     check_arity(vm, "insert", &args[1..], 2, 2)?;
     let index = int_arg(vm, &args[1])?;
     let value = args[2].clone_ref(vm.py);
@@ -83,7 +83,7 @@ fn list_insert(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
 
 fn list_pop(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "pop")?;
-    crate::modules::no_kwargs(vm, "pop", kwargs)?;
+    no_kwargs(vm, "pop", kwargs)?;
     check_arity(vm, "pop", &args[1..], 0, 1)?;
     let index = match args.get(1) {
         Some(v) => int_arg(vm, v)?,
@@ -176,7 +176,7 @@ fn find_index(
 
 fn list_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "index")?;
-    crate::modules::no_kwargs(vm, "index", kwargs)?;
+    no_kwargs(vm, "index", kwargs)?;
     let len = items.lock(vm.py).len();
     match find_index(vm, &args[1..], len, &|vm, i| item_at(vm, items, i))? {
         Some(i) => Ok(Value::Int(i as i64)),
@@ -270,7 +270,7 @@ fn this_tuple<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [Val
 
 fn tuple_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this_tuple(vm, args, "index")?;
-    crate::modules::no_kwargs(vm, "index", kwargs)?;
+    no_kwargs(vm, "index", kwargs)?;
     match find_index(vm, &args[1..], items.len(), &|vm, i| {
         items.get(i).map(|v| v.clone_ref(vm.py))
     })? {

@@ -7,9 +7,9 @@
 //! `super().__setattr__(name, value)` in a class overriding `__setattr__`, `super().__eq__(o)`.
 
 use crate::gil::Gil;
-use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, intern, native, types};
 use crate::objects::{NativeFn, ObjRef, Payload, PyObject, Value};
+use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::classes::{alloc_instance, builtin_base};
 use crate::vm::{PyResult, Vm};
 

@@ -5,10 +5,10 @@
 //! handle, as CPython's slot wrappers do.
 
 use crate::gil::Gil;
-use crate::modules::no_kwargs;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+use crate::vm::args::no_kwargs;
 use crate::vm::ops::is_number;
 use crate::vm::{PyResult, Vm};
 

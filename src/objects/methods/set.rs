@@ -1,9 +1,9 @@
 //! `set` and `frozenset` methods: argument checking around the operations of `vm::sets`.
 
 use crate::gil::Gil;
-use crate::modules::no_kwargs;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjRef, Payload, Value};
+use crate::vm::args::no_kwargs;
 use crate::vm::sets::is_frozen;
 use crate::vm::{PyResult, Vm};
 

@@ -10,9 +10,9 @@
 
 use crate::gil::Gil;
 use crate::modules::builtins::{constructor_for, dict_fill, int_from_value, to_float};
-use crate::modules::{check_arity, no_kwargs};
 use crate::objects::types::{add_methods, clone_immortal, intern, native, types};
 use crate::objects::{Instance, NativeFn, ObjRef, Payload, Value};
+use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::classes::builtin_base;
 use crate::vm::{PyResult, Vm};
 

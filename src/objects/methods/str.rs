@@ -4,9 +4,9 @@
 //! character positions are turned into byte offsets before slicing.
 
 use crate::gil::Gil;
-use crate::modules::{check_arity, kwarg, no_kwargs};
 use crate::objects::types::{add_methods, immortal_str, native, types};
 use crate::objects::{NativeFn, ObjRef, Payload, PyObject, PyStr, Value};
+use crate::vm::args::{check_arity, kwarg, no_kwargs};
 use crate::vm::ops::{as_bigint, as_small_int};
 use crate::vm::{PyErr, PyResult, Vm};
 
