@@ -10,8 +10,8 @@ use crate::syntax::ast::BinOp;
 use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 
-use super::builtins::int_from_value;
 use super::new_module;
+use crate::objects::methods::constructors::int_from_value;
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 
 const FUNCTIONS: &[(&str, NativeFn)] = &[

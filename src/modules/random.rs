@@ -552,7 +552,7 @@ fn range_int(vm: &mut Vm, v: &Value, what: &str) -> PyResult<BigInt> {
     if let Some(b) = as_bigint(v) {
         return Ok(b.into_owned());
     }
-    let as_int = super::builtins::int_from_value(vm, v)?;
+    let as_int = crate::objects::methods::constructors::int_from_value(vm, v)?;
     if !vm.eq(&as_int, v)? {
         return Err(vm.value_error(format!("non-integer {what} for randrange()")));
     }
@@ -807,7 +807,7 @@ fn choices(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Valu
         return Err(vm.index_error("list index out of range"));
     };
     let total = vm.binary_op(BinOp::Add, last, &Value::Float(0.0))?;
-    let total = super::builtins::to_float(vm, &total)?;
+    let total = crate::objects::methods::constructors::to_float(vm, &total)?;
     if total <= 0.0 {
         return Err(vm.value_error("Total of weights must be greater than zero"));
     }

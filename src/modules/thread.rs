@@ -426,7 +426,7 @@ pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         None => true,
     };
     let timeout = match args.get(2).or_else(|| kwarg(kwargs, "timeout")) {
-        Some(t) => crate::modules::builtins::to_float(vm, t)?,
+        Some(t) => crate::objects::methods::constructors::to_float(vm, t)?,
         None => -1.0,
     };
     if !blocking && timeout != -1.0 {

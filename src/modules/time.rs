@@ -114,7 +114,7 @@ fn sleep(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
             None if matches!(v.payload(), Some(Payload::Instance(_)))
                 && vm.lookup_special(v, "__float__").is_some() =>
             {
-                super::builtins::to_float(vm, v)?
+                crate::objects::methods::constructors::to_float(vm, v)?
             }
             None => {
                 return Err(vm.type_error(format!(

@@ -465,7 +465,7 @@ impl Vm<'_> {
 
     /// Calling a class: built-in constructors, or `__new__` + `__init__` for user classes.
     fn call_type(&mut self, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-        if let Some(constructor) = crate::modules::builtins::constructor_for(class) {
+        if let Some(constructor) = crate::objects::methods::constructors::constructor_for(class) {
             return constructor(self, class, args, kwargs);
         }
         crate::vm::classes::instantiate(self, class, args, kwargs)

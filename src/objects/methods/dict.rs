@@ -4,7 +4,7 @@
 //! snapshotted before items are compared, so no lock is held while Python code runs.
 
 use crate::gil::Gil;
-use crate::modules::builtins::dict_fill;
+use crate::objects::methods::constructors::dict_fill;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{DictObject, DictViewKind, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};

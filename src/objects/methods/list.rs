@@ -4,7 +4,6 @@
 //! out of the list's lock one at a time and compared with the lock released.
 
 use crate::gil::Gil;
-use crate::modules::builtins::sort_values;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjLock, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, kwarg, no_kwargs};
@@ -289,4 +288,84 @@ fn tuple_count(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
         }
     }
     Ok(Value::Int(n))
+}
+
+/// Sort `items` in place: stable merge sort comparing with `<` (errors stop the sort).
+pub fn sort_values(vm: &mut Vm, items: &mut Vec<Value>, key: Option<&Value>, reverse: bool) -> PyResult<()> {
+    let keys = match key {
+        Some(f) if !f.is_none() => {
+            let mut keys = Vec::with_capacity(items.len());
+            for item in items.iter() {
+                keys.push(vm.call(f, &[item.clone_ref(vm.py)], &[])?);
+            }
+            keys
+        }
+        _ => items.iter().map(|v| v.clone_ref(vm.py)).collect(),
+    };
+    // A stable sort with the comparison flipped for `reverse`: equal elements keep their
+    // original order either way, as in CPython.
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let mut error = None;
+    merge_sort(&mut order, &mut |a, b| {
+        if error.is_some() {
+            return false;
+        }
+        let result = if reverse {
+            vm.less_than(&keys[b], &keys[a])
+        } else {
+            vm.less_than(&keys[a], &keys[b])
+        };
+        result.unwrap_or_else(|e| {
+            error = Some(e);
+            false
+        })
+    });
+    if let Some(e) = error {
+        return Err(e);
+    }
+    let mut taken: Vec<Option<Value>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| taken[i].take()));
+    Ok(())
+}
+
+/// A stable merge sort over indices with a fallible "less than" (Rust's `sort_by` may panic or
+/// misbehave with an inconsistent comparator; Python's `<` can be anything).
+fn merge_sort(v: &mut [usize], less: &mut dyn FnMut(usize, usize) -> bool) {
+    if v.len() <= 1 {
+        return;
+    }
+    if v.len() <= 16 {
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && less(v[j], v[j - 1]) {
+                v.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+        return;
+    }
+    let mid = v.len() / 2;
+    merge_sort(&mut v[..mid], less);
+    merge_sort(&mut v[mid..], less);
+    let left = v[..mid].to_vec();
+    let right = v[mid..].to_vec();
+    let (mut i, mut j, mut k) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        if less(right[j], left[i]) {
+            v[k] = right[j];
+            j += 1;
+        } else {
+            v[k] = left[i];
+            i += 1;
+        }
+        k += 1;
+    }
+    for &x in &left[i..] {
+        v[k] = x;
+        k += 1;
+    }
+    for &x in &right[j..] {
+        v[k] = x;
+        k += 1;
+    }
 }

@@ -4,6 +4,7 @@ use crate::gil::Gil;
 use std::sync::Once;
 
 pub mod bytes;
+pub mod constructors;
 pub mod dict;
 pub mod generator;
 pub mod iterator;

@@ -8,8 +8,8 @@
 //! too. Operators and comparisons need no method here: the VM falls back to the base values
 //! when a derived class does not define them (see `Vm::binary_op`).
 
+use super::constructors::{constructor_for, dict_fill, int_from_value, to_float};
 use crate::gil::Gil;
-use crate::modules::builtins::{constructor_for, dict_fill, int_from_value, to_float};
 use crate::objects::types::{add_methods, clone_immortal, intern, native, types};
 use crate::objects::{Instance, NativeFn, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};

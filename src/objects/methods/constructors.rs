@@ -1,0 +1,450 @@
+//! The constructors run when a built-in class is called (`int(x)`, `list(it)`, `dict(m, **kw)`…),
+//! and the conversions they share with methods and modules (`int_from_value`, `to_float`,
+//! `dict_fill`).
+
+use num_traits::ToPrimitive;
+
+use crate::objects::format;
+use crate::objects::types::{clone_immortal, types};
+use crate::objects::{ObjRef, Payload, Range, Value};
+use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
+use crate::vm::ops::{as_small_int, is_int};
+use crate::vm::{PyResult, Vm, is_subclass};
+
+/// A built-in class's constructor.
+pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyResult<Value>;
+
+/// The constructor run when a built-in class is called, `None` for classes whose instances
+/// are made generically (exceptions, user classes).
+pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
+    let t = types();
+    let table: [(&ObjRef, Constructor); 19] = [
+        (&t.random, |vm, _, args, kwargs| {
+            crate::modules::random::new_random(vm, args, kwargs)
+        }),
+        (&t.int, int_new),
+        (&t.float, float_new),
+        (&t.str_, str_new),
+        (&t.bool_, bool_new),
+        (&t.list, list_new),
+        (&t.tuple, tuple_new),
+        (&t.dict, dict_new),
+        (&t.set, set_new),
+        (&t.frozenset, frozenset_new),
+        (&t.range, range_new),
+        (&t.type_, type_new),
+        (&t.object, object_new),
+        (&t.property, property_new),
+        (&t.staticmethod, staticmethod_new),
+        (&t.classmethod, classmethod_new),
+        (&t.bytes, bytes_new),
+        (&t.super_, super_new),
+        (&t.slice, slice_new),
+    ];
+    table.iter().find(|(c, _)| c.is(class)).map(|(_, f)| *f)
+}
+
+/// `slice(stop)`, `slice(start, stop[, step])`.
+fn slice_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "slice", kwargs)?;
+    let py = vm.py;
+    let parts = match args {
+        [stop] => [Value::None, stop.clone_ref(py), Value::None],
+        [start, stop] => [start.clone_ref(py), stop.clone_ref(py), Value::None],
+        [start, stop, step] => [start.clone_ref(py), stop.clone_ref(py), step.clone_ref(py)],
+        [] => return Err(vm.type_error("slice expected at least 1 argument, got 0")),
+        _ => {
+            return Err(vm.type_error(format!("slice expected at most 3 arguments, got {}", args.len())));
+        }
+    };
+    Ok(vm.alloc(Payload::Slice(Box::new(parts))))
+}
+
+fn int_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "int", kwargs, &["base"])?;
+    let base = kwarg(kwargs, "base").or(args.get(1));
+    check_arity(vm, "int", args, 0, 2)?;
+    let Some(x) = args.first() else {
+        return Ok(Value::Int(0));
+    };
+    if let Some(base) = base {
+        let Some(text) = x.as_str() else {
+            return Err(vm.type_error("int() can't convert non-string with explicit base"));
+        };
+        let base = as_small_int(base).unwrap_or(-1);
+        if base != 0 && !(2..=36).contains(&base) {
+            return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
+        }
+        return match format::parse_int_literal(text, base as u32) {
+            Some(v) => Ok(vm.new_int(v)),
+            None => {
+                let r = format::str_repr(text);
+                Err(vm.value_error(format!("invalid literal for int() with base {base}: {r}")))
+            }
+        };
+    }
+    int_from_value(vm, x)
+}
+
+/// `int(x)` for one argument.
+pub fn int_from_value(vm: &mut Vm, x: &Value) -> PyResult<Value> {
+    match x {
+        Value::Int(i) => Ok(Value::Int(*i)),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => {
+            if f.is_nan() {
+                return Err(vm.value_error("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
+                return Err(vm.overflow_error("cannot convert float infinity to integer"));
+            }
+            let b = format::float_to_bigint(*f).map_err(|m| vm.format_error(m))?;
+            Ok(vm.new_int(b))
+        }
+        _ => match x.payload() {
+            Some(Payload::BigInt(_)) => Ok(x.clone_ref(vm.py)),
+            Some(Payload::Str(s)) => match format::parse_int_literal(s.as_str(), 10) {
+                Some(v) => {
+                    if s.as_str().len() > crate::vm::convert::INT_MAX_STR_DIGITS + 2
+                        && v.bits() as f64 * std::f64::consts::LOG10_2 > 4300.0
+                    {
+                        return Err(vm.value_error("Exceeds the limit (4300 digits) for integer string conversion: value has more digits; use sys.set_int_max_str_digits() to increase the limit"));
+                    }
+                    Ok(vm.new_int(v))
+                }
+                None => {
+                    let r = format::str_repr(s.as_str());
+                    Err(vm.value_error(format!("invalid literal for int() with base 10: {r}")))
+                }
+            },
+            Some(Payload::Instance(_)) => {
+                for name in ["__int__", "__index__"] {
+                    if let Some(m) = vm.lookup_special(x, name) {
+                        return vm.call(&m, &[x.clone_ref(vm.py)], &[]);
+                    }
+                }
+                Err(int_type_error(vm, x))
+            }
+            _ => Err(int_type_error(vm, x)),
+        },
+    }
+}
+
+fn int_type_error(vm: &Vm, x: &Value) -> crate::vm::PyErr {
+    vm.type_error(format!(
+        "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+        vm.type_name(x)
+    ))
+}
+
+fn float_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "float", kwargs)?;
+    check_arity(vm, "float", args, 0, 1)?;
+    let Some(x) = args.first() else {
+        return Ok(Value::Float(0.0));
+    };
+    to_float(vm, x).map(Value::Float)
+}
+
+/// `float(x)`.
+pub fn to_float(vm: &mut Vm, x: &Value) -> PyResult<f64> {
+    match x {
+        Value::Float(f) => Ok(*f),
+        Value::Int(i) => Ok(*i as f64),
+        Value::Bool(b) => Ok(*b as i64 as f64),
+        _ => match x.payload() {
+            Some(Payload::BigInt(b)) => match b.to_f64().filter(|f| f.is_finite()) {
+                Some(f) => Ok(f),
+                None => Err(vm.overflow_error("int too large to convert to float")),
+            },
+            Some(Payload::Str(s)) => format::parse_float_literal(s.as_str()).ok_or_else(|| {
+                let r = format::str_repr(s.as_str());
+                vm.value_error(format!("could not convert string to float: {r}"))
+            }),
+            Some(Payload::Instance(_)) if vm.lookup_special(x, "__float__").is_some() => {
+                let m = vm.lookup_special(x, "__float__").unwrap_or(Value::None);
+                let r = vm.call(&m, &[x.clone_ref(vm.py)], &[])?;
+                to_float(vm, &r)
+            }
+            _ => Err(vm.type_error(format!(
+                "float() argument must be a string or a real number, not '{}'",
+                vm.type_name(x)
+            ))),
+        },
+    }
+}
+
+fn str_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "str", kwargs, &["encoding", "errors"])?;
+    check_arity(vm, "str", args, 0, 3)?;
+    let Some(x) = args.first() else {
+        return Ok(vm.new_str(""));
+    };
+    if let Some(Payload::Bytes(b)) = x.payload()
+        && (args.len() > 1 || !kwargs.is_empty())
+    {
+        return match std::str::from_utf8(b) {
+            Ok(s) => Ok(vm.new_str(s)),
+            Err(e) => Err(vm.new_error(
+                &types().unicode_decode_error,
+                format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {}: invalid start byte",
+                    b[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            )),
+        };
+    }
+    if let Some(Payload::Str(_)) = x.payload() {
+        return Ok(x.clone_ref(vm.py));
+    }
+    let s = vm.str(x)?;
+    Ok(vm.new_str(s))
+}
+
+fn bool_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "bool", kwargs)?;
+    check_arity(vm, "bool", args, 0, 1)?;
+    match args.first() {
+        Some(x) => Ok(Value::Bool(vm.is_true(x)?)),
+        None => Ok(Value::Bool(false)),
+    }
+}
+
+fn list_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "list", kwargs)?;
+    check_arity(vm, "list", args, 0, 1)?;
+    let items = match args.first() {
+        Some(x) => vm.collect(x)?,
+        None => Vec::new(),
+    };
+    Ok(vm.new_list(items))
+}
+
+fn tuple_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "tuple", kwargs)?;
+    check_arity(vm, "tuple", args, 0, 1)?;
+    match args.first() {
+        Some(x) if matches!(x.payload(), Some(Payload::Tuple(_))) => Ok(x.clone_ref(vm.py)),
+        Some(x) => {
+            let items = vm.collect(x)?;
+            Ok(vm.new_tuple(items))
+        }
+        None => Ok(vm.new_tuple(Vec::new())),
+    }
+}
+
+fn dict_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "dict", args, 0, 1)?;
+    let dict = vm.new_dict();
+    if let Some(source) = args.first() {
+        dict_fill(vm, &dict, source)?;
+    }
+    for (k, v) in kwargs {
+        vm.dict_set(&dict, Value::Obj(k.clone_ref(vm.py)), v.clone_ref(vm.py))?;
+    }
+    Ok(dict)
+}
+
+/// `dict(source)` / `d.update(source)`: a mapping or an iterable of pairs.
+pub fn dict_fill(vm: &mut Vm, dict: &Value, source: &Value) -> PyResult<()> {
+    let is_mapping = matches!(source.payload(), Some(Payload::Dict(_)))
+        || (matches!(source.payload(), Some(Payload::Instance(_))) && vm.lookup_special(source, "keys").is_some());
+    if is_mapping {
+        return vm.dict_update(dict, source, false);
+    }
+    let it = vm.iter(source)?;
+    let mut index = 0;
+    while let Some(item) = vm.next(&it)? {
+        let pair = match vm.collect(&item) {
+            Ok(pair) => pair,
+            Err(_) => {
+                return Err(vm.type_error(format!(
+                    "cannot convert dictionary update sequence element #{index} to a sequence"
+                )));
+            }
+        };
+        if pair.len() != 2 {
+            return Err(vm.value_error(format!(
+                "dictionary update sequence element #{index} has length {}; 2 is required",
+                pair.len()
+            )));
+        }
+        let mut pair = pair.into_iter();
+        if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
+            vm.dict_set(dict, k, v)?;
+        }
+        index += 1;
+    }
+    Ok(())
+}
+
+fn set_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "set", kwargs)?;
+    check_arity(vm, "set", args, 0, 1)?;
+    vm.make_set(args.first())
+}
+
+fn frozenset_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "frozenset", kwargs)?;
+    check_arity(vm, "frozenset", args, 0, 1)?;
+    vm.make_frozenset(args.first())
+}
+
+fn range_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "range", kwargs)?;
+    if args.is_empty() {
+        return Err(vm.type_error("range expected at least 1 argument, got 0"));
+    }
+    check_arity(vm, "range", args, 1, 3)?;
+    let mut ints = [0i64; 3];
+    for (i, a) in args.iter().enumerate() {
+        ints[i] = match a.builtin_self() {
+            Value::Int(v) => *v,
+            Value::Bool(b) => *b as i64,
+            _ if is_int(a.builtin_self()) => {
+                return Err(vm.overflow_error("Python int too large to convert to C ssize_t"));
+            }
+            _ => {
+                return Err(vm.type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(a)
+                )));
+            }
+        };
+    }
+    let (start, stop, step) = match args.len() {
+        1 => (0, ints[0], 1),
+        2 => (ints[0], ints[1], 1),
+        _ => (ints[0], ints[1], ints[2]),
+    };
+    if step == 0 {
+        return Err(vm.value_error("range() arg 3 must not be zero"));
+    }
+    Ok(vm.alloc(Payload::Range(Range { start, stop, step })))
+}
+
+fn type_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "type", kwargs)?;
+    match args.len() {
+        1 => Ok(Value::Obj(vm.type_of(&args[0]).clone_ref(vm.py))),
+        3 => {
+            let name = args[0].as_str().unwrap_or("?").to_string();
+            let bases: Vec<ObjRef> = match args[1].payload() {
+                Some(Payload::Tuple(t)) => t
+                    .iter()
+                    .filter_map(|b| b.as_obj().map(|o| o.clone_ref(vm.py)))
+                    .collect(),
+                _ => return Err(vm.type_error("type.__new__() argument 2 must be tuple")),
+            };
+            let bases = if bases.is_empty() {
+                vec![clone_immortal(&types().object)]
+            } else {
+                bases
+            };
+            let Some(ns) = args[2].as_obj() else {
+                return Err(vm.type_error("type.__new__() argument 3 must be dict"));
+            };
+            crate::vm::classes::new_class(vm, &name, bases, ns)
+        }
+        _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
+    }
+}
+
+fn object_new(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    if !args.is_empty() || !kwargs.is_empty() {
+        return Err(vm.type_error("object() takes no arguments"));
+    }
+    crate::vm::classes::instantiate(vm, class, args, kwargs)
+}
+
+fn property_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "property", kwargs, &["fget", "fset", "fdel", "doc"])?;
+    check_arity(vm, "property", args, 0, 4)?;
+    let pick = |i: usize, name: &str| {
+        args.get(i)
+            .or_else(|| kwarg(kwargs, name))
+            .map_or(Value::None, |v| v.clone_ref(vm.py))
+    };
+    let accessors = [pick(0, "fget"), pick(1, "fset"), pick(2, "fdel")];
+    Ok(vm.alloc(Payload::Property(accessors)))
+}
+
+fn staticmethod_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "staticmethod", kwargs)?;
+    check_arity(vm, "staticmethod", args, 1, 1)?;
+    Ok(vm.alloc(Payload::StaticMethod(args[0].clone_ref(vm.py))))
+}
+
+fn classmethod_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "classmethod", kwargs)?;
+    check_arity(vm, "classmethod", args, 1, 1)?;
+    Ok(vm.alloc(Payload::ClassMethod(args[0].clone_ref(vm.py))))
+}
+
+fn bytes_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "bytes", kwargs, &["encoding", "errors"])?;
+    check_arity(vm, "bytes", args, 0, 3)?;
+    let Some(x) = args.first() else {
+        return Ok(vm.new_bytes(Vec::new()));
+    };
+    match (x, x.payload()) {
+        (_, Some(Payload::Str(s))) => {
+            if args.len() < 2 && kwarg(kwargs, "encoding").is_none() {
+                return Err(vm.type_error("string argument without an encoding"));
+            }
+            Ok(vm.new_bytes(s.as_str().as_bytes().to_vec()))
+        }
+        (Value::Int(n), _) => {
+            if *n < 0 {
+                return Err(vm.value_error("negative count"));
+            }
+            Ok(vm.new_bytes(vec![0; *n as usize]))
+        }
+        (_, Some(Payload::Bytes(_))) => Ok(x.clone_ref(vm.py)),
+        _ => {
+            let items = vm.collect(x)?;
+            let mut out = Vec::with_capacity(items.len());
+            for item in &items {
+                match as_small_int(item) {
+                    Some(b) if (0..256).contains(&b) => out.push(b as u8),
+                    Some(_) => return Err(vm.value_error("bytes must be in range(0, 256)")),
+                    None => {
+                        return Err(vm.type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            vm.type_name(item)
+                        )));
+                    }
+                }
+            }
+            Ok(vm.new_bytes(out))
+        }
+    }
+}
+
+/// `super(class, receiver)`. The zero-argument form is completed by the eval loop, which knows
+/// the calling frame's `__class__` cell and first argument.
+fn super_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "super", kwargs)?;
+    match args {
+        [] => Err(vm.runtime_error("super(): no arguments")),
+        [Value::Obj(class), receiver] if matches!(class.payload, Payload::Type(_)) => {
+            let receiver_class = match receiver.payload() {
+                Some(Payload::Type(_)) => receiver.as_obj().map(|o| o.clone_ref(vm.py)),
+                _ => Some(vm.type_of(receiver).clone_ref(vm.py)),
+            };
+            if !receiver_class.is_some_and(|rc| is_subclass(&rc, class)) {
+                return Err(vm.type_error("super(type, obj): obj must be an instance or subtype of type"));
+            }
+            Ok(vm.alloc(Payload::Super {
+                class: class.clone_ref(vm.py),
+                receiver: receiver.clone_ref(vm.py),
+            }))
+        }
+        [_, _] => Err(vm.type_error(format!(
+            "super() argument 1 must be a type, not {}",
+            vm.type_name(&args[0])
+        ))),
+        _ => Err(vm.type_error("super() takes at most 2 arguments")),
+    }
+}
