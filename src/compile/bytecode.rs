@@ -13,7 +13,70 @@ use std::sync::Arc;
 
 use num_bigint::BigInt;
 
-use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+/// The operator of `Binary` and `InPlace`. The instruction set owns its operands: the code
+/// generator maps the parser's `ast::BinOp` onto it, so the VM, the object methods and the
+/// modules never depend on the syntax tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    MatMul,
+    Div,
+    FloorDiv,
+    Mod,
+    Pow,
+    LShift,
+    RShift,
+    BitOr,
+    BitXor,
+    BitAnd,
+}
+
+impl BinOp {
+    /// The operator as Python spells it (in `unsupported operand type(s) for +` and `--dis`).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::MatMul => "@",
+            BinOp::Div => "/",
+            BinOp::FloorDiv => "//",
+            BinOp::Mod => "%",
+            BinOp::Pow => "**",
+            BinOp::LShift => "<<",
+            BinOp::RShift => ">>",
+            BinOp::BitOr => "|",
+            BinOp::BitXor => "^",
+            BinOp::BitAnd => "&",
+        }
+    }
+}
+
+/// The operator of `Unary`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+    Pos,
+    Invert,
+}
+
+/// The operator of `Compare`: comparisons, identity and membership tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    Eq,
+    NotEq,
+    Lt,
+    LtE,
+    Gt,
+    GtE,
+    Is,
+    IsNot,
+    In,
+    NotIn,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Instr {

@@ -6,6 +6,7 @@
 //! recorded as an [`FBlock`] and unwound by emitting its cleanup code inline (popping iterators
 //! and try blocks, calling `__exit__`, inlining `finally` bodies).
 
+mod operators;
 mod patterns;
 
 use std::collections::{HashMap, HashSet};
@@ -662,7 +663,7 @@ impl<'a> Compiler<'a> {
                 self.name_op(name, Ctx::Load)?;
                 self.unit_mut().loc = statement;
                 self.compile_expr(value)?;
-                self.emit(Instr::InPlace(op));
+                self.emit(Instr::InPlace(op.into()));
                 self.set_line(target.span);
                 self.name_op(name, Ctx::Store)?;
             }
@@ -674,7 +675,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::LoadAttr(i));
                 self.unit_mut().loc = statement;
                 self.compile_expr(value)?;
-                self.emit(Instr::InPlace(op));
+                self.emit(Instr::InPlace(op.into()));
                 self.set_line(target.span);
                 self.emit(Instr::Rot2);
                 self.emit(Instr::StoreAttr(i));
@@ -687,7 +688,7 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::BinarySubscr);
                 self.unit_mut().loc = statement;
                 self.compile_expr(value)?;
-                self.emit(Instr::InPlace(op));
+                self.emit(Instr::InPlace(op.into()));
                 self.set_line(target.span);
                 self.emit(Instr::Rot3);
                 self.emit(Instr::StoreSubscr);
@@ -1350,7 +1351,7 @@ impl<'a> Compiler<'a> {
                 for (span, op, right) in spine.into_iter().rev() {
                     self.compile_expr(right)?;
                     self.set_line(span);
-                    self.emit(Instr::Binary(op));
+                    self.emit(Instr::Binary(op.into()));
                 }
             }
             ExprKind::UnaryOp { op, operand } => match (op, &operand.kind) {
@@ -1359,7 +1360,7 @@ impl<'a> Compiler<'a> {
                 (UnaryOp::Neg, ExprKind::Constant(ast::Constant::Float(f))) => self.load_const(Constant::Float(-f)),
                 _ => {
                     self.compile_expr(operand)?;
-                    self.emit(Instr::Unary(*op));
+                    self.emit(Instr::Unary((*op).into()));
                 }
             },
             ExprKind::BoolOp { op, values } => {
@@ -1522,7 +1523,7 @@ impl<'a> Compiler<'a> {
         };
         if n == 1 {
             compile_last(self)?;
-            self.emit(Instr::Compare(ops[0]));
+            self.emit(Instr::Compare(ops[0].into()));
             return Ok(());
         }
         let cleanup = self.new_label();
@@ -1531,11 +1532,11 @@ impl<'a> Compiler<'a> {
             self.compile_expr(right)?;
             self.emit(Instr::Dup);
             self.emit(Instr::Rot3);
-            self.emit(Instr::Compare(*op));
+            self.emit(Instr::Compare((*op).into()));
             self.emit_to(Instr::JumpIfFalseOrPop, cleanup)?;
         }
         compile_last(self)?;
-        self.emit(Instr::Compare(ops[n - 1]));
+        self.emit(Instr::Compare(ops[n - 1].into()));
         self.jump(end);
         self.bind(cleanup);
         self.emit(Instr::Rot2);

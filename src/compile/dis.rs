@@ -4,9 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::compile::bytecode::{CodeObject, Constant, Instr, code_flags, format_flags, make_function_flags};
+use crate::compile::bytecode::{
+    BinOp, CmpOp, CodeObject, Constant, Instr, UnaryOp, code_flags, format_flags, make_function_flags,
+};
 use crate::compile::stack::max_stack_depth;
-use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 const MARKER: &str = "◆";
 

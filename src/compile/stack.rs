@@ -192,9 +192,9 @@ pub fn max_stack_depth(code: &CodeObject) -> Result<u32, StackError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compile::bytecode::BinOp;
     use crate::compile::bytecode::Constant;
     use crate::compile::testutil::code_of;
-    use crate::syntax::ast::BinOp;
 
     fn depth(instrs: Vec<Instr>) -> Result<u32, StackError> {
         max_stack_depth(&code_of(instrs, vec![Constant::None]))

@@ -4,11 +4,11 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
+use crate::compile::bytecode::BinOp;
 use crate::objects::format;
 use crate::objects::methods::list::sort_values;
 use crate::objects::types::{clone_immortal, intern, native, types};
 use crate::objects::{IterState, NativeFn, ObjRef, Payload, Stream, Value};
-use crate::syntax::ast::BinOp;
 use crate::vm::ops::{as_bigint, as_small_int, is_int};
 use crate::vm::{PyResult, Vm, is_subclass};
 

@@ -5,8 +5,8 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
+use crate::compile::bytecode::BinOp;
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
-use crate::syntax::ast::BinOp;
 use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 

@@ -9,9 +9,9 @@ use num_bigint::{BigInt, Sign};
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use parking_lot::Mutex;
 
+use crate::compile::bytecode::BinOp;
 use crate::objects::types::types;
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
-use crate::syntax::ast::BinOp;
 use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 

@@ -1,9 +1,9 @@
 //! The eval loop: one `match` over [`Instr`], clox style.
 
+use crate::compile::bytecode::{BinOp, CmpOp};
 use crate::compile::bytecode::{Instr, format_flags, make_function_flags};
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{CodeHandle, DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
-use crate::syntax::ast::{BinOp, CmpOp};
 
 use super::frame::{Block, Frame, FrameCode, Slots};
 use super::{PyErr, PyResult, Vm};

@@ -7,13 +7,13 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
+use crate::compile::bytecode::{BinOp, CmpOp, UnaryOp};
 use crate::gil::Gil;
 use crate::objects::hashing;
 use crate::objects::types::{intern, types};
 use crate::objects::{
     CodeHandle, DictViewKind, GlobalHint, IterState, ObjLock, ObjRef, Payload, SetTable, TableCursor, Value,
 };
-use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 use super::sets::{is_any_set, is_set_view};
 use super::{PyErr, PyResult, Vm};

@@ -8,9 +8,9 @@
 //! `__eq__` are first matched to their stored twin by `Vm::canonical_key`. Operations producing
 //! a frozenset build a set and freeze it, as CPython fills its new frozenset in place.
 
+use crate::compile::bytecode::{BinOp, CmpOp};
 use crate::gil::Gil;
 use crate::objects::{DictViewKind, ObjLock, Payload, SetTable, Value};
-use crate::syntax::ast::{BinOp, CmpOp};
 
 use super::ops::key_eq;
 use super::{PyResult, Vm};

@@ -9,10 +9,10 @@
 use std::collections::HashSet;
 
 use super::{CResult, Compiler, Ctx, Label, fold_constant, value_key};
-use crate::compile::bytecode::{Constant, Instr};
+use crate::compile::bytecode::{CmpOp, Constant, Instr};
 use crate::compile::dis::const_repr;
 use crate::compile::symtable::error;
-use crate::syntax::ast::{CmpOp, Expr, MatchCase, Pattern, PatternKind, Span};
+use crate::syntax::ast::{Expr, MatchCase, Pattern, PatternKind, Span};
 use crate::syntax::error::SyntaxError;
 
 /// CPython's `pattern_context`: the state of the pattern being compiled.

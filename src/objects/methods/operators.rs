@@ -4,10 +4,10 @@
 //! operation to the built-in values and answers `NotImplemented` for operands it does not
 //! handle, as CPython's slot wrappers do.
 
+use crate::compile::bytecode::{BinOp, CmpOp, UnaryOp};
 use crate::gil::Gil;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
-use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 use crate::vm::args::no_kwargs;
 use crate::vm::ops::is_number;
 use crate::vm::{PyResult, Vm};
