@@ -57,6 +57,22 @@ builtin_types! {
 
 static TYPES: OnceLock<Types> = OnceLock::new();
 
+/// The built-in classes a user class may derive from (`class Stack(list)`). Its instances
+/// extend a value of the class (`Instance::base`); these classes carry the `__new__`, special
+/// methods (`objects/methods/slots.rs`) and comparison methods (`operators.rs`) such a class
+/// inherits.
+pub const SUBCLASSABLE: [&str; 9] = [
+    "int",
+    "float",
+    "str",
+    "bytes",
+    "tuple",
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+];
+
 /// The classes of built-in iterators, by the kind number their `Payload::Iterator` carries.
 /// Kind 0 is the generic `iterator`; the others derive from it (which holds their methods).
 pub const ITERATOR_TYPE_NAMES: [&str; 18] = [
@@ -241,6 +257,11 @@ fn create_types() -> Types {
 }
 
 impl Types {
+    /// The classes of [`SUBCLASSABLE`].
+    pub fn subclassable(&self) -> impl Iterator<Item = &ObjRef> {
+        SUBCLASSABLE.iter().filter_map(|name| self.by_name(name))
+    }
+
     /// Every built-in class with its name, for populating `builtins`.
     pub fn all(&self) -> impl Iterator<Item = &ObjRef> {
         BUILTIN_TYPE_NAMES.iter().filter_map(|name| self.by_name(name))

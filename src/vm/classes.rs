@@ -1,6 +1,6 @@
 //! User classes and exceptions: `class` statements, instance creation, raising and matching.
 
-use crate::objects::types::{clone_immortal, intern, types};
+use crate::objects::types::{SUBCLASSABLE, clone_immortal, intern, types};
 use crate::objects::{DictTable, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
 
 use super::eval::str_of;
@@ -274,17 +274,6 @@ pub fn builtin_base(class: &ObjRef) -> Option<&ObjRef> {
 
 /// Whether a class may derive from the built-in class `name`, with CPython's error if not.
 fn check_subclassable(vm: &Vm, name: &str) -> PyResult<()> {
-    const SUPPORTED: [&str; 9] = [
-        "int",
-        "float",
-        "str",
-        "bytes",
-        "tuple",
-        "list",
-        "dict",
-        "set",
-        "frozenset",
-    ];
     // The ones CPython accepts as bases too, but whose derived instances toy cannot build yet.
     const NOT_YET: [&str; 8] = [
         "type",
@@ -296,7 +285,7 @@ fn check_subclassable(vm: &Vm, name: &str) -> PyResult<()> {
         "TextIOWrapper",
         "BufferedReader",
     ];
-    if SUPPORTED.contains(&name) {
+    if SUBCLASSABLE.contains(&name) {
         Ok(())
     } else if NOT_YET.contains(&name) {
         Err(vm.type_error(format!("subclassing built-in type '{name}' is not supported yet")))

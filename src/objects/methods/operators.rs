@@ -86,17 +86,7 @@ pub(super) fn install(py: Gil<'_>) {
         ("__gt__", gt),
         ("__ge__", ge),
     ];
-    for class in [
-        &t.int,
-        &t.float,
-        &t.str_,
-        &t.bytes,
-        &t.tuple,
-        &t.list,
-        &t.dict,
-        &t.set,
-        &t.frozenset,
-    ] {
+    for class in t.subclassable() {
         add_methods(py, class, &comparisons);
     }
     let arithmetic: [(&'static str, NativeFn); 14] = [

@@ -50,29 +50,26 @@ pub(super) fn install(py: Gil<'_>) {
     add_methods(py, &t.int, &number);
     add_methods(py, &t.int, &[("__index__", slot_int)]);
     add_methods(py, &t.float, &number);
-    for class in [&t.int, &t.float, &t.str_, &t.bytes, &t.tuple, &t.frozenset] {
+    for class in t.subclassable().filter(|class| !is_mutable_container(class)) {
         add_methods(py, class, &[("__hash__", slot_hash)]);
     }
-    for class in [
-        &t.int,
-        &t.float,
-        &t.str_,
-        &t.bytes,
-        &t.tuple,
-        &t.list,
-        &t.dict,
-        &t.set,
-        &t.frozenset,
-    ] {
+    for class in t.subclassable() {
         // `__new__` is a static method: it receives the class to instantiate.
         let new =
             crate::objects::PyObject::new(Payload::StaticMethod(Value::Obj(native("__new__", builtin_new, false))));
         set_class_attr(py, class, "__new__", Value::Obj(ObjRef::new_immortal(new)));
     }
     // Mutable containers are unhashable, and so are the classes derived from them.
-    for class in [&t.list, &t.dict, &t.set] {
+    for class in t.subclassable().filter(|class| is_mutable_container(class)) {
         set_class_attr(py, class, "__hash__", Value::None);
     }
+}
+
+/// Whether `class` is one of the subclassable types whose values are mutable containers:
+/// unhashable, and made empty by `__new__` for `__init__` to fill.
+fn is_mutable_container(class: &ObjRef) -> bool {
+    let t = types();
+    [&t.list, &t.dict, &t.set].iter().any(|m| m.is(class))
 }
 
 pub(super) fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
@@ -245,9 +242,7 @@ fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     if class.is(&root) {
         return constructor(vm, &root, rest, kwargs);
     }
-    let t = types();
-    let mutable = [&t.list, &t.dict, &t.set].iter().any(|m| m.is(&root));
-    let value = if mutable {
+    let value = if is_mutable_container(&root) {
         constructor(vm, &root, &[], &[])?
     } else {
         constructor(vm, &root, rest, kwargs)?
