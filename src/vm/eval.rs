@@ -1,12 +1,43 @@
 //! The eval loop: one `match` over [`Instr`], clox style.
 
-use crate::compile::bytecode::{BinOp, CmpOp};
-use crate::compile::bytecode::{Instr, format_flags, make_function_flags};
+use crate::compile::bytecode::{BinOp, CmpOp, Instr, format_flags, make_function_flags};
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{CodeHandle, DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
 
 use super::frame::{Block, Frame, FrameCode, Slots};
 use super::{PyErr, PyResult, Vm};
+
+/// `try_!(e)` in `execute` and `execute_rare`: the value of `e`, or return its error as raised
+/// here (not re-raised).
+macro_rules! try_ {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(err) => return Err((err, false)),
+        }
+    };
+}
+
+/// Defines `pop!()` and `top!()` on the operand stack of `$slots` inside `execute` and
+/// `execute_rare` (a macro defined inside a function sees that function's variables).
+macro_rules! operand_macros {
+    ($slots:ident) => {
+        macro_rules! pop {
+            // A `match`, not `unwrap_or(Value::None)`: that drops the unused default out of line.
+            () => {
+                match $slots.stack.pop() {
+                    Some(v) => v,
+                    None => Value::None,
+                }
+            };
+        }
+        macro_rules! top {
+            () => {
+                $slots.stack.last().unwrap_or(&Value::None)
+            };
+        }
+    };
+}
 
 /// How a frame stopped running.
 pub enum FrameExit {
@@ -145,28 +176,7 @@ impl Vm<'_> {
         let fast_base = frame.fast_base;
         let instructions = &handle.code.instructions[..];
         let py = self.py;
-        macro_rules! pop {
-            // A `match`, not `unwrap_or(Value::None)`: that drops the unused default out of line.
-            () => {
-                match slots.stack.pop() {
-                    Some(v) => v,
-                    None => Value::None,
-                }
-            };
-        }
-        macro_rules! top {
-            () => {
-                slots.stack.last().unwrap_or(&Value::None)
-            };
-        }
-        macro_rules! try_ {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(err) => return Err((err, false)),
-                }
-            };
-        }
+        operand_macros!(slots);
         loop {
             let Some(&instr) = instructions.get(frame.pc) else {
                 return Ok(FrameExit::Return(Value::None));
@@ -538,27 +548,7 @@ impl Vm<'_> {
         let FrameCode { handle, globals } = code;
         let fast_base = frame.fast_base;
         let py = self.py;
-        macro_rules! pop {
-            () => {
-                match slots.stack.pop() {
-                    Some(v) => v,
-                    None => Value::None,
-                }
-            };
-        }
-        macro_rules! top {
-            () => {
-                slots.stack.last().unwrap_or(&Value::None)
-            };
-        }
-        macro_rules! try_ {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(err) => return Err((err, false)),
-                }
-            };
-        }
+        operand_macros!(slots);
         match instr {
             Instr::Call(0) if is_super(top!()) => {
                 drop(pop!());
