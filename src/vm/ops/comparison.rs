@@ -1,0 +1,285 @@
+//! Comparison: `==` and ordering of built-in values (numbers exactly, sequences item by
+//! item), rich comparison dunders for the rest.
+
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+
+use crate::compile::bytecode::CmpOp;
+use crate::objects::{Payload, Value};
+
+use crate::vm::{PyResult, Vm};
+
+use super::{as_bigint, is_int, is_number, native_eq_shallow, snapshot_two};
+
+impl Vm<'_> {
+    pub fn compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+            return Ok(Value::Bool(cmp_result(op, x.cmp(y))));
+        }
+        match op {
+            CmpOp::Eq => Ok(Value::Bool(self.eq(a, b)?)),
+            CmpOp::NotEq => Ok(Value::Bool(!self.eq(a, b)?)),
+            _ => Ok(Value::Bool(self.order(op, a, b)?)),
+        }
+    }
+
+    /// `a == b`.
+    pub fn eq(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        if let Some(r) = native_eq_shallow(a, b) {
+            return Ok(r);
+        }
+        let py = self.py;
+        match (a.payload(), b.payload()) {
+            (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => self.seq_eq(x, y),
+            (Some(Payload::List(x)), Some(Payload::List(y))) => {
+                let (x, y) = snapshot_two(py, x, y);
+                self.seq_eq(&x, &y)
+            }
+            (Some(Payload::Dict(x)), Some(Payload::Dict(y))) => {
+                let other = b.clone_ref(py);
+                let pairs: Vec<(Value, Value)> = {
+                    // Both sizes in one step, both locks in address order: `a == b` racing
+                    // `b == a` used to take them in opposite orders and deadlock.
+                    let (x, y) = crate::objects::DictObject::lock_two(py, x, y);
+                    if y.as_ref().is_some_and(|y| y.len() != x.len()) {
+                        return Ok(false);
+                    }
+                    x.iter().map(|e| (e.key.clone_ref(py), e.value.clone_ref(py))).collect()
+                };
+                for (k, v) in pairs {
+                    match self.dict_get(&other, &k)? {
+                        Some(v2) if self.eq(&v, &v2)? => {}
+                        _ => return Ok(false),
+                    }
+                }
+                Ok(true)
+            }
+            (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
+                self.set_compare(CmpOp::Eq, a, b)
+            }
+            (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
+                for (x, y, name) in [(a, b, "__eq__"), (b, a, "__eq__")] {
+                    if matches!(x.payload(), Some(Payload::Instance(_)))
+                        && let Some(method) = self.lookup_special(x, name)
+                    {
+                        let r = self.call(&method, &[x.clone_ref(py), y.clone_ref(py)], &[])?;
+                        if !matches!(r.payload(), Some(Payload::NotImplemented)) {
+                            return self.is_true(&r);
+                        }
+                    }
+                }
+                let (x, y) = (a.builtin_self(), b.builtin_self());
+                if !x.is(a) || !y.is(b) {
+                    return self.eq(x, y);
+                }
+                Ok(a.is(b))
+            }
+            _ => Ok(a.is(b)),
+        }
+    }
+
+    fn seq_eq(&mut self, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        if x.len() != y.len() {
+            return Ok(false);
+        }
+        for (a, b) in x.iter().zip(y) {
+            if !a.is(b) && !self.eq(a, b)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// `<`, `<=`, `>`, `>=`.
+    fn order(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+        if is_number(a) && is_number(b) {
+            if is_int(a) && is_int(b) {
+                let (x, y) = (as_bigint(a).unwrap_or_default(), as_bigint(b).unwrap_or_default());
+                return Ok(cmp_result(op, x.cmp(&y)));
+            }
+            let ordering = match (a, b) {
+                (Value::Float(x), y) if is_int(y) => float_int_cmp(*x, &as_bigint(y).unwrap_or_default()),
+                (x, Value::Float(y)) if is_int(x) => {
+                    float_int_cmp(*y, &as_bigint(x).unwrap_or_default()).map(std::cmp::Ordering::reverse)
+                }
+                _ => num_to_f64_lossy(a).partial_cmp(&num_to_f64_lossy(b)),
+            };
+            return Ok(ordering.is_some_and(|o| cmp_result(op, o)));
+        }
+        let py = self.py;
+        match (a.payload(), b.payload()) {
+            (Some(Payload::Str(x)), Some(Payload::Str(y))) => return Ok(cmp_result(op, x.as_str().cmp(y.as_str()))),
+            (Some(Payload::Bytes(x)), Some(Payload::Bytes(y))) => return Ok(cmp_result(op, x.cmp(y))),
+            (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => {
+                let (x, y): (Vec<Value>, Vec<Value>) = (
+                    x.iter().map(|v| v.clone_ref(py)).collect(),
+                    y.iter().map(|v| v.clone_ref(py)).collect(),
+                );
+                return self.seq_order(op, &x, &y);
+            }
+            (Some(Payload::List(x)), Some(Payload::List(y))) => {
+                let (x, y) = snapshot_two(py, x, y);
+                return self.seq_order(op, &x, &y);
+            }
+            (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
+                return self.set_compare(op, a, b);
+            }
+            _ => {}
+        }
+        let (name, rname) = match op {
+            CmpOp::Lt => ("__lt__", "__gt__"),
+            CmpOp::LtE => ("__le__", "__ge__"),
+            CmpOp::Gt => ("__gt__", "__lt__"),
+            _ => ("__ge__", "__le__"),
+        };
+        for (x, y, method_name) in [(a, b, name), (b, a, rname)] {
+            if matches!(x.payload(), Some(Payload::Instance(_)))
+                && let Some(method) = self.lookup_special(x, method_name)
+            {
+                let r = self.call(&method, &[x.clone_ref(py), y.clone_ref(py)], &[])?;
+                if !matches!(r.payload(), Some(Payload::NotImplemented)) {
+                    return self.is_true(&r);
+                }
+            }
+        }
+        let (x, y) = (a.builtin_self(), b.builtin_self());
+        if (!x.is(a) || !y.is(b)) && orders_as_builtins(x, y) {
+            return self.order(op, x, y);
+        }
+        let symbol = match op {
+            CmpOp::Lt => "<",
+            CmpOp::LtE => "<=",
+            CmpOp::Gt => ">",
+            _ => ">=",
+        };
+        Err(self.type_error(format!(
+            "'{symbol}' not supported between instances of '{}' and '{}'",
+            self.type_name(a),
+            self.type_name(b)
+        )))
+    }
+
+    fn seq_order(&mut self, op: CmpOp, x: &[Value], y: &[Value]) -> PyResult<bool> {
+        for (a, b) in x.iter().zip(y) {
+            if !a.is(b) && !self.eq(a, b)? {
+                return self.order(op, a, b);
+            }
+        }
+        Ok(cmp_result(op, x.len().cmp(&y.len())))
+    }
+
+    /// `a < b` for sorting.
+    /// Whether `<` on `v` (against anything) is decided in Rust without running Python code or
+    /// taking a lock: numbers, strings, bytes and (not too deeply) nested tuples of them.
+    pub fn orders_natively(v: &Value) -> bool {
+        fn native(v: &Value, depth: usize) -> bool {
+            match v {
+                Value::Int(_) | Value::Float(_) | Value::Bool(_) => true,
+                Value::None => false,
+                Value::Obj(o) => match &o.payload {
+                    Payload::Str(_) | Payload::BigInt(_) | Payload::Bytes(_) => true,
+                    Payload::Tuple(items) => depth < 8 && items.iter().all(|item| native(item, depth + 1)),
+                    _ => false,
+                },
+            }
+        }
+        native(v, 0)
+    }
+
+    /// `a is b or a == b` when that is decided in Rust without running Python code or taking a
+    /// lock (numbers, strings, bytes, tuples of them…); `None` when `==` needs Python code.
+    pub fn eq_natively(a: &Value, b: &Value) -> Option<bool> {
+        fn eq(a: &Value, b: &Value, depth: usize) -> Option<bool> {
+            // Identity first, as CPython's containers compare (a float is "identical" to one
+            // with the same bits, the way `list.remove` has always matched them here).
+            if a.is(b) {
+                return Some(true);
+            }
+            match (a.payload(), b.payload()) {
+                (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) if depth < 8 => {
+                    if x.len() != y.len() {
+                        return Some(false);
+                    }
+                    for (p, q) in x.iter().zip(y.iter()) {
+                        if !eq(p, q, depth + 1)? {
+                            return Some(false);
+                        }
+                    }
+                    Some(true)
+                }
+                _ => native_eq_shallow(a, b),
+            }
+        }
+        eq(a, b, 0)
+    }
+
+    pub fn less_than(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        if let (Value::Int(x), Value::Int(y)) = (a, b) {
+            return Ok(x < y);
+        }
+        self.order(CmpOp::Lt, a, b)
+    }
+}
+
+/// Whether `<` between these built-in values is decided natively by `Vm::order` (as opposed
+/// to being unsupported, whose error must name the derived classes).
+fn orders_as_builtins(x: &Value, y: &Value) -> bool {
+    if is_number(x) && is_number(y) {
+        return true;
+    }
+    matches!(
+        (x.payload(), y.payload()),
+        (Some(Payload::Str(_)), Some(Payload::Str(_)))
+            | (Some(Payload::Bytes(_)), Some(Payload::Bytes(_)))
+            | (Some(Payload::Tuple(_)), Some(Payload::Tuple(_)))
+            | (Some(Payload::List(_)), Some(Payload::List(_)))
+            | (
+                Some(Payload::Set(_) | Payload::FrozenSet(_)),
+                Some(Payload::Set(_) | Payload::FrozenSet(_))
+            )
+    )
+}
+
+fn num_to_f64_lossy(v: &Value) -> f64 {
+    match v {
+        Value::Float(f) => *f,
+        Value::Int(i) => *i as f64,
+        Value::Bool(b) => *b as i64 as f64,
+        _ => as_bigint(v).and_then(|b| b.to_f64()).unwrap_or(f64::NAN),
+    }
+}
+
+fn cmp_result(op: CmpOp, o: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        CmpOp::Eq => o == Equal,
+        CmpOp::NotEq => o != Equal,
+        CmpOp::Lt => o == Less,
+        CmpOp::LtE => o != Greater,
+        CmpOp::Gt => o == Greater,
+        CmpOp::GtE => o != Less,
+        _ => false,
+    }
+}
+
+/// A float against an int, exactly (CPython never rounds the int to a float first). `None` for
+/// NaN, which is unordered.
+fn float_int_cmp(x: f64, i: &BigInt) -> Option<std::cmp::Ordering> {
+    use num_traits::FromPrimitive;
+    if x.is_nan() {
+        return None;
+    }
+    if x.is_infinite() {
+        return Some(if x > 0.0 {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Less
+        });
+    }
+    let whole = x.floor();
+    let ordering = BigInt::from_f64(whole)?.cmp(i);
+    Some(match ordering {
+        std::cmp::Ordering::Equal if x > whole => std::cmp::Ordering::Greater,
+        other => other,
+    })
+}
