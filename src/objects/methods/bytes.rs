@@ -7,10 +7,11 @@ use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
 
-use super::str::{
-    Codec, add_descriptor, bind_args, bounds_at, check_alloc, descriptor_error, escape_code_point, int_arg,
-    replaced_size, rsplit_whitespace, split_whitespace, takes_between, takes_no_args, takes_one_arg, text_arg,
+use super::shared::{
+    Codec, add_descriptor, bind_args, bounds_at, check_alloc, descriptor_error, int_arg, replaced_size, takes_between,
+    takes_no_args, takes_one_arg, text_arg,
 };
+use super::str::{escape_code_point, rsplit_whitespace, split_whitespace};
 
 pub(super) fn install(py: Gil<'_>) {
     let t = types();

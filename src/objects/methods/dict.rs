@@ -10,7 +10,7 @@ use crate::objects::{DictObject, DictViewKind, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::{PyResult, Vm};
 
-use super::str::{add_descriptor, descriptor_error, takes_no_args};
+use super::shared::{add_descriptor, descriptor_error, takes_no_args};
 
 pub(super) fn install(py: Gil<'_>) {
     let t = types();

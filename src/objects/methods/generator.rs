@@ -8,7 +8,7 @@ use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::ops::SendResult;
 use crate::vm::{PyErr, PyResult, Vm, is_exception_class, is_subclass};
 
-use super::str::{descriptor_error, takes_no_args, takes_one_arg};
+use super::shared::{descriptor_error, takes_no_args, takes_one_arg};
 
 pub(super) fn install(py: Gil<'_>) {
     add_methods(

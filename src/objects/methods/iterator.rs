@@ -7,7 +7,7 @@ use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
-use super::str::{descriptor_error, takes_no_args};
+use super::shared::{descriptor_error, takes_no_args};
 
 pub(super) fn install(py: Gil<'_>) {
     add_methods(

@@ -9,7 +9,7 @@ use crate::objects::{ObjLock, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, kwarg, no_kwargs};
 use crate::vm::{PyResult, Vm};
 
-use super::str::{descriptor_error, int_arg, slice_arg, takes_no_args, takes_one_arg};
+use super::shared::{descriptor_error, int_arg, slice_arg, takes_no_args, takes_one_arg};
 
 pub(super) fn install(py: Gil<'_>) {
     add_methods(

@@ -13,6 +13,7 @@ pub mod numbers;
 pub mod object;
 pub mod operators;
 pub mod set;
+pub mod shared;
 pub mod slots;
 pub mod str;
 

@@ -11,7 +11,7 @@ use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::ops::as_bigint;
 use crate::vm::{PyResult, Vm};
 
-use super::str::{add_descriptor, bind_args, check_alloc, descriptor_error, int_arg, takes_no_args, text_arg};
+use super::shared::{add_descriptor, bind_args, check_alloc, descriptor_error, int_arg, takes_no_args, text_arg};
 
 pub(super) fn install(py: Gil<'_>) {
     let t = types();

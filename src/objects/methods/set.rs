@@ -7,7 +7,7 @@ use crate::vm::args::no_kwargs;
 use crate::vm::sets::is_frozen;
 use crate::vm::{PyResult, Vm};
 
-use super::str::{descriptor_error, takes_no_args, takes_one_arg};
+use super::shared::{descriptor_error, takes_no_args, takes_one_arg};
 
 pub(super) fn install(py: Gil<'_>) {
     let t = types();
