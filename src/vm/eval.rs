@@ -1004,6 +1004,13 @@ impl Vm<'_> {
     /// path is one relaxed load of the eval breaker.
     #[inline(always)]
     pub fn check_point(&mut self) -> PyResult<()> {
+        #[cfg(feature = "fuzzing")]
+        if super::budget::exhausted() {
+            return Err(self.new_error(
+                &types().runtime_error,
+                "the fuzzing harness's check point budget is spent",
+            ));
+        }
         if self.breaker.is_set() {
             self.py.serve_eval_breaker(&self.breaker);
             self.finalize_point();

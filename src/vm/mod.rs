@@ -4,6 +4,8 @@
 pub mod args;
 pub mod attr_cache;
 pub mod attrs;
+#[cfg(feature = "fuzzing")]
+pub mod budget;
 pub mod classes;
 pub mod convert;
 pub mod eval;
