@@ -7,6 +7,9 @@ use clap::Parser;
 
 /// Interpreters allocate many small, short-lived objects: mimalloc serves them from per-thread
 /// heaps, faster than the system allocator and without a lock shared by free-threaded threads.
+/// Sanitizer builds (`scripts/sanitize.sh`) leave it out: the sanitizers can only see the
+/// system allocator's memory.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -259,6 +259,19 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
     )
 }
 
+/// Turn transparent huge pages off for the process when its first thread starts. mimalloc
+/// gives every thread pages of its own inside arenas it advises as huge-page memory, so each
+/// thread's first allocations commit a 2 MiB huge page where a few 4 KiB pages would do: 100
+/// sleeping threads peaked at 110 MB instead of 18 (CPython: 15). Single-threaded programs keep
+/// the huge pages, which spare the TLB on large heaps; pages already in use stay huge.
+fn no_huge_pages_from_now_on() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // Failing only costs memory (old kernels lack the call), so the error is ignored.
+    ONCE.call_once(|| {
+        let _ = nix::sys::prctl::set_thp_disable(true);
+    });
+}
+
 fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "start_new_thread", args, 2, 3)?;
     if !kwargs.is_empty() {
@@ -278,6 +291,7 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
     // Counted before the thread exists, so a join racing its start still sees it.
     RUNNING.fetch_add(1, Ordering::SeqCst);
     let place = crate::gil::schedule_new_thread();
+    no_huge_pages_from_now_on();
     let (ident_tx, ident_rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new().stack_size(THREAD_STACK).spawn(move || {
         if let Some(place) = &place {
