@@ -46,7 +46,6 @@ if [[ $which == all || $which == asan ]]; then
 fi
 
 if [[ $which == all || $which == tsan ]]; then
-    TSAN_OPTIONS="suppressions=$PWD/scripts/tsan.supp halt_on_error=0" \
-        RUSTFLAGS="-Zsanitizer=thread" RUSTDOCFLAGS="-Zsanitizer=thread" \
+    RUSTFLAGS="-Zsanitizer=thread" RUSTDOCFLAGS="-Zsanitizer=thread" \
         run_tests tsan -Zbuild-std
 fi
