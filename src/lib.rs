@@ -47,6 +47,15 @@ pub fn compile_source(bytes: &[u8], filename: &str) -> Result<Arc<CodeObject>, C
             });
         }
     };
+    // Like CPython's tokenizer, read `\r\n` and a lone `\r` as `\n`: line numbers in errors and
+    // tracebacks, the source lines they quote, and newlines inside string literals all follow.
+    let normalized;
+    let source = if source.contains('\r') {
+        normalized = source.replace("\r\n", "\n").replace('\r', "\n");
+        normalized.as_str()
+    } else {
+        source
+    };
     vm::traceback::register_source(filename, source);
     let result = syntax::parse_module(source).and_then(|module| compile::compile_module(&module, source, filename));
     result.map_err(|err| render_syntax_error(&err, source, filename))
