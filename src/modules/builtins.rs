@@ -8,7 +8,7 @@ use crate::compile::bytecode::BinOp;
 use crate::objects::format;
 use crate::objects::methods::list::sort_values;
 use crate::objects::types::{clone_immortal, intern, native, types};
-use crate::objects::{IterState, NativeFn, ObjRef, Payload, Stream, Value};
+use crate::objects::{DictViewKind, IterState, NativeFn, ObjRef, Payload, Stream, Value};
 use crate::vm::ops::{as_bigint, as_small_int, is_int};
 use crate::vm::{PyResult, Vm, is_subclass};
 
@@ -405,10 +405,12 @@ fn reversed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     let remaining = match seq.payload() {
         Some(Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) | Payload::Bytes(_)) => vm.len(seq)?,
         Some(Payload::Dict(_)) => {
-            let keys: Vec<Value> = vm.dict_items(seq)?.into_iter().map(|(k, _)| k).rev().collect();
-            let t = vm.new_tuple(keys);
-            return vm.iter(&t);
+            if let Value::Obj(dict) = seq {
+                return Ok(vm.reversed_dict(dict, DictViewKind::Keys));
+            }
+            0
         }
+        Some(Payload::DictView(dict, kind)) => return Ok(vm.reversed_dict(dict, *kind)),
         Some(Payload::Instance(_))
             if vm.lookup_special(seq, "__len__").is_some() && vm.lookup_special(seq, "__getitem__").is_some() =>
         {
@@ -425,32 +427,54 @@ fn reversed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
 fn enumerate(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     only_kwargs(vm, "enumerate", kwargs, &["start"])?;
     check_arity(vm, "enumerate", args, 1, 2)?;
-    let inner = vm.iter(&args[0])?;
-    let count = args
-        .get(1)
-        .or_else(|| kwarg(kwargs, "start"))
-        .map_or(Value::Int(0), |v| v.clone_ref(vm.py));
-    if !is_int(&count) {
-        return Err(vm.type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            vm.type_name(&count)
-        )));
-    }
-    Ok(vm.new_iterator(IterState::Enumerate { inner, count }))
+    let Value::Obj(inner) = vm.iter(&args[0])? else {
+        return Err(vm.type_error(format!("'{}' object is not iterable", vm.type_name(&args[0]))));
+    };
+    let start = args.get(1).or_else(|| kwarg(kwargs, "start"));
+    let count = match start.map(as_bigint) {
+        None => Value::Int(0),
+        Some(Some(n)) => vm.new_int(n.into_owned()),
+        Some(None) => {
+            let start = start.unwrap_or(&Value::None);
+            return Err(vm.type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(start)
+            )));
+        }
+    };
+    let native_height = vm.native_height_over(&[Value::Obj(inner.clone_ref(vm.py))]);
+    Ok(vm.new_iterator(IterState::Enumerate {
+        inner,
+        count,
+        native_height,
+    }))
 }
 
 fn zip(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    only_kwargs(vm, "zip", kwargs, &["strict"])?;
-    let mut inners = Vec::with_capacity(args.len());
-    for (i, a) in args.iter().enumerate() {
-        match vm.iter(a) {
-            Ok(it) => inners.push(it),
-            Err(_) => {
-                return Err(vm.type_error(format!("zip argument #{} must support iteration", i + 1)));
-            }
+    let strict = match kwargs {
+        [] => false,
+        [(name, value)] if crate::vm::eval::str_of(name) == "strict" => vm.is_true(value)?,
+        [(name, _)] => {
+            let name = crate::vm::eval::str_of(name);
+            return Err(vm.type_error(format!("'{name}' is an invalid keyword argument for zip()")));
         }
+        _ => {
+            return Err(vm.type_error(format!(
+                "zip() takes at most 1 keyword argument ({} given)",
+                kwargs.len()
+            )));
+        }
+    };
+    let mut inners = Vec::with_capacity(args.len());
+    for a in args {
+        inners.push(vm.iter(a)?);
     }
-    Ok(vm.new_iterator(IterState::Zip { inners }))
+    let native_height = vm.native_height_over(&inners);
+    Ok(vm.new_iterator(IterState::Zip {
+        inners,
+        strict,
+        native_height,
+    }))
 }
 
 fn map(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -1,9 +1,11 @@
 //! The insertion-ordered hash table behind `dict`, class and instance namespaces.
 //!
 //! Like CPython's compact dict: entries live in a dense vector in insertion order and a
-//! separate index maps hashes to entry positions. Deleting leaves a hole that is squeezed out
-//! when holes outnumber live entries. Key equality is passed in by the caller, because only the
-//! VM knows how to compare arbitrary objects.
+//! separate index maps hashes to entry positions. Deleting leaves a hole; holes are squeezed
+//! out when an insertion finds the table's room used up, at the very insertions where CPython
+//! rebuilds its table (see [`DictTable::usable`]), because a program that changes a dict while
+//! iterating it sees where that happens. Key equality is passed in by the caller, because only
+//! the VM knows how to compare arbitrary objects.
 //!
 //! Most tables are tiny (an instance's attributes, keyword arguments, a small literal), so up to
 //! [`SMALL`] slots there is no index at all: a lookup compares the stored hashes in one short
@@ -99,6 +101,10 @@ impl std::ops::DerefMut for DictGuard<'_> {
 /// Tables with at most this many slots (live or holes) are searched without an index.
 const SMALL: usize = 8;
 
+/// The smallest table CPython allocates (index slots); it has room for two thirds as many
+/// entries.
+const MIN_SIZE: usize = 8;
+
 pub struct Entry {
     pub hash: i64,
     pub key: Value,
@@ -112,6 +118,12 @@ pub struct DictTable {
     len: usize,
     /// Bumped on every insertion or removal of a key, so iterators can detect resizing.
     version: u64,
+    /// How many more keys fit before CPython would rebuild this table. CPython gives a table of
+    /// 2^k index slots room for two thirds as many entries; a deleted entry keeps its room
+    /// (and so does one `popitem` takes back), and the insertion that finds no room left
+    /// rebuilds the table from the live entries, sized for three times their number. Toy's
+    /// vector grows on its own, but the holes are squeezed out at those same insertions.
+    usable: usize,
 }
 
 impl DictTable {
@@ -208,6 +220,10 @@ impl DictTable {
             let entry = self.entries[i].as_mut()?;
             return Some(std::mem::replace(&mut entry.value, value));
         }
+        if self.usable == 0 {
+            self.grow();
+        }
+        self.usable -= 1;
         let position = self.entries.len();
         self.entries.push(Some(Entry { hash, key, value }));
         if position == SMALL {
@@ -230,7 +246,6 @@ impl DictTable {
         let entry = self.entries[position].take();
         self.len -= 1;
         self.version += 1;
-        self.compact_if_sparse();
         entry
     }
 
@@ -256,6 +271,7 @@ impl DictTable {
         self.index.clear();
         self.len = 0;
         self.version += 1;
+        self.usable = 0;
         std::mem::take(&mut self.entries).into_iter().flatten().collect()
     }
 
@@ -270,6 +286,11 @@ impl DictTable {
         self.entries.get(n).map(Option::as_ref)
     }
 
+    /// The number of slots, live or holes.
+    pub fn slot_count(&self) -> usize {
+        self.entries.len()
+    }
+
     /// Forget `position` in the index (a no-op for small tables).
     fn unindex(&mut self, position: usize, hash: i64) {
         if let Ok(found) = self.index.find_entry(hash as u64, |&i| i == position) {
@@ -277,8 +298,17 @@ impl DictTable {
         }
     }
 
-    fn compact_if_sparse(&mut self) {
-        if self.entries.len() > SMALL && self.len * 2 < self.entries.len() {
+    /// CPython's rebuild of a full table, the holes gone: its new size is the power of two
+    /// above three times the live entries (at least 16), or the smallest size if none is left.
+    #[cold]
+    fn grow(&mut self) {
+        let size = if self.len == 0 {
+            MIN_SIZE
+        } else {
+            ((self.len * 3).max(MIN_SIZE) + 1).next_power_of_two()
+        };
+        self.usable = size * 2 / 3 - self.len;
+        if self.entries.len() != self.len {
             self.entries.retain(Option::is_some);
             self.rebuild_index();
         }

@@ -608,6 +608,10 @@ pub enum IterState {
     DictKeys(TableCursor),
     DictValues(TableCursor),
     DictItems(TableCursor),
+    /// `reversed()` of a dict or of one of its views: the same, from the last slot down.
+    DictKeysReversed(TableCursor),
+    DictValuesReversed(TableCursor),
+    DictItemsReversed(TableCursor),
     /// Over a set or frozenset: the next slot to look at, and the size the set must keep.
     SetItems {
         set: ObjRef,
@@ -618,12 +622,20 @@ pub enum IterState {
         seq: Value,
         remaining: usize,
     },
+    /// `native_height` (for these two): `Some` when every step runs without Python code, so
+    /// one step is taken whole under the iterator's lock (see `Vm::native_height`).
     Enumerate {
-        inner: Value,
+        /// The iterator enumerated.
+        inner: ObjRef,
+        /// The next count: a plain int.
         count: Value,
+        native_height: Option<u8>,
     },
     Zip {
         inners: Vec<Value>,
+        /// `zip(..., strict=True)`: unequal lengths raise `ValueError`.
+        strict: bool,
+        native_height: Option<u8>,
     },
     Map {
         function: Value,
@@ -644,6 +656,8 @@ pub enum IterState {
 /// Where an iterator over a dict's table stands: the next slot to look at, the size
 /// the table had when the iteration started, and how many items were handed out, so a table
 /// whose items were replaced (same size) is never walked past the number it had.
+/// A reversed cursor walks down instead: `index` is then the number of slots below it still
+/// to look at, and `yielded` is not kept.
 pub struct TableCursor {
     pub owner: ObjRef,
     pub index: usize,

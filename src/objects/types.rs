@@ -75,7 +75,7 @@ pub const SUBCLASSABLE: [&str; 9] = [
 
 /// The classes of built-in iterators, by the kind number their `Payload::Iterator` carries.
 /// Kind 0 is the generic `iterator`; the others derive from it (which holds their methods).
-pub const ITERATOR_TYPE_NAMES: [&str; 18] = [
+pub const ITERATOR_TYPE_NAMES: [&str; 21] = [
     "iterator",
     "list_iterator",
     "tuple_iterator",
@@ -94,6 +94,9 @@ pub const ITERATOR_TYPE_NAMES: [&str; 18] = [
     "map",
     "filter",
     "callable_iterator",
+    "dict_reversekeyiterator",
+    "dict_reversevalueiterator",
+    "dict_reverseitemiterator",
 ];
 
 /// The class of built-in iterators of kind `kind` (see `ITERATOR_TYPE_NAMES`).

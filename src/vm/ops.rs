@@ -1,6 +1,7 @@
 //! Operators and protocols on values. Built-in types are handled natively; user classes
 //! through their dunder methods. By kind: `arithmetic`, `comparison`, `subscripts`
-//! (membership, items, slices), `dicts` (dict and module-global access) and `iteration`.
+//! (membership, items, slices), `dicts` (dict and module-global access), `iteration` and
+//! `iterators` (`next()` of the built-in iterators).
 //! Here: the operand helpers the whole VM uses, hashing, truth and `len`, key equality for
 //! tables, and the fast step of a range or list iterator that `ForIter` inlines.
 
@@ -19,6 +20,7 @@ mod arithmetic;
 mod comparison;
 mod dicts;
 mod iteration;
+mod iterators;
 mod subscripts;
 
 /// What sending a value into an iterator produced.

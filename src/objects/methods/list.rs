@@ -224,12 +224,15 @@ fn list_sort(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
             return sort_values(vm, &mut guard, None, reverse).map(|()| Value::None);
         }
     }
-    // Otherwise, as in CPython, the list looks empty while it is being sorted; anything added
-    // meanwhile (by the key function, or another thread while it runs) is discarded and reported.
+    // Otherwise, as in CPython, the list looks empty while it is being sorted; anything done to
+    // it meanwhile (by the key function, or another thread while it runs) is discarded and
+    // reported. The empty stand-in owns no buffer until something is stored in it, so a list
+    // that grew, even back to empty (`append` then `pop`), is caught, while operations that
+    // store nothing (`clear`, `extend([])`) pass, as they do in CPython.
     let mut sorted = std::mem::take(&mut *items.lock(vm.py));
     let result = sort_values(vm, &mut sorted, key, reverse);
     let meddled = std::mem::replace(&mut *items.lock(vm.py), sorted);
-    let modified = !meddled.is_empty();
+    let modified = meddled.capacity() != 0;
     drop(meddled);
     result?;
     if modified {
