@@ -9,7 +9,7 @@ use crate::objects::format;
 use crate::objects::methods::list::sort_values;
 use crate::objects::types::{clone_immortal, intern, native, types};
 use crate::objects::{DictViewKind, IterState, NativeFn, ObjRef, Payload, Stream, Value};
-use crate::vm::ops::{as_bigint, as_small_int, is_int};
+use crate::vm::ops::{as_bigint, as_small_int, is_int, is_number};
 use crate::vm::{PyResult, Vm, is_subclass};
 
 use super::io;
@@ -244,6 +244,18 @@ fn sum(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
         }
         None => Value::Int(0),
     };
+    // Numbers kept in a built-in container are added from one copy of them taken under its
+    // lock: the sum is of one state of the container even while another thread changes it
+    // (iterating a dict would raise "changed size" then). Adding numbers runs no Python code,
+    // so nothing else can tell the difference.
+    if is_number(&total)
+        && let Some(numbers) = vm.snapshot_if(&args[0], is_number)
+    {
+        for item in &numbers {
+            total = vm.binary_op(BinOp::Add, &total, item)?;
+        }
+        return Ok(total);
+    }
     let it = vm.iter(&args[0])?;
     while let Some(item) = vm.next(&it)? {
         total = vm.binary_op(BinOp::Add, &total, &item)?;

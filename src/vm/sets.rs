@@ -7,6 +7,11 @@
 //! operation at a time, other sets are read through snapshots, and keys that may have a Python
 //! `__eq__` are first matched to their stored twin by `Vm::canonical_key`. Operations producing
 //! a frozenset build a set and freeze it, as CPython fills its new frozenset in place.
+//!
+//! An operation between two sets whose keys all compare natively (`&`, `|`, `-`, `^`, their
+//! in-place forms, comparisons, `isdisjoint`) reads both tables at one moment, with both locked
+//! in address order as CPython 3.13t's two-object critical section does, and changes an
+//! in-place target under the same locks: no thread sees it half done.
 
 use crate::compile::bytecode::{BinOp, CmpOp};
 use crate::gil::Gil;
@@ -55,6 +60,78 @@ fn may_need_python_eq(key: &Value) -> bool {
 
 fn all_native(entries: &[(i64, Value)]) -> bool {
     !entries.iter().any(|(_, key)| may_need_python_eq(key))
+}
+
+/// `f` on the tables of two sets or frozensets at one moment: the mutable ones locked together,
+/// in address order. `None` unless both are sets or frozensets.
+fn with_two_tables<R>(py: Gil<'_>, a: &Value, b: &Value, f: impl FnOnce(&SetTable, &SetTable) -> R) -> Option<R> {
+    Some(match (a.payload()?, b.payload()?) {
+        (Payload::Set(x), Payload::Set(y)) => {
+            let (x, y) = ObjLock::lock_two(py, &**x, &**y);
+            f(&x, y.as_deref().unwrap_or(&x))
+        }
+        (Payload::Set(x), Payload::FrozenSet(y)) => f(&x.lock(py), y),
+        (Payload::FrozenSet(x), Payload::Set(y)) => f(x, &y.lock(py)),
+        (Payload::FrozenSet(x), Payload::FrozenSet(y)) => f(x, y),
+        _ => return None,
+    })
+}
+
+/// `f` changing the set `target` with what it reads from the other set or frozenset `source`,
+/// both locked together. `None` unless they are that, and two different objects.
+fn update_from<R>(
+    py: Gil<'_>,
+    target: &Value,
+    source: &Value,
+    f: impl FnOnce(&mut SetTable, &SetTable) -> R,
+) -> Option<R> {
+    let target = mutable_table(target)?;
+    match source.payload()? {
+        Payload::Set(y) => {
+            let (mut x, y) = ObjLock::lock_two(py, target, &**y);
+            let y = y?;
+            Some(f(&mut x, &y))
+        }
+        Payload::FrozenSet(y) => Some(f(&mut target.lock(py), y)),
+        _ => None,
+    }
+}
+
+/// All entries of `table`, with their hashes; `None` if a key may compare through Python.
+fn native_entries(py: Gil<'_>, table: &SetTable) -> Option<Vec<(i64, Value)>> {
+    table
+        .iter()
+        .map(|e| (!may_need_python_eq(&e.key)).then(|| (e.hash, e.key.clone_ref(py))))
+        .collect()
+}
+
+/// `walk`'s entries whose presence in `probe` is `present`, in `walk`'s order; `None` if a key
+/// of `walk` may compare through Python.
+fn filter_natively(py: Gil<'_>, walk: &SetTable, probe: &SetTable, present: bool) -> Option<Vec<(i64, Value)>> {
+    let mut kept = Vec::new();
+    for e in walk.iter() {
+        if may_need_python_eq(&e.key) {
+            return None;
+        }
+        if probe.contains(e.hash, &e.key, key_eq) == present {
+            kept.push((e.hash, e.key.clone_ref(py)));
+        }
+    }
+    Some(kept)
+}
+
+/// Whether every key of `walk` is in `probe` (`all`) or any is (`!all`), stopping at the first
+/// that decides, as CPython's loops do; `None` if a key reached may compare through Python.
+fn entries_in_natively(walk: &SetTable, probe: &SetTable, all: bool) -> Option<bool> {
+    for e in walk.iter() {
+        if may_need_python_eq(&e.key) {
+            return None;
+        }
+        if probe.contains(e.hash, &e.key, key_eq) != all {
+            return Some(!all);
+        }
+    }
+    Some(all)
 }
 
 impl Vm<'_> {
@@ -331,7 +408,9 @@ impl Vm<'_> {
                 }
                 self.set_add_entries(set, entries)
             }
-            Some(Payload::List(_) | Payload::Tuple(_)) => {
+            // Copied in one step under the container's lock (a dict view is iterated, not read
+            // with its stored hashes as a dict is: no resize up front, as in CPython).
+            Some(Payload::List(_) | Payload::Tuple(_) | Payload::DictView(..)) => {
                 for item in self.collect(other)? {
                     self.set_add(set, item)?;
                 }
@@ -354,7 +433,43 @@ impl Vm<'_> {
             return Ok(());
         }
         let py = self.py;
+        // Both locked, when the other's keys all compare natively: one step.
+        let merged = update_from(py, set, other, |table, source| {
+            if source.is_empty() {
+                return true;
+            }
+            let entries = if table.is_pristine() {
+                None
+            } else {
+                Some(native_entries(py, source))
+            };
+            match entries {
+                Some(None) => false,
+                Some(Some(entries)) => {
+                    table.reserve(source.len());
+                    let rejected: Vec<Value> = entries
+                        .into_iter()
+                        .filter_map(|(hash, key)| table.insert(hash, key, key_eq))
+                        .collect();
+                    drop(rejected);
+                    true
+                }
+                None => {
+                    table.reserve(source.len());
+                    table.absorb(source.clone_ref(py));
+                    true
+                }
+            }
+        });
+        if merged == Some(true) {
+            return Ok(());
+        }
         let source = read_table(py, other, |t| t.clone_ref(py)).unwrap_or_default();
+        self.merge_table(set, source)
+    }
+
+    /// Add the keys of `source`, a copy of another set's table (the rest of `set_merge`).
+    fn merge_table(&mut self, set: &Value, source: SetTable) -> PyResult<()> {
         let Some(table) = mutable_table(set) else {
             return Ok(());
         };
@@ -362,7 +477,7 @@ impl Vm<'_> {
             return Ok(());
         }
         let source = {
-            let mut table = table.lock(py);
+            let mut table = table.lock(self.py);
             table.reserve(source.len());
             if table.is_pristine() {
                 table.absorb(source);
@@ -376,6 +491,18 @@ impl Vm<'_> {
 
     /// `so.union(*others)` and `so | other`.
     pub fn set_union(&mut self, so: &Value, others: &[Value]) -> PyResult<Value> {
+        // `a | b`: both copied at one moment.
+        if let [other] = others
+            && !other.is(so)
+        {
+            let py = self.py;
+            if let Some((mine, theirs)) = with_two_tables(py, so, other, |a, b| (a.clone_ref(py), b.clone_ref(py))) {
+                let result = self.empty_set();
+                self.merge_table(&result, mine)?;
+                self.merge_table(&result, theirs)?;
+                return Ok(self.same_kind(so, result));
+            }
+        }
         let result = self.make_set(Some(so))?;
         for other in others {
             if !other.is(so) {
@@ -395,6 +522,15 @@ impl Vm<'_> {
         }
         let result = self.empty_set();
         if is_any_set(other) {
+            let py = self.py;
+            let native = with_two_tables(py, so, other, |a, b| {
+                let (walk, probe) = if b.len() > a.len() { (a, b) } else { (b, a) };
+                filter_natively(py, walk, probe, true)
+            });
+            if let Some(Some(kept)) = native {
+                self.set_add_entries(&result, kept)?;
+                return Ok(result);
+            }
             let (walk, probe) = if self.set_len(other) > self.set_len(so) {
                 (so, other)
             } else {
@@ -447,6 +583,13 @@ impl Vm<'_> {
             return Ok(self.set_len(so) == 0);
         }
         if is_any_set(other) {
+            let native = with_two_tables(self.py, so, other, |a, b| {
+                let (walk, probe) = if b.len() > a.len() { (a, b) } else { (b, a) };
+                entries_in_natively(walk, probe, false)
+            });
+            if let Some(Some(any_common)) = native {
+                return Ok(!any_common);
+            }
             let (walk, probe) = if self.set_len(other) > self.set_len(so) {
                 (so, other)
             } else {
@@ -471,6 +614,25 @@ impl Vm<'_> {
     fn difference_update_one(&mut self, so: &Value, other: &Value) -> PyResult<()> {
         if so.is(other) {
             self.set_clear(so);
+            return Ok(());
+        }
+        let py = self.py;
+        let removed_natively = update_from(py, so, other, |table, other| {
+            // Against a much larger set only the common part matters.
+            let removing = if other.len() >> 3 > table.len() {
+                filter_natively(py, table, other, true)
+            } else {
+                native_entries(py, other)
+            }?;
+            let removed: Vec<Value> = removing
+                .iter()
+                .filter_map(|(hash, key)| table.remove(*hash, key, key_eq))
+                .collect();
+            table.purge_dummies();
+            Some((removing, removed))
+        });
+        if let Some(Some(done)) = removed_natively {
+            drop(done);
             return Ok(());
         }
         if is_any_set(other) {
@@ -518,6 +680,32 @@ impl Vm<'_> {
     /// or — when `other` is not a set or dict, or is much smaller — a copy of `so` with
     /// `other`'s items removed.
     fn difference(&mut self, so: &Value, other: &Value) -> PyResult<Value> {
+        let py = self.py;
+        let native = with_two_tables(py, so, other, |a, b| {
+            if a.len() >> 2 > b.len() {
+                Some(Err((a.clone_ref(py), native_entries(py, b)?)))
+            } else {
+                filter_natively(py, a, b, false).map(Ok)
+            }
+        });
+        match native {
+            Some(Some(Ok(kept))) => {
+                let result = self.empty_set();
+                self.set_add_entries(&result, kept)?;
+                return Ok(result);
+            }
+            // `so` is much larger: a copy of it, with `other`'s keys removed.
+            Some(Some(Err((copy, removed)))) => {
+                let result = self.empty_set();
+                self.merge_table(&result, copy)?;
+                self.set_discard_entries(&result, removed)?;
+                if let Some(table) = mutable_table(&result) {
+                    table.lock(py).purge_dummies();
+                }
+                return Ok(result);
+            }
+            _ => {}
+        }
         let other_len = match other.payload() {
             Some(Payload::Set(_) | Payload::FrozenSet(_)) => Some(self.set_len(other)),
             Some(Payload::Dict(dict)) => Some(dict.lock(self.py).len()),
@@ -572,6 +760,14 @@ impl Vm<'_> {
             return Ok(());
         }
         let py = self.py;
+        let toggled_natively = update_from(py, so, other, |table, other| {
+            let toggles = native_entries(py, other)?;
+            Some(toggle(table, toggles))
+        });
+        if let Some(Some(dropped)) = toggled_natively {
+            drop(dropped);
+            return Ok(());
+        }
         let toggles: Vec<(i64, Value)> = match other.payload() {
             Some(Payload::Dict(dict)) => dict.lock(py).iter().map(|e| (e.hash, e.key.clone_ref(py))).collect(),
             Some(Payload::Set(_) | Payload::FrozenSet(_)) => self.set_entries(other),
@@ -589,16 +785,7 @@ impl Vm<'_> {
             return Ok(());
         }
         if let Some(table) = mutable_table(so) {
-            let removed: Vec<Value> = {
-                let mut table = table.lock(py);
-                toggles
-                    .into_iter()
-                    .filter_map(|(hash, key)| match table.remove(hash, &key, key_eq) {
-                        Some(old) => Some(old),
-                        None => table.insert(hash, key, key_eq),
-                    })
-                    .collect()
-            };
+            let removed = toggle(&mut table.lock(py), toggles);
             drop(removed);
         }
         Ok(())
@@ -606,6 +793,21 @@ impl Vm<'_> {
 
     /// `so.symmetric_difference(other)`: a set built from `other`, then toggled by `so`.
     pub fn set_symmetric_difference(&mut self, so: &Value, other: &Value) -> PyResult<Value> {
+        // Two sets: a copy of `other` and `so`'s keys, taken at one moment.
+        let py = self.py;
+        if !so.is(other)
+            && let Some(Some((theirs, toggles))) = with_two_tables(py, so, other, |a, b| {
+                native_entries(py, a).map(|toggles| (b.clone_ref(py), toggles))
+            })
+        {
+            let result = self.empty_set();
+            self.merge_table(&result, theirs)?;
+            if let Some(table) = mutable_table(&result) {
+                let removed = toggle(&mut table.lock(py), toggles);
+                drop(removed);
+            }
+            return Ok(self.same_kind(so, result));
+        }
         let result = self.make_set(Some(other))?;
         self.set_symmetric_difference_update(&result, so)?;
         Ok(self.same_kind(so, result))
@@ -618,6 +820,16 @@ impl Vm<'_> {
         if !is_any_set(other) {
             let common = self.intersection(so, other)?;
             return Ok(self.set_len(&common) == self.set_len(so));
+        }
+        let native = with_two_tables(self.py, so, other, |a, b| {
+            if a.len() > b.len() {
+                Some(false)
+            } else {
+                entries_in_natively(a, b, true)
+            }
+        });
+        if let Some(Some(subset)) = native {
+            return Ok(subset);
         }
         if self.set_len(so) > self.set_len(other) {
             return Ok(false);
@@ -642,6 +854,22 @@ impl Vm<'_> {
 
     /// `a op b` for two sets or frozensets (`set_richcompare`).
     pub fn set_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+        // The sizes and the keys of both, read at one moment.
+        let native = with_two_tables(self.py, a, b, |x, y| {
+            let (lx, ly) = (x.len(), y.len());
+            let (sub, sup, sizes_allow) = match op {
+                CmpOp::Eq | CmpOp::NotEq => (x, y, lx == ly),
+                CmpOp::LtE => (x, y, lx <= ly),
+                CmpOp::Lt => (x, y, lx < ly),
+                CmpOp::GtE => (y, x, lx >= ly),
+                _ => (y, x, lx > ly),
+            };
+            let holds = sizes_allow && entries_in_natively(sub, sup, true)?;
+            Some(if op == CmpOp::NotEq { !holds } else { holds })
+        });
+        if let Some(Some(result)) = native {
+            return Ok(result);
+        }
         let (la, lb) = (self.set_len(a), self.set_len(b));
         match op {
             CmpOp::Eq => Ok(la == lb && self.set_issubset(a, b)?),
@@ -772,4 +1000,16 @@ impl Vm<'_> {
         }
         Ok(result)
     }
+}
+
+/// Remove each of `toggles` that `table` holds and add the others (`symmetric_difference_update`
+/// of natively compared keys); returns the keys removed or turned away, to drop unlocked.
+fn toggle(table: &mut SetTable, toggles: Vec<(i64, Value)>) -> Vec<Value> {
+    toggles
+        .into_iter()
+        .filter_map(|(hash, key)| match table.remove(hash, &key, key_eq) {
+            Some(old) => Some(old),
+            None => table.insert(hash, key, key_eq),
+        })
+        .collect()
 }

@@ -134,9 +134,7 @@ fn dict_copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
     let this = dict_self(vm, args, "copy")?;
     takes_no_args(vm, "dict", "copy", &args[1..], kwargs)?;
     let copy = vm.new_dict();
-    for (k, v) in vm.dict_items(this)? {
-        vm.dict_set(&copy, k, v)?;
-    }
+    vm.dict_update(&copy, this, false)?;
     Ok(copy)
 }
 

@@ -1,7 +1,10 @@
 //! `list` and `tuple` methods.
 //!
-//! Comparisons (`remove`, `index`, `count`) may run Python `__eq__` code, so items are copied
-//! out of the list's lock one at a time and compared with the lock released.
+//! Searches (`remove`, `index`, `count`, `in`) compare under the list's lock for as long as
+//! `==` runs no Python code (numbers, strings, tuples of them…), so over such items they are
+//! one atomic step, as in CPython 3.13t. From the first item whose `==` is Python code on,
+//! items are copied out of the lock one at a time and compared with the lock released, as
+//! CPython 3.13t does too: such a search sees the list as it changes, like a loop over it.
 
 use crate::gil::Gil;
 use crate::objects::types::{add_methods, types};
@@ -47,6 +50,52 @@ fn item_at(vm: &Vm, items: &ObjLock<Vec<Value>>, i: usize) -> Option<Value> {
 /// `x is item or item == x`, the comparison CPython's list and tuple searches use.
 fn matches(vm: &mut Vm, item: &Value, x: &Value) -> PyResult<bool> {
     Ok(item.is(x) || vm.eq(item, x)?)
+}
+
+/// Where a search under the list's lock ([`search_natively`]) ended.
+enum Search {
+    /// `on_match` asked to stop at this match.
+    Stopped(usize),
+    /// The range is done.
+    Done,
+    /// The item here compares through Python code: go on from it with the lock released.
+    NeedsPython(usize),
+}
+
+/// Compare `x` with `items[from..to]` in order, natively, calling `on_match(i)` for each
+/// match until it returns `true`.
+fn search_natively(
+    items: &[Value],
+    from: usize,
+    to: usize,
+    x: &Value,
+    mut on_match: impl FnMut(usize) -> bool,
+) -> Search {
+    for (i, item) in items.iter().enumerate().take(to).skip(from) {
+        match Vm::eq_natively(item, x) {
+            Some(true) if on_match(i) => return Search::Stopped(i),
+            Some(_) => {}
+            None => return Search::NeedsPython(i),
+        }
+    }
+    Search::Done
+}
+
+/// `x in items`.
+pub fn list_contains(vm: &mut Vm, items: &ObjLock<Vec<Value>>, x: &Value) -> PyResult<bool> {
+    let resume = match search_natively(&items.lock(vm.py), 0, usize::MAX, x, |_| true) {
+        Search::Stopped(_) => return Ok(true),
+        Search::Done => return Ok(false),
+        Search::NeedsPython(i) => i,
+    };
+    let mut i = resume;
+    while let Some(item) = item_at(vm, items, i) {
+        if matches(vm, &item, x)? {
+            return Ok(true);
+        }
+        i += 1;
+    }
+    Ok(false)
 }
 
 fn list_append(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -107,22 +156,19 @@ fn list_remove(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     let x = takes_one_arg(vm, "list", "remove", &args[1..], kwargs)?;
     // While no comparison needs Python code, finding and removing are one step under the lock:
     // no other thread can shift another item into the found position in between.
-    let mut i = 0;
-    {
+    let mut i = {
         let mut guard = items.lock(vm.py);
-        while let Some(item) = guard.get(i) {
-            match Vm::eq_natively(item, x) {
-                Some(true) => {
-                    let removed = guard.remove(i);
-                    drop(guard);
-                    drop(removed);
-                    return Ok(Value::None);
-                }
-                Some(false) => i += 1,
-                None => break,
+        match search_natively(&guard, 0, usize::MAX, x, |_| true) {
+            Search::Stopped(at) => {
+                let removed = guard.remove(at);
+                drop(guard);
+                drop(removed);
+                return Ok(Value::None);
             }
+            Search::Done => guard.len(),
+            Search::NeedsPython(at) => at,
         }
-    }
+    };
     // From the first item whose `==` is Python code on, compare with the lock released, then
     // remove the very object that matched, wherever it is now.
     while let Some(item) = item_at(vm, items, i) {
@@ -150,25 +196,33 @@ fn index_bound(vm: &mut Vm, v: Option<&Value>) -> PyResult<Option<i64>> {
     slice_arg(vm, v)
 }
 
-/// `index(x, start, end)` over a list or tuple: the first position in `[start:end)` where
-/// `get(i)` matches `x`.
-fn find_index(
+/// The `start` and `end` arguments of `index(x, start, end)`, not yet clamped to a length.
+fn index_args(vm: &mut Vm, rest: &[Value]) -> PyResult<(i64, i64)> {
+    check_arity(vm, "index", rest, 1, 3)?;
+    let start = index_bound(vm, rest.get(1))?.unwrap_or(0);
+    let end = index_bound(vm, rest.get(2))?.unwrap_or(i64::MAX);
+    Ok((start, end))
+}
+
+/// `start` or `end` of `index` as a position in a sequence of `len` items.
+fn clamp_index(i: i64, len: usize) -> usize {
+    let i = if i < 0 { (i + len as i64).max(0) } else { i };
+    usize::try_from(i).unwrap_or(usize::MAX)
+}
+
+/// The first position in `[from:to)` where `get(i)` matches `x`, comparing one item at a time.
+fn find_from(
     vm: &mut Vm,
-    rest: &[Value],
-    len: usize,
+    x: &Value,
+    from: usize,
+    to: usize,
     get: &dyn Fn(&Vm, usize) -> Option<Value>,
 ) -> PyResult<Option<usize>> {
-    check_arity(vm, "index", rest, 1, 3)?;
-    let clamp = |i: i64| if i < 0 { (i + len as i64).max(0) } else { i };
-    let start = clamp(index_bound(vm, rest.get(1))?.unwrap_or(0)) as usize;
-    let end = clamp(index_bound(vm, rest.get(2))?.unwrap_or(i64::MAX)) as usize;
-    let mut i = start;
-    while i < end {
+    for i in from..to {
         let Some(item) = get(vm, i) else { break };
-        if matches(vm, &item, &rest[0])? {
+        if matches(vm, &item, x)? {
             return Ok(Some(i));
         }
-        i += 1;
     }
     Ok(None)
 }
@@ -176,11 +230,21 @@ fn find_index(
 fn list_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this(vm, args, "index")?;
     no_kwargs(vm, "index", kwargs)?;
-    let len = items.lock(vm.py).len();
-    match find_index(vm, &args[1..], len, &|vm, i| item_at(vm, items, i))? {
+    let (start, end) = index_args(vm, &args[1..])?;
+    let x = &args[1];
+    let (resume, end) = {
+        let guard = items.lock(vm.py);
+        let (start, end) = (clamp_index(start, guard.len()), clamp_index(end, guard.len()));
+        match search_natively(&guard, start, end, x, |_| true) {
+            Search::Stopped(i) => return Ok(Value::Int(i as i64)),
+            Search::Done => (end, end),
+            Search::NeedsPython(i) => (i, end),
+        }
+    };
+    match find_from(vm, x, resume, end, &|vm, i| item_at(vm, items, i))? {
         Some(i) => Ok(Value::Int(i as i64)),
         None => {
-            let r = vm.repr(&args[1])?;
+            let r = vm.repr(x)?;
             Err(vm.value_error(format!("{r} is not in list")))
         }
     }
@@ -190,7 +254,14 @@ fn list_count(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResu
     let items = this(vm, args, "count")?;
     let x = takes_one_arg(vm, "list", "count", &args[1..], kwargs)?;
     let mut n = 0;
-    let mut i = 0;
+    let resume = match search_natively(&items.lock(vm.py), 0, usize::MAX, x, |_| {
+        n += 1;
+        false
+    }) {
+        Search::NeedsPython(i) => i,
+        Search::Stopped(_) | Search::Done => return Ok(Value::Int(n)),
+    };
+    let mut i = resume;
     while let Some(item) = item_at(vm, items, i) {
         if matches(vm, &item, x)? {
             n += 1;
@@ -273,7 +344,9 @@ fn this_tuple<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [Val
 fn tuple_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let items = this_tuple(vm, args, "index")?;
     no_kwargs(vm, "index", kwargs)?;
-    match find_index(vm, &args[1..], items.len(), &|vm, i| {
+    let (start, end) = index_args(vm, &args[1..])?;
+    let (start, end) = (clamp_index(start, items.len()), clamp_index(end, items.len()));
+    match find_from(vm, &args[1], start, end, &|vm, i| {
         items.get(i).map(|v| v.clone_ref(vm.py))
     })? {
         Some(i) => Ok(Value::Int(i as i64)),

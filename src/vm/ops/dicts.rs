@@ -304,6 +304,9 @@ impl Vm<'_> {
         if !is_mapping {
             return Err(self.type_error(format!("'{}' object is not a mapping", self.type_name(mapping))));
         }
+        if !merge && self.dict_merge_locked(dict, mapping) {
+            return Ok(());
+        }
         for (k, v) in self.dict_items(mapping)? {
             if merge && self.dict_get(dict, &k)?.is_some() {
                 let key = self.str(&k)?;
@@ -312,6 +315,40 @@ impl Vm<'_> {
             self.dict_set(dict, k, v)?;
         }
         Ok(())
+    }
+
+    /// `dict.update(other)` for two plain dicts whose keys all compare natively, as one step:
+    /// `other` is copied under its lock, with its stored hashes, and inserted under `dict`'s, so
+    /// no thread sees `dict` half updated (as in CPython 3.13t, which holds both). `false`,
+    /// having done nothing, when a key may have a Python `__eq__`, which must run unlocked.
+    fn dict_merge_locked(&mut self, dict: &Value, other: &Value) -> bool {
+        let py = self.py;
+        let (Some(Payload::Dict(target)), Some(Payload::Dict(source))) = (dict.payload(), other.payload()) else {
+            return false;
+        };
+        let entries: Vec<(i64, Value, Value)> = source
+            .lock(py)
+            .iter()
+            .map(|e| (e.hash, e.key.clone_ref(py), e.value.clone_ref(py)))
+            .collect();
+        if entries
+            .iter()
+            .any(|(_, key, _)| matches!(key.payload(), Some(Payload::Instance(_))))
+        {
+            return false;
+        }
+        let replaced: Vec<Value> = {
+            let mut target = target.lock(py);
+            entries
+                .into_iter()
+                .filter_map(|(hash, key, value)| {
+                    let probe = key.clone_ref(py);
+                    target.insert(hash, key, value, |k| key_eq(k, &probe))
+                })
+                .collect()
+        };
+        drop(replaced);
+        true
     }
 
     /// Keyword arguments from a `**mapping`.

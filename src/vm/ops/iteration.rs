@@ -103,6 +103,35 @@ impl Vm<'_> {
         self.new_iterator(table_iter(self.py, dict, kind, true))
     }
 
+    /// The items of a built-in container (list, tuple, set, dict, a view of a dict's keys or
+    /// values), copied in one step under its lock, if every one passes `keep`; `None` if one
+    /// does not, or for any other iterable.
+    pub fn snapshot_if(&self, iterable: &Value, keep: impl Fn(&Value) -> bool) -> Option<Vec<Value>> {
+        let py = self.py;
+        let copy = |items: &mut dyn Iterator<Item = &Value>| -> Option<Vec<Value>> {
+            items.map(|v| keep(v).then(|| v.clone_ref(py))).collect()
+        };
+        match iterable.payload()? {
+            Payload::List(items) => copy(&mut items.lock(py).iter()),
+            Payload::Tuple(items) => copy(&mut items.iter()),
+            Payload::Set(table) => copy(&mut table.lock(py).iter().map(|e| &e.key)),
+            Payload::FrozenSet(table) => copy(&mut table.iter().map(|e| &e.key)),
+            Payload::Dict(table) => copy(&mut table.lock(py).iter().map(|e| &e.key)),
+            Payload::DictView(dict, kind) => {
+                let Payload::Dict(table) = &dict.payload else {
+                    return None;
+                };
+                let table = table.lock(py);
+                match kind {
+                    DictViewKind::Keys => copy(&mut table.iter().map(|e| &e.key)),
+                    DictViewKind::Values => copy(&mut table.iter().map(|e| &e.value)),
+                    DictViewKind::Items => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// A dict view's items, copied in one step under the dict's lock.
     fn dict_view_items(&self, dict: &ObjRef, kind: DictViewKind) -> Vec<Value> {
         let py = self.py;

@@ -64,15 +64,7 @@ impl Vm<'_> {
                 }
                 Ok(false)
             }
-            Some(Payload::List(items)) => {
-                let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
-                for x in &items {
-                    if x.is(item) || self.eq(x, item)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
+            Some(Payload::List(items)) => crate::objects::methods::list::list_contains(self, items, item),
             Some(Payload::Instance(_)) if self.lookup_special(container, "__contains__").is_some() => {
                 let method = self.lookup_special(container, "__contains__").unwrap_or(Value::None);
                 let r = self.call(&method, &[container.clone_ref(py), item.clone_ref(py)], &[])?;
