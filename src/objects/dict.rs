@@ -101,9 +101,13 @@ impl std::ops::DerefMut for DictGuard<'_> {
 /// Tables with at most this many slots (live or holes) are searched without an index.
 const SMALL: usize = 8;
 
-/// The smallest table CPython allocates (index slots); it has room for two thirds as many
-/// entries.
+/// The smallest table CPython allocates (index slots).
 const MIN_SIZE: usize = 8;
+
+/// How many entries a CPython table of `size` index slots has room for: two thirds.
+const fn usable_room(size: usize) -> usize {
+    size * 2 / 3
+}
 
 pub struct Entry {
     pub hash: i64,
@@ -111,7 +115,6 @@ pub struct Entry {
     pub value: Value,
 }
 
-#[derive(Default)]
 pub struct DictTable {
     entries: Vec<Option<Entry>>,
     index: HashTable<usize>,
@@ -126,9 +129,23 @@ pub struct DictTable {
     usable: usize,
 }
 
+impl Default for DictTable {
+    fn default() -> DictTable {
+        DictTable::new()
+    }
+}
+
 impl DictTable {
+    /// An empty table, with the room of CPython's smallest one (its first insertion allocates
+    /// that).
     pub fn new() -> DictTable {
-        DictTable::default()
+        DictTable {
+            entries: Vec::new(),
+            index: HashTable::new(),
+            len: 0,
+            version: 0,
+            usable: usable_room(MIN_SIZE),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -271,7 +288,7 @@ impl DictTable {
         self.index.clear();
         self.len = 0;
         self.version += 1;
-        self.usable = 0;
+        self.usable = usable_room(MIN_SIZE);
         std::mem::take(&mut self.entries).into_iter().flatten().collect()
     }
 
@@ -307,7 +324,7 @@ impl DictTable {
         } else {
             ((self.len * 3).max(MIN_SIZE) + 1).next_power_of_two()
         };
-        self.usable = size * 2 / 3 - self.len;
+        self.usable = usable_room(size) - self.len;
         if self.entries.len() != self.len {
             self.entries.retain(Option::is_some);
             self.rebuild_index();

@@ -36,6 +36,9 @@ impl Vm<'_> {
                 self.seq_eq(&x, &y)
             }
             (Some(Payload::Dict(x)), Some(Payload::Dict(y))) => {
+                if let Some(equal) = self.dict_eq_locked(x, y) {
+                    return Ok(equal);
+                }
                 let other = b.clone_ref(py);
                 let pairs: Vec<(Value, Value)> = {
                     // Both sizes in one step, both locks in address order: `a == b` racing

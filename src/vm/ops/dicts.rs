@@ -2,11 +2,17 @@
 //! globals' version-checked cached reads (`LoadGlobal` hints), and dict updates.
 
 use crate::objects::types::intern;
-use crate::objects::{CodeHandle, GlobalHint, ObjRef, Payload, Value};
+use crate::objects::{CodeHandle, DictObject, GlobalHint, ObjRef, Payload, Value};
 
 use crate::vm::{PyResult, Vm};
 
 use super::key_eq;
+
+/// Keys that may compare equal through a Python `__eq__`; all others compare natively (see
+/// `key_eq`), so a batch of them can be handled under one lock.
+fn may_need_python_eq(key: &Value) -> bool {
+    matches!(key.payload(), Some(Payload::Instance(_)))
+}
 
 impl Vm<'_> {
     /// Look a key up; keys compare natively (built-in types) or by identity.
@@ -318,37 +324,60 @@ impl Vm<'_> {
     }
 
     /// `dict.update(other)` for two plain dicts whose keys all compare natively, as one step:
-    /// `other` is copied under its lock, with its stored hashes, and inserted under `dict`'s, so
-    /// no thread sees `dict` half updated (as in CPython 3.13t, which holds both). `false`,
-    /// having done nothing, when a key may have a Python `__eq__`, which must run unlocked.
+    /// both locked together (lower address first, as CPython 3.13t's two-object critical
+    /// section), `other`'s entries are inserted into `dict` with their stored hashes, so no
+    /// thread sees `dict` half updated. `false`, having done nothing, when a key may have a
+    /// Python `__eq__`, which must run unlocked.
     fn dict_merge_locked(&mut self, dict: &Value, other: &Value) -> bool {
         let py = self.py;
         let (Some(Payload::Dict(target)), Some(Payload::Dict(source))) = (dict.payload(), other.payload()) else {
             return false;
         };
-        let entries: Vec<(i64, Value, Value)> = source
-            .lock(py)
-            .iter()
-            .map(|e| (e.hash, e.key.clone_ref(py), e.value.clone_ref(py)))
-            .collect();
-        if entries
-            .iter()
-            .any(|(_, key, _)| matches!(key.payload(), Some(Payload::Instance(_))))
-        {
+        let (mut target, source) = DictObject::lock_two(py, target, source);
+        // Updating a dict with itself changes nothing.
+        let Some(source) = source else {
+            return true;
+        };
+        if source.iter().any(|e| may_need_python_eq(&e.key)) {
             return false;
         }
-        let replaced: Vec<Value> = {
-            let mut target = target.lock(py);
-            entries
-                .into_iter()
-                .filter_map(|(hash, key, value)| {
-                    let probe = key.clone_ref(py);
-                    target.insert(hash, key, value, |k| key_eq(k, &probe))
+        let replaced: Vec<Value> = source
+            .iter()
+            .filter_map(|e| {
+                target.insert(e.hash, e.key.clone_ref(py), e.value.clone_ref(py), |k| {
+                    key_eq(k, &e.key)
                 })
-                .collect()
-        };
+            })
+            .collect();
+        drop((target, source));
         drop(replaced);
         true
+    }
+
+    /// `a == b` for two dicts, read at one moment (both locked) when every key and value
+    /// compares natively; `None` when some comparison needs Python code, to be made unlocked.
+    pub(in crate::vm) fn dict_eq_locked(&self, a: &DictObject, b: &DictObject) -> Option<bool> {
+        let (a, b) = DictObject::lock_two(self.py, a, b);
+        let Some(b) = b else {
+            return Some(true);
+        };
+        if a.len() != b.len() {
+            return Some(false);
+        }
+        for entry in a.iter() {
+            if may_need_python_eq(&entry.key) {
+                return None;
+            }
+            match b.get(entry.hash, |k| key_eq(k, &entry.key)) {
+                None => return Some(false),
+                Some(other) => {
+                    if !Vm::eq_natively(&entry.value, &other.value)? {
+                        return Some(false);
+                    }
+                }
+            }
+        }
+        Some(true)
     }
 
     /// Keyword arguments from a `**mapping`.

@@ -183,13 +183,10 @@ impl Vm<'_> {
     /// so two threads can never wait for each other's.
     pub(in crate::vm) fn step_native(&self, state: &mut IterState) -> Option<Step> {
         let py = self.py;
-        if let Some(next) = advance_simple(py, state) {
-            return Some(Ok(next));
-        }
         let step = match state {
             IterState::Seq { seq, index } => {
                 let item = match seq.payload() {
-                    Some(Payload::List(_)) => None,
+                    Some(Payload::List(items)) => items.lock(py).get(*index).map(|v| v.clone_ref(py)),
                     Some(Payload::Tuple(items)) => items.get(*index).map(|v| v.clone_ref(py)),
                     Some(Payload::Bytes(b)) => b.get(*index).map(|b| Value::Int(i64::from(*b))),
                     _ => return None,
@@ -209,12 +206,12 @@ impl Vm<'_> {
                 }
                 Ok(c.map(|c| self.new_str(c.to_string())))
             }
-            IterState::DictKeys(cursor) => self.dict_step(cursor, DictViewKind::Keys, false),
-            IterState::DictValues(cursor) => self.dict_step(cursor, DictViewKind::Values, false),
-            IterState::DictItems(cursor) => self.dict_step(cursor, DictViewKind::Items, false),
-            IterState::DictKeysReversed(cursor) => self.dict_step(cursor, DictViewKind::Keys, true),
-            IterState::DictValuesReversed(cursor) => self.dict_step(cursor, DictViewKind::Values, true),
-            IterState::DictItemsReversed(cursor) => self.dict_step(cursor, DictViewKind::Items, true),
+            IterState::DictKeys(cursor) => self.dict_step::<false>(cursor, DictViewKind::Keys),
+            IterState::DictValues(cursor) => self.dict_step::<false>(cursor, DictViewKind::Values),
+            IterState::DictItems(cursor) => self.dict_step::<false>(cursor, DictViewKind::Items),
+            IterState::DictKeysReversed(cursor) => self.dict_step::<true>(cursor, DictViewKind::Keys),
+            IterState::DictValuesReversed(cursor) => self.dict_step::<true>(cursor, DictViewKind::Values),
+            IterState::DictItemsReversed(cursor) => self.dict_step::<true>(cursor, DictViewKind::Items),
             IterState::SetItems {
                 set,
                 index,
@@ -310,8 +307,8 @@ impl Vm<'_> {
         Some(step)
     }
 
-    /// One step over a dict's table, in either direction.
-    fn dict_step(&self, cursor: &mut TableCursor, kind: DictViewKind, reversed: bool) -> Step {
+    /// One step over a dict's table, from the first slot up or (`REVERSED`) the last down.
+    fn dict_step<const REVERSED: bool>(&self, cursor: &mut TableCursor, kind: DictViewKind) -> Step {
         let py = self.py;
         let Payload::Dict(dict) = &cursor.owner.payload else {
             return Ok(None);
@@ -322,7 +319,7 @@ impl Vm<'_> {
             cursor.len_at_start = usize::MAX;
             return Err(StepError::DictChangedSize);
         }
-        let entry = if reversed {
+        let entry = if REVERSED {
             // A table rebuilt meanwhile may have fewer slots than the cursor had left.
             let mut i = cursor.index.min(table.slot_count());
             let found = loop {
@@ -352,7 +349,7 @@ impl Vm<'_> {
         let Some(entry) = entry else {
             return Ok(None);
         };
-        if !reversed {
+        if !REVERSED {
             // More items than the dict had: some were removed and others added (same size).
             if cursor.yielded == cursor.len_at_start {
                 return Err(StepError::DictKeysChanged);
