@@ -401,4 +401,51 @@ mod tests {
             assert_eq!(order, model, "insertion order at step {step}");
         }
     }
+
+    fn insert_n(table: &mut DictTable, n: i64) {
+        table.insert(hash_of(n), Value::Int(n), Value::Int(n), key_is(n));
+    }
+
+    /// The points CPython 3.11 rebuilds at, as `sys.getsizeof` shows them: a dict grown from
+    /// empty rebuilds when its 6th, 11th, 22nd, 43rd… key arrives, and a rebuild of a table
+    /// holding n live keys sizes it to the power of two above max(3n, 8).
+    #[test]
+    fn holes_are_squeezed_out_where_cpython_rebuilds() {
+        let mut table = DictTable::new();
+        let mut rebuilt_at = Vec::new();
+        for n in 0..100 {
+            let before = table.usable;
+            insert_n(&mut table, n);
+            if table.usable > before {
+                rebuilt_at.push(n + 1);
+            }
+        }
+        assert_eq!(rebuilt_at, [6, 11, 22, 43, 86]);
+
+        // Five keys fill the smallest table; deleting one leaves a hole that keeps its room.
+        let mut table = DictTable::new();
+        (0..5).for_each(|n| insert_n(&mut table, n));
+        table.remove(hash_of(0), key_is(0));
+        assert_eq!((table.slot_count(), table.usable), (5, 0));
+        // The next insertion rebuilds: four live keys make a table of 16, room for 10.
+        insert_n(&mut table, 5);
+        assert_eq!((table.slot_count(), table.len(), table.usable), (5, 5, 10 - 5));
+
+        // `popitem` takes the last entry's slot back but not its room.
+        let mut table = DictTable::new();
+        (0..5).for_each(|n| insert_n(&mut table, n));
+        table.pop_last();
+        assert_eq!((table.slot_count(), table.usable), (4, 0));
+        insert_n(&mut table, 9);
+        assert_eq!(table.usable, 10 - 5);
+
+        // Emptied by deletions, the table starts again at the smallest size.
+        let mut table = DictTable::new();
+        (0..5).for_each(|n| insert_n(&mut table, n));
+        (0..5).for_each(|n| {
+            table.remove(hash_of(n), key_is(n));
+        });
+        insert_n(&mut table, 7);
+        assert_eq!((table.slot_count(), table.usable), (1, 5 - 1));
+    }
 }
