@@ -68,13 +68,25 @@ impl Vm<'_> {
     }
 
     fn next_builtin(&mut self, state: &ObjLock<IterState>) -> PyResult<Option<Value>> {
-        let py = self.py;
-        let mut guard = state.lock(py);
+        let mut guard = state.lock(self.py);
         if let Some(step) = self.step_native(&mut guard) {
             drop(guard);
             return step.map_err(|e| self.step_error(e));
         }
-        // What is left may run Python code: copy what it needs and release the lock first.
+        // Each level of `zip(map(..., enumerate(...)))` nests one call here: a chain made a
+        // million deep raises RecursionError instead of overflowing the native stack.
+        self.check_native_stack()?;
+        self.next_calling_python(state, guard)
+    }
+
+    /// The step of an iterator that may run Python code: what it needs is copied out and the
+    /// lock released first.
+    fn next_calling_python(
+        &mut self,
+        state: &ObjLock<IterState>,
+        mut guard: crate::objects::ObjGuard<'_, IterState>,
+    ) -> PyResult<Option<Value>> {
+        let py = self.py;
         match &mut *guard {
             IterState::Seq { seq, index } => {
                 let (seq, i) = (seq.clone_ref(py), *index);
