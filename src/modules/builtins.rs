@@ -7,13 +7,14 @@ use num_traits::{Signed, Zero};
 use crate::compile::bytecode::BinOp;
 use crate::objects::format;
 use crate::objects::methods::list::sort_values;
-use crate::objects::types::{clone_immortal, intern, native, types};
+use crate::objects::types::{clone_immortal, counted_native, intern, native, types};
 use crate::objects::{DictViewKind, IterState, NativeFn, ObjRef, Payload, Stream, Value};
 use crate::vm::ops::{as_bigint, as_small_int, is_int, is_number};
 use crate::vm::{PyResult, Vm, is_subclass};
 
 use super::io;
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
+use crate::vm::recursion::context;
 
 const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("print", print),
@@ -63,11 +64,25 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("__build_class__", crate::vm::classes::build_class),
 ];
 
+/// The built-ins whose calls count a level against the recursion limit, as CPython 3.11
+/// counts its built-ins taking one argument or an argument tuple (`len`, `isinstance`,
+/// `getattr`, `iter`… are called without counting). Where a runaway recursion calls one of
+/// these, it ends with "maximum recursion depth exceeded while calling a Python object".
+const COUNTED: &[&str] = &[
+    "print", "repr", "ascii", "abs", "min", "max", "round", "sorted", "reversed", "zip", "any", "all", "hex", "bin",
+    "oct", "ord", "chr", "hash", "id", "callable", "vars", "dir",
+];
+
 /// Fill the builtins namespace and the built-in classes' method tables.
 pub fn populate(vm: &mut Vm) {
     let builtins = vm.builtins.clone_ref(vm.py);
     for &(name, function) in FUNCTIONS {
-        let _ = vm.dict_set_str(&builtins, &intern(name), Value::Obj(native(name, function, false)));
+        let function = if COUNTED.contains(&name) {
+            counted_native(name, function)
+        } else {
+            native(name, function, false)
+        };
+        let _ = vm.dict_set_str(&builtins, &intern(name), Value::Obj(function));
     }
     for class in types().all() {
         if let Payload::Type(t) = &class.payload {
@@ -538,17 +553,25 @@ fn all(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
     Ok(Value::Bool(true))
 }
 
-/// `isinstance` / `issubclass` against a class or a tuple of classes.
-fn class_matches(vm: &Vm, class: &ObjRef, spec: &Value, func: &str) -> PyResult<bool> {
+/// `isinstance` / `issubclass` against a class or a tuple of classes (nested tuples too, each
+/// a level of recursion, as in CPython).
+fn class_matches(vm: &mut Vm, class: &ObjRef, spec: &Value, func: &str) -> PyResult<bool> {
     match spec.payload() {
         Some(Payload::Type(_)) => Ok(spec.as_obj().is_some_and(|c| is_subclass(class, c))),
         Some(Payload::Tuple(items)) => {
-            for item in items.iter() {
-                if class_matches(vm, class, item, func)? {
-                    return Ok(true);
+            let recursion = if func == "isinstance" {
+                context::INSTANCE_CHECK
+            } else {
+                context::SUBCLASS_CHECK
+            };
+            vm.with_recursion_guard(recursion, |vm| {
+                for item in items.iter() {
+                    if class_matches(vm, class, item, func)? {
+                        return Ok(true);
+                    }
                 }
-            }
-            Ok(false)
+                Ok(false)
+            })
         }
         _ => Err(vm.type_error(format!("{func}() arg 2 must be a type, a tuple of types, or a union"))),
     }

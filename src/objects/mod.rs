@@ -478,6 +478,9 @@ pub struct NativeFunction {
     pub function: NativeFn,
     /// Set for methods of built-in types: `list.append` binds its receiver when looked up.
     pub is_method: bool,
+    /// Whether a call counts a level against the recursion limit (`print`, `abs`…, as CPython
+    /// counts them); other natives only check the native stack.
+    pub counted: bool,
 }
 
 pub struct Module {

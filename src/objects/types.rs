@@ -344,11 +344,26 @@ impl Types {
 
 /// An immortal native function object.
 pub fn native(name: &'static str, function: NativeFn, is_method: bool) -> ObjRef {
-    ObjRef::new_immortal(PyObject::new(Payload::Native(NativeFunction {
+    new_native(NativeFunction {
         name,
         function,
         is_method,
-    })))
+        counted: false,
+    })
+}
+
+/// An immortal built-in function whose calls count against the recursion limit.
+pub fn counted_native(name: &'static str, function: NativeFn) -> ObjRef {
+    new_native(NativeFunction {
+        name,
+        function,
+        is_method: false,
+        counted: true,
+    })
+}
+
+fn new_native(function: NativeFunction) -> ObjRef {
+    ObjRef::new_immortal(PyObject::new(Payload::Native(function)))
 }
 
 /// An immortal `str`, for names stored in immortal tables.

@@ -8,6 +8,7 @@ use crate::objects::{CodeHandle, Function, GeneratorState, Instance, Layout, Obj
 use super::eval::{FrameExit, str_of};
 use super::frame::{Frame, FrameCode, Slots, SuspendedFrame};
 use super::ops::SendResult;
+use super::recursion::context;
 use super::{PyErr, PyResult, Vm};
 use crate::compile::bytecode::{CodeObject, Instr, code_flags};
 
@@ -82,21 +83,36 @@ impl Vm<'_> {
         };
         match &obj.payload {
             Payload::Function(f) => self.call_function(f, args, kwargs),
+            Payload::Native(native) if native.counted => {
+                self.with_recursion_guard(context::CALLING_OBJECT, |vm| (native.function)(vm, args, kwargs))
+            }
+            // Natives call natives (an `iter(f, x)` whose `f` is another one's `__next__`…) as
+            // deep as a program nests them.
             Payload::Native(native) => {
-                self.enter_call()?;
-                let result = (native.function)(self, args, kwargs);
-                self.leave_call();
-                result
+                self.check_native_stack()?;
+                (native.function)(self, args, kwargs)
             }
             Payload::BoundMethod(receiver, function) => self.call_with_receiver(function, receiver, args, kwargs),
-            Payload::Type(_) => self.call_type(obj, args, kwargs),
+            // A class statement's class is called the way CPython 3.11 calls one (`tp_call`),
+            // counted; built-in types are called directly, as CPython's vectorcall does.
+            Payload::Type(t) if t.module != "builtins" => {
+                self.with_recursion_guard(context::CALLING_OBJECT, |vm| vm.call_type(obj, args, kwargs))
+            }
+            Payload::Type(_) => {
+                self.check_native_stack()?;
+                self.call_type(obj, args, kwargs)
+            }
             Payload::Instance(_) => match self.lookup_special(callable, "__call__") {
-                Some(method) => self.call_with_receiver(&method, callable, args, kwargs),
+                // `__call__` may itself be an instance (or the instance itself): a chain only the
+                // guard ends.
+                Some(method) => self.with_recursion_guard(context::CALLING_OBJECT, |vm| {
+                    vm.call_with_receiver(&method, callable, args, kwargs)
+                }),
                 None => Err(self.not_callable(callable)),
             },
             Payload::StaticMethod(inner) => {
                 let inner = inner.clone_ref(py);
-                self.call(&inner, args, kwargs)
+                self.with_recursion_guard(context::CALLING_OBJECT, |vm| vm.call(&inner, args, kwargs))
             }
             _ => Err(self.not_callable(callable)),
         }
@@ -261,6 +277,25 @@ impl Vm<'_> {
         if !matches!(init.payload(), Some(Payload::Function(_))) {
             return None;
         }
+        // Counted as `Vm::call` counts a class call. Refused, the operands stay for the
+        // unwinding to drop.
+        if let Err(err) = self.enter_recursive_call(context::CALLING_OBJECT) {
+            return Some(Err(err));
+        }
+        let result = self.instantiate_inline_entered(slots, base, class, init);
+        self.leave_recursive_call();
+        Some(result)
+    }
+
+    /// `instantiate_inline` once the class call is counted.
+    fn instantiate_inline_entered(
+        &mut self,
+        slots: &mut Slots,
+        base: usize,
+        class: ObjRef,
+        init: Value,
+    ) -> PyResult<Value> {
+        let py = self.py;
         let obj = self.alloc(Payload::Instance(Box::new(Instance {
             class,
             dict: crate::objects::InstanceDict::new(),
@@ -275,14 +310,14 @@ impl Vm<'_> {
             slots.stack.truncate(base);
             result
         });
-        Some(match result {
+        match result {
             Ok(Value::None) => Ok(obj),
             Ok(other) => Err(self.type_error(format!(
                 "__init__() should return None, not '{}'",
                 self.type_name(&other)
             ))),
             Err(err) => Err(err),
-        })
+        }
     }
 
     /// Append the local slots of a fresh frame for `function` to `fast`, parameters bound, and

@@ -7,6 +7,7 @@ use crate::objects::types::types;
 use crate::objects::{Payload, Value};
 
 use super::ops::as_bigint;
+use super::recursion::context;
 use super::{PyResult, Vm};
 
 /// CPython refuses to print ints with more digits than this (`sys.set_int_max_str_digits`).
@@ -15,6 +16,10 @@ pub const INT_MAX_STR_DIGITS: usize = 4300;
 impl Vm<'_> {
     /// `repr(v)`.
     pub fn repr(&mut self, v: &Value) -> PyResult<String> {
+        self.with_recursion_guard(context::REPR, |vm| vm.repr_entered(v))
+    }
+
+    fn repr_entered(&mut self, v: &Value) -> PyResult<String> {
         let py = self.py;
         Ok(match v {
             Value::None => "None".to_string(),
@@ -285,9 +290,15 @@ impl Vm<'_> {
 
     /// `str(v)`.
     pub fn str(&mut self, v: &Value) -> PyResult<String> {
-        let py = self.py;
         match v.payload() {
             Some(Payload::Str(s)) => Ok(s.as_str().to_string()),
+            _ => self.with_recursion_guard(context::STR, |vm| vm.str_entered(v)),
+        }
+    }
+
+    fn str_entered(&mut self, v: &Value) -> PyResult<String> {
+        let py = self.py;
+        match v.payload() {
             Some(Payload::Instance(inst)) => {
                 if let Some(method) = self.lookup_special(v, "__str__") {
                     let r = self.call(&method, &[v.clone_ref(py)], &[])?;
@@ -316,9 +327,11 @@ impl Vm<'_> {
                 if let Some(Payload::Str(s)) = inst.base.as_ref().and_then(Value::payload) {
                     return Ok(s.as_str().to_string());
                 }
-                self.repr(v)
+                self.repr_entered(v)
             }
-            _ => self.repr(v),
+            // The type's own `repr`, at this level: CPython's `object.__str__` calls the repr
+            // slot directly, so only the items nested inside count another level.
+            _ => self.repr_entered(v),
         }
     }
 

@@ -5,6 +5,7 @@ use crate::objects::types::{clone_immortal, types};
 use crate::objects::{CodeHandle, DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
 
 use super::frame::{Block, Frame, FrameCode, Slots};
+use super::recursion::context;
 use super::{PyErr, PyResult, Vm};
 
 /// `try_!(e)` in `execute` and `execute_rare`: the value of `e`, or return its error as raised
@@ -66,9 +67,16 @@ impl Vm<'_> {
         slots: &mut Slots,
         pending: Option<PyErr>,
     ) -> PyResult<FrameExit> {
-        self.enter_call()?;
-        let result = self.run_frame_inner(code, frame, slots, pending);
-        self.leave_call();
+        // A frame refused for depth still leaves `slots` as it found them: the callee's locals
+        // are already there, and the slots may go back to the pool.
+        let result = match self.enter_recursive_call(context::PYTHON_CALL) {
+            Ok(()) => {
+                let result = self.run_frame_inner(code, frame, slots, pending);
+                self.leave_recursive_call();
+                result
+            }
+            Err(err) => Err(err),
+        };
         if !matches!(result, Ok(FrameExit::Yield(_))) {
             // Usually the operand stack is already empty (a `return` inside a `for` leaves the
             // iterator): test before `truncate`, whose drop loop is a call.

@@ -14,6 +14,7 @@ pub mod frame;
 pub mod import;
 pub mod matching;
 pub mod ops;
+pub mod recursion;
 pub mod sets;
 pub mod traceback;
 
@@ -398,37 +399,6 @@ impl<'py> Vm<'py> {
             Payload::Type(t) => t.name.clone(),
             _ => "?".to_string(),
         }
-    }
-
-    /// Track nesting of native and Python calls: `RecursionError` past the limit, or when the
-    /// native stack runs low (deep recursion through built-ins such as `repr` of nested lists).
-    pub fn enter_call(&mut self) -> PyResult<()> {
-        self.depth += 1;
-        if self.depth > self.recursion_limit || self.stack_runs_low() {
-            self.depth -= 1;
-            return Err(self.new_error(&types().recursion_error, "maximum recursion depth exceeded"));
-        }
-        Ok(())
-    }
-
-    /// `RecursionError` only when the native stack runs low: for native recursion that CPython
-    /// does not count against the recursion limit (`next()` through a chain of nested `zip`s
-    /// or `enumerate`s, which CPython follows 100,000 deep).
-    pub fn check_native_stack(&self) -> PyResult<()> {
-        if self.stack_runs_low() {
-            return Err(self.new_error(&types().recursion_error, "maximum recursion depth exceeded"));
-        }
-        Ok(())
-    }
-
-    fn stack_runs_low(&self) -> bool {
-        let marker = 0u8;
-        let used = self.stack_base.abs_diff(std::ptr::addr_of!(marker) as usize);
-        used + STACK_SAFETY_MARGIN > self.stack_size
-    }
-
-    pub fn leave_call(&mut self) {
-        self.depth -= 1;
     }
 
     pub fn depth(&self) -> usize {

@@ -56,7 +56,8 @@ def copy(x):
 def _deep_list(x, memo):
     twin = []
     memo[id(x)] = twin  # before the items, which may lead back to x
-    twin.extend(deepcopy(item, memo) for item in x)
+    for item in x:
+        twin.append(deepcopy(item, memo))
     return twin
 
 
@@ -69,7 +70,7 @@ def _deep_dict(x, memo):
 
 
 def _deep_tuple(x, memo):
-    items = tuple(deepcopy(item, memo) for item in x)
+    items = tuple([deepcopy(item, memo) for item in x])
     # If an item led back to x (through a list, say), x was copied on that path already.
     if id(x) in memo:
         return memo[id(x)]

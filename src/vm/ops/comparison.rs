@@ -7,6 +7,7 @@ use num_traits::ToPrimitive;
 use crate::compile::bytecode::CmpOp;
 use crate::objects::{Payload, Value};
 
+use crate::vm::recursion::context;
 use crate::vm::{PyResult, Vm};
 
 use super::{as_bigint, is_int, is_number, native_eq_shallow, snapshot_two};
@@ -28,6 +29,11 @@ impl Vm<'_> {
         if let Some(r) = native_eq_shallow(a, b) {
             return Ok(r);
         }
+        self.with_recursion_guard(context::COMPARISON, |vm| vm.eq_entered(a, b))
+    }
+
+    /// `a == b` for containers and instances: one level of a comparison that may recurse.
+    fn eq_entered(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
         let py = self.py;
         match (a.payload(), b.payload()) {
             (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => self.seq_eq(x, y),
@@ -109,10 +115,18 @@ impl Vm<'_> {
             };
             return Ok(ordering.is_some_and(|o| cmp_result(op, o)));
         }
+        match (a.payload(), b.payload()) {
+            (Some(Payload::Str(x)), Some(Payload::Str(y))) => Ok(cmp_result(op, x.as_str().cmp(y.as_str()))),
+            (Some(Payload::Bytes(x)), Some(Payload::Bytes(y))) => Ok(cmp_result(op, x.cmp(y))),
+            _ => self.with_recursion_guard(context::COMPARISON, |vm| vm.order_entered(op, a, b)),
+        }
+    }
+
+    /// `<`, `<=`, `>`, `>=` for containers and instances: one level of a comparison that may
+    /// recurse.
+    fn order_entered(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
         let py = self.py;
         match (a.payload(), b.payload()) {
-            (Some(Payload::Str(x)), Some(Payload::Str(y))) => return Ok(cmp_result(op, x.as_str().cmp(y.as_str()))),
-            (Some(Payload::Bytes(x)), Some(Payload::Bytes(y))) => return Ok(cmp_result(op, x.cmp(y))),
             (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => {
                 let (x, y): (Vec<Value>, Vec<Value>) = (
                     x.iter().map(|v| v.clone_ref(py)).collect(),
