@@ -275,10 +275,8 @@ pub mod hashing {
                 Payload::Str(s) => s.hash(),
                 Payload::BigInt(b) => hash_bigint(b),
                 Payload::Bytes(b) => hash_bytes(b),
-                Payload::Tuple(items) => {
-                    let hashes = items.iter().map(hash_value).collect::<Option<Vec<i64>>>()?;
-                    hash_tuple(hashes.into_iter())
-                }
+                // The items are no tuples, so `hash_value` does not recurse.
+                Payload::Tuple(items) => hash_tuple_tree(items, |item| hash_value(item).ok_or(())).ok()?,
                 Payload::FrozenSet(table) => table.hash(),
                 Payload::List(_) | Payload::Dict(_) | Payload::Set(_) | Payload::Instance(_) => return None,
                 _ => (o.addr() >> 4) as i64,
@@ -286,20 +284,65 @@ pub mod hashing {
         })
     }
 
-    /// CPython's tuple hash (xxHash-based), fed with the items' hashes.
-    pub fn hash_tuple(item_hashes: impl ExactSizeIterator<Item = i64>) -> i64 {
+    /// The hash of a tuple, nested tuples included, walked with a stack of its own rather than
+    /// by native recursion: a tuple can be nested deeper than any thread's stack allows.
+    /// `leaf` hashes each item that is not a tuple.
+    pub fn hash_tuple_tree<E>(items: &[Value], mut leaf: impl FnMut(&Value) -> Result<i64, E>) -> Result<i64, E> {
+        let mut enclosing: Vec<(std::slice::Iter<'_, Value>, TupleHasher)> = Vec::new();
+        let mut current = (items.iter(), TupleHasher::new(items.len()));
+        loop {
+            let hash = match current.0.next() {
+                Some(item) => match item.payload() {
+                    Some(Payload::Tuple(inner)) => {
+                        let nested = (inner.iter(), TupleHasher::new(inner.len()));
+                        enclosing.push(std::mem::replace(&mut current, nested));
+                        continue;
+                    }
+                    _ => leaf(item)?,
+                },
+                None => {
+                    let done = current.1.finish();
+                    match enclosing.pop() {
+                        Some(outer) => {
+                            current = outer;
+                            done
+                        }
+                        None => return Ok(done),
+                    }
+                }
+            };
+            current.1.add(hash);
+        }
+    }
+
+    /// CPython's tuple hash (xxHash-based), fed with the items' hashes one by one.
+    struct TupleHasher {
+        acc: u64,
+        len: u64,
+    }
+
+    impl TupleHasher {
         const P1: u64 = 11400714785074694791;
         const P2: u64 = 14029467366897019727;
         const P5: u64 = 2870177450012600261;
-        let len = item_hashes.len() as u64;
-        let mut acc = P5;
-        for h in item_hashes {
-            acc = acc.wrapping_add((h as u64).wrapping_mul(P2));
-            acc = acc.rotate_left(31);
-            acc = acc.wrapping_mul(P1);
+
+        fn new(len: usize) -> TupleHasher {
+            TupleHasher {
+                acc: Self::P5,
+                len: len as u64,
+            }
         }
-        acc = acc.wrapping_add(len ^ (P5 ^ 3527539));
-        if acc == u64::MAX { 1546275796 } else { acc as i64 }
+
+        fn add(&mut self, item_hash: i64) {
+            self.acc = self.acc.wrapping_add((item_hash as u64).wrapping_mul(Self::P2));
+            self.acc = self.acc.rotate_left(31);
+            self.acc = self.acc.wrapping_mul(Self::P1);
+        }
+
+        fn finish(&self) -> i64 {
+            let acc = self.acc.wrapping_add(self.len ^ (Self::P5 ^ 3527539));
+            if acc == u64::MAX { 1546275796 } else { acc as i64 }
+        }
     }
 }
 

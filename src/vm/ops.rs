@@ -87,13 +87,8 @@ impl Vm<'_> {
             return Ok(h);
         }
         match v.payload() {
-            Some(Payload::Tuple(items)) => {
-                let mut hashes = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    hashes.push(self.hash(item)?);
-                }
-                Ok(hashing::hash_tuple(hashes.into_iter()))
-            }
+            // Items that are no tuples, so this does not recurse on nested tuples.
+            Some(Payload::Tuple(items)) => hashing::hash_tuple_tree(items, |item| self.hash(item)),
             Some(Payload::Instance(_)) => {
                 let Some(method) = self.lookup_special(v, "__hash__") else {
                     return Ok(v.as_obj().map_or(0, |o| (o.addr() >> 4) as i64));
@@ -184,28 +179,56 @@ impl Vm<'_> {
     }
 }
 
+/// How deep `key_eq` follows tuples and frozensets nested in keys.
+const KEY_NESTING: usize = 8;
+
 /// Key equality for dict and set tables. Built-in keys compare natively; other objects by
-/// identity (keys with a Python-level `__eq__` are first mapped to their stored twin by
-/// `Vm::canonical_key`).
+/// identity: keys that [`may_need_vm_eq`] are first mapped to their stored twin by
+/// `Vm::canonical_key`, so the few levels followed here cover every other key.
 pub fn key_eq(a: &Value, b: &Value) -> bool {
+    key_eq_within(a, b, KEY_NESTING)
+}
+
+fn key_eq_within(a: &Value, b: &Value, depth: usize) -> bool {
     if let Some(r) = native_eq_shallow(a, b) {
         return r;
     }
     match (a.payload(), b.payload()) {
-        (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq(p, q))
+        (Some(Payload::Tuple(x)), Some(Payload::Tuple(y))) if depth > 0 => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| key_eq_within(p, q, depth - 1))
         }
-        (Some(Payload::FrozenSet(x)), Some(Payload::FrozenSet(y))) => {
-            x.len() == y.len() && x.iter().all(|e| y.contains(e.hash, &e.key, key_eq))
+        (Some(Payload::FrozenSet(x)), Some(Payload::FrozenSet(y))) if depth > 0 => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|e| y.contains(e.hash, &e.key, |p, q| key_eq_within(p, q, depth - 1)))
         }
         // A key of a class derived from a built-in type without its own `__eq__` (those are
         // matched by `Vm::canonical_key`) equals what its built-in value equals.
         (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
             let (x, y) = (a.builtin_self(), b.builtin_self());
-            if x.is(a) && y.is(b) { a.is(b) } else { key_eq(x, y) }
+            if x.is(a) && y.is(b) {
+                a.is(b)
+            } else {
+                key_eq_within(x, y, depth)
+            }
         }
         _ => a.is(b),
     }
+}
+
+/// Whether `key` may equal another key only by way of `Vm::eq`: it is or holds an instance
+/// (which may define `__eq__`), or nests tuples and frozensets deeper than `key_eq` follows
+/// (whose comparison recurses, guarded, in `Vm::eq`).
+pub fn may_need_vm_eq(key: &Value) -> bool {
+    fn within(key: &Value, depth: usize) -> bool {
+        match key.payload() {
+            Some(Payload::Instance(_)) => true,
+            Some(Payload::Tuple(items)) => depth == 0 || items.iter().any(|item| within(item, depth - 1)),
+            Some(Payload::FrozenSet(table)) => depth == 0 || table.iter().any(|e| within(&e.key, depth - 1)),
+            _ => false,
+        }
+    }
+    within(key, KEY_NESTING)
 }
 
 /// Copies of two lists' items taken in one step (both locks held, in address order), so a

@@ -17,7 +17,7 @@ use crate::compile::bytecode::{BinOp, CmpOp};
 use crate::gil::Gil;
 use crate::objects::{DictViewKind, ObjLock, Payload, SetTable, Value};
 
-use super::ops::key_eq;
+use super::ops::{key_eq, may_need_vm_eq};
 use super::{PyResult, Vm};
 
 pub fn is_any_set(v: &Value) -> bool {
@@ -52,14 +52,10 @@ fn mutable_table(v: &Value) -> Option<&ObjLock<SetTable>> {
     }
 }
 
-/// Keys that may compare equal through a Python `__eq__`; all others compare natively (see
-/// `key_eq`), so a batch of them can be handled under one lock.
-fn may_need_python_eq(key: &Value) -> bool {
-    matches!(key.payload(), Some(Payload::Instance(_)))
-}
-
+/// Whether all keys compare natively (see `key_eq`), so the batch can be handled under one
+/// lock.
 fn all_native(entries: &[(i64, Value)]) -> bool {
-    !entries.iter().any(|(_, key)| may_need_python_eq(key))
+    !entries.iter().any(|(_, key)| may_need_vm_eq(key))
 }
 
 /// `f` on the tables of two sets or frozensets at one moment: the mutable ones locked together,
@@ -101,7 +97,7 @@ fn update_from<R>(
 fn native_entries(py: Gil<'_>, table: &SetTable) -> Option<Vec<(i64, Value)>> {
     table
         .iter()
-        .map(|e| (!may_need_python_eq(&e.key)).then(|| (e.hash, e.key.clone_ref(py))))
+        .map(|e| (!may_need_vm_eq(&e.key)).then(|| (e.hash, e.key.clone_ref(py))))
         .collect()
 }
 
@@ -110,7 +106,7 @@ fn native_entries(py: Gil<'_>, table: &SetTable) -> Option<Vec<(i64, Value)>> {
 fn filter_natively(py: Gil<'_>, walk: &SetTable, probe: &SetTable, present: bool) -> Option<Vec<(i64, Value)>> {
     let mut kept = Vec::new();
     for e in walk.iter() {
-        if may_need_python_eq(&e.key) {
+        if may_need_vm_eq(&e.key) {
             return None;
         }
         if probe.contains(e.hash, &e.key, key_eq) == present {
@@ -124,7 +120,7 @@ fn filter_natively(py: Gil<'_>, walk: &SetTable, probe: &SetTable, present: bool
 /// that decides, as CPython's loops do; `None` if a key reached may compare through Python.
 fn entries_in_natively(walk: &SetTable, probe: &SetTable, all: bool) -> Option<bool> {
     for e in walk.iter() {
-        if may_need_python_eq(&e.key) {
+        if may_need_vm_eq(&e.key) {
             return None;
         }
         if probe.contains(e.hash, &e.key, key_eq) != all {

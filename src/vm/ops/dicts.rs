@@ -6,7 +6,7 @@ use crate::objects::{CodeHandle, DictObject, GlobalHint, ObjRef, Payload, Value}
 
 use crate::vm::{PyResult, Vm};
 
-use super::key_eq;
+use super::{key_eq, may_need_vm_eq};
 
 /// Keys that may compare equal through a Python `__eq__`; all others compare natively (see
 /// `key_eq`), so a batch of them can be handled under one lock.
@@ -16,16 +16,21 @@ fn may_need_python_eq(key: &Value) -> bool {
 
 impl Vm<'_> {
     /// Look a key up; keys compare natively (built-in types) or by identity.
-    /// For a key whose `__eq__` is Python code: the equal key already in the table, found with
-    /// the table's lock released, so the locked operation can then match it by identity. As in
-    /// CPython, each stored key with the same hash is asked `stored == key`, in probe order.
+    /// For a key whose `__eq__` is Python code (or that holds one, or nests deeper than
+    /// `key_eq` follows): the equal key already in the table, found with the table's lock
+    /// released, so the locked operation can then match it by identity. As in CPython, each
+    /// stored key with the same hash is asked `stored == key`, in probe order.
     pub(in crate::vm) fn canonical_key(
         &mut self,
         container: &Value,
         hash: i64,
         key: &Value,
     ) -> PyResult<Option<Value>> {
-        if !matches!(key.payload(), Some(Payload::Instance(_))) || self.lookup_special(key, "__eq__").is_none() {
+        let needed = match key.payload() {
+            Some(Payload::Instance(_)) => self.lookup_special(key, "__eq__").is_some(),
+            _ => may_need_vm_eq(key),
+        };
+        if !needed {
             return Ok(None);
         }
         let py = self.py;
