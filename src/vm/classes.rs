@@ -371,23 +371,21 @@ impl Vm<'_> {
         }
     }
 
-    /// `except CLASS:` matching, with CPython's error for non-exception classes.
+    /// `except CLASS:` / `except (A, B):` matching. As in CPython, every class of the tuple is
+    /// checked first, and a nested tuple is an error like any other non-class.
     pub fn exception_matches(&mut self, exc: &Value, class: &Value) -> PyResult<bool> {
-        let exc_class = self.type_of(exc).clone_ref(self.py);
-        match class.payload() {
-            Some(Payload::Type(_)) if class.as_obj().is_some_and(is_exception_class) => {
-                Ok(class.as_obj().is_some_and(|c| is_subclass(&exc_class, c)))
-            }
-            Some(Payload::Tuple(classes)) => {
-                for c in classes.iter() {
-                    if self.exception_matches(exc, c)? {
-                        return Ok(true);
-                    }
-                }
-                Ok(false)
-            }
-            _ => Err(self.type_error("catching classes that do not inherit from BaseException is not allowed")),
+        let classes = match class.payload() {
+            Some(Payload::Tuple(classes)) => &classes[..],
+            _ => std::slice::from_ref(class),
+        };
+        if !classes.iter().all(|c| c.as_obj().is_some_and(is_exception_class)) {
+            return Err(self.type_error("catching classes that do not inherit from BaseException is not allowed"));
         }
+        let exc_class = self.type_of(exc);
+        Ok(classes
+            .iter()
+            .filter_map(Value::as_obj)
+            .any(|c| is_subclass(exc_class, c)))
     }
 
     /// The `value` of a `StopIteration` (its first argument, or `None`).
