@@ -132,38 +132,53 @@ fn repeated_lines(count: usize) -> String {
 }
 
 impl Vm<'_> {
-    /// The full report for an uncaught exception.
+    /// The full report for an uncaught exception: its chain of causes and contexts, oldest
+    /// first. The chain is collected first, so one as long as a program makes it is printed
+    /// without native recursion.
     pub fn format_exception(&mut self, exc: &ObjRef) -> String {
-        let mut seen = Vec::new();
-        self.format_chain(exc, &mut seen)
-    }
-
-    fn format_chain(&mut self, exc: &ObjRef, seen: &mut Vec<usize>) -> String {
-        seen.push(exc.addr());
         let py = self.py;
-        let (cause, context, suppress) = match &exc.payload {
-            Payload::Instance(inst) => match &inst.exception {
-                Some(state) => {
-                    let state = state.lock(py);
-                    (
-                        state.cause.as_ref().and_then(|c| c.as_obj().map(|o| o.clone_ref(py))),
-                        state.context.as_ref().and_then(|c| c.as_obj().map(|o| o.clone_ref(py))),
-                        state.suppress_context,
-                    )
-                }
-                None => (None, None, false),
-            },
-            _ => (None, None, false),
-        };
-        let mut out = String::new();
-        if let Some(cause) = cause.filter(|c| !seen.contains(&c.addr())) {
-            out.push_str(&self.format_chain(&cause, seen));
-            out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
-        } else if let Some(context) = context.filter(|c| !suppress && !seen.contains(&c.addr())) {
-            out.push_str(&self.format_chain(&context, seen));
-            out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+        let mut seen = std::collections::HashSet::new();
+        // Newest first: each exception with the line printed between it and the newer one.
+        let mut chain: Vec<(ObjRef, &str)> = Vec::new();
+        let mut next = Some((exc.clone_ref(py), ""));
+        while let Some((exc, followed_by)) = next.take() {
+            seen.insert(exc.addr());
+            let (cause, context, suppress) = match &exc.payload {
+                Payload::Instance(inst) => match &inst.exception {
+                    Some(state) => {
+                        let state = state.lock(py);
+                        (
+                            state.cause.as_ref().and_then(|c| c.as_obj().map(|o| o.clone_ref(py))),
+                            state.context.as_ref().and_then(|c| c.as_obj().map(|o| o.clone_ref(py))),
+                            state.suppress_context,
+                        )
+                    }
+                    None => (None, None, false),
+                },
+                _ => (None, None, false),
+            };
+            next = if let Some(cause) = cause.filter(|c| !seen.contains(&c.addr())) {
+                Some((
+                    cause,
+                    "\nThe above exception was the direct cause of the following exception:\n\n",
+                ))
+            } else if let Some(context) = context.filter(|c| !suppress && !seen.contains(&c.addr())) {
+                Some((
+                    context,
+                    "\nDuring handling of the above exception, another exception occurred:\n\n",
+                ))
+            } else {
+                None
+            };
+            chain.push((exc, followed_by));
         }
-        out.push_str(&self.format_single(exc));
+        let mut out = String::new();
+        let mut separator = "";
+        for (exc, followed_by) in chain.into_iter().rev() {
+            out.push_str(separator);
+            out.push_str(&self.format_single(&exc));
+            separator = followed_by;
+        }
         out
     }
 
