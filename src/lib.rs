@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use compile::bytecode::CodeObject;
+use num_traits::ToPrimitive;
 use objects::types::{intern, types};
 use objects::{Payload, Value};
 use syntax::{LineIndex, SyntaxError};
@@ -161,21 +162,29 @@ fn wait_for_threads(vm: &mut vm::Vm) {
     }
 }
 
+/// The status `SystemExit(code)` ends the process with, as CPython's: `None` is 0; an int is
+/// handed to the C library's `exit`, which keeps its low 8 bits (so -1 is 255), and one too
+/// large for a C long counts as -1; anything else is printed on stderr, and the status is 1.
+fn system_exit_status(vm: &mut vm::Vm, code: &Value) -> i32 {
+    if code.is_none() {
+        return 0;
+    }
+    if let Some(n) = vm::ops::as_bigint(code) {
+        return (n.to_i64().unwrap_or(-1) & 0xFF) as i32;
+    }
+    let text = vm.str(code).unwrap_or_default();
+    eprintln!("{text}");
+    1
+}
+
 /// `SystemExit` sets the status; anything else prints a traceback and exits 1.
 fn exit_status_for(vm: &mut vm::Vm, err: vm::PyErr) -> i32 {
     modules::io::flush_stdout();
     if vm.err_matches(&err, &types().system_exit) {
-        let args = vm.exception_args(&err.exc);
-        return match args.first() {
-            None | Some(Value::None) => 0,
-            Some(Value::Int(code)) => *code as i32,
-            Some(Value::Bool(b)) => *b as i32,
-            Some(other) => {
-                let text = vm.str(other).unwrap_or_default();
-                eprintln!("{text}");
-                1
-            }
-        };
+        // The `code` attribute, which a handler may have changed since the exception was made.
+        let exc = Value::Obj(err.exc.clone_ref(vm.py));
+        let code = vm.get_attr(&exc, &intern("code")).unwrap_or(Value::None);
+        return system_exit_status(vm, &code);
     }
     let report = vm.format_exception(&err.exc);
     eprint!("{report}");

@@ -424,10 +424,14 @@ impl Vm<'_> {
                 drop(state);
                 return exc.as_obj().map(|o| self.stop_iteration_value(o));
             }
-            "code" if is_subclass(&inst.class, &types().system_exit) => {
-                drop(state);
-                return exc.as_obj().map(|o| self.stop_iteration_value(o));
-            }
+            // No argument: `None`; one: that argument; several: all of them, as a tuple.
+            "code" if is_subclass(&inst.class, &types().system_exit) => match state.args.as_ref().map(|a| &a.payload) {
+                Some(Payload::Tuple(items)) if items.len() > 1 => {
+                    state.args.as_ref().map_or(Value::None, |a| Value::Obj(a.clone_ref(py)))
+                }
+                Some(Payload::Tuple(items)) => items.first().map_or(Value::None, |v| v.clone_ref(py)),
+                _ => Value::None,
+            },
             _ => return None,
         })
     }
