@@ -47,7 +47,7 @@ impl Vm<'_> {
                             return Ok("{...}".to_string());
                         }
                         let result = self.repr_dict(v);
-                        self.repr_leave();
+                        self.repr_leave(v);
                         return result;
                     }
                     Payload::Set(_) | Payload::FrozenSet(_) => {
@@ -220,7 +220,7 @@ impl Vm<'_> {
             }
             i += 1;
         }
-        self.repr_leave();
+        self.repr_leave(container);
         result?;
         if trailing_comma {
             out.push(',');
@@ -260,16 +260,12 @@ impl Vm<'_> {
 
     /// Guard against infinite recursion on self-containing containers (`[...]`).
     fn repr_enter(&mut self, container: &Value) -> bool {
-        let addr = container.as_obj().map_or(0, |o| o.addr());
-        if self.repr_stack.contains(&addr) {
-            return false;
-        }
-        self.repr_stack.push(addr);
-        true
+        self.repr_in_progress.insert(container.as_obj().map_or(0, |o| o.addr()))
     }
 
-    fn repr_leave(&mut self) {
-        self.repr_stack.pop();
+    fn repr_leave(&mut self, container: &Value) {
+        self.repr_in_progress
+            .remove(&container.as_obj().map_or(0, |o| o.addr()));
     }
 
     /// Decimal digits of a big int, with CPython's 4300-digit safety limit.

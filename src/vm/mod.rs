@@ -84,8 +84,9 @@ pub struct Vm<'py> {
     /// Address of a local near the bottom of this thread's stack, and the stack's size.
     stack_base: usize,
     stack_size: usize,
-    /// Containers whose `repr` is in progress, to print `[...]` for cycles.
-    repr_stack: Vec<usize>,
+    /// Addresses of the containers whose `repr` is in progress, to print `[...]` for cycles: a
+    /// set, as a deep repr has as many of them as the stack has room for.
+    repr_in_progress: std::collections::HashSet<usize>,
     /// This thread's eval breaker, tested at every check point.
     breaker: std::sync::Arc<crate::gil::lock::EvalBreaker>,
     /// Slots for calls from Rust into Python, and argument vectors, reused by the next calls.
@@ -195,7 +196,7 @@ impl<'py> Vm<'py> {
             handled: None,
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
-            repr_stack: Vec::new(),
+            repr_in_progress: std::collections::HashSet::new(),
             breaker,
             spare_slots: Vec::new(),
             spare_args: Vec::new(),
