@@ -47,6 +47,19 @@ pub enum FrameExit {
     Yield(Value),
 }
 
+/// Drop what a frame that returned or raised left in `slots`: its locals and operands.
+#[inline(always)]
+fn release_frame_slots(frame: &Frame, slots: &mut Slots) {
+    // Usually the operand stack is already empty (a `return` inside a `for` leaves the
+    // iterator): test before `truncate`, whose drop loop is a call.
+    if slots.stack.len() > frame.stack_base {
+        slots.stack.truncate(frame.stack_base);
+    }
+    while slots.fast.len() > frame.fast_base {
+        slots.fast.pop();
+    }
+}
+
 /// Marks "no self" in the pair `LoadMethod` pushes.
 fn no_self_marker() -> Value {
     Value::Obj(clone_immortal(&types().none_type))
@@ -67,25 +80,16 @@ impl Vm<'_> {
         slots: &mut Slots,
         pending: Option<PyErr>,
     ) -> PyResult<FrameExit> {
-        // A frame refused for depth still leaves `slots` as it found them: the callee's locals
-        // are already there, and the slots may go back to the pool.
-        let result = match self.enter_recursive_call(context::PYTHON_CALL) {
-            Ok(()) => {
-                let result = self.run_frame_inner(code, frame, slots, pending);
-                self.leave_recursive_call();
-                result
-            }
-            Err(err) => Err(err),
-        };
+        if let Err(err) = self.enter_recursive_call(context::PYTHON_CALL) {
+            // Refused for depth, the frame still leaves `slots` as it found them: the callee's
+            // locals are already there, and the slots may go back to the pool.
+            release_frame_slots(frame, slots);
+            return Err(err);
+        }
+        let result = self.run_frame_inner(code, frame, slots, pending);
+        self.leave_recursive_call();
         if !matches!(result, Ok(FrameExit::Yield(_))) {
-            // Usually the operand stack is already empty (a `return` inside a `for` leaves the
-            // iterator): test before `truncate`, whose drop loop is a call.
-            if slots.stack.len() > frame.stack_base {
-                slots.stack.truncate(frame.stack_base);
-            }
-            while slots.fast.len() > frame.fast_base {
-                slots.fast.pop();
-            }
+            release_frame_slots(frame, slots);
         }
         result
     }

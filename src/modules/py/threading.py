@@ -74,6 +74,11 @@ class Thread:
             raise
 
     def _bootstrap(self):
+        # Two levels, as in CPython: tracebacks name `_bootstrap_inner`, and the target
+        # starts at the same recursion depth.
+        self._bootstrap_inner()
+
+    def _bootstrap_inner(self):
         self._ident = get_ident()
         # This thread holds its own "running" lock (join() waits for it) and has a name in
         # deadlock reports.
