@@ -161,13 +161,22 @@ impl Vm<'_> {
             IterState::Callable { function, sentinel } => {
                 let (function, sentinel) = (function.clone_ref(py), sentinel.clone_ref(py));
                 drop(guard);
-                let value = self.call(&function, &[], &[])?;
-                if value.is(&sentinel) || self.eq(&value, &sentinel)? {
+                // The callable raising StopIteration ends the iteration too, as in CPython.
+                let value = match self.call(&function, &[], &[]) {
+                    Ok(value) => Some(value),
+                    Err(e) if self.err_matches(&e, &types().stop_iteration) => None,
+                    Err(e) => return Err(e),
+                };
+                // The sentinel is asked first: `sentinel == value`, as CPython compares.
+                let item = match value {
+                    Some(value) if !(value.is(&sentinel) || self.eq(&sentinel, &value)?) => Some(value),
+                    _ => None,
+                };
+                if item.is_none() {
                     let old = std::mem::replace(&mut *state.lock(py), IterState::Exhausted);
                     drop(old);
-                    return Ok(None);
                 }
-                Ok(Some(value))
+                Ok(item)
             }
             // Every other state steps natively.
             _ => Ok(None),
