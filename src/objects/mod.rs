@@ -183,7 +183,7 @@ pub mod hashing {
     //! CPython-compatible numeric hashes (so `hash(1) == hash(1.0) == hash(True)`) and a fast
     //! byte hash for strings.
 
-    use super::{Payload, Value};
+    use super::{DictViewKind, Payload, Value};
 
     /// CPython's modulus for numeric hashes: the Mersenne prime 2**61 - 1.
     pub const MODULUS: u64 = (1 << 61) - 1;
@@ -278,7 +278,12 @@ pub mod hashing {
                 // The items are no tuples, so `hash_value` does not recurse.
                 Payload::Tuple(items) => hash_tuple_tree(items, |item| hash_value(item).ok_or(())).ok()?,
                 Payload::FrozenSet(table) => table.hash(),
-                Payload::List(_) | Payload::Dict(_) | Payload::Set(_) | Payload::Instance(_) => return None,
+                Payload::List(_)
+                | Payload::Dict(_)
+                | Payload::Set(_)
+                | Payload::Instance(_)
+                | Payload::Slice(_)
+                | Payload::DictView(_, DictViewKind::Keys | DictViewKind::Items) => return None,
                 _ => (o.addr() >> 4) as i64,
             },
         })

@@ -274,6 +274,9 @@ fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
         | (Some(Payload::List(_)), Some(Payload::List(_)))
         | (Some(Payload::Dict(_)), Some(Payload::Dict(_)))
         | (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_)))
+        | (Some(Payload::Slice(_)), Some(Payload::Slice(_)))
+        | (Some(Payload::DictView(..)), _)
+        | (_, Some(Payload::DictView(..)))
         | (Some(Payload::Instance(_)), _)
         | (_, Some(Payload::Instance(_))) => None,
         (Some(Payload::Range(x)), Some(Payload::Range(y))) => Some(

@@ -5,7 +5,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
 use crate::compile::bytecode::CmpOp;
-use crate::objects::{Payload, Value};
+use crate::objects::{DictViewKind, Payload, Value};
 
 use crate::vm::recursion::context;
 use crate::vm::{PyResult, Vm};
@@ -66,6 +66,9 @@ impl Vm<'_> {
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
                 self.set_compare(CmpOp::Eq, a, b)
             }
+            _ if is_view_against_set_like(a, b) => self.view_compare(CmpOp::Eq, a, b),
+            // Slices compare as the tuples of their start, stop and step.
+            (Some(Payload::Slice(x)), Some(Payload::Slice(y))) => self.seq_eq(&x[..], &y[..]),
             (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
                 for (x, y, name) in [(a, b, "__eq__"), (b, a, "__eq__")] {
                     if matches!(x.payload(), Some(Payload::Instance(_)))
@@ -141,6 +144,8 @@ impl Vm<'_> {
             (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_))) => {
                 return self.set_compare(op, a, b);
             }
+            _ if is_view_against_set_like(a, b) => return self.view_compare(op, a, b),
+            (Some(Payload::Slice(x)), Some(Payload::Slice(y))) => return self.seq_order(op, &x[..], &y[..]),
             _ => {}
         }
         let (name, rname) = match op {
@@ -174,6 +179,35 @@ impl Vm<'_> {
             self.type_name(a),
             self.type_name(b)
         )))
+    }
+
+    /// A keys or items view against a set-like value (a set, a frozenset, a keys or items
+    /// view), as CPython's views compare: by size, then membership of each item, looked up
+    /// with `in` (an items view's values compare with `==`). The view is the one asked: on
+    /// the right, the reflected operator.
+    fn view_compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<bool> {
+        let (view, other, op) = if is_keys_or_items_view(a) {
+            (a, b, op)
+        } else {
+            (b, a, reflected(op))
+        };
+        let (view_len, other_len) = (self.len(view)?, self.len(other)?);
+        let (sizes_fit, inner, outer) = match op {
+            CmpOp::Eq | CmpOp::NotEq => (view_len == other_len, view, other),
+            CmpOp::Lt => (view_len < other_len, view, other),
+            CmpOp::LtE => (view_len <= other_len, view, other),
+            CmpOp::Gt => (view_len > other_len, other, view),
+            _ => (view_len >= other_len, other, view),
+        };
+        if !sizes_fit {
+            return Ok(false);
+        }
+        for item in self.collect(inner)? {
+            if !self.contains(outer, &item)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     fn seq_order(&mut self, op: CmpOp, x: &[Value], y: &[Value]) -> PyResult<bool> {
@@ -235,6 +269,31 @@ impl Vm<'_> {
             return Ok(x < y);
         }
         self.order(CmpOp::Lt, a, b)
+    }
+}
+
+fn is_keys_or_items_view(v: &Value) -> bool {
+    matches!(
+        v.payload(),
+        Some(Payload::DictView(_, DictViewKind::Keys | DictViewKind::Items))
+    )
+}
+
+/// Whether one side is a keys or items view and the other set-like, which compare as sets.
+fn is_view_against_set_like(a: &Value, b: &Value) -> bool {
+    let set_like =
+        |v: &Value| is_keys_or_items_view(v) || matches!(v.payload(), Some(Payload::Set(_) | Payload::FrozenSet(_)));
+    (is_keys_or_items_view(a) || is_keys_or_items_view(b)) && set_like(a) && set_like(b)
+}
+
+/// The operator that asks the right operand the same question: `a < b` is `b > a`.
+fn reflected(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::LtE => CmpOp::GtE,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::GtE => CmpOp::LtE,
+        other => other,
     }
 }
 
