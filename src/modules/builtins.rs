@@ -66,11 +66,12 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
 
 /// The built-ins whose calls count a level against the recursion limit, as CPython 3.11
 /// counts its built-ins taking one argument or an argument tuple (`len`, `isinstance`,
-/// `getattr`, `iter`… are called without counting). Where a runaway recursion calls one of
-/// these, it ends with "maximum recursion depth exceeded while calling a Python object".
+/// `getattr`, `iter`, `print`… are called without counting; `print` counts its write). Where
+/// a runaway recursion calls one of these, it ends with "maximum recursion depth exceeded
+/// while calling a Python object".
 const COUNTED: &[&str] = &[
-    "print", "repr", "ascii", "abs", "min", "max", "round", "sorted", "reversed", "zip", "any", "all", "hex", "bin",
-    "oct", "ord", "chr", "hash", "id", "callable", "vars", "dir",
+    "repr", "ascii", "abs", "min", "max", "round", "sorted", "reversed", "zip", "any", "all", "hex", "bin", "oct",
+    "ord", "chr", "hash", "id", "callable", "vars", "dir",
 ];
 
 /// Fill the builtins namespace and the built-in classes' method tables.
@@ -134,10 +135,15 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
         Some(f) => vm.is_true(f)?,
         None => false,
     };
+    // Writing to a stream counts a level, as CPython's `print` calling `sys.stdout.write` does
+    // (the conversions above count their own).
+    let write_stream = |vm: &mut Vm, stream: Stream| {
+        vm.with_recursion_guard(context::CALLING_OBJECT, |vm| io::write_stream(vm, stream, &out, flush))
+    };
     match kwarg(kwargs, "file") {
-        None | Some(Value::None) => io::write_stream(vm, Stream::Stdout, &out, flush)?,
+        None | Some(Value::None) => write_stream(vm, Stream::Stdout)?,
         Some(file) => match file.payload() {
-            Some(Payload::Stream(stream)) => io::write_stream(vm, *stream, &out, flush)?,
+            Some(Payload::Stream(stream)) => write_stream(vm, *stream)?,
             _ => {
                 let text = vm.new_str(out);
                 vm.call_method(file, "write", &[text])?;

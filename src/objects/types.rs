@@ -371,6 +371,47 @@ pub fn immortal_str(text: &str) -> ObjRef {
     ObjRef::new_immortal(PyObject::new(Payload::Str(PyStr::new(text))))
 }
 
+/// The methods of built-in types that CPython 3.11 calls without counting a level against the
+/// recursion limit (its `METH_FASTCALL` methods); the others count one, so a runaway
+/// recursion through `visited.add(node)` ends "while calling a Python object" as in CPython.
+/// Special methods are called by the interpreter itself and count nothing.
+const UNCOUNTED_METHODS: &[(&str, &[&str])] = &[
+    ("list", &["append", "count", "index", "insert", "pop", "remove", "sort"]),
+    ("tuple", &["count", "index"]),
+    ("dict", &["get", "pop", "setdefault"]),
+    (
+        "str",
+        &[
+            "center",
+            "encode",
+            "expandtabs",
+            "ljust",
+            "lstrip",
+            "replace",
+            "rjust",
+            "rsplit",
+            "rstrip",
+            "split",
+            "splitlines",
+            "strip",
+        ],
+    ),
+    (
+        "bytes",
+        &[
+            "decode", "hex", "lstrip", "replace", "rsplit", "rstrip", "split", "strip",
+        ],
+    ),
+    ("int", &["to_bytes"]),
+];
+
+fn method_is_counted(class: &TypeObject, name: &str) -> bool {
+    !name.starts_with("__")
+        && !UNCOUNTED_METHODS
+            .iter()
+            .any(|(class_name, names)| *class_name == class.name && names.contains(&name))
+}
+
 /// Add native methods to a built-in type's namespace (done once at start-up).
 pub fn add_methods(py: Gil<'_>, class: &ObjRef, methods: &[(&'static str, NativeFn)]) {
     let Payload::Type(t) = &class.payload else { return };
@@ -381,9 +422,13 @@ pub fn add_methods(py: Gil<'_>, class: &ObjRef, methods: &[(&'static str, Native
             Payload::Str(s) => s.hash(),
             _ => 0,
         };
-        dict.insert(hash, Value::Obj(key), Value::Obj(native(name, function, true)), |k| {
-            k.as_str() == Some(name)
+        let method = new_native(NativeFunction {
+            name,
+            function,
+            is_method: true,
+            counted: method_is_counted(t, name),
         });
+        dict.insert(hash, Value::Obj(key), Value::Obj(method), |k| k.as_str() == Some(name));
     }
 }
 

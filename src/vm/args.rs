@@ -74,6 +74,33 @@ pub fn only_kwargs(vm: &Vm, func: &str, kwargs: &[(ObjRef, Value)], allowed: &[&
     Ok(())
 }
 
+/// Whether calling `class` counts a level against the recursion limit, and with which wording,
+/// as in CPython 3.11: classes are called through `tp_call`, counted, except the built-in ones
+/// with a vectorcall (`list`, `dict`, `float`, `type(x)`…); `range` is not counted as a call
+/// but compares its bounds, counted "in comparison".
+fn class_call_recursion(class: &ObjRef, args: &[Value]) -> Option<&'static str> {
+    let t = types();
+    if class.is(&t.range) {
+        return Some(context::COMPARISON);
+    }
+    let vectorcall = [
+        &t.list,
+        &t.dict,
+        &t.tuple,
+        &t.set,
+        &t.frozenset,
+        &t.float,
+        &t.bool_,
+        &t.super_,
+    ];
+    // `type(x)` and `str(x)` have calls of their own (`str(x)` counts its level getting the str).
+    let one_argument_call = args.len() == 1 && (class.is(&t.type_) || class.is(&t.str_));
+    if one_argument_call || vectorcall.iter().any(|c| class.is(c)) {
+        return None;
+    }
+    Some(context::CALLING_OBJECT)
+}
+
 impl Vm<'_> {
     /// Call `callable(*args, **kwargs)`.
     pub fn call(&mut self, callable: &Value, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -93,15 +120,13 @@ impl Vm<'_> {
                 (native.function)(self, args, kwargs)
             }
             Payload::BoundMethod(receiver, function) => self.call_with_receiver(function, receiver, args, kwargs),
-            // A class statement's class is called the way CPython 3.11 calls one (`tp_call`),
-            // counted; built-in types are called directly, as CPython's vectorcall does.
-            Payload::Type(t) if t.module != "builtins" => {
-                self.with_recursion_guard(context::CALLING_OBJECT, |vm| vm.call_type(obj, args, kwargs))
-            }
-            Payload::Type(_) => {
-                self.check_native_stack()?;
-                self.call_type(obj, args, kwargs)
-            }
+            Payload::Type(_) => match class_call_recursion(obj, args) {
+                Some(context) => self.with_recursion_guard(context, |vm| vm.call_type(obj, args, kwargs)),
+                None => {
+                    self.check_native_stack()?;
+                    self.call_type(obj, args, kwargs)
+                }
+            },
             Payload::Instance(_) => match self.lookup_special(callable, "__call__") {
                 // `__call__` may itself be an instance (or the instance itself): a chain only the
                 // guard ends.
