@@ -8,14 +8,19 @@ use crate::compile::bytecode::CmpOp;
 use crate::objects::{DictViewKind, Payload, Value};
 
 use crate::vm::recursion::context;
-use crate::vm::{PyResult, Vm};
+use crate::vm::{PyErr, PyResult, Vm, is_subclass};
 
 use super::{as_bigint, is_int, is_number, native_eq_shallow, snapshot_two};
 
 impl Vm<'_> {
+    /// `a OP b` as an expression: with an instance on a side, whatever its comparison method
+    /// returned (CPython does not make it a bool); otherwise a bool.
     pub fn compare(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
         if let (Value::Int(x), Value::Int(y)) = (a, b) {
             return Ok(Value::Bool(cmp_result(op, x.cmp(y))));
+        }
+        if is_instance(a) || is_instance(b) {
+            return self.with_recursion_guard(context::COMPARISON, |vm| vm.compare_instances(op, a, b));
         }
         match op {
             CmpOp::Eq => Ok(Value::Bool(self.eq(a, b)?)),
@@ -30,6 +35,78 @@ impl Vm<'_> {
             return Ok(r);
         }
         self.with_recursion_guard(context::COMPARISON, |vm| vm.eq_entered(a, b))
+    }
+
+    /// `a != b`, as a bool.
+    pub fn ne(&mut self, a: &Value, b: &Value) -> PyResult<bool> {
+        let result = self.compare(CmpOp::NotEq, a, b)?;
+        self.is_true(&result)
+    }
+
+    /// A comparison with an instance on a side, as CPython's rich comparison: the left
+    /// operand's method, then the right one's reflected method (`a < b` asks `b.__gt__(a)`),
+    /// until one answers something other than `NotImplemented`. A right operand whose class
+    /// derives from the left one's is asked first. Without a `__ne__`, `!=` negates `__eq__`.
+    fn compare_instances(&mut self, op: CmpOp, a: &Value, b: &Value) -> PyResult<Value> {
+        let py = self.py;
+        let (name, reflected_name) = dunder_names(op);
+        let right_first = is_instance(b) && {
+            let (left_class, right_class) = (self.type_of(a), self.type_of(b));
+            !right_class.is(left_class) && is_subclass(right_class, left_class)
+        };
+        let attempts = if right_first {
+            [(b, a, reflected_name), (a, b, name)]
+        } else {
+            [(a, b, name), (b, a, reflected_name)]
+        };
+        for (x, y, method_name) in attempts {
+            if !is_instance(x) {
+                continue;
+            }
+            let (method, negate) = match self.lookup_special(x, method_name) {
+                Some(method) => (method, false),
+                // `object.__ne__`: the instance's own `__eq__`, negated.
+                None if method_name == "__ne__" => match self.lookup_special(x, "__eq__") {
+                    Some(method) => (method, true),
+                    None => continue,
+                },
+                None => continue,
+            };
+            let r = self.call(&method, &[x.clone_ref(py), y.clone_ref(py)], &[])?;
+            if !matches!(r.payload(), Some(Payload::NotImplemented)) {
+                return if negate {
+                    Ok(Value::Bool(!self.is_true(&r)?))
+                } else {
+                    Ok(r)
+                };
+            }
+        }
+        // Neither answered: instances of classes derived from built-in types compare as their
+        // built-in values; others are equal only to themselves and have no order.
+        let (x, y) = (a.builtin_self(), b.builtin_self());
+        let as_builtins = !x.is(a) || !y.is(b);
+        Ok(Value::Bool(match op {
+            CmpOp::Eq if as_builtins => self.eq(x, y)?,
+            CmpOp::NotEq if as_builtins => !self.eq(x, y)?,
+            CmpOp::Eq => a.is(b),
+            CmpOp::NotEq => !a.is(b),
+            _ if as_builtins && orders_as_builtins(x, y) => self.order(op, x, y)?,
+            _ => return Err(self.order_unsupported(op, a, b)),
+        }))
+    }
+
+    fn order_unsupported(&self, op: CmpOp, a: &Value, b: &Value) -> PyErr {
+        let symbol = match op {
+            CmpOp::Lt => "<",
+            CmpOp::LtE => "<=",
+            CmpOp::Gt => ">",
+            _ => ">=",
+        };
+        self.type_error(format!(
+            "'{symbol}' not supported between instances of '{}' and '{}'",
+            self.type_name(a),
+            self.type_name(b)
+        ))
     }
 
     /// `a == b` for containers and instances: one level of a comparison that may recurse.
@@ -70,21 +147,8 @@ impl Vm<'_> {
             // Slices compare as the tuples of their start, stop and step.
             (Some(Payload::Slice(x)), Some(Payload::Slice(y))) => self.seq_eq(&x[..], &y[..]),
             (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
-                for (x, y, name) in [(a, b, "__eq__"), (b, a, "__eq__")] {
-                    if matches!(x.payload(), Some(Payload::Instance(_)))
-                        && let Some(method) = self.lookup_special(x, name)
-                    {
-                        let r = self.call(&method, &[x.clone_ref(py), y.clone_ref(py)], &[])?;
-                        if !matches!(r.payload(), Some(Payload::NotImplemented)) {
-                            return self.is_true(&r);
-                        }
-                    }
-                }
-                let (x, y) = (a.builtin_self(), b.builtin_self());
-                if !x.is(a) || !y.is(b) {
-                    return self.eq(x, y);
-                }
-                Ok(a.is(b))
+                let r = self.compare_instances(CmpOp::Eq, a, b)?;
+                self.is_true(&r)
             }
             _ => Ok(a.is(b)),
         }
@@ -148,37 +212,11 @@ impl Vm<'_> {
             (Some(Payload::Slice(x)), Some(Payload::Slice(y))) => return self.seq_order(op, &x[..], &y[..]),
             _ => {}
         }
-        let (name, rname) = match op {
-            CmpOp::Lt => ("__lt__", "__gt__"),
-            CmpOp::LtE => ("__le__", "__ge__"),
-            CmpOp::Gt => ("__gt__", "__lt__"),
-            _ => ("__ge__", "__le__"),
-        };
-        for (x, y, method_name) in [(a, b, name), (b, a, rname)] {
-            if matches!(x.payload(), Some(Payload::Instance(_)))
-                && let Some(method) = self.lookup_special(x, method_name)
-            {
-                let r = self.call(&method, &[x.clone_ref(py), y.clone_ref(py)], &[])?;
-                if !matches!(r.payload(), Some(Payload::NotImplemented)) {
-                    return self.is_true(&r);
-                }
-            }
+        if is_instance(a) || is_instance(b) {
+            let r = self.compare_instances(op, a, b)?;
+            return self.is_true(&r);
         }
-        let (x, y) = (a.builtin_self(), b.builtin_self());
-        if (!x.is(a) || !y.is(b)) && orders_as_builtins(x, y) {
-            return self.order(op, x, y);
-        }
-        let symbol = match op {
-            CmpOp::Lt => "<",
-            CmpOp::LtE => "<=",
-            CmpOp::Gt => ">",
-            _ => ">=",
-        };
-        Err(self.type_error(format!(
-            "'{symbol}' not supported between instances of '{}' and '{}'",
-            self.type_name(a),
-            self.type_name(b)
-        )))
+        Err(self.order_unsupported(op, a, b))
     }
 
     /// A keys or items view against a set-like value (a set, a frozenset, a keys or items
@@ -269,6 +307,22 @@ impl Vm<'_> {
             return Ok(x < y);
         }
         self.order(CmpOp::Lt, a, b)
+    }
+}
+
+fn is_instance(v: &Value) -> bool {
+    matches!(v.payload(), Some(Payload::Instance(_)))
+}
+
+/// The method `a OP b` asks of `a`, and the reflected one it asks of `b`.
+fn dunder_names(op: CmpOp) -> (&'static str, &'static str) {
+    match op {
+        CmpOp::Eq => ("__eq__", "__eq__"),
+        CmpOp::NotEq => ("__ne__", "__ne__"),
+        CmpOp::Lt => ("__lt__", "__gt__"),
+        CmpOp::LtE => ("__le__", "__ge__"),
+        CmpOp::Gt => ("__gt__", "__lt__"),
+        _ => ("__ge__", "__le__"),
     }
 }
 
