@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use num_bigint::BigInt;
-use num_traits::Zero;
+use num_traits::{ToPrimitive, Zero};
 
 use crate::gil::Gil;
 use crate::objects::hashing;
@@ -137,7 +137,7 @@ impl Vm<'_> {
                     }
                     if let Some(method) = self.lookup_special(v, "__len__") {
                         let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
-                        return Ok(as_small_int(&r).unwrap_or(1) != 0);
+                        return Ok(self.len_result(&r)? != 0);
                     }
                     true
                 }
@@ -160,22 +160,44 @@ impl Vm<'_> {
                 Payload::Dict(table) => table.lock(self.py).len(),
                 _ => 0,
             },
-            Some(Payload::Instance(_)) if self.lookup_special(v, "__len__").is_some() => {
-                let method = self.lookup_special(v, "__len__").unwrap_or(Value::None);
+            Some(Payload::Instance(_)) if let Some(method) = self.lookup_special(v, "__len__") => {
                 let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
-                match as_small_int(&r) {
-                    Some(n) if n >= 0 => n as usize,
-                    Some(_) => return Err(self.value_error("__len__() should return >= 0")),
-                    None => {
-                        return Err(self.type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            self.type_name(&r)
-                        )));
-                    }
-                }
+                self.len_result(&r)?
             }
             _ => return Err(self.type_error(format!("object of type '{}' has no len()", self.type_name(v)))),
         })
+    }
+
+    /// What a `__len__` returned, checked as CPython checks it: an int (or an object with
+    /// `__index__`), not negative, that fits a machine word.
+    fn len_result(&mut self, r: &Value) -> PyResult<usize> {
+        let length = match as_bigint(r) {
+            Some(n) => n.into_owned(),
+            None => {
+                let Some(method) = self.lookup_special(r, "__index__") else {
+                    return Err(self.type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        self.type_name(r)
+                    )));
+                };
+                let index = self.call(&method, &[r.clone_ref(self.py)], &[])?;
+                match as_bigint(&index) {
+                    Some(n) => n.into_owned(),
+                    None => {
+                        return Err(
+                            self.type_error(format!("__index__ returned non-int (type {})", self.type_name(&index)))
+                        );
+                    }
+                }
+            }
+        };
+        if length.sign() == num_bigint::Sign::Minus {
+            return Err(self.value_error("__len__() should return >= 0"));
+        }
+        match length.to_isize() {
+            Some(n) => Ok(n as usize),
+            None => Err(self.overflow_error("cannot fit 'int' into an index-sized integer")),
+        }
     }
 }
 
