@@ -93,16 +93,10 @@ fn real(vm: &mut Vm, v: &Value) -> PyResult<f64> {
             .filter(|f| f.is_finite())
             .ok_or_else(|| vm.overflow_error("int too large to convert to float"));
     }
-    if matches!(v.payload(), Some(Payload::Instance(_))) {
-        for name in ["__float__", "__index__"] {
-            if let Some(method) = vm.lookup_special(v, name) {
-                let r = vm.call(&method, &[v.clone_ref(vm.py)], &[])?;
-                if matches!(r, Value::Float(_)) || is_int(&r) {
-                    return real(vm, &r);
-                }
-                return Err(vm.type_error(format!("{name} returned non-float (type {})", vm.type_name(&r))));
-            }
-        }
+    if matches!(v.payload(), Some(Payload::Instance(_)))
+        && let Some(f) = vm.instance_float(v)?
+    {
+        return Ok(f);
     }
     Err(vm.type_error(format!("must be real number, not {}", vm.type_name(v))))
 }

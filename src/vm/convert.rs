@@ -1,6 +1,7 @@
 //! Turning values into text: `repr`, `str`, `ascii`, `format` and `%`-formatting.
 
 use num_bigint::BigInt;
+use num_traits::ToPrimitive;
 
 use crate::objects::format;
 use crate::objects::types::types;
@@ -268,6 +269,41 @@ impl Vm<'_> {
             .remove(&container.as_obj().map_or(0, |o| o.addr()));
     }
 
+    /// `float(x)` of an instance: its `__float__`, which must return a float, or else its
+    /// `__index__`; `None` when it has neither.
+    pub fn instance_float(&mut self, x: &Value) -> PyResult<Option<f64>> {
+        if let Some(method) = self.lookup_special(x, "__float__") {
+            let r = self.call(&method, &[x.clone_ref(self.py)], &[])?;
+            // A float subclass's instance is a float (CPython warns that this is deprecated).
+            return match r.builtin_self() {
+                Value::Float(f) => Ok(Some(*f)),
+                _ => Err(self.type_error(format!(
+                    "{}.__float__ returned non-float (type {})",
+                    self.type_name(x),
+                    self.type_name(&r)
+                ))),
+            };
+        }
+        if let Some(method) = self.lookup_special(x, "__index__") {
+            let r = self.call(&method, &[x.clone_ref(self.py)], &[])?;
+            let n = self.index_result(&r)?;
+            return match n.to_f64().filter(|f| f.is_finite()) {
+                Some(f) => Ok(Some(f)),
+                None => Err(self.overflow_error("int too large to convert to float")),
+            };
+        }
+        Ok(None)
+    }
+
+    /// What an `__index__` returned: an int (a bool or an instance of an int subclass too,
+    /// which CPython takes with a deprecation warning).
+    pub fn index_result(&self, r: &Value) -> PyResult<BigInt> {
+        match as_bigint(r) {
+            Some(n) => Ok(n.into_owned()),
+            None => Err(self.type_error(format!("__index__ returned non-int (type {})", self.type_name(r)))),
+        }
+    }
+
     /// Decimal digits of a big int, with CPython's 4300-digit safety limit.
     pub fn int_to_decimal(&self, b: &BigInt) -> PyResult<String> {
         // bits * log10(2) bounds the digit count without converting.
@@ -361,7 +397,9 @@ impl Vm<'_> {
                     let r = self.call(&method, &[v.clone_ref(self.py), spec_value], &[])?;
                     return match r.as_str() {
                         Some(s) => Ok(s.to_string()),
-                        None => Err(self.type_error("__format__ must return a str")),
+                        None => {
+                            Err(self.type_error(format!("__format__ must return a str, not {}", self.type_name(&r))))
+                        }
                     };
                 }
                 // A derived instance formats as its built-in value, but `format(x, "")` is

@@ -181,14 +181,7 @@ impl Vm<'_> {
                     )));
                 };
                 let index = self.call(&method, &[r.clone_ref(self.py)], &[])?;
-                match as_bigint(&index) {
-                    Some(n) => n.into_owned(),
-                    None => {
-                        return Err(
-                            self.type_error(format!("__index__ returned non-int (type {})", self.type_name(&index)))
-                        );
-                    }
-                }
+                self.index_result(&index)?
             }
         };
         if length.sign() == num_bigint::Sign::Minus {

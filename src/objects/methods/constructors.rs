@@ -8,7 +8,7 @@ use crate::objects::format;
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{ObjRef, Payload, Range, Value};
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
-use crate::vm::ops::{as_small_int, is_int};
+use crate::vm::ops::{as_bigint, as_small_int, is_int};
 use crate::vm::{PyResult, Vm, is_subclass};
 
 /// A built-in class's constructor.
@@ -117,10 +117,15 @@ pub fn int_from_value(vm: &mut Vm, x: &Value) -> PyResult<Value> {
                     Err(vm.value_error(format!("invalid literal for int() with base 10: {r}")))
                 }
             },
+            // `__int__` or `__index__`, which must return an int; the result is a plain int.
             Some(Payload::Instance(_)) => {
                 for name in ["__int__", "__index__"] {
                     if let Some(m) = vm.lookup_special(x, name) {
-                        return vm.call(&m, &[x.clone_ref(vm.py)], &[]);
+                        let r = vm.call(&m, &[x.clone_ref(vm.py)], &[])?;
+                        return match as_bigint(&r) {
+                            Some(n) => Ok(vm.new_int(n.into_owned())),
+                            None => Err(vm.type_error(format!("{name} returned non-int (type {})", vm.type_name(&r)))),
+                        };
                     }
                 }
                 Err(int_type_error(vm, x))
@@ -161,11 +166,7 @@ pub fn to_float(vm: &mut Vm, x: &Value) -> PyResult<f64> {
                 let r = format::str_repr(s.as_str());
                 vm.value_error(format!("could not convert string to float: {r}"))
             }),
-            Some(Payload::Instance(_)) if vm.lookup_special(x, "__float__").is_some() => {
-                let m = vm.lookup_special(x, "__float__").unwrap_or(Value::None);
-                let r = vm.call(&m, &[x.clone_ref(vm.py)], &[])?;
-                to_float(vm, &r)
-            }
+            Some(Payload::Instance(_)) if let Some(f) = vm.instance_float(x)? => Ok(f),
             _ => Err(vm.type_error(format!(
                 "float() argument must be a string or a real number, not '{}'",
                 vm.type_name(x)
