@@ -7,8 +7,25 @@ comparison and hashing as the equal tuple) without being one.
 
 import sys
 from _collections import _deque_insert, _deque_push, _deque_rotate
+from _thread import get_ident
 
 __all__ = ["deque", "namedtuple", "defaultdict", "Counter", "OrderedDict"]
+
+
+# Objects whose repr is being built, with the thread building it: a container that holds
+# itself shows a placeholder where it recurs, as CPython's do.
+_repr_in_progress = set()
+
+
+def _repr_once(container, build, placeholder):
+    key = (id(container), get_ident())
+    if key in _repr_in_progress:
+        return placeholder
+    _repr_in_progress.add(key)
+    try:
+        return build()
+    finally:
+        _repr_in_progress.discard(key)
 
 
 # ----- deque ---------------------------------------------------------------------------------
@@ -140,6 +157,9 @@ class deque:
             raise IndexError("deque index out of range") from None
 
     def __repr__(self):
+        return _repr_once(self, self._repr, "[...]")
+
+    def _repr(self):
         if self._maxlen is None:
             return "%s(%r)" % (type(self).__name__, self._items)
         return "%s(%r, maxlen=%d)" % (type(self).__name__, self._items, self._maxlen)
@@ -429,7 +449,7 @@ class OrderedDict(dict):
     def __repr__(self):
         if not self:
             return "%s()" % (type(self).__name__,)
-        return "%s(%r)" % (type(self).__name__, list(self.items()))
+        return _repr_once(self, lambda: "%s(%r)" % (type(self).__name__, list(self.items())), "...")
 
 
 def _merge_counts(mine, theirs, combine):
