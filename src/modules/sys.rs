@@ -110,12 +110,14 @@ fn setrecursionlimit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -
     check_arity(vm, "setrecursionlimit", args, 1, 1)?;
     match as_small_int(&args[0]) {
         Some(n) if n >= 1 => {
-            if (n as usize) < vm.depth() {
+            // CPython counts this call (a one-argument built-in) as a level: the depth it
+            // checks against is the caller's plus one, and must stay below the new limit.
+            let depth = vm.depth() + 1;
+            if n as usize <= depth {
                 return Err(vm.new_error(
                     &types().recursion_error,
                     format!(
-                        "cannot set the recursion limit to {n} at the recursion depth {}: the limit is too low",
-                        vm.depth()
+                        "cannot set the recursion limit to {n} at the recursion depth {depth}: the limit is too low"
                     ),
                 ));
             }
@@ -123,7 +125,11 @@ fn setrecursionlimit(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -
             Ok(Value::None)
         }
         Some(_) => Err(vm.value_error("recursion limit must be greater or equal than 1")),
-        None => Err(vm.type_error("'float' object cannot be interpreted as an integer")),
+        None if crate::vm::ops::is_int(&args[0]) => Err(vm.overflow_error("Python int too large to convert to C int")),
+        None => Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&args[0])
+        ))),
     }
 }
 
