@@ -119,7 +119,12 @@ impl Vm<'_> {
                 self.check_native_stack()?;
                 (native.function)(self, args, kwargs)
             }
-            Payload::BoundMethod(receiver, function) => self.call_with_receiver(function, receiver, args, kwargs),
+            // A method bound to a method bound to… (classmethods of bound methods) nests as deep
+            // as a program builds it.
+            Payload::BoundMethod(receiver, function) => {
+                self.check_native_stack()?;
+                self.call_with_receiver(function, receiver, args, kwargs)
+            }
             Payload::Type(_) => match class_call_recursion(obj, args) {
                 Some(context) => self.with_recursion_guard(context, |vm| vm.call_type(obj, args, kwargs)),
                 None => {
