@@ -308,6 +308,7 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
                 crate::modules::io::flush_stdout();
                 eprint!("Exception ignored in thread started by: {function_repr}\n{report}");
             }
+            vm.run_pending_finalizers();
             // Everything the thread owns is released while it still holds the GIL.
             drop((vm, function, call_args, call_kwargs));
         });

@@ -7,6 +7,7 @@
 
 pub mod dict;
 pub mod format;
+pub mod gc;
 pub mod lock;
 pub mod methods;
 pub mod refcount;
@@ -496,6 +497,8 @@ pub struct TypeObject {
     pub dict: ObjLock<DictTable>,
     /// What instances of this type are made of (inherited from the built-in base).
     pub layout: Layout,
+    /// Whether instances have a `__del__` to run before they are freed.
+    pub finalizer: gc::FinalizerCache,
 }
 
 /// The storage instances of a type use, inherited from its built-in base class.
@@ -673,9 +676,16 @@ pub struct GeneratorState {
     pub qualname: String,
 }
 
-impl Drop for GeneratorState {
-    fn drop(&mut self) {
-        crate::vm::finalize::generator_dropped(self);
+impl GeneratorState {
+    /// Whether closing the generator runs code: it is suspended inside a `try` (which covers
+    /// `with` and `except GeneratorExit`); otherwise `GeneratorExit` would just pass through.
+    pub fn needs_close(&self) -> bool {
+        self.frame.as_ref().is_some_and(|f| {
+            f.frame
+                .blocks
+                .iter()
+                .any(|b| matches!(b, crate::vm::frame::Block::Try { .. }))
+        })
     }
 }
 
