@@ -11,7 +11,7 @@
 //! [`SMALL`] slots there is no index at all: a lookup compares the stored hashes in one short
 //! scan, and creating the table costs one allocation instead of two.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use hashbrown::HashTable;
 
@@ -133,10 +133,6 @@ pub struct DictTable {
     /// rebuilds the table from the live entries, sized for three times their number. Toy's
     /// vector grows on its own, but the holes are squeezed out at those same insertions.
     usable: usize,
-    /// Whether a container was ever stored here (CPython tracks a dict only from then on); the
-    /// collector clears it when a full collection finds none left. Atomic so that the collector
-    /// can clear it while reading the table with the world stopped.
-    holds_containers: AtomicBool,
 }
 
 impl Default for DictTable {
@@ -155,7 +151,6 @@ impl DictTable {
             len: 0,
             version: 0,
             usable: usable_room(MIN_SIZE),
-            holds_containers: AtomicBool::new(false),
         }
     }
 
@@ -169,24 +164,6 @@ impl DictTable {
 
     pub fn version(&self) -> u64 {
         self.version
-    }
-
-    /// Whether a container may be stored here (see `holds_containers`).
-    pub fn may_hold_containers(&self) -> bool {
-        self.holds_containers.load(Ordering::Relaxed)
-    }
-
-    /// The collector found no container left here.
-    pub fn forget_containers(&self) {
-        self.holds_containers.store(false, Ordering::Relaxed);
-    }
-
-    #[inline]
-    fn note_stored(&mut self, key: &Value, value: &Value) {
-        let holds = self.holds_containers.get_mut();
-        if !*holds && (crate::objects::gc::may_be_tracked(key) || crate::objects::gc::may_be_tracked(value)) {
-            *holds = true;
-        }
     }
 
     /// Whether `index` is in use (see [`SMALL`]).
@@ -241,9 +218,6 @@ impl DictTable {
 
     /// Replace the value of the live entry at `slot`, returning the old one.
     pub fn replace_value_at(&mut self, slot: usize, value: Value) -> Option<Value> {
-        if !self.may_hold_containers() && crate::objects::gc::may_be_tracked(&value) {
-            *self.holds_containers.get_mut() = true;
-        }
         let entry = self.entries.get_mut(slot)?.as_mut()?;
         Some(std::mem::replace(&mut entry.value, value))
     }
@@ -265,7 +239,6 @@ impl DictTable {
 
     /// Insert or overwrite; returns the previous value. An existing key object is kept.
     pub fn insert(&mut self, hash: i64, key: Value, value: Value, mut eq: impl FnMut(&Value) -> bool) -> Option<Value> {
-        self.note_stored(&key, &value);
         if let Some(i) = self.find(hash, &mut eq) {
             let entry = self.entries[i].as_mut()?;
             return Some(std::mem::replace(&mut entry.value, value));

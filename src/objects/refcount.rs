@@ -107,19 +107,14 @@ impl RefCount {
 
     /// An object whose count reached zero gets one reference again, owned by the calling thread
     /// (its finalizer is about to run). Nobody else can reach it, so plain stores suffice.
+    ///
+    /// Free-threaded it starts merged (counted in `shared` alone): the calling thread may not
+    /// be the one whose heap the object is linked into, so it must not claim to own it.
     fn revive(&self) {
-        let (local, shared) = if !gil::is_free_threaded() {
-            (1, 0)
+        let (local, shared) = if gil::is_free_threaded() {
+            (0, SHARED_ONE | MERGED)
         } else {
-            let mut bits = MY_OWNER_BITS.with(Cell::get);
-            if bits == UNCLAIMED {
-                bits = claim_id();
-            }
-            if bits == NO_ID_LEFT {
-                (0, SHARED_ONE | MERGED)
-            } else {
-                (bits | 1, 0)
-            }
+            (1, 0)
         };
         self.shared.store(shared, Ordering::Relaxed);
         self.local.store(local, Ordering::Relaxed);
@@ -451,8 +446,7 @@ unsafe impl Sync for ObjRef {}
 
 impl ObjRef {
     /// Move `object` to the heap with a count of one, owned by the calling thread.
-    /// Containers go behind a collector header, linked into the thread's youngest generation.
-    #[inline]
+    /// Containers go behind a collector header, tracked in the thread's youngest generation.
     pub fn new(_py: Gil<'_>, mut object: PyObject) -> ObjRef {
         count_live(1);
         if gil::is_free_threaded() {
@@ -710,8 +704,11 @@ fn destroy(ptr: NonNull<PyObject>) {
         }
     }
     count_live(-1);
+    // The owner's last decrement frees without clearing its id; a merged count forgot it.
+    // SAFETY: as above.
+    let owned = owned_here(unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed));
     // SAFETY: a container (from `gc::allocate`), unreachable, and this thread is attached.
-    unsafe { gc::free(ptr) };
+    unsafe { gc::free(ptr, owned) };
 }
 
 /// Free-threaded: containers whose count reached zero on a detached thread, freed on the next

@@ -111,7 +111,7 @@ fn property_with(vm: &mut Vm, args: &[Value], which: usize, name: &str) -> PyRes
         accessors[2].clone_ref(py),
     ];
     new[which] = function.clone_ref(py);
-    Ok(vm.alloc(Payload::Property(new)))
+    Ok(vm.alloc(Payload::Property(Box::new(new))))
 }
 
 pub fn property_getter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

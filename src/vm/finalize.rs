@@ -36,6 +36,10 @@ impl Vm<'_> {
             self.breaker.clear(breaker_bits::COLLECT);
             if let Some(generation) = gc::generation_due() {
                 self.collect_garbage(generation);
+            } else if gc::heap::many_shells() {
+                // Free-threaded, with collections off or not due: the memory of containers
+                // other threads freed waits for the world to stop.
+                self.with_world_stopped(gc::heap::reclaim_shells);
             }
         }
     }

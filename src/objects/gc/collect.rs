@@ -1,11 +1,15 @@
 //! The part of a collection that runs while the world is stopped: which objects are unreachable.
 //!
-//! For a set of candidates: copy each one's reference count into its header (`gc_refs`), then
-//! for every reference a candidate holds to another candidate subtract one. A candidate left
-//! with a count is referenced from outside the set: it is reachable, and so is everything it
-//! reaches (an explicit work list, never recursion: a million nested lists must not overflow
-//! the native stack). The rest is unreachable. Immortal objects are never candidates; an object
-//! whose lock is held (which no thread should do at a check point) is treated as reachable.
+//! For a set of candidates: copy each one's reference count (`gc_refs`), then for every
+//! reference a candidate holds to another candidate subtract one. A candidate left with a count
+//! is referenced from outside the set: it is reachable, and so is everything it reaches (an
+//! explicit work list, never recursion: a million nested lists must not overflow the native
+//! stack). The rest is unreachable. Immortal objects are never candidates; an object whose lock
+//! is held (which no thread should do at a check point) is treated as reachable.
+//!
+//! Candidates are numbered: while the analysis runs a candidate's header holds its number
+//! instead of its place in its generation, and the counts live in a vector beside them. The
+//! generations are rebuilt afterwards, in the same order.
 
 use std::ptr::NonNull;
 
@@ -29,73 +33,86 @@ pub struct Analysis {
     pub oldest_size: usize,
 }
 
-/// The header of a linked object.
+/// The header of a container.
 fn header_of(object: NonNull<PyObject>) -> &'static GcHeader {
-    // SAFETY: every object in a generation list, or referenced by one, is alive for the whole
-    // analysis (the world is stopped and nothing is freed), and containers come from
+    // SAFETY: every object tracked in a generation, or referenced by one, is alive for the
+    // whole analysis (the world is stopped and nothing is freed), and containers come from
     // `header::allocate`. The `'static` never escapes this module's functions.
     unsafe { header::header_of(object) }
 }
 
-/// The header of a referent, if it is a container taking part in the current analysis.
-fn candidate_header(object: &ObjRef) -> Option<&'static GcHeader> {
+/// The candidate number of a referent, if it is a container taking part in the analysis.
+fn candidate_of(object: &ObjRef) -> Option<usize> {
     if !is_container(&object.payload) {
         return None;
     }
-    let header = header_of(object.as_non_null());
-    header.has(flag::COLLECTING).then_some(header)
+    header_of(object.as_non_null()).candidate()
+}
+
+/// What becomes of an object of the collected generation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The `n`-th candidate.
+    Candidate(usize),
+    /// A `dict` that holds no container: not tracked, as in CPython, but kept in its
+    /// generation (storing a container will make it count).
+    Ignored,
+    /// Immortal: never freed, so never garbage; it is not tracked any more.
+    Untracked,
 }
 
 /// Find the unreachable objects of generation `generation` and the younger ones, which are
 /// merged into it first; the survivors move on to the next generation.
 pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usize) -> Analysis {
-    let heaps: Vec<&'static Heap> = heap::all().collect();
-    for heap in &heaps {
-        heap.reclaim_shells();
-        // Younger after older: the merged list stays in allocation order.
-        for younger in (0..generation).rev() {
-            heap.lists[younger].append_to(&heap.lists[generation]);
-        }
-    }
+    heap::reclaim_shells(world);
+    let heaps = heap::all(world);
+    // Every object of the generations, heap by heap, oldest first.
+    let mut members: Vec<(&'static Heap, NonNull<PyObject>, Role)> = Vec::new();
     let mut candidates = Vec::new();
-    let mut untrack = Vec::new();
-    for heap in &heaps {
-        for object in heap.lists[generation].objects() {
-            // SAFETY: linked objects are alive (see `header_of`).
-            let obj = unsafe { object.as_ref() };
-            if obj.header.is_immortal() {
-                // Never freed, so never part of garbage: it needs no tracking.
-                untrack.push(object);
-            } else if !ignored_dict(obj, world) {
-                candidates.push(object);
+    for &heap in &heaps {
+        for older_first in (0..=generation).rev() {
+            for object in heap.take(world, older_first) {
+                // SAFETY: tracked objects are alive (see `header_of`).
+                let obj = unsafe { object.as_ref() };
+                let role = if obj.header.is_immortal() {
+                    Role::Untracked
+                } else if ignored_dict(obj, world) {
+                    Role::Ignored
+                } else {
+                    candidates.push(object);
+                    Role::Candidate(candidates.len() - 1)
+                };
+                members.push((heap, object, role));
             }
         }
     }
-    for object in untrack {
-        header_of(object).unlink();
-    }
-    let unreachable_flags = find_unreachable(world, &candidates, 0);
+    let unreachable_flags = find_unreachable(world, &candidates);
+    let target = (generation + 1).min(2);
     let mut unreachable = Vec::new();
     let mut survivors = 0;
-    for (&object, &is_unreachable) in candidates.iter().zip(&unreachable_flags) {
-        if is_unreachable {
-            // SAFETY: alive (see `header_of`); the new reference keeps it so once the world
-            // restarts.
-            unreachable.push(unsafe { ObjRef::clone_from_ptr(py, object) });
-        } else {
-            survivors += 1;
-            untrack_if_atomic(object, world, generation == 2);
+    for (heap, object, role) in members {
+        let header = header_of(object);
+        header.clear(flag::COLLECTING);
+        match role {
+            Role::Untracked => header.place(0, None, 0),
+            Role::Candidate(n) if unreachable_flags[n] => {
+                heap.place(world, target, object);
+                // SAFETY: alive (see `header_of`); the new reference keeps it so once the
+                // world restarts.
+                unreachable.push(unsafe { ObjRef::clone_from_ptr(py, object) });
+            }
+            _ if is_atomic_tuple(object, world) => header.place(0, None, 0),
+            _ => {
+                heap.place(world, target, object);
+                survivors += 1;
+            }
         }
     }
-    let mut oldest_size = 0;
-    for heap in &heaps {
-        if let Some(older) = heap.lists.get(generation + 1).filter(|_| generation + 1 < PERMANENT) {
-            heap.lists[generation].append_to(older);
-        }
-        if generation == 2 {
-            oldest_size += heap.lists[2].objects().count();
-        }
-    }
+    let oldest_size = if generation == 2 {
+        heaps.iter().map(|heap| heap.len(world, 2)).sum()
+    } else {
+        0
+    };
     Analysis {
         unreachable,
         examined: candidates.len(),
@@ -108,10 +125,17 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
 /// ran: those a finalizer made reachable again (and what they reach) are returned second.
 pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> (Vec<ObjRef>, Vec<ObjRef>) {
     let candidates: Vec<NonNull<PyObject>> = held.iter().map(ObjRef::as_non_null).collect();
-    let unreachable_flags = find_unreachable(world, &candidates, 1);
+    // They stay in their generations: their places are put back afterwards.
+    let places: Vec<usize> = candidates.iter().map(|&o| header_of(o).index()).collect();
+    let mut unreachable_flags = find_unreachable_held(world, &candidates, 1);
+    for (&object, index) in candidates.iter().zip(places) {
+        let header = header_of(object);
+        header.clear(flag::COLLECTING);
+        header.set_index(index);
+    }
     let (mut still, mut resurrected) = (Vec::new(), Vec::new());
-    for (object, is_unreachable) in held.into_iter().zip(unreachable_flags) {
-        if is_unreachable {
+    for object in held {
+        if unreachable_flags.next().unwrap_or(false) {
             still.push(object);
         } else {
             resurrected.push(object);
@@ -120,88 +144,83 @@ pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> (Vec<ObjRef>, V
     (still, resurrected)
 }
 
+fn find_unreachable(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>]) -> Vec<bool> {
+    find_unreachable_held(world, candidates, 0).collect()
+}
+
 /// Which candidates are unreachable from outside the set. `held` references to each candidate
-/// are the caller's own and do not count as outside ones.
-fn find_unreachable(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>], held: usize) -> Vec<bool> {
-    for &object in candidates {
-        // SAFETY: candidates are alive (see `header_of`).
-        let count = unsafe { object.as_ref() }.header.get().saturating_sub(held);
-        let header = header_of(object);
-        header.set(flag::COLLECTING);
-        header.set_refs(i32::try_from(count).unwrap_or(i32::MAX));
-    }
+/// are the caller's own and do not count as outside ones. Leaves each candidate marked with its
+/// number: the caller clears the marks and puts the places back.
+fn find_unreachable_held(
+    world: &StoppedWorld<'_>,
+    candidates: &[NonNull<PyObject>],
+    held: usize,
+) -> impl Iterator<Item = bool> + use<> {
+    let mut refs: Vec<i64> = candidates
+        .iter()
+        .enumerate()
+        .map(|(n, &object)| {
+            let header = header_of(object);
+            header.set_index(n);
+            header.set(flag::COLLECTING);
+            // SAFETY: candidates are alive (see `header_of`).
+            unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
+        })
+        .collect();
     // References between candidates are not outside references.
-    for &object in candidates {
+    for (n, &object) in candidates.iter().enumerate() {
         // SAFETY: as above.
         let readable = traverse(unsafe { object.as_ref() }, world, &mut |referent| {
-            if let Some(header) = referent.object().and_then(candidate_header) {
-                header.set_refs(header.refs() - 1);
+            if let Some(m) = referent.object().and_then(candidate_of) {
+                refs[m] -= 1;
             }
         });
         if !readable {
             // What it references cannot be known: keep it, and what it reaches, alive.
-            header_of(object).set_refs(i32::MAX);
+            refs[n] = i64::MAX / 2;
         }
     }
     // A count left over (or below zero, which only an over-reporting traversal could cause) is
     // an outside reference: reachable, with everything reachable from it.
+    let mut reachable = vec![false; candidates.len()];
     let mut work = Vec::new();
-    for &object in candidates {
-        let header = header_of(object);
-        if header.refs() == 0 || header.has(flag::REACHABLE) {
+    for n in 0..candidates.len() {
+        if refs[n] == 0 || reachable[n] {
             continue;
         }
-        header.set(flag::REACHABLE);
-        work.push(object);
+        reachable[n] = true;
+        work.push(n);
         while let Some(next) = work.pop() {
             // SAFETY: as above.
-            traverse(unsafe { next.as_ref() }, world, &mut |referent| {
-                if let Some(object) = referent.object()
-                    && let Some(header) = candidate_header(object)
-                    && !header.has(flag::REACHABLE)
+            traverse(unsafe { candidates[next].as_ref() }, world, &mut |referent| {
+                if let Some(m) = referent.object().and_then(candidate_of)
+                    && !reachable[m]
                 {
-                    header.set(flag::REACHABLE);
-                    work.push(object.as_non_null());
+                    reachable[m] = true;
+                    work.push(m);
                 }
             });
         }
     }
-    candidates
-        .iter()
-        .map(|&object| {
-            let header = header_of(object);
-            let unreachable = !header.has(flag::REACHABLE);
-            header.clear(flag::COLLECTING | flag::REACHABLE);
-            unreachable
-        })
-        .collect()
+    reachable.into_iter().map(|r| !r)
 }
 
-/// A `dict` that never held a container: CPython does not track it, and neither do we.
+/// A `dict` that holds no container: CPython does not track it, and neither do we (a dict
+/// locked right now counts as holding one).
 fn ignored_dict(object: &PyObject, world: &StoppedWorld<'_>) -> bool {
     match &object.payload {
-        Payload::Dict(dict) => dict.read_stopped(world).is_some_and(|t| !t.may_hold_containers()),
+        Payload::Dict(dict) => dict.read_stopped(world).is_some_and(|t| !super::holds_containers(t)),
         _ => false,
     }
 }
 
-/// After a collection: a reachable tuple whose items cannot be part of a cycle is untracked (it
-/// never changes, so it never will be), and in a full collection so is a dict that holds no
-/// container any more; as CPython does.
-fn untrack_if_atomic(object: NonNull<PyObject>, world: &StoppedWorld<'_>, full: bool) {
+/// A tuple whose items cannot be part of a cycle: it never changes, so it never will be, and
+/// the collector stops tracking it, as CPython does.
+fn is_atomic_tuple(object: NonNull<PyObject>, world: &StoppedWorld<'_>) -> bool {
     // SAFETY: alive (see `header_of`).
     match &unsafe { object.as_ref() }.payload {
-        Payload::Tuple(items) if items.iter().all(|v| !still_tracked(v, world)) => header_of(object).unlink(),
-        Payload::Dict(dict) if full => {
-            if let Some(table) = dict.read_stopped(world)
-                && !table
-                    .iter()
-                    .any(|e| still_tracked(&e.key, world) || still_tracked(&e.value, world))
-            {
-                table.forget_containers();
-            }
-        }
-        _ => {}
+        Payload::Tuple(items) => items.iter().all(|v| !still_tracked(v, world)),
+        _ => false,
     }
 }
 
@@ -211,21 +230,20 @@ fn still_tracked(value: &Value, world: &StoppedWorld<'_>) -> bool {
         return false;
     }
     let Some(object) = value.as_obj() else { return false };
-    let header = header_of(object.as_non_null());
-    header.is_linked() && !ignored_dict(object, world)
+    header_of(object.as_non_null()).is_tracked() && !ignored_dict(object, world)
 }
 
-/// Every tracked object of `generation` (all of them for `None`), for `gc.get_objects`.
+/// Every tracked object of `generation` (of every generation but the permanent one for
+/// `None`), for `gc.get_objects`.
 pub fn tracked_objects(py: Gil<'_>, world: &StoppedWorld<'_>, generation: Option<usize>) -> Vec<Value> {
+    let generations = match generation {
+        Some(g) => g..g + 1,
+        None => 0..PERMANENT,
+    };
     let mut found = Vec::new();
-    for heap in heap::all() {
-        heap.reclaim_shells();
-        let lists = match generation {
-            Some(g) => g..g + 1,
-            None => 0..PERMANENT,
-        };
-        for list in &heap.lists[lists] {
-            for object in list.objects() {
+    for heap in heap::all(world) {
+        for g in generations.clone() {
+            for object in heap.objects(world, g) {
                 // SAFETY: alive (see `header_of`).
                 let obj = unsafe { object.as_ref() };
                 if !obj.header.is_immortal() && !ignored_dict(obj, world) {
@@ -241,27 +259,27 @@ pub fn tracked_objects(py: Gil<'_>, world: &StoppedWorld<'_>, generation: Option
 /// `gc.get_referrers`: the tracked objects that reference any of `targets`.
 pub fn referrers(py: Gil<'_>, world: &StoppedWorld<'_>, targets: &[Value]) -> Vec<Value> {
     let wanted: Vec<usize> = targets.iter().filter_map(Value::as_obj).map(ObjRef::addr).collect();
-    let mut found = Vec::new();
-    for object in tracked_objects(py, world, None) {
-        let Some(o) = object.as_obj() else { continue };
+    let mut found = tracked_objects(py, world, None);
+    found.retain(|object| {
         let mut refers = false;
-        traverse(o, world, &mut |referent| {
-            refers |= referent.object().is_some_and(|r| wanted.contains(&r.addr()));
-        });
-        if refers {
-            found.push(object);
+        if let Some(o) = object.as_obj() {
+            traverse(o, world, &mut |referent| {
+                refers |= referent.object().is_some_and(|r| wanted.contains(&r.addr()));
+            });
         }
-    }
+        refers
+    });
     found
 }
 
 /// Sizes of the generations (the permanent one last), for `gc.DEBUG_STATS`.
 pub fn generation_sizes(world: &StoppedWorld<'_>) -> [usize; 4] {
     let mut sizes = [0; 4];
-    for heap in heap::all() {
-        for (size, list) in sizes.iter_mut().zip(&heap.lists) {
-            *size += list
-                .objects()
+    for heap in heap::all(world) {
+        for (g, size) in sizes.iter_mut().enumerate() {
+            *size += heap
+                .objects(world, g)
+                .into_iter()
                 // SAFETY: alive (see `header_of`).
                 .filter(|&o| !ignored_dict(unsafe { o.as_ref() }, world))
                 .count();
@@ -272,14 +290,18 @@ pub fn generation_sizes(world: &StoppedWorld<'_>) -> [usize; 4] {
 
 /// `gc.freeze()`: every tracked object moves to the permanent generation, ignored from now on;
 /// `gc.unfreeze()` moves them back into the oldest one.
-pub fn freeze(_world: &StoppedWorld<'_>, frozen: bool) {
-    for heap in heap::all() {
-        if frozen {
-            for generation in 0..PERMANENT {
-                heap.lists[generation].append_to(&heap.lists[PERMANENT]);
+pub fn freeze(world: &StoppedWorld<'_>, frozen: bool) {
+    heap::reclaim_shells(world);
+    let (from, to) = if frozen {
+        (0..PERMANENT, PERMANENT)
+    } else {
+        (PERMANENT..PERMANENT + 1, 2)
+    };
+    for heap in heap::all(world) {
+        for g in from.clone() {
+            for object in heap.take(world, g) {
+                heap.place(world, to, object);
             }
-        } else {
-            heap.lists[PERMANENT].append_to(&heap.lists[2]);
         }
     }
 }
@@ -329,7 +351,10 @@ mod tests {
             dispose(py, unreachable);
             drop(list);
             let unreachable = unreachable_now(py);
-            let ours = unreachable.iter().find(|o| o.addr() == addr).expect("the cycle was found");
+            let ours = unreachable
+                .iter()
+                .find(|o| o.addr() == addr)
+                .expect("the cycle was found");
             assert_eq!(ours.refcount(), 2, "its own reference and the collector's");
             clear(py, ours);
             assert_eq!(ours.refcount(), 1, "only the collector's: dropping it frees the list");
@@ -341,7 +366,11 @@ mod tests {
     fn what_a_live_object_reaches_is_never_unreachable() {
         gil::attach(|py| {
             // a -> b -> c -> a, and a string key dict holding b, all reachable from `root`.
-            let (a, b, c) = (new_list(py, Vec::new()), new_list(py, Vec::new()), new_list(py, Vec::new()));
+            let (a, b, c) = (
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+            );
             push(py, &a, Value::Obj(b.clone_ref(py)));
             push(py, &b, Value::Obj(c.clone_ref(py)));
             push(py, &c, Value::Obj(a.clone_ref(py)));
@@ -355,7 +384,10 @@ mod tests {
             dispose(py, unreachable);
             drop(root);
             let unreachable = unreachable_now(py);
-            assert!(addrs.iter().all(|&addr| found(&unreachable, addr)), "unreachable once the root went");
+            assert!(
+                addrs.iter().all(|&addr| found(&unreachable, addr)),
+                "unreachable once the root went"
+            );
             dispose(py, unreachable);
         });
     }
@@ -412,7 +444,10 @@ mod tests {
     fn atomic_tuples_are_untracked_and_dicts_tracked_only_with_containers() {
         gil::attach(|py| {
             let tuple = ObjRef::new(py, PyObject::new(Payload::Tuple(vec![Value::Int(1)].into())));
-            assert!(super::super::is_tracked(py, &Value::Obj(tuple.clone_ref(py))), "tracked when made");
+            assert!(
+                super::super::is_tracked(py, &Value::Obj(tuple.clone_ref(py))),
+                "tracked when made"
+            );
             let mut table = crate::objects::DictTable::new();
             table.insert(1, Value::Int(1), Value::Int(2), |_| false);
             let dict = ObjRef::new(
@@ -421,7 +456,10 @@ mod tests {
             );
             assert!(!super::super::is_tracked(py, &Value::Obj(dict.clone_ref(py))));
             dispose(py, unreachable_now(py));
-            assert!(!super::super::is_tracked(py, &Value::Obj(tuple.clone_ref(py))), "nothing in it to track");
+            assert!(
+                !super::super::is_tracked(py, &Value::Obj(tuple.clone_ref(py))),
+                "nothing in it to track"
+            );
             if let Payload::Dict(d) = &dict.payload {
                 let list = new_list(py, Vec::new());
                 d.lock(py).insert(2, Value::Int(2), Value::Obj(list), |_| false);

@@ -1,4 +1,4 @@
-//! The collector's header, where it sits, and the intrusive lists it links objects into.
+//! The collector's header, and where it sits.
 //!
 //! Only objects that can hold references ("containers": lists, dicts, instances, functions…)
 //! carry a header; strings, numbers and code objects pay nothing. Whether a payload is a
@@ -6,50 +6,55 @@
 //! layout of an allocation is known from the object alone: a container is allocated as a
 //! [`GcBox`] — the header, then the `PyObject` — and an `ObjRef` points at the `PyObject` as
 //! for any object; the header is found at a fixed negative offset. All the pointer arithmetic
-//! and every raw list operation live in this module.
+//! lives in this module.
 //!
-//! A header is 24 bytes: the two list links, and one word holding the flags, the id of the heap
-//! whose lists the object is linked into, and the collector's scratch count (`gc_refs`).
+//! A header is one word: where the object is in its generation's array (a heap keeps each
+//! generation as an array of pointers in allocation order, see `heap`), and which heap and
+//! generation that is, with the object's flags. So a container's header and `PyObject` make
+//! 64 bytes, one cache line and one size class, as an object without a header was before.
+//! During an analysis a candidate's index field holds its place among the candidates instead.
 
 use std::alloc::Layout;
 use std::ptr::{self, NonNull};
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::objects::PyObject;
 
-/// Bits of the low byte of a header's state word.
+/// Bits of a header's flags.
 pub mod flag {
     /// `__del__` (or a generator's close) ran, or was queued to run: never again (PEP 442).
-    pub const FINALIZED: u64 = 1 << 0;
-    /// Among the objects a collection is looking at right now.
-    pub const COLLECTING: u64 = 1 << 1;
-    /// Found reachable by the collection that is looking at it.
-    pub const REACHABLE: u64 = 1 << 2;
+    pub const FINALIZED: u32 = 1 << 0;
     /// Reserved for the weak reference registry: some weak reference points here.
-    pub const HAS_WEAKREFS: u64 = 1 << 3;
+    pub const HAS_WEAKREFS: u32 = 1 << 1;
+    /// A candidate of the analysis running now; its index is its place among the candidates.
+    pub const COLLECTING: u32 = 1 << 2;
 }
 
-const FLAG_BITS: u64 = 0xff;
-const HEAP_SHIFT: u32 = 8;
-const HEAP_MASK: u64 = 0x00ff_ffff;
-const REFS_SHIFT: u32 = 32;
-/// Heap ids fit in 24 bits.
-pub const MAX_HEAP_ID: u32 = HEAP_MASK as u32;
+const FLAG_BITS: u32 = 0b1111;
+const GENERATION_SHIFT: u32 = 4;
+const GENERATION_BITS: u32 = 0b111;
+/// The generation of an object in no array: not tracked.
+const UNTRACKED: u32 = GENERATION_BITS;
+const HEAP_SHIFT: u32 = 7;
+/// Heap ids fit in the bits above the generation.
+pub const MAX_HEAP_ID: u32 = u32::MAX >> HEAP_SHIFT;
 
-/// The collector's part of a container object, or the head of a list of them.
+/// The collector's part of a container object.
 #[repr(C)]
 pub struct GcHeader {
-    next: AtomicPtr<GcHeader>,
-    prev: AtomicPtr<GcHeader>,
-    /// Flags (bits 0–7), heap id (8–31), `gc_refs` (32–63, signed).
-    state: AtomicU64,
+    /// Position in its generation's array (during an analysis: its candidate number).
+    index: AtomicU32,
+    /// Flags (bits 0–3), generation (4–6, all set when untracked), heap id (7–31).
+    meta: AtomicU32,
 }
 
-// Every field is an atomic accessed with relaxed loads and stores: the lists are only changed by
-// the thread that owns their heap (with the GIL: the GIL holder), or by the collector while every
-// other thread is stopped, and those hand-overs (the GIL, stopping the world) order the accesses.
-// Atomics cost nothing here on x86 and keep a racing reader (`gc.is_tracked` of another thread's
-// object) a stale answer instead of undefined behaviour.
+// Both words are atomics accessed with relaxed operations: the arrays and positions are only
+// changed by the thread that owns the heap (with the GIL: the GIL holder) or by the collector
+// while every other thread is stopped, and those hand-overs (the GIL, stopping the world)
+// order the accesses. Atomics cost nothing here on x86 and make a racing reader
+// (`gc.is_tracked` of another thread's object) see a stale answer instead of undefined
+// behaviour. Flags may be set by any thread holding a reference, so they are changed with
+// read-modify-writes; the rest of `meta` only by whoever has the object to itself.
 
 #[repr(C)]
 struct GcBox {
@@ -60,159 +65,70 @@ struct GcBox {
 const OBJECT_OFFSET: usize = std::mem::offset_of!(GcBox, object);
 
 impl GcHeader {
-    /// A header not linked into any list yet.
-    const fn unlinked(heap: u32) -> GcHeader {
+    const fn untracked() -> GcHeader {
         GcHeader {
-            next: AtomicPtr::new(ptr::null_mut()),
-            prev: AtomicPtr::new(ptr::null_mut()),
-            state: AtomicU64::new((heap as u64) << HEAP_SHIFT),
+            index: AtomicU32::new(0),
+            meta: AtomicU32::new(UNTRACKED << GENERATION_SHIFT),
         }
     }
 
-    /// A list head; [`GcHeader::init_head`] makes it an empty list once it has its address.
-    pub const fn head() -> GcHeader {
-        GcHeader::unlinked(0)
+    /// The generation the object is tracked in, if it is.
+    pub fn generation(&self) -> Option<usize> {
+        let generation = (self.meta.load(Ordering::Relaxed) >> GENERATION_SHIFT) & GENERATION_BITS;
+        (generation != UNTRACKED).then_some(generation as usize)
     }
 
-    /// Make a list head at its final address an empty circular list.
-    pub fn init_head(&self) {
-        let me = self.as_ptr();
-        self.next.store(me, Ordering::Relaxed);
-        self.prev.store(me, Ordering::Relaxed);
-    }
-
-    fn as_ptr(&self) -> *mut GcHeader {
-        ptr::from_ref(self).cast_mut()
-    }
-
-    /// Whether the object is in some list (tracked by the collector).
-    pub fn is_linked(&self) -> bool {
-        !self.next.load(Ordering::Relaxed).is_null()
+    pub fn is_tracked(&self) -> bool {
+        self.generation().is_some()
     }
 
     pub fn heap(&self) -> u32 {
-        ((self.state.load(Ordering::Relaxed) >> HEAP_SHIFT) & HEAP_MASK) as u32
+        self.meta.load(Ordering::Relaxed) >> HEAP_SHIFT
     }
 
-    pub fn has(&self, flag: u64) -> bool {
-        self.state.load(Ordering::Relaxed) & flag != 0
+    pub fn index(&self) -> usize {
+        self.index.load(Ordering::Relaxed) as usize
     }
 
-    /// Set `flag`. Callers have the object to themselves (see the note on atomics above).
-    pub fn set(&self, flag: u64) {
-        let state = self.state.load(Ordering::Relaxed);
-        self.state.store(state | (flag & FLAG_BITS), Ordering::Relaxed);
+    /// Record where the object is tracked now (`None`: nowhere). The caller has the object's
+    /// place to itself (its owner, or the collector with the world stopped).
+    pub fn place(&self, heap: u32, generation: Option<usize>, index: usize) {
+        let generation = generation.map_or(UNTRACKED, |g| g as u32);
+        let flags = self.meta.load(Ordering::Relaxed) & FLAG_BITS;
+        self.meta.store(
+            (heap << HEAP_SHIFT) | (generation << GENERATION_SHIFT) | flags,
+            Ordering::Relaxed,
+        );
+        self.set_index(index);
     }
 
-    pub fn clear(&self, flag: u64) {
-        let state = self.state.load(Ordering::Relaxed);
-        self.state.store(state & !(flag & FLAG_BITS), Ordering::Relaxed);
+    pub fn set_index(&self, index: usize) {
+        // Arrays are kept below four billion entries (see `heap`).
+        self.index.store(index as u32, Ordering::Relaxed);
     }
 
-    /// The collector's scratch count.
-    pub fn refs(&self) -> i32 {
-        (self.state.load(Ordering::Relaxed) >> REFS_SHIFT) as i32
+    pub fn has(&self, flag: u32) -> bool {
+        self.meta.load(Ordering::Relaxed) & flag != 0
     }
 
-    pub fn set_refs(&self, refs: i32) {
-        let state = self.state.load(Ordering::Relaxed) & ((1 << REFS_SHIFT) - 1);
-        self.state
-            .store(state | (u64::from(refs as u32) << REFS_SHIFT), Ordering::Relaxed);
+    pub fn set(&self, flag: u32) {
+        self.meta.fetch_or(flag & FLAG_BITS, Ordering::Relaxed);
     }
 
-    pub fn is_empty_list(&self) -> bool {
-        self.next.load(Ordering::Relaxed) == self.as_ptr()
+    pub fn clear(&self, flag: u32) {
+        self.meta.fetch_and(!(flag & FLAG_BITS), Ordering::Relaxed);
     }
 
-    /// Append `node`, which must be unlinked, to the list headed by `self`.
-    pub fn push_back(&self, node: &GcHeader) {
-        let last = self.prev.load(Ordering::Relaxed);
-        node.prev.store(last, Ordering::Relaxed);
-        node.next.store(self.as_ptr(), Ordering::Relaxed);
-        // SAFETY: a list's links always point at live headers (list heads, or objects that
-        // unlink themselves before they are freed), and the caller has the list to itself.
-        unsafe { (*last).next.store(node.as_ptr(), Ordering::Relaxed) };
-        self.prev.store(node.as_ptr(), Ordering::Relaxed);
-    }
-
-    /// Take the object out of whatever list it is in; a no-op if it is in none.
-    pub fn unlink(&self) {
-        let next = self.next.load(Ordering::Relaxed);
-        if next.is_null() {
-            return;
-        }
-        let prev = self.prev.load(Ordering::Relaxed);
-        // SAFETY: as in `push_back`: the neighbours are live headers of the same list, which the
-        // caller has to itself.
-        unsafe {
-            (*prev).next.store(next, Ordering::Relaxed);
-            (*next).prev.store(prev, Ordering::Relaxed);
-        }
-        self.next.store(ptr::null_mut(), Ordering::Relaxed);
-        self.prev.store(ptr::null_mut(), Ordering::Relaxed);
-    }
-
-    /// Move every object of the list headed by `self` to the end of the list headed by `to`,
-    /// keeping their order; `self` is left empty.
-    pub fn append_to(&self, to: &GcHeader) {
-        if self.is_empty_list() || ptr::eq(self, to) {
-            return;
-        }
-        let first = self.next.load(Ordering::Relaxed);
-        let last = self.prev.load(Ordering::Relaxed);
-        let to_last = to.prev.load(Ordering::Relaxed);
-        // SAFETY: both lists are well formed and the caller has them to itself; `first` and
-        // `last` are objects of `self`'s list (it is not empty), `to_last` is `to` or its last.
-        unsafe {
-            (*to_last).next.store(first, Ordering::Relaxed);
-            (*first).prev.store(to_last, Ordering::Relaxed);
-            (*last).next.store(to.as_ptr(), Ordering::Relaxed);
-        }
-        to.prev.store(last, Ordering::Relaxed);
-        self.init_head();
-    }
-
-    /// The objects of the list headed by `self`, first to last. The caller has the list to
-    /// itself and must not unlink the object it was just handed before asking for the next
-    /// (collect them first).
-    pub fn objects(&self) -> ListIter<'_> {
-        ListIter {
-            head: self,
-            at: self.next.load(Ordering::Relaxed),
-        }
-    }
-
-    /// The object this header belongs to; `self` must not be a list head.
-    fn object(&self) -> NonNull<PyObject> {
-        // SAFETY: a header that is not a list head is the first field of a `GcBox`, whose
-        // `object` field lies `OBJECT_OFFSET` bytes further in the same allocation.
-        unsafe { NonNull::new_unchecked(self.as_ptr().byte_add(OBJECT_OFFSET).cast::<PyObject>()) }
+    /// The candidate number of an object taking part in the analysis running now.
+    pub fn candidate(&self) -> Option<usize> {
+        self.has(flag::COLLECTING).then(|| self.index())
     }
 }
 
-pub struct ListIter<'a> {
-    head: &'a GcHeader,
-    at: *mut GcHeader,
-}
-
-impl Iterator for ListIter<'_> {
-    type Item = NonNull<PyObject>;
-
-    fn next(&mut self) -> Option<NonNull<PyObject>> {
-        if ptr::eq(self.at, self.head) || self.at.is_null() {
-            return None;
-        }
-        // SAFETY: `at` is an object header of the list (not its head), alive while linked.
-        let header = unsafe { &*self.at };
-        self.at = header.next.load(Ordering::Relaxed);
-        Some(header.object())
-    }
-}
-
-/// Move a container object to the heap behind a header marked with `heap`, unlinked.
-pub fn allocate(object: PyObject, heap: u32) -> NonNull<PyObject> {
+/// Move a container object to the heap behind an unlinked header.
+pub fn allocate(object: PyObject) -> NonNull<PyObject> {
     let boxed = Box::into_raw(Box::new(GcBox {
-        header: GcHeader::unlinked(heap),
+        header: GcHeader::untracked(),
         object,
     }));
     // SAFETY: `boxed` is a valid, unique pointer fresh from `Box::into_raw`; the field pointer
@@ -230,7 +146,7 @@ pub unsafe fn header_of<'a>(object: NonNull<PyObject>) -> &'a GcHeader {
     unsafe { &*object.as_ptr().byte_sub(OBJECT_OFFSET).cast::<GcHeader>() }
 }
 
-/// Drop a container object and free its memory. It must already be unlinked.
+/// Drop a container object and free its memory. It must be untracked already.
 ///
 /// # Safety
 /// `object` must come from [`allocate`], have no references left, and not be used afterwards.
@@ -239,8 +155,8 @@ pub unsafe fn deallocate(object: NonNull<PyObject>) {
     unsafe { drop(Box::from_raw(object.as_ptr().byte_sub(OBJECT_OFFSET).cast::<GcBox>())) }
 }
 
-/// Drop a container object's contents but keep its memory (a shell), so that the thread that
-/// owns the list it is linked into can unlink it later ([`free_shell`]).
+/// Drop a container object's contents but keep its memory (a shell), so that it can be
+/// untracked later, by whoever may change its heap's arrays, and freed ([`free_shell`]).
 ///
 /// # Safety
 /// As for [`deallocate`]; afterwards only [`header_of`] and [`free_shell`] may be used on it.
@@ -249,7 +165,7 @@ pub unsafe fn drop_contents(object: NonNull<PyObject>) {
     unsafe { ptr::drop_in_place(object.as_ptr()) }
 }
 
-/// Free the memory of a shell left by [`drop_contents`]. It must already be unlinked.
+/// Free the memory of a shell left by [`drop_contents`]. It must be untracked already.
 ///
 /// # Safety
 /// `object` must be a shell from [`drop_contents`], freed only once.
@@ -264,4 +180,4 @@ pub unsafe fn free_shell(object: NonNull<PyObject>) {
     }
 }
 
-const _: () = assert!(std::mem::size_of::<GcHeader>() == 24);
+const _: () = assert!(std::mem::size_of::<GcBox>() == 64);

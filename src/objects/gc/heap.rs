@@ -1,122 +1,149 @@
-//! Heaps: the generation lists containers are linked into, and who may change them.
+//! Heaps: the generations containers are tracked in, and who may change them.
 //!
-//! With the GIL there is one heap, changed only by the thread holding the GIL: linking and
-//! unlinking are plain pointer writes. Free-threaded, a global list would make every container
-//! allocation and free take a shared lock, so each thread has a heap of its own, which only it
-//! links into and unlinks from. An object freed by another thread is dropped there and then (its
-//! references go at once), and its memory — a "shell" still linked into the owner's list — is
-//! handed to the owner through the heap's queue, to be unlinked and freed at the owner's next
-//! container allocation, or by the next collection. A thread that finishes leaves its heap
-//! (with the objects still in it) to the next thread that starts; meanwhile every free into it
-//! goes through its queue. The collector looks at every heap while the world is stopped, when
-//! no owner is changing one.
+//! A generation is an array of object pointers in allocation order; an object's header says
+//! which heap, generation and position it has. Tracking a new object appends to generation 0;
+//! freeing one empties its slot, touching no other object (a linked list would write to both
+//! neighbours, objects the program may not have used for a long time); the holes are squeezed
+//! out, keeping the order, once they outnumber the objects. Collections merge and rebuild the
+//! arrays, so the order of allocation is kept throughout: finalizers of garbage run in it.
 //!
-//! Heaps are never freed, so a heap id read from an object header always names a live heap.
+//! With the GIL there is one heap, changed only by the thread holding the GIL. Free-threaded, a
+//! shared heap would make every container allocation and free take a lock, so each thread has a
+//! heap of its own, which only it changes. Its objects carry its owner id in their reference
+//! count (biased counting), so a thread freeing an object it owns untracks it at once. An
+//! object freed by another thread (or whose count was merged, which forgets the owner) is
+//! dropped there and then — its references go at once — and its memory, a "shell" still in the
+//! owner's array, waits in a queue for the next collection to untrack and free it while the
+//! world is stopped. A thread that finishes leaves its heap, with the objects still in it, to
+//! the next thread that starts.
 
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::ptr::NonNull;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use parking_lot::Mutex;
 
 use super::header::{self, GcHeader, MAX_HEAP_ID};
-use crate::gil;
+use crate::gil::stop_world::StoppedWorld;
+use crate::gil::{self, lock::breaker_bits};
 use crate::objects::PyObject;
 
 /// Generations 0–2, then the permanent generation of `gc.freeze()`.
-pub const LISTS: usize = 4;
+pub const GENERATIONS: usize = 4;
 pub const PERMANENT: usize = 3;
 
+/// One generation of one heap: its objects in allocation order, `None` where one was freed.
+#[derive(Default)]
+struct Generation {
+    slots: Vec<Option<NonNull<PyObject>>>,
+    live: usize,
+}
+
+impl Generation {
+    /// The objects, oldest first.
+    fn objects(&self) -> impl Iterator<Item = NonNull<PyObject>> + '_ {
+        self.slots.iter().flatten().copied()
+    }
+
+    /// Append `object`, recording its new place in its header.
+    fn push(&mut self, heap: u32, generation: usize, object: NonNull<PyObject>) {
+        header_of(object).place(heap, Some(generation), self.slots.len());
+        self.slots.push(Some(object));
+        self.live += 1;
+    }
+
+    /// Empty the slot of an object tracked here (its header still says it is: the caller
+    /// frees it, or records that it is untracked).
+    #[inline]
+    fn remove(&mut self, object: NonNull<PyObject>) {
+        let index = header_of(object).index();
+        if let Some(slot) = self.slots.get_mut(index).filter(|slot| **slot == Some(object)) {
+            *slot = None;
+            self.live -= 1;
+        }
+        if self.slots.len() > 2 * self.live + SLACK {
+            self.squeeze();
+        }
+    }
+
+    /// Drop the holes, keeping the order.
+    fn squeeze(&mut self) {
+        self.slots.retain(Option::is_some);
+        for (index, object) in self.slots.iter().flatten().enumerate() {
+            header_of(*object).set_index(index);
+        }
+    }
+
+    /// Take every object out (their headers are rewritten when they are placed again).
+    fn take(&mut self) -> Vec<NonNull<PyObject>> {
+        self.live = 0;
+        std::mem::take(&mut self.slots).into_iter().flatten().collect()
+    }
+}
+
+/// Holes tolerated beyond one per object before an array is squeezed.
+const SLACK: usize = 64;
+
+fn header_of(object: NonNull<PyObject>) -> &'static GcHeader {
+    // SAFETY: objects in a generation are alive containers from `header::allocate`: every one
+    // is removed from its array before it is freed. The `'static` never escapes this module.
+    unsafe { header::header_of(object) }
+}
+
 pub struct Heap {
-    pub id: u32,
-    /// Heads of the generation lists, oldest object first in each.
-    pub lists: [GcHeader; LISTS],
-    /// Shells freed by threads that do not own this heap.
-    remote: Mutex<Vec<Shell>>,
-    remote_pending: AtomicBool,
+    id: u32,
+    generations: [UnsafeCell<Generation>; GENERATIONS],
     /// Free-threaded: allocations minus frees not yet added to the global count. Only the
     /// owner touches it.
     unflushed: AtomicIsize,
 }
 
-/// A dropped container whose memory waits for the owner of its heap.
+// SAFETY: the generations are only reached through `generation`, whose callers have the heap to
+// themselves: its owner (with the GIL, the GIL holder), or the collector while every other
+// thread is stopped.
+unsafe impl Sync for Heap {}
+
+/// Every heap ever made, by id (they are never freed), and those of finished threads.
+static HEAPS: Mutex<Vec<&'static Heap>> = Mutex::new(Vec::new());
+static SPARE: Mutex<Vec<&'static Heap>> = Mutex::new(Vec::new());
+
+/// A dropped container whose memory waits for the collector.
 struct Shell(NonNull<PyObject>);
 
-// SAFETY: a shell's contents are dropped; only its header is touched again, by whoever
-// unlinks it under the rules of its heap.
+// SAFETY: a shell's contents are dropped; only its header is touched again, by the collector
+// while the world is stopped.
 unsafe impl Send for Shell {}
 
-/// Every heap ever made, by id: segment `k` holds ids `2^k - 1 .. 2^(k+1) - 1`, so the table
-/// grows without ever moving an entry and readers need no lock.
-const SEGMENTS: usize = 24;
-static TABLE: [AtomicPtr<AtomicPtr<Heap>>; SEGMENTS] = [const { AtomicPtr::new(std::ptr::null_mut()) }; SEGMENTS];
-static HEAP_COUNT: AtomicUsize = AtomicUsize::new(0);
-
-struct Registry {
-    /// Heaps of finished threads, for the next threads to adopt.
-    spare: Vec<&'static Heap>,
-}
-
-static REGISTRY: Mutex<Registry> = Mutex::new(Registry { spare: Vec::new() });
+static SHELLS: Mutex<Vec<Shell>> = Mutex::new(Vec::new());
+/// Set when [`SHELLS`] is long enough that the next check point should reclaim them even if
+/// no collection is due.
+static MANY_SHELLS: AtomicBool = AtomicBool::new(false);
+const MANY: usize = 10_000;
 
 thread_local! {
     static MY_HEAP: Cell<Option<&'static Heap>> = const { Cell::new(None) };
 }
 
-fn segment_of(id: u32) -> (usize, usize) {
-    let n = id as usize + 1;
-    let segment = (usize::BITS - 1 - n.leading_zeros()) as usize;
-    (segment, n - (1 << segment))
+/// Every heap, for the collector.
+pub fn all(_world: &StoppedWorld<'_>) -> Vec<&'static Heap> {
+    HEAPS.lock().clone()
 }
 
-/// The heap with this id.
-pub fn by_id(id: u32) -> Option<&'static Heap> {
-    let (segment, offset) = segment_of(id);
-    let entries = TABLE.get(segment)?.load(Ordering::Acquire);
-    if entries.is_null() {
-        return None;
-    }
-    // SAFETY: a segment is an array of `2^segment` entries, never freed once published.
-    let entry = unsafe { &*entries.add(offset) };
-    let heap = entry.load(Ordering::Acquire);
-    // SAFETY: heaps are leaked, never freed, and published fully initialised.
-    (!heap.is_null()).then(|| unsafe { &*heap })
-}
-
-/// Every heap made so far.
-pub fn all() -> impl Iterator<Item = &'static Heap> {
-    let count = HEAP_COUNT.load(Ordering::Acquire);
-    (0..count as u32).filter_map(by_id)
-}
-
-fn new_heap() -> Option<&'static Heap> {
-    let id = u32::try_from(HEAP_COUNT.load(Ordering::Relaxed)).ok()?;
-    if id > MAX_HEAP_ID {
-        return None;
-    }
+fn new_heap() -> &'static Heap {
+    let mut heaps = HEAPS.lock();
+    // Ids run out only with thirty million threads alive at once (finished threads' heaps are
+    // reused); sharing a heap between threads would corrupt it, so that would be the end.
+    let id = u32::try_from(heaps.len())
+        .ok()
+        .filter(|&id| id <= MAX_HEAP_ID)
+        .unwrap_or_else(|| std::process::abort());
     let heap: &'static Heap = Box::leak(Box::new(Heap {
         id,
-        lists: [const { GcHeader::head() }; LISTS],
-        remote: Mutex::new(Vec::new()),
-        remote_pending: AtomicBool::new(false),
+        generations: Default::default(),
         unflushed: AtomicIsize::new(0),
     }));
-    for list in &heap.lists {
-        list.init_head();
-    }
-    let (segment, offset) = segment_of(id);
-    let mut entries = TABLE[segment].load(Ordering::Acquire);
-    if entries.is_null() {
-        let fresh: Box<[AtomicPtr<Heap>]> = (0..1usize << segment)
-            .map(|_| AtomicPtr::new(std::ptr::null_mut()))
-            .collect();
-        entries = Box::leak(fresh).as_mut_ptr();
-        TABLE[segment].store(entries, Ordering::Release);
-    }
-    // SAFETY: `entries` has `2^segment` entries and `offset` is below that.
-    unsafe { &*entries.add(offset) }.store(std::ptr::from_ref(heap).cast_mut(), Ordering::Release);
-    HEAP_COUNT.store(id as usize + 1, Ordering::Release);
-    Some(heap)
+    heaps.push(heap);
+    heap
 }
 
 /// The heap new containers of the calling thread go into.
@@ -128,53 +155,76 @@ pub fn mine() -> &'static Heap {
     }
 }
 
-/// The calling thread's heap if it has one (free-threaded), or the shared one (GIL).
-fn mine_if_any() -> Option<&'static Heap> {
-    MY_HEAP.try_with(Cell::get).ok().flatten()
-}
-
 #[cold]
 fn claim() -> &'static Heap {
-    let mut registry = REGISTRY.lock();
-    // With the GIL every thread shares heap 0.
-    let heap = if !gil::is_free_threaded() {
-        by_id(0).or_else(new_heap)
+    // With the GIL every thread shares the first heap.
+    let heap = if gil::is_free_threaded() {
+        SPARE.lock().pop()
     } else {
-        registry.spare.pop().or_else(new_heap)
+        HEAPS.lock().first().copied()
     };
-    drop(registry);
-    // Ids run out only with sixteen million threads alive at once (finished threads' heaps are
-    // reused); sharing a heap would corrupt its lists, so that would be the end.
-    let heap = heap.unwrap_or_else(|| std::process::abort());
+    let heap = heap.unwrap_or_else(new_heap);
     let _ = MY_HEAP.try_with(|mine| mine.set(Some(heap)));
     heap
 }
 
-/// Free-threaded: the calling thread will allocate no more containers (its interpreter is
-/// shutting down); its heap goes to the next thread that starts.
+/// The calling thread will allocate no more containers (its interpreter is shutting down):
+/// free-threaded, its heap goes to the next thread that starts.
 pub fn retire() {
     let Some(heap) = MY_HEAP.try_with(Cell::take).ok().flatten() else {
         return;
     };
-    if !gil::is_free_threaded() {
-        return;
+    if gil::is_free_threaded() {
+        heap.flush_count();
+        SPARE.lock().push(heap);
     }
-    heap.reclaim_shells();
-    heap.flush_count();
-    REGISTRY.lock().spare.push(heap);
 }
 
 impl Heap {
-    /// Link a new container into generation 0 and count it.
+    /// A generation of a heap the calling thread owns.
+    ///
+    /// # Safety
+    /// The caller owns the heap (it is its thread's; with the GIL, it holds the GIL) and holds
+    /// no other borrow of that generation.
+    #[allow(clippy::mut_from_ref)] // The exclusivity is the caller's contract, as for a lock.
+    unsafe fn generation(&self, generation: usize) -> &mut Generation {
+        // SAFETY: per the contract nobody else reaches the generation during the borrow.
+        unsafe { &mut *self.generations[generation].get() }
+    }
+
+    /// Run `f` on a generation of any heap, while the world is stopped.
+    fn with_stopped<R>(&self, _world: &StoppedWorld<'_>, generation: usize, f: impl FnOnce(&mut Generation) -> R) -> R {
+        // SAFETY: with the world stopped no owner changes its heap, and `f`, which cannot reach
+        // this module's other functions with the generation borrowed, is the only borrow.
+        f(unsafe { self.generation(generation) })
+    }
+
+    /// The objects of a generation, oldest first (the world is stopped).
+    pub fn objects(&self, world: &StoppedWorld<'_>, generation: usize) -> Vec<NonNull<PyObject>> {
+        self.with_stopped(world, generation, |g| g.objects().collect())
+    }
+
+    /// How many objects a generation holds (the world is stopped).
+    pub fn len(&self, world: &StoppedWorld<'_>, generation: usize) -> usize {
+        self.with_stopped(world, generation, |g| g.live)
+    }
+
+    /// Track a new container in generation 0 and count it.
     #[inline]
-    pub fn link_new(&self, object: NonNull<PyObject>) {
-        if self.remote_pending.load(Ordering::Relaxed) {
-            self.reclaim_shells();
-        }
-        // SAFETY: `object` was just made by `header::allocate`.
-        let header = unsafe { header::header_of(object) };
-        self.lists[0].push_back(header);
+    pub fn track_new(&self, object: NonNull<PyObject>) {
+        // SAFETY: the calling thread owns its heap (`mine`), and this is the only borrow.
+        unsafe { self.generation(0) }.push(self.id, 0, object);
         self.count(1);
+    }
+
+    /// Put an object back, in `generation` (the collector, rebuilding the generations).
+    pub fn place(&self, world: &StoppedWorld<'_>, generation: usize, object: NonNull<PyObject>) {
+        self.with_stopped(world, generation, |g| g.push(self.id, generation, object));
+    }
+
+    /// Take every object out of `generation` (the collector, which places each one again).
+    pub fn take(&self, world: &StoppedWorld<'_>, generation: usize) -> Vec<NonNull<PyObject>> {
+        self.with_stopped(world, generation, Generation::take)
     }
 
     /// Count allocations (`+1`) and frees (`-1`) of containers towards the next collection.
@@ -199,54 +249,76 @@ impl Heap {
             super::note_young(unflushed);
         }
     }
-
-    /// Unlink and free the shells other threads left (the owner, or the collector while the
-    /// world is stopped).
-    pub fn reclaim_shells(&self) {
-        self.remote_pending.store(false, Ordering::Relaxed);
-        let shells = std::mem::take(&mut *self.remote.lock());
-        for Shell(object) in shells {
-            // SAFETY: queued by `free` after its contents were dropped; freed only here.
-            unsafe {
-                header::header_of(object).unlink();
-                header::free_shell(object);
-            }
-            self.count(-1);
-        }
-    }
 }
 
 /// Free-threaded: per-thread counts are added to the global one this many at a time.
 const FLUSH_EVERY: isize = 64;
 
-/// Free a container whose last reference went: unlink it and free its memory, or (free-threaded,
-/// another thread's object) drop its contents and hand the shell to the heap's owner.
+/// Stop tracking an object (while the world is stopped): an immortal one, a tuple that can no
+/// longer be part of a cycle.
+pub fn untrack(world: &StoppedWorld<'_>, object: NonNull<PyObject>) {
+    let header = header_of(object);
+    let Some(generation) = header.generation() else {
+        return;
+    };
+    if let Some(heap) = HEAPS.lock().get(header.heap() as usize).copied() {
+        heap.with_stopped(world, generation, |g| g.remove(object));
+    }
+    header.place(0, None, 0);
+}
+
+/// Free a container whose last reference went: untrack it and free its memory, or (an object
+/// of another thread's heap) drop its contents and leave the shell to the collector.
 ///
 /// # Safety
 /// `object` comes from `header::allocate`, has no references left, and the calling thread is
-/// attached.
-pub unsafe fn free(object: NonNull<PyObject>) {
-    // SAFETY: per the contract.
-    let header = unsafe { header::header_of(object) };
-    let mine = if gil::is_free_threaded() {
-        mine_if_any()
-    } else {
-        Some(mine())
-    };
-    if !header.is_linked() || mine.is_some_and(|heap| heap.id == header.heap()) {
-        header.unlink();
-        // SAFETY: unlinked, and per the contract nobody else can reach it.
-        unsafe { header::deallocate(object) };
-        match mine {
-            Some(heap) => heap.count(-1),
-            None => super::note_young(-1),
+/// attached. `owned_here` says whether it is tracked in the calling thread's heap (always so
+/// with the GIL, where there is one heap).
+pub unsafe fn free(object: NonNull<PyObject>, owned_here: bool) {
+    let header = header_of(object);
+    let heap = mine();
+    match header.generation() {
+        // The id check only guards against a mistaken owner: a shell is always safe.
+        Some(generation) if owned_here && header.heap() == heap.id => {
+            // SAFETY: the calling thread owns its heap; this is the only borrow.
+            unsafe { heap.generation(generation) }.remove(object);
+            // SAFETY: untracked, and per the contract nobody else can reach it.
+            unsafe { header::deallocate(object) };
+            heap.count(-1);
         }
-        return;
+        None => {
+            // SAFETY: as above.
+            unsafe { header::deallocate(object) };
+            heap.count(-1);
+        }
+        Some(_) => {
+            // SAFETY: per the contract; the header stays tracked for the collector.
+            unsafe { header::drop_contents(object) };
+            let mut shells = SHELLS.lock();
+            shells.push(Shell(object));
+            if shells.len() >= MANY && !MANY_SHELLS.swap(true, Ordering::Relaxed) {
+                gil::request(breaker_bits::COLLECT);
+            }
+        }
     }
-    // SAFETY: per the contract; the header stays linked for the owner to unlink.
-    unsafe { header::drop_contents(object) };
-    if let Some(heap) = by_id(header.heap()) {
-        heap.remote.lock().push(Shell(object));
-        heap.remote_pending.store(true, Ordering::Release);
+}
+
+/// Whether enough shells wait that they should be reclaimed without waiting for a collection.
+pub fn many_shells() -> bool {
+    MANY_SHELLS.load(Ordering::Relaxed)
+}
+
+/// Untrack and free the shells other threads left. Only while the world is stopped.
+pub fn reclaim_shells(world: &StoppedWorld<'_>) {
+    MANY_SHELLS.store(false, Ordering::Relaxed);
+    let shells = std::mem::take(&mut *SHELLS.lock());
+    let freed = shells.len();
+    for Shell(object) in shells {
+        untrack(world, object);
+        // SAFETY: queued by `free` after its contents were dropped; freed only here.
+        unsafe { header::free_shell(object) };
+    }
+    if freed > 0 {
+        super::note_young(-(freed as isize));
     }
 }

@@ -73,8 +73,8 @@ pub fn is_container(payload: &Payload) -> bool {
     }
 }
 
-/// Whether storing `value` in a dict makes the dict worth tracking: CPython's
-/// `_PyObject_GC_MAY_BE_TRACKED`. Immortal objects are never collected, so they do not count.
+/// Whether a dict holding `value` is worth tracking: CPython's `_PyObject_GC_MAY_BE_TRACKED`.
+/// Immortal objects are never collected, so they do not count.
 #[inline]
 pub fn may_be_tracked(value: &Value) -> bool {
     match value {
@@ -83,30 +83,39 @@ pub fn may_be_tracked(value: &Value) -> bool {
     }
 }
 
+/// Whether a dict holds a container, and so can be part of a cycle. CPython starts tracking a
+/// dict when a container is stored in it, a test on every store; looking when a collection or
+/// `gc.is_tracked` asks costs the stores nothing, and gives the same answer unless the
+/// container was removed since.
+pub fn holds_containers(table: &crate::objects::DictTable) -> bool {
+    table.iter().any(|e| may_be_tracked(&e.key) || may_be_tracked(&e.value))
+}
+
 // ----- allocation and free -------------------------------------------------------------------
 
-/// Move a container to the heap, linked into the calling thread's youngest generation.
-#[inline]
+/// Move a container to the heap, tracked in the calling thread's youngest generation. Out of
+/// line: `ObjRef::new` is inlined everywhere, and this is the bulk of it.
+#[inline(never)]
 pub fn allocate(object: PyObject) -> NonNull<PyObject> {
-    let heap = heap::mine();
-    let ptr = header::allocate(object, heap.id);
-    heap.link_new(ptr);
+    let ptr = header::allocate(object);
+    heap::mine().track_new(ptr);
     ptr
 }
 
 /// Move an immortal container to the heap: it has a header, but is never tracked.
 pub fn allocate_untracked(object: PyObject) -> NonNull<PyObject> {
-    header::allocate(object, 0)
+    header::allocate(object)
 }
 
-/// Free a container whose last reference went.
+/// Free a container whose last reference went. `owned_here`: free-threaded, the calling
+/// thread made it (its reference count says so), so it is in this thread's heap.
 ///
 /// # Safety
 /// `object` came from [`allocate`] or [`allocate_untracked`], has no references left and is
 /// not used afterwards; the calling thread is attached.
-pub unsafe fn free(object: NonNull<PyObject>) {
+pub unsafe fn free(object: NonNull<PyObject>, owned_here: bool) {
     // SAFETY: per the contract.
-    unsafe { heap::free(object) }
+    unsafe { heap::free(object, owned_here || !gil::is_free_threaded()) }
 }
 
 fn header(object: &ObjRef) -> Option<&header::GcHeader> {
@@ -119,11 +128,11 @@ fn header(object: &ObjRef) -> Option<&header::GcHeader> {
 pub fn is_tracked(py: gil::Gil<'_>, object: &Value) -> bool {
     let Some(o) = object.as_obj() else { return false };
     let Some(header) = header(o) else { return false };
-    if !header.is_linked() || o.is_immortal() {
+    if !header.is_tracked() || o.is_immortal() {
         return false;
     }
     match &o.payload {
-        Payload::Dict(d) => d.lock(py).may_hold_containers(),
+        Payload::Dict(d) => holds_containers(&d.lock(py)),
         // `object()` can hold nothing: CPython does not track it.
         Payload::Instance(inst) => !inst.class.is(&crate::objects::types::types().object),
         _ => true,
