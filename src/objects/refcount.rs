@@ -703,6 +703,8 @@ fn destroy(ptr: NonNull<PyObject>) {
             Err(handle) => std::mem::forget(handle),
         }
     }
+    // SAFETY: as above; nothing else holds a borrow of it.
+    gc::release_items(unsafe { &mut *ptr.as_ptr() });
     count_live(-1);
     // The owner's last decrement frees without clearing its id; a merged count forgot it.
     // SAFETY: as above.

@@ -112,9 +112,10 @@ impl<'py> Vm<'py> {
         let unreachable = if finalized_any {
             // The finalizers looked attributes up: the lookup cache now holds their classes.
             self.clear_caches();
-            let (still, resurrected) = self.with_world_stopped(|world| gc::reanalyse(world, analysis.unreachable));
-            drop(resurrected);
-            still
+            let recheck = self.with_world_stopped(|world| gc::reanalyse(world, analysis.unreachable));
+            // Dropped with the world running: the released ones are freed now.
+            drop((recheck.released, recheck.resurrected));
+            recheck.garbage
         } else {
             analysis.unreachable
         };
@@ -154,10 +155,12 @@ impl<'py> Vm<'py> {
 
     /// Whether an unreachable object has a finalizer to run: an instance whose class defines
     /// `__del__`, a generator suspended inside `try`.
+    /// A suspended generator's finalizer is closing it even outside `try`, where no code runs:
+    /// its frame goes, and with it what the frame held (CPython closes every one).
     fn has_finalizer(&mut self, object: &ObjRef) -> bool {
         match &object.payload {
             Payload::Instance(inst) => super::finalize::class_defines_del(self.py, &inst.class),
-            Payload::Generator(state) => state.lock(self.py).needs_close(),
+            Payload::Generator(state) => state.lock(self.py).frame.is_some(),
             _ => false,
         }
     }

@@ -28,6 +28,17 @@ impl Vm<'_> {
         }
     }
 
+    /// After an instruction that may have dropped an object's last reference (a store, a
+    /// `del`, the end of an expression statement): its `__del__` runs now, before the next
+    /// instruction, as CPython runs it the moment the count reaches zero. (A collection that
+    /// is due waits for the next check point.)
+    #[inline(always)]
+    pub fn finalize_dropped(&mut self) {
+        if self.breaker.has(breaker_bits::FINALIZE) {
+            self.run_pending_finalizers();
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn serve_finalizers(&mut self) {
@@ -45,6 +56,8 @@ impl Vm<'_> {
     }
 
     /// Run the finalizers queued on this thread, oldest first (from a check point, and at exit).
+    #[cold]
+    #[inline(never)]
     pub fn run_pending_finalizers(&mut self) {
         self.breaker.clear(breaker_bits::FINALIZE);
         while let Some(object) = gc::next_pending_finalizer() {
@@ -68,9 +81,15 @@ impl Vm<'_> {
                     self.report_unraisable(&del, &err.exc);
                 }
             }
-            Payload::Generator(_) => {
-                if let Err(err) = self.close_generator(&target) {
-                    self.report_unraisable(&target, &err.exc);
+            Payload::Generator(state) => {
+                if state.lock(self.py).needs_close() {
+                    if let Err(err) = self.close_generator(&target) {
+                        self.report_unraisable(&target, &err.exc);
+                    }
+                } else {
+                    // Closing runs no code here: the frame just goes.
+                    let frame = state.lock(self.py).frame.take();
+                    drop(frame);
                 }
             }
             _ => {}
@@ -91,7 +110,7 @@ impl Vm<'_> {
     pub fn report_unraisable(&mut self, context: &Value, exc: &ObjRef) {
         crate::modules::io::flush_stdout();
         let what = self.repr(context).unwrap_or_default();
-        let report = self.format_exception(exc);
+        let report = self.format_exception_alone(exc);
         eprint!("Exception ignored in: {what}\n{report}");
     }
 

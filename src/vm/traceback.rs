@@ -138,6 +138,12 @@ impl Vm<'_> {
         self.format_chain(exc, &mut seen)
     }
 
+    /// The exception with its traceback but not its `__cause__` / `__context__` chain: what
+    /// CPython's default `sys.unraisablehook` prints.
+    pub fn format_exception_alone(&mut self, exc: &ObjRef) -> String {
+        self.format_single(exc)
+    }
+
     fn format_chain(&mut self, exc: &ObjRef, seen: &mut Vec<usize>) -> String {
         seen.push(exc.addr());
         let py = self.py;

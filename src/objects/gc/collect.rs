@@ -121,42 +121,67 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
     }
 }
 
+/// The unreachable objects after their finalizers ran, looked at again.
+pub struct Recheck {
+    /// Still garbage: to be cleared. What `gc.collect()` counts.
+    pub garbage: Vec<ObjRef>,
+    /// Unreachable but in no cycle any more (a finalizer broke it): reference counting frees
+    /// them once the collector lets go, as it would have at once without the collector's hold,
+    /// so they are not counted, as in CPython.
+    pub released: Vec<ObjRef>,
+    /// Referenced from outside again (a finalizer stored one somewhere), with what they reach.
+    pub resurrected: Vec<ObjRef>,
+}
+
 /// Look again at objects found unreachable, each held once by the collector, after finalizers
-/// ran: those a finalizer made reachable again (and what they reach) are returned second.
-pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> (Vec<ObjRef>, Vec<ObjRef>) {
+/// ran (see [`Recheck`]).
+pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> Recheck {
     let candidates: Vec<NonNull<PyObject>> = held.iter().map(ObjRef::as_non_null).collect();
     // They stay in their generations: their places are put back afterwards.
     let places: Vec<usize> = candidates.iter().map(|&o| header_of(o).index()).collect();
-    let mut unreachable_flags = find_unreachable_held(world, &candidates, 1);
+    let fates = analyse(world, &candidates, 1, true);
     for (&object, index) in candidates.iter().zip(places) {
         let header = header_of(object);
         header.clear(flag::COLLECTING);
         header.set_index(index);
     }
-    let (mut still, mut resurrected) = (Vec::new(), Vec::new());
-    for object in held {
-        if unreachable_flags.next().unwrap_or(false) {
-            still.push(object);
-        } else {
-            resurrected.push(object);
+    let mut recheck = Recheck {
+        garbage: Vec::new(),
+        released: Vec::new(),
+        resurrected: Vec::new(),
+    };
+    for (object, fate) in held.into_iter().zip(fates) {
+        match fate {
+            Fate::Garbage => recheck.garbage.push(object),
+            Fate::Released => recheck.released.push(object),
+            Fate::Reachable => recheck.resurrected.push(object),
         }
     }
-    (still, resurrected)
+    recheck
+}
+
+/// What an analysis says of a candidate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Reachable,
+    Garbage,
+    /// Unreachable, and referenced by nothing but other released candidates.
+    Released,
 }
 
 fn find_unreachable(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>]) -> Vec<bool> {
-    find_unreachable_held(world, candidates, 0).collect()
+    analyse(world, candidates, 0, false)
+        .into_iter()
+        .map(|fate| fate != Fate::Reachable)
+        .collect()
 }
 
 /// Which candidates are unreachable from outside the set. `held` references to each candidate
-/// are the caller's own and do not count as outside ones. Leaves each candidate marked with its
-/// number: the caller clears the marks and puts the places back.
-fn find_unreachable_held(
-    world: &StoppedWorld<'_>,
-    candidates: &[NonNull<PyObject>],
-    held: usize,
-) -> impl Iterator<Item = bool> + use<> {
-    let mut refs: Vec<i64> = candidates
+/// are the caller's own and do not count as outside ones. With `find_released`, the
+/// unreachable ones referenced by nothing but other such ones are told apart. Leaves each
+/// candidate marked with its number: the caller clears the marks and puts the places back.
+fn analyse(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>], held: usize, find_released: bool) -> Vec<Fate> {
+    let counts: Vec<i64> = candidates
         .iter()
         .enumerate()
         .map(|(n, &object)| {
@@ -167,6 +192,7 @@ fn find_unreachable_held(
             unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
         })
         .collect();
+    let mut refs = counts.clone();
     // References between candidates are not outside references.
     for (n, &object) in candidates.iter().enumerate() {
         // SAFETY: as above.
@@ -182,27 +208,50 @@ fn find_unreachable_held(
     }
     // A count left over (or below zero, which only an over-reporting traversal could cause) is
     // an outside reference: reachable, with everything reachable from it.
-    let mut reachable = vec![false; candidates.len()];
+    let mut fates = vec![Fate::Garbage; candidates.len()];
     let mut work = Vec::new();
     for n in 0..candidates.len() {
-        if refs[n] == 0 || reachable[n] {
+        if refs[n] == 0 || fates[n] == Fate::Reachable {
             continue;
         }
-        reachable[n] = true;
+        fates[n] = Fate::Reachable;
         work.push(n);
         while let Some(next) = work.pop() {
             // SAFETY: as above.
             traverse(unsafe { candidates[next].as_ref() }, world, &mut |referent| {
                 if let Some(m) = referent.object().and_then(candidate_of)
-                    && !reachable[m]
+                    && fates[m] != Fate::Reachable
                 {
-                    reachable[m] = true;
+                    fates[m] = Fate::Reachable;
                     work.push(m);
                 }
             });
         }
     }
-    reachable.into_iter().map(|r| !r)
+    if find_released {
+        // Unreachable, so referenced only by other unreachable candidates: released when no
+        // count is left once the released ones let go of theirs.
+        let mut remaining = counts;
+        work.extend((0..candidates.len()).filter(|&n| fates[n] == Fate::Garbage && remaining[n] == 0));
+        for &n in &work {
+            fates[n] = Fate::Released;
+        }
+        while let Some(next) = work.pop() {
+            // SAFETY: as above.
+            traverse(unsafe { candidates[next].as_ref() }, world, &mut |referent| {
+                if let Some(m) = referent.object().and_then(candidate_of)
+                    && fates[m] == Fate::Garbage
+                {
+                    remaining[m] -= 1;
+                    if remaining[m] == 0 {
+                        fates[m] = Fate::Released;
+                        work.push(m);
+                    }
+                }
+            });
+        }
+    }
+    fates
 }
 
 /// A `dict` that holds no container: CPython does not track it, and neither do we (a dict
@@ -407,11 +456,11 @@ mod tests {
             // A "finalizer" stores `a` somewhere: `a`, and `b` through it, live again.
             let saved = ours[0].clone_ref(py);
             let world = stop_the_world(py).expect("with the GIL the world is ours");
-            let (still, resurrected) = reanalyse(&world, ours);
+            let recheck = reanalyse(&world, ours);
             drop(world);
-            assert!(still.is_empty());
-            assert_eq!(resurrected.len(), 2);
-            drop(resurrected);
+            assert!(recheck.garbage.is_empty() && recheck.released.is_empty());
+            assert_eq!(recheck.resurrected.len(), 2);
+            drop(recheck);
             // Dropped again, the pair is garbage once more.
             drop(saved);
             let unreachable = unreachable_now(py);

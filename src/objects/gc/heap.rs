@@ -276,22 +276,31 @@ pub fn untrack(world: &StoppedWorld<'_>, object: NonNull<PyObject>) {
 /// with the GIL, where there is one heap).
 pub unsafe fn free(object: NonNull<PyObject>, owned_here: bool) {
     let header = header_of(object);
-    let heap = mine();
-    match header.generation() {
+    // Free-threaded, a thread that made no container (or has retired) has no heap, and owns
+    // no tracked object; with the GIL every thread shares the one heap.
+    let heap = if gil::is_free_threaded() {
+        MY_HEAP.try_with(Cell::get).ok().flatten()
+    } else {
+        Some(mine())
+    };
+    match (header.generation(), heap) {
         // The id check only guards against a mistaken owner: a shell is always safe.
-        Some(generation) if owned_here && header.heap() == heap.id => {
+        (Some(generation), Some(heap)) if owned_here && header.heap() == heap.id => {
             // SAFETY: the calling thread owns its heap; this is the only borrow.
             unsafe { heap.generation(generation) }.remove(object);
-            // SAFETY: untracked, and per the contract nobody else can reach it.
+            // SAFETY: untracked now, and per the contract nobody else can reach it.
             unsafe { header::deallocate(object) };
             heap.count(-1);
         }
-        None => {
-            // SAFETY: as above.
+        (None, _) => {
+            // SAFETY: per the contract.
             unsafe { header::deallocate(object) };
-            heap.count(-1);
+            match heap {
+                Some(heap) => heap.count(-1),
+                None => super::note_young(-1),
+            }
         }
-        Some(_) => {
+        (Some(_), _) => {
             // SAFETY: per the contract; the header stays tracked for the collector.
             unsafe { header::drop_contents(object) };
             let mut shells = SHELLS.lock();

@@ -118,6 +118,24 @@ pub unsafe fn free(object: NonNull<PyObject>, owned_here: bool) {
     unsafe { heap::free(object, owned_here || !gil::is_free_threaded()) }
 }
 
+/// Before a list or tuple is freed: drop its items last to first, the order CPython drops them
+/// in (what the order of their `__del__` calls shows).
+#[inline]
+pub fn release_items(object: &mut PyObject) {
+    match &mut object.payload {
+        Payload::List(items) => drop_last_first(std::mem::take(items.get_mut())),
+        Payload::Tuple(items) => drop_last_first(std::mem::take(items).into_vec()),
+        _ => {}
+    }
+}
+
+/// Drop `items` last to first.
+pub fn drop_last_first(mut items: Vec<Value>) {
+    while let Some(item) = items.pop() {
+        drop(item);
+    }
+}
+
 fn header(object: &ObjRef) -> Option<&header::GcHeader> {
     // SAFETY: an `ObjRef` to a container points into a `GcBox` made by `header::allocate`, alive
     // while the reference is.

@@ -238,7 +238,7 @@ pub fn clear(py: Gil<'_>, object: &PyObject) {
     match &object.payload {
         Payload::List(items) => {
             let taken = std::mem::take(&mut *items.lock(py));
-            drop(taken);
+            super::drop_last_first(taken);
         }
         Payload::Dict(dict) => {
             let taken = dict.lock(py).clear();
