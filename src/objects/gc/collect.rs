@@ -470,6 +470,43 @@ mod tests {
     }
 
     #[test]
+    fn a_cycle_a_finalizer_broke_is_released_not_counted_as_garbage() {
+        gil::attach(|py| {
+            let (a, b, c) = (
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+            );
+            // a <-> b is a cycle; c only refers to itself.
+            push(py, &a, Value::Obj(b.clone_ref(py)));
+            push(py, &b, Value::Obj(a.clone_ref(py)));
+            push(py, &c, Value::Obj(c.clone_ref(py)));
+            let addrs = [a.addr(), b.addr(), c.addr()];
+            drop((a, b, c));
+            let (ours, others): (Vec<ObjRef>, Vec<ObjRef>) =
+                unreachable_now(py).into_iter().partition(|o| addrs.contains(&o.addr()));
+            dispose(py, others);
+            assert_eq!(ours.len(), 3);
+            // A "finalizer" empties `a`: nothing but the collector's hold keeps `b` now, and
+            // then only `b` keeps `a`. `c` still refers to itself.
+            let a = ours.iter().find(|o| o.addr() == addrs[0]).expect("a was found");
+            clear(py, a);
+            let world = stop_the_world(py).expect("with the GIL the world is ours");
+            let recheck = reanalyse(&world, ours);
+            drop(world);
+            assert!(recheck.resurrected.is_empty());
+            let mut released: Vec<usize> = recheck.released.iter().map(ObjRef::addr).collect();
+            released.sort_unstable();
+            let mut expected = vec![addrs[0], addrs[1]];
+            expected.sort_unstable();
+            assert_eq!(released, expected);
+            assert_eq!(recheck.garbage.len(), 1);
+            assert_eq!(recheck.garbage[0].addr(), addrs[2]);
+            dispose(py, recheck.garbage);
+        });
+    }
+
+    #[test]
     fn a_million_deep_cycle_is_collected_without_recursion() {
         gil::attach(|py| {
             let outer = new_list(py, Vec::new());
