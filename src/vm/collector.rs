@@ -159,7 +159,7 @@ impl<'py> Vm<'py> {
     /// its frame goes, and with it what the frame held (CPython closes every one).
     fn has_finalizer(&mut self, object: &ObjRef) -> bool {
         match &object.payload {
-            Payload::Instance(inst) => super::finalize::class_defines_del(self.py, &inst.class),
+            Payload::Instance(inst) => super::finalize::class_has_finalizer(self.py, &inst.class),
             Payload::Generator(state) => state.lock(self.py).frame.is_some(),
             _ => false,
         }

@@ -127,11 +127,23 @@ impl Vm<'_> {
         drop(globals);
         self.clear_caches();
         self.run_pending_finalizers();
-        if gc::is_enabled() || gc::debug_flags() != 0 || gc::generation_due().is_none() {
-            self.collect_garbage(2);
-        }
+        // Even with automatic collection off, as CPython does.
+        self.collect_garbage(2);
         self.run_pending_finalizers();
     }
+}
+
+/// Whether instances of `class` have a `__del__`: the class's cached answer, refreshed when
+/// stale.
+pub fn class_has_finalizer(py: crate::gil::Gil<'_>, class: &ObjRef) -> bool {
+    let Payload::Type(t) = &class.payload else {
+        return false;
+    };
+    t.finalizer.get().unwrap_or_else(|| {
+        let defines = class_defines_del(py, class);
+        t.finalizer.set(defines);
+        defines
+    })
 }
 
 /// Whether a class (or a base) defines `__del__`, looked up without running code.

@@ -14,7 +14,7 @@
 use std::ptr::NonNull;
 
 use super::header::{self, GcHeader, flag};
-use super::heap::{self, Heap, PERMANENT};
+use super::heap::{self, PERMANENT};
 use super::traverse::traverse;
 use super::{is_container, may_be_tracked};
 use crate::gil::Gil;
@@ -49,64 +49,67 @@ fn candidate_of(object: &ObjRef) -> Option<usize> {
     header_of(object.as_non_null()).candidate()
 }
 
-/// What becomes of an object of the collected generation.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// The `n`-th candidate.
-    Candidate(usize),
-    /// A `dict` that holds no container: not tracked, as in CPython, but kept in its
-    /// generation (storing a container will make it count).
-    Ignored,
-    /// Immortal: never freed, so never garbage; it is not tracked any more.
-    Untracked,
-}
-
 /// Find the unreachable objects of generation `generation` and the younger ones, which are
 /// merged into it first; the survivors move on to the next generation.
+///
+/// Every object of those generations is moved into one array, heap by heap and oldest first;
+/// an object's place there is its number. The candidates are those objects but the immortal
+/// ones (never freed; they are untracked now) and the dicts holding no container (not
+/// tracked, as in CPython, but kept in their generation: storing a container makes them count).
+/// Besides that array the analysis needs one count and one fate per object, and the arrays
+/// the objects go back into reuse their room: a collection of a million objects borrows
+/// about 17 MB.
 pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usize) -> Analysis {
     heap::reclaim_shells(world);
     let heaps = heap::all(world);
-    // Every object of the generations, heap by heap, oldest first.
-    let mut members: Vec<(&'static Heap, NonNull<PyObject>, Role)> = Vec::new();
-    let mut candidates = Vec::new();
+    let total = heaps
+        .iter()
+        .map(|heap| (0..=generation).map(|g| heap.len(world, g)).sum::<usize>())
+        .sum();
+    let mut objects = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(heaps.len());
     for &heap in &heaps {
         for older_first in (0..=generation).rev() {
-            for object in heap.take(world, older_first) {
-                // SAFETY: tracked objects are alive (see `header_of`).
-                let obj = unsafe { object.as_ref() };
-                let role = if obj.header.is_immortal() {
-                    Role::Untracked
-                } else if ignored_dict(obj, world) {
-                    Role::Ignored
-                } else {
-                    candidates.push(object);
-                    Role::Candidate(candidates.len() - 1)
-                };
-                members.push((heap, object, role));
-            }
+            heap.take_into(world, older_first, &mut objects);
+        }
+        ends.push(objects.len());
+    }
+    let mut examined = 0;
+    for (n, &object) in objects.iter().enumerate() {
+        // SAFETY: tracked objects are alive (see `header_of`).
+        let obj = unsafe { object.as_ref() };
+        if !obj.header.is_immortal() && !ignored_dict(obj, world) {
+            mark_candidate(object, n);
+            examined += 1;
         }
     }
-    let unreachable_flags = find_unreachable(world, &candidates);
+    let fates = analyse(world, &objects, 0, false);
     let target = (generation + 1).min(2);
     let mut unreachable = Vec::new();
     let mut survivors = 0;
-    for (heap, object, role) in members {
-        let header = header_of(object);
-        header.clear(flag::COLLECTING);
-        match role {
-            Role::Untracked => header.place(0, None, 0),
-            Role::Candidate(n) if unreachable_flags[n] => {
+    let mut start = 0;
+    for (&heap, end) in heaps.iter().zip(ends) {
+        for (&object, &fate) in objects[start..end].iter().zip(&fates[start..end]) {
+            let header = header_of(object);
+            let candidate = header.has(flag::COLLECTING);
+            header.clear(flag::COLLECTING);
+            // SAFETY: alive (see `header_of`).
+            if !candidate && unsafe { object.as_ref() }.header.is_immortal() {
+                header.place(0, None, 0);
+            } else if fate != Fate::Reachable {
                 heap.place(world, target, object);
                 // SAFETY: alive (see `header_of`); the new reference keeps it so once the
                 // world restarts.
                 unreachable.push(unsafe { ObjRef::clone_from_ptr(py, object) });
-            }
-            _ if is_atomic_tuple(object, world) => header.place(0, None, 0),
-            _ => {
+            } else if is_atomic_tuple(object, world) {
+                header.place(0, None, 0);
+            } else {
                 heap.place(world, target, object);
                 survivors += 1;
             }
         }
+        heap.trim(world, target);
+        start = end;
     }
     let oldest_size = if generation == 2 {
         heaps.iter().map(|heap| heap.len(world, 2)).sum()
@@ -115,10 +118,18 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
     };
     Analysis {
         unreachable,
-        examined: candidates.len(),
+        examined,
         moved_to_oldest: if generation == 1 { survivors } else { 0 },
         oldest_size,
     }
+}
+
+/// Make `object` the `n`-th candidate of the analysis about to run: its header's index holds
+/// the number until the caller puts its place back.
+fn mark_candidate(object: NonNull<PyObject>, n: usize) {
+    let header = header_of(object);
+    header.set_index(n);
+    header.set(flag::COLLECTING);
 }
 
 /// The unreachable objects after their finalizers ran, looked at again.
@@ -139,6 +150,9 @@ pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> Recheck {
     let candidates: Vec<NonNull<PyObject>> = held.iter().map(ObjRef::as_non_null).collect();
     // They stay in their generations: their places are put back afterwards.
     let places: Vec<usize> = candidates.iter().map(|&o| header_of(o).index()).collect();
+    for (n, &object) in candidates.iter().enumerate() {
+        mark_candidate(object, n);
+    }
     let fates = analyse(world, &candidates, 1, true);
     for (&object, index) in candidates.iter().zip(places) {
         let header = header_of(object);
@@ -169,32 +183,34 @@ enum Fate {
     Released,
 }
 
-fn find_unreachable(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>]) -> Vec<bool> {
-    analyse(world, candidates, 0, false)
-        .into_iter()
-        .map(|fate| fate != Fate::Reachable)
-        .collect()
-}
+/// A count that marks an object of the analysed array that is not a candidate.
+const NOT_CANDIDATE: i64 = i64::MIN;
 
-/// Which candidates are unreachable from outside the set. `held` references to each candidate
-/// are the caller's own and do not count as outside ones. With `find_released`, the
-/// unreachable ones referenced by nothing but other such ones are told apart. Leaves each
-/// candidate marked with its number: the caller clears the marks and puts the places back.
-fn analyse(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>], held: usize, find_released: bool) -> Vec<Fate> {
-    let counts: Vec<i64> = candidates
+/// Which candidates among `objects` (those marked by [`mark_candidate`] with their place in
+/// it) are unreachable from outside the candidates; the others are reachable. `held`
+/// references to each candidate are the caller's own and do not count as outside ones. With
+/// `find_released`, the unreachable ones referenced by nothing but other such ones are told
+/// apart.
+fn analyse(world: &StoppedWorld<'_>, objects: &[NonNull<PyObject>], held: usize, find_released: bool) -> Vec<Fate> {
+    let outside_count = |object: NonNull<PyObject>| {
+        // SAFETY: the analysed objects are alive (see `header_of`).
+        unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
+    };
+    let mut refs: Vec<i64> = objects
         .iter()
-        .enumerate()
-        .map(|(n, &object)| {
-            let header = header_of(object);
-            header.set_index(n);
-            header.set(flag::COLLECTING);
-            // SAFETY: candidates are alive (see `header_of`).
-            unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
+        .map(|&object| {
+            if header_of(object).has(flag::COLLECTING) {
+                outside_count(object)
+            } else {
+                NOT_CANDIDATE
+            }
         })
         .collect();
-    let mut refs = counts.clone();
     // References between candidates are not outside references.
-    for (n, &object) in candidates.iter().enumerate() {
+    for (n, &object) in objects.iter().enumerate() {
+        if refs[n] == NOT_CANDIDATE {
+            continue;
+        }
         // SAFETY: as above.
         let readable = traverse(unsafe { object.as_ref() }, world, &mut |referent| {
             if let Some(m) = referent.object().and_then(candidate_of) {
@@ -208,9 +224,18 @@ fn analyse(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>], held: usi
     }
     // A count left over (or below zero, which only an over-reporting traversal could cause) is
     // an outside reference: reachable, with everything reachable from it.
-    let mut fates = vec![Fate::Garbage; candidates.len()];
+    let mut fates: Vec<Fate> = refs
+        .iter()
+        .map(|&r| {
+            if r == NOT_CANDIDATE {
+                Fate::Reachable
+            } else {
+                Fate::Garbage
+            }
+        })
+        .collect();
     let mut work = Vec::new();
-    for n in 0..candidates.len() {
+    for n in 0..objects.len() {
         if refs[n] == 0 || fates[n] == Fate::Reachable {
             continue;
         }
@@ -218,7 +243,7 @@ fn analyse(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>], held: usi
         work.push(n);
         while let Some(next) = work.pop() {
             // SAFETY: as above.
-            traverse(unsafe { candidates[next].as_ref() }, world, &mut |referent| {
+            traverse(unsafe { objects[next].as_ref() }, world, &mut |referent| {
                 if let Some(m) = referent.object().and_then(candidate_of)
                     && fates[m] != Fate::Reachable
                 {
@@ -231,14 +256,19 @@ fn analyse(world: &StoppedWorld<'_>, candidates: &[NonNull<PyObject>], held: usi
     if find_released {
         // Unreachable, so referenced only by other unreachable candidates: released when no
         // count is left once the released ones let go of theirs.
-        let mut remaining = counts;
-        work.extend((0..candidates.len()).filter(|&n| fates[n] == Fate::Garbage && remaining[n] == 0));
-        for &n in &work {
-            fates[n] = Fate::Released;
+        let mut remaining = refs;
+        for (n, &object) in objects.iter().enumerate() {
+            if fates[n] == Fate::Garbage {
+                remaining[n] = outside_count(object);
+                if remaining[n] == 0 {
+                    fates[n] = Fate::Released;
+                    work.push(n);
+                }
+            }
         }
         while let Some(next) = work.pop() {
             // SAFETY: as above.
-            traverse(unsafe { candidates[next].as_ref() }, world, &mut |referent| {
+            traverse(unsafe { objects[next].as_ref() }, world, &mut |referent| {
                 if let Some(m) = referent.object().and_then(candidate_of)
                     && fates[m] == Fate::Garbage
                 {
@@ -346,12 +376,15 @@ pub fn freeze(world: &StoppedWorld<'_>, frozen: bool) {
     } else {
         (PERMANENT..PERMANENT + 1, 2)
     };
+    let mut objects = Vec::new();
     for heap in heap::all(world) {
         for g in from.clone() {
-            for object in heap.take(world, g) {
-                heap.place(world, to, object);
-            }
+            heap.take_into(world, g, &mut objects);
         }
+        for object in objects.drain(..) {
+            heap.place(world, to, object);
+        }
+        heap.trim(world, PERMANENT);
     }
 }
 

@@ -74,10 +74,18 @@ impl Generation {
         }
     }
 
-    /// Take every object out (their headers are rewritten when they are placed again).
-    fn take(&mut self) -> Vec<NonNull<PyObject>> {
+    /// Give back room far beyond what the array holds (after a burst of allocations, say).
+    fn trim(&mut self) {
+        if self.slots.capacity() > 4 * self.slots.len() + 1024 {
+            self.slots.shrink_to(2 * self.slots.len());
+        }
+    }
+
+    /// Move every object out to the end of `into`, oldest first (their headers are rewritten
+    /// when they are placed again). The array keeps its room, which the objects put back use.
+    fn take_into(&mut self, into: &mut Vec<NonNull<PyObject>>) {
         self.live = 0;
-        std::mem::take(&mut self.slots).into_iter().flatten().collect()
+        into.extend(self.slots.drain(..).flatten());
     }
 }
 
@@ -222,9 +230,18 @@ impl Heap {
         self.with_stopped(world, generation, |g| g.push(self.id, generation, object));
     }
 
-    /// Take every object out of `generation` (the collector, which places each one again).
-    pub fn take(&self, world: &StoppedWorld<'_>, generation: usize) -> Vec<NonNull<PyObject>> {
-        self.with_stopped(world, generation, Generation::take)
+    /// After the collector placed the objects back: give back the room the arrays of the
+    /// generations up to `generation` no longer need.
+    pub fn trim(&self, world: &StoppedWorld<'_>, generation: usize) {
+        for g in 0..=generation {
+            self.with_stopped(world, g, Generation::trim);
+        }
+    }
+
+    /// Move every object of `generation` out to the end of `into` (the collector, which places
+    /// each one again).
+    pub fn take_into(&self, world: &StoppedWorld<'_>, generation: usize, into: &mut Vec<NonNull<PyObject>>) {
+        self.with_stopped(world, generation, |g| g.take_into(into));
     }
 
     /// Count allocations (`+1`) and frees (`-1`) of containers towards the next collection.
