@@ -129,7 +129,22 @@ impl Vm<'_> {
         self.run_pending_finalizers();
         // Even with automatic collection off, as CPython does.
         self.collect_garbage(2);
-        self.run_pending_finalizers();
+        self.finish_thread();
+    }
+
+    /// The last Python code a thread runs: the finalizers still queued on it. Free-threaded,
+    /// objects other threads dropped are queued for their owner to merge, and merging may
+    /// queue a finalizer here: the thread first stops owning objects (what was queued for it
+    /// is merged now, and other threads merge what they drop from now on), and again after
+    /// finalizers that made objects, until nothing is left to run.
+    pub fn finish_thread(&mut self) {
+        loop {
+            crate::objects::refcount::retire_thread();
+            if !gc::has_pending_finalizers() {
+                return;
+            }
+            self.run_pending_finalizers();
+        }
     }
 }
 

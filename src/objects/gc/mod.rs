@@ -464,6 +464,13 @@ pub fn queue_finalizer(object: ObjRef) -> Result<(), ObjRef> {
     }
 }
 
+/// Whether objects wait for their finalizer on this thread.
+pub fn has_pending_finalizers() -> bool {
+    PENDING
+        .try_with(|pending| !pending.borrow().is_empty())
+        .unwrap_or(false)
+}
+
 /// The oldest object waiting for its finalizer on this thread.
 pub fn next_pending_finalizer() -> Option<ObjRef> {
     PENDING
