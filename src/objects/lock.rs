@@ -131,18 +131,6 @@ impl<T> ObjLock<T> {
         Some(unsafe { &*self.data.get() })
     }
 
-    /// The contents of an unreachable object's lock (its count is zero); `None` if it is held.
-    ///
-    /// # Safety
-    /// Nobody else can reach the object, so nobody can take the lock during the borrow.
-    pub unsafe fn peek_unreachable(&self) -> Option<&T> {
-        if self.state.load(Ordering::Acquire) != UNLOCKED {
-            return None;
-        }
-        // SAFETY: unlocked, and per the contract nobody can lock it during the borrow.
-        Some(unsafe { &*self.data.get() })
-    }
-
     /// Free-threaded unlock.
     #[inline]
     fn unlock(&self) {

@@ -693,7 +693,7 @@ fn destroy(ptr: NonNull<PyObject>) {
         return;
     }
     // SAFETY: as above, nobody else can reach it.
-    if unsafe { gc::wants_finalizer(ptr) } {
+    if unsafe { gc::wants_finalizer_else_release(ptr) } {
         // SAFETY: as above.
         unsafe { ptr.as_ref() }.header.revive();
         match gc::queue_finalizer(ObjRef { ptr }) {
@@ -703,12 +703,10 @@ fn destroy(ptr: NonNull<PyObject>) {
             Err(handle) => std::mem::forget(handle),
         }
     }
-    // SAFETY: as above; nothing else holds a borrow of it.
-    gc::release_items(unsafe { &mut *ptr.as_ptr() });
     count_live(-1);
     // The owner's last decrement frees without clearing its id; a merged count forgot it.
     // SAFETY: as above.
-    let owned = owned_here(unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed));
+    let owned = !gil::is_free_threaded() || owned_here(unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed));
     // SAFETY: a container (from `gc::allocate`), unreachable, and this thread is attached.
     unsafe { gc::free(ptr, owned) };
 }

@@ -57,6 +57,12 @@ impl Generation {
     #[inline]
     fn remove(&mut self, object: NonNull<PyObject>) {
         let index = header_of(object).index();
+        // The newest object (a temporary made and dropped at once, most often) leaves no hole.
+        if index + 1 == self.slots.len() && self.slots[index] == Some(object) {
+            self.slots.pop();
+            self.live -= 1;
+            return;
+        }
         if let Some(slot) = self.slots.get_mut(index).filter(|slot| **slot == Some(object)) {
             *slot = None;
             self.live -= 1;
@@ -225,6 +231,12 @@ impl Heap {
         self.count(1);
     }
 
+    /// Count a new container that is not tracked (see `gc::allocate`).
+    #[inline]
+    pub fn count_new(&self) {
+        self.count(1);
+    }
+
     /// Put an object back, in `generation` (the collector, rebuilding the generations).
     pub fn place(&self, world: &StoppedWorld<'_>, generation: usize, object: NonNull<PyObject>) {
         self.with_stopped(world, generation, |g| g.push(self.id, generation, object));
@@ -293,13 +305,20 @@ pub fn untrack(world: &StoppedWorld<'_>, object: NonNull<PyObject>) {
 /// with the GIL, where there is one heap).
 pub unsafe fn free(object: NonNull<PyObject>, owned_here: bool) {
     let header = header_of(object);
-    // Free-threaded, a thread that made no container (or has retired) has no heap, and owns
-    // no tracked object; with the GIL every thread shares the one heap.
-    let heap = if gil::is_free_threaded() {
-        MY_HEAP.try_with(Cell::get).ok().flatten()
-    } else {
-        Some(mine())
-    };
+    if !gil::is_free_threaded() {
+        // One heap, changed only by the GIL holder: this thread.
+        if let Some(generation) = header.generation() {
+            // SAFETY: the GIL holder owns the heap; this is the only borrow.
+            unsafe { mine().generation(generation) }.remove(object);
+        }
+        // SAFETY: untracked now, and per the contract nobody else can reach it.
+        unsafe { header::deallocate(object) };
+        super::note_young(-1);
+        return;
+    }
+    // A thread that made no container (or has retired) has no heap, and owns no tracked
+    // object.
+    let heap = MY_HEAP.try_with(Cell::get).ok().flatten();
     match (header.generation(), heap) {
         // The id check only guards against a mistaken owner: a shell is always safe.
         (Some(generation), Some(heap)) if owned_here && header.heap() == heap.id => {

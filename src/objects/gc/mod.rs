@@ -31,7 +31,7 @@ pub use collect::{Analysis, analyse_generation, freeze, generation_sizes, reanal
 pub use traverse::{Locking, clear, referents};
 
 use crate::gil::{self, lock::breaker_bits};
-use crate::objects::{GeneratorState, ObjRef, Payload, PyObject, Value};
+use crate::objects::{ObjRef, Payload, PyObject, Value};
 
 /// Whether objects with this payload can hold references, and so carry a collector header.
 /// Fixed by the variant: a payload never changes variant after allocation.
@@ -95,11 +95,53 @@ pub fn holds_containers(table: &crate::objects::DictTable) -> bool {
 
 /// Move a container to the heap, tracked in the calling thread's youngest generation. Out of
 /// line: `ObjRef::new` is inlined everywhere, and this is the bulk of it.
+///
+/// A tuple none of whose items can be part of a cycle is not tracked at all: CPython tracks it
+/// until its first collection, which untracks it (it is immutable, so that never changes), and
+/// most tuples are such pairs and rows that live a moment. Its header keeps the number of
+/// collections so far, so that `gc.is_tracked` answers as CPython would until the next one.
+/// Like every container it counts towards the next collection.
 #[inline(never)]
 pub fn allocate(object: PyObject) -> NonNull<PyObject> {
+    let atomic = matches!(&object.payload, Payload::Tuple(items) if items.iter().all(|item| !in_cycle_possibly(item)));
     let ptr = header::allocate(object);
-    heap::mine().track_new(ptr);
+    let heap = heap::mine();
+    if atomic {
+        // SAFETY: fresh from `header::allocate`.
+        unsafe { header::header_of(ptr) }.set_index(COLLECTIONS.load(Ordering::Relaxed) as usize);
+        // Read first: threads only share the flag's cache line while nobody writes it.
+        if !YOUNG_TUPLES_MADE.load(Ordering::Relaxed) {
+            YOUNG_TUPLES_MADE.store(true, Ordering::Relaxed);
+        }
+        heap.count_new();
+    } else {
+        heap.track_new(ptr);
+    }
     ptr
+}
+
+/// Whether a value may be part of a cycle, as a tuple item: a tracked, mortal container
+/// (CPython's `_PyObject_GC_MAY_BE_TRACKED`).
+#[inline]
+fn in_cycle_possibly(value: &Value) -> bool {
+    let Value::Obj(o) = value else { return false };
+    // SAFETY: an `ObjRef` to a container points into a `GcBox` (see `header`).
+    is_container(&o.payload) && !o.is_immortal() && unsafe { header::header_of(o.as_non_null()) }.is_tracked()
+}
+
+/// Collections run so far (any generation), plus one, for tuples created untracked (see
+/// [`allocate`]): an index of 0 in an untracked header means untracked by a collection (or
+/// immortal).
+static COLLECTIONS: AtomicU32 = AtomicU32::new(1);
+
+/// Set when a tuple is made untracked (see [`allocate`]), cleared by the next collection.
+static YOUNG_TUPLES_MADE: AtomicBool = AtomicBool::new(false);
+
+/// A collection looks at the youngest generation now: the tuples made untracked before it are
+/// untracked for `gc.is_tracked` too. Returns the number those tuples carry, if any was made.
+fn note_collection() -> Option<usize> {
+    let epoch = COLLECTIONS.fetch_add(1, Ordering::Relaxed) as usize;
+    YOUNG_TUPLES_MADE.swap(false, Ordering::Relaxed).then_some(epoch)
 }
 
 /// Move an immortal container to the heap: it has a header, but is never tracked.
@@ -115,24 +157,53 @@ pub fn allocate_untracked(object: PyObject) -> NonNull<PyObject> {
 /// not used afterwards; the calling thread is attached.
 pub unsafe fn free(object: NonNull<PyObject>, owned_here: bool) {
     // SAFETY: per the contract.
-    unsafe { heap::free(object, owned_here || !gil::is_free_threaded()) }
+    unsafe { heap::free(object, owned_here) }
 }
 
-/// Before a list or tuple is freed: drop its items last to first, the order CPython drops them
-/// in (what the order of their `__del__` calls shows).
+/// A container's count reached zero: whether its finalizer must run first (an instance whose
+/// class may define `__del__` — a stale cache counts as maybe: the finalize point looks again —
+/// or a generator suspended inside `try`, not finalized before). Otherwise it is about to be
+/// freed, and a list or tuple drops its items now, last to first, the order CPython drops
+/// them in (what the order of their `__del__` calls shows). One look at the payload, since
+/// every container free passes here.
+///
+/// # Safety
+/// The object's count is zero: nobody else can reach it.
 #[inline]
-pub fn release_items(object: &mut PyObject) {
-    match &mut object.payload {
-        Payload::List(items) => drop_last_first(std::mem::take(items.get_mut())),
-        Payload::Tuple(items) => drop_last_first(std::mem::take(items).into_vec()),
-        _ => {}
-    }
+pub unsafe fn wants_finalizer_else_release(object: NonNull<PyObject>) -> bool {
+    // SAFETY: per the contract nobody else can reach the object, so this is the only borrow;
+    // the header (read below) lies outside the `PyObject`.
+    let obj = unsafe { &mut *object.as_ptr() };
+    let maybe = match &mut obj.payload {
+        Payload::Instance(inst) => match &inst.class.payload {
+            Payload::Type(class) => class.finalizer.get() != Some(false),
+            _ => false,
+        },
+        Payload::Generator(state) => state.get_mut().needs_close(),
+        Payload::List(items) => {
+            drop_last_first(items.get_mut());
+            return false;
+        }
+        Payload::Tuple(items) => {
+            drop_last_first(items);
+            return false;
+        }
+        _ => return false,
+    };
+    // SAFETY: a container, from `header::allocate`, alive per the contract.
+    maybe && !unsafe { header::header_of(object) }.has(header::flag::FINALIZED)
 }
 
-/// Drop `items` last to first.
-pub fn drop_last_first(mut items: Vec<Value>) {
-    while let Some(item) = items.pop() {
-        drop(item);
+/// Drop the objects among `items`, last to first.
+#[inline]
+pub fn drop_last_first(items: &mut [Value]) {
+    if items.len() < 2 {
+        return;
+    }
+    for item in items.iter_mut().rev() {
+        if let Value::Obj(_) = item {
+            drop(std::mem::replace(item, Value::None));
+        }
     }
 }
 
@@ -146,8 +217,14 @@ fn header(object: &ObjRef) -> Option<&header::GcHeader> {
 pub fn is_tracked(py: gil::Gil<'_>, object: &Value) -> bool {
     let Some(o) = object.as_obj() else { return false };
     let Some(header) = header(o) else { return false };
-    if !header.is_tracked() || o.is_immortal() {
+    if o.is_immortal() {
         return false;
+    }
+    if !header.is_tracked() {
+        // A tuple made untracked (see `allocate`) that CPython would track until the next
+        // collection.
+        return matches!(o.payload, Payload::Tuple(_))
+            && header.index() == COLLECTIONS.load(Ordering::Relaxed) as usize;
     }
     match &o.payload {
         Payload::Dict(d) => holds_containers(&d.lock(py)),
@@ -408,29 +485,6 @@ impl FinalizerCache {
         let epoch = FINALIZER_EPOCH.load(Ordering::Relaxed);
         self.0.store((epoch << 1) | u64::from(has_del), Ordering::Relaxed);
     }
-}
-
-/// Whether an object whose count just reached zero must first have its finalizer run: an
-/// instance whose class may define `__del__` (a stale cache counts as maybe: the finalize
-/// point looks again), or a generator suspended inside `try` (closing it runs code), not
-/// finalized before.
-///
-/// # Safety
-/// The object's count is zero: nobody else can reach it.
-pub unsafe fn wants_finalizer(object: NonNull<PyObject>) -> bool {
-    // SAFETY: per the contract the object is alive (its memory not freed yet).
-    let obj = unsafe { object.as_ref() };
-    let maybe = match &obj.payload {
-        Payload::Instance(inst) => match &inst.class.payload {
-            Payload::Type(class) => class.finalizer.get() != Some(false),
-            _ => false,
-        },
-        // SAFETY: per the contract nobody else can take the generator's lock meanwhile.
-        Payload::Generator(state) => unsafe { state.peek_unreachable() }.is_some_and(GeneratorState::needs_close),
-        _ => false,
-    };
-    // SAFETY: a container, from `header::allocate`, alive per the contract.
-    maybe && !unsafe { header::header_of(object) }.has(header::flag::FINALIZED)
 }
 
 thread_local! {

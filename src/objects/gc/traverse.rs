@@ -237,8 +237,8 @@ fn generator(state: &GeneratorState, visit: &mut impl FnMut(Referent<'_>)) {
 pub fn clear(py: Gil<'_>, object: &PyObject) {
     match &object.payload {
         Payload::List(items) => {
-            let taken = std::mem::take(&mut *items.lock(py));
-            super::drop_last_first(taken);
+            let mut taken = std::mem::take(&mut *items.lock(py));
+            super::drop_last_first(&mut taken);
         }
         Payload::Dict(dict) => {
             let taken = dict.lock(py).clear();
