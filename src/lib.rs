@@ -144,7 +144,7 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
     };
     wait_for_threads(&mut vm);
     if let Some(globals) = main_globals {
-        vm.close_generators_at_exit(&globals);
+        vm.finalize_main_module(globals);
     }
     modules::io::flush_stdout();
     status

@@ -8,6 +8,8 @@ Every program in tests/programs/ is valid Python 3, so CPython is the oracle:
 
 For NAME.toy this writes NAME.out (stdout), NAME.err (stderr, only when non-empty) and
 NAME.exit (the exit status, only when it is not 0), and removes stale .err / .exit files.
+Paths under the repository in stderr (tracebacks name the script by its absolute path) are
+written relative to it.
 Review the diff (`git diff tests/programs`) before committing: the point of the .out files is
 that a human has looked at them once.
 """
@@ -38,8 +40,11 @@ def main() -> int:
             timeout=120,
         )
         toy.with_suffix(".out").write_bytes(proc.stdout)
+        # Tracebacks name the script by its absolute path: keep it relative to the repository,
+        # which is how the test harness compares it.
+        stderr = proc.stderr.replace((str(ROOT) + os.sep).encode(), b"")
         for suffix, keep, data in (
-            (".err", bool(proc.stderr), proc.stderr),
+            (".err", bool(stderr), stderr),
             (".exit", proc.returncode != 0, f"{proc.returncode}\n".encode()),
         ):
             path = toy.with_suffix(suffix)

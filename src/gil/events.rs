@@ -48,6 +48,8 @@ pub enum BlockKind {
     ObjectLock,
     /// Native work done without the GIL: hashing a large buffer (`hashlib`).
     Hashing,
+    /// Free-threaded only: parked while another thread stopped the world (the cycle collector).
+    StopTheWorld,
 }
 
 /// How a blocking call is drawn and summed: I/O, waiting on another thread, or contention.
@@ -73,6 +75,7 @@ impl BlockKind {
             BlockKind::ThreadStart => "thread start",
             BlockKind::ObjectLock => "object lock",
             BlockKind::Hashing => "hashing",
+            BlockKind::StopTheWorld => "stop-the-world",
         }
     }
 
@@ -88,7 +91,7 @@ impl BlockKind {
             BlockKind::LockWait | BlockKind::Join | BlockKind::ConditionWait | BlockKind::ThreadStart => {
                 BlockClass::Sync
             }
-            BlockKind::ObjectLock => BlockClass::Contention,
+            BlockKind::ObjectLock | BlockKind::StopTheWorld => BlockClass::Contention,
         }
     }
 }

@@ -43,8 +43,13 @@ pub mod breaker_bits {
     pub const SIGNAL: u32 = 1 << 1;
     /// A deterministic schedule (`-X switch-every`, `-X sched-seed`) counts every check point.
     pub const SCHEDULED: u32 = 1 << 2;
-    /// A generator dropped on this thread waits to be closed (`vm::finalize`).
+    /// A generator dropped on this thread waits to be closed, or an object its `__del__`
+    /// (`vm::finalize`).
     pub const FINALIZE: u32 = 1 << 3;
+    /// Free-threaded: a thread is stopping the world; park until it restarts (`stop_world`).
+    pub const STOP_THE_WORLD: u32 = 1 << 4;
+    /// Enough containers were allocated: run the cycle collector (`objects::gc`).
+    pub const COLLECT: u32 = 1 << 5;
 }
 
 /// Per-thread request word, tested at every check point.

@@ -16,6 +16,7 @@ pub mod lock;
 pub mod signals;
 pub mod spans;
 pub mod stats;
+pub mod stop_world;
 mod sync;
 
 use std::cell::Cell;
@@ -117,6 +118,12 @@ thread_local! {
 /// The calling thread's eval breaker (the VM keeps a handle to test it cheaply).
 pub fn current_breaker() -> Arc<EvalBreaker> {
     BREAKER.with(Arc::clone)
+}
+
+/// Post `bits` (`lock::breaker_bits`) to the calling thread's own eval breaker: served at its
+/// next check point. Does nothing on a thread that is shutting down.
+pub fn request(bits: u32) {
+    let _ = BREAKER.try_with(|breaker| breaker.set(bits));
 }
 
 /// `-X gil-policy`: fixed at start-up, before any thread attaches.
@@ -232,6 +239,7 @@ impl Attachment {
     fn enter() -> Attachment {
         let breaker = current_breaker();
         if is_free_threaded() {
+            stop_world::attach(&breaker);
             events::record(EventKind::Attached);
         } else if let Some(scheduler) = scheduler() {
             scheduler.wait_turn(turn_id(scheduler));
@@ -250,6 +258,7 @@ impl Drop for Attachment {
         ATTACHED.with(|a| a.set(false));
         if is_free_threaded() {
             events::record(EventKind::Detached);
+            stop_world::leave();
         } else if scheduler().is_none() {
             GIL.drop_lock(&self.breaker, DropReason::Exit);
         }
@@ -282,7 +291,9 @@ impl<'py> Gil<'py> {
             fn drop(&mut self) {
                 // The call has ended before the thread starts waiting for the GIL again.
                 drop(self.1.take());
-                if !is_free_threaded() {
+                if is_free_threaded() {
+                    stop_world::attach(&self.0);
+                } else {
                     GIL.take_after_blocking_call(&self.0);
                 }
                 ATTACHED.with(|a| a.set(true));
@@ -291,7 +302,9 @@ impl<'py> Gil<'py> {
         }
         let breaker = current_breaker();
         ATTACHED.with(|a| a.set(false));
-        if !is_free_threaded() {
+        if is_free_threaded() {
+            stop_world::detach();
+        } else {
             GIL.drop_lock(&breaker, DropReason::Voluntary);
         }
         let _reattach = Reattach(breaker, Some(BlockSpan::begin(kind)));
@@ -309,6 +322,11 @@ impl<'py> Gil<'py> {
         } else if breaker.has(lock::breaker_bits::DROP_REQUEST) && !is_free_threaded() {
             GIL.drop_lock(breaker, DropReason::Requested);
             GIL.take(breaker);
+        }
+        if breaker.has(lock::breaker_bits::STOP_THE_WORLD) && is_free_threaded() {
+            ATTACHED.with(|a| a.set(false));
+            stop_world::park();
+            ATTACHED.with(|a| a.set(true));
         }
     }
 

@@ -520,8 +520,8 @@ fn map(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
         inners.push(vm.iter(a)?);
     }
     Ok(vm.new_iterator(IterState::Map {
-        function: args[0].clone_ref(vm.py),
-        inners,
+        function: Box::new(args[0].clone_ref(vm.py)),
+        inners: inners.into_boxed_slice(),
     }))
 }
 
@@ -530,7 +530,7 @@ fn filter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<V
     check_arity(vm, "filter", args, 2, 2)?;
     let inner = vm.iter(&args[1])?;
     Ok(vm.new_iterator(IterState::Filter {
-        function: args[0].clone_ref(vm.py),
+        function: Box::new(args[0].clone_ref(vm.py)),
         inner,
     }))
 }
@@ -685,7 +685,7 @@ fn iter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
         }
         return Ok(vm.new_iterator(IterState::Callable {
             function: args[0].clone_ref(vm.py),
-            sentinel: sentinel.clone_ref(vm.py),
+            sentinel: Box::new(sentinel.clone_ref(vm.py)),
         }));
     }
     vm.iter(&args[0])

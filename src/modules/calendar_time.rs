@@ -64,6 +64,7 @@ fn struct_time_class(py: Gil<'_>) -> &'static ObjRef {
             mro: vec![clone_immortal(&t.tuple), clone_immortal(&t.object)],
             dict: ObjLock::new(DictTable::new()),
             layout: Layout::Object,
+            finalizer: crate::objects::gc::FinalizerCache::new(false),
         }))));
         add_methods(
             py,

@@ -5,6 +5,7 @@ pub mod calendar_time;
 pub mod collections;
 pub mod copy;
 pub mod file;
+pub mod gc;
 pub mod hashlib;
 pub mod io;
 pub mod math;
@@ -80,6 +81,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "_toy" => toy::create(vm),
         "_collections" => collections::create(vm),
         "_copy" => copy::create(vm),
+        "gc" => gc::create(vm),
         _ => return None,
     })
 }

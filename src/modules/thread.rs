@@ -308,8 +308,11 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
                 crate::modules::io::flush_stdout();
                 eprint!("Exception ignored in thread started by: {function_repr}\n{report}");
             }
-            // Everything the thread owns is released while it still holds the GIL.
-            drop((vm, function, call_args, call_kwargs));
+            // Everything the thread owns is released while it still holds the GIL, and the
+            // finalizers that queues run here.
+            drop((function, call_args, call_kwargs));
+            vm.finish_thread();
+            drop(vm);
         });
         // Only now may join() return: the thread holds no reference any more. Released before
         // the thread stops counting as running, so the deadlock detector never sees a joiner

@@ -69,6 +69,12 @@ impl DictObject {
         *self.version.get_mut() += 1;
         self.table.get_mut()
     }
+
+    /// The table, read without locking while the world is stopped (the collector); `None` if
+    /// some thread holds the lock. See [`ObjLock::read_stopped`].
+    pub fn read_stopped<'a>(&'a self, world: &'a crate::gil::stop_world::StoppedWorld<'_>) -> Option<&'a DictTable> {
+        self.table.read_stopped(world)
+    }
 }
 
 /// A locked dict; see [`DictObject::lock`].

@@ -118,6 +118,19 @@ impl<T> ObjLock<T> {
         self.data.into_inner()
     }
 
+    /// The contents, read without locking while the world is stopped; `None` if some thread
+    /// holds the lock. Nobody can take it meanwhile: every other thread is parked at a check
+    /// point or detached (a detached thread has no token to lock with), and this thread is at a
+    /// check point too, where it holds no lock.
+    pub fn read_stopped<'a>(&'a self, _world: &'a crate::gil::stop_world::StoppedWorld<'_>) -> Option<&'a T> {
+        if self.state.load(Ordering::Acquire) != UNLOCKED {
+            return None;
+        }
+        // SAFETY: unlocked, and no thread can lock it while `_world` lives (see above), so no
+        // `&mut` to the data can exist during the borrow.
+        Some(unsafe { &*self.data.get() })
+    }
+
     /// Free-threaded unlock.
     #[inline]
     fn unlock(&self) {

@@ -7,6 +7,7 @@
 
 pub mod dict;
 pub mod format;
+pub mod gc;
 pub mod lock;
 pub mod methods;
 pub mod refcount;
@@ -375,7 +376,9 @@ pub enum Payload {
     /// A built-in iterator: its class (an index into `types::iterator_type`) and state.
     Iterator(u8, ObjLock<IterState>),
     Generator(Box<ObjLock<GeneratorState>>),
-    Property([Value; 3]),
+    /// Getter, setter, deleter (boxed: rare, and every object is as large as the largest
+    /// payload).
+    Property(Box<[Value; 3]>),
     StaticMethod(Value),
     ClassMethod(Value),
     /// A live view of a dict's keys, values or items.
@@ -547,6 +550,8 @@ pub struct TypeObject {
     pub dict: ObjLock<DictTable>,
     /// What instances of this type are made of (inherited from the built-in base).
     pub layout: Layout,
+    /// Whether instances have a `__del__` to run before they are freed.
+    pub finalizer: gc::FinalizerCache,
 }
 
 /// The storage instances of a type use, inherited from its built-in base class.
@@ -673,6 +678,8 @@ pub enum IterState {
         seq: Value,
         remaining: usize,
     },
+    // A state's fields fit 24 bytes (flags go beside the tag), so that a whole iterator
+    // object, and so every object, fits 56: where that takes it, one value is boxed.
     /// `native_height` (for these two): `Some` when every step runs without Python code, so
     /// one step is taken whole under the iterator's lock (see `Vm::native_height`).
     Enumerate {
@@ -689,17 +696,17 @@ pub enum IterState {
         native_height: Option<u8>,
     },
     Map {
-        function: Value,
-        inners: Vec<Value>,
+        function: Box<Value>,
+        inners: Box<[Value]>,
     },
     Filter {
-        function: Value,
+        function: Box<Value>,
         inner: Value,
     },
     /// `iter(callable, sentinel)`: call until the sentinel comes back.
     Callable {
         function: Value,
-        sentinel: Value,
+        sentinel: Box<Value>,
     },
     Exhausted,
 }
@@ -708,12 +715,21 @@ pub enum IterState {
 /// the table had when the iteration started, and how many items were handed out, so a table
 /// whose items were replaced (same size) is never walked past the number it had.
 /// A reversed cursor walks down instead: `index` is then the number of slots below it still
-/// to look at, and `yielded` is not kept.
+/// to look at, and `yielded` is not kept. 32-bit positions keep the iterator small: a table of
+/// four billion slots would need a hundred and sixty gigabytes (a larger size saturates, and
+/// reads as a change of size).
 pub struct TableCursor {
     pub owner: ObjRef,
-    pub index: usize,
-    pub len_at_start: usize,
-    pub yielded: usize,
+    pub index: u32,
+    pub len_at_start: u32,
+    pub yielded: u32,
+}
+
+impl TableCursor {
+    /// A table size or position as the cursor keeps it.
+    pub fn position(n: usize) -> u32 {
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
 }
 
 /// A generator's frame, `None` once it has finished; `running` guards re-entry.
@@ -724,9 +740,16 @@ pub struct GeneratorState {
     pub qualname: String,
 }
 
-impl Drop for GeneratorState {
-    fn drop(&mut self) {
-        crate::vm::finalize::generator_dropped(self);
+impl GeneratorState {
+    /// Whether closing the generator runs code: it is suspended inside a `try` (which covers
+    /// `with` and `except GeneratorExit`); otherwise `GeneratorExit` would just pass through.
+    pub fn needs_close(&self) -> bool {
+        self.frame.as_ref().is_some_and(|f| {
+            f.frame
+                .blocks
+                .iter()
+                .any(|b| matches!(b, crate::vm::frame::Block::Try { .. }))
+        })
     }
 }
 
@@ -737,5 +760,6 @@ const _: () = assert!(std::mem::size_of::<Value>() == 16);
 const _: () = assert!(std::mem::size_of::<Option<Value>>() == 16);
 
 // Every heap object is as large as the largest payload: keep the common ones small and box
-// the rare large ones (types, functions, instances, dicts…).
-const _: () = assert!(std::mem::size_of::<PyObject>() <= 64);
+// the rare large ones (types, functions, instances, dicts…). 56 bytes, so that a container
+// with its collector header (`gc::header`) is 64: one cache line, one allocator size class.
+const _: () = assert!(std::mem::size_of::<PyObject>() == 56);

@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicIsize, AtomicU32, AtomicU64
 
 use parking_lot::Mutex;
 
-use super::{PyObject, Value};
+use super::{PyObject, Value, gc};
 use crate::gil::{self, Gil};
 
 /// Local words at or above this mark are immortal: never changed, never freed. A mortal
@@ -101,8 +101,23 @@ impl RefCount {
         (i64::from(local & LOCAL_MASK) + i64::from(shared >> SHARED_SHIFT) - queued).max(0) as usize
     }
 
-    fn is_immortal(&self) -> bool {
+    pub(crate) fn is_immortal(&self) -> bool {
         self.local.load(Ordering::Relaxed) >= IMMORTAL
+    }
+
+    /// An object whose count reached zero gets one reference again, owned by the calling thread
+    /// (its finalizer is about to run). Nobody else can reach it, so plain stores suffice.
+    ///
+    /// Free-threaded it starts merged (counted in `shared` alone): the calling thread may not
+    /// be the one whose heap the object is linked into, so it must not claim to own it.
+    fn revive(&self) {
+        let (local, shared) = if gil::is_free_threaded() {
+            (0, SHARED_ONE | MERGED)
+        } else {
+            (1, 0)
+        };
+        self.shared.store(shared, Ordering::Relaxed);
+        self.local.store(local, Ordering::Relaxed);
     }
 
     #[inline(always)]
@@ -431,21 +446,28 @@ unsafe impl Sync for ObjRef {}
 
 impl ObjRef {
     /// Move `object` to the heap with a count of one, owned by the calling thread.
+    /// Containers go behind a collector header, tracked in the thread's youngest generation.
     pub fn new(_py: Gil<'_>, mut object: PyObject) -> ObjRef {
         count_live(1);
         if gil::is_free_threaded() {
             take_ownership(&mut object.header);
         }
-        ObjRef {
-            ptr: NonNull::from(Box::leak(Box::new(object))),
-        }
+        let ptr = if gc::is_container(&object.payload) {
+            gc::allocate(object)
+        } else {
+            NonNull::from(Box::leak(Box::new(object)))
+        };
+        ObjRef { ptr }
     }
 
     /// Move `object` to the heap and make it immortal: it lives until the process exits.
     pub fn new_immortal(object: PyObject) -> ObjRef {
-        let obj = ObjRef {
-            ptr: NonNull::from(Box::leak(Box::new(object))),
+        let ptr = if gc::is_container(&object.payload) {
+            gc::allocate_untracked(object)
+        } else {
+            NonNull::from(Box::leak(Box::new(object)))
         };
+        let obj = ObjRef { ptr };
         obj.header().local.store(IMMORTAL, Ordering::Relaxed);
         obj
     }
@@ -486,6 +508,25 @@ impl ObjRef {
         // still counts), so no thread can reach the object, and none can make a new reference
         // without `&self`, which the `&mut self` borrow excludes until the returned borrow ends.
         Some(unsafe { self.ptr.as_mut() })
+    }
+
+    /// A new counted reference to an object known to be alive (the collector's holds on what
+    /// it found unreachable).
+    ///
+    /// # Safety
+    /// `ptr` points to a live heap object, which stays alive until the count is taken.
+    pub(crate) unsafe fn clone_from_ptr(_py: Gil<'_>, ptr: NonNull<PyObject>) -> ObjRef {
+        // SAFETY: per the contract.
+        unsafe { ptr.as_ref() }.header.increment();
+        ObjRef { ptr }
+    }
+
+    pub(crate) fn as_non_null(&self) -> NonNull<PyObject> {
+        self.ptr
+    }
+
+    pub(crate) fn is_immortal(&self) -> bool {
+        self.header().is_immortal()
     }
 
     /// Object identity (`id()` and `is`).
@@ -600,6 +641,12 @@ pub fn release_deferred() {
     for Parked(ptr) in parked {
         drop(ObjRef { ptr });
     }
+    if gil::is_free_threaded() {
+        let unreferenced = std::mem::take(&mut *DETACHED_FREES.lock());
+        for Parked(ptr) in unreferenced {
+            free(ptr);
+        }
+    }
 }
 
 /// Past this many nested frees, queue further frees instead of recursing.
@@ -618,22 +665,55 @@ fn free(ptr: NonNull<PyObject>) {
         return;
     }
     FREE_DEPTH.with(|d| d.set(depth + 1));
-    count_live(-1);
-    // SAFETY: the count just reached zero, so this was the last reference; the pointer came
-    // from `Box::leak` in `ObjRef::new` (immortal objects never get here).
-    drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+    destroy(ptr);
     FREE_DEPTH.with(|d| d.set(depth));
     if depth == 0 {
         // The outermost free drains what deeper frees queued; each of those may queue more.
         while let Some(Parked(next)) = FREE_LATER.with(|later| later.borrow_mut().pop()) {
             FREE_DEPTH.with(|d| d.set(1));
-            count_live(-1);
-            // SAFETY: queued by `free` above after its count reached zero; freed exactly once.
-            drop(unsafe { Box::from_raw(next.as_ptr()) });
+            destroy(next);
             FREE_DEPTH.with(|d| d.set(0));
         }
     }
 }
+
+/// The object's count reached zero (it was the last reference; immortal objects never get
+/// here): free it, or keep it for its finalizer.
+fn destroy(ptr: NonNull<PyObject>) {
+    // SAFETY: nobody else can reach the object; its memory is still allocated.
+    if !gc::is_container(&unsafe { ptr.as_ref() }.payload) {
+        count_live(-1);
+        // SAFETY: not a container, so it came from `Box::leak` in `ObjRef::new`.
+        drop(unsafe { Box::from_raw(ptr.as_ptr()) });
+        return;
+    }
+    if gil::is_free_threaded() && !gil::is_attached() {
+        // Lists may only change on attached threads (the world could be stopped right now).
+        DETACHED_FREES.lock().push(Parked(ptr));
+        return;
+    }
+    // SAFETY: as above, nobody else can reach it.
+    if unsafe { gc::wants_finalizer_else_release(ptr) } {
+        // SAFETY: as above.
+        unsafe { ptr.as_ref() }.header.revive();
+        match gc::queue_finalizer(ObjRef { ptr }) {
+            Ok(()) => return,
+            // The thread is shutting down: free it without its finalizer. The handle's drop
+            // would come back here; take the count down by hand instead.
+            Err(handle) => std::mem::forget(handle),
+        }
+    }
+    count_live(-1);
+    // The owner's last decrement frees without clearing its id; a merged count forgot it.
+    // SAFETY: as above.
+    let owned = !gil::is_free_threaded() || owned_here(unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed));
+    // SAFETY: a container (from `gc::allocate`), unreachable, and this thread is attached.
+    unsafe { gc::free(ptr, owned) };
+}
+
+/// Free-threaded: containers whose count reached zero on a detached thread, freed on the next
+/// attach.
+static DETACHED_FREES: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
 
 // ----- live objects --------------------------------------------------------------------------
 //

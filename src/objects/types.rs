@@ -145,6 +145,7 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
         mro,
         dict: ObjLock::new(DictTable::new()),
         layout,
+        finalizer: super::gc::FinalizerCache::new(false),
     }))))
 }
 

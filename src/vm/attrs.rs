@@ -646,6 +646,9 @@ impl Vm<'_> {
                 }
                 store_name(&t.dict, py, name, value);
                 attr_cache::classes_changed();
+                if key.as_str() == "__del__" {
+                    crate::objects::gc::finalizers_changed();
+                }
                 Ok(())
             }
             Some(Payload::Module(m)) => {
@@ -732,6 +735,9 @@ impl Vm<'_> {
                     k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
                 });
                 attr_cache::classes_changed();
+                if key.as_str() == "__del__" {
+                    crate::objects::gc::finalizers_changed();
+                }
                 removed
             }
             Some(Payload::Module(m)) => {

@@ -111,7 +111,7 @@ fn property_with(vm: &mut Vm, args: &[Value], which: usize, name: &str) -> PyRes
         accessors[2].clone_ref(py),
     ];
     new[which] = function.clone_ref(py);
-    Ok(vm.alloc(Payload::Property(new)))
+    Ok(vm.alloc(Payload::Property(Box::new(new))))
 }
 
 pub fn property_getter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -232,6 +232,8 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         .filter(|e| matches!(e.value.payload(), Some(Payload::Instance(_))))
         .map(|e| (e.key.clone_ref(py), e.value.clone_ref(py)))
         .collect();
+    let has_del = dict.iter().any(|e| e.key.as_str() == Some("__del__"))
+        || mro.iter().any(|base| super::finalize::class_defines_del(py, base));
     let class = vm.alloc(Payload::Type(Box::new(TypeObject {
         name: name.to_string(),
         qualname,
@@ -240,6 +242,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         mro,
         dict: ObjLock::new(dict),
         layout,
+        finalizer: crate::objects::gc::FinalizerCache::new(has_del),
     })));
     for (key, value) in descriptors {
         if let Some(set_name) = vm.lookup_special(&value, "__set_name__") {

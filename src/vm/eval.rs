@@ -201,7 +201,14 @@ impl Vm<'_> {
                     Some(v) => slots.stack.push(v.clone_ref(py)),
                     None => return Err((self.unbound_local(handle, i), false)),
                 },
-                Instr::StoreFast(i) => slots.fast[fast_base + i as usize] = Some(pop!()),
+                Instr::StoreFast(i) => {
+                    let old = slots.fast[fast_base + i as usize].replace(pop!());
+                    // Only an object can have been the last reference to something.
+                    if let Some(Value::Obj(_)) = old {
+                        drop(old);
+                        self.finalize_dropped();
+                    }
+                }
                 Instr::LoadDeref(i) => {
                     let value = cell_get(&frame.cells[i as usize], py);
                     match value {
@@ -215,6 +222,7 @@ impl Vm<'_> {
                         let old = cell.lock(py).replace(value);
                         drop(old);
                     }
+                    self.finalize_dropped();
                 }
                 Instr::LoadGlobal(i) => {
                     let value = match self.load_global_hit(globals, handle, i as usize) {
@@ -226,6 +234,7 @@ impl Vm<'_> {
                 Instr::StoreGlobal(i) => {
                     let value = pop!();
                     self.store_global_hinted(globals, handle, i as usize, value);
+                    self.finalize_dropped();
                 }
                 Instr::LoadName(i) => {
                     let key = &handle.names[i as usize];
@@ -249,6 +258,7 @@ impl Vm<'_> {
                         }
                         _ => self.store_global_hinted(globals, handle, i as usize, value),
                     }
+                    self.finalize_dropped();
                 }
                 Instr::LoadAttr(i) => {
                     let obj = pop!();
@@ -263,6 +273,8 @@ impl Vm<'_> {
                     let obj = pop!();
                     let value = pop!();
                     try_!(self.set_attr(&obj, &handle.names[i as usize], value));
+                    drop(obj);
+                    self.finalize_dropped();
                 }
                 Instr::LoadMethod(i) => {
                     let obj = pop!();
@@ -320,6 +332,8 @@ impl Vm<'_> {
                     let obj = pop!();
                     let value = pop!();
                     try_!(self.set_item(&obj, index, value));
+                    drop(obj);
+                    self.finalize_dropped();
                 }
                 Instr::BuildSlice(n) => {
                     let step = if n == 3 { pop!() } else { Value::None };
@@ -390,7 +404,10 @@ impl Vm<'_> {
                     };
                     slots.stack.push(result);
                 }
-                Instr::Pop => drop(pop!()),
+                Instr::Pop => {
+                    drop(pop!());
+                    self.finalize_dropped();
+                }
                 Instr::Dup => slots.stack.push(top!().clone_ref(py)),
                 Instr::Rot2 => {
                     let n = slots.stack.len();
@@ -581,6 +598,8 @@ impl Vm<'_> {
                 if old.is_none() {
                     return Err((self.unbound_local(handle, i), false));
                 }
+                drop(old);
+                self.finalize_dropped();
             }
             Instr::DeleteDeref(i) => {
                 let old = match &frame.cells[i as usize].payload {
@@ -590,6 +609,8 @@ impl Vm<'_> {
                 if old.is_none() {
                     return Err((self.unbound_deref(handle, i), false));
                 }
+                drop(old);
+                self.finalize_dropped();
             }
             Instr::LoadClosure(i) => slots.stack.push(Value::Obj(frame.cells[i as usize].clone_ref(py))),
             Instr::LoadClassDeref { name, cell } => {
@@ -608,6 +629,7 @@ impl Vm<'_> {
                 if try_!(self.dict_del_str(globals, key)).is_none() {
                     return Err((self.name_error(str_of(key)), false));
                 }
+                self.finalize_dropped();
             }
             Instr::DeleteName(i) => {
                 let key = &handle.names[i as usize];
@@ -615,15 +637,20 @@ impl Vm<'_> {
                 if try_!(self.dict_del_str(target, key)).is_none() {
                     return Err((self.name_error(str_of(key)), false));
                 }
+                self.finalize_dropped();
             }
             Instr::DeleteAttr(i) => {
                 let obj = pop!();
                 try_!(self.del_attr(&obj, &handle.names[i as usize]));
+                drop(obj);
+                self.finalize_dropped();
             }
             Instr::DeleteSubscr => {
                 let index = pop!();
                 let obj = pop!();
                 try_!(self.del_item(&obj, &index));
+                drop((obj, index));
+                self.finalize_dropped();
             }
             Instr::DupTop2 => {
                 let n = slots.stack.len();

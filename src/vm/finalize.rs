@@ -1,148 +1,174 @@
-//! Closing generators that are dropped while suspended inside `try` or `with`.
+//! Finalizers: `__del__` methods, and closing generators that are dropped while suspended.
 //!
-//! CPython closes such a generator when its last reference goes (`GeneratorExit` is raised at
-//! its `yield`, so its `finally` blocks and `__exit__` methods run). Python code cannot run
-//! inside a `Drop` impl, so the dropped generator's frame is parked on a per-thread queue and the
-//! thread's eval breaker is set; the next check point (a call or a backward jump) closes it,
-//! before the program goes on. At exit, what is still queued is closed, and so are the suspended
-//! generators the main module's globals still hold (as CPython's shutdown clears them).
+//! CPython runs an object's finalizer when its last reference goes, or when the cycle
+//! collector finds it unreachable, and at most once (PEP 442): an instance whose class defines
+//! `__del__`, a generator suspended inside `try` or `with` (closing it raises `GeneratorExit`
+//! at its `yield`, so its `finally` blocks and `__exit__` methods run). Python code cannot run
+//! inside a `Drop` impl, so when such an object's count reaches zero it is kept alive instead,
+//! marked finalized and queued on its thread (`objects::gc::queue_finalizer`), which sets the
+//! thread's eval breaker; the next check point (a call or a backward jump) runs the finalizer,
+//! before the program goes on, then drops the object — freeing it, unless the finalizer stored
+//! it somewhere. An exception escaping a finalizer is printed, as CPython's unraisable hook
+//! does, and the program continues.
 
-use std::cell::RefCell;
-use std::sync::Arc;
-
-use crate::gil::lock::{EvalBreaker, breaker_bits};
-use crate::objects::{GeneratorState, ObjLock, ObjRef, Payload, Value};
+use crate::gil::lock::breaker_bits;
+use crate::objects::gc;
+use crate::objects::types::{intern, types};
+use crate::objects::{ObjRef, Payload, Value};
 
 use super::Vm;
-use super::frame::{Block, SuspendedFrame};
-
-/// A suspended generator whose last reference went away.
-struct Dropped {
-    frame: Box<SuspendedFrame>,
-    name: String,
-    qualname: String,
-}
-
-#[derive(Default)]
-struct Queue {
-    dropped: Vec<Dropped>,
-    /// This thread's eval breaker, kept here so a drop never touches another thread-local
-    /// (which may already be gone while thread-locals are destroyed).
-    breaker: Option<Arc<EvalBreaker>>,
-}
-
-thread_local! {
-    static QUEUE: RefCell<Queue> = RefCell::new(Queue::default());
-}
-
-/// Called when a VM starts on this thread: drops on it set its breaker from now on.
-pub fn register_thread(breaker: &Arc<EvalBreaker>) {
-    QUEUE.with(|q| q.borrow_mut().breaker = Some(breaker.clone()));
-}
-
-/// Whether closing a generator suspended in `frame` runs code: it is inside a `try` (which
-/// covers `with` and `except GeneratorExit`). Otherwise `GeneratorExit` would just pass through.
-pub fn needs_close(suspended: &SuspendedFrame) -> bool {
-    suspended.frame.blocks.iter().any(|b| matches!(b, Block::Try { .. }))
-}
-
-/// From `GeneratorState`'s drop: park the frame of a generator that must be closed; any other
-/// frame is simply dropped.
-pub fn generator_dropped(state: &mut GeneratorState) {
-    let Some(frame) = state.frame.take_if(|f| needs_close(f)) else {
-        return;
-    };
-    let dropped = Dropped {
-        frame,
-        name: std::mem::take(&mut state.name),
-        qualname: std::mem::take(&mut state.qualname),
-    };
-    // Past the queue's destruction (thread exit) the frame is dropped unclosed.
-    let _ = QUEUE.try_with(|q| {
-        if let Ok(mut q) = q.try_borrow_mut() {
-            q.dropped.push(dropped);
-            if let Some(breaker) = &q.breaker {
-                breaker.set(breaker_bits::FINALIZE);
-            }
-        }
-    });
-}
-
-fn take_dropped() -> Option<Dropped> {
-    QUEUE.with(|q| q.borrow_mut().dropped.pop())
-}
 
 impl Vm<'_> {
-    /// Before a call: close the generators dropped since the last one, so their clean-up
-    /// comes before what the program does next, as when CPython drops them.
+    /// Before a call: run what is queued (finalizers, a due collection), so that their effects
+    /// come before what the program does next, as in CPython.
     #[inline(always)]
     pub fn finalize_point(&mut self) {
+        if self.breaker.has(breaker_bits::FINALIZE | breaker_bits::COLLECT) {
+            self.serve_finalizers();
+        }
+    }
+
+    /// After an instruction that may have dropped an object's last reference (a store, a
+    /// `del`, the end of an expression statement): its `__del__` runs now, before the next
+    /// instruction, as CPython runs it the moment the count reaches zero. (A collection that
+    /// is due waits for the next check point.)
+    #[inline(always)]
+    pub fn finalize_dropped(&mut self) {
         if self.breaker.has(breaker_bits::FINALIZE) {
-            self.close_dropped_generators();
+            self.run_pending_finalizers();
         }
     }
 
-    /// Close the generators dropped on this thread (from a check point, and at exit).
-    pub fn close_dropped_generators(&mut self) {
+    #[cold]
+    #[inline(never)]
+    fn serve_finalizers(&mut self) {
+        self.run_pending_finalizers();
+        if self.breaker.has(breaker_bits::COLLECT) {
+            self.breaker.clear(breaker_bits::COLLECT);
+            if let Some(generation) = gc::generation_due() {
+                self.collect_garbage(generation);
+            } else if gc::heap::many_shells() {
+                // Free-threaded, with collections off or not due: the memory of containers
+                // other threads freed waits for the world to stop.
+                self.with_world_stopped(gc::heap::reclaim_shells);
+            }
+        }
+    }
+
+    /// Run the finalizers queued on this thread, oldest first (from a check point, and at exit).
+    #[cold]
+    #[inline(never)]
+    pub fn run_pending_finalizers(&mut self) {
         self.breaker.clear(breaker_bits::FINALIZE);
-        while let Some(dropped) = take_dropped() {
-            let generator = self.alloc(Payload::Generator(Box::new(ObjLock::new(GeneratorState {
-                frame: Some(dropped.frame),
-                running: false,
-                name: dropped.name,
-                qualname: dropped.qualname,
-            }))));
-            self.finalize_generator(&generator);
+        while let Some(object) = gc::next_pending_finalizer() {
+            self.run_finalizer(&object);
+            // Freed here, unless the finalizer resurrected it.
+            drop(object);
         }
     }
 
-    /// `generator.close()` as a finalizer: errors are reported, not raised, and the generator is
-    /// finalized once (a frame it leaves suspended is dropped, not queued again).
-    fn finalize_generator(&mut self, generator: &Value) {
-        if let Err(err) = self.close_generator(generator) {
-            crate::modules::io::flush_stdout();
-            let what = self.repr(generator).unwrap_or_default();
-            let report = self.format_exception(&err.exc);
-            eprint!("Exception ignored in: {what}\n{report}");
+    /// Run `object`'s finalizer: `__del__`, or closing a generator. Errors are reported, not
+    /// raised; the exception being handled around it is left as it was.
+    pub fn run_finalizer(&mut self, object: &ObjRef) {
+        let handled = self.handled.take();
+        let target = Value::Obj(object.clone_ref(self.py));
+        match &object.payload {
+            Payload::Instance(inst) => {
+                let class = inst.class.clone_ref(self.py);
+                if let Some(del) = self.finalizer_of(&class)
+                    && let Err(err) = self.call_with_receiver(&del, &target, &[], &[])
+                {
+                    self.report_unraisable(&del, &err.exc);
+                }
+            }
+            Payload::Generator(state) => {
+                if state.lock(self.py).needs_close() {
+                    if let Err(err) = self.close_generator(&target) {
+                        self.report_unraisable(&target, &err.exc);
+                    }
+                } else {
+                    // Closing runs no code here: the frame just goes.
+                    let frame = state.lock(self.py).frame.take();
+                    drop(frame);
+                }
+            }
+            _ => {}
         }
-        if let Some(Payload::Generator(state)) = generator.payload() {
-            let frame = state.lock(self.py).frame.take();
-            drop(frame);
-        }
+        self.handled = handled;
     }
 
-    /// At exit: close what is queued, then the suspended generators held by `globals` (names
-    /// starting with `_` first, then the others, each in dict order, as CPython clears them).
-    pub fn close_generators_at_exit(&mut self, globals: &ObjRef) {
-        self.close_dropped_generators();
+    /// `__del__` along the class's MRO, refreshing the class's cached answer.
+    fn finalizer_of(&mut self, class: &ObjRef) -> Option<Value> {
+        let found = self.class_attr(class, "__del__");
+        if let Payload::Type(t) = &class.payload {
+            t.finalizer.set(found.is_some());
+        }
+        found
+    }
+
+    /// What CPython's default `sys.unraisablehook` prints for an error nobody can catch.
+    pub fn report_unraisable(&mut self, context: &Value, exc: &ObjRef) {
+        crate::modules::io::flush_stdout();
+        let what = self.repr(context).unwrap_or_default();
+        let report = self.format_exception_alone(exc);
+        eprint!("Exception ignored in: {what}\n{report}");
+    }
+
+    /// At exit, as CPython's shutdown: the main module goes, and with it the objects only its
+    /// globals kept (their finalizers run, in the order their references are dropped, or for
+    /// cycles in the order the objects were made); then what is still queued.
+    pub fn finalize_main_module(&mut self, globals: ObjRef) {
         let py = self.py;
-        let entries: Vec<(bool, Value)> = match &globals.payload {
-            Payload::Dict(table) => table
-                .lock(py)
-                .iter()
-                .map(|e| {
-                    (
-                        e.key.as_str().is_some_and(|k| k.starts_with('_')),
-                        e.value.clone_ref(py),
-                    )
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let (underscored, others): (Vec<_>, Vec<_>) = entries
-            .into_iter()
-            .filter(|(_, v)| is_closable(py, v))
-            .partition(|(u, _)| *u);
-        for (_, generator) in underscored.into_iter().chain(others) {
-            self.finalize_generator(&generator);
-            self.close_dropped_generators();
+        self.run_pending_finalizers();
+        let modules = self.modules.clone_ref(py);
+        if let Ok(Some(main)) = self.dict_del_str(&modules, &intern("__main__")) {
+            drop(main);
+        }
+        drop(globals);
+        self.clear_caches();
+        self.run_pending_finalizers();
+        // Even with automatic collection off, as CPython does.
+        self.collect_garbage(2);
+        self.finish_thread();
+    }
+
+    /// The last Python code a thread runs: the finalizers still queued on it. Free-threaded,
+    /// objects other threads dropped are queued for their owner to merge, and merging may
+    /// queue a finalizer here: the thread first stops owning objects (what was queued for it
+    /// is merged now, and other threads merge what they drop from now on), and again after
+    /// finalizers that made objects, until nothing is left to run.
+    pub fn finish_thread(&mut self) {
+        loop {
+            crate::objects::refcount::retire_thread();
+            if !gc::has_pending_finalizers() {
+                return;
+            }
+            self.run_pending_finalizers();
         }
     }
 }
 
-fn is_closable(py: crate::gil::Gil<'_>, v: &Value) -> bool {
-    match v.payload() {
-        Some(Payload::Generator(state)) => state.lock(py).frame.as_deref().is_some_and(needs_close),
+/// Whether instances of `class` have a `__del__`: the class's cached answer, refreshed when
+/// stale.
+pub fn class_has_finalizer(py: crate::gil::Gil<'_>, class: &ObjRef) -> bool {
+    let Payload::Type(t) = &class.payload else {
+        return false;
+    };
+    t.finalizer.get().unwrap_or_else(|| {
+        let defines = class_defines_del(py, class);
+        t.finalizer.set(defines);
+        defines
+    })
+}
+
+/// Whether a class (or a base) defines `__del__`, looked up without running code.
+pub fn class_defines_del(py: crate::gil::Gil<'_>, class: &ObjRef) -> bool {
+    let Payload::Type(t) = &class.payload else {
+        return false;
+    };
+    let defines = |c: &ObjRef| match &c.payload {
+        Payload::Type(t) if !c.is(&types().object) => t.dict.lock(py).iter().any(|e| e.key.as_str() == Some("__del__")),
         _ => false,
-    }
+    };
+    defines(class) || t.mro.iter().any(defines)
 }

@@ -7,6 +7,7 @@ pub mod attrs;
 #[cfg(feature = "fuzzing")]
 pub mod budget;
 pub mod classes;
+pub mod collector;
 pub mod convert;
 pub mod eval;
 pub mod finalize;
@@ -101,6 +102,7 @@ impl Drop for Vm<'_> {
         // The thread's interpreter is done: objects others dropped references to are merged
         // now, before `join()` can return, so counts and `live_objects` are exact after it.
         crate::objects::refcount::retire_thread();
+        crate::objects::gc::heap::retire();
     }
 }
 
@@ -184,7 +186,6 @@ impl<'py> Vm<'py> {
     pub fn for_thread(py: Gil<'py>, seed: ThreadSeed, stack_size: usize) -> Vm<'py> {
         let marker = 0u8;
         let breaker = crate::gil::current_breaker();
-        finalize::register_thread(&breaker);
         Vm {
             py,
             builtins: seed.builtins,

@@ -182,6 +182,12 @@ impl Vm<'_> {
         out
     }
 
+    /// The exception with its traceback but not its `__cause__` / `__context__` chain: what
+    /// CPython's default `sys.unraisablehook` prints.
+    pub fn format_exception_alone(&mut self, exc: &ObjRef) -> String {
+        self.format_single(exc)
+    }
+
     fn format_single(&mut self, exc: &ObjRef) -> String {
         let mut out = String::new();
         let entries = match &exc.payload {

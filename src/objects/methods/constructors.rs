@@ -368,7 +368,7 @@ fn property_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef,
             .map_or(Value::None, |v| v.clone_ref(vm.py))
     };
     let accessors = [pick(0, "fget"), pick(1, "fset"), pick(2, "fdel")];
-    Ok(vm.alloc(Payload::Property(accessors)))
+    Ok(vm.alloc(Payload::Property(Box::new(accessors))))
 }
 
 fn staticmethod_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -201,8 +201,8 @@ fn table_iter(py: crate::gil::Gil<'_>, owner: &ObjRef, kind: DictViewKind, rever
     };
     let cursor = TableCursor {
         owner: owner.clone_ref(py),
-        index: if reversed { slots } else { 0 },
-        len_at_start,
+        index: if reversed { TableCursor::position(slots) } else { 0 },
+        len_at_start: TableCursor::position(len_at_start),
         yielded: 0,
     };
     match (kind, reversed) {

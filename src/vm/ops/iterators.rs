@@ -335,14 +335,14 @@ impl Vm<'_> {
             return Ok(None);
         };
         let table = dict.lock(py);
-        if table.len() != cursor.len_at_start {
+        if TableCursor::position(table.len()) != cursor.len_at_start {
             // As in CPython, the iterator stays broken even if the size comes back.
-            cursor.len_at_start = usize::MAX;
+            cursor.len_at_start = u32::MAX;
             return Err(StepError::DictChangedSize);
         }
         let entry = if REVERSED {
             // A table rebuilt meanwhile may have fewer slots than the cursor had left.
-            let mut i = cursor.index.min(table.slot_count());
+            let mut i = (cursor.index as usize).min(table.slot_count());
             let found = loop {
                 if i == 0 {
                     break None;
@@ -352,14 +352,14 @@ impl Vm<'_> {
                     break Some(entry);
                 }
             };
-            cursor.index = i;
+            cursor.index = TableCursor::position(i);
             found
         } else {
             loop {
-                match table.slot(cursor.index) {
+                match table.slot(cursor.index as usize) {
                     None => break None,
                     Some(slot) => {
-                        cursor.index += 1;
+                        cursor.index = cursor.index.saturating_add(1);
                         if slot.is_some() {
                             break slot;
                         }
@@ -375,7 +375,7 @@ impl Vm<'_> {
             if cursor.yielded == cursor.len_at_start {
                 return Err(StepError::DictKeysChanged);
             }
-            cursor.yielded += 1;
+            cursor.yielded = cursor.yielded.saturating_add(1);
         }
         Ok(Some(match kind {
             DictViewKind::Keys => entry.key.clone_ref(py),

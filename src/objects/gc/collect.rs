@@ -1,0 +1,702 @@
+//! The part of a collection that runs while the world is stopped: which objects are unreachable.
+//!
+//! For a set of candidates: copy each one's reference count (`gc_refs`), then for every
+//! reference a candidate holds to another candidate subtract one. A candidate left with a count
+//! is referenced from outside the set: it is reachable, and so is everything it reaches (an
+//! explicit work list, never recursion: a million nested lists must not overflow the native
+//! stack). The rest is unreachable. Immortal objects are never candidates; an object whose lock
+//! is held (which no thread should do at a check point) is treated as reachable.
+//!
+//! Candidates are numbered: while the analysis runs a candidate's header holds its number
+//! instead of its place in its generation, and the counts live in a vector beside them. The
+//! generations are rebuilt afterwards, in the same order.
+
+use std::collections::HashMap;
+use std::ptr::NonNull;
+
+use super::header::{self, GcHeader, flag};
+use super::heap::{self, PERMANENT};
+use super::traverse::traverse;
+use super::{is_container, may_be_tracked};
+use crate::gil::Gil;
+use crate::gil::stop_world::StoppedWorld;
+use crate::objects::{ObjRef, Payload, PyObject, Value};
+
+/// What the analysis of a generation found.
+pub struct Analysis {
+    /// The unreachable objects, each held by a strong reference, in allocation order.
+    pub unreachable: Vec<ObjRef>,
+    /// Objects looked at.
+    pub examined: usize,
+    /// Survivors moved into the oldest generation (a collection of generation 1).
+    pub moved_to_oldest: usize,
+    /// Objects in the oldest generation afterwards (a full collection).
+    pub oldest_size: usize,
+}
+
+/// The header of a container.
+fn header_of(object: NonNull<PyObject>) -> &'static GcHeader {
+    // SAFETY: every object tracked in a generation, or referenced by one, is alive for the
+    // whole analysis (the world is stopped and nothing is freed), and containers come from
+    // `header::allocate`. The `'static` never escapes this module's functions.
+    unsafe { header::header_of(object) }
+}
+
+/// The candidate number of a referent, if it is a container taking part in the analysis.
+fn candidate_of(object: &ObjRef) -> Option<usize> {
+    if !is_container(&object.payload) {
+        return None;
+    }
+    header_of(object.as_non_null()).candidate()
+}
+
+/// Find the unreachable objects of generation `generation` and the younger ones, which are
+/// merged into it first; the survivors move on to the next generation.
+///
+/// Every object of those generations is moved into one array, heap by heap and oldest first;
+/// an object's place there is its number. The candidates are those objects but the immortal
+/// ones (never freed; they are untracked now) and the dicts holding no container (not
+/// tracked, as in CPython, but kept in their generation: storing a container makes them count).
+/// Besides that array the analysis needs one count and one fate per object, and the arrays
+/// the objects go back into reuse their room: a collection of a million objects borrows
+/// about 17 MB.
+pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usize) -> Analysis {
+    let young_epoch = super::note_collection();
+    heap::reclaim_shells(world);
+    let heaps = heap::all(world);
+    let total = heaps
+        .iter()
+        .map(|heap| (0..=generation).map(|g| heap.len(world, g)).sum::<usize>())
+        .sum();
+    let mut objects = Vec::with_capacity(total);
+    let mut ends = Vec::with_capacity(heaps.len());
+    for &heap in &heaps {
+        for older_first in (0..=generation).rev() {
+            heap.take_into(world, older_first, &mut objects);
+        }
+        ends.push(objects.len());
+    }
+    let mut examined = 0;
+    for (n, &object) in objects.iter().enumerate() {
+        // SAFETY: tracked objects are alive (see `header_of`).
+        let obj = unsafe { object.as_ref() };
+        if !obj.header.is_immortal() && !ignored_dict(obj, world) {
+            mark_candidate(object, n);
+            examined += 1;
+        }
+    }
+    let mut young = young_epoch.map(YoungTuples::new);
+    let fates = analyse(world, &objects, 0, false, young.as_mut());
+    let young_tuples = young.map_or_else(Vec::new, |young| young.garbage(world, &fates));
+    let target = (generation + 1).min(2);
+    let mut unreachable = Vec::new();
+    let mut survivors = 0;
+    let mut start = 0;
+    for (&heap, end) in heaps.iter().zip(ends) {
+        for (&object, &fate) in objects[start..end].iter().zip(&fates[start..end]) {
+            let header = header_of(object);
+            let candidate = header.has(flag::COLLECTING);
+            header.clear(flag::COLLECTING);
+            // SAFETY: alive (see `header_of`).
+            if !candidate && unsafe { object.as_ref() }.header.is_immortal() {
+                header.place(0, None, 0);
+            } else if fate != Fate::Reachable {
+                heap.place(world, target, object);
+                // SAFETY: alive (see `header_of`); the new reference keeps it so once the
+                // world restarts.
+                unreachable.push(unsafe { ObjRef::clone_from_ptr(py, object) });
+            } else if is_atomic_tuple(object, world) {
+                header.place(0, None, 0);
+            } else {
+                heap.place(world, target, object);
+                survivors += 1;
+            }
+        }
+        heap.trim(world, target);
+        start = end;
+    }
+    // SAFETY: alive: referenced by garbage, which nothing frees while the world is stopped.
+    unreachable.extend(
+        young_tuples
+            .into_iter()
+            .map(|t| unsafe { ObjRef::clone_from_ptr(py, t) }),
+    );
+    let oldest_size = if generation == 2 {
+        heaps.iter().map(|heap| heap.len(world, 2)).sum()
+    } else {
+        0
+    };
+    Analysis {
+        unreachable,
+        examined,
+        moved_to_oldest: if generation == 1 { survivors } else { 0 },
+        oldest_size,
+    }
+}
+
+/// The tuples made untracked since the last collection (see `gc::allocate`) that candidates
+/// reference, with which candidates reference them (noted while the analysis subtracts the
+/// references between candidates). CPython tracked such tuples until now, so it finds those
+/// that nothing but the garbage references (directly or through other such tuples)
+/// unreachable with the rest: they are counted (and saved by `gc.DEBUG_SAVEALL`) as there.
+struct YoungTuples {
+    epoch: usize,
+    /// By address: the tuple and the candidates referencing it, in order of discovery.
+    referrers: HashMap<usize, (NonNull<PyObject>, Vec<usize>)>,
+    discovered: Vec<usize>,
+}
+
+impl YoungTuples {
+    fn new(epoch: usize) -> YoungTuples {
+        YoungTuples {
+            epoch,
+            referrers: HashMap::new(),
+            discovered: Vec::new(),
+        }
+    }
+
+    /// Candidate `n` references `target`, which is no candidate.
+    fn note_referrer(&mut self, target: &ObjRef, n: usize) {
+        if !is_young_tuple(target, self.epoch) {
+            return;
+        }
+        let entry = self.referrers.entry(target.addr()).or_insert_with(|| {
+            self.discovered.push(target.addr());
+            (target.as_non_null(), Vec::new())
+        });
+        entry.1.push(n);
+    }
+
+    /// The young tuples only the garbage references, given the candidates' fates.
+    fn garbage(self, world: &StoppedWorld<'_>, fates: &[Fate]) -> Vec<NonNull<PyObject>> {
+        let count = |tuple: NonNull<PyObject>| {
+            // SAFETY: referenced by candidates, alive while the world is stopped.
+            unsafe { tuple.as_ref() }.header.get() as i64
+        };
+        // A tuple's references not accounted for by garbage yet.
+        let mut remaining: HashMap<usize, i64> = HashMap::new();
+        let mut found = Vec::new();
+        for addr in &self.discovered {
+            let Some((tuple, referrers)) = self.referrers.get(addr) else {
+                continue;
+            };
+            let from_garbage = referrers.iter().filter(|&&n| fates[n] != Fate::Reachable).count();
+            if from_garbage > 0 {
+                let left = count(*tuple) - from_garbage as i64;
+                remaining.insert(*addr, left);
+                if left == 0 {
+                    found.push(*tuple);
+                }
+            }
+        }
+        // Tuples inside the tuples found.
+        let mut work = found.clone();
+        while let Some(tuple) = work.pop() {
+            // SAFETY: as above.
+            traverse(unsafe { tuple.as_ref() }, world, &mut |referent| {
+                let Some(inner) = referent.object().filter(|o| is_young_tuple(o, self.epoch)) else {
+                    return;
+                };
+                let left = remaining
+                    .entry(inner.addr())
+                    .or_insert_with(|| count(inner.as_non_null()));
+                *left -= 1;
+                if *left == 0 {
+                    found.push(inner.as_non_null());
+                    work.push(inner.as_non_null());
+                }
+            });
+        }
+        found
+    }
+}
+
+/// A tuple made untracked since the collection numbered `young_epoch` (see `gc::allocate`).
+fn is_young_tuple(object: &ObjRef, young_epoch: usize) -> bool {
+    if !matches!(object.payload, Payload::Tuple(_)) || object.is_immortal() {
+        return false;
+    }
+    let header = header_of(object.as_non_null());
+    !header.is_tracked() && header.index() == young_epoch
+}
+
+/// Make `object` the `n`-th candidate of the analysis about to run: its header's index holds
+/// the number until the caller puts its place back.
+fn mark_candidate(object: NonNull<PyObject>, n: usize) {
+    let header = header_of(object);
+    header.set_index(n);
+    header.set(flag::COLLECTING);
+}
+
+/// The unreachable objects after their finalizers ran, looked at again.
+pub struct Recheck {
+    /// Still garbage: to be cleared. What `gc.collect()` counts.
+    pub garbage: Vec<ObjRef>,
+    /// Unreachable but in no cycle any more (a finalizer broke it): reference counting frees
+    /// them once the collector lets go, as it would have at once without the collector's hold,
+    /// so they are not counted, as in CPython.
+    pub released: Vec<ObjRef>,
+    /// Referenced from outside again (a finalizer stored one somewhere), with what they reach.
+    pub resurrected: Vec<ObjRef>,
+}
+
+/// Look again at objects found unreachable, each held once by the collector, after finalizers
+/// ran (see [`Recheck`]).
+pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> Recheck {
+    let candidates: Vec<NonNull<PyObject>> = held.iter().map(ObjRef::as_non_null).collect();
+    // They stay in their generations: their places are put back afterwards.
+    let places: Vec<usize> = candidates.iter().map(|&o| header_of(o).index()).collect();
+    for (n, &object) in candidates.iter().enumerate() {
+        mark_candidate(object, n);
+    }
+    let fates = analyse(world, &candidates, 1, true, None);
+    for (&object, index) in candidates.iter().zip(places) {
+        let header = header_of(object);
+        header.clear(flag::COLLECTING);
+        header.set_index(index);
+    }
+    let mut recheck = Recheck {
+        garbage: Vec::new(),
+        released: Vec::new(),
+        resurrected: Vec::new(),
+    };
+    for (object, fate) in held.into_iter().zip(fates) {
+        match fate {
+            Fate::Garbage => recheck.garbage.push(object),
+            Fate::Released => recheck.released.push(object),
+            Fate::Reachable => recheck.resurrected.push(object),
+        }
+    }
+    recheck
+}
+
+/// What an analysis says of a candidate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Reachable,
+    Garbage,
+    /// Unreachable, and referenced by nothing but other released candidates.
+    Released,
+}
+
+/// A count that marks an object of the analysed array that is not a candidate.
+const NOT_CANDIDATE: i64 = i64::MIN;
+
+/// Which candidates among `objects` (those marked by [`mark_candidate`] with their place in
+/// it) are unreachable from outside the candidates; the others are reachable. `held`
+/// references to each candidate are the caller's own and do not count as outside ones. With
+/// `find_released`, the unreachable ones referenced by nothing but other such ones are told
+/// apart.
+fn analyse(
+    world: &StoppedWorld<'_>,
+    objects: &[NonNull<PyObject>],
+    held: usize,
+    find_released: bool,
+    mut young: Option<&mut YoungTuples>,
+) -> Vec<Fate> {
+    let outside_count = |object: NonNull<PyObject>| {
+        // SAFETY: the analysed objects are alive (see `header_of`).
+        unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
+    };
+    let mut refs: Vec<i64> = objects
+        .iter()
+        .map(|&object| {
+            if header_of(object).has(flag::COLLECTING) {
+                outside_count(object)
+            } else {
+                NOT_CANDIDATE
+            }
+        })
+        .collect();
+    // References between candidates are not outside references.
+    for (n, &object) in objects.iter().enumerate() {
+        if refs[n] == NOT_CANDIDATE {
+            continue;
+        }
+        // SAFETY: as above.
+        let object = unsafe { object.as_ref() };
+        // Two loops, so that the common one stays as lean as it can be.
+        let readable = match young.as_deref_mut() {
+            None => traverse(object, world, &mut |referent| {
+                if let Some(m) = referent.object().and_then(candidate_of) {
+                    refs[m] -= 1;
+                }
+            }),
+            Some(young) => traverse(object, world, &mut |referent| {
+                let Some(target) = referent.object() else { return };
+                match candidate_of(target) {
+                    Some(m) => refs[m] -= 1,
+                    None => young.note_referrer(target, n),
+                }
+            }),
+        };
+        if !readable {
+            // What it references cannot be known: keep it, and what it reaches, alive.
+            refs[n] = i64::MAX / 2;
+        }
+    }
+    // A count left over (or below zero, which only an over-reporting traversal could cause) is
+    // an outside reference: reachable, with everything reachable from it.
+    let mut fates: Vec<Fate> = refs
+        .iter()
+        .map(|&r| {
+            if r == NOT_CANDIDATE {
+                Fate::Reachable
+            } else {
+                Fate::Garbage
+            }
+        })
+        .collect();
+    let mut work = Vec::new();
+    for n in 0..objects.len() {
+        if refs[n] == 0 || fates[n] == Fate::Reachable {
+            continue;
+        }
+        fates[n] = Fate::Reachable;
+        work.push(n);
+        while let Some(next) = work.pop() {
+            // SAFETY: as above.
+            traverse(unsafe { objects[next].as_ref() }, world, &mut |referent| {
+                if let Some(m) = referent.object().and_then(candidate_of)
+                    && fates[m] != Fate::Reachable
+                {
+                    fates[m] = Fate::Reachable;
+                    work.push(m);
+                }
+            });
+        }
+    }
+    if find_released {
+        // Unreachable, so referenced only by other unreachable candidates: released when no
+        // count is left once the released ones let go of theirs.
+        let mut remaining = refs;
+        for (n, &object) in objects.iter().enumerate() {
+            if fates[n] == Fate::Garbage {
+                remaining[n] = outside_count(object);
+                if remaining[n] == 0 {
+                    fates[n] = Fate::Released;
+                    work.push(n);
+                }
+            }
+        }
+        while let Some(next) = work.pop() {
+            // SAFETY: as above.
+            traverse(unsafe { objects[next].as_ref() }, world, &mut |referent| {
+                if let Some(m) = referent.object().and_then(candidate_of)
+                    && fates[m] == Fate::Garbage
+                {
+                    remaining[m] -= 1;
+                    if remaining[m] == 0 {
+                        fates[m] = Fate::Released;
+                        work.push(m);
+                    }
+                }
+            });
+        }
+    }
+    fates
+}
+
+/// A `dict` that holds no container: CPython does not track it, and neither do we (a dict
+/// locked right now counts as holding one).
+fn ignored_dict(object: &PyObject, world: &StoppedWorld<'_>) -> bool {
+    match &object.payload {
+        Payload::Dict(dict) => dict.read_stopped(world).is_some_and(|t| !super::holds_containers(t)),
+        _ => false,
+    }
+}
+
+/// A tuple whose items cannot be part of a cycle: it never changes, so it never will be, and
+/// the collector stops tracking it, as CPython does.
+fn is_atomic_tuple(object: NonNull<PyObject>, world: &StoppedWorld<'_>) -> bool {
+    // SAFETY: alive (see `header_of`).
+    match &unsafe { object.as_ref() }.payload {
+        Payload::Tuple(items) => items.iter().all(|v| !still_tracked(v, world)),
+        _ => false,
+    }
+}
+
+/// Whether `value` is a container the collector still tracks.
+fn still_tracked(value: &Value, world: &StoppedWorld<'_>) -> bool {
+    if !may_be_tracked(value) {
+        return false;
+    }
+    let Some(object) = value.as_obj() else { return false };
+    header_of(object.as_non_null()).is_tracked() && !ignored_dict(object, world)
+}
+
+/// Every tracked object of `generation` (of every generation but the permanent one for
+/// `None`), for `gc.get_objects`.
+pub fn tracked_objects(py: Gil<'_>, world: &StoppedWorld<'_>, generation: Option<usize>) -> Vec<Value> {
+    let generations = match generation {
+        Some(g) => g..g + 1,
+        None => 0..PERMANENT,
+    };
+    let mut found = Vec::new();
+    for heap in heap::all(world) {
+        for g in generations.clone() {
+            for object in heap.objects(world, g) {
+                // SAFETY: alive (see `header_of`).
+                let obj = unsafe { object.as_ref() };
+                if !obj.header.is_immortal() && !ignored_dict(obj, world) {
+                    // SAFETY: as above.
+                    found.push(Value::Obj(unsafe { ObjRef::clone_from_ptr(py, object) }));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `gc.get_referrers`: the tracked objects that reference any of `targets`.
+pub fn referrers(py: Gil<'_>, world: &StoppedWorld<'_>, targets: &[Value]) -> Vec<Value> {
+    let wanted: Vec<usize> = targets.iter().filter_map(Value::as_obj).map(ObjRef::addr).collect();
+    let mut found = tracked_objects(py, world, None);
+    found.retain(|object| {
+        let mut refers = false;
+        if let Some(o) = object.as_obj() {
+            traverse(o, world, &mut |referent| {
+                refers |= referent.object().is_some_and(|r| wanted.contains(&r.addr()));
+            });
+        }
+        refers
+    });
+    found
+}
+
+/// Sizes of the generations (the permanent one last), for `gc.DEBUG_STATS`.
+pub fn generation_sizes(world: &StoppedWorld<'_>) -> [usize; 4] {
+    let mut sizes = [0; 4];
+    for heap in heap::all(world) {
+        for (g, size) in sizes.iter_mut().enumerate() {
+            *size += heap
+                .objects(world, g)
+                .into_iter()
+                // SAFETY: alive (see `header_of`).
+                .filter(|&o| !ignored_dict(unsafe { o.as_ref() }, world))
+                .count();
+        }
+    }
+    sizes
+}
+
+/// `gc.freeze()`: every tracked object moves to the permanent generation, ignored from now on;
+/// `gc.unfreeze()` moves them back into the oldest one.
+pub fn freeze(world: &StoppedWorld<'_>, frozen: bool) {
+    heap::reclaim_shells(world);
+    let (from, to) = if frozen {
+        (0..PERMANENT, PERMANENT)
+    } else {
+        (PERMANENT..PERMANENT + 1, 2)
+    };
+    let mut objects = Vec::new();
+    for heap in heap::all(world) {
+        for g in from.clone() {
+            heap.take_into(world, g, &mut objects);
+        }
+        for object in objects.drain(..) {
+            heap.place(world, to, object);
+        }
+        heap.trim(world, PERMANENT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gil::{self, stop_world::stop_the_world};
+    use crate::objects::gc::clear;
+    use crate::objects::{ObjLock, PyStr};
+
+    fn new_list(py: Gil<'_>, items: Vec<Value>) -> ObjRef {
+        ObjRef::new(py, PyObject::new(Payload::List(ObjLock::new(items))))
+    }
+
+    fn push(py: Gil<'_>, list: &ObjRef, item: Value) {
+        if let Payload::List(items) = &list.payload {
+            items.lock(py).push(item);
+        }
+    }
+
+    /// A full collection's analysis (other tests' objects may be among what it finds).
+    fn unreachable_now(py: Gil<'_>) -> Vec<ObjRef> {
+        let world = stop_the_world(py).expect("with the GIL the world is ours");
+        analyse_generation(py, &world, 2).unreachable
+    }
+
+    fn found(unreachable: &[ObjRef], addr: usize) -> bool {
+        unreachable.iter().any(|o| o.addr() == addr)
+    }
+
+    /// Break the cycles found and let them go, as a collection does.
+    fn dispose(py: Gil<'_>, unreachable: Vec<ObjRef>) {
+        for object in &unreachable {
+            clear(py, object);
+        }
+    }
+
+    #[test]
+    fn a_dropped_cycle_is_unreachable_and_freed_once_cleared() {
+        gil::attach(|py| {
+            let list = new_list(py, Vec::new());
+            push(py, &list, Value::Obj(list.clone_ref(py)));
+            let addr = list.addr();
+            let unreachable = unreachable_now(py);
+            assert!(!found(&unreachable, addr), "still referenced from here");
+            dispose(py, unreachable);
+            drop(list);
+            let unreachable = unreachable_now(py);
+            let ours = unreachable
+                .iter()
+                .find(|o| o.addr() == addr)
+                .expect("the cycle was found");
+            assert_eq!(ours.refcount(), 2, "its own reference and the collector's");
+            clear(py, ours);
+            assert_eq!(ours.refcount(), 1, "only the collector's: dropping it frees the list");
+            dispose(py, unreachable);
+        });
+    }
+
+    #[test]
+    fn what_a_live_object_reaches_is_never_unreachable() {
+        gil::attach(|py| {
+            // a -> b -> c -> a, and a string key dict holding b, all reachable from `root`.
+            let (a, b, c) = (
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+            );
+            push(py, &a, Value::Obj(b.clone_ref(py)));
+            push(py, &b, Value::Obj(c.clone_ref(py)));
+            push(py, &c, Value::Obj(a.clone_ref(py)));
+            let name = ObjRef::new(py, PyObject::new(Payload::Str(PyStr::new("name"))));
+            push(py, &c, Value::Obj(name));
+            let root = new_list(py, vec![Value::Obj(b.clone_ref(py))]);
+            let addrs = [a.addr(), b.addr(), c.addr()];
+            drop((a, b, c));
+            let unreachable = unreachable_now(py);
+            assert!(addrs.iter().all(|&addr| !found(&unreachable, addr)));
+            dispose(py, unreachable);
+            drop(root);
+            let unreachable = unreachable_now(py);
+            assert!(
+                addrs.iter().all(|&addr| found(&unreachable, addr)),
+                "unreachable once the root went"
+            );
+            dispose(py, unreachable);
+        });
+    }
+
+    #[test]
+    fn an_object_referenced_again_after_finalizers_is_resurrected_with_what_it_reaches() {
+        gil::attach(|py| {
+            let (a, b) = (new_list(py, Vec::new()), new_list(py, Vec::new()));
+            push(py, &a, Value::Obj(b.clone_ref(py)));
+            push(py, &b, Value::Obj(a.clone_ref(py)));
+            let addrs = [a.addr(), b.addr()];
+            drop((a, b));
+            let (ours, others): (Vec<ObjRef>, Vec<ObjRef>) =
+                unreachable_now(py).into_iter().partition(|o| addrs.contains(&o.addr()));
+            dispose(py, others);
+            assert_eq!(ours.len(), 2);
+            // A "finalizer" stores `a` somewhere: `a`, and `b` through it, live again.
+            let saved = ours[0].clone_ref(py);
+            let world = stop_the_world(py).expect("with the GIL the world is ours");
+            let recheck = reanalyse(&world, ours);
+            drop(world);
+            assert!(recheck.garbage.is_empty() && recheck.released.is_empty());
+            assert_eq!(recheck.resurrected.len(), 2);
+            drop(recheck);
+            // Dropped again, the pair is garbage once more.
+            drop(saved);
+            let unreachable = unreachable_now(py);
+            assert!(addrs.iter().all(|&addr| found(&unreachable, addr)));
+            dispose(py, unreachable);
+        });
+    }
+
+    #[test]
+    fn a_cycle_a_finalizer_broke_is_released_not_counted_as_garbage() {
+        gil::attach(|py| {
+            let (a, b, c) = (
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+                new_list(py, Vec::new()),
+            );
+            // a <-> b is a cycle; c only refers to itself.
+            push(py, &a, Value::Obj(b.clone_ref(py)));
+            push(py, &b, Value::Obj(a.clone_ref(py)));
+            push(py, &c, Value::Obj(c.clone_ref(py)));
+            let addrs = [a.addr(), b.addr(), c.addr()];
+            drop((a, b, c));
+            let (ours, others): (Vec<ObjRef>, Vec<ObjRef>) =
+                unreachable_now(py).into_iter().partition(|o| addrs.contains(&o.addr()));
+            dispose(py, others);
+            assert_eq!(ours.len(), 3);
+            // A "finalizer" empties `a`: nothing but the collector's hold keeps `b` now, and
+            // then only `b` keeps `a`. `c` still refers to itself.
+            let a = ours.iter().find(|o| o.addr() == addrs[0]).expect("a was found");
+            clear(py, a);
+            let world = stop_the_world(py).expect("with the GIL the world is ours");
+            let recheck = reanalyse(&world, ours);
+            drop(world);
+            assert!(recheck.resurrected.is_empty());
+            let mut released: Vec<usize> = recheck.released.iter().map(ObjRef::addr).collect();
+            released.sort_unstable();
+            let mut expected = vec![addrs[0], addrs[1]];
+            expected.sort_unstable();
+            assert_eq!(released, expected);
+            assert_eq!(recheck.garbage.len(), 1);
+            assert_eq!(recheck.garbage[0].addr(), addrs[2]);
+            dispose(py, recheck.garbage);
+        });
+    }
+
+    #[test]
+    fn a_million_deep_cycle_is_collected_without_recursion() {
+        gil::attach(|py| {
+            let outer = new_list(py, Vec::new());
+            let mut inner = outer.clone_ref(py);
+            for _ in 0..1_000_000 {
+                let next = new_list(py, Vec::new());
+                push(py, &inner, Value::Obj(next.clone_ref(py)));
+                inner = next;
+            }
+            push(py, &inner, Value::Obj(outer.clone_ref(py)));
+            let addr = outer.addr();
+            drop((inner, outer));
+            let unreachable = unreachable_now(py);
+            assert!(found(&unreachable, addr));
+            assert!(unreachable.len() > 1_000_000);
+            dispose(py, unreachable);
+        });
+    }
+
+    #[test]
+    fn atomic_tuples_are_untracked_and_dicts_tracked_only_with_containers() {
+        gil::attach(|py| {
+            let tuple = ObjRef::new(py, PyObject::new(Payload::Tuple(vec![Value::Int(1)].into())));
+            assert!(
+                super::super::is_tracked(py, &Value::Obj(tuple.clone_ref(py))),
+                "tracked when made"
+            );
+            let mut table = crate::objects::DictTable::new();
+            table.insert(1, Value::Int(1), Value::Int(2), |_| false);
+            let dict = ObjRef::new(
+                py,
+                PyObject::new(Payload::Dict(Box::new(crate::objects::DictObject::new(table)))),
+            );
+            assert!(!super::super::is_tracked(py, &Value::Obj(dict.clone_ref(py))));
+            dispose(py, unreachable_now(py));
+            assert!(
+                !super::super::is_tracked(py, &Value::Obj(tuple.clone_ref(py))),
+                "nothing in it to track"
+            );
+            if let Payload::Dict(d) = &dict.payload {
+                let list = new_list(py, Vec::new());
+                d.lock(py).insert(2, Value::Int(2), Value::Obj(list), |_| false);
+            }
+            assert!(super::super::is_tracked(py, &Value::Obj(dict)));
+        });
+    }
+}

@@ -1,0 +1,197 @@
+//! A whole collection, as CPython runs one: the part in `objects::gc` that finds what is
+//! unreachable while the world is stopped, around it what runs Python code with the world
+//! running — `gc.callbacks`, finalizers — and `gc.set_debug`'s output.
+//!
+//! The sequence:
+//! 1. With the world stopped (with the GIL: holding it), find the unreachable objects of the
+//!    generation and hold each one, so that nothing frees them meanwhile.
+//! 2. Restart the world. (Weak references to unreachable objects will be cleared here, and the
+//!    callbacks of the live ones collected.) Run the finalizers of those not finalized yet —
+//!    `__del__`, closing suspended generators — each marked finalized first: never twice.
+//! 3. If a finalizer ran, stop the world again and look at the unreachable objects once more:
+//!    one referenced from outside now (a finalizer stored it somewhere) is resurrected, with
+//!    everything it reaches.
+//! 4. Clear what is still unreachable (empty its lists, dicts, namespaces, cells, frames…), or
+//!    with `gc.DEBUG_SAVEALL` move it to `gc.garbage`; dropping the holds then lets reference
+//!    counting free it all.
+//!
+//! A collection never starts while another one runs (finalizers allocate); the thread that
+//! wanted one then simply goes on, and the next check point past the threshold tries again.
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use crate::gil::events;
+use crate::gil::stop_world::{StoppedWorld, stop_the_world};
+use crate::objects::gc::{self, CollectionReport, debug};
+use crate::objects::{ObjLock, ObjRef, Payload, PyObject, Value};
+
+use super::Vm;
+
+/// `gc.callbacks` and `gc.garbage`: lists that live as long as the process, like CPython's.
+pub struct GcLists {
+    pub callbacks: ObjRef,
+    pub garbage: ObjRef,
+}
+
+pub fn gc_lists() -> &'static GcLists {
+    static LISTS: OnceLock<GcLists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let list = || ObjRef::new_immortal(PyObject::new(Payload::List(ObjLock::new(Vec::new()))));
+        GcLists {
+            callbacks: list(),
+            garbage: list(),
+        }
+    })
+}
+
+impl<'py> Vm<'py> {
+    /// Stop the world for `f`, waiting out anyone else who is stopping it.
+    pub fn with_world_stopped<R>(&self, f: impl FnOnce(&StoppedWorld<'py>) -> R) -> R {
+        loop {
+            if let Some(world) = stop_the_world(self.py) {
+                return f(&world);
+            }
+        }
+    }
+
+    /// Collect `generation` (0–2, younger ones included): the number of unreachable objects
+    /// found, or `None` when a collection was already running.
+    pub fn collect_garbage(&mut self, generation: usize) -> Option<usize> {
+        if !gc::begin() {
+            return None;
+        }
+        let handled = self.handled.take();
+        let found = self.collect_claimed(generation);
+        self.handled = handled;
+        gc::end();
+        Some(found)
+    }
+
+    fn collect_claimed(&mut self, generation: usize) -> usize {
+        let py = self.py;
+        let debug = gc::debug_flags();
+        let started = Instant::now();
+        let start_ns = events::now_ns();
+        self.run_gc_callbacks("start", generation, 0);
+        if generation == 2 {
+            // The lookup cache holds classes and their methods: a full collection must not
+            // mistake those references for the program's.
+            self.clear_caches();
+        }
+        let (analysis, pause, stop_wait) = self.with_world_stopped(|world| {
+            if debug & debug::STATS != 0 {
+                let sizes = gc::generation_sizes(world);
+                eprint!(
+                    "gc: collecting generation {generation}...\ngc: objects in each generation: {} {} {}\ngc: objects in permanent generation: {}\n",
+                    sizes[0], sizes[1], sizes[2], sizes[3]
+                );
+            }
+            let paused = Instant::now();
+            let analysis = gc::analyse_generation(py, world, generation);
+            (analysis, paused.elapsed() + world.waited, world.waited)
+        });
+        let moved_to_oldest = analysis.moved_to_oldest;
+        let oldest_size = analysis.oldest_size;
+        let examined = analysis.examined;
+        if debug & debug::COLLECTABLE != 0 {
+            for object in &analysis.unreachable {
+                let name = self.type_name(&Value::Obj(object.clone_ref(py)));
+                eprintln!("gc: collectable <{name} {:#x}>", object.addr());
+            }
+        }
+        // Weak references to the unreachable objects are to be cleared here, before any
+        // finalizer can see them, and the callbacks of those still reachable collected.
+        let mut finalized_any = false;
+        for object in &analysis.unreachable {
+            if self.has_finalizer(object) && gc::mark_finalized(object) {
+                self.run_finalizer(object);
+                finalized_any = true;
+            }
+        }
+        let unreachable = if finalized_any {
+            // The finalizers looked attributes up: the lookup cache now holds their classes.
+            self.clear_caches();
+            let recheck = self.with_world_stopped(|world| gc::reanalyse(world, analysis.unreachable));
+            // Dropped with the world running: the released ones are freed now.
+            drop((recheck.released, recheck.resurrected));
+            recheck.garbage
+        } else {
+            analysis.unreachable
+        };
+        let found = unreachable.len();
+        if debug & debug::SAVEALL != 0 {
+            if let Payload::List(garbage) = &gc_lists().garbage.payload {
+                garbage
+                    .lock(py)
+                    .extend(unreachable.iter().map(|o| Value::Obj(o.clone_ref(py))));
+            }
+        } else {
+            for object in &unreachable {
+                gc::clear(py, object);
+            }
+        }
+        drop(unreachable);
+        if debug & debug::STATS != 0 {
+            eprintln!(
+                "gc: done, {found} unreachable, 0 uncollectable, {:.4}s elapsed",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        let report = CollectionReport {
+            thread: crate::gil::current_ident(),
+            generation,
+            examined,
+            unreachable: found,
+            start_ns,
+            pause_ns: u64::try_from(pause.as_nanos()).unwrap_or(u64::MAX),
+            stop_wait_ns: u64::try_from(stop_wait.as_nanos()).unwrap_or(u64::MAX),
+            total_ns: u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX),
+        };
+        gc::record(report, moved_to_oldest, oldest_size);
+        self.run_gc_callbacks("stop", generation, found);
+        found
+    }
+
+    /// Whether an unreachable object has a finalizer to run: an instance whose class defines
+    /// `__del__`, a generator suspended inside `try`.
+    /// A suspended generator's finalizer is closing it even outside `try`, where no code runs:
+    /// its frame goes, and with it what the frame held (CPython closes every one).
+    fn has_finalizer(&mut self, object: &ObjRef) -> bool {
+        match &object.payload {
+            Payload::Instance(inst) => super::finalize::class_has_finalizer(self.py, &inst.class),
+            Payload::Generator(state) => state.lock(self.py).frame.is_some(),
+            _ => false,
+        }
+    }
+
+    /// Call each of `gc.callbacks` with the phase and CPython's info dict.
+    fn run_gc_callbacks(&mut self, phase: &str, generation: usize, collected: usize) {
+        let py = self.py;
+        let callbacks: Vec<Value> = match &gc_lists().callbacks.payload {
+            Payload::List(items) => items.lock(py).iter().map(|v| v.clone_ref(py)).collect(),
+            _ => Vec::new(),
+        };
+        if callbacks.is_empty() {
+            return;
+        }
+        let info = self.new_dict();
+        let entries = [
+            ("generation", generation),
+            ("collected", collected),
+            ("uncollectable", 0),
+        ];
+        for (key, value) in entries {
+            let key = self.new_str(key);
+            if self.dict_set(&info, key, Value::Int(value as i64)).is_err() {
+                return;
+            }
+        }
+        let phase = self.new_str(phase);
+        for callback in callbacks {
+            if let Err(err) = self.call(&callback, &[phase.clone_ref(py), info.clone_ref(py)], &[]) {
+                self.report_unraisable(&callback, &err.exc);
+            }
+        }
+    }
+}
