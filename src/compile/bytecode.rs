@@ -326,7 +326,8 @@ pub enum Constant {
     Ellipsis,
     Int(BigInt),
     Float(f64),
-    Complex(f64),
+    /// A complex number: real and imaginary parts (`1+2j` folds into one constant).
+    Complex(f64, f64),
     Str(String),
     Bytes(Vec<u8>),
     Tuple(Vec<Constant>),

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use num_bigint::BigInt;
-use num_traits::{FromPrimitive, Zero};
+use num_traits::{FromPrimitive, ToPrimitive, Zero};
 
 use crate::compile::bytecode::{CodeKind, CodeObject, Constant, Instr, code_flags};
 use crate::compile::symtable::{MAX_NESTING, NameScope, ScopeId, SymbolTable, TOO_DEEP, error, mangle};
@@ -120,7 +120,7 @@ enum ConstKey {
     Ellipsis,
     Int(BigInt),
     Float(u64),
-    Complex(u64),
+    Complex(u64, u64),
     Str(String),
     Bytes(Vec<u8>),
     Tuple(Vec<ConstKey>),
@@ -135,7 +135,7 @@ fn const_key(c: &Constant) -> Option<ConstKey> {
         Constant::Ellipsis => ConstKey::Ellipsis,
         Constant::Int(i) => ConstKey::Int(i.clone()),
         Constant::Float(f) => ConstKey::Float(f.to_bits()),
-        Constant::Complex(f) => ConstKey::Complex(f.to_bits()),
+        Constant::Complex(re, im) => ConstKey::Complex(re.to_bits(), im.to_bits()),
         Constant::Str(s) => ConstKey::Str(s.clone()),
         Constant::Bytes(b) => ConstKey::Bytes(b.clone()),
         Constant::Tuple(items) => ConstKey::Tuple(items.iter().map(const_key).collect::<Option<_>>()?),
@@ -563,13 +563,14 @@ fn constant(c: &ast::Constant) -> Constant {
         ast::Constant::Ellipsis => Constant::Ellipsis,
         ast::Constant::Int(i) => Constant::Int(i.clone()),
         ast::Constant::Float(f) => Constant::Float(*f),
-        ast::Constant::Complex(f) => Constant::Complex(*f),
+        ast::Constant::Complex(im) => Constant::Complex(0.0, *im),
         ast::Constant::Str(s) => Constant::Str(s.clone()),
         ast::Constant::Bytes(b) => Constant::Bytes(b.clone()),
     }
 }
 
-/// The constant value of a literal, a negated number literal, or a tuple of those.
+/// The constant value of a literal, a negated number literal, a complex literal written as
+/// `real ± imagj`, or a tuple of those.
 fn fold_constant(e: &Expr) -> Option<Constant> {
     match &e.kind {
         ExprKind::Constant(c) => Some(constant(c)),
@@ -579,8 +580,26 @@ fn fold_constant(e: &Expr) -> Option<Constant> {
         } => match &operand.kind {
             ExprKind::Constant(ast::Constant::Int(i)) => Some(Constant::Int(-i)),
             ExprKind::Constant(ast::Constant::Float(f)) => Some(Constant::Float(-f)),
+            ExprKind::Constant(ast::Constant::Complex(im)) => Some(Constant::Complex(-0.0, -im)),
             _ => None,
         },
+        ExprKind::BinOp { left, op, right } => {
+            let ExprKind::Constant(ast::Constant::Complex(im)) = right.kind else {
+                return None;
+            };
+            // The real side is an int or float converted to a complex with a +0.0 imaginary
+            // part, then added or subtracted part by part, as at run time.
+            let re = match fold_constant(left)? {
+                Constant::Int(i) => i.to_f64().filter(|f| f.is_finite())?,
+                Constant::Float(f) => f,
+                _ => return None,
+            };
+            match op {
+                ast::BinOp::Add => Some(Constant::Complex(re + 0.0, 0.0 + im)),
+                ast::BinOp::Sub => Some(Constant::Complex(re - 0.0, 0.0 - im)),
+                _ => None,
+            }
+        }
         ExprKind::Tuple(elts) => elts
             .iter()
             .map(fold_constant)
@@ -607,6 +626,9 @@ fn value_key(c: &Constant) -> Option<ConstKey> {
     Some(match c {
         Constant::Bool(b) => ConstKey::Int(BigInt::from(u8::from(*b))),
         Constant::Float(f) if f.fract() == 0.0 => ConstKey::Int(BigInt::from_f64(*f)?),
+        // A complex number with no imaginary part equals its real part.
+        Constant::Complex(re, im) if *im == 0.0 => value_key(&Constant::Float(*re))?,
+        Constant::Complex(re, im) => ConstKey::Complex((re + 0.0).to_bits(), (im + 0.0).to_bits()),
         Constant::Tuple(items) => ConstKey::Tuple(items.iter().map(value_key).collect::<Option<_>>()?),
         other => const_key(other)?,
     })

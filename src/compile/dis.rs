@@ -291,10 +291,7 @@ pub fn const_repr(c: &Constant) -> String {
         Constant::Ellipsis => "Ellipsis".into(),
         Constant::Int(i) => i.to_string(),
         Constant::Float(f) => float_repr(*f),
-        Constant::Complex(f) => {
-            let r = float_repr(*f);
-            format!("{}j", r.strip_suffix(".0").unwrap_or(&r))
-        }
+        Constant::Complex(re, im) => complex_repr(*re, *im),
         Constant::Str(s) => str_repr(s),
         Constant::Bytes(b) => bytes_repr(b),
         Constant::Tuple(items) => match items.as_slice() {
@@ -308,6 +305,20 @@ pub fn const_repr(c: &Constant) -> String {
         ),
         Constant::Code(code) => code_repr(code),
     }
+}
+
+/// Python's complex repr: `2j` when the real part is +0.0, else `(1-2j)`; parts without `.0`.
+fn complex_repr(re: f64, im: f64) -> String {
+    let part = |x: f64| {
+        let r = float_repr(x);
+        r.strip_suffix(".0").map(str::to_string).unwrap_or(r)
+    };
+    if re == 0.0 && re.is_sign_positive() {
+        return format!("{}j", part(im));
+    }
+    let im_text = part(im);
+    let sign = if im_text.starts_with('-') { "" } else { "+" };
+    format!("({}{sign}{im_text}j)", part(re))
 }
 
 /// Python's float repr: shortest round-trip digits, positional for exponents in [-4, 16),
@@ -431,8 +442,11 @@ mod tests {
             (Constant::Float(123456789012345678.0), "1.2345678901234568e+17"),
             (Constant::Float(1e22), "1e+22"),
             (Constant::Float(f64::INFINITY), "inf"),
-            (Constant::Complex(2.0), "2j"),
-            (Constant::Complex(1.5), "1.5j"),
+            (Constant::Complex(0.0, 2.0), "2j"),
+            (Constant::Complex(0.0, 1.5), "1.5j"),
+            (Constant::Complex(-0.0, -0.0), "(-0-0j)"),
+            (Constant::Complex(1.0, -2.5), "(1-2.5j)"),
+            (Constant::Complex(f64::NAN, f64::INFINITY), "(nan+infj)"),
             (Constant::Str("it's".into()), "\"it's\""),
             (Constant::Str("a'b\"c\n\u{7}é".into()), "'a\\'b\"c\\n\\x07é'"),
             (Constant::Bytes(b"a'\x00\xff".to_vec()), "b\"a'\\x00\\xff\""),

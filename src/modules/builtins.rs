@@ -4,12 +4,13 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
-use crate::compile::bytecode::BinOp;
+use crate::compile::bytecode::{BinOp, CmpOp};
 use crate::objects::format;
 use crate::objects::methods::list::sort_values;
+use crate::objects::methods::numbers::complex_modulus;
 use crate::objects::types::{clone_immortal, counted_native, intern, native, types};
 use crate::objects::{DictViewKind, IterState, NativeFn, ObjRef, Payload, Stream, Value};
-use crate::vm::ops::{as_bigint, as_small_int, is_int, is_number};
+use crate::vm::ops::{as_bigint, as_small_int, is_complex, is_int, is_number};
 use crate::vm::{PyResult, Vm, is_subclass};
 
 use super::io;
@@ -183,6 +184,7 @@ fn abs(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
     match x {
         Value::Int(i) if *i != i64::MIN => Ok(Value::Int(i.abs())),
         Value::Float(f) => Ok(Value::Float(f.abs())),
+        _ if let Some(Payload::Complex(z)) = x.payload() => complex_modulus(vm, *z),
         _ if is_int(x) => {
             let b = as_bigint(x).unwrap_or_default();
             Ok(vm.new_int(b.abs()))
@@ -227,10 +229,13 @@ fn extreme(vm: &mut Vm, name: &str, args: &[Value], kwargs: &[(ObjRef, Value)], 
         let better = match &best {
             None => true,
             Some((_, best_key)) => {
+                // As CPython: min asks `item < best`, max asks `item > best` (which decides
+                // which reflected method runs and what a TypeError says).
                 if want_less {
                     vm.less_than(&k, best_key)?
                 } else {
-                    vm.less_than(best_key, &k)?
+                    let greater = vm.compare(CmpOp::Gt, &k, best_key)?;
+                    vm.is_true(&greater)?
                 }
             }
         };
@@ -287,8 +292,31 @@ fn sum(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
 fn divmod(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "divmod", kwargs)?;
     check_arity(vm, "divmod", args, 2, 2)?;
-    let q = vm.binary_op(BinOp::FloorDiv, &args[0], &args[1])?;
-    let r = vm.binary_op(BinOp::Mod, &args[0], &args[1])?;
+    let (a, b) = (&args[0], &args[1]);
+    for (x, name, y) in [(a, "__divmod__", b), (b, "__rdivmod__", a)] {
+        if matches!(x.payload(), Some(Payload::Instance(_)))
+            && let Some(method) = vm.lookup_special(x, name)
+        {
+            let r = vm.call(&method, &[x.clone_ref(vm.py), y.clone_ref(vm.py)], &[])?;
+            if !matches!(r.payload(), Some(Payload::NotImplemented)) {
+                return Ok(r);
+            }
+        }
+    }
+    let (ta, tb) = (vm.type_name(a), vm.type_name(b));
+    let floor_div_error = format!("unsupported operand type(s) for //: '{ta}' and '{tb}'");
+    let q = match vm.binary_op(BinOp::FloorDiv, a, b) {
+        Ok(q) => q,
+        Err(err) => {
+            // Operands without `//` (complex, str…): CPython's message names divmod itself.
+            let message = Value::Obj(err.exc.clone_ref(vm.py));
+            if vm.err_matches(&err, &types().type_error) && vm.str(&message).is_ok_and(|m| m == floor_div_error) {
+                return Err(vm.type_error(format!("unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")));
+            }
+            return Err(err);
+        }
+    };
+    let r = vm.binary_op(BinOp::Mod, a, b)?;
     Ok(vm.new_tuple(vec![q, r]))
 }
 
@@ -370,30 +398,54 @@ fn pow(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
     };
     match params[2].filter(|m| !m.is_none()) {
         None => vm.binary_op(BinOp::Pow, base, exp),
-        Some(m) => {
-            let (Some(b), Some(e), Some(m)) = (as_bigint(base), as_bigint(exp), as_bigint(m)) else {
-                return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
-            };
-            if m.is_zero() {
-                return Err(vm.value_error("pow() 3rd argument cannot be 0"));
-            }
-            let base = if e.is_negative() {
-                match mod_inverse(&b, &m) {
-                    Some(inv) => inv,
-                    None => return Err(vm.value_error("base is not invertible for the given modulus")),
-                }
-            } else {
-                b.into_owned()
-            };
-            let r = base.modpow(&e.abs(), &m.abs());
-            let r = if m.is_negative() && !r.is_zero() {
-                r + m.as_ref()
-            } else {
-                r
-            };
-            Ok(vm.new_int(r))
+        Some(m) => pow_mod(vm, base, exp, m),
+    }
+}
+
+/// `pow(base, exp, mod)`: modular exponentiation of ints, or the base's `__pow__` with three
+/// arguments; other numbers are refused as CPython refuses them.
+pub fn pow_mod(vm: &mut Vm, base: &Value, exp: &Value, m: &Value) -> PyResult<Value> {
+    let operands = [base, exp, m];
+    if operands.iter().any(|v| is_complex(v.builtin_self())) {
+        return Err(vm.value_error("complex modulo"));
+    }
+    // Only the base's `__pow__` is asked; there is no reflected three-argument power.
+    if matches!(base.payload(), Some(Payload::Instance(_)))
+        && let Some(method) = vm.lookup_special(base, "__pow__")
+    {
+        let args = operands.map(|v| v.clone_ref(vm.py));
+        let r = vm.call(&method, &args, &[])?;
+        if !matches!(r.payload(), Some(Payload::NotImplemented)) {
+            return Ok(r);
         }
     }
+    let (Some(b), Some(e), Some(m)) = (as_bigint(base), as_bigint(exp), as_bigint(m)) else {
+        if operands.iter().all(|v| is_number(v)) {
+            return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+        }
+        let [a, b, c] = operands.map(|v| vm.type_name(v));
+        return Err(vm.type_error(format!(
+            "unsupported operand type(s) for ** or pow(): '{a}', '{b}', '{c}'"
+        )));
+    };
+    if m.is_zero() {
+        return Err(vm.value_error("pow() 3rd argument cannot be 0"));
+    }
+    let base = if e.is_negative() {
+        match mod_inverse(&b, &m) {
+            Some(inv) => inv,
+            None => return Err(vm.value_error("base is not invertible for the given modulus")),
+        }
+    } else {
+        b.into_owned()
+    };
+    let r = base.modpow(&e.abs(), &m.abs());
+    let r = if m.is_negative() && !r.is_zero() {
+        r + m.as_ref()
+    } else {
+        r
+    };
+    Ok(vm.new_int(r))
 }
 
 fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {

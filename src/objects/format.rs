@@ -4,13 +4,13 @@
 //!
 //! - `repr`/`str` of floats: [`float_repr`], and [`double_to_string`] (CPython's
 //!   `PyOS_double_to_string`, e.g. for complex numbers with `'r'` and no flags).
-//! - `format()` / `__format__`: [`format_int`], [`format_float`], [`format_str`] (and `*_as`
+//! - `format()` / `__format__`: [`format_int`], [`format_float`], [`format_complex`], [`format_str`] (and `*_as`
 //!   variants that take the type name for error messages); the parsed spec is [`parse_spec`].
 //! - printf-style `%`: [`percent_pieces`] / [`parse_percent`], [`percent_int`],
 //!   [`percent_float`], [`percent_str`] (see the `percent` module docs for the calling order).
 //! - `repr`/`ascii` of text: [`str_repr`], [`bytes_repr`], [`ascii_repr`], [`ascii_escape`],
 //!   [`is_printable`].
-//! - Conversions: [`int_to_base`], [`parse_int_literal`], [`parse_float_literal`],
+//! - Conversions: [`int_to_base`], [`parse_int_literal`], [`parse_float_literal`], [`parse_complex_literal`],
 //!   [`round_half_even_f64`], [`round_to_int`], [`float_to_bigint`], [`bigint_to_f64`].
 //!
 //! Errors are `Err(String)` holding CPython's exact message; [`error_kind`] names the exception
@@ -30,8 +30,11 @@ pub use dtoa::{
     DtoaFlags, bigint_to_f64, double_to_string, float_is_integer, float_repr, float_to_bigint, round_half_even_f64,
     round_to_int,
 };
-pub use literal::{decimal_digit_value, int_to_base, parse_float_literal, parse_int_literal, py_isspace};
-pub use number::{format_float, format_float_as, format_int, format_int_as, format_str, format_str_as};
+pub use literal::{
+    ComplexLiteralError, decimal_digit_value, int_to_base, parse_complex_literal, parse_float_literal,
+    parse_int_literal, py_isspace,
+};
+pub use number::{format_complex, format_float, format_float_as, format_int, format_int_as, format_str, format_str_as};
 pub use percent::{
     PercentCount, PercentPiece, PercentPieces, PercentSpec, parse_percent, percent_float, percent_int, percent_pieces,
     percent_str,

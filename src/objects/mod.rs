@@ -5,6 +5,7 @@
 //! they fit again. Heap objects are one allocation each: a [`RefCount`] header and a
 //! [`Payload`] saying what kind of object it is; mutable payloads sit behind their own lock.
 
+pub mod complex;
 pub mod dict;
 pub mod format;
 pub mod gc;
@@ -275,6 +276,7 @@ pub mod hashing {
             Value::Obj(o) => match &o.payload {
                 Payload::Str(s) => s.hash(),
                 Payload::BigInt(b) => hash_bigint(b),
+                Payload::Complex(z) => z.hash(),
                 Payload::Bytes(b) => hash_bytes(b),
                 // The items are no tuples, so `hash_value` does not recurse.
                 Payload::Tuple(items) => hash_tuple_tree(items, |item| hash_value(item).ok_or(())).ok()?,
@@ -356,6 +358,7 @@ pub mod hashing {
 pub enum Payload {
     Str(PyStr),
     BigInt(BigInt),
+    Complex(complex::Complex),
     Bytes(Box<[u8]>),
     Tuple(Box<[Value]>),
     List(ObjLock<Vec<Value>>),

@@ -21,7 +21,7 @@ macro_rules! builtin_types {
 
 builtin_types! {
     object: "object", type_: "type", none_type: "NoneType", bool_: "bool", int: "int", float: "float",
-    str_: "str", bytes: "bytes", list: "list", tuple: "tuple", dict: "dict", set: "set",
+    complex: "complex", str_: "str", bytes: "bytes", list: "list", tuple: "tuple", dict: "dict", set: "set",
     frozenset: "frozenset", range: "range", slice: "slice", function: "function",
     builtin_function: "builtin_function_or_method", method: "method", code: "code", cell: "cell",
     module: "module", generator: "generator", iterator: "iterator", property: "property",
@@ -61,9 +61,10 @@ static TYPES: OnceLock<Types> = OnceLock::new();
 /// extend a value of the class (`Instance::base`); these classes carry the `__new__`, special
 /// methods (`objects/methods/slots.rs`) and comparison methods (`operators.rs`) such a class
 /// inherits.
-pub const SUBCLASSABLE: [&str; 9] = [
+pub const SUBCLASSABLE: [&str; 10] = [
     "int",
     "float",
+    "complex",
     "str",
     "bytes",
     "tuple",
@@ -176,6 +177,7 @@ fn create_types() -> Types {
         none_type: b("NoneType"),
         bool_: new_type("bool", &[&int], Layout::Builtin),
         float: b("float"),
+        complex: b("complex"),
         str_: b("str"),
         bytes: b("bytes"),
         list: b("list"),
@@ -279,6 +281,7 @@ impl Types {
             "bool" => &t.bool_,
             "int" => &t.int,
             "float" => &t.float,
+            "complex" => &t.complex,
             "str" => &t.str_,
             "bytes" => &t.bytes,
             "list" => &t.list,

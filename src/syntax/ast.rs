@@ -355,6 +355,7 @@ pub enum Constant {
     Ellipsis,
     Int(BigInt),
     Float(f64),
+    /// An imaginary literal (`2.5j`): the imaginary part.
     Complex(f64),
     Str(String),
     Bytes(Vec<u8>),

@@ -448,6 +448,13 @@ impl Vm<'_> {
                         _ => {}
                     }
                 }
+                if let Some(Payload::Complex(z)) = obj.payload() {
+                    match key {
+                        "real" => return Ok(Some(Value::Float(z.re))),
+                        "imag" => return Ok(Some(Value::Float(z.im))),
+                        _ => {}
+                    }
+                }
                 self.builtin_method(obj, name)
             }
         }

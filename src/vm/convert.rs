@@ -32,6 +32,7 @@ impl Vm<'_> {
                 match &o.payload {
                     Payload::Str(s) => format::str_repr(s.as_str()),
                     Payload::BigInt(b) => self.int_to_decimal(b)?,
+                    Payload::Complex(z) => crate::objects::complex::complex_repr(*z),
                     Payload::Bytes(b) => format::bytes_repr(b),
                     Payload::Tuple(items) => {
                         let get = |_: &Vm, i: usize| items.get(i).map(|v| v.clone_ref(py));
@@ -391,6 +392,7 @@ impl Vm<'_> {
                     format::format_int(b, spec)
                 }
                 Some(Payload::Str(s)) => format::format_str(s.as_str(), spec),
+                Some(Payload::Complex(z)) if !spec.is_empty() => format::format_complex(z.re, z.im, spec),
                 Some(Payload::Instance(_)) if self.lookup_special(v, "__format__").is_some() => {
                     let method = self.lookup_special(v, "__format__").unwrap_or(Value::None);
                     let spec_value = self.new_str(spec);

@@ -27,6 +27,7 @@ use num_traits::ToPrimitive;
 
 use crate::compile::bytecode::{CodeObject, Constant};
 use crate::gil::Gil;
+use crate::objects::complex::Complex;
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{
     CodeHandle, DictObject, DictTable, DictViewKind, ExceptionState, Instance, Layout, ObjLock, ObjRef, Payload,
@@ -269,7 +270,7 @@ impl<'py> Vm<'py> {
                 None => immortal(Payload::BigInt(i.clone())),
             },
             Constant::Float(f) => Value::Float(*f),
-            Constant::Complex(_) => immortal(Payload::Str(PyStr::new("complex numbers are not supported"))),
+            Constant::Complex(re, im) => immortal(Payload::Complex(Complex::new(*re, *im))),
             Constant::Str(s) => immortal(Payload::Str(PyStr::new(s.as_str()))),
             Constant::Bytes(b) => immortal(Payload::Bytes(b.clone().into_boxed_slice())),
             Constant::Tuple(items) => immortal(Payload::Tuple(items.iter().map(|c| self.constant(c)).collect())),
@@ -413,6 +414,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
     match payload {
         Payload::Str(_) => &t.str_,
         Payload::BigInt(_) => &t.int,
+        Payload::Complex(_) => &t.complex,
         Payload::Bytes(_) => &t.bytes,
         Payload::Tuple(_) => &t.tuple,
         Payload::List(_) => &t.list,

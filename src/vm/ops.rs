@@ -11,6 +11,7 @@ use num_bigint::BigInt;
 use num_traits::{ToPrimitive, Zero};
 
 use crate::gil::Gil;
+use crate::objects::complex::Complex;
 use crate::objects::hashing;
 use crate::objects::{IterState, ObjLock, Payload, Value};
 
@@ -63,6 +64,19 @@ pub fn is_int(v: &Value) -> bool {
 
 pub fn is_number(v: &Value) -> bool {
     is_int(v) || matches!(v, Value::Float(_))
+}
+
+/// The value of a `complex` operand (or of an instance of a class derived from `complex`).
+pub fn as_complex(v: &Value) -> Option<Complex> {
+    match v.payload()? {
+        Payload::Complex(z) => Some(*z),
+        Payload::Instance(inst) => inst.base.as_ref().and_then(as_complex),
+        _ => None,
+    }
+}
+
+pub fn is_complex(v: &Value) -> bool {
+    matches!(v.payload(), Some(Payload::Complex(_)))
 }
 
 pub(super) fn floor_div_i64(a: i64, b: i64) -> Option<i64> {
@@ -119,6 +133,7 @@ impl Vm<'_> {
             Value::Obj(o) => match &o.payload {
                 Payload::Str(s) => !s.as_str().is_empty(),
                 Payload::BigInt(b) => !b.is_zero(),
+                Payload::Complex(z) => !z.is_zero(),
                 Payload::Bytes(b) => !b.is_empty(),
                 Payload::Tuple(t) => !t.is_empty(),
                 Payload::List(l) => !l.lock(self.py).is_empty(),
@@ -264,6 +279,10 @@ fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
         (Value::Float(x), Value::Float(y)) => return Some(x == y),
         _ => {}
     }
+    // Before the identity shortcut: a complex NaN is not equal to itself either.
+    if let Some(r) = complex_eq(a, b) {
+        return Some(r);
+    }
     if a.is(b) && !matches!(a, Value::Float(_)) {
         return Some(true);
     }
@@ -300,6 +319,24 @@ fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
         ),
         _ => Some(a.is(b)),
     }
+}
+
+/// `==` between a complex number and another number; `None` unless one side is complex and
+/// the other a built-in number. Equal to a real number when the imaginary part is zero and the
+/// real part equals it exactly.
+fn complex_eq(a: &Value, b: &Value) -> Option<bool> {
+    let (z, other) = match (a.payload(), b.payload()) {
+        (Some(Payload::Complex(z)), _) => (*z, b),
+        (_, Some(Payload::Complex(z))) => (*z, a),
+        _ => return None,
+    };
+    if let Some(Payload::Complex(w)) = other.payload() {
+        return Some(z == *w);
+    }
+    if !is_number(other) {
+        return None;
+    }
+    Some(z.im == 0.0 && native_eq_shallow(&Value::Float(z.re), other) == Some(true))
 }
 
 /// Python index → position, handling negatives; `None` when out of range.

@@ -28,6 +28,7 @@ _atomic = (
     type(None),
     int,
     float,
+    complex,
     bool,
     str,
     bytes,

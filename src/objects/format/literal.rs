@@ -199,3 +199,124 @@ fn is_decimal_float(b: &[u8]) -> bool {
         _ => false,
     }
 }
+
+/// Why `complex(s)` rejected a string; each has its own CPython message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComplexLiteralError {
+    /// "complex() arg is a malformed string"
+    Malformed,
+    /// An underscore not between two digits: "could not convert string to complex: ..."
+    Underscore,
+}
+
+/// `complex(s)`: `real`, `imagj`, `real±imagj` (`j` alone is `1j`), optionally in
+/// parentheses, with whitespace allowed around the whole and inside the parentheses but not
+/// around the central sign. Returns `(real, imag)`.
+pub fn parse_complex_literal(s: &str) -> Result<(f64, f64), ComplexLiteralError> {
+    use ComplexLiteralError::Malformed;
+    let text = strip_digit_underscores(to_ascii_number_text(s)).ok_or(ComplexLiteralError::Underscore)?;
+    let mut b = trim_c_space(&text);
+    if let [b'(', rest @ ..] = b {
+        let [inner @ .., b')'] = rest else {
+            return Err(Malformed);
+        };
+        b = trim_c_space(inner);
+    }
+    let is_j = |c: Option<&u8>| matches!(c, Some(b'j' | b'J'));
+    // A sign with no number after it stands for 1 before a `j`.
+    let sign_only = |b: &[u8]| match b {
+        [b'+', ..] => Some(1.0),
+        [b'-', ..] => Some(-1.0),
+        _ => None,
+    };
+    let Some((first, used)) = scan_float(b) else {
+        let (unit, rest) = match sign_only(b) {
+            Some(unit) => (unit, &b[1..]),
+            None => (1.0, b),
+        };
+        return if rest.len() == 1 && is_j(rest.first()) {
+            Ok((0.0, unit))
+        } else {
+            Err(Malformed)
+        };
+    };
+    let rest = &b[used..];
+    match rest {
+        [] => Ok((first, 0.0)),
+        [b'j' | b'J'] => Ok((0.0, first)),
+        [b'+' | b'-', ..] => {
+            let (second, tail) = match scan_float(rest) {
+                Some((v, n)) => (v, &rest[n..]),
+                None => (sign_only(rest).unwrap_or(1.0), &rest[1..]),
+            };
+            if tail.len() == 1 && is_j(tail.first()) {
+                Ok((first, second))
+            } else {
+                Err(Malformed)
+            }
+        }
+        _ => Err(Malformed),
+    }
+}
+
+/// Removes the underscores of a numeric string, each of which must sit between two digits.
+fn strip_digit_underscores(text: Vec<u8>) -> Option<Vec<u8>> {
+    if !text.contains(&b'_') {
+        return Some(text);
+    }
+    let mut clean = Vec::with_capacity(text.len());
+    for (i, &c) in text.iter().enumerate() {
+        if c != b'_' {
+            clean.push(c);
+            continue;
+        }
+        let before = i.checked_sub(1).and_then(|j| text.get(j));
+        let after = text.get(i + 1);
+        if !before.is_some_and(u8::is_ascii_digit) || !after.is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+    }
+    Some(clean)
+}
+
+/// The longest prefix of `b` that is a float (`strtod` without hex): a sign, then
+/// `inf`/`infinity`/`nan` in any case or decimal digits with an optional point and exponent.
+/// Returns the value and the bytes read; `None` if no prefix is a number.
+fn scan_float(b: &[u8]) -> Option<(f64, usize)> {
+    let (negative, start) = match b.first() {
+        Some(b'-') => (true, 1),
+        Some(b'+') => (false, 1),
+        _ => (false, 0),
+    };
+    let body = &b[start..];
+    let starts_with = |word: &[u8]| body.len() >= word.len() && body[..word.len()].eq_ignore_ascii_case(word);
+    let (magnitude, len) = if starts_with(b"infinity") {
+        (f64::INFINITY, 8)
+    } else if starts_with(b"inf") {
+        (f64::INFINITY, 3)
+    } else if starts_with(b"nan") {
+        (f64::NAN, 3)
+    } else {
+        let digits = |b: &[u8]| b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let int_len = digits(body);
+        let mut len = int_len;
+        let mut frac_len = 0;
+        if body.get(len) == Some(&b'.') {
+            frac_len = digits(&body[len + 1..]);
+            len += 1 + frac_len;
+        }
+        if int_len + frac_len == 0 {
+            return None;
+        }
+        if let Some(b'e' | b'E') = body.get(len) {
+            let sign_len = usize::from(matches!(body.get(len + 1), Some(b'+' | b'-')));
+            let exp_len = digits(&body[(len + 1 + sign_len).min(body.len())..]);
+            if exp_len > 0 {
+                len += 1 + sign_len + exp_len;
+            }
+        }
+        let value = std::str::from_utf8(&body[..len]).ok()?.parse::<f64>().ok()?;
+        (value, len)
+    };
+    Some((if negative { -magnitude } else { magnitude }, start + len))
+}

@@ -1,5 +1,5 @@
-//! `format(value, spec)` for int, float and str: ports of CPython's `format_long_internal`,
-//! `format_float_internal`, `format_string_internal` and their number layout
+//! `format(value, spec)` for int, float, complex and str: ports of CPython's
+//! `format_long_internal`, `format_float_internal`, `format_string_internal` and their number layout
 //! (`calc_number_widths` / `fill_number` / `_PyUnicode_InsertThousandsGrouping`).
 
 use super::dtoa::{DtoaFlags, bigint_to_f64, double_to_string, float_repr};
@@ -207,9 +207,23 @@ fn format_float_spec(mut x: f64, f: &FormatSpec) -> Result<String, String> {
     if percent {
         text.push('%');
     }
+    layout_float_text(&text, f)
+}
+
+/// The separator and group size a float's integer digits get: `,` or `_` every three.
+fn float_grouping(f: &FormatSpec) -> Option<(char, usize)> {
+    match f.grouping {
+        Grouping::None => None,
+        Grouping::Comma => Some((',', 3)),
+        Grouping::Underscore => Some(('_', 3)),
+    }
+}
+
+/// Lays out the text `double_to_string` made for a float (`-1234.5e+07`, `inf`…) per `f`.
+fn layout_float_text(text: &str, f: &FormatSpec) -> Result<String, String> {
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
-        None => (false, text.as_str()),
+        None => (false, text),
     };
     let (digits, rest) = body.split_at(body.bytes().take_while(u8::is_ascii_digit).count());
     let (has_decimal, remainder) = match rest.strip_prefix('.') {
@@ -223,12 +237,7 @@ fn format_float_spec(mut x: f64, f: &FormatSpec) -> Result<String, String> {
         has_decimal,
         remainder,
     };
-    let group = match f.grouping {
-        Grouping::None => None,
-        Grouping::Comma => Some((',', 3)),
-        Grouping::Underscore => Some(('_', 3)),
-    };
-    layout_number(&parts, f, group)
+    layout_number(&parts, f, float_grouping(f))
 }
 
 /// A number split the way CPython lays it out:
@@ -337,4 +346,77 @@ fn group_digits(digits: &[u8], min_width: i64, group: Option<(char, usize)>) -> 
 
 pub(super) fn push_fill(out: &mut String, fill: char, n: usize) {
     out.extend(std::iter::repeat_n(fill, n));
+}
+
+/// `format(z, spec)` for a `complex` with parts `re` and `im`. An empty spec gives `str(z)`
+/// (which the caller builds). Each part is laid out like a float without a width; fill and
+/// alignment apply to the whole. Without a type letter the result looks like `repr`: in
+/// parentheses, and without the real part when it is +0.0.
+pub fn format_complex(re: f64, im: f64, spec: &str) -> Result<String, String> {
+    let f = parse_spec(spec, ValueKind::Float, "complex")?;
+    if f.fill == '0' {
+        return Err("Zero padding is not allowed in complex format specifier".to_string());
+    }
+    if f.align == Align::AfterSign {
+        return Err("'=' alignment flag is not allowed in complex format specifier".to_string());
+    }
+    let (code, repr_like) = match f.ty {
+        None if f.precision.is_some() => ('g', true),
+        None => ('r', true),
+        Some('n') => ('g', false),
+        Some(c @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G')) => (c, false),
+        Some(c) => return Err(unknown_code(c, "complex")),
+    };
+    if let Some(p) = f.precision {
+        if p > i32::MAX as usize {
+            return Err("precision too big".to_string());
+        }
+        if p > MAX_FIELD {
+            return Err(String::new());
+        }
+    }
+    let precision = f.precision.unwrap_or(6);
+    let skip_re = repr_like && re == 0.0 && re.is_sign_positive();
+    let flags = DtoaFlags {
+        alt: f.alternate,
+        no_neg_0: f.no_neg_zero,
+        ..DtoaFlags::default()
+    };
+    // Each part alone, with no width: its sign, grouped digits and the rest.
+    let part = |x: f64, sign: Option<Sign>| {
+        let text = double_to_string(x, code, precision, flags);
+        let part_spec = FormatSpec {
+            fill: ' ',
+            align: Align::Right,
+            sign,
+            width: None,
+            ..f.clone()
+        };
+        layout_float_text(&text, &part_spec)
+    };
+    let mut body = String::new();
+    if !skip_re {
+        body.push_str(&part(re, f.sign)?);
+    }
+    // The imaginary part always shows its sign after a real part.
+    body.push_str(&part(im, if skip_re { f.sign } else { Some(Sign::Plus) })?);
+    body.push('j');
+    if repr_like && !skip_re {
+        body = format!("({body})");
+    }
+    let width = f.width.unwrap_or(0);
+    if width > MAX_FIELD {
+        return Err(String::new());
+    }
+    let padding = width.saturating_sub(body.chars().count());
+    let left = match f.align {
+        Align::Left => 0,
+        Align::Center => padding / 2,
+        _ => padding,
+    };
+    let mut out = String::with_capacity(body.len() + padding * f.fill.len_utf8());
+    push_fill(&mut out, f.fill, left);
+    out.push_str(&body);
+    push_fill(&mut out, f.fill, padding - left);
+    Ok(out)
 }

@@ -59,6 +59,7 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::Super { .. } => true,
         Payload::Str(_)
         | Payload::BigInt(_)
+        | Payload::Complex(_)
         | Payload::Bytes(_)
         | Payload::Range(_)
         | Payload::Code(_)

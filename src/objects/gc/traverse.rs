@@ -139,6 +139,7 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         Payload::Generator(state) => return reader.read(state, |g| generator(g, visit)).is_some(),
         Payload::Str(_)
         | Payload::BigInt(_)
+        | Payload::Complex(_)
         | Payload::Bytes(_)
         | Payload::Range(_)
         | Payload::Code(_)

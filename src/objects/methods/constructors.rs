@@ -4,11 +4,13 @@
 
 use num_traits::ToPrimitive;
 
+use super::shared::bind_args;
+use crate::objects::complex::Complex;
 use crate::objects::format;
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{ObjRef, Payload, Range, Value};
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
-use crate::vm::ops::{as_bigint, as_small_int, is_int};
+use crate::vm::ops::{as_bigint, as_complex, as_small_int, is_int};
 use crate::vm::{PyResult, Vm, is_subclass};
 
 /// A built-in class's constructor.
@@ -18,12 +20,13 @@ pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyR
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 19] = [
+    let table: [(&ObjRef, Constructor); 20] = [
         (&t.random, |vm, _, args, kwargs| {
             crate::modules::random::new_random(vm, args, kwargs)
         }),
         (&t.int, int_new),
         (&t.float, float_new),
+        (&t.complex, complex_new),
         (&t.str_, str_new),
         (&t.bool_, bool_new),
         (&t.list, list_new),
@@ -173,6 +176,99 @@ pub fn to_float(vm: &mut Vm, x: &Value) -> PyResult<f64> {
             ))),
         },
     }
+}
+
+/// `complex(real=0, imag=0)`: a string alone, or `real + imag*1j` from numbers (either may
+/// itself be complex, or define `__complex__`, `__float__` or `__index__`).
+fn complex_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind_args(vm, "complex", args, kwargs, &["real", "imag"], 0)?;
+    let (real, imag) = (bound[0], bound[1]);
+    if let Some(text) = real.and_then(Value::as_str) {
+        if imag.is_some() {
+            return Err(vm.type_error("complex() can't take second arg if first is a string"));
+        }
+        return match format::parse_complex_literal(text) {
+            Ok((re, im)) => Ok(vm.alloc(Payload::Complex(Complex::new(re, im)))),
+            Err(format::ComplexLiteralError::Malformed) => Err(vm.value_error("complex() arg is a malformed string")),
+            Err(format::ComplexLiteralError::Underscore) => Err(vm.value_error(format!(
+                "could not convert string to complex: {}",
+                format::str_repr(text)
+            ))),
+        };
+    }
+    if imag.is_some_and(|v| v.as_str().is_some()) {
+        return Err(vm.type_error("complex() second arg can't be a string"));
+    }
+    let real_part = match real {
+        None => None,
+        Some(x) if matches!(x.payload(), Some(Payload::Complex(_))) && imag.is_none() => return Ok(x.clone_ref(vm.py)),
+        Some(x) => match complex_special(vm, x)? {
+            Some(z) => Some((z, true)),
+            None => match real_number(vm, x)? {
+                Some(re) => Some((Complex::real(re), false)),
+                None => {
+                    return Err(vm.type_error(format!(
+                        "complex() first argument must be a string or a number, not '{}'",
+                        vm.type_name(x)
+                    )));
+                }
+            },
+        },
+    };
+    let imag_part = match imag {
+        None => None,
+        Some(y) => match as_complex(y) {
+            Some(z) => Some((z, true)),
+            None => match real_number(vm, y)? {
+                Some(im) => Some((Complex::real(im), false)),
+                None => {
+                    return Err(vm.type_error(format!(
+                        "complex() second argument must be a number, not '{}'",
+                        vm.type_name(y)
+                    )));
+                }
+            },
+        },
+    };
+    // real + imag*1j, computed part by part so that signed zeros come out as in CPython.
+    let (mut re, real_im, real_is_complex) = real_part.map_or((0.0, 0.0, false), |(z, c)| (z.re, z.im, c));
+    let im = match imag_part {
+        None => real_im,
+        Some((z, imag_is_complex)) => {
+            if imag_is_complex {
+                re -= z.im;
+            }
+            if real_is_complex { z.re + real_im } else { z.re }
+        }
+    };
+    Ok(vm.alloc(Payload::Complex(Complex::new(re, im))))
+}
+
+/// `x.__complex__()` if `x` is a complex number or defines it (its result must be complex).
+pub fn complex_special(vm: &mut Vm, x: &Value) -> PyResult<Option<Complex>> {
+    if matches!(x.payload(), Some(Payload::Instance(_)))
+        && let Some(method) = vm.lookup_special(x, "__complex__")
+    {
+        let r = vm.call(&method, &[x.clone_ref(vm.py)], &[])?;
+        return match as_complex(&r) {
+            Some(z) => Ok(Some(z)),
+            None => Err(vm.type_error(format!("__complex__ returned non-complex (type {})", vm.type_name(&r)))),
+        };
+    }
+    Ok(as_complex(x))
+}
+
+/// A real number's value as a float: ints, floats and objects with `__float__` or `__index__`.
+/// `None` when `x` is none of these.
+pub fn real_number(vm: &mut Vm, x: &Value) -> PyResult<Option<f64>> {
+    let base = x.builtin_self();
+    if is_int(base) || matches!(base, Value::Float(_)) {
+        return to_float(vm, base).map(Some);
+    }
+    if !matches!(x.payload(), Some(Payload::Instance(_))) {
+        return Ok(None);
+    }
+    vm.instance_float(x)
 }
 
 fn str_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

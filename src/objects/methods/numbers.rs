@@ -1,4 +1,4 @@
-//! `int` and `float` methods.
+//! `int`, `float` and `complex` methods.
 
 use crate::gil::Gil;
 use std::borrow::Cow;
@@ -6,9 +6,10 @@ use std::borrow::Cow;
 use num_bigint::{BigInt, Sign};
 use num_traits::{Signed, Zero};
 
+use crate::objects::complex::Complex;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{ObjRef, Payload, Value};
-use crate::vm::ops::as_bigint;
+use crate::vm::ops::{as_bigint, as_complex};
 use crate::vm::{PyResult, Vm};
 
 use super::shared::{add_descriptor, bind_args, check_alloc, descriptor_error, int_arg, takes_no_args, text_arg};
@@ -34,6 +35,16 @@ pub(super) fn install(py: Gil<'_>) {
             ("is_integer", float_is_integer),
             ("as_integer_ratio", float_as_integer_ratio),
             ("conjugate", float_conjugate),
+        ],
+    );
+    add_methods(
+        py,
+        &t.complex,
+        &[
+            ("conjugate", complex_conjugate),
+            ("__complex__", complex_complex),
+            ("__getnewargs__", complex_getnewargs),
+            ("__abs__", complex_abs),
         ],
     );
 }
@@ -240,6 +251,45 @@ fn float_as_integer_ratio(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)
     let (n, d) = float_ratio(x);
     let (n, d) = (vm.new_int(n), vm.new_int(d));
     Ok(vm.new_tuple(vec![n, d]))
+}
+
+fn this_complex(vm: &Vm, args: &[Value], method: &str) -> PyResult<Complex> {
+    args.first()
+        .and_then(as_complex)
+        .ok_or_else(|| descriptor_error(vm, args, "complex", method))
+}
+
+fn complex_conjugate(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let z = this_complex(vm, args, "conjugate")?;
+    takes_no_args(vm, "complex", "conjugate", &args[1..], kwargs)?;
+    Ok(vm.alloc(Payload::Complex(z.conjugate())))
+}
+
+/// `z.__complex__()`: a plain complex, also for an instance of a derived class.
+fn complex_complex(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let z = this_complex(vm, args, "__complex__")?;
+    takes_no_args(vm, "complex", "__complex__", &args[1..], kwargs)?;
+    Ok(vm.alloc(Payload::Complex(z)))
+}
+
+fn complex_getnewargs(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let z = this_complex(vm, args, "__getnewargs__")?;
+    takes_no_args(vm, "complex", "__getnewargs__", &args[1..], kwargs)?;
+    Ok(vm.new_tuple(vec![Value::Float(z.re), Value::Float(z.im)]))
+}
+
+fn complex_abs(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let z = this_complex(vm, args, "__abs__")?;
+    takes_no_args(vm, "complex", "__abs__", &args[1..], kwargs)?;
+    complex_modulus(vm, z)
+}
+
+/// `abs(z)`: the modulus, or CPython's OverflowError when a finite number's overflows.
+pub fn complex_modulus(vm: &Vm, z: Complex) -> PyResult<Value> {
+    match z.abs() {
+        Some(r) => Ok(Value::Float(r)),
+        None => Err(vm.overflow_error("absolute value too large")),
+    }
 }
 
 #[cfg(test)]

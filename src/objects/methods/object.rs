@@ -197,6 +197,17 @@ fn object_format(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyR
             vm.type_name(&args[1])
         )));
     };
+    // Built-in values (and instances extending one) format by their type's rules, as
+    // `format()` formats them.
+    let this = &args[0];
+    let extends_builtin = match this.payload() {
+        Some(Payload::Instance(inst)) => inst.base.is_some(),
+        _ => true,
+    };
+    if extends_builtin && !spec.is_empty() {
+        let text = vm.format(this.builtin_self(), spec)?;
+        return Ok(vm.new_str(text));
+    }
     if !spec.is_empty() {
         return Err(vm.type_error(format!(
             "unsupported format string passed to {}.__format__",

@@ -6,10 +6,11 @@
 
 use crate::compile::bytecode::{BinOp, CmpOp, UnaryOp};
 use crate::gil::Gil;
+use crate::modules::builtins::pow_mod;
 use crate::objects::types::{add_methods, types};
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::args::no_kwargs;
-use crate::vm::ops::is_number;
+use crate::vm::ops::{is_complex, is_number};
 use crate::vm::{PyResult, Vm};
 
 macro_rules! binary_slots {
@@ -32,12 +33,34 @@ binary_slots! {
     truediv, rtruediv, BinOp::Div;
     floordiv, rfloordiv, BinOp::FloorDiv;
     modulo, rmodulo, BinOp::Mod;
-    power, rpower, BinOp::Pow;
     lshift, rlshift, BinOp::LShift;
     rshift, rrshift, BinOp::RShift;
     bitand, rbitand, BinOp::BitAnd;
     bitor, rbitor, BinOp::BitOr;
     bitxor, rbitxor, BinOp::BitXor;
+}
+
+fn power(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    ternary_power(vm, args, kwargs, false)
+}
+
+fn rpower(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    ternary_power(vm, args, kwargs, true)
+}
+
+/// `x.__pow__(y, mod)` and `x.__rpow__(y, mod)`: with a modulus, what `pow(x, y, mod)` (or
+/// `pow(y, x, mod)`) does with the built-in values.
+fn ternary_power(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], reflected: bool) -> PyResult<Value> {
+    let [this, other, modulus] = args else {
+        return binary(vm, args, kwargs, BinOp::Pow, reflected);
+    };
+    no_kwargs(vm, "operator", kwargs)?;
+    let (x, y) = (this.builtin_self(), other.builtin_self());
+    let (base, exp) = if reflected { (y, x) } else { (x, y) };
+    if modulus.is_none() {
+        return binary(vm, &args[..2], kwargs, BinOp::Pow, reflected);
+    }
+    pow_mod(vm, base, exp, modulus)
 }
 
 macro_rules! compare_slots {
@@ -124,6 +147,13 @@ pub(super) fn install(py: Gil<'_>) {
         add_methods(py, class, &signs);
     }
     add_methods(py, &t.int, &bits);
+    // complex has no `//` or `%` (nor bitwise operators), and orders nothing.
+    let complex_arithmetic: Vec<(&'static str, NativeFn)> = arithmetic
+        .into_iter()
+        .filter(|(name, _)| !name.contains("floordiv") && !name.contains("mod"))
+        .collect();
+    add_methods(py, &t.complex, &complex_arithmetic);
+    add_methods(py, &t.complex, &signs);
     let concat: [(&'static str, NativeFn); 3] = [("__add__", add), ("__mul__", mul), ("__rmul__", rmul)];
     for class in [&t.str_, &t.bytes, &t.tuple, &t.list] {
         add_methods(py, class, &concat);
@@ -181,6 +211,10 @@ fn binary(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], op: BinOp, re
 fn comparable(op: CmpOp, x: &Value, y: &Value) -> bool {
     if is_number(x) && is_number(y) {
         return true;
+    }
+    // Complex numbers only test for equality, with other numbers too.
+    if (is_complex(x) && (is_number(y) || is_complex(y))) || (is_number(x) && is_complex(y)) {
+        return matches!(op, CmpOp::Eq | CmpOp::NotEq);
     }
     let set_like = |v: &Value| matches!(v.payload(), Some(Payload::Set(_) | Payload::FrozenSet(_)));
     match (x.payload(), y.payload()) {

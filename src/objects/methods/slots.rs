@@ -50,6 +50,7 @@ pub(super) fn install(py: Gil<'_>) {
     add_methods(py, &t.int, &number);
     add_methods(py, &t.int, &[("__index__", slot_int)]);
     add_methods(py, &t.float, &number);
+    add_methods(py, &t.complex, &[("__repr__", slot_repr), ("__bool__", slot_bool)]);
     for class in t.subclassable().filter(|class| !is_mutable_container(class)) {
         add_methods(py, class, &[("__hash__", slot_hash)]);
     }

@@ -6,13 +6,14 @@ use num_integer::Integer;
 use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
 use crate::compile::bytecode::{BinOp, UnaryOp};
+use crate::objects::complex::{Complex, PowError};
 use crate::objects::types::types;
 use crate::objects::{ObjLock, Payload, Value};
 
 use crate::vm::sets::{is_any_set, is_set_view};
 use crate::vm::{PyErr, PyResult, Vm};
 
-use super::{as_bigint, floor_div_i64, is_int, is_number, mod_i64, snapshot_two};
+use super::{as_bigint, as_complex, floor_div_i64, is_complex, is_int, is_number, mod_i64, snapshot_two};
 
 impl Vm<'_> {
     pub fn binary_op(&mut self, op: BinOp, a: &Value, b: &Value) -> PyResult<Value> {
@@ -182,6 +183,11 @@ impl Vm<'_> {
     }
 
     fn float_op(&self, op: BinOp, x: f64, y: f64) -> PyResult<Value> {
+        // A negative number to a fractional power has a complex value.
+        if op == BinOp::Pow && x < 0.0 && y.is_finite() && y != y.floor() {
+            let z = self.complex_pow(Complex::real(x), Complex::real(y))?;
+            return Ok(self.alloc(Payload::Complex(z)));
+        }
         Ok(Value::Float(match op {
             BinOp::Add => x + y,
             BinOp::Sub => x - y,
@@ -208,9 +214,6 @@ impl Vm<'_> {
                 if x == 0.0 && y < 0.0 {
                     return Err(self.zero_division("0.0 cannot be raised to a negative power"));
                 }
-                if x < 0.0 && y.fract() != 0.0 {
-                    return Err(self.value_error("complex numbers are not supported"));
-                }
                 let r = x.powf(y);
                 if r.is_infinite() && x.is_finite() && y.is_finite() {
                     return Err(self.overflow_error("(34, 'Numerical result out of range')"));
@@ -224,6 +227,37 @@ impl Vm<'_> {
                 )));
             }
         }))
+    }
+
+    /// `+ - * / **` of two complex numbers; `None` for the operators complex lacks (`//`, `%`,
+    /// bitwise), whose TypeError the caller raises.
+    fn complex_op(&mut self, op: BinOp, x: Complex, y: Complex) -> PyResult<Option<Value>> {
+        let z = match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::Mul => x * y,
+            BinOp::Div => x
+                .checked_div(y)
+                .ok_or_else(|| self.zero_division("complex division by zero"))?,
+            BinOp::Pow => self.complex_pow(x, y)?,
+            _ => return Ok(None),
+        };
+        Ok(Some(self.alloc(Payload::Complex(z))))
+    }
+
+    pub fn complex_pow(&self, x: Complex, y: Complex) -> PyResult<Complex> {
+        x.pow(y).map_err(|e| match e {
+            PowError::Domain => self.zero_division("0.0 to a negative or complex power"),
+            PowError::Overflow => self.overflow_error("complex exponentiation"),
+        })
+    }
+
+    /// An int, float or complex operand as a complex number (big ints may overflow).
+    fn complex_operand(&self, v: &Value) -> PyResult<Option<Complex>> {
+        if let Some(z) = as_complex(v) {
+            return Ok(Some(z));
+        }
+        Ok(as_float(self, v)?.map(Complex::real))
     }
 
     fn big_int_op(&mut self, op: BinOp, x: &BigInt, y: &BigInt) -> PyResult<Option<Value>> {
@@ -304,6 +338,12 @@ impl Vm<'_> {
                 return Ok(None);
             };
             return self.float_op(op, x, y).map(Some);
+        }
+        if (is_complex(a) && (is_complex(b) || is_number(b))) || (is_number(a) && is_complex(b)) {
+            let (Some(x), Some(y)) = (self.complex_operand(a)?, self.complex_operand(b)?) else {
+                return Ok(None);
+            };
+            return self.complex_op(op, x, y);
         }
         let py = self.py;
         match (op, a.payload(), b.payload()) {
@@ -439,6 +479,10 @@ impl Vm<'_> {
             (UnaryOp::Invert, Value::Int(i)) => return Ok(Value::Int(!i)),
             _ => {}
         }
+        if let (UnaryOp::Neg | UnaryOp::Pos, Some(Payload::Complex(z))) = (op, v.payload()) {
+            let z = if op == UnaryOp::Neg { -*z } else { *z };
+            return Ok(self.alloc(Payload::Complex(z)));
+        }
         if is_int(v) {
             let x = as_bigint(v).unwrap_or_default().into_owned();
             return Ok(self.new_int(match op {
@@ -458,7 +502,7 @@ impl Vm<'_> {
             return self.call(&method, &[v.clone_ref(self.py)], &[]);
         }
         let base = v.builtin_self();
-        if !base.is(v) && is_number(base) {
+        if !base.is(v) && (is_number(base) || is_complex(base)) {
             return self.unary_op(op, base);
         }
         let symbol = match op {
