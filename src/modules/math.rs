@@ -7,6 +7,7 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 
 use crate::compile::bytecode::BinOp;
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
+use crate::vm::eval::str_of;
 use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 
@@ -80,7 +81,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
 // ----- argument conversion and error rules ----------------------------------------------------
 
 /// A float argument: floats, ints (huge ones overflow) and objects with `__float__`/`__index__`.
-fn real(vm: &mut Vm, v: &Value) -> PyResult<f64> {
+pub(super) fn real(vm: &mut Vm, v: &Value) -> PyResult<f64> {
     match v {
         Value::Float(f) => return Ok(*f),
         Value::Int(i) => return Ok(*i as f64),
@@ -210,7 +211,7 @@ unary! {
 
 /// glibc's algorithms for the functions where Rust's own implementations round differently
 /// (CPython calls the platform libm; glibc is the reference here).
-mod glibc {
+pub(super) mod glibc {
     const LN2: f64 = std::f64::consts::LN_2;
 
     /// The high 32 bits of a double, as fdlibm inspects them.
@@ -579,21 +580,44 @@ fn isnan(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     Ok(Value::Bool(real(vm, x)?.is_nan()))
 }
 
-fn isclose(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    only_kwargs(vm, "isclose", kwargs, &["a", "b", "rel_tol", "abs_tol"])?;
-    let a = args.first().or_else(|| kwarg(kwargs, "a"));
-    let b = args.get(1).or_else(|| kwarg(kwargs, "b"));
-    let (Some(a), Some(b)) = (a, b) else {
-        let missing = if a.is_none() { "'a' (pos 1)" } else { "'b' (pos 2)" };
-        return Err(vm.type_error(format!("isclose() missing required argument {missing}")));
-    };
+/// The arguments of `math.isclose` and `cmath.isclose`, `a` and `b` converted by `convert`,
+/// checked in CPython's order: `(a, b, rel_tol, abs_tol)`.
+pub(super) fn isclose_arguments<T>(
+    vm: &mut Vm,
+    args: &[Value],
+    kwargs: &[(ObjRef, Value)],
+    convert: fn(&mut Vm, &Value) -> PyResult<T>,
+) -> PyResult<(T, T, f64, f64)> {
+    const NAMES: [&str; 4] = ["a", "b", "rel_tol", "abs_tol"];
     if args.len() > 2 {
         return Err(vm.type_error(format!(
             "isclose() takes exactly 2 positional arguments ({} given)",
             args.len()
         )));
     }
-    let (a, b) = (real(vm, a)?, real(vm, b)?);
+    let a = args.first().or_else(|| kwarg(kwargs, "a"));
+    let b = args.get(1).or_else(|| kwarg(kwargs, "b"));
+    let (Some(a), Some(b)) = (a, b) else {
+        let missing = if a.is_none() { "'a' (pos 1)" } else { "'b' (pos 2)" };
+        return Err(vm.type_error(format!("isclose() missing required argument {missing}")));
+    };
+    // CPython reports a parameter given twice before an unknown keyword.
+    let keys: Vec<&str> = kwargs.iter().map(|(k, _)| str_of(k)).collect();
+    if let Some(i) = keys
+        .iter()
+        .filter_map(|k| NAMES.iter().position(|n| n == k))
+        .find(|&i| i < args.len())
+    {
+        return Err(vm.type_error(format!(
+            "argument for isclose() given by name ('{}') and position ({})",
+            NAMES[i],
+            i + 1
+        )));
+    }
+    if let Some(unknown) = keys.iter().find(|k| !NAMES.contains(k)) {
+        return Err(vm.type_error(format!("'{unknown}' is an invalid keyword argument for isclose()")));
+    }
+    let (a, b) = (convert(vm, a)?, convert(vm, b)?);
     let rel_tol = match kwarg(kwargs, "rel_tol") {
         Some(v) => real(vm, v)?,
         None => 1e-9,
@@ -605,6 +629,11 @@ fn isclose(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<
     if rel_tol < 0.0 || abs_tol < 0.0 {
         return Err(vm.value_error("tolerances must be non-negative"));
     }
+    Ok((a, b, rel_tol, abs_tol))
+}
+
+fn isclose(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let (a, b, rel_tol, abs_tol) = isclose_arguments(vm, args, kwargs, real)?;
     if a == b {
         return Ok(Value::Bool(true));
     }

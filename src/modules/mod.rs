@@ -2,6 +2,7 @@
 
 pub mod builtins;
 pub mod calendar_time;
+pub mod cmath;
 pub mod collections;
 pub mod copy;
 pub mod file;
@@ -73,6 +74,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "sys" => sys::create(vm),
         "_thread" => thread::create(vm),
         "math" => math::create(vm),
+        "cmath" => cmath::create(vm),
         "time" => time::create(vm),
         "os" => os::create(vm),
         "os.path" => os::create_path(vm),
