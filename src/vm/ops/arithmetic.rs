@@ -578,29 +578,59 @@ pub fn float_floordiv(a: f64, b: f64) -> f64 {
 }
 
 /// int / int for big operands, correctly rounded when both fit a double exactly.
+/// `x / y` for ints, correctly rounded (converting both to floats first would round twice):
+/// the quotient is taken in integers to 53 significant bits, or fewer where the result is
+/// subnormal, then rounded half to even using the remainder.
 fn big_true_div(vm: &Vm, x: &BigInt, y: &BigInt) -> PyResult<f64> {
-    match (x.to_f64(), y.to_f64()) {
-        (Some(a), Some(b)) if a.is_finite() && b.is_finite() => {
-            let r = a / b;
-            if r.is_infinite() {
-                return Err(vm.overflow_error("integer division result too large for a float"));
-            }
-            Ok(r)
-        }
-        _ => {
-            // Scale down both operands to keep the quotient's leading bits.
-            let shift = x.bits().max(y.bits()).saturating_sub(1000);
-            let (a, b) = (
-                (x >> shift).to_f64().unwrap_or(f64::INFINITY),
-                (y >> shift).to_f64().unwrap_or(f64::INFINITY),
-            );
-            let r = a / b;
-            if r.is_infinite() {
-                return Err(vm.overflow_error("integer division result too large for a float"));
-            }
-            Ok(r)
-        }
+    const MANTISSA_BITS: i64 = 53;
+    const MIN_NORMAL_EXPONENT: i64 = -1022;
+    const MAX_EXPONENT: i64 = 1023;
+    let negative = x.is_negative() != y.is_negative();
+    let (a, b) = (x.abs(), y.abs());
+    if a.is_zero() {
+        return Ok(if negative { -0.0 } else { 0.0 });
     }
+    let shifted = |n: &BigInt, by: i64| {
+        if by >= 0 {
+            n << by as usize
+        } else {
+            n >> by.unsigned_abs() as usize
+        }
+    };
+    // a / b lies in (2**(k-1), 2**(k+1)); the exponent of its leading bit is k or k - 1.
+    let k = a.bits() as i64 - b.bits() as i64;
+    let exponent = if shifted(&a, -k.min(0)) >= shifted(&b, k.max(0)) {
+        k
+    } else {
+        k - 1
+    };
+    if exponent > MAX_EXPONENT {
+        return Err(vm.overflow_error("integer division result too large for a float"));
+    }
+    // The weight of the result's last bit, and the quotient in those units.
+    let unit = exponent.max(MIN_NORMAL_EXPONENT) - (MANTISSA_BITS - 1);
+    let (numerator, divisor) = if unit >= 0 {
+        (a, b << unit as usize)
+    } else {
+        (a << unit.unsigned_abs() as usize, b)
+    };
+    let (mut q, r) = numerator.div_rem(&divisor);
+    let twice_r = r << 1usize;
+    if twice_r > divisor || (twice_r == divisor && q.is_odd()) {
+        q += 1u32;
+    }
+    // q <= 2**53 is exact as a float, and so is its product with the power of two `unit`.
+    let q = q.to_f64().unwrap_or(f64::INFINITY);
+    let scale = if unit >= MIN_NORMAL_EXPONENT {
+        f64::from_bits(((unit + 1023) as u64) << 52)
+    } else {
+        f64::from_bits(1u64 << (unit + 1074))
+    };
+    let r = q * scale;
+    if r.is_infinite() {
+        return Err(vm.overflow_error("integer division result too large for a float"));
+    }
+    Ok(if negative { -r } else { r })
 }
 
 fn is_sequence(v: &Value) -> bool {
