@@ -303,19 +303,19 @@ fn divmod(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<V
             }
         }
     }
-    let (ta, tb) = (vm.type_name(a), vm.type_name(b));
-    let floor_div_error = format!("unsupported operand type(s) for //: '{ta}' and '{tb}'");
-    let q = match vm.binary_op(BinOp::FloorDiv, a, b) {
-        Ok(q) => q,
-        Err(err) => {
-            // Operands without `//` (complex, str…): CPython's message names divmod itself.
-            let message = Value::Obj(err.exc.clone_ref(vm.py));
-            if vm.err_matches(&err, &types().type_error) && vm.str(&message).is_ok_and(|m| m == floor_div_error) {
-                return Err(vm.type_error(format!("unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")));
-            }
-            return Err(err);
-        }
+    let (x, y) = (a.builtin_self(), b.builtin_self());
+    if !is_number(x) || !is_number(y) {
+        let (ta, tb) = (vm.type_name(a), vm.type_name(b));
+        return Err(vm.type_error(format!("unsupported operand type(s) for divmod(): '{ta}' and '{tb}'")));
+    }
+    let divisor_is_zero = match y {
+        Value::Float(f) => *f == 0.0,
+        _ => as_bigint(y).is_some_and(|n| n.is_zero()),
     };
+    if divisor_is_zero && (matches!(x, Value::Float(_)) || matches!(y, Value::Float(_))) {
+        return Err(vm.zero_division("float divmod()"));
+    }
+    let q = vm.binary_op(BinOp::FloorDiv, a, b)?;
     let r = vm.binary_op(BinOp::Mod, a, b)?;
     Ok(vm.new_tuple(vec![q, r]))
 }

@@ -58,6 +58,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "copy" => Some(include_str!("py/copy.py")),
         "heapq" => Some(include_str!("py/heapq.py")),
         "bisect" => Some(include_str!("py/bisect.py")),
+        "fractions" => Some(include_str!("py/fractions.py")),
         "string" => Some(include_str!("py/string.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),

@@ -568,8 +568,14 @@ pub fn float_mod(a: f64, b: f64) -> f64 {
 }
 
 pub fn float_floordiv(a: f64, b: f64) -> f64 {
-    let r = float_mod(a, b);
-    let div = (a - r) / b;
+    // The quotient of the C remainder's complement, one less when float_mod would move the
+    // remainder to the divisor's side (with an infinite divisor that remainder is infinite,
+    // so it cannot be used itself).
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && (b < 0.0) != (m < 0.0) {
+        div -= 1.0;
+    }
     if div == 0.0 {
         return 0.0f64.copysign(a / b);
     }
@@ -577,7 +583,6 @@ pub fn float_floordiv(a: f64, b: f64) -> f64 {
     if div - floor > 0.5 { floor + 1.0 } else { floor }
 }
 
-/// int / int for big operands, correctly rounded when both fit a double exactly.
 /// `x / y` for ints, correctly rounded (converting both to floats first would round twice):
 /// the quotient is taken in integers to 53 significant bits, or fewer where the result is
 /// subnormal, then rounded half to even using the remainder.

@@ -6,7 +6,7 @@ use crate::objects::{CodeHandle, DictObject, GlobalHint, ObjRef, Payload, Value}
 
 use crate::vm::{PyResult, Vm};
 
-use super::{key_eq, may_need_vm_eq};
+use super::{is_complex, is_number, key_eq, may_need_vm_eq};
 
 /// Keys that may compare equal through a Python `__eq__`; all others compare natively (see
 /// `key_eq`), so a batch of them can be handled under one lock.
@@ -20,29 +20,45 @@ impl Vm<'_> {
     /// `key_eq` follows): the equal key already in the table, found with the table's lock
     /// released, so the locked operation can then match it by identity. As in CPython, each
     /// stored key with the same hash is asked `stored == key`, in probe order.
+    /// A built-in number is matched the same way to stored keys of Python classes (a
+    /// `Fraction(1, 2)` key is found by `0.5`); built-in keys it compares natively.
     pub(in crate::vm) fn canonical_key(
         &mut self,
         container: &Value,
         hash: i64,
         key: &Value,
     ) -> PyResult<Option<Value>> {
+        let is_instance = |v: &Value| matches!(v.payload(), Some(Payload::Instance(_)));
+        let number_probe = is_number(key) || is_complex(key);
         let needed = match key.payload() {
             Some(Payload::Instance(_)) => self.lookup_special(key, "__eq__").is_some(),
-            _ => may_need_vm_eq(key),
+            _ => number_probe || may_need_vm_eq(key),
         };
         if !needed {
             return Ok(None);
         }
         let py = self.py;
+        let wanted = |k: &&Value| !number_probe || is_instance(k);
         let candidates: Vec<Value> = match container.payload() {
-            Some(Payload::Dict(t)) => t.lock(py).keys_with_hash(hash).map(|k| k.clone_ref(py)).collect(),
+            Some(Payload::Dict(t)) => t
+                .lock(py)
+                .keys_with_hash(hash)
+                .filter(wanted)
+                .map(|k| k.clone_ref(py))
+                .collect(),
             Some(Payload::Set(t)) => t
                 .lock(py)
                 .keys_with_hash(hash)
                 .into_iter()
+                .filter(wanted)
                 .map(|k| k.clone_ref(py))
                 .collect(),
-            Some(Payload::FrozenSet(t)) => t.keys_with_hash(hash).into_iter().map(|k| k.clone_ref(py)).collect(),
+            Some(Payload::FrozenSet(t)) => t
+                .keys_with_hash(hash)
+                .into_iter()
+                .filter(wanted)
+                .map(|k| k.clone_ref(py))
+                .collect(),
             _ => Vec::new(),
         };
         for candidate in candidates {
