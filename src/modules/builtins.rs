@@ -419,6 +419,14 @@ pub fn pow_mod(vm: &mut Vm, base: &Value, exp: &Value, m: &Value) -> PyResult<Va
             return Ok(r);
         }
     }
+    if let (Some(b), Some(e), Some(m)) = (as_small_int(base), as_small_int(exp), as_small_int(m))
+        && m != 0
+    {
+        return match small_pow_mod(b, e, m) {
+            Some(r) => Ok(Value::Int(r)),
+            None => Err(vm.value_error("base is not invertible for the given modulus")),
+        };
+    }
     let (Some(b), Some(e), Some(m)) = (as_bigint(base), as_bigint(exp), as_bigint(m)) else {
         if operands.iter().all(|v| is_number(v)) {
             return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
@@ -446,6 +454,36 @@ pub fn pow_mod(vm: &mut Vm, base: &Value, exp: &Value, m: &Value) -> PyResult<Va
         r
     };
     Ok(vm.new_int(r))
+}
+
+/// `pow(b, e, m)` for machine-word operands (`m != 0`), in 128-bit arithmetic; `None` when
+/// `e < 0` and `b` has no inverse modulo `m`. The result takes the sign of `m`, as Python's.
+fn small_pow_mod(b: i64, e: i64, m: i64) -> Option<i64> {
+    let modulus = i128::from(m).abs();
+    let mut base = i128::from(b).rem_euclid(modulus);
+    if e < 0 {
+        // Extended Euclid: r = s*base (mod modulus) at every step.
+        let (mut r0, mut r1, mut s0, mut s1) = (modulus, base, 0i128, 1i128);
+        while r1 != 0 {
+            let q = r0 / r1;
+            (r0, r1) = (r1, r0 - q * r1);
+            (s0, s1) = (s1, s0 - q * s1);
+        }
+        if r0 != 1 {
+            return None;
+        }
+        base = s0.rem_euclid(modulus);
+    }
+    let (mut result, mut exponent) = (1 % modulus, e.unsigned_abs());
+    while exponent > 0 {
+        if exponent & 1 == 1 {
+            result = result * base % modulus;
+        }
+        base = base * base % modulus;
+        exponent >>= 1;
+    }
+    let signed = if m < 0 && result != 0 { result - modulus } else { result };
+    i64::try_from(signed).ok()
 }
 
 fn mod_inverse(a: &BigInt, m: &BigInt) -> Option<BigInt> {

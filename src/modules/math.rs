@@ -12,6 +12,8 @@ use crate::vm::ops::{as_bigint, is_int};
 use crate::vm::{PyResult, Vm};
 
 use super::new_module;
+
+mod gcd;
 use crate::objects::methods::constructors::int_from_value;
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 
@@ -685,10 +687,14 @@ fn factorial_of(vm: &mut Vm, n: &BigInt) -> PyResult<Value> {
 
 fn gcd(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "gcd", kwargs)?;
+    if let [Value::Int(a), Value::Int(b)] = args {
+        let g = a.unsigned_abs().gcd(&b.unsigned_abs());
+        return Ok(i64::try_from(g).map_or_else(|_| vm.new_int(BigInt::from(g)), Value::Int));
+    }
     let mut acc = BigInt::zero();
     for a in args {
         let a = integer(vm, a)?;
-        acc = acc.gcd(&a);
+        acc = gcd::gcd(&acc, &a);
     }
     Ok(vm.new_int(acc))
 }
@@ -701,7 +707,7 @@ fn lcm(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
         acc = if acc.is_zero() || a.is_zero() {
             BigInt::zero()
         } else {
-            acc.lcm(&a)
+            &acc / gcd::gcd(&acc, &a) * a
         };
     }
     Ok(vm.new_int(acc.abs()))

@@ -6,6 +6,7 @@
 //! tables, and the fast step of a range or list iterator that `ForIter` inlines.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use num_bigint::BigInt;
 use num_traits::{ToPrimitive, Zero};
@@ -16,6 +17,15 @@ use crate::objects::hashing;
 use crate::objects::{IterState, ObjLock, Payload, Value};
 
 use super::{PyResult, Vm};
+
+/// Whether any object has been hashed by a `__hash__` written in Python. Until one has, no key
+/// of a class can equal a built-in number (the default hash is the object's identity), so dict
+/// and set lookups by numbers need not look for one (`Vm::canonical_key`).
+static CLASS_HASHES_SEEN: AtomicBool = AtomicBool::new(false);
+
+pub fn class_hashes_seen() -> bool {
+    CLASS_HASHES_SEEN.load(Ordering::Relaxed)
+}
 
 mod arithmetic;
 mod comparison;
@@ -109,6 +119,9 @@ impl Vm<'_> {
                 };
                 if method.is_none() {
                     return Err(self.type_error(format!("unhashable type: '{}'", self.type_name(v))));
+                }
+                if matches!(method.payload(), Some(Payload::Function(_))) {
+                    CLASS_HASHES_SEEN.store(true, Ordering::Relaxed);
                 }
                 let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
                 // As CPython: a result that fits a hash is kept (so returning `hash(y)` hashes
@@ -248,17 +261,18 @@ fn key_eq_within(a: &Value, b: &Value, depth: usize) -> bool {
 
 /// Whether `key` may equal another key only by way of `Vm::eq`: it is or holds an instance
 /// (which may define `__eq__`), or nests tuples and frozensets deeper than `key_eq` follows
-/// (whose comparison recurses, guarded, in `Vm::eq`).
+/// (whose comparison recurses, guarded, in `Vm::eq`), or it is or holds a number once an
+/// object of a class may equal one ([`class_hashes_seen`]: `0.5` equals `Fraction(1, 2)`).
 pub fn may_need_vm_eq(key: &Value) -> bool {
-    fn within(key: &Value, depth: usize) -> bool {
+    fn within(key: &Value, depth: usize, numbers: bool) -> bool {
         match key.payload() {
             Some(Payload::Instance(_)) => true,
-            Some(Payload::Tuple(items)) => depth == 0 || items.iter().any(|item| within(item, depth - 1)),
-            Some(Payload::FrozenSet(table)) => depth == 0 || table.iter().any(|e| within(&e.key, depth - 1)),
-            _ => false,
+            Some(Payload::Tuple(items)) => depth == 0 || items.iter().any(|item| within(item, depth - 1, numbers)),
+            Some(Payload::FrozenSet(table)) => depth == 0 || table.iter().any(|e| within(&e.key, depth - 1, numbers)),
+            _ => numbers && (is_number(key) || is_complex(key)),
         }
     }
-    within(key, KEY_NESTING)
+    within(key, KEY_NESTING, class_hashes_seen())
 }
 
 /// Copies of two lists' items taken in one step (both locks held, in address order), so a

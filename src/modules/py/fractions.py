@@ -87,6 +87,15 @@ def _parse(literal):
     return numerator, denominator
 
 
+def _make(numerator, denominator):
+    """A Fraction from a numerator and a positive denominator already in lowest terms,
+    without __new__'s checks (what arithmetic produces)."""
+    result = object.__new__(Fraction)
+    result._numerator = numerator
+    result._denominator = denominator
+    return result
+
+
 # Exact arithmetic on (numerator, denominator) pairs in lowest terms. Dividing out common
 # factors before multiplying keeps the intermediate numbers small.
 
@@ -94,13 +103,13 @@ def _parse(literal):
 def _add(an, ad, bn, bd):
     g = math.gcd(ad, bd)
     if g == 1:
-        return Fraction(an * bd + ad * bn, ad * bd, _normalize=False)
+        return _make(an * bd + ad * bn, ad * bd)
     s = ad // g
     t = an * (bd // g) + bn * s
     g2 = math.gcd(t, g)
     if g2 == 1:
-        return Fraction(t, s * bd, _normalize=False)
-    return Fraction(t // g2, s * (bd // g2), _normalize=False)
+        return _make(t, s * bd)
+    return _make(t // g2, s * (bd // g2))
 
 
 def _sub(an, ad, bn, bd):
@@ -116,7 +125,7 @@ def _mul(an, ad, bn, bd):
     if g2 > 1:
         bn //= g2
         ad //= g2
-    return Fraction(an * bn, ad * bd, _normalize=False)
+    return _make(an * bn, ad * bd)
 
 
 def _div(an, ad, bn, bd):
@@ -131,7 +140,9 @@ def _div(an, ad, bn, bd):
     numerator, denominator = an * bd, ad * bn
     if denominator < 0:
         numerator, denominator = -numerator, -denominator
-    return Fraction(numerator, denominator, _normalize=False)
+    if denominator == 0:
+        raise ZeroDivisionError("Fraction(%s, 0)" % numerator)
+    return _make(numerator, denominator)
 
 
 def _floordiv(an, ad, bn, bd):
@@ -307,10 +318,12 @@ class Fraction:
                 return float(a) ** float(b)
             power = b.numerator
             if power >= 0:
-                return Fraction(a._numerator**power, a._denominator**power, _normalize=False)
-            if a._numerator >= 0:
-                return Fraction(a._denominator**-power, a._numerator**-power, _normalize=False)
-            return Fraction((-a._denominator) ** -power, (-a._numerator) ** -power, _normalize=False)
+                return _make(a._numerator**power, a._denominator**power)
+            if a._numerator == 0:
+                raise ZeroDivisionError("Fraction(%s, 0)" % a._denominator**-power)
+            if a._numerator > 0:
+                return _make(a._denominator**-power, a._numerator**-power)
+            return _make((-a._denominator) ** -power, (-a._numerator) ** -power)
         return float(a) ** b
 
     def __rpow__(b, a):
@@ -323,13 +336,13 @@ class Fraction:
         return a ** float(b)
 
     def __pos__(a):
-        return Fraction(a._numerator, a._denominator, _normalize=False)
+        return _make(a._numerator, a._denominator)
 
     def __neg__(a):
-        return Fraction(-a._numerator, a._denominator, _normalize=False)
+        return _make(-a._numerator, a._denominator)
 
     def __abs__(a):
-        return Fraction(abs(a._numerator), a._denominator, _normalize=False)
+        return _make(abs(a._numerator), a._denominator)
 
     def __bool__(a):
         return a._numerator != 0
@@ -393,28 +406,36 @@ class Fraction:
             return a == a.from_float(b)
         return NotImplemented
 
-    def _compare(a, b, op):
-        """op(a, b) for an ordering operator, exactly; NaN is unordered, infinities beyond
-        every fraction."""
-        if isinstance(b, (int, Fraction)):
-            return op(a._numerator * b.denominator, a._denominator * b.numerator)
+    def _cross_products(a, b):
+        """Two numbers ordered as a and b are: a's numerator times b's denominator and the
+        other way round, exactly also for a float b; NaN and the infinities are compared with
+        0.0, which orders them as they should be. None when b is not a real number."""
+        if isinstance(b, Fraction):
+            return a._numerator * b._denominator, a._denominator * b._numerator
+        if isinstance(b, int):
+            return a._numerator, a._denominator * b
         if isinstance(b, float):
             if math.isnan(b) or math.isinf(b):
-                return op(0.0, b)
-            return a._compare(Fraction.from_float(b), op)
-        return NotImplemented
+                return 0.0, b
+            numerator, denominator = b.as_integer_ratio()
+            return a._numerator * denominator, a._denominator * numerator
+        return None
 
     def __lt__(a, b):
-        return a._compare(b, operator.lt)
+        products = a._cross_products(b)
+        return NotImplemented if products is None else products[0] < products[1]
 
     def __gt__(a, b):
-        return a._compare(b, operator.gt)
+        products = a._cross_products(b)
+        return NotImplemented if products is None else products[0] > products[1]
 
     def __le__(a, b):
-        return a._compare(b, operator.le)
+        products = a._cross_products(b)
+        return NotImplemented if products is None else products[0] <= products[1]
 
     def __ge__(a, b):
-        return a._compare(b, operator.ge)
+        products = a._cross_products(b)
+        return NotImplemented if products is None else products[0] >= products[1]
 
     def __reduce__(self):
         return (self.__class__, (self._numerator, self._denominator))

@@ -25,6 +25,11 @@ impl Vm<'_> {
         if let (Value::Float(x), Value::Float(y)) = (a, b) {
             return self.float_op(op, *x, *y);
         }
+        if let (Some(Payload::Complex(x)), Some(Payload::Complex(y))) = (a.payload(), b.payload())
+            && let Some(v) = self.complex_op(op, *x, *y)?
+        {
+            return Ok(v);
+        }
         if let Some(v) = self.builtin_binary_op(op, a, b)? {
             return Ok(v);
         }

@@ -6,12 +6,13 @@ use crate::objects::{CodeHandle, DictObject, GlobalHint, ObjRef, Payload, Value}
 
 use crate::vm::{PyResult, Vm};
 
-use super::{is_complex, is_number, key_eq, may_need_vm_eq};
+use super::{class_hashes_seen, is_complex, is_number, key_eq, may_need_vm_eq};
 
-/// Keys that may compare equal through a Python `__eq__`; all others compare natively (see
-/// `key_eq`), so a batch of them can be handled under one lock.
+/// Keys that may compare equal through a Python `__eq__` (instances, and numbers once an
+/// instance may equal one); all others compare natively (see `key_eq`), so a batch of them can
+/// be handled under one lock.
 fn may_need_python_eq(key: &Value) -> bool {
-    matches!(key.payload(), Some(Payload::Instance(_)))
+    matches!(key.payload(), Some(Payload::Instance(_))) || (class_hashes_seen() && (is_number(key) || is_complex(key)))
 }
 
 impl Vm<'_> {
@@ -21,7 +22,8 @@ impl Vm<'_> {
     /// released, so the locked operation can then match it by identity. As in CPython, each
     /// stored key with the same hash is asked `stored == key`, in probe order.
     /// A built-in number is matched the same way to stored keys of Python classes (a
-    /// `Fraction(1, 2)` key is found by `0.5`); built-in keys it compares natively.
+    /// `Fraction(1, 2)` key is found by `0.5`), once such keys can exist (`class_hashes_seen`);
+    /// built-in keys it compares natively.
     pub(in crate::vm) fn canonical_key(
         &mut self,
         container: &Value,
@@ -29,15 +31,41 @@ impl Vm<'_> {
         key: &Value,
     ) -> PyResult<Option<Value>> {
         let is_instance = |v: &Value| matches!(v.payload(), Some(Payload::Instance(_)));
-        let number_probe = is_number(key) || is_complex(key);
-        let needed = match key.payload() {
-            Some(Payload::Instance(_)) => self.lookup_special(key, "__eq__").is_some(),
-            _ => number_probe || may_need_vm_eq(key),
-        };
-        if !needed {
-            return Ok(None);
-        }
+        let number_probe = class_hashes_seen() && (is_number(key) || is_complex(key));
         let py = self.py;
+        if number_probe {
+            // One probe decides whether there is anything to do: it stops at the first key
+            // with this hash that is the number itself or an object of a class (which a
+            // probe for a class key alone would not, past equal-hash numbers).
+            let mut twin_first = false;
+            let mut first_match = |k: &Value| {
+                twin_first = is_instance(k);
+                twin_first || key_eq(k, key)
+            };
+            match container.payload() {
+                Some(Payload::Dict(t)) => {
+                    t.lock(py).get(hash, &mut first_match);
+                }
+                Some(Payload::Set(t)) => {
+                    t.lock(py).contains(hash, key, |k, _| first_match(k));
+                }
+                Some(Payload::FrozenSet(t)) => {
+                    t.contains(hash, key, |k, _| first_match(k));
+                }
+                _ => {}
+            }
+            if !twin_first {
+                return Ok(None);
+            }
+        } else {
+            let needed = match key.payload() {
+                Some(Payload::Instance(_)) => self.lookup_special(key, "__eq__").is_some(),
+                _ => may_need_vm_eq(key),
+            };
+            if !needed {
+                return Ok(None);
+            }
+        }
         let wanted = |k: &&Value| !number_probe || is_instance(k);
         let candidates: Vec<Value> = match container.payload() {
             Some(Payload::Dict(t)) => t
