@@ -188,11 +188,6 @@ impl Vm<'_> {
     }
 
     fn float_op(&self, op: BinOp, x: f64, y: f64) -> PyResult<Value> {
-        // A negative number to a fractional power has a complex value.
-        if op == BinOp::Pow && x < 0.0 && y.is_finite() && y != y.floor() {
-            let z = self.complex_pow(Complex::real(x), Complex::real(y))?;
-            return Ok(self.alloc(Payload::Complex(z)));
-        }
         Ok(Value::Float(match op {
             BinOp::Add => x + y,
             BinOp::Sub => x - y,
@@ -216,6 +211,11 @@ impl Vm<'_> {
                 float_mod(x, y)
             }
             BinOp::Pow => {
+                // A negative number to a fractional power has a complex value.
+                if x < 0.0 && y.is_finite() && y != y.floor() {
+                    let z = self.complex_pow(Complex::real(x), Complex::real(y))?;
+                    return Ok(self.alloc(Payload::Complex(z)));
+                }
                 if x == 0.0 && y < 0.0 {
                     return Err(self.zero_division("0.0 cannot be raised to a negative power"));
                 }
