@@ -8,8 +8,8 @@ use crate::compile::bytecode::{BinOp, CmpOp};
 use crate::objects::format;
 use crate::objects::methods::list::sort_values;
 use crate::objects::methods::numbers::complex_modulus;
-use crate::objects::types::{clone_immortal, counted_native, intern, native, types};
-use crate::objects::{DictViewKind, IterState, NativeFn, ObjRef, Payload, Stream, Value};
+use crate::objects::types::{clone_immortal, intern, module_function, types};
+use crate::objects::{DictViewKind, IterState, ModuleName, NativeFn, ObjRef, Payload, Stream, Value};
 use crate::vm::ops::{as_bigint, as_small_int, is_complex, is_int, is_number};
 use crate::vm::{PyResult, Vm, is_subclass};
 
@@ -75,15 +75,14 @@ const COUNTED: &[&str] = &[
     "ord", "chr", "hash", "id", "callable", "vars", "dir",
 ];
 
+/// The module the built-in functions say they belong to.
+static BUILTINS: ModuleName = ModuleName("builtins");
+
 /// Fill the builtins namespace and the built-in classes' method tables.
 pub fn populate(vm: &mut Vm) {
     let builtins = vm.builtins.clone_ref(vm.py);
     for &(name, function) in FUNCTIONS {
-        let function = if COUNTED.contains(&name) {
-            counted_native(name, function)
-        } else {
-            native(name, function, false)
-        };
+        let function = module_function(&BUILTINS, name, function, COUNTED.contains(&name));
         let _ = vm.dict_set_str(&builtins, &intern(name), Value::Obj(function));
     }
     for class in types().all() {
@@ -857,7 +856,8 @@ fn callable(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     Ok(Value::Bool(is_callable(vm, &args[0])))
 }
 
-fn is_callable(vm: &mut Vm, x: &Value) -> bool {
+/// `callable(x)`.
+pub fn is_callable(vm: &mut Vm, x: &Value) -> bool {
     match x.payload() {
         Some(Payload::Function(_) | Payload::Native(_) | Payload::BoundMethod(..) | Payload::Type(_)) => true,
         Some(Payload::Instance(_)) => vm.lookup_special(x, "__call__").is_some(),

@@ -3,6 +3,7 @@
 pub mod builtins;
 pub mod calendar_time;
 pub mod cmath;
+pub mod codecs;
 pub mod collections;
 pub mod copy;
 pub mod file;
@@ -11,20 +12,21 @@ pub mod hashlib;
 pub mod io;
 pub mod math;
 pub mod os;
+pub mod pickle;
 pub mod random;
 pub mod sys;
 pub mod thread;
 pub mod time;
 pub mod toy;
 
-use crate::objects::types::{intern, native};
+use crate::objects::types::{intern, module_function};
 use crate::objects::{NativeFn, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
 /// Create a built-in module with the given functions and values.
 pub fn new_module(
     vm: &mut Vm,
-    name: &str,
+    name: &'static str,
     functions: &[(&'static str, NativeFn)],
     values: Vec<(&str, Value)>,
 ) -> PyResult<Value> {
@@ -32,10 +34,13 @@ pub fn new_module(
     let Value::Obj(dict_obj) = &dict else {
         return Err(vm.runtime_error("module dict"));
     };
-    let module_name = vm.new_str(name);
-    vm.dict_set_str(dict_obj, &intern("__name__"), module_name)?;
+    // Interned, as CPython's module names are: the same object as an equal string constant.
+    vm.dict_set_str(dict_obj, &intern("__name__"), Value::Obj(intern(name)))?;
+    // Its functions name it as their module; the name lives as long as they do (for good).
+    let module: &'static crate::objects::ModuleName = Box::leak(Box::new(crate::objects::ModuleName(name)));
     for &(fname, function) in functions {
-        vm.dict_set_str(dict_obj, &intern(fname), Value::Obj(native(fname, function, false)))?;
+        let function = module_function(module, fname, function, false);
+        vm.dict_set_str(dict_obj, &intern(fname), Value::Obj(function))?;
     }
     for (vname, value) in values {
         vm.dict_set_str(dict_obj, &intern(vname), value)?;
@@ -61,6 +66,9 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "fractions" => Some(include_str!("py/fractions.py")),
         "string" => Some(include_str!("py/string.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
+        "pickle" => Some(include_str!("py/pickle.py")),
+        "copyreg" => Some(include_str!("py/copyreg.py")),
+        "_compat_pickle" => Some(include_str!("py/_compat_pickle.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -85,6 +93,17 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "_collections" => collections::create(vm),
         "_copy" => copy::create(vm),
         "gc" => gc::create(vm),
+        "_pickle" => pickle::create(vm),
+        "_codecs" => codecs::create(vm),
+        "builtins" => Ok(builtins_module(vm)),
         _ => return None,
     })
+}
+
+/// `import builtins`: a module over the namespace every module's code sees.
+fn builtins_module(vm: &Vm) -> Value {
+    vm.alloc(Payload::Module(crate::objects::Module {
+        name: "builtins".to_string(),
+        dict: vm.builtins.clone_ref(vm.py),
+    }))
 }

@@ -4,7 +4,8 @@ use crate::gil::Gil;
 use std::sync::OnceLock;
 
 use super::{
-    DictTable, Layout, NativeFn, NativeFunction, ObjLock, ObjRef, Payload, PyObject, PyStr, TypeObject, Value,
+    DictTable, Layout, ModuleName, NativeFn, NativeFunction, ObjLock, ObjRef, Payload, PyObject, PyStr, TypeObject,
+    Value,
 };
 
 macro_rules! builtin_types {
@@ -16,6 +17,13 @@ macro_rules! builtin_types {
 
         /// Every built-in class as (name, field accessor), for the `builtins` module.
         pub const BUILTIN_TYPE_NAMES: &[&str] = &[$($name),*];
+
+        impl Types {
+            /// Every built-in class, including those `builtins` does not name (`function`…).
+            pub fn every(&self) -> impl Iterator<Item = &ObjRef> {
+                [$(&self.$field),*].into_iter()
+            }
+        }
     };
 }
 
@@ -353,16 +361,19 @@ pub fn native(name: &'static str, function: NativeFn, is_method: bool) -> ObjRef
         function,
         is_method,
         counted: false,
+        module: None,
     })
 }
 
-/// An immortal built-in function whose calls count against the recursion limit.
-pub fn counted_native(name: &'static str, function: NativeFn) -> ObjRef {
+/// An immortal function of module `module` (`len` of `builtins`, `sqrt` of `math`); `counted`
+/// when its calls count against the recursion limit, as CPython counts them.
+pub fn module_function(module: &'static ModuleName, name: &'static str, function: NativeFn, counted: bool) -> ObjRef {
     new_native(NativeFunction {
         name,
         function,
         is_method: false,
-        counted: true,
+        counted,
+        module: Some(module),
     })
 }
 
@@ -431,6 +442,7 @@ pub fn add_methods(py: Gil<'_>, class: &ObjRef, methods: &[(&'static str, Native
             function,
             is_method: true,
             counted: method_is_counted(t, name),
+            module: None,
         });
         dict.insert(hash, Value::Obj(key), Value::Obj(method), |k| k.as_str() == Some(name));
     }

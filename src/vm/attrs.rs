@@ -331,7 +331,8 @@ impl Vm<'_> {
                 }
                 Ok(match key {
                     "__dict__" => Some(Value::Obj(dict)),
-                    _ => None,
+                    // The methods every object has (`__reduce_ex__`…).
+                    _ => self.builtin_method(obj, name)?,
                 })
             }
             Some(Payload::Function(f)) => {
@@ -377,18 +378,23 @@ impl Vm<'_> {
                         let d = f.defaults.iter().map(|v| v.clone_ref(py)).collect();
                         self.new_tuple(d)
                     }),
-                    _ => None,
+                    _ => self.builtin_method(obj, name)?,
                 })
             }
             Some(Payload::Native(n)) => Ok(match key {
                 "__name__" | "__qualname__" => Some(self.new_str(n.name)),
                 "__doc__" => Some(Value::None),
-                _ => None,
+                "__module__" => Some(n.module.map_or(Value::None, |m| self.new_str(m.0))),
+                _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::BoundMethod(receiver, function)) => Ok(match key {
                 "__self__" => Some(receiver.clone_ref(py)),
                 "__func__" => Some(function.clone_ref(py)),
                 _ => {
+                    // The method type's own attributes (`__reduce__`…), then the function's.
+                    if let Some(own) = self.builtin_method(obj, name)? {
+                        return Ok(Some(own));
+                    }
                     let function = function.clone_ref(py);
                     return self.get_attr_opt(&function, name);
                 }
@@ -419,7 +425,7 @@ impl Vm<'_> {
                 "start" => Some(s[0].clone_ref(py)),
                 "stop" => Some(s[1].clone_ref(py)),
                 "step" => Some(s[2].clone_ref(py)),
-                _ => None,
+                _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::Property(accessors)) => Ok(match key {
                 "fget" => Some(accessors[0].clone_ref(py)),

@@ -100,7 +100,15 @@ impl Vm<'_> {
                         }
                     }
                     Payload::Cell(_) => format!("<cell at {:#x}>", o.addr()),
-                    Payload::Module(m) => format!("<module '{}'>", m.name),
+                    Payload::Module(m) => {
+                        // `from` the file it was loaded from, as CPython says; `(built-in)` for
+                        // the native modules, which have none.
+                        let file = self.dict_get_str(&m.dict, &crate::objects::types::intern("__file__"))?;
+                        match file.as_ref().and_then(Value::as_str) {
+                            Some(file) => format!("<module '{}' from '{file}'>", m.name),
+                            None => format!("<module '{}' (built-in)>", m.name),
+                        }
+                    }
                     Payload::Type(t) => {
                         if t.module == "builtins" {
                             format!("<class '{}'>", t.qualname)

@@ -25,6 +25,8 @@ pub mod context {
     pub const STR: &str = " while getting the str of an object";
     pub const INSTANCE_CHECK: &str = " in __instancecheck__";
     pub const SUBCLASS_CHECK: &str = " in __subclasscheck__";
+    /// `pickle.dumps` of nested objects.
+    pub const PICKLING: &str = " while pickling an object";
 }
 
 impl Vm<'_> {

@@ -156,6 +156,12 @@ class deque:
         except IndexError:
             raise IndexError("deque index out of range") from None
 
+    def __reduce__(self):
+        # As CPython's deque: (cls, () or ((), maxlen), attributes or None, items).
+        state = {k: v for k, v in vars(self).items() if k not in ("_items", "_maxlen")}
+        args = () if self._maxlen is None else ((), self._maxlen)
+        return type(self), args, state or None, iter(self._items)
+
     def __repr__(self):
         return _repr_once(self, self._repr, "[...]")
 
@@ -397,6 +403,10 @@ class defaultdict(dict):
         dict.__init__(self, *args, **kwargs)
         self.default_factory = default_factory
 
+    def __reduce__(self):
+        args = () if self.default_factory is None else (self.default_factory,)
+        return type(self), args, None, None, iter(self.items())
+
     def __missing__(self, key):
         if self.default_factory is None:
             raise KeyError(key)
@@ -436,6 +446,9 @@ class OrderedDict(dict):
 
     __copy__ = copy
 
+    def __reduce__(self):
+        return type(self), (), self.__getstate__(), None, iter(self.items())
+
     def __eq__(self, other):
         # Order matters only between two OrderedDicts. (toy's dict has no __eq__ attribute
         # to call: compare plain copies.)
@@ -469,6 +482,9 @@ class Counter(dict):
     def __init__(self, iterable=None, /, **kwds):
         dict.__init__(self)
         self.update(iterable, **kwds)
+
+    def __reduce__(self):
+        return type(self), (dict(self),)
 
     def __missing__(self, key):
         return 0

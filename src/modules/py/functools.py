@@ -175,6 +175,30 @@ class partial:
         merged.update(keywords)
         return self.func(*(self.args + args), **merged)
 
+    def __reduce__(self):
+        # The state is CPython's: (func, args, keywords, other attributes or None).
+        extra = {k: v for k, v in vars(self).items() if k not in ("func", "args", "keywords")}
+        return type(self), (self.func,), (self.func, self.args, self.keywords, extra or None)
+
+    def __setstate__(self, state):
+        if not isinstance(state, tuple) or len(state) != 4:
+            raise TypeError("invalid partial state")
+        func, args, keywords, namespace = state
+        if (
+            not callable(func)
+            or not isinstance(args, tuple)
+            or (keywords is not None and not isinstance(keywords, dict))
+            or (namespace is not None and not isinstance(namespace, dict))
+        ):
+            raise TypeError("invalid partial state")
+        for name in [k for k in vars(self) if k not in ("func", "args", "keywords")]:
+            delattr(self, name)
+        if namespace:
+            vars(self).update(namespace)
+        self.func = func
+        self.args = tuple(args)
+        self.keywords = {} if keywords is None else dict(keywords)
+
     def __repr__(self):
         parts = [repr(self.func)]
         parts += [repr(a) for a in self.args]

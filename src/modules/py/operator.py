@@ -357,6 +357,9 @@ class attrgetter:
             return self._fetch(obj, self._paths[0])
         return tuple(self._fetch(obj, path) for path in self._paths)
 
+    def __reduce__(self):
+        return type(self), self._names
+
     def __repr__(self):
         return "operator.attrgetter(%s)" % _repr_args(self._names)
 
@@ -373,6 +376,9 @@ class itemgetter:
         if len(self._keys) == 1:
             return obj[self._keys[0]]
         return tuple(obj[key] for key in self._keys)
+
+    def __reduce__(self):
+        return type(self), self._keys
 
     def __repr__(self):
         return "operator.itemgetter(%s)" % _repr_args(self._keys)
@@ -392,6 +398,14 @@ class methodcaller:
 
     def __call__(self, obj):
         return getattr(obj, self._name)(*self._args, **self._kwargs)
+
+    def __reduce__(self):
+        if not self._kwargs:
+            return type(self), (self._name,) + self._args
+        # Keyword arguments ride on a partial, as in CPython.
+        from functools import partial
+
+        return partial(type(self), self._name, **self._kwargs), self._args
 
     def __repr__(self):
         return "operator.methodcaller(%s)" % _repr_args(
