@@ -5,7 +5,6 @@ pub mod calendar_time;
 pub mod cmath;
 pub mod codecs;
 pub mod collections;
-pub mod copy;
 pub mod file;
 pub mod gc;
 pub mod hashlib;
@@ -91,7 +90,6 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "hashlib" => hashlib::create(vm),
         "_toy" => toy::create(vm),
         "_collections" => collections::create(vm),
-        "_copy" => copy::create(vm),
         "gc" => gc::create(vm),
         "_pickle" => pickle::create(vm),
         "_codecs" => codecs::create(vm),

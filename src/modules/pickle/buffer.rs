@@ -12,7 +12,10 @@ use crate::objects::types::intern;
 use crate::objects::{Payload, Value};
 use crate::vm::{PyResult, Vm};
 
-/// Whether `v` is a `pickle.PickleBuffer` (the class of the `pickle` module in `sys.modules`).
+/// Where a `PickleBuffer` keeps the bytes it wraps (`None` once released).
+pub const WRAPPED: &str = "_PickleBuffer__obj";
+
+/// Whether `v` is a `pickle.PickleBuffer` (the class `_pickle` made).
 pub fn is_pickle_buffer(vm: &mut Vm, v: &Value) -> bool {
     let Some(Payload::Instance(inst)) = v.payload() else {
         return false;
@@ -24,7 +27,7 @@ pub fn is_pickle_buffer(vm: &mut Vm, v: &Value) -> bool {
         return false;
     }
     let modules = vm.modules.clone_ref(vm.py);
-    let class = match vm.dict_get_str(&modules, &intern("pickle")) {
+    let class = match vm.dict_get_str(&modules, &intern("_pickle")) {
         Ok(Some(pickle)) => vm.get_attr_opt(&pickle, &intern("PickleBuffer")).ok().flatten(),
         _ => None,
     };
@@ -32,8 +35,8 @@ pub fn is_pickle_buffer(vm: &mut Vm, v: &Value) -> bool {
 }
 
 /// The bytes a `PickleBuffer` wraps, or CPython's error once it has been released.
-fn wrapped_bytes(vm: &mut Vm, buffer: &Value) -> PyResult<Value> {
-    let obj = vm.get_attr(buffer, &intern("_obj"))?;
+pub fn wrapped_bytes(vm: &mut Vm, buffer: &Value) -> PyResult<Value> {
+    let obj = vm.get_attr(buffer, &intern(WRAPPED))?;
     if obj.is_none() {
         return Err(vm.value_error("operation forbidden on released PickleBuffer object"));
     }

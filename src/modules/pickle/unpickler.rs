@@ -53,7 +53,7 @@ pub struct LoadOptions {
     pub buffers: Option<Value>,
     pub find_class: Option<Value>,
     pub persistent_load: Option<Value>,
-    /// The `Unpickler` object, whose `_proto` follows the stream's protocol (its default
+    /// The `Unpickler` object, whose protocol field follows the stream's (its default
     /// `find_class` reads it).
     pub owner: Option<Value>,
 }
@@ -327,7 +327,7 @@ impl<'a> Unpickler<'a> {
                 }
                 self.proto = proto;
                 if let Some(owner) = self.options.owner.as_ref().map(|o| o.clone_ref(py)) {
-                    vm.set_attr(&owner, &intern("_proto"), Value::Int(i64::from(proto)))?;
+                    vm.set_attr(&owner, &intern("_Unpickler__proto"), Value::Int(i64::from(proto)))?;
                 }
             }
             FRAME => self.read_frame(vm)?,

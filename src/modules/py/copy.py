@@ -1,13 +1,14 @@
 """toy's copy module: shallow and deep copies.
 
-copy(x) and deepcopy(x) handle the built-in containers, classes that define __copy__ or
-__deepcopy__ (and __getstate__/__setstate__), and instances of plain classes, whose copies are
-made without calling __init__ (by _copy._new_instance, as CPython does with cls.__new__) and
-given a copy of the original's attributes. deepcopy keeps a memo so shared and recursive
-structures are copied once.
+copy(x) and deepcopy(x) copy the built-in containers directly and return immutable values
+themselves. Any other object is copied the way pickle would save it: through __copy__ /
+__deepcopy__ when its class defines them, else through a reducer from copyreg's dispatch
+table or its __reduce_ex__(4) (so __getstate__/__setstate__, __getnewargs__ and __slots__
+are honoured), and rebuilt from that reduction. deepcopy keeps a memo so shared and
+recursive structures are copied once.
 """
 
-import _copy
+from copyreg import dispatch_table
 
 __all__ = ["Error", "copy", "deepcopy"]
 
@@ -23,128 +24,160 @@ def _function():
     pass
 
 
-# Immutable values and objects that stand for themselves: copies are the object itself.
-_atomic = (
+# Values that stand for themselves: their copies (shallow and deep) are the values.
+_atomic = {
     type(None),
+    type(Ellipsis),
+    type(NotImplemented),
     int,
     float,
     complex,
     bool,
     str,
     bytes,
-    range,
     type,
-    frozenset,
-    type(Ellipsis),
-    type(NotImplemented),
+    range,
+    property,
     type(_function),
     type(len),
-    property,
-)
+}
+
+# Copied as themselves by copy() only; deepcopy() rebuilds them from their items.
+_shallow_atomic = _atomic | {tuple, frozenset, slice}
+
+
+def _reduction(x, cls, shallow):
+    reductor = dispatch_table.get(cls)
+    if reductor is not None:
+        return reductor(x)
+    reductor = getattr(x, "__reduce_ex__", None)
+    if reductor is not None:
+        return reductor(4)
+    reductor = getattr(x, "__reduce__", None)
+    if reductor:
+        return reductor()
+    raise Error("un(%s)copyable object of type %s" % ("shallow" if shallow else "deep", cls))
 
 
 def copy(x):
     """Return a shallow copy of x (x itself when it is immutable)."""
-    kind = type(x)
-    if kind in _atomic or kind is tuple:
+    cls = type(x)
+    if cls in _shallow_atomic or issubclass(cls, type):
         return x
-    if kind in (list, dict, set):
-        return kind(x)
-    own = getattr(kind, "__copy__", None)
-    return own(x) if own is not None else _reconstruct(x, None)
+    if cls in (list, dict, set):
+        return x.copy()
+    copier = getattr(cls, "__copy__", None)
+    if copier is not None:
+        return copier(x)
+    rv = _reduction(x, cls, True)
+    if isinstance(rv, str):
+        return x
+    return _reconstruct(x, None, *rv)
 
 
-def _deep_list(x, memo):
-    twin = []
-    memo[id(x)] = twin  # before the items, which may lead back to x
+def _deepcopy_list(x, memo):
+    y = []
+    memo[id(x)] = y  # before the items, which may lead back to x
     for item in x:
-        twin.append(deepcopy(item, memo))
-    return twin
+        y.append(deepcopy(item, memo))
+    return y
 
 
-def _deep_dict(x, memo):
-    twin = {}
-    memo[id(x)] = twin
-    for key in x:
-        twin[deepcopy(key, memo)] = deepcopy(x[key], memo)
-    return twin
+def _deepcopy_dict(x, memo):
+    y = {}
+    memo[id(x)] = y
+    for key, value in x.items():
+        y[deepcopy(key, memo)] = deepcopy(value, memo)
+    return y
 
 
-def _deep_tuple(x, memo):
-    items = tuple([deepcopy(item, memo) for item in x])
-    # If an item led back to x (through a list, say), x was copied on that path already.
-    if id(x) in memo:
+def _deepcopy_tuple(x, memo):
+    y = [deepcopy(item, memo) for item in x]
+    # An item led back to x (through a list, say): x was copied on that path already.
+    try:
         return memo[id(x)]
+    except KeyError:
+        pass
     # A tuple whose items all copy to themselves is its own deep copy.
-    if all(old is new for old, new in zip(x, items)):
-        return x
-    return items
+    for old, new in zip(x, y):
+        if old is not new:
+            return tuple(y)
+    return x
 
 
-def _deep_set(x, memo):
-    return {deepcopy(item, memo) for item in x}
+_deepcopy_dispatch = {list: _deepcopy_list, dict: _deepcopy_dict, tuple: _deepcopy_tuple}
 
 
-def _deep_frozenset(x, memo):
-    # Atomic for copy(), but deepcopy() builds a new one, as CPython does (via reduce).
-    return frozenset(deepcopy(item, memo) for item in x)
-
-
-_deep_copiers = {
-    list: _deep_list,
-    dict: _deep_dict,
-    tuple: _deep_tuple,
-    set: _deep_set,
-    frozenset: _deep_frozenset,
-}
-
-
-def deepcopy(x, memo=None):
-    """Return a deep copy of x. memo maps id(original) to its copy, so that shared and
-    recursive parts are copied once (the same dict is passed to __deepcopy__ methods)."""
+def deepcopy(x, memo=None, _nil=[]):
+    """Return a deep copy of x. memo maps id(original) to its copy, so shared and recursive
+    parts are copied once (it is passed on to __deepcopy__ methods)."""
     if memo is None:
         memo = {}
     key = id(x)
-    if key in memo:
-        return memo[key]
-    kind = type(x)
-    copier = _deep_copiers.get(kind)
+    y = memo.get(key, _nil)
+    if y is not _nil:
+        return y
+    cls = type(x)
+    copier = _deepcopy_dispatch.get(cls)
     if copier is not None:
-        twin = copier(x, memo)
-    elif kind in _atomic:
-        return x
+        y = copier(x, memo)
+    elif cls in _atomic or issubclass(cls, type):
+        y = x
     else:
-        own = getattr(x, "__deepcopy__", None)
-        twin = own(memo) if own is not None else _reconstruct(x, memo)
-    if twin is not x:
-        memo[key] = twin
-        _hold(x, memo)
-    return twin
+        copier = getattr(x, "__deepcopy__", None)
+        if copier is not None:
+            y = copier(memo)
+        else:
+            rv = _reduction(x, cls, False)
+            y = x if isinstance(rv, str) else _reconstruct(x, memo, *rv)
+    if y is not x:
+        memo[key] = y
+        _keep_alive(x, memo)
+    return y
 
 
-def _hold(x, memo):
+def _keep_alive(x, memo):
     # The memo is keyed by id(): the originals must outlive it, or an id could be reused.
     # They are kept in a list stored under the memo's own id, where CPython keeps them too
     # (code written for CPython's __deepcopy__ may look there).
-    memo.setdefault(id(memo), []).append(x)
+    try:
+        memo[id(memo)].append(x)
+    except KeyError:
+        memo[id(memo)] = [x]
 
 
-def _reconstruct(x, memo):
-    # A new instance made without __init__, given (a deep copy of) x's state.
-    kind = type(x)
-    if isinstance(x, BaseException) or not hasattr(x, "__dict__"):
-        raise TypeError("cannot pickle '%s' object" % kind.__name__)
-    twin = _copy._new_instance(kind)
-    if memo is not None:
-        memo[id(x)] = twin  # the state may refer back to x
-    state_of = getattr(x, "__getstate__", None)
-    state = x.__dict__ if state_of is None else state_of()
-    if memo is not None:
-        state = deepcopy(state, memo)
-    restore = getattr(twin, "__setstate__", None)
-    if restore is not None:
-        restore(state)
-    elif state:
-        for name in state:
-            setattr(twin, name, state[name])
-    return twin
+def _reconstruct(x, memo, func, args, state=None, listiter=None, dictiter=None, *, deepcopy=deepcopy):
+    # Rebuild x from its reduction, as unpickling would, copying the parts when deep.
+    deep = memo is not None
+    if deep and args:
+        args = deepcopy(args, memo)
+    y = func(*args)
+    if deep:
+        memo[id(x)] = y
+    if state is not None:
+        if deep:
+            state = deepcopy(state, memo)
+        if hasattr(y, "__setstate__"):
+            y.__setstate__(state)
+        else:
+            if isinstance(state, tuple) and len(state) == 2:
+                state, slotstate = state
+            else:
+                slotstate = None
+            if state is not None:
+                y.__dict__.update(state)
+            if slotstate is not None:
+                for key, value in slotstate.items():
+                    setattr(y, key, value)
+    if listiter is not None:
+        for item in listiter:
+            if deep:
+                item = deepcopy(item, memo)
+            y.append(item)
+    if dictiter is not None:
+        for key, value in dictiter:
+            if deep:
+                key = deepcopy(key, memo)
+                value = deepcopy(value, memo)
+            y[key] = value
+    return y
