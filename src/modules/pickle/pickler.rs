@@ -287,9 +287,13 @@ impl Pickler {
 
     /// `ask_persistent_id` is false for a persistent id itself, which is never asked about.
     fn save_checked(&mut self, vm: &mut Vm, v: &Value, ask_persistent_id: bool) -> PyResult<()> {
-        vm.with_recursion_guard(crate::vm::recursion::context::PICKLING, |vm| {
-            self.save_value(vm, v, ask_persistent_id)
-        })
+        self.one_level_deeper(vm, |p, vm| p.save_value(vm, v, ask_persistent_id))
+    }
+
+    /// Run `f` one level deeper in the recursion count, as CPython's pickler counts: one level
+    /// per `save`, and one more around the items of a list or dict.
+    fn one_level_deeper(&mut self, vm: &mut Vm, f: impl FnOnce(&mut Self, &mut Vm) -> PyResult<()>) -> PyResult<()> {
+        vm.with_recursion_guard(crate::vm::recursion::context::PICKLING, |vm| f(self, vm))
     }
 
     fn save_value(&mut self, vm: &mut Vm, v: &Value, ask_persistent_id: bool) -> PyResult<()> {
@@ -517,6 +521,10 @@ impl Pickler {
         let Some(Payload::List(items)) = v.payload() else {
             return Ok(());
         };
+        self.one_level_deeper(vm, |p, vm| p.save_list_items(vm, items))
+    }
+
+    fn save_list_items(&mut self, vm: &mut Vm, items: &crate::objects::ObjLock<Vec<Value>>) -> PyResult<()> {
         // One item at a time, under the lock only while it is read: saving may run Python
         // code, and another thread may change the list meanwhile (the length is read anew).
         let item_at = |vm: &Vm, i: usize| items.lock(vm.py).get(i).map(|item| item.clone_ref(vm.py));
@@ -562,16 +570,20 @@ impl Pickler {
         let Some(Payload::Dict(table)) = v.payload() else {
             return Ok(());
         };
+        self.one_level_deeper(vm, |p, vm| p.save_dict_items(vm, table))
+    }
+
+    fn save_dict_items(&mut self, vm: &mut Vm, table: &crate::objects::DictObject) -> PyResult<()> {
         let mut cursor = DictCursor::new(vm, table);
+        if cursor.len_at_start == 0 {
+            return Ok(());
+        }
         if self.proto == 0 {
             while let Some((key, value)) = cursor.next(vm)? {
                 self.save(vm, &key)?;
                 self.save(vm, &value)?;
                 self.op(SETITEM);
             }
-            return Ok(());
-        }
-        if cursor.len_at_start == 0 {
             return Ok(());
         }
         if cursor.len_at_start == 1 {
