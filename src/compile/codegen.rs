@@ -114,7 +114,7 @@ enum FBlock<'a> {
 /// Hashable identity of a constant, for de-duplication (floats by bit pattern, so `0.0` and
 /// `-0.0` stay apart; `True` and `1` stay apart).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum ConstKey {
+pub(crate) enum ConstKey {
     None,
     Bool(bool),
     Ellipsis,
@@ -128,7 +128,7 @@ enum ConstKey {
     FrozenSet(Vec<ConstKey>),
 }
 
-fn const_key(c: &Constant) -> Option<ConstKey> {
+pub(crate) fn const_key(c: &Constant) -> Option<ConstKey> {
     Some(match c {
         Constant::None => ConstKey::None,
         Constant::Bool(b) => ConstKey::Bool(*b),

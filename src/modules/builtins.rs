@@ -759,7 +759,7 @@ fn chr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
         )));
     };
     match u32::try_from(i).ok().and_then(char::from_u32) {
-        Some(c) => Ok(vm.new_str(c.to_string())),
+        Some(c) => Ok(vm.char_str(c)),
         None if (0xD800..0xE000).contains(&i) => Err(vm.value_error("surrogate characters are not supported")),
         None => Err(vm.value_error("chr() arg not in range(0x110000)")),
     }

@@ -25,7 +25,10 @@ use std::sync::Arc;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
+use std::collections::HashMap;
+
 use crate::compile::bytecode::{CodeObject, Constant};
+use crate::compile::codegen::{ConstKey, const_key};
 use crate::gil::Gil;
 use crate::objects::complex::Complex;
 use crate::objects::types::{clone_immortal, types};
@@ -217,8 +220,22 @@ impl<'py> Vm<'py> {
         Value::Obj(ObjRef::new(self.py, PyObject::new(payload)))
     }
 
+    /// A `str`. The empty string is one object, as in CPython.
     pub fn new_str(&self, text: impl Into<Box<str>>) -> Value {
+        let text = text.into();
+        if text.is_empty() {
+            return Value::Obj(clone_immortal(&singletons().empty_str));
+        }
         self.alloc(Payload::Str(PyStr::new(text)))
+    }
+
+    /// A one-character `str`, for string indexing, iteration, slicing and `chr`: below 256,
+    /// one object per character, as CPython hands out (identity can tell: `is`, pickle's memo).
+    pub fn char_str(&self, c: char) -> Value {
+        match singletons().latin1.get(c as usize) {
+            Some(cached) => Value::Obj(clone_immortal(cached)),
+            None => self.alloc(Payload::Str(PyStr::new(c.to_string()))),
+        }
     }
 
     pub fn new_list(&self, items: Vec<Value>) -> Value {
@@ -241,13 +258,24 @@ impl<'py> Vm<'py> {
         }
     }
 
+    /// A `bytes`. Empty and one-byte ones are shared objects, as in CPython.
     pub fn new_bytes(&self, bytes: Vec<u8>) -> Value {
-        self.alloc(Payload::Bytes(bytes.into_boxed_slice()))
+        match small_bytes(&bytes) {
+            Some(shared) => Value::Obj(clone_immortal(shared)),
+            None => self.alloc(Payload::Bytes(bytes.into_boxed_slice())),
+        }
     }
 
     /// Turn a compiled code object into a runnable one (constants and names become objects).
     pub fn load_code(&self, code: Arc<CodeObject>) -> ObjRef {
-        let constants = code.constants.iter().map(|c| self.constant(c)).collect();
+        self.load_code_merging(code, &mut HashMap::new())
+    }
+
+    /// `load_code`, with the constants already made for the same compilation: equal constants
+    /// of a module and the functions and classes in it are one object, as CPython's compiler
+    /// merges them (identity can tell: `is`, pickle's memo).
+    fn load_code_merging(&self, code: Arc<CodeObject>, merged: &mut HashMap<ConstKey, Value>) -> ObjRef {
+        let constants = code.constants.iter().map(|c| self.constant(c, merged)).collect();
         let names = code.names.iter().map(|n| crate::objects::types::intern(n)).collect();
         let global_hints = code.names.iter().map(|_| crate::objects::GlobalHint::new()).collect();
         ObjRef::new_immortal(PyObject::new(Payload::Code(Box::new(CodeHandle {
@@ -259,7 +287,23 @@ impl<'py> Vm<'py> {
     }
 
     /// Constants are immortal: loading one in a hot loop never touches a refcount.
-    fn constant(&self, constant: &Constant) -> Value {
+    fn constant(&self, constant: &Constant, merged: &mut HashMap<ConstKey, Value>) -> Value {
+        let key = match constant {
+            Constant::Str(_) | Constant::Bytes(_) | Constant::Tuple(_) | Constant::FrozenSet(_) => const_key(constant),
+            Constant::Int(i) if i.to_i64().is_none() => const_key(constant),
+            _ => None,
+        };
+        if let Some(found) = key.as_ref().and_then(|k| merged.get(k)) {
+            return found.clone_ref(self.py);
+        }
+        let value = self.new_constant(constant, merged);
+        if let Some(key) = key {
+            merged.insert(key, value.clone_ref(self.py));
+        }
+        value
+    }
+
+    fn new_constant(&self, constant: &Constant, merged: &mut HashMap<ConstKey, Value>) -> Value {
         let immortal = |payload| Value::Obj(ObjRef::new_immortal(PyObject::new(payload)));
         match constant {
             Constant::None => Value::None,
@@ -271,19 +315,30 @@ impl<'py> Vm<'py> {
             },
             Constant::Float(f) => Value::Float(*f),
             Constant::Complex(re, im) => immortal(Payload::Complex(Complex::new(*re, *im))),
+            // Names are interned, as CPython's compiler interns constants made of name
+            // characters only.
+            Constant::Str(s) if s.is_empty() => self.new_str(""),
+            Constant::Str(s) if s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                Value::Obj(crate::objects::types::intern(s))
+            }
             Constant::Str(s) => immortal(Payload::Str(PyStr::new(s.as_str()))),
-            Constant::Bytes(b) => immortal(Payload::Bytes(b.clone().into_boxed_slice())),
-            Constant::Tuple(items) => immortal(Payload::Tuple(items.iter().map(|c| self.constant(c)).collect())),
+            Constant::Bytes(b) => match small_bytes(b) {
+                Some(shared) => Value::Obj(clone_immortal(shared)),
+                None => immortal(Payload::Bytes(b.clone().into_boxed_slice())),
+            },
+            Constant::Tuple(items) => {
+                immortal(Payload::Tuple(items.iter().map(|c| self.constant(c, merged)).collect()))
+            }
             Constant::FrozenSet(items) => {
                 // CPython's compiler builds the frozenset from the display's items, then builds
                 // it again from its own iteration order when merging constants
                 // (`merge_consts_recursive`); the layout is the second one's.
-                let built = constant_table(items.iter().map(|c| self.constant(c)));
+                let built = constant_table(items.iter().map(|c| self.constant(c, merged)));
                 immortal(Payload::FrozenSet(Box::new(constant_table(
                     built.into_entries().map(|e| e.key),
                 ))))
             }
-            Constant::Code(code) => Value::Obj(self.load_code(code.clone())),
+            Constant::Code(code) => Value::Obj(self.load_code_merging(code.clone(), merged)),
         }
     }
 
@@ -477,14 +532,38 @@ pub fn is_exception_class(class: &ObjRef) -> bool {
 struct Singletons {
     not_implemented: ObjRef,
     ellipsis: ObjRef,
+    /// `''`, and the one-character strings of the code points below 256.
+    empty_str: ObjRef,
+    latin1: Vec<ObjRef>,
+    /// `b''` and the one-byte `bytes`.
+    empty_bytes: ObjRef,
+    single_bytes: Vec<ObjRef>,
 }
 
 fn singletons() -> &'static Singletons {
     static SINGLETONS: std::sync::OnceLock<Singletons> = std::sync::OnceLock::new();
-    SINGLETONS.get_or_init(|| Singletons {
-        not_implemented: ObjRef::new_immortal(PyObject::new(Payload::NotImplemented)),
-        ellipsis: ObjRef::new_immortal(PyObject::new(Payload::Ellipsis)),
+    SINGLETONS.get_or_init(|| {
+        let immortal = |payload| ObjRef::new_immortal(PyObject::new(payload));
+        Singletons {
+            not_implemented: immortal(Payload::NotImplemented),
+            ellipsis: immortal(Payload::Ellipsis),
+            empty_str: crate::objects::types::intern(""),
+            latin1: (0..=255u8)
+                .map(|b| immortal(Payload::Str(PyStr::new(char::from(b).to_string()))))
+                .collect(),
+            empty_bytes: immortal(Payload::Bytes(Box::new([]))),
+            single_bytes: (0..=255u8).map(|b| immortal(Payload::Bytes(Box::new([b])))).collect(),
+        }
     })
+}
+
+/// The shared object for empty and one-byte `bytes`.
+fn small_bytes(bytes: &[u8]) -> Option<&'static ObjRef> {
+    match bytes {
+        [] => Some(&singletons().empty_bytes),
+        [b] => singletons().single_bytes.get(usize::from(*b)),
+        _ => None,
+    }
 }
 
 /// A function in a class body, and what `staticmethod`, `classmethod` and `property` wrap.

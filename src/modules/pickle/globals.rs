@@ -298,8 +298,10 @@ fn qualified_name(vm: &mut Vm, obj: &Value) -> PyResult<Value> {
             {
                 return Ok(q);
             }
+            // A class made without a `__qualname__` entry (`type(name, …)`, namedtuple) has
+            // its name as given, usually an interned constant.
             let qualname = t.qualname.clone();
-            return Ok(vm.new_str(qualname));
+            return Ok(name_object(vm, &qualname));
         }
         Some(Payload::Function(f)) => {
             let qualname = f.qualname.lock(vm.py).clone();

@@ -296,6 +296,12 @@ fn str_join(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         }
         Err(e) => return Err(e),
     };
+    // One plain string joins to itself, as in CPython (identity can tell).
+    if let [only] = items.as_slice()
+        && matches!(only.payload(), Some(Payload::Str(_)))
+    {
+        return Ok(only.clone_ref(vm.py));
+    }
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         let Some(text) = item.as_str() else {

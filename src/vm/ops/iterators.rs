@@ -225,7 +225,7 @@ impl Vm<'_> {
                 if let Some(c) = c {
                     *byte_pos += c.len_utf8();
                 }
-                Ok(c.map(|c| self.new_str(c.to_string())))
+                Ok(c.map(|c| self.char_str(c)))
             }
             IterState::DictKeys(cursor) => self.dict_step::<false>(cursor, DictViewKind::Keys),
             IterState::DictValues(cursor) => self.dict_step::<false>(cursor, DictViewKind::Values),

@@ -130,11 +130,11 @@ impl Vm<'_> {
                 match normalize_index(i, s.char_len()) {
                     Some(i) => {
                         let c = if s.is_ascii() {
-                            s.as_str()[i..i + 1].to_string()
+                            char::from(s.as_str().as_bytes()[i])
                         } else {
-                            s.as_str().chars().nth(i).map(String::from).unwrap_or_default()
+                            s.as_str().chars().nth(i).unwrap_or_default()
                         };
-                        Ok(self.new_str(c))
+                        Ok(self.char_str(c))
                     }
                     None => Err(self.index_error("string index out of range")),
                 }
@@ -237,7 +237,11 @@ impl Vm<'_> {
                     let chars: Vec<char> = text.as_str().chars().collect();
                     pick(start, step, count).map(|i| chars[i]).collect()
                 };
-                Ok(self.new_str(out))
+                let mut chars = out.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Ok(self.char_str(c)),
+                    _ => Ok(self.new_str(out)),
+                }
             }
             Some(Payload::Bytes(b)) => {
                 let (start, _, step, count) = self.slice_indices(s, b.len())?;
