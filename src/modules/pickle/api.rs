@@ -70,21 +70,16 @@ impl Signature {
     fn bind<'a>(&self, vm: &Vm, args: &'a [Value], kwargs: &'a [(ObjRef, Value)]) -> PyResult<Vec<Option<&'a Value>>> {
         let name = self.name;
         let max = self.positional.len();
-        let fixed = self.required == max && !self.keyword_only.is_empty();
-        if args.len() > max || (args.len() < self.positional_only.max(usize::from(fixed) * max)) {
+        // Too many positional arguments, or too few positional-only ones.
+        if args.len() > max || args.len() < self.positional_only {
             let s = if max == 1 { "" } else { "s" };
-            let msg = if fixed {
-                format!(
-                    "{name}() takes exactly {max} positional argument{s} ({} given)",
-                    args.len()
-                )
-            } else if self.keyword_only.is_empty() {
-                format!("{name}() takes at most {max} argument{s} ({} given)", args.len())
+            let given = args.len();
+            let msg = if self.keyword_only.is_empty() {
+                format!("{name}() takes at most {max} argument{s} ({given} given)")
+            } else if self.required == max {
+                format!("{name}() takes exactly {max} positional argument{s} ({given} given)")
             } else {
-                format!(
-                    "{name}() takes at most {max} positional argument{s} ({} given)",
-                    args.len()
-                )
+                format!("{name}() takes at most {max} positional argument{s} ({given} given)")
             };
             return Err(vm.type_error(msg));
         }

@@ -244,20 +244,28 @@ fn state_of(vm: &mut Vm, obj: &Value) -> PyResult<Value> {
 }
 
 /// The names of the `__slots__` of `class` and its bases, as `copyreg._slotnames` lists them
-/// (and caches them in `__slotnames__`).
+/// (and caches them in the class's `__slotnames__`, which is read here first).
 fn slot_names(vm: &mut Vm, class: &ObjRef) -> PyResult<Vec<String>> {
     let Payload::Type(t) = &class.payload else {
         return Ok(Vec::new());
     };
-    let has_slots = std::iter::once(class).chain(&t.mro).any(|c| match &c.payload {
-        Payload::Type(ct) => ct.dict.lock(vm.py).iter().any(|e| e.key.as_str() == Some("__slots__")),
-        _ => false,
-    });
-    if !has_slots {
-        return Ok(Vec::new());
-    }
-    let slotnames = copyreg_function(vm, "_slotnames")?;
-    let names = vm.call(&slotnames, &[Value::Obj(class.clone_ref(vm.py))], &[])?;
+    let cached = {
+        let key = intern("__slotnames__");
+        let Payload::Str(k) = &key.payload else {
+            return Ok(Vec::new());
+        };
+        t.dict
+            .lock(vm.py)
+            .get(k.hash(), |stored| stored.as_str() == Some("__slotnames__"))
+            .map(|e| e.value.clone_ref(vm.py))
+    };
+    let names = match cached {
+        Some(names) => names,
+        None => {
+            let slotnames = copyreg_function(vm, "_slotnames")?;
+            vm.call(&slotnames, &[Value::Obj(class.clone_ref(vm.py))], &[])?
+        }
+    };
     if names.is_none() {
         return Ok(Vec::new());
     }

@@ -657,6 +657,9 @@ impl<'a> Unpickler<'a> {
                 self.stack.push(obj);
             }
             BINPERSID => {
+                if self.options.persistent_load.is_none() {
+                    return Err(Self::no_persistent_load(vm));
+                }
                 let pid = self.pop(vm)?;
                 let obj = self.persistent_load(vm, pid)?;
                 self.stack.push(obj);
@@ -801,13 +804,17 @@ impl<'a> Unpickler<'a> {
         )))
     }
 
+    fn no_persistent_load(vm: &mut Vm) -> crate::vm::PyErr {
+        unpickling_error(
+            vm,
+            "A load persistent id instruction was encountered,\nbut no persistent_load function was specified.",
+        )
+    }
+
     fn persistent_load(&mut self, vm: &mut Vm, pid: Value) -> PyResult<Value> {
         match self.options.persistent_load.as_ref().map(|f| f.clone_ref(vm.py)) {
             Some(load) => vm.call(&load, &[pid], &[]),
-            None => Err(unpickling_error(
-                vm,
-                "A load persistent id instruction was encountered,\nbut no persistent_load function was specified.",
-            )),
+            None => Err(Self::no_persistent_load(vm)),
         }
     }
 
@@ -1019,17 +1026,20 @@ fn build(vm: &mut Vm, inst: &Value, state: Value) -> PyResult<()> {
         Some(Payload::Tuple(pair)) if pair.len() == 2 => (pair[0].clone_ref(vm.py), pair[1].clone_ref(vm.py)),
         _ => (state, Value::None),
     };
-    if vm.is_true(&state)? {
+    if !state.is_none() {
         if !matches!(state.payload(), Some(Payload::Dict(_))) {
             return Err(unpickling_error(vm, "state is not a dictionary"));
         }
-        let namespace = vm.get_attr(inst, &intern("__dict__"))?;
-        for (key, value) in vm.dict_items(&state)? {
-            let key = match key.as_str() {
-                Some(name) if matches!(key.payload(), Some(Payload::Str(_))) => Value::Obj(intern(name)),
-                _ => key,
-            };
-            vm.set_item(&namespace, key, value)?;
+        let items = vm.dict_items(&state)?;
+        if !set_instance_attributes(vm, inst, &items) {
+            let namespace = vm.get_attr(inst, &intern("__dict__"))?;
+            for (key, value) in items {
+                let key = match key.as_str() {
+                    Some(name) if matches!(key.payload(), Some(Payload::Str(_))) => Value::Obj(intern(name)),
+                    _ => key,
+                };
+                vm.set_item(&namespace, key, value)?;
+            }
         }
     }
     if !slot_state.is_none() {
@@ -1044,6 +1054,40 @@ fn build(vm: &mut Vm, inst: &Value, state: Value) -> PyResult<()> {
         }
     }
     Ok(())
+}
+
+/// Store string-keyed state straight into a plain instance's attribute table (what
+/// `inst.__dict__.update` would do, without making the instance's dict an object of its own).
+/// `false`, with nothing stored, when that does not apply.
+fn set_instance_attributes(vm: &mut Vm, inst: &Value, items: &[(Value, Value)]) -> bool {
+    let Some(Payload::Instance(instance)) = inst.payload() else {
+        return false;
+    };
+    let class = instance.class.clone_ref(vm.py);
+    if vm.class_attr(&class, "__dict__").is_some()
+        || items.iter().any(|(k, _)| !matches!(k.payload(), Some(Payload::Str(_))))
+    {
+        return false;
+    }
+    let py = vm.py;
+    let replaced: Vec<Value> = instance.with_dict(py, |table| {
+        items
+            .iter()
+            .filter_map(|(key, value)| {
+                let name = intern(key.as_str()?);
+                let Payload::Str(text) = &name.payload else {
+                    return None;
+                };
+                let (hash, probe) = (text.hash(), Value::Obj(name.clone_ref(py)));
+                table.insert(hash, Value::Obj(name), value.clone_ref(py), |k| {
+                    crate::vm::ops::key_eq(k, &probe)
+                })
+            })
+            .collect()
+    });
+    // Released after the table's lock.
+    drop(replaced);
+    true
 }
 
 /// `Unpickler.find_class`'s default: import `module` and fetch `name` from it (a dotted
@@ -1063,7 +1107,7 @@ pub fn find_class(vm: &mut Vm, module: &Value, name: &Value, proto: u8, fix_impo
             return Err(vm.new_error(
                 &types().attribute_error,
                 format!(
-                    "Can't get local attribute {} on {module_repr}",
+                    "Can't pickle local attribute {} on {module_repr}",
                     super::globals::quote(&name_text)
                 ),
             ));

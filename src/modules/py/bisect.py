@@ -51,3 +51,10 @@ def insort_right(a, x, lo=0, hi=None, *, key=None):
 
 bisect = bisect_right
 insort = insort_right
+
+
+# CPython's versions live in its C module _bisect, and pickle finds them there by name; so do
+# toy's (py/_bisect.py hands them out under that name).
+for _f in (bisect_left, bisect_right, insort_left, insort_right):
+    _f.__module__ = "_bisect"
+del _f

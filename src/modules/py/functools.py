@@ -331,3 +331,10 @@ class cached_property:
                     val = self.func(instance)
                     cache[self.attrname] = val
         return val
+
+
+# CPython's versions live in its C module _functools, and pickle finds them there by name; so
+# do toy's (py/_functools.py hands them out under that name).
+for _f in (cmp_to_key, reduce):
+    _f.__module__ = "_functools"
+del _f

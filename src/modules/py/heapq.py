@@ -141,3 +141,10 @@ def merge(*iterables, key=None, reverse=False):
 def _rank(value, key, reverse):
     ranked = value if key is None else key(value)
     return _Larger(ranked) if reverse else ranked
+
+
+# CPython's versions live in its C module _heapq, and pickle finds them there by name; so do
+# toy's (py/_heapq.py hands them out under that name).
+for _f in (heappush, heappop, heapreplace, heappushpop, heapify):
+    _f.__module__ = "_heapq"
+del _f

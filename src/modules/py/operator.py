@@ -424,3 +424,11 @@ for _name in [
 ]:
     globals()["__%s__" % _name] = globals()[_name + "_" if _name in ("not", "and", "or") else _name]
 del _name
+
+
+# CPython's operator functions live in its C module _operator, and pickle finds them there by
+# name; so do toy's (py/_operator.py hands them out under that name).
+for _f in list(globals().values()):
+    if type(_f) is type(lt) and _f.__module__ == __name__ and not _f.__name__.startswith("_"):
+        _f.__module__ = "_operator"
+del _f
