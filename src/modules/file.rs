@@ -223,6 +223,38 @@ pub fn read(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
     make_result(vm, bytes, binary)
 }
 
+/// `peek([size])` of a binary file: the bytes read ahead, without consuming them; when there
+/// are none, one read of the file (of at least 8 KiB) fills them first. As CPython's
+/// `BufferedReader.peek`, it may return fewer or more bytes than asked for; `b''` at the end.
+pub fn peek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "peek", args, 1, 2)?;
+    let wanted = args.get(1).and_then(as_small_int).unwrap_or(0).clamp(0, 1 << 30) as usize;
+    let state = state_of(vm, &args[0])?;
+    let (mut handle, mut pending, binary) = take_handle(vm, state, true)?;
+    let result = if pending.is_empty() {
+        let (returned, pending_after, result) = vm.py.allow_threads(BlockKind::Read, move || {
+            let mut chunk = vec![0u8; wanted.max(8192)];
+            let result = handle.read(&mut chunk).map(|k| {
+                chunk.truncate(k);
+                pending = chunk;
+            });
+            (handle, pending, result)
+        });
+        handle = returned;
+        pending = pending_after;
+        result
+    } else {
+        Ok(())
+    };
+    let ahead = pending.clone();
+    put_handle(vm.py, state, handle, pending);
+    if let Err(e) = result {
+        let name = state.lock(vm.py).name.clone();
+        return Err(os_error(vm, &e, Some(&name)));
+    }
+    make_result(vm, ahead, binary)
+}
+
 /// Byte offset just after the `n`-th UTF-8 character (or the end).
 fn char_boundary_after(bytes: &[u8], n: usize) -> usize {
     let mut count = 0;
@@ -358,7 +390,9 @@ pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
         _ => SeekFrom::End(offset),
     };
     let state = state_of(vm, &args[0])?;
-    let (mut handle, pending, _) = take_handle(vm, state, state.lock(vm.py).readable)?;
+    // Read before `take_handle` locks the state again: a guard held across it would re-enter.
+    let readable = state.lock(vm.py).readable;
+    let (mut handle, pending, _) = take_handle(vm, state, readable)?;
     // Buffered look-ahead bytes were read from the OS but not consumed: step back over them.
     let unread = pending.len() as i64;
     let (handle, result) = vm.py.allow_threads(BlockKind::FileOther, move || {
@@ -378,7 +412,9 @@ pub fn seek(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
 pub fn tell(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "tell", args, 1, 1)?;
     let state = state_of(vm, &args[0])?;
-    let (mut handle, pending, _) = take_handle(vm, state, state.lock(vm.py).readable)?;
+    // Read before `take_handle` locks the state again: a guard held across it would re-enter.
+    let readable = state.lock(vm.py).readable;
+    let (mut handle, pending, _) = take_handle(vm, state, readable)?;
     let result = handle.stream_position();
     let unread = pending.len() as u64;
     put_handle(vm.py, state, handle, pending);

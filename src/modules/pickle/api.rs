@@ -114,6 +114,10 @@ impl Signature {
     }
 }
 
+fn optional(v: &Value, vm: &Vm) -> Option<Value> {
+    (!v.is_none()).then(|| v.clone_ref(vm.py))
+}
+
 fn or_none(v: Option<&Value>, vm: &Vm) -> Value {
     v.map_or(Value::None, |v| v.clone_ref(vm.py))
 }
@@ -294,7 +298,7 @@ const LOAD: Signature = Signature {
 /// `load(file, *, fix_imports=True, encoding='ASCII', errors='strict', buffers=())`.
 fn load(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let a = LOAD.bind(vm, args, kwargs)?;
-    let (read, readline) = file_read(vm, a[0].unwrap_or(&Value::None))?;
+    let (read, readline, peek) = file_read(vm, a[0].unwrap_or(&Value::None))?;
     let options = LoadOptions {
         fix_imports: flag(vm, a[1], true)?,
         encoding: text_option(vm, "load", "encoding", a[2], "ASCII")?,
@@ -304,19 +308,17 @@ fn load(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
         persistent_load: None,
         owner: None,
     };
-    Unpickler::new(
-        Input::File(FileInput::new(read, readline)),
-        options,
-        LoadMemo::default(),
-    )
-    .load(vm)
+    let input = Input::File(FileInput::new(read, readline, optional(&peek, vm)));
+    Unpickler::new(input, options, LoadMemo::default()).load(vm)
 }
 
-fn file_read(vm: &mut Vm, file: &Value) -> PyResult<(Value, Value)> {
+/// A file's `read`, `readline` and, if it has one, `peek`.
+fn file_read(vm: &mut Vm, file: &Value) -> PyResult<(Value, Value, Value)> {
     let read = vm.get_attr_opt(file, &intern("read"))?;
     let readline = vm.get_attr_opt(file, &intern("readline"))?;
+    let peek = vm.get_attr_opt(file, &intern("peek"))?.unwrap_or(Value::None);
     match (read, readline) {
-        (Some(read), Some(readline)) => Ok((read, readline)),
+        (Some(read), Some(readline)) => Ok((read, readline, peek)),
         _ => Err(vm.type_error("file must have 'read' and 'readline' attributes")),
     }
 }
@@ -406,13 +408,14 @@ fn unpickler_init(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
         return Err(vm.type_error("Unpickler.__init__ needs an instance"));
     };
     let a = UNPICKLER.bind(vm, rest, kwargs)?;
-    let (read, readline) = file_read(vm, a[0].unwrap_or(&Value::None))?;
+    let (read, readline, peek) = file_read(vm, a[0].unwrap_or(&Value::None))?;
     let fix_imports = flag(vm, a[1], true)?;
     let encoding = text_option(vm, "Unpickler", "encoding", a[2], "ASCII")?;
     let errors = text_option(vm, "Unpickler", "errors", a[3], "strict")?;
     let buffers = buffers_option(vm, a[4])?.unwrap_or(Value::None);
     set_field(vm, owner, "_Unpickler__read", read)?;
     set_field(vm, owner, "_Unpickler__readline", readline)?;
+    set_field(vm, owner, "_Unpickler__peek", peek)?;
     set_field(vm, owner, "_Unpickler__fix_imports", Value::Bool(fix_imports))?;
     let encoding = vm.new_str(encoding);
     set_field(vm, owner, "_Unpickler__encoding", encoding)?;
@@ -444,6 +447,7 @@ fn unpickler_load(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
     let owner = &args[0];
     let read = field(vm, owner, "_Unpickler__read")?;
     let readline = field(vm, owner, "_Unpickler__readline")?;
+    let peek = field(vm, owner, "_Unpickler__peek")?;
     let fix_imports = field(vm, owner, "_Unpickler__fix_imports")?;
     let encoding = field(vm, owner, "_Unpickler__encoding")?;
     let errors = field(vm, owner, "_Unpickler__errors")?;
@@ -468,7 +472,8 @@ fn unpickler_load(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
             memo.put(index, value);
         }
     }
-    let mut unpickler = Unpickler::new(Input::File(FileInput::new(read, readline)), options, memo);
+    let input = Input::File(FileInput::new(read, readline, optional(&peek, vm)));
+    let mut unpickler = Unpickler::new(input, options, memo);
     let result = unpickler.load(vm);
     let memo_dict = vm.new_dict();
     let entries: Vec<(u64, Value)> = unpickler.memo.entries().map(|(i, v)| (i, v.clone_ref(vm.py))).collect();

@@ -21,24 +21,73 @@ pub enum Input<'a> {
     File(FileInput),
 }
 
-/// A file being read: its `read` and `readline` methods, and the rest of the current frame.
+/// A file being read. With `peek` (binary files have it), the pickle is parsed from bytes the
+/// file shows ahead, and only what was used is then consumed with `read`, as CPython's
+/// unpickler does: a few calls per 64 KiB instead of one per opcode. Without it, every opcode
+/// is read with `read` (and `readline`), and a `FRAME` with one `read`.
 pub struct FileInput {
     read: Value,
     readline: Value,
-    frame: Vec<u8>,
-    frame_pos: usize,
+    peek: Option<Value>,
+    /// Bytes at hand: peeked (still in the file until consumed), or a frame read whole.
+    buffer: Vec<u8>,
+    pos: usize,
     /// What the last read returned, kept so the caller can borrow it.
     scratch: Vec<u8>,
 }
 
+/// How much to look ahead at once when the file can `peek`.
+const PREFETCH: usize = 64 * 1024;
+
 impl FileInput {
-    pub fn new(read: Value, readline: Value) -> FileInput {
+    pub fn new(read: Value, readline: Value, peek: Option<Value>) -> FileInput {
         FileInput {
             read,
             readline,
-            frame: Vec::new(),
-            frame_pos: 0,
+            peek,
+            buffer: Vec::new(),
+            pos: 0,
             scratch: Vec::new(),
+        }
+    }
+
+    fn available(&self) -> usize {
+        self.buffer.len() - self.pos
+    }
+
+    /// Consume from the file what was used of the peeked bytes; the rest is dropped (it is
+    /// still in the file).
+    fn consume_peeked(&mut self, vm: &mut Vm) -> PyResult<()> {
+        if self.peek.is_none() {
+            return Ok(());
+        }
+        let used = self.pos;
+        self.buffer.clear();
+        self.pos = 0;
+        if used > 0 {
+            call_read(vm, &self.read, used)?;
+        }
+        Ok(())
+    }
+
+    /// With `peek`: make `n` bytes available. `false` when the file shows fewer (at its end,
+    /// or with less buffered), and then nothing is left unconsumed.
+    fn fill(&mut self, vm: &mut Vm, n: usize) -> PyResult<bool> {
+        let Some(peek) = self.peek.as_ref().map(|p| p.clone_ref(vm.py)) else {
+            return Ok(false);
+        };
+        self.consume_peeked(vm)?;
+        let ahead = vm.call(&peek, &[Value::Int(n.max(PREFETCH) as i64)], &[])?;
+        match ahead.payload() {
+            Some(Payload::Bytes(b)) if b.len() >= n => {
+                self.buffer.extend_from_slice(b);
+                Ok(true)
+            }
+            Some(Payload::Bytes(_)) => Ok(false),
+            _ => Err(vm.type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                vm.type_name(&ahead)
+            ))),
         }
     }
 }
@@ -150,9 +199,9 @@ impl<'a> Unpickler<'a> {
                 Ok(op)
             }
             Input::File(file) => {
-                if let Some(&op) = file.frame.get(file.frame_pos) {
-                    file.frame_pos += 1;
-                    return Ok(Some(op));
+                if file.available() >= 1 || file.fill(vm, 1)? {
+                    file.pos += 1;
+                    return Ok(Some(file.buffer[file.pos - 1]));
                 }
                 let got = call_read(vm, &file.read, 1)?;
                 Ok(got.first().copied())
@@ -173,15 +222,16 @@ impl<'a> Unpickler<'a> {
                 Ok(&data[start..end])
             }
             Input::File(file) => {
-                let available = file.frame.len() - file.frame_pos;
-                if available >= n {
-                    let start = file.frame_pos;
-                    file.frame_pos += n;
-                    return Ok(&file.frame[start..start + n]);
+                if file.available() >= n || file.fill(vm, n)? {
+                    let start = file.pos;
+                    file.pos += n;
+                    return Ok(&file.buffer[start..start + n]);
                 }
+                // The rest of a frame read whole, then the file.
+                let available = file.available();
                 file.scratch.clear();
-                file.scratch.extend_from_slice(&file.frame[file.frame_pos..]);
-                file.frame_pos = file.frame.len();
+                file.scratch.extend_from_slice(&file.buffer[file.pos..]);
+                file.pos = file.buffer.len();
                 let rest = call_read(vm, &file.read, n - available)?;
                 file.scratch.extend_from_slice(&rest);
                 if file.scratch.len() < n {
@@ -204,11 +254,13 @@ impl<'a> Unpickler<'a> {
                 Ok(&data[start..start + len])
             }
             Input::File(file) => {
-                if let Some(len) = file.frame[file.frame_pos..].iter().position(|&b| b == b'\n') {
-                    let start = file.frame_pos;
-                    file.frame_pos += len + 1;
-                    return Ok(&file.frame[start..start + len]);
+                if let Some(len) = file.buffer[file.pos..].iter().position(|&b| b == b'\n') {
+                    let start = file.pos;
+                    file.pos += len + 1;
+                    return Ok(&file.buffer[start..start + len]);
                 }
+                // Peeked bytes are given back to the file, a frame's rest is kept.
+                file.consume_peeked(vm)?;
                 let readline = file.readline.clone_ref(vm.py);
                 let line = vm.call(&readline, &[], &[])?;
                 let Some(Payload::Bytes(line)) = line.payload() else {
@@ -218,8 +270,8 @@ impl<'a> Unpickler<'a> {
                     )));
                 };
                 file.scratch.clear();
-                file.scratch.extend_from_slice(&file.frame[file.frame_pos..]);
-                file.frame_pos = file.frame.len();
+                file.scratch.extend_from_slice(&file.buffer[file.pos..]);
+                file.pos = file.buffer.len();
                 file.scratch.extend_from_slice(line);
                 match file.scratch.pop() {
                     Some(b'\n') => Ok(&file.scratch),
@@ -248,18 +300,20 @@ impl<'a> Unpickler<'a> {
                     Err(Self::truncated(vm))
                 }
             }
+            // Peeked bytes are read on regardless of frames.
+            Input::File(file) if file.peek.is_some() => Ok(()),
             Input::File(file) => {
                 let Ok(len) = usize::try_from(len) else {
                     return Err(vm.overflow_error("FRAME length exceeds system's maximum of bytes"));
                 };
-                let leftover: Vec<u8> = file.frame[file.frame_pos..].to_vec();
+                let leftover: Vec<u8> = file.buffer[file.pos..].to_vec();
                 let data = call_read(vm, &file.read, len)?;
                 if data.len() < len {
                     return Err(Self::truncated(vm));
                 }
-                file.frame = leftover;
-                file.frame.extend_from_slice(&data);
-                file.frame_pos = 0;
+                file.buffer = leftover;
+                file.buffer.extend_from_slice(&data);
+                file.pos = 0;
                 Ok(())
             }
         }
@@ -300,7 +354,17 @@ impl<'a> Unpickler<'a> {
 
     // ----- the main loop ------------------------------------------------------------------
 
+    /// Run the pickle to its `STOP`; from a file that can peek, what was read ahead and not
+    /// used is left in the file for what follows.
     pub fn load(&mut self, vm: &mut Vm) -> PyResult<Value> {
+        let result = self.run(vm);
+        if let Input::File(file) = &mut self.input {
+            file.consume_peeked(vm)?;
+        }
+        result
+    }
+
+    fn run(&mut self, vm: &mut Vm) -> PyResult<Value> {
         loop {
             let Some(op) = self.read_opcode(vm)? else {
                 return Err(vm.new_error(&types().eof_error, "Ran out of input"));

@@ -51,6 +51,7 @@ pub fn install(py: Gil<'_>) {
             ("flush", file::flush),
             ("readline", file::readline),
             ("read", file::read),
+            ("peek", file::peek),
         ];
         let file_only: [(&str, NativeFn); 9] = [
             ("readlines", file::readlines),
