@@ -976,6 +976,35 @@ fn text_result(vm: &mut Vm, decoded: Result<String, TextError>, codec: &str, inp
 
 /// `SETITEM(S)` and `DICT`: into a plain dict directly, else through `__setitem__`.
 fn set_items(vm: &mut Vm, target: &Value, items: Vec<Value>) -> PyResult<()> {
+    if let Some(Payload::Dict(dict)) = target.payload() {
+        // Keys that hash and compare without Python code (strings, numbers, tuples of them)
+        // go in under one lock.
+        let hashes: Option<Vec<i64>> = items
+            .iter()
+            .step_by(2)
+            .map(|k| match k.payload() {
+                Some(Payload::Instance(_)) => None,
+                _ => crate::objects::hashing::hash_value(k),
+            })
+            .collect();
+        if let Some(hashes) = hashes {
+            let mut replaced = Vec::new();
+            {
+                let mut table = dict.lock(vm.py);
+                let mut pairs = items.into_iter();
+                for hash in hashes {
+                    let (Some(key), Some(value)) = (pairs.next(), pairs.next()) else {
+                        break;
+                    };
+                    let probe = key.clone_ref(vm.py);
+                    replaced.extend(table.insert(hash, key, value, |k| crate::vm::ops::key_eq(k, &probe)));
+                }
+            }
+            // Released after the lock: freeing an object must not happen under it.
+            drop(replaced);
+            return Ok(());
+        }
+    }
     let mut items = items.into_iter();
     let plain_dict = matches!(target.payload(), Some(Payload::Dict(_)));
     while let (Some(key), Some(value)) = (items.next(), items.next()) {
