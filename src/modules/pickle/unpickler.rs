@@ -359,7 +359,11 @@ impl<'a> Unpickler<'a> {
     pub fn load(&mut self, vm: &mut Vm) -> PyResult<Value> {
         let result = self.run(vm);
         if let Input::File(file) = &mut self.input {
-            file.consume_peeked(vm)?;
+            let consumed = file.consume_peeked(vm);
+            // An error of the pickle itself is the one to report.
+            if result.is_ok() {
+                consumed?;
+            }
         }
         result
     }
@@ -1268,8 +1272,63 @@ fn python3_names(
 
 #[cfg(test)]
 mod tests {
-    use super::LoadMemo;
-    use crate::objects::Value;
+    use super::{Input, LoadMemo, LoadOptions, Unpickler};
+    use crate::objects::{Payload, Value};
+    use crate::vm::Vm;
+
+    /// Load `data` in a fresh interpreter: the value's `str()`, or the error's class and
+    /// message.
+    fn load(data: &[u8]) -> Result<String, String> {
+        crate::gil::attach(|py| {
+            let mut vm = Vm::new(py, std::path::PathBuf::from("."), Vec::new(), 1 << 20);
+            let options = LoadOptions {
+                fix_imports: true,
+                encoding: "ASCII".to_string(),
+                errors: "strict".to_string(),
+                buffers: None,
+                find_class: None,
+                persistent_load: None,
+                owner: None,
+            };
+            match Unpickler::new(Input::Bytes { data, pos: 0 }, options, LoadMemo::default()).load(&mut vm) {
+                Ok(v) => Ok(vm.str(&v).unwrap_or_default()),
+                Err(e) => {
+                    let class = match &vm.class_of(&e.exc).payload {
+                        Payload::Type(t) => t.name.clone(),
+                        _ => String::new(),
+                    };
+                    let args = vm.exception_args(&e.exc);
+                    let message = args.first().map(|m| vm.str(m).unwrap_or_default()).unwrap_or_default();
+                    Err(format!("{class}: {message}"))
+                }
+            }
+        })
+    }
+
+    #[test]
+    fn lone_surrogates_are_refused_not_mangled() {
+        // CPython loads these (its strings can hold lone surrogates); toy's cannot, and says so.
+        let refused = Err("UnpicklingError: surrogate characters are not supported".to_string());
+        assert_eq!(load(b"X\x03\x00\x00\x00\xed\xa0\x80."), refused);
+        assert_eq!(load(b"\x8c\x06\xed\xa0\xbd\xed\xb8\x80."), refused);
+        assert_eq!(load(b"V\\ud800\n."), refused);
+        assert_eq!(load(b"\x8c\x04\xf0\x9f\x98\x80."), Ok("\u{1f600}".to_string()));
+    }
+
+    #[test]
+    fn a_bytearray_is_refused() {
+        let loaded = load(b"\x80\x05\x96\x01\x00\x00\x00\x00\x00\x00\x00a.");
+        assert!(loaded.is_err_and(|e| e.starts_with("UnpicklingError: bytearray is not supported")));
+    }
+
+    #[test]
+    fn odd_memo_indices_load_without_a_huge_table() {
+        assert_eq!(load(b"K\x07r\xff\xff\xff\x7f0j\xff\xff\xff\x7f."), Ok("7".to_string()));
+        assert_eq!(
+            load(b"K\x07r\xff\xff\xff\x7f0j\xfe\xff\xff\x7f."),
+            Err("UnpicklingError: Memo value not found at index 2147483646".to_string())
+        );
+    }
 
     #[test]
     fn memo_counts_entries_and_keeps_odd_indices_sparse() {
