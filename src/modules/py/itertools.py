@@ -56,6 +56,12 @@ class count:
             self._next = value + self._step
         return value
 
+    def __reduce__(self):
+        # As CPython's: the next number alone while counting ints by 1, else with the step.
+        if type(self._step) is int and self._step == 1 and isinstance(self._next, int):
+            return type(self), (int(self._next),)
+        return type(self), (self._next, self._step)
+
     def __repr__(self):
         if type(self._step) is int and self._step == 1:
             return "count(%r)" % (self._next,)
@@ -64,6 +70,10 @@ class count:
 
 class cycle:
     """The input's items, then the same items again, forever."""
+
+    def __reduce__(self):
+        # CPython pickles its cycle objects, with a state toy's do not keep.
+        raise TypeError("cannot pickle 'itertools.cycle' object")
 
     def __init__(self, iterable):
         self._it = iter(iterable)
@@ -108,6 +118,11 @@ class repeat:
             raise StopIteration
         self._times -= 1
         return self._object
+
+    def __reduce__(self):
+        if self._times is None:
+            return type(self), (self._object,)
+        return type(self), (self._object, self._times)
 
     def __length_hint__(self):
         if self._times is None:
@@ -407,6 +422,10 @@ _NO_ITEM = object()
 class groupby:
     """Yield (key, group) for each run of consecutive items with equal keys; a group is an
     iterator over its run, valid until groupby itself is advanced."""
+
+    def __reduce__(self):
+        # CPython pickles its groupby objects, with a state toy's do not keep.
+        raise TypeError("cannot pickle 'itertools.groupby' object")
 
     def __init__(self, iterable, key=None):
         self._source = iter(iterable)

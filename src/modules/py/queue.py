@@ -167,6 +167,9 @@ class PriorityQueue(Queue):
 class SimpleQueue:
     """Unbounded FIFO queue without task tracking."""
 
+    def __reduce__(self):
+        raise TypeError("cannot pickle '_queue.SimpleQueue' object")
+
     def __init__(self):
         self._queue = Queue()
 

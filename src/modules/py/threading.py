@@ -170,6 +170,10 @@ class _MainThread(Thread):
 class RLock:
     """A lock its owner may acquire again; released when every acquire is matched."""
 
+    def __reduce__(self):
+        # CPython's is a C type; a lock cannot travel to another process.
+        raise TypeError("cannot pickle '_thread.RLock' object")
+
     def __init__(self):
         self._block = _thread.allocate_lock()
         self._owner = None
@@ -515,6 +519,9 @@ _local_storage = {}
 
 class local:
     """Attributes seen only by the thread that set them."""
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle '_thread._local' object")
 
     def __getattr__(self, name):
         values = _local_storage.get((id(self), get_ident()))
