@@ -357,7 +357,13 @@ fn pickler_dump(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRe
     crate::vm::args::no_kwargs(vm, "Pickler.dump", kwargs)?;
     check_arity(vm, "Pickler.dump", &args[args.len().min(1)..], 1, 1)?;
     let owner = &args[0];
-    let write = field(vm, owner, "_Pickler__write")?;
+    let Some(write) = vm.get_attr_opt(owner, &intern("_Pickler__write"))? else {
+        let class = vm.type_name(owner);
+        return Err(super::pickling_error(
+            vm,
+            format!("Pickler.__init__() was not called by {class}.__init__()"),
+        ));
+    };
     let proto = field(vm, owner, "_Pickler__proto")?;
     let proto = protocol_arg(vm, &proto)?;
     let fix_imports = field(vm, owner, "_Pickler__fix_imports")?;
@@ -445,7 +451,13 @@ fn unpickler_load(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
     crate::vm::args::no_kwargs(vm, "load", kwargs)?;
     check_arity(vm, "load", args, 1, 1)?;
     let owner = &args[0];
-    let read = field(vm, owner, "_Unpickler__read")?;
+    let Some(read) = vm.get_attr_opt(owner, &intern("_Unpickler__read"))? else {
+        let class = vm.type_name(owner);
+        return Err(super::unpickling_error(
+            vm,
+            format!("Unpickler.__init__() was not called by {class}.__init__()"),
+        ));
+    };
     let readline = field(vm, owner, "_Unpickler__readline")?;
     let peek = field(vm, owner, "_Unpickler__peek")?;
     let fix_imports = field(vm, owner, "_Unpickler__fix_imports")?;
