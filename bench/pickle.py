@@ -7,7 +7,7 @@ Usage (from anywhere in the repository):
     python3 bench/pickle.py              # 9 runs of each variant per interpreter
     python3 bench/pickle.py --runs 15
 
-The data is bench/workloads/pickle.toy's: a list of 20,000 small dicts (ints, strings,
+The data is bench/workloads/pickling.toy's: a list of 20,000 small dicts (ints, strings,
 floats, a bool, a list, a tuple), pickled with the default protocol (4). Each interpreter runs
 three variants of one program as separate processes: building the data only, building it and
 dumping it ROUNDS times, and building it, dumping it once and loading it ROUNDS times. The CPU
