@@ -104,6 +104,15 @@ impl std::ops::DerefMut for DictGuard<'_> {
     }
 }
 
+/// The index's hash for a key's Python hash. Python hashes of ints are the ints themselves and
+/// `id()`s are aligned addresses: their low bits (where the index picks a bucket) and high bits
+/// (its tag byte) say little. A folded multiply spreads every bit over both.
+#[inline]
+fn spread(hash: i64) -> u64 {
+    let product = u128::from(hash as u64) * 0x9E37_79B9_7F4A_7C15;
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
 /// Tables with at most this many slots (live or holes) are searched without an index.
 const SMALL: usize = 8;
 
@@ -180,8 +189,8 @@ impl DictTable {
         let entries = &self.entries;
         for (position, entry) in entries.iter().enumerate() {
             if let Some(entry) = entry {
-                self.index.insert_unique(entry.hash as u64, position, |&i| {
-                    entries[i].as_ref().map_or(0, |e| e.hash as u64)
+                self.index.insert_unique(spread(entry.hash), position, |&i| {
+                    entries[i].as_ref().map_or(0, |e| spread(e.hash))
                 });
             }
         }
@@ -195,7 +204,7 @@ impl DictTable {
                 .position(|e| e.as_ref().is_some_and(|e| e.hash == hash && eq(&e.key)));
         }
         self.index
-            .find(hash as u64, |&i| {
+            .find(spread(hash), |&i| {
                 entries[i].as_ref().is_some_and(|e| e.hash == hash && eq(&e.key))
             })
             .copied()
@@ -230,7 +239,7 @@ impl DictTable {
         }
         Box::new(
             self.index
-                .iter_hash(hash as u64)
+                .iter_hash(spread(hash))
                 .filter_map(|&i| self.entries[i].as_ref())
                 .filter(same_hash)
                 .map(|e| &e.key),
@@ -253,8 +262,8 @@ impl DictTable {
             self.rebuild_index();
         } else if self.indexed() {
             let entries = &self.entries;
-            self.index.insert_unique(hash as u64, position, |&i| {
-                entries[i].as_ref().map_or(0, |e| e.hash as u64)
+            self.index.insert_unique(spread(hash), position, |&i| {
+                entries[i].as_ref().map_or(0, |e| spread(e.hash))
             });
         }
         self.len += 1;
@@ -316,7 +325,7 @@ impl DictTable {
 
     /// Forget `position` in the index (a no-op for small tables).
     fn unindex(&mut self, position: usize, hash: i64) {
-        if let Ok(found) = self.index.find_entry(hash as u64, |&i| i == position) {
+        if let Ok(found) = self.index.find_entry(spread(hash), |&i| i == position) {
             found.remove();
         }
     }
