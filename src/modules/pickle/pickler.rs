@@ -475,12 +475,16 @@ impl Pickler {
 
     fn save_tuple(&mut self, vm: &mut Vm, v: &Value, items: &[Value]) -> PyResult<()> {
         if items.is_empty() {
-            if self.proto >= 1 {
-                self.op(EMPTY_TUPLE);
-            } else {
-                self.raw(&[MARK, TUPLE]);
-            }
-            return Ok(());
+            // CPython counts one more level for the empty tuple: so does toy, to give up at
+            // the same depth.
+            return self.one_level_deeper(vm, |p, _| {
+                if p.proto >= 1 {
+                    p.op(EMPTY_TUPLE);
+                } else {
+                    p.raw(&[MARK, TUPLE]);
+                }
+                Ok(())
+            });
         }
         let short = self.proto >= 2 && items.len() <= 3;
         if !short {

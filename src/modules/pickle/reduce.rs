@@ -38,11 +38,27 @@ impl Reduce {
 /// `obj.__reduce_ex__(proto)`, or `obj.__reduce__()` for an object without the former.
 pub fn call_reduce_ex(vm: &mut Vm, v: &Value, proto: u8) -> PyResult<Value> {
     match vm.get_attr_opt(v, &intern("__reduce_ex__"))? {
-        Some(reduce_ex) => vm.call(&reduce_ex, &[Value::Int(i64::from(proto))], &[]),
+        Some(reduce_ex) => call_reducer(vm, &reduce_ex, &[Value::Int(i64::from(proto))]),
         None => {
             let reduce = vm.get_attr(v, &intern("__reduce__"))?;
-            vm.call(&reduce, &[], &[])
+            call_reducer(vm, &reduce, &[])
         }
+    }
+}
+
+/// Call a reducer. A built-in one counts a level of recursion, as CPython counts calls of C
+/// functions (a Python one counts its frame).
+fn call_reducer(vm: &mut Vm, reducer: &Value, args: &[Value]) -> PyResult<Value> {
+    let function = match reducer.payload() {
+        Some(Payload::BoundMethod(_, function)) => function,
+        _ => reducer,
+    };
+    if matches!(function.payload(), Some(Payload::Native(_))) {
+        vm.with_recursion_guard(crate::vm::recursion::context::CALLING_OBJECT, |vm| {
+            vm.call(reducer, args, &[])
+        })
+    } else {
+        vm.call(reducer, args, &[])
     }
 }
 
