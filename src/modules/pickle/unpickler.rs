@@ -982,13 +982,17 @@ fn text_result(vm: &mut Vm, decoded: Result<String, TextError>, codec: &str, inp
 fn set_items(vm: &mut Vm, target: &Value, items: Vec<Value>) -> PyResult<()> {
     if let Some(Payload::Dict(dict)) = target.payload() {
         // Keys that hash and compare without Python code (strings, numbers, tuples of them)
-        // go in under one lock.
+        // go in under one lock. A number is not one of them once a key of a class may equal
+        // it (`0.5` replaces a stored `Fraction(1, 2)`'s value): `may_need_vm_eq` says so.
         let hashes: Option<Vec<i64>> = items
             .iter()
             .step_by(2)
-            .map(|k| match k.payload() {
-                Some(Payload::Instance(_)) => None,
-                _ => crate::objects::hashing::hash_value(k),
+            .map(|k| {
+                if crate::vm::ops::may_need_vm_eq(k) {
+                    None
+                } else {
+                    crate::objects::hashing::hash_value(k)
+                }
             })
             .collect();
         if let Some(hashes) = hashes {
