@@ -28,6 +28,15 @@ def constructor(object):
         raise TypeError("constructors must be callable")
 
 
+# complex has no __reduce__ of its own that protocols 0 and 1 could use: it is registered
+# here, as in CPython, so every protocol writes complex(real, imag).
+def pickle_complex(c):
+    return complex, (c.real, c.imag)
+
+
+pickle(complex, pickle_complex, complex)
+
+
 def _reconstructor(cls, base, state):
     # What protocol 0 and 1 pickles rebuild instances with (see _reduce_ex).
     if base is object:
