@@ -9,7 +9,9 @@
 //! - `tests/errors/NAME.toy` or `NAME.bin` (raw bytes): checked against `NAME.expect`, one
 //!   directive per line: `exit: N` (required), `stderr-contains: TEXT`, `stdout-contains: TEXT`,
 //!   `stderr-lacks: TEXT`, `stdout-lacks: TEXT`; `#` starts a comment line. TEXT is everything
-//!   after the `: ` separator, leading spaces included.
+//!   after the `: ` separator, leading spaces included. `toy-args: OPTIONS` gives toy options
+//!   before the file (CPython runs it without), and the case then runs in both threading
+//!   modes; `toy-stderr-contains: TEXT` is checked on toy's runs only (what those options print).
 //! - `programs/*.toy`: the demos must exit 0 and print what CPython prints.
 //! - `tests/stress/NAME.toy`: many threads hammering shared objects for about a second; each
 //!   program asserts its own invariants. Run with and without the GIL (and under CPython): exit
@@ -531,6 +533,10 @@ enum Directive {
     StderrContains(String),
     StdoutLacks(String),
     StderrLacks(String),
+    /// Options toy gets before the file (CPython runs the file alone).
+    ToyArgs(Vec<String>),
+    /// Checked on toy's runs only: what toy's own options print (`-X gilstats`).
+    ToyStderrContains(String),
 }
 
 fn parse_expect(text: &str) -> Result<Vec<Directive>, String> {
@@ -559,6 +565,8 @@ fn parse_expect(text: &str) -> Result<Vec<Directive>, String> {
             "stderr-contains" => Directive::StderrContains(value),
             "stdout-lacks" => Directive::StdoutLacks(value),
             "stderr-lacks" => Directive::StderrLacks(value),
+            "toy-args" => Directive::ToyArgs(value.split_whitespace().map(str::to_string).collect()),
+            "toy-stderr-contains" => Directive::ToyStderrContains(value),
             other => return Err(format!("line {}: unknown directive {other:?}", n + 1)),
         });
     }
@@ -568,10 +576,13 @@ fn parse_expect(text: &str) -> Result<Vec<Directive>, String> {
     Ok(directives)
 }
 
-fn check_directives(who: &str, run: &Run, directives: &[Directive]) -> Vec<String> {
+fn check_directives(who: &str, run: &Run, directives: &[Directive], is_toy: bool) -> Vec<String> {
     let mut problems = Vec::new();
     for directive in directives {
         let problem = match directive {
+            Directive::ToyStderrContains(text) if is_toy && !run.stderr.contains(text.as_str()) => {
+                Some(format!("stderr lacks {text:?}"))
+            }
             Directive::Exit(code) if run.code() != Some(*code) => {
                 Some(format!("{} (expected exit {code})", run.describe_status()))
             }
@@ -617,17 +628,36 @@ fn check_error_case(expect: &Path) -> Vec<String> {
         return vec![format!("  no .toy or .bin file next to {}", expect.display())];
     };
     let arg = source.to_string_lossy();
-    let mut problems = match run_toy(&[&arg]) {
-        Ok(run) => {
-            let mut problems = panic_problems("toy", &run);
-            problems.extend(check_directives("toy", &run, &directives));
-            problems
-        }
-        Err(e) => vec![format!("  toy: {e}")],
+    let toy_args: Vec<&str> = directives
+        .iter()
+        .flat_map(|d| match d {
+            Directive::ToyArgs(args) => args.as_slice(),
+            _ => &[],
+        })
+        .map(String::as_str)
+        .chain(std::iter::once(arg.as_ref()))
+        .collect();
+    // Toy's own options show how toy runs the program, which depends on the threading mode:
+    // such cases run in both.
+    let modes: &[&[(&str, &str)]] = if toy_args.len() > 1 {
+        &[&[], &[("TOY_GIL", "0")]]
+    } else {
+        &[&[]]
     };
+    let mut problems = Vec::new();
+    for envs in modes {
+        let who = if envs.is_empty() { "toy" } else { "toy (TOY_GIL=0)" };
+        match run(&toy_bin(), &toy_args, envs) {
+            Ok(run) => {
+                problems.extend(panic_problems(who, &run));
+                problems.extend(check_directives(who, &run, &directives, true));
+            }
+            Err(e) => problems.push(format!("  {who}: {e}")),
+        }
+    }
     if let Some(py) = python() {
         let found = match run_python(py, &[&arg]) {
-            Ok(run) => check_directives("python3 (wrong .expect?)", &run, &directives),
+            Ok(run) => check_directives("python3 (wrong .expect?)", &run, &directives, false),
             Err(e) => vec![format!("  python3: {e}")],
         };
         python_problems(py, found, &mut problems);
@@ -1447,8 +1477,14 @@ fn gil_stats_trace_and_timeline() {
     let mut cli = CliChecks::default();
     let stats_code = "import _toy, threading, time\nt = threading.Thread(target=time.sleep, args=(0.01,))\nt.start(); t.join()\ns = _toy.gil_stats()\nprint(sorted(s), len(s['threads']), s['totals']['mode'])\nprint(s['threads'][1]['blocked_calls'], s['threads'][0]['acquisitions'] >= 2)";
     cli.case(&["-c", stats_code], |run| {
-        stdout_is(run, "['threads', 'totals'] 2 gil\n{'sleep': 1} True\n")
+        stdout_is(run, "['collector', 'threads', 'totals'] 2 gil\n{'sleep': 1} True\n")
     });
+    let collector_code = "import _toy, gc\ngc.disable()\ngc.collect(); gc.collect(0)\nc = _toy.gil_stats()['collector']\nprint(c['collections'], c['per_generation'], c['pause_max'] <= c['pause_total'] <= c['time'])";
+    for gil in ["1", "0"] {
+        cli.case_with_env(&["-c", collector_code], &[("TOY_GIL", gil)], |run| {
+            stdout_is(run, "2 [1, 0, 1] True\n")
+        });
+    }
     cli.case(&["--trace", "no_such_dir/t.json", "-c", "print(1)"], |run| {
         exit_is(run, 2)?;
         stderr_has(run, &["can't create trace file 'no_such_dir/t.json'"])

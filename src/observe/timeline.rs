@@ -27,6 +27,7 @@ const WIDTH: f64 = 1200.0;
 const MARGIN: f64 = 24.0;
 const SUMMARY_WIDTH: f64 = 170.0;
 const LANES_TOP: f64 = 104.0;
+const CATEGORIES: usize = Category::ALL.len();
 /// Shares are drawn in eighths of the lane height, so neighbouring columns merge.
 const LEVELS: u32 = 8;
 pub(super) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
@@ -37,6 +38,7 @@ fn colour(category: Category) -> &'static str {
         Category::Waiting => "#D55E00",
         Category::Io => "#56B4E9",
         Category::Idle => "#BBBBBB",
+        Category::Collector => "#CC79A7",
     }
 }
 
@@ -48,6 +50,8 @@ fn legend_label(category: Category, free_threaded: bool) -> &'static str {
         Category::Waiting => "waiting for the GIL",
         Category::Io => "blocked in I/O or sleep",
         Category::Idle => "idle: lock, join or queue wait",
+        Category::Collector if free_threaded => "cycle collector, or stopped by it",
+        Category::Collector => "cycle collector",
     }
 }
 
@@ -58,6 +62,7 @@ fn share_word(category: Category, free_threaded: bool) -> &'static str {
         Category::Waiting => "waited",
         Category::Io => "I/O",
         Category::Idle => "idle",
+        Category::Collector => "gc",
     }
 }
 
@@ -170,8 +175,8 @@ pub fn axis_ticks(duration: u64) -> (&'static str, Vec<(u64, String)>) {
 }
 
 /// Per pixel column, the time share of each category in `thread`'s lane, in eighths.
-fn column_levels(thread: &ThreadSpans, columns: usize, ns_per_column: f64) -> Vec<[u8; 4]> {
-    let mut shares = vec![[0f64; 4]; columns];
+fn column_levels(thread: &ThreadSpans, columns: usize, ns_per_column: f64) -> Vec<[u8; CATEGORIES]> {
+    let mut shares = vec![[0f64; CATEGORIES]; columns];
     for span in thread.spans.iter().filter(|s| s.duration() > 0) {
         let c = span.state.category().index();
         let from = span.start as f64 / ns_per_column;
@@ -188,12 +193,12 @@ fn column_levels(thread: &ThreadSpans, columns: usize, ns_per_column: f64) -> Ve
 
 /// Shares (summing to at most 1) as whole eighths by largest remainder, so that a column
 /// entirely covered stays entirely covered.
-fn quantise(shares: &[f64; 4]) -> [u8; 4] {
+fn quantise(shares: &[f64; CATEGORIES]) -> [u8; CATEGORIES] {
     let total: f64 = shares.iter().sum::<f64>().min(1.0);
     let target = (total * f64::from(LEVELS)).round() as u32;
-    let mut levels = [0u8; 4];
+    let mut levels = [0u8; CATEGORIES];
     let mut given = 0u32;
-    let mut remainders: Vec<(f64, usize)> = Vec::with_capacity(4);
+    let mut remainders: Vec<(f64, usize)> = Vec::with_capacity(CATEGORIES);
     for (i, share) in shares.iter().enumerate() {
         let exact = share * f64::from(LEVELS);
         let whole = (exact.floor() as u32).min(target - given);
@@ -501,7 +506,7 @@ fn draw_forced_switches(svg: &mut String, thread: &ThreadSpans, layout: &Layout,
 
 /// "held 48% · waited 51%": the lane's two largest shares of the run.
 fn lane_summary(thread: &ThreadSpans, duration: u64, free_threaded: bool) -> String {
-    let mut totals = [0u64; 4];
+    let mut totals = [0u64; CATEGORIES];
     for span in &thread.spans {
         totals[span.state.category().index()] += span.duration();
     }
@@ -536,6 +541,8 @@ mod tests {
             spans,
             marks,
             voluntary_drops: 0,
+            collections: Vec::new(),
+            world_stops: Vec::new(),
         }
     }
 
@@ -686,11 +693,11 @@ mod tests {
 
     #[test]
     fn shares_round_to_eighths_and_full_columns_stay_full() {
-        assert_eq!(quantise(&[1.0, 0.0, 0.0, 0.0]), [8, 0, 0, 0]);
-        assert_eq!(quantise(&[0.5, 0.5, 0.0, 0.0]), [4, 4, 0, 0]);
-        assert_eq!(quantise(&[0.34, 0.33, 0.33, 0.0]).iter().sum::<u8>(), 8);
-        assert_eq!(quantise(&[0.999_999, 0.0, 0.0, 0.0]), [8, 0, 0, 0]);
-        assert_eq!(quantise(&[0.25, 0.0, 0.0, 0.0]), [2, 0, 0, 0]);
-        assert_eq!(quantise(&[0.0; 4]), [0; 4]);
+        assert_eq!(quantise(&[1.0, 0.0, 0.0, 0.0, 0.0]), [8, 0, 0, 0, 0]);
+        assert_eq!(quantise(&[0.5, 0.5, 0.0, 0.0, 0.0]), [4, 4, 0, 0, 0]);
+        assert_eq!(quantise(&[0.34, 0.33, 0.0, 0.33, 0.0]).iter().sum::<u8>(), 8);
+        assert_eq!(quantise(&[0.999_999, 0.0, 0.0, 0.0, 0.0]), [8, 0, 0, 0, 0]);
+        assert_eq!(quantise(&[0.25, 0.0, 0.0, 0.0, 0.0]), [2, 0, 0, 0, 0]);
+        assert_eq!(quantise(&[0.0; CATEGORIES]), [0; CATEGORIES]);
     }
 }

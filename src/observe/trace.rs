@@ -20,6 +20,7 @@ fn span_name(state: State, free_threaded: bool) -> &'static str {
         State::Running => "holding GIL",
         State::WaitingGil => "waiting for GIL",
         State::Blocked(kind) => kind.label(),
+        State::Collecting => "cycle collection",
     }
 }
 
@@ -31,6 +32,7 @@ fn span_category(state: State) -> &'static str {
         Category::Waiting => "contention",
         Category::Io => "blocked.io",
         Category::Idle => "blocked.sync",
+        Category::Collector => "gc",
     }
 }
 
@@ -147,6 +149,8 @@ mod tests {
                         kind: MarkKind::ForcedSwitch,
                     }],
                     voluntary_drops: 1,
+                    collections: Vec::new(),
+                    world_stops: Vec::new(),
                 },
                 ThreadSpans {
                     ident: 2,
@@ -162,6 +166,8 @@ mod tests {
                         kind: MarkKind::DropRequest,
                     }],
                     voluntary_drops: 0,
+                    collections: Vec::new(),
+                    world_stops: Vec::new(),
                 },
             ],
         }
