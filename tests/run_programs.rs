@@ -1280,8 +1280,9 @@ fn deterministic_schedules_repeat_themselves() {
 // ---------------------------------------------------------------------------------------------
 
 /// A CPU-bound thread spinning beside an I/O thread (so drop requests and forced switches
-/// happen), and a main thread that waits for both.
-const TWO_THREADS: &str = r#"import threading, time
+/// happen), and a main thread that collects garbage (free-threaded, parking the spinner) and
+/// waits for both.
+const TWO_THREADS: &str = r#"import gc, threading, time
 done = False
 def spin():
     n = 0
@@ -1294,17 +1295,20 @@ def io():
     done = True
 a = threading.Thread(target=spin, name="spinner")
 b = threading.Thread(target=io, name="sleeper")
-a.start(); b.start(); b.join(); a.join()
+gc.disable()
+a.start(); b.start(); gc.collect(); b.join(); a.join()
 print("finished")
 "#;
 
 /// Checks a Chrome trace against the trace-event format's rules, as far as toy uses it:
 /// required fields, known phases, thread-scoped instants, named tracks, non-negative
-/// durations, and per track `ts` never going backwards. Returns the track names.
+/// durations, per track `ts` never going backwards and slices nesting (one that starts inside
+/// another ends inside it). Returns the track names.
 fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
     use std::collections::HashMap;
     let events = trace["traceEvents"].as_array().ok_or("no traceEvents array")?;
     let mut last_ts: HashMap<u64, f64> = HashMap::new();
+    let mut open_slices: HashMap<u64, Vec<f64>> = HashMap::new();
     let mut names: HashMap<u64, String> = HashMap::new();
     for e in events {
         let ph = e["ph"].as_str().ok_or(format!("no ph: {e}"))?;
@@ -1325,6 +1329,14 @@ fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
                     if dur < 0.0 {
                         return Err(format!("negative duration: {e}"));
                     }
+                    let open = open_slices.entry(tid).or_default();
+                    while open.last().is_some_and(|end| *end <= ts + 1e-6) {
+                        open.pop();
+                    }
+                    if open.last().is_some_and(|end| ts + dur > *end + 1e-6) {
+                        return Err(format!("slice overlaps the one it starts in: {e}"));
+                    }
+                    open.push(ts + dur);
                 } else if e["s"] != "t" {
                     return Err(format!("instant event not thread-scoped: {e}"));
                 }
@@ -1412,7 +1424,15 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
         .and_then(|()| {
             stderr_has(
                 &run,
-                &[heading, "MainThread", "spinner", "sleeper", "sleep 10×", "join"],
+                &[
+                    heading,
+                    "MainThread",
+                    "spinner",
+                    "sleeper",
+                    "sleep 10×",
+                    "join",
+                    "cycle collections: 2 (generation 0: 0, 1: 0, 2: 2)",
+                ],
             )
         })
     {
@@ -1433,7 +1453,14 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
                 .map(|events| events.iter().filter_map(|e| e["name"].as_str()).collect())
                 .unwrap_or_default();
             let wanted: &[&str] = if free_threaded {
-                &["running", "sleep", "join"]
+                &[
+                    "running",
+                    "sleep",
+                    "join",
+                    "cycle collection, generation 2",
+                    "stop-the-world",
+                    "waiting for threads to park",
+                ]
             } else {
                 &[
                     "holding GIL",
@@ -1442,6 +1469,8 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
                     "join",
                     "drop request",
                     "forced switch",
+                    "cycle collection, generation 2",
+                    "analysis (GIL held)",
                 ]
             };
             for name in wanted {
@@ -1451,6 +1480,16 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
             }
             if free_threaded && slices.contains(&"holding GIL") {
                 problems.push("a free-threaded trace shows the GIL held".to_string());
+            }
+            // Free-threaded, the spinner is parked while the main thread's collection stops
+            // the world, and its track says by whom.
+            let parked_by_main = json["traceEvents"].as_array().is_some_and(|events| {
+                events
+                    .iter()
+                    .any(|e| e["name"] == "stop-the-world" && e["args"]["stopped_by"] == "MainThread")
+            });
+            if free_threaded && !parked_by_main {
+                problems.push("no thread's track shows it parked by MainThread".to_string());
             }
         }
         Err(e) => problems.push(format!("trace {}: {e}", trace.display())),

@@ -131,10 +131,10 @@ pub enum EventKind {
     Attached,
     /// … and finishes.
     Detached,
-    /// The thread stops the world: it asks every other thread to park (free-threaded; with the
-    /// GIL, holding it is enough and the world stops at once) …
+    /// Free-threaded: the thread stops the world, asking every other thread to park …
     StopWorldRequested,
-    /// … every other thread is parked …
+    /// … every other thread is parked (with the GIL, holding it is enough: the world stops as
+    /// soon as asked, and this event comes alone) …
     WorldStopped,
     /// … and it lets them go again.
     WorldRestarted,

@@ -275,11 +275,11 @@ fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
             },
             EventKind::Detached => switch(&mut out, &mut current, None, ts),
             EventKind::StopWorldRequested => stopping = Some((ts, None)),
-            EventKind::WorldStopped => {
-                if let Some((_, stopped)) = stopping.as_mut() {
-                    *stopped = Some(ts);
-                }
-            }
+            EventKind::WorldStopped => match stopping.as_mut() {
+                Some((_, stopped)) => *stopped = Some(ts),
+                // With the GIL: stopped as soon as asked.
+                None => stopping = Some((ts, Some(ts))),
+            },
             EventKind::WorldRestarted => {
                 if let Some((requested, stopped)) = stopping.take() {
                     let stop = WorldStop {
@@ -477,7 +477,7 @@ mod tests {
             ev(26, TakeRequested),
             ev(27, Acquired),
             ev(30, FinalizersEnd),
-            ev(31, StopWorldRequested),
+            // With the GIL a stop is only its start and end.
             ev(31, WorldStopped),
             ev(33, WorldRestarted),
             ev(35, CollectCounted(CollectCount::Examined, 40)),

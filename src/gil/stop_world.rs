@@ -78,6 +78,8 @@ pub(super) fn attach(breaker: &Arc<EvalBreaker>) {
         {
             return;
         }
+        // Suspended: held up by the stopper like a parked thread, and shown so.
+        let _held = BlockSpan::begin(BlockKind::StopTheWorld);
         let mut registry = REGISTRY.lock();
         while me.state.load(Ordering::SeqCst) == SUSPENDED {
             CHANGED.wait_for(&mut registry, RECHECK);
@@ -159,13 +161,12 @@ pub fn stop_the_world(_py: Gil<'_>) -> Option<StoppedWorld<'_>> {
         }
     };
     if !is_free_threaded() {
-        events::record(EventKind::StopWorldRequested);
+        // Holding the GIL, the world is stopped as soon as asked.
         return Some(world(false));
     }
     let Some(me) = me() else {
         // Not a registered interpreter thread (a unit test attaching directly): nobody else
         // can be running interpreter code that it does not know about, so there is nothing to stop.
-        events::record(EventKind::StopWorldRequested);
         return Some(world(false));
     };
     let mut registry = REGISTRY.lock();
