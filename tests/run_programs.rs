@@ -1357,11 +1357,13 @@ fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// Well-formed XML, and the counts of lanes, legend items and axis ticks.
-fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
+/// Well-formed XML, and the counts of lanes, legend items, axis ticks, collection outlines
+/// and stop-the-world bands.
+fn check_svg(svg: &str) -> Result<(usize, usize, usize, usize, usize), String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(svg);
     let (mut lanes, mut legend, mut ticks, mut depth) = (0, 0, 0, 0i32);
+    let (mut collections, mut stops) = (0, 0);
     loop {
         match reader.read_event().map_err(|e| format!("not well-formed XML: {e}"))? {
             Event::Start(e) => {
@@ -1371,6 +1373,8 @@ fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
                     Some("lane") => lanes += 1,
                     Some("legend-item") => legend += 1,
                     Some("tick") => ticks += 1,
+                    Some("gc") => collections += 1,
+                    Some("world-stop") => stops += 1,
                     _ => {}
                 }
             }
@@ -1382,7 +1386,7 @@ fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
     if depth != 0 {
         return Err("unbalanced elements".to_string());
     }
-    Ok((lanes, legend, ticks))
+    Ok((lanes, legend, ticks, collections, stops))
 }
 
 fn check_observed_run(free_threaded: bool) -> Vec<String> {
@@ -1498,9 +1502,11 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
         .map_err(|e| e.to_string())
         .and_then(|text| check_svg(&text))
     {
-        Ok((3, 4.., 3..)) => {}
-        Ok((lanes, legend, ticks)) => problems.push(format!(
-            "timeline: {lanes} lanes (want 3), {legend} legend items, {ticks} ticks"
+        // Two collections (the program's and the one at exit); free-threaded, their stops of
+        // the world as bands.
+        Ok((3, 4.., 3.., 1.., stops)) if (stops > 0) == free_threaded => {}
+        Ok((lanes, legend, ticks, collections, stops)) => problems.push(format!(
+            "timeline: {lanes} lanes (want 3), {legend} legend items, {ticks} ticks, {collections} collections, {stops} stop bands"
         )),
         Err(e) => problems.push(format!("timeline {}: {e}", svg.display())),
     }
@@ -1641,9 +1647,9 @@ fn compare_gil_on_and_off() {
         let text = fs::read_to_string(&svg).map_err(|e| format!("{svg}: {e}"))?;
         let bars = text.matches(r#"<g class="bar""#).count();
         match check_svg(&text) {
-            Ok((_, 4, 2..)) if bars == 3 => Ok(()),
+            Ok((_, 4, 2.., _, _)) if bars == 3 => Ok(()),
             Ok(counts) => Err(format!(
-                "SVG: {bars} bars (want 3), (lanes, legend, ticks) = {counts:?}"
+                "SVG: {bars} bars (want 3), (lanes, legend, ticks, collections, stops) = {counts:?}"
             )),
             Err(e) => Err(format!("SVG: {e}")),
         }
