@@ -1579,10 +1579,11 @@ fn compare_row(stdout: &str, label: &str) -> Option<Vec<String>> {
     )
 }
 
-/// A row's figures parse: `0.123 s (0.100–0.150)`, `0.12 s`, `1.02`, `48%`, `1.00×`, `same`.
+/// A row's figures parse: `0.123 s (0.100–0.150)`, `0.12 s`, `1.02`, `48%`, `0.004 s`,
+/// `1.00×`, `same`.
 fn check_compare_row(row: &[String], output: &str) -> Result<(), String> {
-    let [_, wall, cpu, ratio, wait, speedup, out] = row else {
-        return Err(format!("{} cells, want 7: {row:?}", row.len()));
+    let [_, wall, cpu, ratio, wait, gc, speedup, out] = row else {
+        return Err(format!("{} cells, want 8: {row:?}", row.len()));
     };
     let number = |text: &str| {
         text.trim()
@@ -1601,6 +1602,7 @@ fn check_compare_row(row: &[String], output: &str) -> Result<(), String> {
     number(cpu.trim_end_matches(" s").trim_end_matches(" ms"))?;
     number(ratio)?;
     number(wait.trim_start_matches("obj ").trim_end_matches('%'))?;
+    number(gc.trim_end_matches(" s").trim_end_matches(" ms"))?;
     number(speedup.trim_end_matches('×'))?;
     if out != output {
         return Err(format!("output cell {out:?}, want {output:?}"));
@@ -1641,7 +1643,7 @@ fn compare_gil_on_and_off() {
             check_compare_row(&row, "same")?;
         }
         let baseline = compare_row(&run.stdout, "GIL on, 1 ms").unwrap_or_default();
-        if baseline.get(5).map(String::as_str) != Some("1.00×") {
+        if baseline.get(6).map(String::as_str) != Some("1.00×") {
             return Err(format!("the baseline's speed-up is not 1.00×: {baseline:?}"));
         }
         let text = fs::read_to_string(&svg).map_err(|e| format!("{svg}: {e}"))?;
