@@ -127,7 +127,7 @@ fn wake_stopper() {
 /// At a check point whose breaker asks for it: park until the world restarts.
 pub(super) fn park() {
     let Some(me) = me() else { return };
-    let _blocked = BlockSpan::begin(BlockKind::StopTheWorld);
+    let parked = BlockSpan::begin(BlockKind::StopTheWorld);
     me.state.store(DETACHED, Ordering::SeqCst);
     {
         let mut registry = REGISTRY.lock();
@@ -137,6 +137,9 @@ pub(super) fn park() {
             CHANGED.wait_for(&mut registry, RECHECK);
         }
     }
+    // Ended first: if another stop suspends this thread meanwhile, attaching records its own
+    // wait (spans of the log do not nest).
+    drop(parked);
     attach(&me.breaker);
 }
 
