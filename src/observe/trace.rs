@@ -168,10 +168,17 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
                 track.slice(NESTED, start, end, "finalizers", "gc", "");
             }
         }
+        let mut collections = thread.collections.iter().peekable();
         for stop in &thread.world_stops {
+            while collections.next_if(|c| c.end <= stop.requested).is_some() {}
+            let in_collection = collections.peek().is_some_and(|c| c.start <= stop.requested);
             // Inside a collection, a phase of it; elsewhere (`gc.get_objects()`…) inside a
-            // running span.
-            let name = if ft { "stop-the-world" } else { "analysis (GIL held)" };
+            // running span, and with the GIL nothing more than holding it.
+            let name = match (ft, in_collection) {
+                (true, _) => "stop-the-world",
+                (false, true) => "analysis (GIL held)",
+                (false, false) => continue,
+            };
             track.slice(NESTED, stop.requested, stop.restarted, name, "gc", "");
             if ft {
                 track.slice(
@@ -412,6 +419,21 @@ mod tests {
         assert_eq!(parked.len(), 1);
         assert_eq!(parked[0]["args"]["stopped_by"], "MainThread");
         assert_eq!(parked[0]["cat"], "gc");
+    }
+
+    #[test]
+    fn with_the_gil_a_stop_is_the_analysis_and_only_inside_a_collection() {
+        let mut timeline = collecting();
+        timeline.free_threaded = false;
+        // `gc.get_objects()` outside any collection: with the GIL, nothing to show.
+        timeline.threads[0].world_stops.push(WorldStop {
+            requested: 60_000,
+            stopped: 60_000,
+            restarted: 61_000,
+        });
+        let text = render(&timeline, &info());
+        assert_eq!(text.matches("\"analysis (GIL held)\"").count(), 2);
+        assert!(!text.contains("waiting for threads to park"));
     }
 
     #[test]
