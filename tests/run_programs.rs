@@ -9,7 +9,9 @@
 //! - `tests/errors/NAME.toy` or `NAME.bin` (raw bytes): checked against `NAME.expect`, one
 //!   directive per line: `exit: N` (required), `stderr-contains: TEXT`, `stdout-contains: TEXT`,
 //!   `stderr-lacks: TEXT`, `stdout-lacks: TEXT`; `#` starts a comment line. TEXT is everything
-//!   after the `: ` separator, leading spaces included.
+//!   after the `: ` separator, leading spaces included. `toy-args: OPTIONS` gives toy options
+//!   before the file (CPython runs it without), and the case then runs in both threading
+//!   modes; `toy-stderr-contains: TEXT` is checked on toy's runs only (what those options print).
 //! - `programs/*.toy`: the demos must exit 0 and print what CPython prints.
 //! - `tests/stress/NAME.toy`: many threads hammering shared objects for about a second; each
 //!   program asserts its own invariants. Run with and without the GIL (and under CPython): exit
@@ -531,6 +533,10 @@ enum Directive {
     StderrContains(String),
     StdoutLacks(String),
     StderrLacks(String),
+    /// Options toy gets before the file (CPython runs the file alone).
+    ToyArgs(Vec<String>),
+    /// Checked on toy's runs only: what toy's own options print (`-X gilstats`).
+    ToyStderrContains(String),
 }
 
 fn parse_expect(text: &str) -> Result<Vec<Directive>, String> {
@@ -559,6 +565,8 @@ fn parse_expect(text: &str) -> Result<Vec<Directive>, String> {
             "stderr-contains" => Directive::StderrContains(value),
             "stdout-lacks" => Directive::StdoutLacks(value),
             "stderr-lacks" => Directive::StderrLacks(value),
+            "toy-args" => Directive::ToyArgs(value.split_whitespace().map(str::to_string).collect()),
+            "toy-stderr-contains" => Directive::ToyStderrContains(value),
             other => return Err(format!("line {}: unknown directive {other:?}", n + 1)),
         });
     }
@@ -568,10 +576,13 @@ fn parse_expect(text: &str) -> Result<Vec<Directive>, String> {
     Ok(directives)
 }
 
-fn check_directives(who: &str, run: &Run, directives: &[Directive]) -> Vec<String> {
+fn check_directives(who: &str, run: &Run, directives: &[Directive], is_toy: bool) -> Vec<String> {
     let mut problems = Vec::new();
     for directive in directives {
         let problem = match directive {
+            Directive::ToyStderrContains(text) if is_toy && !run.stderr.contains(text.as_str()) => {
+                Some(format!("stderr lacks {text:?}"))
+            }
             Directive::Exit(code) if run.code() != Some(*code) => {
                 Some(format!("{} (expected exit {code})", run.describe_status()))
             }
@@ -617,17 +628,36 @@ fn check_error_case(expect: &Path) -> Vec<String> {
         return vec![format!("  no .toy or .bin file next to {}", expect.display())];
     };
     let arg = source.to_string_lossy();
-    let mut problems = match run_toy(&[&arg]) {
-        Ok(run) => {
-            let mut problems = panic_problems("toy", &run);
-            problems.extend(check_directives("toy", &run, &directives));
-            problems
-        }
-        Err(e) => vec![format!("  toy: {e}")],
+    let toy_args: Vec<&str> = directives
+        .iter()
+        .flat_map(|d| match d {
+            Directive::ToyArgs(args) => args.as_slice(),
+            _ => &[],
+        })
+        .map(String::as_str)
+        .chain(std::iter::once(arg.as_ref()))
+        .collect();
+    // Toy's own options show how toy runs the program, which depends on the threading mode:
+    // such cases run in both.
+    let modes: &[&[(&str, &str)]] = if toy_args.len() > 1 {
+        &[&[], &[("TOY_GIL", "0")]]
+    } else {
+        &[&[]]
     };
+    let mut problems = Vec::new();
+    for envs in modes {
+        let who = if envs.is_empty() { "toy" } else { "toy (TOY_GIL=0)" };
+        match run(&toy_bin(), &toy_args, envs) {
+            Ok(run) => {
+                problems.extend(panic_problems(who, &run));
+                problems.extend(check_directives(who, &run, &directives, true));
+            }
+            Err(e) => problems.push(format!("  {who}: {e}")),
+        }
+    }
     if let Some(py) = python() {
         let found = match run_python(py, &[&arg]) {
-            Ok(run) => check_directives("python3 (wrong .expect?)", &run, &directives),
+            Ok(run) => check_directives("python3 (wrong .expect?)", &run, &directives, false),
             Err(e) => vec![format!("  python3: {e}")],
         };
         python_problems(py, found, &mut problems);
@@ -1250,8 +1280,9 @@ fn deterministic_schedules_repeat_themselves() {
 // ---------------------------------------------------------------------------------------------
 
 /// A CPU-bound thread spinning beside an I/O thread (so drop requests and forced switches
-/// happen), and a main thread that waits for both.
-const TWO_THREADS: &str = r#"import threading, time
+/// happen), and a main thread that collects garbage (free-threaded, parking the spinner) and
+/// waits for both.
+const TWO_THREADS: &str = r#"import gc, threading, time
 done = False
 def spin():
     n = 0
@@ -1264,17 +1295,20 @@ def io():
     done = True
 a = threading.Thread(target=spin, name="spinner")
 b = threading.Thread(target=io, name="sleeper")
-a.start(); b.start(); b.join(); a.join()
+gc.disable()
+a.start(); b.start(); gc.collect(); b.join(); a.join()
 print("finished")
 "#;
 
 /// Checks a Chrome trace against the trace-event format's rules, as far as toy uses it:
 /// required fields, known phases, thread-scoped instants, named tracks, non-negative
-/// durations, and per track `ts` never going backwards. Returns the track names.
+/// durations, per track `ts` never going backwards and slices nesting (one that starts inside
+/// another ends inside it). Returns the track names.
 fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
     use std::collections::HashMap;
     let events = trace["traceEvents"].as_array().ok_or("no traceEvents array")?;
     let mut last_ts: HashMap<u64, f64> = HashMap::new();
+    let mut open_slices: HashMap<u64, Vec<f64>> = HashMap::new();
     let mut names: HashMap<u64, String> = HashMap::new();
     for e in events {
         let ph = e["ph"].as_str().ok_or(format!("no ph: {e}"))?;
@@ -1295,6 +1329,14 @@ fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
                     if dur < 0.0 {
                         return Err(format!("negative duration: {e}"));
                     }
+                    let open = open_slices.entry(tid).or_default();
+                    while open.last().is_some_and(|end| *end <= ts + 1e-6) {
+                        open.pop();
+                    }
+                    if open.last().is_some_and(|end| ts + dur > *end + 1e-6) {
+                        return Err(format!("slice overlaps the one it starts in: {e}"));
+                    }
+                    open.push(ts + dur);
                 } else if e["s"] != "t" {
                     return Err(format!("instant event not thread-scoped: {e}"));
                 }
@@ -1315,11 +1357,13 @@ fn check_trace(trace: &serde_json::Value) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
-/// Well-formed XML, and the counts of lanes, legend items and axis ticks.
-fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
+/// Well-formed XML, and the counts of lanes, legend items, axis ticks, collection outlines
+/// and stop-the-world bands.
+fn check_svg(svg: &str) -> Result<(usize, usize, usize, usize, usize), String> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(svg);
     let (mut lanes, mut legend, mut ticks, mut depth) = (0, 0, 0, 0i32);
+    let (mut collections, mut stops) = (0, 0);
     loop {
         match reader.read_event().map_err(|e| format!("not well-formed XML: {e}"))? {
             Event::Start(e) => {
@@ -1329,6 +1373,8 @@ fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
                     Some("lane") => lanes += 1,
                     Some("legend-item") => legend += 1,
                     Some("tick") => ticks += 1,
+                    Some("gc") => collections += 1,
+                    Some("world-stop") => stops += 1,
                     _ => {}
                 }
             }
@@ -1340,7 +1386,7 @@ fn check_svg(svg: &str) -> Result<(usize, usize, usize), String> {
     if depth != 0 {
         return Err("unbalanced elements".to_string());
     }
-    Ok((lanes, legend, ticks))
+    Ok((lanes, legend, ticks, collections, stops))
 }
 
 fn check_observed_run(free_threaded: bool) -> Vec<String> {
@@ -1382,7 +1428,15 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
         .and_then(|()| {
             stderr_has(
                 &run,
-                &[heading, "MainThread", "spinner", "sleeper", "sleep 10×", "join"],
+                &[
+                    heading,
+                    "MainThread",
+                    "spinner",
+                    "sleeper",
+                    "sleep 10×",
+                    "join",
+                    "cycle collections: 2 (generation 0: 0, 1: 0, 2: 2)",
+                ],
             )
         })
     {
@@ -1403,7 +1457,14 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
                 .map(|events| events.iter().filter_map(|e| e["name"].as_str()).collect())
                 .unwrap_or_default();
             let wanted: &[&str] = if free_threaded {
-                &["running", "sleep", "join"]
+                &[
+                    "running",
+                    "sleep",
+                    "join",
+                    "cycle collection, generation 2",
+                    "stop-the-world",
+                    "waiting for threads to park",
+                ]
             } else {
                 &[
                     "holding GIL",
@@ -1412,6 +1473,8 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
                     "join",
                     "drop request",
                     "forced switch",
+                    "cycle collection, generation 2",
+                    "analysis (GIL held)",
                 ]
             };
             for name in wanted {
@@ -1422,6 +1485,16 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
             if free_threaded && slices.contains(&"holding GIL") {
                 problems.push("a free-threaded trace shows the GIL held".to_string());
             }
+            // Free-threaded, the spinner is parked while the main thread's collection stops
+            // the world, and its track says by whom.
+            let parked_by_main = json["traceEvents"].as_array().is_some_and(|events| {
+                events
+                    .iter()
+                    .any(|e| e["name"] == "stop-the-world" && e["args"]["stopped_by"] == "MainThread")
+            });
+            if free_threaded && !parked_by_main {
+                problems.push("no thread's track shows it parked by MainThread".to_string());
+            }
         }
         Err(e) => problems.push(format!("trace {}: {e}", trace.display())),
     }
@@ -1429,9 +1502,11 @@ fn check_observed_run(free_threaded: bool) -> Vec<String> {
         .map_err(|e| e.to_string())
         .and_then(|text| check_svg(&text))
     {
-        Ok((3, 4.., 3..)) => {}
-        Ok((lanes, legend, ticks)) => problems.push(format!(
-            "timeline: {lanes} lanes (want 3), {legend} legend items, {ticks} ticks"
+        // Two collections (the program's and the one at exit); free-threaded, their stops of
+        // the world as bands.
+        Ok((3, 4.., 3.., 1.., stops)) if (stops > 0) == free_threaded => {}
+        Ok((lanes, legend, ticks, collections, stops)) => problems.push(format!(
+            "timeline: {lanes} lanes (want 3), {legend} legend items, {ticks} ticks, {collections} collections, {stops} stop bands"
         )),
         Err(e) => problems.push(format!("timeline {}: {e}", svg.display())),
     }
@@ -1447,8 +1522,14 @@ fn gil_stats_trace_and_timeline() {
     let mut cli = CliChecks::default();
     let stats_code = "import _toy, threading, time\nt = threading.Thread(target=time.sleep, args=(0.01,))\nt.start(); t.join()\ns = _toy.gil_stats()\nprint(sorted(s), len(s['threads']), s['totals']['mode'])\nprint(s['threads'][1]['blocked_calls'], s['threads'][0]['acquisitions'] >= 2)";
     cli.case(&["-c", stats_code], |run| {
-        stdout_is(run, "['threads', 'totals'] 2 gil\n{'sleep': 1} True\n")
+        stdout_is(run, "['collector', 'threads', 'totals'] 2 gil\n{'sleep': 1} True\n")
     });
+    let collector_code = "import _toy, gc\ngc.disable()\ngc.collect(); gc.collect(0)\nc = _toy.gil_stats()['collector']\nprint(c['collections'], c['per_generation'], c['pause_max'] <= c['pause_total'] <= c['time'])";
+    for gil in ["1", "0"] {
+        cli.case_with_env(&["-c", collector_code], &[("TOY_GIL", gil)], |run| {
+            stdout_is(run, "2 [1, 0, 1] True\n")
+        });
+    }
     cli.case(&["--trace", "no_such_dir/t.json", "-c", "print(1)"], |run| {
         exit_is(run, 2)?;
         stderr_has(run, &["can't create trace file 'no_such_dir/t.json'"])
@@ -1498,10 +1579,11 @@ fn compare_row(stdout: &str, label: &str) -> Option<Vec<String>> {
     )
 }
 
-/// A row's figures parse: `0.123 s (0.100–0.150)`, `0.12 s`, `1.02`, `48%`, `1.00×`, `same`.
+/// A row's figures parse: `0.123 s (0.100–0.150)`, `0.12 s`, `1.02`, `48%`, `0.004 s`,
+/// `1.00×`, `same`.
 fn check_compare_row(row: &[String], output: &str) -> Result<(), String> {
-    let [_, wall, cpu, ratio, wait, speedup, out] = row else {
-        return Err(format!("{} cells, want 7: {row:?}", row.len()));
+    let [_, wall, cpu, ratio, wait, gc, speedup, out] = row else {
+        return Err(format!("{} cells, want 8: {row:?}", row.len()));
     };
     let number = |text: &str| {
         text.trim()
@@ -1520,6 +1602,7 @@ fn check_compare_row(row: &[String], output: &str) -> Result<(), String> {
     number(cpu.trim_end_matches(" s").trim_end_matches(" ms"))?;
     number(ratio)?;
     number(wait.trim_start_matches("obj ").trim_end_matches('%'))?;
+    number(gc.trim_end_matches(" s").trim_end_matches(" ms"))?;
     number(speedup.trim_end_matches('×'))?;
     if out != output {
         return Err(format!("output cell {out:?}, want {output:?}"));
@@ -1560,15 +1643,15 @@ fn compare_gil_on_and_off() {
             check_compare_row(&row, "same")?;
         }
         let baseline = compare_row(&run.stdout, "GIL on, 1 ms").unwrap_or_default();
-        if baseline.get(5).map(String::as_str) != Some("1.00×") {
+        if baseline.get(6).map(String::as_str) != Some("1.00×") {
             return Err(format!("the baseline's speed-up is not 1.00×: {baseline:?}"));
         }
         let text = fs::read_to_string(&svg).map_err(|e| format!("{svg}: {e}"))?;
         let bars = text.matches(r#"<g class="bar""#).count();
         match check_svg(&text) {
-            Ok((_, 4, 2..)) if bars == 3 => Ok(()),
+            Ok((_, 4, 2.., _, _)) if bars == 3 => Ok(()),
             Ok(counts) => Err(format!(
-                "SVG: {bars} bars (want 3), (lanes, legend, ticks) = {counts:?}"
+                "SVG: {bars} bars (want 3), (lanes, legend, ticks, collections, stops) = {counts:?}"
             )),
             Err(e) => Err(format!("SVG: {e}")),
         }

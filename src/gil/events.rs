@@ -2,8 +2,10 @@
 //!
 //! Design, chosen so that the log costs nothing when off and little when on:
 //! - **One relaxed flag.** [`enabled`] is a single relaxed load, tested only where a thread
-//!   takes or drops the GIL, enters or leaves a blocking call, or (free-threaded) finds an
-//!   object lock contended — never in the eval loop, which does not know the log exists.
+//!   takes or drops the GIL, enters or leaves a blocking call, (free-threaded) finds an object
+//!   lock contended, stops the world, or runs the cycle collector — never in the eval loop,
+//!   which does not know the log exists. The collector reports plain numbers (a generation,
+//!   counts of objects): this floor knows nothing of objects.
 //! - **Per-thread buffers.** Each thread appends to its own `Vec`. The buffer sits behind a
 //!   mutex only so that a reader (the report at exit, `_toy.gil_stats()`) can copy it while the
 //!   thread still runs — a daemon thread never "exits" before the process does — so the lock
@@ -52,12 +54,25 @@ pub enum BlockKind {
     StopTheWorld,
 }
 
-/// How a blocking call is drawn and summed: I/O, waiting on another thread, or contention.
+/// A count a collection reports at its end (see [`collection_ends`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CollectCount {
+    /// Objects the analysis looked at.
+    Examined,
+    /// Unreachable objects freed.
+    Collected,
+    /// Unreachable objects that could not be freed (left in `gc.garbage`).
+    Uncollectable,
+}
+
+/// How a blocking call is drawn and summed: I/O, waiting on another thread, contention, or
+/// held up by the cycle collector.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BlockClass {
     Io,
     Sync,
     Contention,
+    Collector,
 }
 
 impl BlockKind {
@@ -91,7 +106,8 @@ impl BlockKind {
             BlockKind::LockWait | BlockKind::Join | BlockKind::ConditionWait | BlockKind::ThreadStart => {
                 BlockClass::Sync
             }
-            BlockKind::ObjectLock | BlockKind::StopTheWorld => BlockClass::Contention,
+            BlockKind::ObjectLock => BlockClass::Contention,
+            BlockKind::StopTheWorld => BlockClass::Collector,
         }
     }
 }
@@ -115,6 +131,24 @@ pub enum EventKind {
     Attached,
     /// … and finishes.
     Detached,
+    /// Free-threaded: the thread stops the world, asking every other thread to park …
+    StopWorldRequested,
+    /// … every other thread is parked (with the GIL, holding it is enough: the world stops as
+    /// soon as asked, and this event comes alone) …
+    WorldStopped,
+    /// … and it lets them go again.
+    WorldRestarted,
+    /// The cycle collector, on the thread that runs it: a collection of `generation` begins …
+    CollectBegin {
+        generation: u8,
+    },
+    /// … the finalizers of what it found unreachable run (with the world running) …
+    FinalizersBegin,
+    FinalizersEnd,
+    /// … it reports a count (one record per count keeps records at 16 bytes) …
+    CollectCounted(CollectCount, u32),
+    /// … and it ends.
+    CollectEnd,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,6 +245,30 @@ fn register() -> Arc<ThreadLog> {
     });
     LOGS.lock().push(Arc::clone(&log));
     log
+}
+
+/// A collection of `generation` begins on the calling thread.
+#[inline]
+pub fn collection_begins(generation: usize) {
+    record(EventKind::CollectBegin {
+        generation: u8::try_from(generation).unwrap_or(u8::MAX),
+    });
+}
+
+/// The collection running on the calling thread ends, with its counts.
+#[inline]
+pub fn collection_ends(examined: usize, collected: usize, uncollectable: usize) {
+    if enabled() {
+        let counts = [
+            (CollectCount::Examined, examined),
+            (CollectCount::Collected, collected),
+            (CollectCount::Uncollectable, uncollectable),
+        ];
+        for (what, n) in counts {
+            record_now(EventKind::CollectCounted(what, u32::try_from(n).unwrap_or(u32::MAX)));
+        }
+        record_now(EventKind::CollectEnd);
+    }
 }
 
 /// A blocking call of `kind` in progress; recorded as ended when dropped.

@@ -8,8 +8,13 @@
 //! GIL, as `Py_BEGIN_ALLOW_THREADS … Py_END_ALLOW_THREADS` would. The state machine is forgiving: the log
 //! may have started while a thread was already waiting or blocked (`import _toy` turns it on
 //! mid-run), so an event that ends a state nobody saw begin just starts the next one.
+//!
+//! The cycle collector's work is a state of its own ([`State::Collecting`]) on the thread that
+//! runs it, except while the finalizers of what it found run (they are Python code, shown as
+//! such); each collection is also kept whole, with its counts ([`Collection`]), and every stop
+//! of the world with its phases ([`WorldStop`]).
 
-use super::events::{BlockClass, BlockKind, Event, EventKind, ThreadEvents};
+use super::events::{BlockClass, BlockKind, CollectCount, Event, EventKind, ThreadEvents};
 use super::lock::DropReason;
 
 /// What a thread is doing during a span.
@@ -21,12 +26,16 @@ pub enum State {
     WaitingGil,
     /// Detached in a blocking call.
     Blocked(BlockKind),
+    /// Running the cycle collector (its own work, not the finalizers it calls).
+    Collecting,
 }
 
-/// The four colours of the timeline and the four kinds of track slice.
+/// The five colours of the timeline and the five kinds of track slice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Category {
     Running,
+    /// The cycle collector: collecting, or (free-threaded) parked while it stopped the world.
+    Collector,
     /// Waiting for the GIL, or (free-threaded) for a contended object lock.
     Waiting,
     /// Blocked in I/O or sleep.
@@ -36,7 +45,13 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Running, Category::Waiting, Category::Io, Category::Idle];
+    pub const ALL: [Category; 5] = [
+        Category::Running,
+        Category::Collector,
+        Category::Waiting,
+        Category::Io,
+        Category::Idle,
+    ];
 
     pub fn index(self) -> usize {
         self as usize
@@ -47,11 +62,13 @@ impl State {
     pub fn category(self) -> Category {
         match self {
             State::Running => Category::Running,
+            State::Collecting => Category::Collector,
             State::WaitingGil => Category::Waiting,
             State::Blocked(kind) => match kind.class() {
                 BlockClass::Io => Category::Io,
                 BlockClass::Sync => Category::Idle,
                 BlockClass::Contention => Category::Waiting,
+                BlockClass::Collector => Category::Collector,
             },
         }
     }
@@ -84,6 +101,49 @@ pub struct Mark {
     pub kind: MarkKind,
 }
 
+/// One stop of the world by the thread that stopped it: it asked the others to park at
+/// `requested`, all were parked at `stopped`, and it let them go at `restarted`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorldStop {
+    pub requested: u64,
+    pub stopped: u64,
+    pub restarted: u64,
+}
+
+impl WorldStop {
+    /// How long the other threads were held up (or, with the GIL, the world stayed stopped).
+    pub fn pause(&self) -> u64 {
+        self.restarted - self.requested
+    }
+
+    /// Free-threaded: how long the stopper waited for the others to park.
+    pub fn wait(&self) -> u64 {
+        self.stopped - self.requested
+    }
+}
+
+/// One run of the cycle collector, from its start to its end, finalizers included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Collection {
+    pub generation: u8,
+    pub start: u64,
+    pub end: u64,
+    pub examined: u64,
+    pub collected: u64,
+    pub uncollectable: u64,
+    /// The stops of the world it made (the analysis, and a re-check after finalizers): summed.
+    pub pause: u64,
+    pub stop_wait: u64,
+    /// When the finalizers of the unreachable objects ran, if any did.
+    pub finalizers: Option<(u64, u64)>,
+}
+
+impl Collection {
+    pub fn duration(&self) -> u64 {
+        self.end.saturating_sub(self.start)
+    }
+}
+
 /// One thread's reconstructed history.
 #[derive(Clone, Debug)]
 pub struct ThreadSpans {
@@ -93,6 +153,10 @@ pub struct ThreadSpans {
     pub spans: Vec<Span>,
     pub marks: Vec<Mark>,
     pub voluntary_drops: u64,
+    /// The collections this thread ran, in time order.
+    pub collections: Vec<Collection>,
+    /// The times this thread stopped the world, in a collection or not, in time order.
+    pub world_stops: Vec<WorldStop>,
 }
 
 impl ThreadSpans {
@@ -130,6 +194,22 @@ pub fn build(logs: &[ThreadEvents], end: u64, free_threaded: bool, name: impl Fn
     }
 }
 
+/// Where the cycle collector is on a thread, while a collection is open.
+struct Collecting {
+    collection: Collection,
+    in_finalizers: bool,
+}
+
+impl Collecting {
+    /// What running means at this moment: the collector's own work, or Python code.
+    fn running(open: &Option<Collecting>) -> State {
+        match open {
+            Some(c) if !c.in_finalizers => State::Collecting,
+            _ => State::Running,
+        }
+    }
+}
+
 fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
     let mut out = ThreadSpans {
         ident,
@@ -137,7 +217,12 @@ fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
         spans: Vec::new(),
         marks: Vec::new(),
         voluntary_drops: 0,
+        collections: Vec::new(),
+        world_stops: Vec::new(),
     };
+    let mut collecting: Option<Collecting> = None;
+    // The stop of the world in progress: when it was requested, and when the world stopped.
+    let mut stopping: Option<(u64, Option<u64>)> = None;
     // The open span, and the state a blocking call will return to.
     let mut current: Option<(State, u64)> = None;
     let mut before_block: Option<State> = None;
@@ -153,7 +238,10 @@ fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
         }
         match event.kind {
             EventKind::TakeRequested => switch(&mut out, &mut current, Some(State::WaitingGil), ts),
-            EventKind::Acquired | EventKind::Attached => switch(&mut out, &mut current, Some(State::Running), ts),
+            EventKind::Acquired | EventKind::Attached => {
+                let running = Collecting::running(&collecting);
+                switch(&mut out, &mut current, Some(running), ts);
+            }
             EventKind::DropRequested => out.marks.push(Mark {
                 ts,
                 kind: MarkKind::DropRequest,
@@ -186,10 +274,93 @@ fn replay(ident: u64, name: String, events: &[Event], end: u64) -> ThreadSpans {
                 None => call_ended_at = Some(ts),
             },
             EventKind::Detached => switch(&mut out, &mut current, None, ts),
+            EventKind::StopWorldRequested => stopping = Some((ts, None)),
+            EventKind::WorldStopped => match stopping.as_mut() {
+                Some((_, stopped)) => *stopped = Some(ts),
+                // With the GIL: stopped as soon as asked.
+                None => stopping = Some((ts, Some(ts))),
+            },
+            EventKind::WorldRestarted => {
+                if let Some((requested, stopped)) = stopping.take() {
+                    let stop = WorldStop {
+                        requested,
+                        stopped: stopped.unwrap_or(requested).clamp(requested, ts),
+                        restarted: ts.max(requested),
+                    };
+                    if let Some(open) = collecting.as_mut() {
+                        open.collection.pause += stop.pause();
+                        open.collection.stop_wait += stop.wait();
+                    }
+                    out.world_stops.push(stop);
+                }
+            }
+            EventKind::CollectBegin { generation } => {
+                collecting = Some(Collecting {
+                    collection: Collection {
+                        generation,
+                        start: ts,
+                        end: ts,
+                        ..Collection::default()
+                    },
+                    in_finalizers: false,
+                });
+                continue_running_as(&mut out, &mut current, Collecting::running(&collecting), ts);
+            }
+            EventKind::FinalizersBegin => {
+                if let Some(open) = collecting.as_mut() {
+                    open.in_finalizers = true;
+                    open.collection.finalizers = Some((ts, ts));
+                }
+                continue_running_as(&mut out, &mut current, Collecting::running(&collecting), ts);
+            }
+            EventKind::FinalizersEnd => {
+                if let Some(open) = collecting.as_mut() {
+                    open.in_finalizers = false;
+                    if let Some((_, finalizers_end)) = open.collection.finalizers.as_mut() {
+                        *finalizers_end = ts;
+                    }
+                }
+                continue_running_as(&mut out, &mut current, Collecting::running(&collecting), ts);
+            }
+            EventKind::CollectCounted(what, n) => {
+                if let Some(open) = collecting.as_mut() {
+                    let c = &mut open.collection;
+                    let field = match what {
+                        CollectCount::Examined => &mut c.examined,
+                        CollectCount::Collected => &mut c.collected,
+                        CollectCount::Uncollectable => &mut c.uncollectable,
+                    };
+                    *field = u64::from(n);
+                }
+            }
+            EventKind::CollectEnd => {
+                if let Some(open) = collecting.take() {
+                    out.collections.push(Collection {
+                        end: ts,
+                        ..open.collection
+                    });
+                }
+                continue_running_as(&mut out, &mut current, State::Running, ts);
+            }
         }
     }
-    switch(&mut out, &mut current, None, call_ended_at.unwrap_or(end));
+    let last = call_ended_at.unwrap_or(end);
+    switch(&mut out, &mut current, None, last);
+    // A collection the log saw begin but not end (the process left from inside it).
+    if let Some(open) = collecting {
+        out.collections.push(Collection {
+            end: last.max(open.collection.start),
+            ..open.collection
+        });
+    }
     out
+}
+
+/// Whether the thread runs its own code or the collector's changes only a running span.
+fn continue_running_as(out: &mut ThreadSpans, current: &mut Option<(State, u64)>, running: State, ts: u64) {
+    if matches!(current, Some((State::Running | State::Collecting, _))) {
+        switch(out, current, Some(running), ts);
+    }
 }
 
 /// Close the open span (unless `next` continues it) and open `next` at `ts`.
@@ -287,6 +458,81 @@ mod tests {
         );
         assert_eq!(State::Blocked(BlockKind::ObjectLock).category(), Category::Waiting);
         assert_eq!(State::Blocked(BlockKind::Join).category(), Category::Idle);
+    }
+
+    #[test]
+    fn a_collection_is_its_own_state_and_keeps_its_figures() {
+        use EventKind::*;
+        let events = vec![
+            ev(0, Acquired),
+            ev(10, CollectBegin { generation: 2 }),
+            ev(11, StopWorldRequested),
+            ev(12, WorldStopped),
+            ev(20, WorldRestarted),
+            ev(22, FinalizersBegin),
+            // A finalizer sleeps: with the GIL, released for the call.
+            ev(23, Dropped(DropReason::Voluntary)),
+            ev(23, BlockBegin(BlockKind::Sleep)),
+            ev(26, BlockEnd),
+            ev(26, TakeRequested),
+            ev(27, Acquired),
+            ev(30, FinalizersEnd),
+            // With the GIL a stop is only its start and end.
+            ev(31, WorldStopped),
+            ev(33, WorldRestarted),
+            ev(35, CollectCounted(CollectCount::Examined, 40)),
+            ev(35, CollectCounted(CollectCount::Collected, 7)),
+            ev(35, CollectCounted(CollectCount::Uncollectable, 0)),
+            ev(35, CollectEnd),
+            // A stop outside any collection (`gc.get_objects()`).
+            ev(40, StopWorldRequested),
+            ev(41, WorldStopped),
+            ev(42, WorldRestarted),
+        ];
+        let timeline = build(&[log(1, events)], 50, false, |_| "t".into());
+        let t = &timeline.threads[0];
+        assert_eq!(
+            spans(t),
+            vec![
+                (0, 10, State::Running),
+                (10, 22, State::Collecting),
+                // The finalizers run Python code: shown as such, blocking calls included.
+                (22, 23, State::Running),
+                (23, 26, State::Blocked(BlockKind::Sleep)),
+                (26, 27, State::WaitingGil),
+                (27, 30, State::Running),
+                (30, 35, State::Collecting),
+                (35, 50, State::Running),
+            ]
+        );
+        assert_eq!(
+            t.collections,
+            vec![Collection {
+                generation: 2,
+                start: 10,
+                end: 35,
+                examined: 40,
+                collected: 7,
+                uncollectable: 0,
+                pause: 9 + 2,
+                stop_wait: 1,
+                finalizers: Some((22, 30)),
+            }]
+        );
+        assert_eq!(t.world_stops.len(), 3);
+        assert_eq!(t.world_stops[2].pause(), 2);
+        assert_eq!(State::Collecting.category(), Category::Collector);
+        assert_eq!(State::Blocked(BlockKind::StopTheWorld).category(), Category::Collector);
+    }
+
+    #[test]
+    fn a_collection_still_open_at_the_end_is_kept() {
+        use EventKind::*;
+        let events = vec![ev(0, Attached), ev(5, CollectBegin { generation: 0 })];
+        let timeline = build(&[log(1, events)], 9, true, |_| "t".into());
+        let t = &timeline.threads[0];
+        assert_eq!(spans(t), vec![(0, 5, State::Running), (5, 9, State::Collecting)]);
+        assert_eq!((t.collections[0].start, t.collections[0].end), (5, 9));
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! it spent blocked in each kind of call; for the run, how often the lock changed hands and for
 //! what share of the wall time somebody was queued for it.
 //!
+//! For the cycle collector ([`CollectorStats`]): collections per generation, the time they
+//! took and the pauses they made, what they freed, and (free-threaded) how long the other
+//! threads stayed parked while the world was stopped.
+//!
 //! All times are nanoseconds. Free-threaded runs have no GIL: "held" then means "running", there
 //! are no waits or switches, and the queued share counts contended object locks instead.
 
@@ -83,11 +87,39 @@ impl Totals {
     }
 }
 
+/// The cycle collector's figures for the run, all threads together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CollectorStats {
+    /// Collections of generation 0, 1 and 2.
+    pub per_generation: [u64; 3],
+    /// From start to end of each collection, finalizers included.
+    pub time: u64,
+    /// Per collection, how long the world was stopped (with the GIL: the analysis).
+    pub pause: Summary,
+    /// Free-threaded: how long collectors waited for the other threads to park.
+    pub stop_wait: u64,
+    /// Time the finalizers of unreachable objects took inside collections.
+    pub finalizers: u64,
+    pub examined: u64,
+    pub collected: u64,
+    pub uncollectable: u64,
+    /// Free-threaded: time threads spent parked because another stopped the world, summed
+    /// over the threads.
+    pub parked: u64,
+}
+
+impl CollectorStats {
+    pub fn collections(&self) -> u64 {
+        self.per_generation.iter().sum()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stats {
     pub free_threaded: bool,
     pub threads: Vec<ThreadStats>,
     pub totals: Totals,
+    pub collector: CollectorStats,
 }
 
 pub fn compute(timeline: &Timeline) -> Stats {
@@ -112,7 +144,34 @@ pub fn compute(timeline: &Timeline) -> Stats {
         free_threaded: timeline.free_threaded,
         threads,
         totals,
+        collector: collector_stats(timeline),
     }
+}
+
+fn collector_stats(timeline: &Timeline) -> CollectorStats {
+    let mut figures = CollectorStats::default();
+    let mut pauses = Vec::new();
+    for c in timeline.threads.iter().flat_map(|t| &t.collections) {
+        if let Some(count) = figures.per_generation.get_mut(usize::from(c.generation)) {
+            *count += 1;
+        }
+        figures.time += c.duration();
+        pauses.push(c.pause);
+        figures.stop_wait += c.stop_wait;
+        figures.finalizers += c.finalizers.map_or(0, |(start, end)| end.saturating_sub(start));
+        figures.examined += c.examined;
+        figures.collected += c.collected;
+        figures.uncollectable += c.uncollectable;
+    }
+    figures.pause = Summary::of(pauses);
+    figures.parked = timeline
+        .threads
+        .iter()
+        .flat_map(|t| &t.spans)
+        .filter(|s| s.state == State::Blocked(BlockKind::StopTheWorld))
+        .map(|s| s.duration())
+        .sum();
+    figures
 }
 
 fn thread_stats(thread: &ThreadSpans) -> ThreadStats {
@@ -179,7 +238,7 @@ fn union_length(mut intervals: Vec<(u64, u64)>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gil::events::{Event, EventKind, ThreadEvents};
+    use crate::gil::events::{CollectCount, Event, EventKind, ThreadEvents};
     use crate::gil::lock::DropReason;
     use crate::gil::spans;
 
@@ -201,6 +260,65 @@ mod tests {
         assert_eq!(union_length(vec![(0, 10), (5, 15), (20, 25), (21, 22)]), 20);
         assert_eq!(union_length(vec![(3, 3)]), 0);
         assert_eq!(union_length(Vec::new()), 0);
+    }
+
+    /// Free-threaded: one thread collects twice (once with finalizers), another is parked by
+    /// the first collection's stop.
+    #[test]
+    fn collector_figures() {
+        use EventKind::*;
+        let ev = |ts, kind| Event { ts, kind };
+        // Starting at `at`: 2 ns waiting for the others to park, 7 ns stopped, 2 ns of
+        // finalizers if it has any, 12 ns in all.
+        let collection = |at: u64, generation, collected, finalizers: bool| {
+            let mut events = vec![
+                ev(at, CollectBegin { generation }),
+                ev(at + 1, StopWorldRequested),
+                ev(at + 3, WorldStopped),
+                ev(at + 10, WorldRestarted),
+            ];
+            if finalizers {
+                events.extend([ev(at + 10, FinalizersBegin), ev(at + 12, FinalizersEnd)]);
+            }
+            events.extend([
+                ev(at + 12, CollectCounted(CollectCount::Examined, 100)),
+                ev(at + 12, CollectCounted(CollectCount::Collected, collected)),
+                ev(at + 12, CollectEnd),
+            ]);
+            events
+        };
+        let mut collector = vec![ev(0, Attached)];
+        collector.extend(collection(100, 0, 4, false));
+        collector.extend(collection(200, 2, 6, true));
+        let parked = vec![
+            ev(0, Attached),
+            ev(102, BlockBegin(BlockKind::StopTheWorld)),
+            ev(111, BlockEnd),
+        ];
+        let logs = [
+            ThreadEvents {
+                ident: 1,
+                os_name: None,
+                events: collector,
+            },
+            ThreadEvents {
+                ident: 2,
+                os_name: None,
+                events: parked,
+            },
+        ];
+        let stats = compute(&spans::build(&logs, 300, true, |l| format!("T{}", l.ident)));
+        let c = &stats.collector;
+        assert_eq!(c.per_generation, [1, 0, 1]);
+        assert_eq!(c.collections(), 2);
+        assert_eq!(c.time, 24);
+        assert_eq!((c.pause.count, c.pause.total, c.pause.max), (2, 18, 9));
+        assert_eq!(c.stop_wait, 4);
+        assert_eq!(c.finalizers, 2);
+        assert_eq!((c.examined, c.collected, c.uncollectable), (200, 10, 0));
+        assert_eq!(c.parked, 9);
+        // Parking is the collector's doing, not contention for an object lock.
+        assert_eq!(stats.totals.queued, 0);
     }
 
     /// Two threads trading the GIL, one of them also sleeping: every figure by hand.

@@ -22,11 +22,11 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use parking_lot::{Condvar, Mutex};
 
-use super::events::{BlockKind, BlockSpan};
+use super::events::{self, BlockKind, BlockSpan, EventKind};
 use super::lock::{EvalBreaker, breaker_bits};
 use super::{Gil, is_free_threaded};
 
@@ -78,6 +78,8 @@ pub(super) fn attach(breaker: &Arc<EvalBreaker>) {
         {
             return;
         }
+        // Suspended: held up by the stopper like a parked thread, and shown so.
+        let _held = BlockSpan::begin(BlockKind::StopTheWorld);
         let mut registry = REGISTRY.lock();
         while me.state.load(Ordering::SeqCst) == SUSPENDED {
             CHANGED.wait_for(&mut registry, RECHECK);
@@ -125,7 +127,7 @@ fn wake_stopper() {
 /// At a check point whose breaker asks for it: park until the world restarts.
 pub(super) fn park() {
     let Some(me) = me() else { return };
-    let _blocked = BlockSpan::begin(BlockKind::StopTheWorld);
+    let parked = BlockSpan::begin(BlockKind::StopTheWorld);
     me.state.store(DETACHED, Ordering::SeqCst);
     {
         let mut registry = REGISTRY.lock();
@@ -135,28 +137,34 @@ pub(super) fn park() {
             CHANGED.wait_for(&mut registry, RECHECK);
         }
     }
+    // Ended first: if another stop suspends this thread meanwhile, attaching records its own
+    // wait (spans of the log do not nest).
+    drop(parked);
     attach(&me.breaker);
 }
 
 /// Proof that no other thread touches objects: with the GIL, holding it; free-threaded, every
 /// other interpreter thread is parked or suspended until this is dropped.
+///
+/// The event log sees each stop as requested, stopped and restarted (with the GIL the first
+/// two coincide), so the time spent waiting for the others to park shows apart from the pause.
 pub struct StoppedWorld<'py> {
     stopped_by_me: bool,
-    /// How long the stopper waited for the other threads to park.
-    pub waited: Duration,
     _gil: PhantomData<Gil<'py>>,
 }
 
 /// Stop the world. `None` when another thread was stopping it: this thread parked until that
 /// thread restarted it.
 pub fn stop_the_world(_py: Gil<'_>) -> Option<StoppedWorld<'_>> {
-    let started = Instant::now();
-    let world = |stopped_by_me| StoppedWorld {
-        stopped_by_me,
-        waited: started.elapsed(),
-        _gil: PhantomData,
+    let world = |stopped_by_me| {
+        events::record(EventKind::WorldStopped);
+        StoppedWorld {
+            stopped_by_me,
+            _gil: PhantomData,
+        }
     };
     if !is_free_threaded() {
+        // Holding the GIL, the world is stopped as soon as asked.
         return Some(world(false));
     }
     let Some(me) = me() else {
@@ -170,6 +178,7 @@ pub fn stop_the_world(_py: Gil<'_>) -> Option<StoppedWorld<'_>> {
         park();
         return None;
     }
+    events::record(EventKind::StopWorldRequested);
     registry.stopper = Some(Arc::clone(&me));
     STOP_REQUESTED.store(true, Ordering::SeqCst);
     loop {
@@ -203,6 +212,7 @@ pub fn stop_the_world(_py: Gil<'_>) -> Option<StoppedWorld<'_>> {
 impl Drop for StoppedWorld<'_> {
     fn drop(&mut self) {
         if !self.stopped_by_me {
+            events::record(EventKind::WorldRestarted);
             return;
         }
         let mut registry = REGISTRY.lock();
@@ -215,5 +225,7 @@ impl Drop for StoppedWorld<'_> {
         registry.stopper = None;
         STOP_REQUESTED.store(false, Ordering::SeqCst);
         CHANGED.notify_all();
+        drop(registry);
+        events::record(EventKind::WorldRestarted);
     }
 }

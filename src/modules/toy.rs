@@ -3,13 +3,15 @@
 //!
 //! `_toy.live_objects()` counts the live heap objects (for leak checks).
 //! `_toy.gil_stats()` returns the `-X gilstats` figures as a dict: `"threads"`, a list with one
-//! dict per thread, and `"totals"`. Times are in seconds. Importing `_toy` turns the event log
+//! dict per thread, `"totals"`, and `"collector"`, the cycle collector's figures (collections
+//! per generation, time, pauses, objects collected, time other threads spent parked while it
+//! stopped the world). Times are in seconds. Importing `_toy` turns the event log
 //! on if the command line did not, so the figures then cover the time since the import.
 
 use std::collections::BTreeMap;
 
 use crate::gil::events::{self, EventKind};
-use crate::gil::stats::{self, Stats, Summary, ThreadStats};
+use crate::gil::stats::{self, CollectorStats, Stats, Summary, ThreadStats};
 use crate::objects::types::intern;
 use crate::objects::{ObjRef, Value};
 use crate::vm::{PyResult, Vm};
@@ -116,7 +118,33 @@ fn stats_dict(vm: &mut Vm, stats: &Stats) -> PyResult<Value> {
             ("queued_share", Value::Float(t.queued_share())),
         ],
     )?;
-    dict(vm, vec![("threads", threads), ("totals", totals)])
+    let collector = collector_dict(vm, &stats.collector)?;
+    dict(
+        vm,
+        vec![("threads", threads), ("totals", totals), ("collector", collector)],
+    )
+}
+
+/// The cycle collector's figures, as the `-X gilstats` line shows them.
+fn collector_dict(vm: &mut Vm, c: &CollectorStats) -> PyResult<Value> {
+    let per_generation = c.per_generation.iter().map(|&n| count(n)).collect();
+    let per_generation = vm.new_list(per_generation);
+    dict(
+        vm,
+        vec![
+            ("collections", count(c.collections())),
+            ("per_generation", per_generation),
+            ("time", seconds(c.time)),
+            ("pause_total", seconds(c.pause.total)),
+            ("pause_max", seconds(c.pause.max)),
+            ("stop_wait", seconds(c.stop_wait)),
+            ("finalizers", seconds(c.finalizers)),
+            ("examined", count(c.examined)),
+            ("collected", count(c.collected)),
+            ("uncollectable", count(c.uncollectable)),
+            ("parked", seconds(c.parked)),
+        ],
+    )
 }
 
 /// `_toy.gil_stats()`: the figures so far.

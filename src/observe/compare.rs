@@ -5,9 +5,9 @@
 //! round-robin (configuration A, B, C, then A, B, C again…) so that noise on a shared machine
 //! falls on all of them alike. Per run: wall time (from spawn to exit), the child's CPU time
 //! (user + system, from `getrusage(RUSAGE_CHILDREN)` before and after — children run one at a
-//! time, so the difference is exactly that child's), its stdout, and its GIL totals, which the
-//! child writes at exit to a temporary file named by the hidden `--gil-totals FILE` option (one
-//! line of `key=value` pairs, [`totals_line`]). That turns the child's event log on, which costs
+//! time, so the difference is exactly that child's), its stdout, and its GIL totals and time in
+//! cycle collections, which the child writes at exit to a temporary file named by the hidden
+//! `--gil-totals FILE` option (one line of `key=value` pairs, [`totals_line`]). That turns the child's event log on, which costs
 //! it ≤ 1% (README, "Seeing the GIL"), in every configuration alike.
 //!
 //! A configuration is a [`Config`]; [`configs`] crosses the GIL-on settings (switch intervals
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 
 use crate::gil::lock::Policy;
-use crate::gil::stats::Totals;
+use crate::gil::stats::Stats;
 
 use super::timeline::{FONT, axis_ticks, draw_time_axis, num, xml};
 use super::{format_interval, report};
@@ -153,25 +153,35 @@ pub fn configs(intervals_us: &[u64], policies: &[Policy]) -> Vec<Config> {
 }
 
 /// What the child writes with `--gil-totals FILE`.
-pub fn totals_line(totals: &Totals, free_threaded: bool) -> String {
+pub fn totals_line(stats: &Stats) -> String {
+    let totals = &stats.totals;
     format!(
-        "mode={} wall_ns={} queued_ns={} switches={}\n",
-        if free_threaded { "free-threaded" } else { "gil" },
+        "mode={} wall_ns={} queued_ns={} switches={} collections={} gc_ns={}\n",
+        if stats.free_threaded { "free-threaded" } else { "gil" },
         totals.wall,
         totals.queued,
-        totals.switches
+        totals.switches,
+        stats.collector.collections(),
+        stats.collector.time
     )
+}
+
+/// A number from a [`totals_line`].
+fn totals_field(line: &str, key: &str) -> Option<u64> {
+    line.split_whitespace()
+        .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
+        .and_then(|v| v.parse::<u64>().ok())
 }
 
 /// The queued share (0 to 1) from a [`totals_line`].
 pub fn queued_share(line: &str) -> Option<f64> {
-    let field = |key: &str| {
-        line.split_whitespace()
-            .find_map(|pair| pair.strip_prefix(key)?.strip_prefix('='))
-            .and_then(|v| v.parse::<u64>().ok())
-    };
-    let (wall, queued) = (field("wall_ns")?, field("queued_ns")?);
+    let (wall, queued) = (totals_field(line, "wall_ns")?, totals_field(line, "queued_ns")?);
     Some(if wall == 0 { 0.0 } else { queued as f64 / wall as f64 })
+}
+
+/// Seconds spent in cycle collections, from a [`totals_line`].
+pub fn collection_time(line: &str) -> Option<f64> {
+    totals_field(line, "gc_ns").map(|ns| ns as f64 / 1e9)
 }
 
 /// One child run.
@@ -183,6 +193,8 @@ struct Sample {
     /// Why the run counts as failed (`exit 1`, `killed by signal 9`…), if it does.
     failure: Option<String>,
     queued_share: Option<f64>,
+    /// Seconds in cycle collections, as the child reported.
+    collecting: Option<f64>,
 }
 
 fn children_cpu() -> Duration {
@@ -217,7 +229,9 @@ fn run_once(exe: &Path, config: &Config, args: &Args, totals: &Path) -> Sample {
     let output = command.spawn().and_then(|child| child.wait_with_output());
     let wall = start.elapsed();
     let cpu = children_cpu().saturating_sub(cpu_before);
-    let queued_share = std::fs::read_to_string(totals).ok().and_then(|l| queued_share(&l));
+    let line = std::fs::read_to_string(totals).ok();
+    let queued_share = line.as_deref().and_then(queued_share);
+    let collecting = line.as_deref().and_then(collection_time);
     let _ = std::fs::remove_file(totals);
     match output {
         Ok(output) => {
@@ -233,6 +247,7 @@ fn run_once(exe: &Path, config: &Config, args: &Args, totals: &Path) -> Sample {
                 stderr: output.stderr,
                 failure,
                 queued_share,
+                collecting,
             }
         }
         Err(e) => Sample {
@@ -242,6 +257,7 @@ fn run_once(exe: &Path, config: &Config, args: &Args, totals: &Path) -> Sample {
             stderr: Vec::new(),
             failure: Some(format!("could not start {}: {e}", exe.display())),
             queued_share: None,
+            collecting: None,
         },
     }
 }
@@ -270,6 +286,8 @@ pub struct Row {
     pub parallelism: f64,
     /// Median queued share (0 to 1), if the children reported it.
     pub queued: Option<f64>,
+    /// Median seconds in cycle collections, if the children reported it.
+    pub collecting: Option<f64>,
     /// Median wall of the first configuration / this one's.
     pub speedup: f64,
     pub runs: usize,
@@ -285,6 +303,7 @@ fn summarise(config: &Config, samples: &[&Sample], reference: &[u8]) -> Row {
         .map(|s| s.cpu.as_secs_f64() / s.wall.as_secs_f64().max(1e-9))
         .collect();
     let shares: Vec<f64> = samples.iter().filter_map(|s| s.queued_share).collect();
+    let collecting: Vec<f64> = samples.iter().filter_map(|s| s.collecting).collect();
     Row {
         label: config.label(),
         free_threaded: config.free_threaded,
@@ -294,6 +313,7 @@ fn summarise(config: &Config, samples: &[&Sample], reference: &[u8]) -> Row {
         cpu_median: median(&cpus),
         parallelism: median(&ratios),
         queued: (!shares.is_empty()).then(|| median(&shares)),
+        collecting: (!collecting.is_empty()).then(|| median(&collecting)),
         speedup: 1.0,
         runs: samples.len(),
         differing: samples
@@ -369,6 +389,7 @@ pub fn render_table(heading: &str, rows: &[Row]) -> String {
                 unit.with_name(r.cpu_median),
                 format!("{:.2}", r.parallelism),
                 wait,
+                r.collecting.map_or("—".to_string(), |s| unit.with_name(s)),
                 format!("{:.2}×", r.speedup),
                 output_cell(r),
             ]
@@ -382,6 +403,7 @@ pub fn render_table(heading: &str, rows: &[Row]) -> String {
             "CPU",
             "CPU/wall",
             "GIL wait",
+            "in GC",
             "speed-up",
             "output",
         ],
@@ -392,6 +414,7 @@ pub fn render_table(heading: &str, rows: &[Row]) -> String {
         out,
         "CPU: user + system time; CPU/wall: cores kept busy (median of the runs' ratios);\n\
          GIL wait: share of the wall time with a thread queued for the GIL (obj: without a GIL, for a contended object lock);\n\
+         in GC: time in cycle collections, finalizers included (every run collects once at exit);\n\
          speed-up: median wall of \"{baseline}\" / this one's; output: stdout compared with the first \"{baseline}\" run's."
     );
     out
@@ -678,6 +701,7 @@ pub fn main(args: impl Iterator<Item = OsString>) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gil::stats::{CollectorStats, Totals};
 
     #[test]
     fn configurations_and_their_options() {
@@ -721,17 +745,80 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(median(&[]), 0.0);
-        let totals = Totals {
-            wall: 1000,
-            switches: 0,
-            acquisitions: 0,
-            forced_drops: 0,
-            voluntary_releases: 0,
-            queued: 250,
+        let stats = Stats {
+            free_threaded: false,
+            threads: Vec::new(),
+            totals: Totals {
+                wall: 1000,
+                switches: 0,
+                acquisitions: 0,
+                forced_drops: 0,
+                voluntary_releases: 0,
+                queued: 250,
+            },
+            collector: CollectorStats {
+                per_generation: [3, 1, 0],
+                time: 500_000_000,
+                ..CollectorStats::default()
+            },
         };
-        let line = totals_line(&totals, false);
-        assert_eq!(line, "mode=gil wall_ns=1000 queued_ns=250 switches=0\n");
+        let line = totals_line(&stats);
+        assert_eq!(
+            line,
+            "mode=gil wall_ns=1000 queued_ns=250 switches=0 collections=4 gc_ns=500000000\n"
+        );
         assert_eq!(queued_share(&line), Some(0.25));
+        assert_eq!(collection_time(&line), Some(0.5));
         assert_eq!(queued_share("mode=gil"), None);
+        assert_eq!(collection_time("mode=gil"), None);
+    }
+
+    fn row(label: &str, free_threaded: bool, collecting: Option<f64>) -> Row {
+        Row {
+            label: label.into(),
+            free_threaded,
+            wall_median: 1.0,
+            wall_min: 0.9,
+            wall_max: 1.1,
+            cpu_median: 1.0,
+            parallelism: 1.0,
+            queued: Some(0.5),
+            collecting,
+            speedup: 1.0,
+            runs: 5,
+            differing: 0,
+            failures: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_table_has_the_time_in_collections() {
+        let rows = [row("GIL on, 5 ms", false, Some(0.125)), row("GIL off", true, None)];
+        let table = render_table("heading", &rows);
+        let cells = |line: &str| -> Vec<String> {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            cells(lines[1]),
+            [
+                "config",
+                "wall median (min–max)",
+                "CPU",
+                "CPU/wall",
+                "GIL wait",
+                "in GC",
+                "speed-up",
+                "output"
+            ]
+        );
+        assert_eq!(cells(lines[2])[5], "0.125 s");
+        // A child that did not report (an old toy, a crash): a dash.
+        assert_eq!(cells(lines[3])[5], "—");
+        assert!(table.contains("in GC: time in cycle collections"), "{table}");
     }
 }

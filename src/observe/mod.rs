@@ -123,7 +123,7 @@ pub fn finish() -> Result<(), String> {
     }
     let mut result = Ok(());
     if let Some((path, file)) = outputs.totals {
-        let line = compare::totals_line(&stats.totals, timeline.free_threaded);
+        let line = compare::totals_line(&stats);
         result = result.and(write(file, &path, "totals", &line));
     }
     if let Some((path, file)) = outputs.trace {

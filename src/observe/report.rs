@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::gil::stats::{Stats, ThreadStats};
+use crate::gil::stats::{CollectorStats, Stats, ThreadStats};
 
 use super::{RunInfo, format_duration, format_interval};
 
@@ -163,6 +163,42 @@ pub fn render(stats: &Stats, info: &RunInfo) -> String {
             let _ = writeln!(out, "    {}: {}", row[0], row[1]);
         }
     }
+    out.push_str(&collector_lines(&stats.collector, stats.free_threaded));
+    out
+}
+
+/// "cycle collections: 4 (generation 0: 1, 1: 0, 2: 3) in 2.31 ms; …", and a line on
+/// finalizers and stop-the-world when there is something to say; nothing if the collector
+/// never ran.
+fn collector_lines(c: &CollectorStats, free_threaded: bool) -> String {
+    if c.collections() == 0 && c.parked == 0 {
+        return String::new();
+    }
+    let [young, middle, old] = c.per_generation;
+    let mut out = format!(
+        "  cycle collections: {} (generation 0: {young}, 1: {middle}, 2: {old}) in {}; paused {}, longest {}; {} objects examined, {} collected, {} uncollectable\n",
+        c.collections(),
+        format_duration(c.time),
+        format_duration(c.pause.total),
+        format_duration(c.pause.max),
+        c.examined,
+        c.collected,
+        c.uncollectable
+    );
+    let mut notes = Vec::new();
+    if c.finalizers > 0 {
+        notes.push(format!("finalizers {}", format_duration(c.finalizers)));
+    }
+    if free_threaded {
+        notes.push(format!(
+            "threads parked by stop-the-world {} in all, collectors waited {} for them to park",
+            format_duration(c.parked),
+            format_duration(c.stop_wait)
+        ));
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(out, "    {}", notes.join("; "));
+    }
     out
 }
 
@@ -230,5 +266,74 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("MainThread: sleep 1× 2.00 ms"), "{text}");
+        assert!(
+            !text.contains("cycle collections"),
+            "no collector line without collections"
+        );
+    }
+
+    #[test]
+    fn the_collector_has_its_lines() {
+        use crate::gil::events::CollectCount;
+        use EventKind::*;
+        let ev = |ts, kind| Event { ts, kind };
+        let collection = |at: u64, generation, pause: u64| {
+            vec![
+                ev(at, CollectBegin { generation }),
+                ev(at, StopWorldRequested),
+                ev(at + 1_000, WorldStopped),
+                ev(at + pause, WorldRestarted),
+                ev(at + pause, FinalizersBegin),
+                ev(at + pause + 500, FinalizersEnd),
+                ev(at + 2 * pause, CollectCounted(CollectCount::Examined, 300)),
+                ev(at + 2 * pause, CollectCounted(CollectCount::Collected, 20)),
+                ev(at + 2 * pause, CollectEnd),
+            ]
+        };
+        let mut events = vec![ev(0, Attached)];
+        events.extend(collection(10_000, 0, 40_000));
+        events.extend(collection(200_000, 2, 1_500_000));
+        let parked = vec![
+            ev(0, Attached),
+            ev(201_000, BlockBegin(BlockKind::StopTheWorld)),
+            ev(1_700_000, BlockEnd),
+        ];
+        let logs = [
+            ThreadEvents {
+                ident: 1,
+                os_name: Some("MainThread".into()),
+                events: events.clone(),
+            },
+            ThreadEvents {
+                ident: 2,
+                os_name: Some("worker".into()),
+                events: parked,
+            },
+        ];
+        let info = RunInfo {
+            script: "x.toy".into(),
+            switch_interval_ns: 5_000_000,
+            schedule: None,
+        };
+        let name = |l: &ThreadEvents| l.os_name.clone().unwrap_or_default();
+        let text = render(&stats::compute(&spans::build(&logs, 4_000_000, true, name)), &info);
+        assert!(
+            text.contains(
+                "  cycle collections: 2 (generation 0: 1, 1: 0, 2: 1) in 3.08 ms; paused 1.54 ms, longest 1.50 ms; 600 objects examined, 40 collected, 0 uncollectable\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("    finalizers 1.00 µs; threads parked by stop-the-world 1.50 ms in all, collectors waited 2.00 µs for them to park\n"),
+            "{text}"
+        );
+        assert!(text.contains("worker: stop-the-world 1× 1.50 ms"), "{text}");
+        // With the GIL nobody parks: only the finalizers are noted.
+        let text = render(
+            &stats::compute(&spans::build(&logs[..1], 4_000_000, false, name)),
+            &info,
+        );
+        assert!(text.contains("  cycle collections: 2 "), "{text}");
+        assert!(text.contains("    finalizers 1.00 µs\n"), "{text}");
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! How it stays readable from a 2-thread millisecond run to 50 threads over minutes:
 //! - **Pixel columns, not spans.** The time axis is cut into one column per pixel; each lane
-//!   sums, per column, how much of that time its thread spent in each of the four states.
+//!   sums, per column, how much of that time its thread spent in each of the five states.
 //!   Spans wider than a pixel come out as solid bars; where many spans share a pixel the column
-//!   shows their *shares*, stacked from the bottom (running, waiting, I/O, idle) and rounded to
+//!   shows their *shares*, stacked from the bottom (running, collecting, waiting, I/O, idle) and rounded to
 //!   eighths of the lane height. Adjacent columns with the same shares merge into one rectangle,
 //!   so the file size follows what is visible, not the number of events.
 //! - **Lane height shrinks with the thread count**, labels stay legible, and each lane ends
@@ -13,12 +13,17 @@
 //! - **Units follow the run length** (µs, ms or s, ticks at 1/2/5 steps), and a scale bar shows
 //!   the switch interval at the picture's scale.
 //! - **Colour-blind-friendly colours** (Okabe & Ito's palette): green for running, vermillion
-//!   for waiting, sky blue for I/O, grey for idle. No external resources: fonts fall back to the
-//!   system's sans-serif.
+//!   for waiting, sky blue for I/O, grey for idle, reddish purple for the cycle collector. No
+//!   external resources: fonts fall back to the system's sans-serif.
+//! - **The cycle collector** is drawn on the lane of the thread that runs it, each collection
+//!   outlined (finalizers included) with its figures as a tooltip (`<title>`); free-threaded,
+//!   each stop of the world is a see-through band across every lane it held up, and the time a
+//!   thread spent parked has the collector's colour. Collections and stops that would touch at
+//!   the picture's scale share one outline or band and one tooltip.
 
 use std::fmt::Write as _;
 
-use crate::gil::spans::{Category, MarkKind, ThreadSpans, Timeline};
+use crate::gil::spans::{Category, Collection, MarkKind, ThreadSpans, Timeline, WorldStop};
 use crate::gil::stats;
 
 use super::{RunInfo, format_duration, format_interval};
@@ -27,16 +32,21 @@ const WIDTH: f64 = 1200.0;
 const MARGIN: f64 = 24.0;
 const SUMMARY_WIDTH: f64 = 170.0;
 const LANES_TOP: f64 = 104.0;
+const CATEGORIES: usize = Category::ALL.len();
+/// Stops of the world: the collector's colour, see-through, across every lane.
+const BAND: &str = colour(Category::Collector);
+const BAND_OPACITY: &str = "0.3";
 /// Shares are drawn in eighths of the lane height, so neighbouring columns merge.
 const LEVELS: u32 = 8;
 pub(super) const FONT: &str = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
 
-fn colour(category: Category) -> &'static str {
+const fn colour(category: Category) -> &'static str {
     match category {
         Category::Running => "#009E73",
         Category::Waiting => "#D55E00",
         Category::Io => "#56B4E9",
         Category::Idle => "#BBBBBB",
+        Category::Collector => "#CC79A7",
     }
 }
 
@@ -48,6 +58,8 @@ fn legend_label(category: Category, free_threaded: bool) -> &'static str {
         Category::Waiting => "waiting for the GIL",
         Category::Io => "blocked in I/O or sleep",
         Category::Idle => "idle: lock, join or queue wait",
+        Category::Collector if free_threaded => "cycle collector, or stopped by it",
+        Category::Collector => "cycle collector",
     }
 }
 
@@ -58,6 +70,7 @@ fn share_word(category: Category, free_threaded: bool) -> &'static str {
         Category::Waiting => "waited",
         Category::Io => "I/O",
         Category::Idle => "idle",
+        Category::Collector => "gc",
     }
 }
 
@@ -170,8 +183,8 @@ pub fn axis_ticks(duration: u64) -> (&'static str, Vec<(u64, String)>) {
 }
 
 /// Per pixel column, the time share of each category in `thread`'s lane, in eighths.
-fn column_levels(thread: &ThreadSpans, columns: usize, ns_per_column: f64) -> Vec<[u8; 4]> {
-    let mut shares = vec![[0f64; 4]; columns];
+fn column_levels(thread: &ThreadSpans, columns: usize, ns_per_column: f64) -> Vec<[u8; CATEGORIES]> {
+    let mut shares = vec![[0f64; CATEGORIES]; columns];
     for span in thread.spans.iter().filter(|s| s.duration() > 0) {
         let c = span.state.category().index();
         let from = span.start as f64 / ns_per_column;
@@ -188,12 +201,12 @@ fn column_levels(thread: &ThreadSpans, columns: usize, ns_per_column: f64) -> Ve
 
 /// Shares (summing to at most 1) as whole eighths by largest remainder, so that a column
 /// entirely covered stays entirely covered.
-fn quantise(shares: &[f64; 4]) -> [u8; 4] {
+fn quantise(shares: &[f64; CATEGORIES]) -> [u8; CATEGORIES] {
     let total: f64 = shares.iter().sum::<f64>().min(1.0);
     let target = (total * f64::from(LEVELS)).round() as u32;
-    let mut levels = [0u8; 4];
+    let mut levels = [0u8; CATEGORIES];
     let mut given = 0u32;
-    let mut remainders: Vec<(f64, usize)> = Vec::with_capacity(4);
+    let mut remainders: Vec<(f64, usize)> = Vec::with_capacity(CATEGORIES);
     for (i, share) in shares.iter().enumerate() {
         let exact = share * f64::from(LEVELS);
         let whole = (exact.floor() as u32).min(target - given);
@@ -306,6 +319,15 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
             t.switches
         )
     };
+    let collector = &stats.collector;
+    let subtitle = match collector.collections() {
+        0 => subtitle,
+        n => format!(
+            "{subtitle} · {n} cycle collection{} paused {}",
+            if n == 1 { "" } else { "s" },
+            format_duration(collector.pause.total)
+        ),
+    };
     let _ = writeln!(
         svg,
         r#"<text class="note" x="{x}" y="56" font-size="13">{}</text>"#,
@@ -316,7 +338,14 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
     // Legend.
     svg.push_str("<g id=\"legend\" font-size=\"12\">\n");
     let mut x = MARGIN;
-    for category in Category::ALL {
+    let collected = collector.collections() > 0 || collector.parked > 0;
+    let world_stops = stops_by_thread(timeline);
+    let bands_drawn = ft && !world_stops.is_empty();
+    // The collector's colour is listed only when the run has some of it.
+    for category in Category::ALL
+        .into_iter()
+        .filter(|c| *c != Category::Collector || collected)
+    {
         let label = legend_label(category, ft);
         let _ = writeln!(
             svg,
@@ -335,6 +364,14 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
             r##"<g class="legend-item"><path d="M{a} 71v9" stroke="#222" stroke-width="1.5"/><text class="name" x="{b}" y="82.5">forced switch</text></g>"##,
             a = num(x + 7.0),
             b = num(x + 14.0)
+        );
+    }
+    if bands_drawn {
+        let _ = writeln!(
+            svg,
+            r##"<g class="legend-item"><rect x="{}" y="70" width="14" height="16" fill="{BAND}" fill-opacity="{BAND_OPACITY}"/><text class="name" x="{}" y="82.5">world stopped (all lanes)</text></g>"##,
+            num(x),
+            num(x + 19.0)
         );
     }
     svg.push_str("</g>\n");
@@ -380,6 +417,7 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
         if marks_drawn {
             draw_forced_switches(&mut svg, thread, &layout, y, ns_per_column);
         }
+        draw_collections(&mut svg, thread, &layout, y, ns_per_column);
         let _ = writeln!(
             svg,
             r#"<text class="note" x="{}" y="{}" font-size="{}">{}</text>"#,
@@ -391,6 +429,11 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
         svg.push_str("</g>\n");
     }
     svg.push_str("</g>\n");
+
+    // Free-threaded, a stop of the world holds up every lane: one band across them all.
+    if bands_drawn {
+        draw_world_stops(&mut svg, &world_stops, &layout, n, ns_per_column);
+    }
 
     // Axis line, ticks and labels.
     let tick_xs = ticks.iter().map(|(at, label)| (x_of(*at), label.as_str()));
@@ -499,9 +542,142 @@ fn draw_forced_switches(svg: &mut String, thread: &ThreadSpans, layout: &Layout,
     );
 }
 
+/// Intervals (start, end) in time order, grouped where they would touch or overlap at this
+/// scale: each group is one shape with one tooltip, so a run of thousands of collections
+/// draws at most a shape per pixel. Yields (first index, past-the-last index, from, to) in
+/// pixel columns.
+fn pixel_groups(intervals: &[(u64, u64)], ns_per_column: f64, columns: usize) -> Vec<(usize, usize, usize, usize)> {
+    let mut groups: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for (i, &(start, end)) in intervals.iter().enumerate() {
+        let from = ((start as f64 / ns_per_column) as usize).min(columns.saturating_sub(1));
+        let to = ((end as f64 / ns_per_column).ceil() as usize).clamp(from + 1, columns.max(from + 1));
+        match groups.last_mut() {
+            Some(group) if from <= group.3 => {
+                group.1 = i + 1;
+                group.3 = group.3.max(to);
+            }
+            _ => groups.push((i, i + 1, from, to)),
+        }
+    }
+    groups
+}
+
+/// Each collection outlined on its lane, with its figures as a tooltip.
+fn draw_collections(svg: &mut String, thread: &ThreadSpans, layout: &Layout, y: f64, ns_per_column: f64) {
+    let intervals: Vec<(u64, u64)> = thread.collections.iter().map(|c| (c.start, c.end)).collect();
+    for (first, last, from, to) in pixel_groups(&intervals, ns_per_column, layout.plot_width) {
+        let _ = writeln!(
+            svg,
+            r#"<rect class="gc" x="{}" y="{}" width="{}" height="{}" fill="none" stroke="{}" pointer-events="all"><title>{}</title></rect>"#,
+            num(layout.plot_x + from as f64 + 0.5),
+            num(y + 0.5),
+            num(((to - from) as f64 - 1.0).max(0.0)),
+            num(layout.lane_height - 1.0),
+            colour(Category::Collector),
+            xml(&collections_tooltip(&thread.collections[first..last]))
+        );
+    }
+}
+
+fn collections_tooltip(collections: &[Collection]) -> String {
+    if let [c] = collections {
+        let mut text = format!(
+            "cycle collection, generation {}: {}, paused {}",
+            c.generation,
+            format_duration(c.duration()),
+            format_duration(c.pause)
+        );
+        if c.stop_wait > 0 {
+            let _ = write!(text, " (waited {} for threads to park)", format_duration(c.stop_wait));
+        }
+        if let Some((start, end)) = c.finalizers {
+            let _ = write!(text, ", finalizers {}", format_duration(end.saturating_sub(start)));
+        }
+        let _ = write!(
+            text,
+            " — {} objects examined, {} collected, {} uncollectable",
+            c.examined, c.collected, c.uncollectable
+        );
+        return text;
+    }
+    let mut per_generation = [0u64; 3];
+    for c in collections {
+        if let Some(count) = per_generation.get_mut(usize::from(c.generation)) {
+            *count += 1;
+        }
+    }
+    let generations: Vec<String> = per_generation
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(g, n)| format!("generation {g}: {n}"))
+        .collect();
+    format!(
+        "{} cycle collections ({}): {} in all, paused {}, longest pause {} — {} collected",
+        collections.len(),
+        generations.join(", "),
+        format_duration(collections.iter().map(Collection::duration).sum()),
+        format_duration(collections.iter().map(|c| c.pause).sum()),
+        format_duration(collections.iter().map(|c| c.pause).max().unwrap_or(0)),
+        collections.iter().map(|c| c.collected).sum::<u64>()
+    )
+}
+
+/// Every stop of the world in the run, in time order, with the name of the thread that made it.
+fn stops_by_thread(timeline: &Timeline) -> Vec<(WorldStop, &str)> {
+    let mut stops: Vec<(WorldStop, &str)> = timeline
+        .threads
+        .iter()
+        .flat_map(|t| t.world_stops.iter().map(move |s| (*s, t.name.as_str())))
+        .collect();
+    stops.sort_by_key(|(s, _)| s.requested);
+    stops
+}
+
+/// Stops of the world as translucent bands across every lane, each with a tooltip.
+fn draw_world_stops(svg: &mut String, stops: &[(WorldStop, &str)], layout: &Layout, lanes: usize, ns_per_column: f64) {
+    let top = LANES_TOP - 3.0;
+    let height = layout.lanes_bottom(lanes) + 3.0 - top;
+    let intervals: Vec<(u64, u64)> = stops.iter().map(|(s, _)| (s.requested, s.restarted)).collect();
+    svg.push_str("<g id=\"world-stops\">\n");
+    for (first, last, from, to) in pixel_groups(&intervals, ns_per_column, layout.plot_width) {
+        let group = &stops[first..last];
+        let mut stoppers: Vec<&str> = group.iter().map(|(_, name)| *name).collect();
+        stoppers.sort_unstable();
+        stoppers.dedup();
+        let pause: u64 = group.iter().map(|(s, _)| s.pause()).sum();
+        let wait: u64 = group.iter().map(|(s, _)| s.wait()).sum();
+        let tooltip = match group {
+            [_] => format!(
+                "world stopped by {} for {} (of which {} waiting for threads to park)",
+                stoppers.join(", "),
+                format_duration(pause),
+                format_duration(wait)
+            ),
+            _ => format!(
+                "world stopped {} times by {}: {} in all (of which {} waiting for threads to park)",
+                group.len(),
+                stoppers.join(", "),
+                format_duration(pause),
+                format_duration(wait)
+            ),
+        };
+        let _ = writeln!(
+            svg,
+            r#"<rect class="world-stop" x="{}" y="{}" width="{}" height="{}" fill="{BAND}" fill-opacity="{BAND_OPACITY}"><title>{}</title></rect>"#,
+            num(layout.plot_x + from as f64),
+            num(top),
+            to - from,
+            num(height),
+            xml(&tooltip)
+        );
+    }
+    svg.push_str("</g>\n");
+}
+
 /// "held 48% · waited 51%": the lane's two largest shares of the run.
 fn lane_summary(thread: &ThreadSpans, duration: u64, free_threaded: bool) -> String {
-    let mut totals = [0u64; 4];
+    let mut totals = [0u64; CATEGORIES];
     for span in &thread.spans {
         totals[span.state.category().index()] += span.duration();
     }
@@ -536,6 +712,8 @@ mod tests {
             spans,
             marks,
             voluntary_drops: 0,
+            collections: Vec::new(),
+            world_stops: Vec::new(),
         }
     }
 
@@ -684,13 +862,119 @@ mod tests {
         assert!(parts.texts.iter().any(|t| t.contains("free-threaded")));
     }
 
+    /// `thread`'s lane with `collections` collections of 1 µs every `every` ns from `first`,
+    /// each stopping the world; a second thread parked by each.
+    fn collecting(free_threaded: bool, first: u64, every: u64, collections: u64) -> Timeline {
+        let mut collector = Vec::new();
+        let mut parked = Vec::new();
+        let mut runs = Vec::new();
+        let mut stops = Vec::new();
+        let mut t = 0;
+        for i in 0..collections {
+            let start = first + i * every;
+            runs.push(Span {
+                start: t,
+                end: start,
+                state: State::Running,
+            });
+            runs.push(Span {
+                start,
+                end: start + 1_000,
+                state: State::Collecting,
+            });
+            parked.push(Span {
+                start: start + 100,
+                end: start + 900,
+                state: State::Blocked(BlockKind::StopTheWorld),
+            });
+            collector.push(Collection {
+                generation: if i == 0 { 2 } else { 0 },
+                start,
+                end: start + 1_000,
+                examined: 500,
+                collected: 40,
+                uncollectable: 0,
+                pause: 800,
+                stop_wait: 100,
+                finalizers: None,
+            });
+            stops.push(WorldStop {
+                requested: start + 50,
+                stopped: start + 150,
+                restarted: start + 850,
+            });
+            t = start + 1_000;
+        }
+        let end = t + every;
+        runs.push(Span {
+            start: t,
+            end,
+            state: State::Running,
+        });
+        let mut main = thread(1, runs, Vec::new());
+        main.collections = collector;
+        main.world_stops = stops;
+        Timeline {
+            free_threaded,
+            end,
+            threads: vec![main, thread(2, parked, Vec::new())],
+        }
+    }
+
+    fn count(svg: &str, needle: &str) -> usize {
+        svg.matches(needle).count()
+    }
+
+    #[test]
+    fn collections_have_a_colour_an_outline_and_a_tooltip() {
+        // Three collections 10 ms apart in a 40 ms run: each its own outline.
+        let svg = render(&collecting(false, 1_000_000, 10_000_000, 3), &info());
+        let parts = parse(&svg);
+        assert_eq!(parts.legend_items, 6, "five states and the forced-switch mark");
+        assert!(svg.contains(">cycle collector</text>"));
+        assert!(svg.contains(&format!("class=\"c{}\"", Category::Collector.index())));
+        assert_eq!(count(&svg, "class=\"gc\""), 3);
+        assert!(svg.contains(
+            "<title>cycle collection, generation 2: 1.00 µs, paused 800 ns (waited 100 ns for threads to park) — 500 objects examined, 40 collected, 0 uncollectable</title>"
+        ));
+        assert!(svg.contains("3 cycle collections paused 2.40 µs"), "subtitle");
+        // With the GIL nobody parks: no bands across the lanes.
+        assert_eq!(count(&svg, "class=\"world-stop\""), 0);
+    }
+
+    #[test]
+    fn free_threaded_a_stop_of_the_world_crosses_every_lane() {
+        let svg = render(&collecting(true, 1_000_000, 10_000_000, 3), &info());
+        let parts = parse(&svg);
+        assert_eq!(parts.legend_items, 6, "five states and the band, no forced switches");
+        assert!(svg.contains("cycle collector, or stopped by it"));
+        assert_eq!(count(&svg, "class=\"world-stop\""), 3);
+        assert!(svg.contains(
+            "<title>world stopped by Thread-1 &lt;&amp;&gt; for 800 ns (of which 100 ns waiting for threads to park)</title>"
+        ));
+    }
+
+    #[test]
+    fn thousands_of_collections_share_outlines_and_bands() {
+        // 20,000 collections 50 µs apart over a second: far more than pixels.
+        let svg = render(&collecting(true, 0, 50_000, 20_000), &info());
+        let outlines = count(&svg, "class=\"gc\"");
+        let bands = count(&svg, "class=\"world-stop\"");
+        assert!((1..=1_000).contains(&outlines), "{outlines} outlines");
+        assert!((1..=1_000).contains(&bands), "{bands} bands");
+        assert!(svg.contains("cycle collections (generation 0: "), "a grouped tooltip");
+        assert!(svg.contains("world stopped "), "a grouped band's tooltip");
+        assert!(svg.len() < 600_000, "{} bytes", svg.len());
+        parse(&svg);
+    }
+
     #[test]
     fn shares_round_to_eighths_and_full_columns_stay_full() {
-        assert_eq!(quantise(&[1.0, 0.0, 0.0, 0.0]), [8, 0, 0, 0]);
-        assert_eq!(quantise(&[0.5, 0.5, 0.0, 0.0]), [4, 4, 0, 0]);
-        assert_eq!(quantise(&[0.34, 0.33, 0.33, 0.0]).iter().sum::<u8>(), 8);
-        assert_eq!(quantise(&[0.999_999, 0.0, 0.0, 0.0]), [8, 0, 0, 0]);
-        assert_eq!(quantise(&[0.25, 0.0, 0.0, 0.0]), [2, 0, 0, 0]);
-        assert_eq!(quantise(&[0.0; 4]), [0; 4]);
+        assert_eq!(quantise(&[1.0, 0.0, 0.0, 0.0, 0.0]), [8, 0, 0, 0, 0]);
+        assert_eq!(quantise(&[0.5, 0.5, 0.0, 0.0, 0.0]), [4, 4, 0, 0, 0]);
+        assert_eq!(quantise(&[0.34, 0.33, 0.0, 0.33, 0.0]).iter().sum::<u8>(), 8);
+        assert_eq!(quantise(&[0.999_999, 0.0, 0.0, 0.0, 0.0]), [8, 0, 0, 0, 0]);
+        assert_eq!(quantise(&[0.25, 0.0, 0.0, 0.0, 0.0]), [2, 0, 0, 0, 0]);
+        assert_eq!(quantise(&[0.0; CATEGORIES]), [0; CATEGORIES]);
     }
 }

@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use crate::gil::events;
 use crate::gil::stop_world::{StoppedWorld, stop_the_world};
-use crate::objects::gc::{self, CollectionReport, debug};
+use crate::objects::gc::{self, debug};
 use crate::objects::{ObjLock, ObjRef, Payload, PyObject, Value};
 
 use super::Vm;
@@ -72,14 +72,14 @@ impl<'py> Vm<'py> {
         let py = self.py;
         let debug = gc::debug_flags();
         let started = Instant::now();
-        let start_ns = events::now_ns();
         self.run_gc_callbacks("start", generation, 0);
+        events::collection_begins(generation);
         if generation == 2 {
             // The lookup cache holds classes and their methods: a full collection must not
             // mistake those references for the program's.
             self.clear_caches();
         }
-        let (analysis, pause, stop_wait) = self.with_world_stopped(|world| {
+        let analysis = self.with_world_stopped(|world| {
             if debug & debug::STATS != 0 {
                 let sizes = gc::generation_sizes(world);
                 eprint!(
@@ -87,9 +87,7 @@ impl<'py> Vm<'py> {
                     sizes[0], sizes[1], sizes[2], sizes[3]
                 );
             }
-            let paused = Instant::now();
-            let analysis = gc::analyse_generation(py, world, generation);
-            (analysis, paused.elapsed() + world.waited, world.waited)
+            gc::analyse_generation(py, world, generation)
         });
         let moved_to_oldest = analysis.moved_to_oldest;
         let oldest_size = analysis.oldest_size;
@@ -105,11 +103,15 @@ impl<'py> Vm<'py> {
         let mut finalized_any = false;
         for object in &analysis.unreachable {
             if self.has_finalizer(object) && gc::mark_finalized(object) {
+                if !finalized_any {
+                    events::record(events::EventKind::FinalizersBegin);
+                }
                 self.run_finalizer(object);
                 finalized_any = true;
             }
         }
         let unreachable = if finalized_any {
+            events::record(events::EventKind::FinalizersEnd);
             // The finalizers looked attributes up: the lookup cache now holds their classes.
             self.clear_caches();
             let recheck = self.with_world_stopped(|world| gc::reanalyse(world, analysis.unreachable));
@@ -138,17 +140,8 @@ impl<'py> Vm<'py> {
                 started.elapsed().as_secs_f64()
             );
         }
-        let report = CollectionReport {
-            thread: crate::gil::current_ident(),
-            generation,
-            examined,
-            unreachable: found,
-            start_ns,
-            pause_ns: u64::try_from(pause.as_nanos()).unwrap_or(u64::MAX),
-            stop_wait_ns: u64::try_from(stop_wait.as_nanos()).unwrap_or(u64::MAX),
-            total_ns: u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX),
-        };
-        gc::record(report, moved_to_oldest, oldest_size);
+        gc::record(generation, found, moved_to_oldest, oldest_size);
+        events::collection_ends(examined, found, 0);
         self.run_gc_callbacks("stop", generation, found);
         found
     }

@@ -413,44 +413,15 @@ pub fn stats() -> [GenerationStats; 3] {
     *STATS.lock()
 }
 
-/// What one collection did, for whoever shows the run's timeline (kept while the GIL event log
-/// records; times on its clock, in nanoseconds).
-#[derive(Clone, Copy, Debug)]
-pub struct CollectionReport {
-    /// `_thread.get_ident()` of the collecting thread.
-    pub thread: u64,
-    pub generation: usize,
-    /// Objects the analysis looked at.
-    pub examined: usize,
-    /// Unreachable objects found (after resurrections).
-    pub unreachable: usize,
-    /// When it began, and how long the world was stopped (or the GIL held for the analysis).
-    pub start_ns: u64,
-    pub pause_ns: u64,
-    /// Free-threaded: how long the collector waited for the other threads to park.
-    pub stop_wait_ns: u64,
-    /// From beginning to end, finalizers included.
-    pub total_ns: u64,
-}
-
-static REPORTS: Mutex<Vec<CollectionReport>> = Mutex::new(Vec::new());
-
-/// Record a finished collection in the statistics (and, when the event log is on, the reports).
-pub fn record(report: CollectionReport, moved_to_oldest: usize, oldest_size: usize) {
-    counted_collection(report.generation, moved_to_oldest, oldest_size);
+/// Record a finished collection of `generation` that freed `collected` objects in the
+/// statistics (`gc.get_stats()`) and the counts that decide the next one. (What the run's
+/// timeline shows of it is in the GIL event log: `vm::collector` reports there.)
+pub fn record(generation: usize, collected: usize, moved_to_oldest: usize, oldest_size: usize) {
+    counted_collection(generation, moved_to_oldest, oldest_size);
     let mut stats = STATS.lock();
-    let entry = &mut stats[report.generation];
+    let entry = &mut stats[generation];
     entry.collections += 1;
-    entry.collected += report.unreachable;
-    drop(stats);
-    if gil::events::enabled() {
-        REPORTS.lock().push(report);
-    }
-}
-
-/// The collections recorded while the event log was on, in order.
-pub fn reports() -> Vec<CollectionReport> {
-    REPORTS.lock().clone()
+    entry.collected += collected;
 }
 
 // ----- finalizers (PEP 442) ------------------------------------------------------------------
