@@ -85,9 +85,11 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
             examined += 1;
         }
     }
-    let mut young = young_epoch.map(YoungTuples::new);
-    let fates = analyse(world, &objects, 0, false, young.as_mut());
-    let young_tuples = young.map_or_else(Vec::new, |young| young.garbage(world, &fates));
+    let fates = analyse(world, &objects, 0, false);
+    let young_tuples = match young_epoch {
+        Some(epoch) => young_tuples_of_garbage(world, &objects, &fates, epoch),
+        None => Vec::new(),
+    };
     let target = (generation + 1).min(2);
     let mut unreachable = Vec::new();
     let mut survivors = 0;
@@ -134,81 +136,43 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
     }
 }
 
-/// The tuples made untracked since the last collection (see `gc::allocate`) that candidates
-/// reference, with which candidates reference them (noted while the analysis subtracts the
-/// references between candidates). CPython tracked such tuples until now, so it finds those
-/// that nothing but the garbage references (directly or through other such tuples)
-/// unreachable with the rest: they are counted (and saved by `gc.DEBUG_SAVEALL`) as there.
-struct YoungTuples {
-    epoch: usize,
-    /// By address: the tuple and the candidates referencing it, in order of discovery.
-    referrers: HashMap<usize, (NonNull<PyObject>, Vec<usize>)>,
-    discovered: Vec<usize>,
-}
-
-impl YoungTuples {
-    fn new(epoch: usize) -> YoungTuples {
-        YoungTuples {
-            epoch,
-            referrers: HashMap::new(),
-            discovered: Vec::new(),
-        }
-    }
-
-    /// Candidate `n` references `target`, which is no candidate.
-    fn note_referrer(&mut self, target: &ObjRef, n: usize) {
-        if !is_young_tuple(target, self.epoch) {
-            return;
-        }
-        let entry = self.referrers.entry(target.addr()).or_insert_with(|| {
-            self.discovered.push(target.addr());
-            (target.as_non_null(), Vec::new())
-        });
-        entry.1.push(n);
-    }
-
-    /// The young tuples only the garbage references, given the candidates' fates.
-    fn garbage(self, world: &StoppedWorld<'_>, fates: &[Fate]) -> Vec<NonNull<PyObject>> {
-        let count = |tuple: NonNull<PyObject>| {
-            // SAFETY: referenced by candidates, alive while the world is stopped.
-            unsafe { tuple.as_ref() }.header.get() as i64
-        };
-        // A tuple's references not accounted for by garbage yet.
-        let mut remaining: HashMap<usize, i64> = HashMap::new();
-        let mut found = Vec::new();
-        for addr in &self.discovered {
-            let Some((tuple, referrers)) = self.referrers.get(addr) else {
-                continue;
+/// The tuples made untracked since the last collection (see `gc::allocate`) that nothing but
+/// the garbage references, directly or through other such tuples. CPython tracked them until
+/// now, so it finds them unreachable with the rest: they are counted (and saved by
+/// `gc.DEBUG_SAVEALL`) as there, after the tracked garbage, in the order they are found.
+fn young_tuples_of_garbage(
+    world: &StoppedWorld<'_>,
+    objects: &[NonNull<PyObject>],
+    fates: &[Fate],
+    young_epoch: usize,
+) -> Vec<NonNull<PyObject>> {
+    let mut work: Vec<NonNull<PyObject>> = objects
+        .iter()
+        .zip(fates)
+        .filter(|&(_, &fate)| fate != Fate::Reachable)
+        .map(|(&object, _)| object)
+        .rev()
+        .collect();
+    // A tuple's references not yet accounted for by garbage.
+    let mut remaining: HashMap<usize, i64> = HashMap::new();
+    let mut found = Vec::new();
+    while let Some(object) = work.pop() {
+        // SAFETY: garbage, and what it references, are alive while the world is stopped.
+        traverse(unsafe { object.as_ref() }, world, &mut |referent| {
+            let Some(tuple) = referent.object().filter(|o| is_young_tuple(o, young_epoch)) else {
+                return;
             };
-            let from_garbage = referrers.iter().filter(|&&n| fates[n] != Fate::Reachable).count();
-            if from_garbage > 0 {
-                let left = count(*tuple) - from_garbage as i64;
-                remaining.insert(*addr, left);
-                if left == 0 {
-                    found.push(*tuple);
-                }
+            let left = remaining
+                .entry(tuple.addr())
+                .or_insert_with(|| tuple.header.get() as i64);
+            *left -= 1;
+            if *left == 0 {
+                found.push(tuple.as_non_null());
+                work.push(tuple.as_non_null());
             }
-        }
-        // Tuples inside the tuples found.
-        let mut work = found.clone();
-        while let Some(tuple) = work.pop() {
-            // SAFETY: as above.
-            traverse(unsafe { tuple.as_ref() }, world, &mut |referent| {
-                let Some(inner) = referent.object().filter(|o| is_young_tuple(o, self.epoch)) else {
-                    return;
-                };
-                let left = remaining
-                    .entry(inner.addr())
-                    .or_insert_with(|| count(inner.as_non_null()));
-                *left -= 1;
-                if *left == 0 {
-                    found.push(inner.as_non_null());
-                    work.push(inner.as_non_null());
-                }
-            });
-        }
-        found
+        });
     }
+    found
 }
 
 /// A tuple made untracked since the collection numbered `young_epoch` (see `gc::allocate`).
@@ -249,7 +213,7 @@ pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> Recheck {
     for (n, &object) in candidates.iter().enumerate() {
         mark_candidate(object, n);
     }
-    let fates = analyse(world, &candidates, 1, true, None);
+    let fates = analyse(world, &candidates, 1, true);
     for (&object, index) in candidates.iter().zip(places) {
         let header = header_of(object);
         header.clear(flag::COLLECTING);
@@ -287,13 +251,7 @@ const NOT_CANDIDATE: i64 = i64::MIN;
 /// references to each candidate are the caller's own and do not count as outside ones. With
 /// `find_released`, the unreachable ones referenced by nothing but other such ones are told
 /// apart.
-fn analyse(
-    world: &StoppedWorld<'_>,
-    objects: &[NonNull<PyObject>],
-    held: usize,
-    find_released: bool,
-    mut young: Option<&mut YoungTuples>,
-) -> Vec<Fate> {
+fn analyse(world: &StoppedWorld<'_>, objects: &[NonNull<PyObject>], held: usize, find_released: bool) -> Vec<Fate> {
     let outside_count = |object: NonNull<PyObject>| {
         // SAFETY: the analysed objects are alive (see `header_of`).
         unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
@@ -314,22 +272,11 @@ fn analyse(
             continue;
         }
         // SAFETY: as above.
-        let object = unsafe { object.as_ref() };
-        // Two loops, so that the common one stays as lean as it can be.
-        let readable = match young.as_deref_mut() {
-            None => traverse(object, world, &mut |referent| {
-                if let Some(m) = referent.object().and_then(candidate_of) {
-                    refs[m] -= 1;
-                }
-            }),
-            Some(young) => traverse(object, world, &mut |referent| {
-                let Some(target) = referent.object() else { return };
-                match candidate_of(target) {
-                    Some(m) => refs[m] -= 1,
-                    None => young.note_referrer(target, n),
-                }
-            }),
-        };
+        let readable = traverse(unsafe { object.as_ref() }, world, &mut |referent| {
+            if let Some(m) = referent.object().and_then(candidate_of) {
+                refs[m] -= 1;
+            }
+        });
         if !readable {
             // What it references cannot be known: keep it, and what it reaches, alive.
             refs[n] = i64::MAX / 2;
