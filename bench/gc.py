@@ -15,7 +15,8 @@ table shows medians and the ratio toy / CPython. Every other line of output must
 under each interpreter, or the run stops. Not a timed test: figures depend on the machine.
 
 Targets: cycles.toy (a million two-node cycles) at most 1.5x CPython's peak memory and no more
-CPU time; collect_pause.toy no longer a pause than CPython's.
+CPU time; collect_pause.toy no longer a pause than CPython's; young_pause.toy (young collections
+under a million-deep old structure) a pause of the same order as CPython's, whatever the depth.
 """
 
 import argparse
@@ -83,7 +84,7 @@ def main():
         for name, m in medians.items():
             pause = ""
             if m["pause"] is not None:
-                pause = f" {m['pause']:>9.1f} {m['pause'] / cpython['pause']:>6.2f}"
+                pause = f" {m['pause']:>9.3f} {m['pause'] / cpython['pause']:>6.2f}"
             print(f"{program.stem:<14} {name:<13} {m['cpu']:>7.2f} {m['cpu'] / cpython['cpu']:>6.2f}"
                   f" {m['rss']:>8.1f} {m['rss'] / cpython['rss']:>6.2f}{pause}")
 

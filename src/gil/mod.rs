@@ -121,9 +121,15 @@ pub fn current_breaker() -> Arc<EvalBreaker> {
 }
 
 /// Post `bits` (`lock::breaker_bits`) to the calling thread's own eval breaker: served at its
-/// next check point. Does nothing on a thread that is shutting down.
+/// next check point. Does nothing on a thread that is shutting down. Bits already posted are
+/// only looked at: a request repeated at every allocation until the check point (the cycle
+/// collector's) costs a load, not a locked instruction.
 pub fn request(bits: u32) {
-    let _ = BREAKER.try_with(|breaker| breaker.set(bits));
+    let _ = BREAKER.try_with(|breaker| {
+        if !breaker.has(bits) {
+            breaker.set(bits);
+        }
+    });
 }
 
 /// `-X gil-policy`: fixed at start-up, before any thread attaches.

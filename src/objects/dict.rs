@@ -72,6 +72,7 @@ impl DictObject {
 
     /// The table, read without locking while the world is stopped (the collector); `None` if
     /// some thread holds the lock. See [`ObjLock::read_stopped`].
+    #[inline(always)]
     pub fn read_stopped<'a>(&'a self, world: &'a crate::gil::stop_world::StoppedWorld<'_>) -> Option<&'a DictTable> {
         self.table.read_stopped(world)
     }

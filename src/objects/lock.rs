@@ -122,6 +122,7 @@ impl<T> ObjLock<T> {
     /// holds the lock. Nobody can take it meanwhile: every other thread is parked at a check
     /// point or detached (a detached thread has no token to lock with), and this thread is at a
     /// check point too, where it holds no lock.
+    #[inline(always)]
     pub fn read_stopped<'a>(&'a self, _world: &'a crate::gil::stop_world::StoppedWorld<'_>) -> Option<&'a T> {
         if self.state.load(Ordering::Acquire) != UNLOCKED {
             return None;

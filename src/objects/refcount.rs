@@ -575,29 +575,47 @@ impl Drop for ObjRef {
     /// count above one, GIL mode) are a few instructions; the rest is out of line.
     #[inline]
     fn drop(&mut self) {
-        let header = self.header();
-        let n = header.local.load(Ordering::Relaxed);
-        if n >= IMMORTAL {
-            return;
-        }
-        if gil::is_free_threaded() {
-            // The owner's count stays at least 1 while it owns the object: at zero it merges.
-            if owned_here(n) && n & LOCAL_MASK > 1 {
-                header.local.store(n - 1, Ordering::Relaxed);
-            } else {
-                drop_free_threaded(self.ptr);
-            }
-            return;
-        }
-        if !gil::is_attached() {
-            defer_release(self.ptr);
-            return;
-        }
-        header.local.store(n - 1, Ordering::Relaxed);
-        if n == 1 {
-            free(self.ptr);
-        }
+        release(self.ptr);
     }
+}
+
+impl ObjRef {
+    /// Drop this reference, telling whether that may have freed an object (which may then
+    /// wait for its finalizer): the eval loop looks for queued finalizers only then.
+    #[inline]
+    pub fn release(self) -> bool {
+        release(std::mem::ManuallyDrop::new(self).ptr)
+    }
+}
+
+/// Give up one reference to `ptr`; whether anything may have been freed (the slow paths).
+#[inline]
+fn release(ptr: NonNull<PyObject>) -> bool {
+    // SAFETY: the caller gives up a counted reference, which kept the object alive until now.
+    let header = &unsafe { ptr.as_ref() }.header;
+    let n = header.local.load(Ordering::Relaxed);
+    if n >= IMMORTAL {
+        return false;
+    }
+    if gil::is_free_threaded() {
+        // The owner's count stays at least 1 while it owns the object: at zero it merges.
+        if owned_here(n) && n & LOCAL_MASK > 1 {
+            header.local.store(n - 1, Ordering::Relaxed);
+            return false;
+        }
+        drop_free_threaded(ptr);
+        return true;
+    }
+    if !gil::is_attached() {
+        defer_release(ptr);
+        return false;
+    }
+    header.local.store(n - 1, Ordering::Relaxed);
+    if n == 1 {
+        free(ptr);
+        return true;
+    }
+    false
 }
 
 /// Free-threaded: the owner's last local reference, or another thread's reference.

@@ -203,9 +203,9 @@ impl Vm<'_> {
                 },
                 Instr::StoreFast(i) => {
                     let old = slots.fast[fast_base + i as usize].replace(pop!());
-                    // Only an object can have been the last reference to something.
-                    if let Some(Value::Obj(_)) = old {
-                        drop(old);
+                    if let Some(Value::Obj(old)) = old
+                        && old.release()
+                    {
                         self.finalize_dropped();
                     }
                 }
@@ -405,8 +405,11 @@ impl Vm<'_> {
                     slots.stack.push(result);
                 }
                 Instr::Pop => {
-                    drop(pop!());
-                    self.finalize_dropped();
+                    if let Value::Obj(old) = pop!()
+                        && old.release()
+                    {
+                        self.finalize_dropped();
+                    }
                 }
                 Instr::Dup => slots.stack.push(top!().clone_ref(py)),
                 Instr::Rot2 => {
@@ -593,14 +596,15 @@ impl Vm<'_> {
                 };
                 slots.stack.push(value);
             }
-            Instr::DeleteFast(i) => {
-                let old = slots.fast[fast_base + i as usize].take();
-                if old.is_none() {
-                    return Err((self.unbound_local(handle, i), false));
+            Instr::DeleteFast(i) => match slots.fast[fast_base + i as usize].take() {
+                None => return Err((self.unbound_local(handle, i), false)),
+                Some(Value::Obj(old)) => {
+                    if old.release() {
+                        self.finalize_dropped();
+                    }
                 }
-                drop(old);
-                self.finalize_dropped();
-            }
+                Some(_) => {}
+            },
             Instr::DeleteDeref(i) => {
                 let old = match &frame.cells[i as usize].payload {
                     Payload::Cell(cell) => cell.lock(py).take(),

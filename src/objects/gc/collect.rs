@@ -16,7 +16,7 @@ use std::ptr::NonNull;
 
 use super::header::{self, GcHeader, flag};
 use super::heap::{self, PERMANENT};
-use super::traverse::traverse;
+use super::traverse::{Referent, traverse};
 use super::{is_container, may_be_tracked};
 use crate::gil::Gil;
 use crate::gil::stop_world::StoppedWorld;
@@ -35,6 +35,7 @@ pub struct Analysis {
 }
 
 /// The header of a container.
+#[inline(always)]
 fn header_of(object: NonNull<PyObject>) -> &'static GcHeader {
     // SAFETY: every object tracked in a generation, or referenced by one, is alive for the
     // whole analysis (the world is stopped and nothing is freed), and containers come from
@@ -43,11 +44,12 @@ fn header_of(object: NonNull<PyObject>) -> &'static GcHeader {
 }
 
 /// The candidate number of a referent, if it is a container taking part in the analysis.
-fn candidate_of(object: &ObjRef) -> Option<usize> {
-    if !is_container(&object.payload) {
-        return None;
+#[inline(always)]
+fn candidate_of(referent: Referent<'_>) -> Option<usize> {
+    match referent.object() {
+        Some(object) if is_container(&object.payload) => header_of(object.as_non_null()).candidate(),
+        _ => None,
     }
-    header_of(object.as_non_null()).candidate()
 }
 
 /// Find the unreachable objects of generation `generation` and the younger ones, which are
@@ -77,17 +79,23 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
         ends.push(objects.len());
     }
     let mut examined = 0;
+    let mut refs = Vec::with_capacity(objects.len());
     for (n, &object) in objects.iter().enumerate() {
         // SAFETY: tracked objects are alive (see `header_of`).
         let obj = unsafe { object.as_ref() };
-        if !obj.header.is_immortal() && !ignored_dict(obj, world) {
-            mark_candidate(object, n);
+        if obj.header.is_immortal() || ignored_dict(obj, world) {
+            refs.push(NOT_CANDIDATE);
+        } else {
+            header_of(object).enter_analysis(world, n);
+            refs.push(obj.header.get() as i64);
             examined += 1;
         }
     }
-    let mut young = young_epoch.map(YoungTuples::new);
-    let fates = analyse(world, &objects, 0, false, young.as_mut());
-    let young_tuples = young.map_or_else(Vec::new, |young| young.garbage(world, &fates));
+    let fates = analyse(world, &objects, refs, false);
+    let young_tuples = match young_epoch {
+        Some(epoch) => young_tuples_of_garbage(world, &objects, &fates, epoch),
+        None => Vec::new(),
+    };
     let target = (generation + 1).min(2);
     let mut unreachable = Vec::new();
     let mut survivors = 0;
@@ -95,8 +103,8 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
     for (&heap, end) in heaps.iter().zip(ends) {
         for (&object, &fate) in objects[start..end].iter().zip(&fates[start..end]) {
             let header = header_of(object);
+            // Every branch places the object again, which ends its part in the analysis.
             let candidate = header.has(flag::COLLECTING);
-            header.clear(flag::COLLECTING);
             // SAFETY: alive (see `header_of`).
             if !candidate && unsafe { object.as_ref() }.header.is_immortal() {
                 header.place(0, None, 0);
@@ -134,81 +142,43 @@ pub fn analyse_generation(py: Gil<'_>, world: &StoppedWorld<'_>, generation: usi
     }
 }
 
-/// The tuples made untracked since the last collection (see `gc::allocate`) that candidates
-/// reference, with which candidates reference them (noted while the analysis subtracts the
-/// references between candidates). CPython tracked such tuples until now, so it finds those
-/// that nothing but the garbage references (directly or through other such tuples)
-/// unreachable with the rest: they are counted (and saved by `gc.DEBUG_SAVEALL`) as there.
-struct YoungTuples {
-    epoch: usize,
-    /// By address: the tuple and the candidates referencing it, in order of discovery.
-    referrers: HashMap<usize, (NonNull<PyObject>, Vec<usize>)>,
-    discovered: Vec<usize>,
-}
-
-impl YoungTuples {
-    fn new(epoch: usize) -> YoungTuples {
-        YoungTuples {
-            epoch,
-            referrers: HashMap::new(),
-            discovered: Vec::new(),
-        }
-    }
-
-    /// Candidate `n` references `target`, which is no candidate.
-    fn note_referrer(&mut self, target: &ObjRef, n: usize) {
-        if !is_young_tuple(target, self.epoch) {
-            return;
-        }
-        let entry = self.referrers.entry(target.addr()).or_insert_with(|| {
-            self.discovered.push(target.addr());
-            (target.as_non_null(), Vec::new())
-        });
-        entry.1.push(n);
-    }
-
-    /// The young tuples only the garbage references, given the candidates' fates.
-    fn garbage(self, world: &StoppedWorld<'_>, fates: &[Fate]) -> Vec<NonNull<PyObject>> {
-        let count = |tuple: NonNull<PyObject>| {
-            // SAFETY: referenced by candidates, alive while the world is stopped.
-            unsafe { tuple.as_ref() }.header.get() as i64
-        };
-        // A tuple's references not accounted for by garbage yet.
-        let mut remaining: HashMap<usize, i64> = HashMap::new();
-        let mut found = Vec::new();
-        for addr in &self.discovered {
-            let Some((tuple, referrers)) = self.referrers.get(addr) else {
-                continue;
+/// The tuples made untracked since the last collection (see `gc::allocate`) that nothing but
+/// the garbage references, directly or through other such tuples. CPython tracked them until
+/// now, so it finds them unreachable with the rest: they are counted (and saved by
+/// `gc.DEBUG_SAVEALL`) as there, after the tracked garbage, in the order they are found.
+fn young_tuples_of_garbage(
+    world: &StoppedWorld<'_>,
+    objects: &[NonNull<PyObject>],
+    fates: &[Fate],
+    young_epoch: usize,
+) -> Vec<NonNull<PyObject>> {
+    let mut work: Vec<NonNull<PyObject>> = objects
+        .iter()
+        .zip(fates)
+        .filter(|&(_, &fate)| fate != Fate::Reachable)
+        .map(|(&object, _)| object)
+        .rev()
+        .collect();
+    // A tuple's references not yet accounted for by garbage.
+    let mut remaining: HashMap<usize, i64> = HashMap::new();
+    let mut found = Vec::new();
+    while let Some(object) = work.pop() {
+        // SAFETY: garbage, and what it references, are alive while the world is stopped.
+        traverse(unsafe { object.as_ref() }, world, &mut |referent| {
+            let Some(tuple) = referent.object().filter(|o| is_young_tuple(o, young_epoch)) else {
+                return;
             };
-            let from_garbage = referrers.iter().filter(|&&n| fates[n] != Fate::Reachable).count();
-            if from_garbage > 0 {
-                let left = count(*tuple) - from_garbage as i64;
-                remaining.insert(*addr, left);
-                if left == 0 {
-                    found.push(*tuple);
-                }
+            let left = remaining
+                .entry(tuple.addr())
+                .or_insert_with(|| tuple.header.get() as i64);
+            *left -= 1;
+            if *left == 0 {
+                found.push(tuple.as_non_null());
+                work.push(tuple.as_non_null());
             }
-        }
-        // Tuples inside the tuples found.
-        let mut work = found.clone();
-        while let Some(tuple) = work.pop() {
-            // SAFETY: as above.
-            traverse(unsafe { tuple.as_ref() }, world, &mut |referent| {
-                let Some(inner) = referent.object().filter(|o| is_young_tuple(o, self.epoch)) else {
-                    return;
-                };
-                let left = remaining
-                    .entry(inner.addr())
-                    .or_insert_with(|| count(inner.as_non_null()));
-                *left -= 1;
-                if *left == 0 {
-                    found.push(inner.as_non_null());
-                    work.push(inner.as_non_null());
-                }
-            });
-        }
-        found
+        });
     }
+    found
 }
 
 /// A tuple made untracked since the collection numbered `young_epoch` (see `gc::allocate`).
@@ -218,14 +188,6 @@ fn is_young_tuple(object: &ObjRef, young_epoch: usize) -> bool {
     }
     let header = header_of(object.as_non_null());
     !header.is_tracked() && header.index() == young_epoch
-}
-
-/// Make `object` the `n`-th candidate of the analysis about to run: its header's index holds
-/// the number until the caller puts its place back.
-fn mark_candidate(object: NonNull<PyObject>, n: usize) {
-    let header = header_of(object);
-    header.set_index(n);
-    header.set(flag::COLLECTING);
 }
 
 /// The unreachable objects after their finalizers ran, looked at again.
@@ -246,14 +208,16 @@ pub fn reanalyse(world: &StoppedWorld<'_>, held: Vec<ObjRef>) -> Recheck {
     let candidates: Vec<NonNull<PyObject>> = held.iter().map(ObjRef::as_non_null).collect();
     // They stay in their generations: their places are put back afterwards.
     let places: Vec<usize> = candidates.iter().map(|&o| header_of(o).index()).collect();
+    let mut refs = Vec::with_capacity(candidates.len());
     for (n, &object) in candidates.iter().enumerate() {
-        mark_candidate(object, n);
+        header_of(object).enter_analysis(world, n);
+        // Not counting the collector's own hold.
+        // SAFETY: held, so alive.
+        refs.push(unsafe { object.as_ref() }.header.get().saturating_sub(1) as i64);
     }
-    let fates = analyse(world, &candidates, 1, true, None);
+    let fates = analyse(world, &candidates, refs, true);
     for (&object, index) in candidates.iter().zip(places) {
-        let header = header_of(object);
-        header.clear(flag::COLLECTING);
-        header.set_index(index);
+        header_of(object).leave_analysis(world, index);
     }
     let mut recheck = Recheck {
         garbage: Vec::new(),
@@ -282,54 +246,29 @@ enum Fate {
 /// A count that marks an object of the analysed array that is not a candidate.
 const NOT_CANDIDATE: i64 = i64::MIN;
 
-/// Which candidates among `objects` (those marked by [`mark_candidate`] with their place in
-/// it) are unreachable from outside the candidates; the others are reachable. `held`
-/// references to each candidate are the caller's own and do not count as outside ones. With
-/// `find_released`, the unreachable ones referenced by nothing but other such ones are told
-/// apart.
+/// Which candidates among `objects` are unreachable from outside the candidates; the others
+/// are reachable. A candidate's header holds its place in `objects` (see
+/// [`GcHeader::enter_analysis`]), and `refs` its count of references not held by the caller
+/// ([`NOT_CANDIDATE`] for the objects that are not candidates). With `find_released`, the
+/// unreachable ones referenced by nothing but other such ones are told apart.
 fn analyse(
     world: &StoppedWorld<'_>,
     objects: &[NonNull<PyObject>],
-    held: usize,
+    mut refs: Vec<i64>,
     find_released: bool,
-    mut young: Option<&mut YoungTuples>,
 ) -> Vec<Fate> {
-    let outside_count = |object: NonNull<PyObject>| {
-        // SAFETY: the analysed objects are alive (see `header_of`).
-        unsafe { object.as_ref() }.header.get().saturating_sub(held) as i64
-    };
-    let mut refs: Vec<i64> = objects
-        .iter()
-        .map(|&object| {
-            if header_of(object).has(flag::COLLECTING) {
-                outside_count(object)
-            } else {
-                NOT_CANDIDATE
-            }
-        })
-        .collect();
+    let initial_refs = if find_released { refs.clone() } else { Vec::new() };
     // References between candidates are not outside references.
     for (n, &object) in objects.iter().enumerate() {
         if refs[n] == NOT_CANDIDATE {
             continue;
         }
-        // SAFETY: as above.
-        let object = unsafe { object.as_ref() };
-        // Two loops, so that the common one stays as lean as it can be.
-        let readable = match young.as_deref_mut() {
-            None => traverse(object, world, &mut |referent| {
-                if let Some(m) = referent.object().and_then(candidate_of) {
-                    refs[m] -= 1;
-                }
-            }),
-            Some(young) => traverse(object, world, &mut |referent| {
-                let Some(target) = referent.object() else { return };
-                match candidate_of(target) {
-                    Some(m) => refs[m] -= 1,
-                    None => young.note_referrer(target, n),
-                }
-            }),
-        };
+        // SAFETY: the analysed objects are alive (see `header_of`).
+        let readable = traverse(unsafe { object.as_ref() }, world, &mut |referent| {
+            if let Some(m) = candidate_of(referent) {
+                refs[m] -= 1;
+            }
+        });
         if !readable {
             // What it references cannot be known: keep it, and what it reaches, alive.
             refs[n] = i64::MAX / 2;
@@ -357,7 +296,7 @@ fn analyse(
         while let Some(next) = work.pop() {
             // SAFETY: as above.
             traverse(unsafe { objects[next].as_ref() }, world, &mut |referent| {
-                if let Some(m) = referent.object().and_then(candidate_of)
+                if let Some(m) = candidate_of(referent)
                     && fates[m] != Fate::Reachable
                 {
                     fates[m] = Fate::Reachable;
@@ -369,20 +308,17 @@ fn analyse(
     if find_released {
         // Unreachable, so referenced only by other unreachable candidates: released when no
         // count is left once the released ones let go of theirs.
-        let mut remaining = refs;
-        for (n, &object) in objects.iter().enumerate() {
-            if fates[n] == Fate::Garbage {
-                remaining[n] = outside_count(object);
-                if remaining[n] == 0 {
-                    fates[n] = Fate::Released;
-                    work.push(n);
-                }
+        let mut remaining = initial_refs;
+        for n in 0..objects.len() {
+            if fates[n] == Fate::Garbage && remaining[n] == 0 {
+                fates[n] = Fate::Released;
+                work.push(n);
             }
         }
         while let Some(next) = work.pop() {
             // SAFETY: as above.
             traverse(unsafe { objects[next].as_ref() }, world, &mut |referent| {
-                if let Some(m) = referent.object().and_then(candidate_of)
+                if let Some(m) = candidate_of(referent)
                     && fates[m] == Fate::Garbage
                 {
                     remaining[m] -= 1;
@@ -669,6 +605,37 @@ mod tests {
             assert!(found(&unreachable, addr));
             assert!(unreachable.len() > 1_000_000);
             dispose(py, unreachable);
+        });
+    }
+
+    /// A young collection's work is its young objects: each pass of the analysis runs over the
+    /// candidates, and an old object is only looked at where a young one references it. So its
+    /// figures are the same whether the old structure the young objects hang from is a thousand
+    /// or a hundred thousand lists deep.
+    #[test]
+    fn a_young_collection_examines_the_young_objects_however_deep_the_old_ones_go() {
+        gil::attach(|py| {
+            for depth in [1_000, 100_000] {
+                let mut old = new_list(py, Vec::new());
+                for _ in 0..depth {
+                    old = new_list(py, vec![Value::Obj(old)]);
+                }
+                // A full collection moves every live object to the oldest generation.
+                dispose(py, unreachable_now(py));
+                let mut young = old;
+                for _ in 0..700 {
+                    young = new_list(py, vec![Value::Obj(young)]);
+                }
+                let world = stop_the_world(py).expect("with the GIL the world is ours");
+                let analysis = analyse_generation(py, &world, 0);
+                let sizes = generation_sizes(&world);
+                drop(world);
+                assert_eq!(analysis.examined, 700, "under {depth} old lists");
+                assert!(analysis.unreachable.is_empty());
+                assert_eq!(sizes[0], 0, "the survivors moved on");
+                assert!(sizes[1] >= 700 && sizes[2] > depth);
+                drop(young);
+            }
         });
     }
 

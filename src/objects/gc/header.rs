@@ -18,6 +18,7 @@ use std::alloc::Layout;
 use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use crate::gil::stop_world::StoppedWorld;
 use crate::objects::PyObject;
 
 /// Bits of a header's flags.
@@ -31,6 +32,9 @@ pub mod flag {
 }
 
 const FLAG_BITS: u32 = 0b1111;
+/// The flags an object keeps when it is placed somewhere: all but [`flag::COLLECTING`], which
+/// only lasts while an analysis runs.
+const KEPT_FLAGS: u32 = FLAG_BITS & !flag::COLLECTING;
 const GENERATION_SHIFT: u32 = 4;
 const GENERATION_BITS: u32 = 0b111;
 /// The generation of an object in no array: not tracked.
@@ -54,7 +58,12 @@ pub struct GcHeader {
 // order the accesses. Atomics cost nothing here on x86 and make a racing reader
 // (`gc.is_tracked` of another thread's object) see a stale answer instead of undefined
 // behaviour. Flags may be set by any thread holding a reference, so they are changed with
-// read-modify-writes; the rest of `meta` only by whoever has the object to itself.
+// read-modify-writes; the rest of `meta` only by whoever has the object to itself. While the
+// world is stopped only the collector touches headers: it uses plain stores, as a locked
+// read-modify-write on each of a million objects would lengthen the pause.
+//
+// The small accessors are `#[inline(always)]`: the collector calls them a few times per object
+// and per reference, and unoptimised (test) builds would otherwise make a call of each.
 
 #[repr(C)]
 struct GcBox {
@@ -73,28 +82,34 @@ impl GcHeader {
     }
 
     /// The generation the object is tracked in, if it is.
+    #[inline(always)]
     pub fn generation(&self) -> Option<usize> {
         let generation = (self.meta.load(Ordering::Relaxed) >> GENERATION_SHIFT) & GENERATION_BITS;
         (generation != UNTRACKED).then_some(generation as usize)
     }
 
+    #[inline(always)]
     pub fn is_tracked(&self) -> bool {
         self.generation().is_some()
     }
 
+    #[inline(always)]
     pub fn heap(&self) -> u32 {
         self.meta.load(Ordering::Relaxed) >> HEAP_SHIFT
     }
 
+    #[inline(always)]
     pub fn index(&self) -> usize {
         self.index.load(Ordering::Relaxed) as usize
     }
 
-    /// Record where the object is tracked now (`None`: nowhere). The caller has the object's
-    /// place to itself (its owner, or the collector with the world stopped).
+    /// Record where the object is tracked now (`None`: nowhere); it takes part in no analysis
+    /// any more. The caller has the object's place to itself (its owner, or the collector with
+    /// the world stopped).
+    #[inline(always)]
     pub fn place(&self, heap: u32, generation: Option<usize>, index: usize) {
         let generation = generation.map_or(UNTRACKED, |g| g as u32);
-        let flags = self.meta.load(Ordering::Relaxed) & FLAG_BITS;
+        let flags = self.meta.load(Ordering::Relaxed) & KEPT_FLAGS;
         self.meta.store(
             (heap << HEAP_SHIFT) | (generation << GENERATION_SHIFT) | flags,
             Ordering::Relaxed,
@@ -102,11 +117,13 @@ impl GcHeader {
         self.set_index(index);
     }
 
+    #[inline(always)]
     pub fn set_index(&self, index: usize) {
         // Arrays are kept below four billion entries (see `heap`).
         self.index.store(index as u32, Ordering::Relaxed);
     }
 
+    #[inline(always)]
     pub fn has(&self, flag: u32) -> bool {
         self.meta.load(Ordering::Relaxed) & flag != 0
     }
@@ -119,9 +136,31 @@ impl GcHeader {
         self.meta.fetch_and(!(flag & FLAG_BITS), Ordering::Relaxed);
     }
 
+    /// Make the object the `n`-th candidate of the analysis about to run: its index holds the
+    /// number until [`GcHeader::place`] or [`GcHeader::leave_analysis`] puts a place back.
+    #[inline(always)]
+    pub fn enter_analysis(&self, _world: &StoppedWorld<'_>, n: usize) {
+        self.set_index(n);
+        let meta = self.meta.load(Ordering::Relaxed);
+        self.meta.store(meta | flag::COLLECTING, Ordering::Relaxed);
+    }
+
+    /// The object is no candidate any more, and back at `index` in its generation.
+    #[inline(always)]
+    pub fn leave_analysis(&self, _world: &StoppedWorld<'_>, index: usize) {
+        self.set_index(index);
+        let meta = self.meta.load(Ordering::Relaxed);
+        self.meta.store(meta & !flag::COLLECTING, Ordering::Relaxed);
+    }
+
     /// The candidate number of an object taking part in the analysis running now.
+    #[inline(always)]
     pub fn candidate(&self) -> Option<usize> {
-        self.has(flag::COLLECTING).then(|| self.index())
+        if self.has(flag::COLLECTING) {
+            Some(self.index())
+        } else {
+            None
+        }
     }
 }
 
@@ -140,6 +179,7 @@ pub fn allocate(object: PyObject) -> NonNull<PyObject> {
 ///
 /// # Safety
 /// `object` must come from [`allocate`] and not have been deallocated.
+#[inline(always)]
 pub unsafe fn header_of<'a>(object: NonNull<PyObject>) -> &'a GcHeader {
     // SAFETY: per the contract the object is the `object` field of a live `GcBox`, so its header
     // starts `OBJECT_OFFSET` bytes before it, in the same allocation.

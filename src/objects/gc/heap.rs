@@ -46,6 +46,7 @@ impl Generation {
     }
 
     /// Append `object`, recording its new place in its header.
+    #[inline(always)]
     fn push(&mut self, heap: u32, generation: usize, object: NonNull<PyObject>) {
         header_of(object).place(heap, Some(generation), self.slots.len());
         self.slots.push(Some(object));
@@ -98,6 +99,7 @@ impl Generation {
 /// Holes tolerated beyond one per object before an array is squeezed.
 const SLACK: usize = 64;
 
+#[inline(always)]
 fn header_of(object: NonNull<PyObject>) -> &'static GcHeader {
     // SAFETY: objects in a generation are alive containers from `header::allocate`: every one
     // is removed from its array before it is freed. The `'static` never escapes this module.
@@ -201,12 +203,14 @@ impl Heap {
     /// The caller owns the heap (it is its thread's; with the GIL, it holds the GIL) and holds
     /// no other borrow of that generation.
     #[allow(clippy::mut_from_ref)] // The exclusivity is the caller's contract, as for a lock.
+    #[inline(always)]
     unsafe fn generation(&self, generation: usize) -> &mut Generation {
         // SAFETY: per the contract nobody else reaches the generation during the borrow.
         unsafe { &mut *self.generations[generation].get() }
     }
 
     /// Run `f` on a generation of any heap, while the world is stopped.
+    #[inline(always)]
     fn with_stopped<R>(&self, _world: &StoppedWorld<'_>, generation: usize, f: impl FnOnce(&mut Generation) -> R) -> R {
         // SAFETY: with the world stopped no owner changes its heap, and `f`, which cannot reach
         // this module's other functions with the generation borrowed, is the only borrow.
@@ -238,6 +242,7 @@ impl Heap {
     }
 
     /// Put an object back, in `generation` (the collector, rebuilding the generations).
+    #[inline(always)]
     pub fn place(&self, world: &StoppedWorld<'_>, generation: usize, object: NonNull<PyObject>) {
         self.with_stopped(world, generation, |g| g.push(self.id, generation, object));
     }

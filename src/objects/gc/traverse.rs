@@ -26,10 +26,12 @@ pub trait Reader {
 /// The collector reads without locking: the world is stopped, so nobody can take a lock
 /// meanwhile, and a lock already held means "do not look".
 impl Reader for StoppedWorld<'_> {
+    #[inline(always)]
     fn read<T, R>(&self, lock: &ObjLock<T>, f: impl FnOnce(&T) -> R) -> Option<R> {
         lock.read_stopped(self).map(f)
     }
 
+    #[inline(always)]
     fn read_dict<R>(&self, dict: &DictObject, f: impl FnOnce(&DictTable) -> R) -> Option<R> {
         dict.read_stopped(self).map(f)
     }
@@ -57,7 +59,7 @@ pub enum Referent<'a> {
 
 impl<'a> Referent<'a> {
     /// The heap object, if it is one (only those can take part in cycles).
-    #[inline]
+    #[inline(always)]
     pub fn object(self) -> Option<&'a ObjRef> {
         match self {
             Referent::Object(o) | Referent::Value(Value::Obj(o)) => Some(o),
