@@ -857,8 +857,9 @@ fn callable(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     Ok(Value::Bool(is_callable(vm, &args[0])))
 }
 
-fn is_callable(vm: &mut Vm, x: &Value) -> bool {
+pub fn is_callable(vm: &mut Vm, x: &Value) -> bool {
     match x.payload() {
+        Some(Payload::WeakRef(w)) => w.kind == crate::objects::weakref::WeakKind::Ref,
         Some(Payload::Function(_) | Payload::Native(_) | Payload::BoundMethod(..) | Payload::Type(_)) => true,
         Some(Payload::Instance(_)) => vm.lookup_special(x, "__call__").is_some(),
         _ => false,

@@ -16,6 +16,7 @@ pub mod sys;
 pub mod thread;
 pub mod time;
 pub mod toy;
+pub mod weakref;
 
 use crate::objects::types::{intern, native};
 use crate::objects::{NativeFn, Payload, Value};
@@ -61,6 +62,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "fractions" => Some(include_str!("py/fractions.py")),
         "string" => Some(include_str!("py/string.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
+        "weakref" => Some(include_str!("py/weakref.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -85,6 +87,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "_collections" => collections::create(vm),
         "_copy" => copy::create(vm),
         "gc" => gc::create(vm),
+        "_weakref" => weakref::create(vm),
         _ => return None,
     })
 }

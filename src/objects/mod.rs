@@ -14,6 +14,7 @@ pub mod methods;
 pub mod refcount;
 pub mod settable;
 pub mod types;
+pub mod weakref;
 
 use std::sync::Arc;
 
@@ -286,6 +287,7 @@ pub mod hashing {
                 | Payload::Set(_)
                 | Payload::Instance(_)
                 | Payload::Slice(_)
+                | Payload::WeakRef(_)
                 | Payload::DictView(_, DictViewKind::Keys | DictViewKind::Items) => return None,
                 _ => (o.addr() >> 4) as i64,
             },
@@ -403,6 +405,8 @@ pub enum Payload {
     Hash(Box<crate::modules::hashlib::HashState>),
     /// A `random.Random` instance: a generator of its own.
     Random(Box<crate::modules::random::Generator>),
+    /// A weak reference (`weakref.ref`, or the base value of a proxy).
+    WeakRef(Box<weakref::WeakRef>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -577,6 +581,18 @@ pub struct Instance {
     /// For a class derived from a built-in type: the plain built-in value (never an instance)
     /// the instance extends, fixed at creation; a mutable one changes under its own lock.
     pub base: Option<Value>,
+}
+
+impl Drop for Instance {
+    /// An instance of a class derived from `weakref.ref` goes: its weak reference, which may
+    /// outlive it, must stop naming it as the object callbacks receive.
+    fn drop(&mut self) {
+        if let Some(Value::Obj(base)) = &self.base
+            && let Payload::WeakRef(weak) = &base.payload
+        {
+            weak.disown();
+        }
+    }
 }
 
 /// Where an instance keeps its attributes: inline until the program reads `obj.__dict__`, then

@@ -53,6 +53,7 @@ builtin_types! {
     blocking_io_error: "BlockingIOError",
     child_process_error: "ChildProcessError",
     process_lookup_error: "ProcessLookupError",
+    reference_error: "ReferenceError",
 }
 
 static TYPES: OnceLock<Types> = OnceLock::new();
@@ -114,6 +115,24 @@ pub fn iterator_type(kind: u8) -> &'static ObjRef {
             .collect()
     });
     all.get(kind as usize).unwrap_or(&types().iterator)
+}
+
+/// The classes of `weakref`, which are no builtins: `weakref.ref` (`ReferenceType`), and the
+/// hidden base of the proxy classes `weakref.py` defines on top of it.
+pub struct WeakrefTypes {
+    pub reference: ObjRef,
+    pub proxy_base: ObjRef,
+}
+
+pub fn weakref_types() -> &'static WeakrefTypes {
+    static WEAKREF_TYPES: OnceLock<WeakrefTypes> = OnceLock::new();
+    WEAKREF_TYPES.get_or_init(|| {
+        let object = &types().object;
+        WeakrefTypes {
+            reference: new_type_in("weakref", "ReferenceType", &[object], Layout::Builtin),
+            proxy_base: new_type_in("weakref", "ProxyBase", &[object], Layout::Builtin),
+        }
+    })
 }
 
 /// The built-in classes. Created on first use.
@@ -245,6 +264,7 @@ fn create_types() -> Types {
         blocking_io_error: e("BlockingIOError", &os_error),
         child_process_error: e("ChildProcessError", &os_error),
         process_lookup_error: e("ProcessLookupError", &os_error),
+        reference_error: e("ReferenceError", &exception),
         object,
         int,
         base_exception,
@@ -341,6 +361,7 @@ impl Types {
             "BlockingIOError" => &t.blocking_io_error,
             "ChildProcessError" => &t.child_process_error,
             "ProcessLookupError" => &t.process_lookup_error,
+            "ReferenceError" => &t.reference_error,
             _ => return None,
         })
     }

@@ -271,6 +271,10 @@ impl Vm<'_> {
                 if key == "__dict__" {
                     return Ok(Some(Value::Obj(inst.dict_object(py))));
                 }
+                if key == "__weakref__" && super::slots::instances_have_weakref(self, &inst.class) {
+                    let Some(this) = obj.as_obj() else { return Ok(None) };
+                    return Ok(Some(crate::modules::weakref::first_reference(self, this)));
+                }
                 if inst.exception.is_some()
                     && let Some(v) = self.exception_attr(obj, key)
                 {
@@ -425,6 +429,10 @@ impl Vm<'_> {
                 "fget" => Some(accessors[0].clone_ref(py)),
                 "fset" => Some(accessors[1].clone_ref(py)),
                 "fdel" => Some(accessors[2].clone_ref(py)),
+                _ => self.builtin_method(obj, name)?,
+            }),
+            Some(Payload::WeakRef(weak)) => Ok(match key {
+                "__callback__" => Some(weak.callback.lock(py).as_ref().map_or(Value::None, |c| c.clone_ref(py))),
                 _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::Generator(g)) => Ok(match key {

@@ -194,7 +194,10 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
     if roots.any(|r| root.is_some_and(|root| !r.is(root))) || (root.is_some() && layout == Layout::Exception) {
         return Err(vm.type_error("multiple bases have instance lay-out conflict"));
     }
-    if let Some(Payload::Type(t)) = root.map(|r| &r.payload) {
+    let weakref_types = crate::objects::types::weakref_types();
+    if let Some(Payload::Type(t)) = root.map(|r| &r.payload)
+        && !root.is_some_and(|r| r.is(&weakref_types.reference) || r.is(&weakref_types.proxy_base))
+    {
         check_subclassable(vm, &t.name)?;
     }
     let mut dict = DictTable::new();

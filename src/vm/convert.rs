@@ -177,6 +177,7 @@ impl Vm<'_> {
                         )
                     }
                     Payload::Random(_) => format!("<random.Random object at {:#x}>", o.addr()),
+                    Payload::WeakRef(_) => crate::modules::weakref::repr(self, v)?,
                     Payload::Hash(state) => format!("<{} _hashlib.HASH object @ {:#x}>", state.name, o.addr()),
                     Payload::Lock(lock) => {
                         let state = if lock.is_locked() { "locked" } else { "unlocked" };

@@ -113,6 +113,7 @@ impl Vm<'_> {
         match v.payload() {
             // Items that are no tuples, so this does not recurse on nested tuples.
             Some(Payload::Tuple(items)) => hashing::hash_tuple_tree(items, |item| self.hash(item)),
+            Some(Payload::WeakRef(_)) => crate::modules::weakref::hash(self, v),
             Some(Payload::Instance(_)) => {
                 let Some(method) = self.lookup_special(v, "__hash__") else {
                     return Ok(v.as_obj().map_or(0, |o| (o.addr() >> 4) as i64));

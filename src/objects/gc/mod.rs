@@ -56,7 +56,8 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::StaticMethod(_)
         | Payload::ClassMethod(_)
         | Payload::DictView(..)
-        | Payload::Super { .. } => true,
+        | Payload::Super { .. }
+        | Payload::WeakRef(_) => true,
         Payload::Str(_)
         | Payload::BigInt(_)
         | Payload::Complex(_)

@@ -20,7 +20,11 @@ pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyR
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 20] = [
+    let table: [(&ObjRef, Constructor); 21] = [
+        (
+            &crate::objects::types::weakref_types().reference,
+            crate::modules::weakref::ref_new,
+        ),
         (&t.random, |vm, _, args, kwargs| {
             crate::modules::random::new_random(vm, args, kwargs)
         }),

@@ -100,5 +100,6 @@ pub fn install(py: Gil<'_>) {
         slots::install(py);
         operators::install(py);
         iterator::install(py);
+        crate::modules::weakref::install(py);
     });
 }
