@@ -65,7 +65,9 @@ pub fn install(py: Gil<'_>) {
 /// of a type defined in C, with its module).
 fn shown_type_name(vm: &Vm, value: &Value) -> String {
     match &vm.type_of(value).payload {
-        Payload::Type(t) if t.module == "weakref" => format!("weakref.{}", t.name),
+        Payload::Type(t) if t.module == "weakref" && matches!(value.payload(), Some(Payload::WeakRef(_))) => {
+            format!("weakref.{}", t.name)
+        }
         Payload::Type(t) => t.name.clone(),
         _ => "?".to_string(),
     }
@@ -79,13 +81,10 @@ fn supports_weak_references(vm: &Vm, object: &ObjRef) -> bool {
             let built_in = matches!(&class.payload, Payload::Type(t) if t.module == "builtins");
             let t = types();
             let w = weakref_types();
-            // Variable-size bases leave no room for the reference list in CPython; weak
-            // references and proxies cannot be referenced themselves.
-            let refusing_base = builtin_base(class).is_some_and(|base| {
-                [&t.int, &t.tuple, &t.bytes, &w.reference, &w.proxy_base]
-                    .iter()
-                    .any(|b| b.is(base))
-            });
+            // Variable-size bases leave no room for the reference list in CPython; proxies
+            // cannot be referenced (a class derived from `ref` can: it gets the room).
+            let refusing_base = builtin_base(class)
+                .is_some_and(|base| [&t.int, &t.tuple, &t.bytes, &w.proxy_base].iter().any(|b| b.is(base)));
             !built_in && !refusing_base && crate::vm::slots::instances_have_weakref(vm, class)
         }
         Payload::Type(_)

@@ -282,6 +282,10 @@ pub mod hashing {
                 // The items are no tuples, so `hash_value` does not recurse.
                 Payload::Tuple(items) => hash_tuple_tree(items, |item| hash_value(item).ok_or(())).ok()?,
                 Payload::FrozenSet(table) => table.hash(),
+                // Equal when they bind the same function to the same object (by identity).
+                Payload::BoundMethod(Value::Obj(receiver), Value::Obj(function)) => {
+                    ((receiver.addr() >> 4) ^ (function.addr() >> 4)) as i64
+                }
                 Payload::List(_)
                 | Payload::Dict(_)
                 | Payload::Set(_)

@@ -208,10 +208,8 @@ pub fn register(
         for entry in list.iter() {
             // SAFETY: registered entries are alive (see `Entry`).
             let other = unsafe { &*entry.state };
-            let plain = other.owner.load(Ordering::Relaxed).is_null() || state.kind != WeakKind::Ref;
             if other.kind == state.kind
-                && plain
-                && other.callback.lock(py).is_none()
+                && is_basic(py, entry)
                 && let Some(found) = visible(py, entry)
             {
                 return Some(found);
@@ -222,19 +220,28 @@ pub fn register(
     if let Some(owner) = owner {
         state.owner.store(owner.as_non_null().as_ptr(), Ordering::Relaxed);
     }
-    // CPython keeps the plain reference first, so `__weakref__` finds it.
+    // As CPython orders them: the plain reference first (what `__weakref__` shows), then the
+    // plain proxies, then the others newest first (the order their callbacks run in).
     let entry = Entry {
         object: weakref.as_non_null(),
         state,
     };
-    let plain = owner.is_none() && state.kind == WeakKind::Ref && state.callback.lock(py).is_none();
-    if plain {
-        list.insert(0, entry);
+    let at = if owner.is_none() && state.kind == WeakKind::Ref && state.callback.lock(py).is_none() {
+        0
     } else {
-        list.push(entry);
-    }
+        list.iter().take_while(|e| is_basic(py, e)).count()
+    };
+    list.insert(at, entry);
     set_flag(referent.as_non_null(), true);
     None
+}
+
+/// Whether a registered weak reference is one `ref(obj)` or `proxy(obj)` hands out again: no
+/// callback, and no class derived from `ref`.
+fn is_basic(py: Gil<'_>, entry: &Entry) -> bool {
+    // SAFETY: registered entries are alive (see `Entry`).
+    let state = unsafe { &*entry.state };
+    state.callback.lock(py).is_none() && (state.kind != WeakKind::Ref || state.owner.load(Ordering::Relaxed).is_null())
 }
 
 /// The object Python code sees for a registered weak reference (its derived instance, if it is

@@ -539,7 +539,8 @@ class WeakSet:
         return r in self.data
 
     def __repr__(self):
-        return f"{type(self).__name__}({set(self)!r})" if len(self) else f"{type(self).__name__}()"
+        # As CPython shows it: the set of references.
+        return repr(self.data)
 
     def add(self, item):
         self.data.add(ref(item, self._remove))
