@@ -153,6 +153,10 @@ impl RefCount {
         // happen-before a free here.
         let mut shared = self.shared.load(Ordering::Acquire);
         if shared == 0 {
+            // The owner's count reads zero from now on (its id stays: `destroy` looks at it),
+            // so a weak reference's `try_increment` on this thread sees the object dying.
+            self.local
+                .store(self.local.load(Ordering::Relaxed) & !LOCAL_MASK, Ordering::Relaxed);
             return Release::Free;
         }
         if shared >= SHARED_SATURATED {

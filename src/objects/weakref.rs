@@ -201,7 +201,11 @@ pub fn register(
     reuse: bool,
 ) -> Option<ObjRef> {
     let state = state_of(weakref)?;
-    referent.set_maybe_weakly_referenced(py);
+    // Callbacks take references to the weak reference (and its owner) through the registry,
+    // as `ref()` does to the referent: all three must refuse to be taken once dying.
+    for object in std::iter::once(referent).chain(Some(weakref)).chain(owner) {
+        object.set_maybe_weakly_referenced(py);
+    }
     let mut registry = REGISTRY.lock();
     let list = registry.entry(referent.addr()).or_default();
     if reuse {
