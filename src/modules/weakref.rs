@@ -222,7 +222,7 @@ fn init(_vm: &mut Vm, _args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<
 pub fn call(vm: &mut Vm, weak: &WeakRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "weakref", kwargs)?;
     if !args.is_empty() {
-        return Err(vm.type_error(format!("weakref() takes no arguments ({} given)", args.len())));
+        return Err(vm.type_error(format!("weakref expected 0 arguments, got {}", args.len())));
     }
     Ok(referent(vm, weak))
 }
