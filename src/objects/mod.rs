@@ -411,6 +411,8 @@ pub enum Payload {
     Random(Box<crate::modules::random::Generator>),
     /// A weak reference (`weakref.ref`, or the base value of a proxy).
     WeakRef(Box<weakref::WeakRef>),
+    /// A slot's descriptor on its class.
+    Member(Box<Member>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -563,6 +565,25 @@ pub struct TypeObject {
     pub layout: Layout,
     /// Whether instances have a `__del__` to run before they are freed.
     pub finalizer: gc::FinalizerCache,
+    /// Whether instances have a `__dict__` and a `__weakref__` (`__slots__` may leave them out).
+    pub shape: InstanceShape,
+}
+
+/// What instances of a class carry besides their declared slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceShape {
+    /// A `__dict__`: attributes not declared in `__slots__` can be set.
+    pub dict: bool,
+    /// A `__weakref__`: weak references can be made to them.
+    pub weakref: bool,
+}
+
+/// A slot declared in `__slots__` (`<member 'x' of 'S' objects>`): the attribute it stands
+/// for lives in the instance's attribute table like any other, but only declared names may
+/// be set when instances have no `__dict__`.
+pub struct Member {
+    pub name: ObjRef,
+    pub class_name: String,
 }
 
 /// The storage instances of a type use, inherited from its built-in base class.

@@ -27,7 +27,7 @@ builtin_types! {
     module: "module", generator: "generator", iterator: "iterator", property: "property",
     staticmethod: "staticmethod", classmethod: "classmethod", super_: "super",
     dict_keys: "dict_keys", dict_values: "dict_values", dict_items: "dict_items", not_implemented_type: "NotImplementedType",
-    ellipsis_type: "ellipsis", traceback: "traceback", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
+    ellipsis_type: "ellipsis", member_descriptor: "member_descriptor", traceback: "traceback", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
     base_exception: "BaseException", exception: "Exception", system_exit: "SystemExit",
     keyboard_interrupt: "KeyboardInterrupt", generator_exit: "GeneratorExit",
     arithmetic_error: "ArithmeticError", zero_division_error: "ZeroDivisionError",
@@ -166,6 +166,12 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
         dict: ObjLock::new(DictTable::new()),
         layout,
         finalizer: super::gc::FinalizerCache::new(false),
+        // Of the built-in classes' instances only exceptions (and tracebacks) are `Instance`s
+        // with a namespace; none can be weakly referenced.
+        shape: super::InstanceShape {
+            dict: layout == Layout::Exception || name == "traceback",
+            weakref: false,
+        },
     }))))
 }
 
@@ -223,6 +229,7 @@ fn create_types() -> Types {
         dict_items: b("dict_items"),
         not_implemented_type: b("NotImplementedType"),
         ellipsis_type: b("ellipsis"),
+        member_descriptor: b("member_descriptor"),
         // Plain instances: their `tb_lineno`, `tb_next`… are entries of the instance dict.
         traceback: new_type("traceback", &[&object], Layout::Object),
         text_io: b("TextIOWrapper"),

@@ -216,6 +216,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
             });
         }
     }
+    let shape = super::slots::apply(vm, name, &bases, &mut dict)?;
     // Defining `__eq__` without `__hash__` makes instances unhashable, as in CPython.
     let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
     if defines(&dict, "__eq__") && !defines(&dict, "__hash__") {
@@ -246,6 +247,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         dict: ObjLock::new(dict),
         layout,
         finalizer: crate::objects::gc::FinalizerCache::new(has_del),
+        shape,
     })));
     for (key, value) in descriptors {
         if let Some(set_name) = vm.lookup_special(&value, "__set_name__") {

@@ -71,7 +71,8 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
-        | Payload::Random(_) => false,
+        | Payload::Random(_)
+        | Payload::Member(_) => false,
     }
 }
 

@@ -151,7 +151,8 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
-        | Payload::Random(_) => {}
+        | Payload::Random(_)
+        | Payload::Member(_) => {}
     }
     true
 }
