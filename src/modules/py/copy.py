@@ -129,16 +129,43 @@ def _hold(x, memo):
     memo.setdefault(id(memo), []).append(x)
 
 
+def _slot_names(kind):
+    # The attributes declared in __slots__ along the MRO, as stored (private names mangled).
+    names = []
+    for klass in kind.__mro__:
+        declared = klass.__dict__.get("__slots__", ())
+        for name in (declared,) if isinstance(declared, str) else declared:
+            if name in ("__dict__", "__weakref__"):
+                continue
+            if name.startswith("__") and not name.endswith("__"):
+                name = "_" + klass.__name__.lstrip("_") + name
+            names.append(name)
+    return names
+
+
 def _reconstruct(x, memo):
-    # A new instance made without __init__, given (a deep copy of) x's state.
+    # A new instance made without __init__, given (a deep copy of) x's state: its __dict__
+    # and the slots that are set.
     kind = type(x)
-    if isinstance(x, BaseException) or not hasattr(x, "__dict__"):
+    slots = _slot_names(kind)
+    has_dict = hasattr(x, "__dict__")
+    if isinstance(x, BaseException) or not (has_dict or slots):
         raise TypeError("cannot pickle '%s' object" % kind.__name__)
     twin = _copy._new_instance(kind)
     if memo is not None:
         memo[id(x)] = twin  # the state may refer back to x
     state_of = getattr(x, "__getstate__", None)
-    state = x.__dict__ if state_of is None else state_of()
+    if state_of is not None:
+        state = state_of()
+    elif slots:
+        state = dict(x.__dict__) if has_dict else {}
+        for name in slots:
+            try:
+                state[name] = getattr(x, name)
+            except AttributeError:
+                pass
+    else:
+        state = x.__dict__
     if memo is not None:
         state = deepcopy(state, memo)
     restore = getattr(twin, "__setstate__", None)
