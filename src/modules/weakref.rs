@@ -331,6 +331,16 @@ fn proxy_repr(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyRes
 
 static NONE_STANDIN: u8 = 0;
 
+/// For a proxy: its referent's class, which it shows as its `__class__` (and `isinstance`
+/// looks at), or `ReferenceError` once the referent died. `None` for anything else.
+pub fn proxied_class(vm: &Vm, value: &Value) -> Option<PyResult<ObjRef>> {
+    let weak = state_of_value(value).filter(|w| w.kind != WeakKind::Ref)?;
+    Some(match weak.get(vm.py) {
+        Some(target) => Ok(vm.class_of(&target).clone_ref(vm.py)),
+        None => Err(vm.new_error(&types().reference_error, "weakly-referenced object no longer exists")),
+    })
+}
+
 /// `weakref.getweakrefcount(object)`.
 fn getweakrefcount(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "getweakrefcount", kwargs)?;

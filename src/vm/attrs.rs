@@ -229,6 +229,9 @@ impl Vm<'_> {
         let py = self.py;
         let key = str_of(name);
         if key == "__class__" {
+            if let Some(class) = crate::modules::weakref::proxied_class(self, obj) {
+                return class.map(|c| Some(Value::Obj(c)));
+            }
             return Ok(Some(Value::Obj(self.type_of(obj).clone_ref(py))));
         }
         match obj.payload() {
