@@ -143,6 +143,7 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
         Err(err) => exit_status_for(&mut vm, err),
     };
     wait_for_threads(&mut vm);
+    run_exit_finalizers(&mut vm);
     if let Some(globals) = main_globals {
         vm.finalize_main_module(globals);
     }
@@ -159,6 +160,19 @@ fn wait_for_threads(vm: &mut vm::Vm) {
     if let Err(err) = vm.call_method(&threading, "_shutdown", &[]) {
         let report = vm.format_exception(&err.exc);
         eprint!("Exception ignored on threading shutdown:\n{report}");
+    }
+}
+
+/// As CPython's `atexit` does for `weakref.finalize`: if `weakref` was imported, run the
+/// finalizers still due that ask to run at exit.
+fn run_exit_finalizers(vm: &mut vm::Vm) {
+    let modules = vm.modules.clone_ref(vm.py);
+    let Ok(Some(weakref)) = vm.dict_get_str(&modules, &intern("weakref")) else {
+        return;
+    };
+    if let Err(err) = vm.call_method(&weakref, "_run_exit_finalizers", &[]) {
+        let report = vm.format_exception(&err.exc);
+        eprint!("Exception ignored in atexit callback:\n{report}");
     }
 }
 

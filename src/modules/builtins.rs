@@ -676,7 +676,15 @@ fn isinstance(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResu
     no_kwargs(vm, "isinstance", kwargs)?;
     check_arity(vm, "isinstance", args, 2, 2)?;
     let class = vm.type_of(&args[0]).clone_ref(vm.py);
-    Ok(Value::Bool(class_matches(vm, &class, &args[1], "isinstance")?))
+    if class_matches(vm, &class, &args[1], "isinstance")? {
+        return Ok(Value::Bool(true));
+    }
+    // As CPython, a `__class__` that differs from the type counts too: a proxy's referent's.
+    match super::weakref::proxied_class(vm, &args[0]) {
+        Some(Ok(shown)) => Ok(Value::Bool(class_matches(vm, &shown, &args[1], "isinstance")?)),
+        Some(Err(gone)) => Err(gone),
+        None => Ok(Value::Bool(false)),
+    }
 }
 
 fn issubclass(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -859,6 +867,7 @@ fn callable(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
 /// `callable(x)`.
 pub fn is_callable(vm: &mut Vm, x: &Value) -> bool {
     match x.payload() {
+        Some(Payload::WeakRef(w)) => w.kind == crate::objects::weakref::WeakKind::Ref,
         Some(Payload::Function(_) | Payload::Native(_) | Payload::BoundMethod(..) | Payload::Type(_)) => true,
         Some(Payload::Instance(_)) => vm.lookup_special(x, "__call__").is_some(),
         _ => false,

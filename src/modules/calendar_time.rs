@@ -65,6 +65,10 @@ fn struct_time_class(py: Gil<'_>) -> &'static ObjRef {
             dict: ObjLock::new(DictTable::new()),
             layout: Layout::Object,
             finalizer: crate::objects::gc::FinalizerCache::new(false),
+            shape: crate::objects::InstanceShape {
+                dict: true,
+                weakref: false,
+            },
         }))));
         add_methods(
             py,

@@ -17,6 +17,7 @@ pub mod sys;
 pub mod thread;
 pub mod time;
 pub mod toy;
+pub mod weakref;
 
 use crate::objects::types::{intern, module_function};
 use crate::objects::{NativeFn, Payload, Value};
@@ -72,6 +73,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "_functools" => Some(include_str!("py/_functools.py")),
         "_heapq" => Some(include_str!("py/_heapq.py")),
         "_bisect" => Some(include_str!("py/_bisect.py")),
+        "weakref" => Some(include_str!("py/weakref.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -98,6 +100,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "_pickle" => pickle::create(vm),
         "_codecs" => codecs::create(vm),
         "builtins" => Ok(builtins_module(vm)),
+        "_weakref" => weakref::create(vm),
         _ => return None,
     })
 }

@@ -14,6 +14,7 @@ pub mod methods;
 pub mod refcount;
 pub mod settable;
 pub mod types;
+pub mod weakref;
 
 use std::sync::Arc;
 
@@ -281,11 +282,16 @@ pub mod hashing {
                 // The items are no tuples, so `hash_value` does not recurse.
                 Payload::Tuple(items) => hash_tuple_tree(items, |item| hash_value(item).ok_or(())).ok()?,
                 Payload::FrozenSet(table) => table.hash(),
+                // Equal when they bind the same function to the same object (by identity).
+                Payload::BoundMethod(Value::Obj(receiver), Value::Obj(function)) => {
+                    ((receiver.addr() >> 4) ^ (function.addr() >> 4)) as i64
+                }
                 Payload::List(_)
                 | Payload::Dict(_)
                 | Payload::Set(_)
                 | Payload::Instance(_)
                 | Payload::Slice(_)
+                | Payload::WeakRef(_)
                 | Payload::DictView(_, DictViewKind::Keys | DictViewKind::Items) => return None,
                 _ => (o.addr() >> 4) as i64,
             },
@@ -403,6 +409,10 @@ pub enum Payload {
     Hash(Box<crate::modules::hashlib::HashState>),
     /// A `random.Random` instance: a generator of its own.
     Random(Box<crate::modules::random::Generator>),
+    /// A weak reference (`weakref.ref`, or the base value of a proxy).
+    WeakRef(Box<weakref::WeakRef>),
+    /// A slot's descriptor on its class.
+    Member(Box<Member>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -561,6 +571,25 @@ pub struct TypeObject {
     pub layout: Layout,
     /// Whether instances have a `__del__` to run before they are freed.
     pub finalizer: gc::FinalizerCache,
+    /// Whether instances have a `__dict__` and a `__weakref__` (`__slots__` may leave them out).
+    pub shape: InstanceShape,
+}
+
+/// What instances of a class carry besides their declared slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceShape {
+    /// A `__dict__`: attributes not declared in `__slots__` can be set.
+    pub dict: bool,
+    /// A `__weakref__`: weak references can be made to them.
+    pub weakref: bool,
+}
+
+/// A slot declared in `__slots__` (`<member 'x' of 'S' objects>`): the attribute it stands
+/// for lives in the instance's attribute table like any other, but only declared names may
+/// be set when instances have no `__dict__`.
+pub struct Member {
+    pub name: ObjRef,
+    pub class_name: String,
 }
 
 /// The storage instances of a type use, inherited from its built-in base class.
@@ -583,6 +612,18 @@ pub struct Instance {
     /// For a class derived from a built-in type: the plain built-in value (never an instance)
     /// the instance extends, fixed at creation; a mutable one changes under its own lock.
     pub base: Option<Value>,
+}
+
+impl Drop for Instance {
+    /// An instance of a class derived from `weakref.ref` goes: its weak reference, which may
+    /// outlive it, must stop naming it as the object callbacks receive.
+    fn drop(&mut self) {
+        if let Some(Value::Obj(base)) = &self.base
+            && let Payload::WeakRef(weak) = &base.payload
+        {
+            weak.disown();
+        }
+    }
 }
 
 /// Where an instance keeps its attributes: inline until the program reads `obj.__dict__`, then

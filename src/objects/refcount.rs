@@ -36,7 +36,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, AtomicIsize, AtomicU32, AtomicU64
 
 use parking_lot::Mutex;
 
-use super::{PyObject, Value, gc};
+use super::{PyObject, Value, gc, weakref};
 use crate::gil::{self, Gil};
 
 /// Local words at or above this mark are immortal: never changed, never freed. A mortal
@@ -60,6 +60,10 @@ const NO_ID_LEFT: u32 = IMMORTAL;
 const SHARED_SHIFT: u32 = 2;
 const SHARED_ONE: i32 = 1 << SHARED_SHIFT;
 const SHARED_FLAGS: i32 = SHARED_ONE - 1;
+/// Some weak reference may point here: the owner's last decrement then settles with a
+/// compare-and-swap, which a weak reference taking a reference ([`ObjRef::try_clone_from_ptr`])
+/// races against fairly (CPython's `_Py_REF_MAYBE_WEAKREF`).
+const MAYBE_WEAKREF: i32 = 1;
 /// Handed to the owner to merge: the queue holds the reference whose decrement was deferred.
 const QUEUED: i32 = 2;
 /// Merged: no owner any more, `shared` is the whole count.
@@ -149,6 +153,10 @@ impl RefCount {
         // happen-before a free here.
         let mut shared = self.shared.load(Ordering::Acquire);
         if shared == 0 {
+            // The owner's count reads zero from now on (its id stays: `destroy` looks at it),
+            // so a weak reference's `try_increment` on this thread sees the object dying.
+            self.local
+                .store(self.local.load(Ordering::Relaxed) & !LOCAL_MASK, Ordering::Relaxed);
             return Release::Free;
         }
         if shared >= SHARED_SATURATED {
@@ -185,7 +193,7 @@ impl RefCount {
             }
             // Nothing counted here: the reference being dropped is one the owner counted.
             // Rather than go negative, queue the object; the queue keeps that reference.
-            let queue = shared == 0;
+            let queue = shared == 0 || shared == MAYBE_WEAKREF;
             let new = if queue { QUEUED } else { shared - SHARED_ONE };
             match self
                 .shared
@@ -230,6 +238,64 @@ impl RefCount {
         }
         self.local.store(0, Ordering::Relaxed);
         true
+    }
+
+    /// Add a reference unless the count already reached zero (the object is being freed).
+    fn try_increment(&self) -> bool {
+        let n = self.local.load(Ordering::Relaxed);
+        if n >= IMMORTAL {
+            return true;
+        }
+        if !gil::is_free_threaded() {
+            if n == 0 {
+                return false;
+            }
+            self.local.store(n + 1, Ordering::Relaxed);
+            return true;
+        }
+        if owned_here(n) && n & LOCAL_MASK != 0 && n & LOCAL_MASK != LOCAL_MASK {
+            self.local.store(n + 1, Ordering::Relaxed);
+            return true;
+        }
+        // CPython's `_Py_TryIncRefShared`: a weakly referenced object's `shared` word is never
+        // 0, and reads `MERGED` alone only once its count reached zero for good. The owner's
+        // last decrement and the other threads' settle with a compare-and-swap on this word,
+        // so either this increment comes first and the object lives on, or it sees the end.
+        let mut shared = self.shared.load(Ordering::Relaxed);
+        loop {
+            if shared == 0 || shared == MERGED {
+                return false;
+            }
+            if shared >= SHARED_SATURATED {
+                return true;
+            }
+            match self
+                .shared
+                .compare_exchange_weak(shared, shared + SHARED_ONE, Ordering::Acquire, Ordering::Relaxed)
+            {
+                Ok(_) => return true,
+                Err(actual) => shared = actual,
+            }
+        }
+    }
+
+    /// Free-threaded: note that weak references may point here (see [`MAYBE_WEAKREF`]).
+    fn set_maybe_weakref(&self) {
+        if !gil::is_free_threaded() {
+            return;
+        }
+        let mut shared = self.shared.load(Ordering::Relaxed);
+        while shared & SHARED_FLAGS == 0 {
+            match self.shared.compare_exchange_weak(
+                shared,
+                shared | MAYBE_WEAKREF,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return,
+                Err(actual) => shared = actual,
+            }
+        }
     }
 
     /// Whether the caller's reference is the only one (the caller holds one).
@@ -521,6 +587,23 @@ impl ObjRef {
         ObjRef { ptr }
     }
 
+    /// A new counted reference to an object that may be dying (a weak reference's referent),
+    /// or `None` once its count has reached zero: never a resurrection.
+    ///
+    /// # Safety
+    /// `ptr` points to a heap object whose memory stays allocated until this returns, and
+    /// that was weakly referenced ([`ObjRef::set_maybe_weakly_referenced`]) before its count
+    /// could reach zero.
+    pub(crate) unsafe fn try_clone_from_ptr(_py: Gil<'_>, ptr: NonNull<PyObject>) -> Option<ObjRef> {
+        // SAFETY: per the contract.
+        unsafe { ptr.as_ref() }.header.try_increment().then_some(ObjRef { ptr })
+    }
+
+    /// Note that weak references will point here, before the first is registered.
+    pub(crate) fn set_maybe_weakly_referenced(&self, _py: Gil<'_>) {
+        self.header().set_maybe_weakref();
+    }
+
     pub(crate) fn as_non_null(&self) -> NonNull<PyObject> {
         self.ptr
     }
@@ -699,15 +782,26 @@ fn free(ptr: NonNull<PyObject>) {
 /// here): free it, or keep it for its finalizer.
 fn destroy(ptr: NonNull<PyObject>) {
     // SAFETY: nobody else can reach the object; its memory is still allocated.
-    if !gc::is_container(&unsafe { ptr.as_ref() }.payload) {
+    let payload = &unsafe { ptr.as_ref() }.payload;
+    let container = gc::is_container(payload);
+    if !container && !weakref::leaf_may_be_referenced(payload) {
         count_live(-1);
         // SAFETY: not a container, so it came from `Box::leak` in `ObjRef::new`.
         drop(unsafe { Box::from_raw(ptr.as_ptr()) });
         return;
     }
     if gil::is_free_threaded() && !gil::is_attached() {
-        // Lists may only change on attached threads (the world could be stopped right now).
+        // Lists and weak references may only change on attached threads (the world could be
+        // stopped right now).
         DETACHED_FREES.lock().push(Parked(ptr));
+        return;
+    }
+    if !container {
+        // SAFETY: as above.
+        unsafe { weakref::referent_died(ptr) };
+        count_live(-1);
+        // SAFETY: as above.
+        drop(unsafe { Box::from_raw(ptr.as_ptr()) });
         return;
     }
     // SAFETY: as above, nobody else can reach it.
@@ -720,6 +814,11 @@ fn destroy(ptr: NonNull<PyObject>) {
             // would come back here; take the count down by hand instead.
             Err(handle) => std::mem::forget(handle),
         }
+    }
+    // SAFETY: as above.
+    if unsafe { weakref::is_referenced(ptr) } {
+        // SAFETY: as above.
+        unsafe { weakref::referent_died(ptr) };
     }
     count_live(-1);
     // The owner's last decrement frees without clearing its id; a merged count forgot it.

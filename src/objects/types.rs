@@ -35,7 +35,7 @@ builtin_types! {
     module: "module", generator: "generator", iterator: "iterator", property: "property",
     staticmethod: "staticmethod", classmethod: "classmethod", super_: "super",
     dict_keys: "dict_keys", dict_values: "dict_values", dict_items: "dict_items", not_implemented_type: "NotImplementedType",
-    ellipsis_type: "ellipsis", traceback: "traceback", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
+    ellipsis_type: "ellipsis", member_descriptor: "member_descriptor", traceback: "traceback", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
     base_exception: "BaseException", exception: "Exception", system_exit: "SystemExit",
     keyboard_interrupt: "KeyboardInterrupt", generator_exit: "GeneratorExit",
     arithmetic_error: "ArithmeticError", zero_division_error: "ZeroDivisionError",
@@ -61,6 +61,7 @@ builtin_types! {
     blocking_io_error: "BlockingIOError",
     child_process_error: "ChildProcessError",
     process_lookup_error: "ProcessLookupError",
+    reference_error: "ReferenceError",
 }
 
 static TYPES: OnceLock<Types> = OnceLock::new();
@@ -124,6 +125,24 @@ pub fn iterator_type(kind: u8) -> &'static ObjRef {
     all.get(kind as usize).unwrap_or(&types().iterator)
 }
 
+/// The classes of `weakref`, which are no builtins: `weakref.ref` (`ReferenceType`), and the
+/// hidden base of the proxy classes `weakref.py` defines on top of it.
+pub struct WeakrefTypes {
+    pub reference: ObjRef,
+    pub proxy_base: ObjRef,
+}
+
+pub fn weakref_types() -> &'static WeakrefTypes {
+    static WEAKREF_TYPES: OnceLock<WeakrefTypes> = OnceLock::new();
+    WEAKREF_TYPES.get_or_init(|| {
+        let object = &types().object;
+        WeakrefTypes {
+            reference: new_type_in("weakref", "ReferenceType", &[object], Layout::Builtin),
+            proxy_base: new_type_in("weakref", "ProxyBase", &[object], Layout::Builtin),
+        }
+    })
+}
+
 /// The built-in classes. Created on first use.
 pub fn types() -> &'static Types {
     TYPES.get_or_init(create_types)
@@ -155,6 +174,12 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
         dict: ObjLock::new(DictTable::new()),
         layout,
         finalizer: super::gc::FinalizerCache::new(false),
+        // Of the built-in classes' instances only exceptions (and tracebacks) are `Instance`s
+        // with a namespace; none can be weakly referenced.
+        shape: super::InstanceShape {
+            dict: layout == Layout::Exception || name == "traceback",
+            weakref: false,
+        },
     }))))
 }
 
@@ -212,6 +237,7 @@ fn create_types() -> Types {
         dict_items: b("dict_items"),
         not_implemented_type: b("NotImplementedType"),
         ellipsis_type: b("ellipsis"),
+        member_descriptor: b("member_descriptor"),
         // Plain instances: their `tb_lineno`, `tb_next`… are entries of the instance dict.
         traceback: new_type("traceback", &[&object], Layout::Object),
         text_io: b("TextIOWrapper"),
@@ -253,6 +279,7 @@ fn create_types() -> Types {
         blocking_io_error: e("BlockingIOError", &os_error),
         child_process_error: e("ChildProcessError", &os_error),
         process_lookup_error: e("ProcessLookupError", &os_error),
+        reference_error: e("ReferenceError", &exception),
         object,
         int,
         base_exception,
@@ -349,6 +376,7 @@ impl Types {
             "BlockingIOError" => &t.blocking_io_error,
             "ChildProcessError" => &t.child_process_error,
             "ProcessLookupError" => &t.process_lookup_error,
+            "ReferenceError" => &t.reference_error,
             _ => return None,
         })
     }

@@ -140,6 +140,9 @@ impl Vm<'_> {
                 }),
                 None => Err(self.not_callable(callable)),
             },
+            Payload::WeakRef(weak) if weak.kind == crate::objects::weakref::WeakKind::Ref => {
+                crate::modules::weakref::call(self, weak, args, kwargs)
+            }
             Payload::StaticMethod(inner) => {
                 let inner = inner.clone_ref(py);
                 self.with_recursion_guard(context::CALLING_OBJECT, |vm| vm.call(&inner, args, kwargs))

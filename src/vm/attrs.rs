@@ -206,7 +206,12 @@ impl Vm<'_> {
         let Payload::Str(key) = &name.payload else {
             return None;
         };
-        if in_class.is_some() || key.as_str() == "__class__" {
+        // A slot's member descriptor only says the value is in the table, if set.
+        let only_the_table = match &in_class {
+            None => true,
+            Some(attr) => matches!(attr.payload(), Some(Payload::Member(_))),
+        };
+        if !only_the_table || key.as_str() == "__class__" {
             return None;
         }
         let py = self.py;
@@ -224,6 +229,9 @@ impl Vm<'_> {
         let py = self.py;
         let key = str_of(name);
         if key == "__class__" {
+            if let Some(class) = crate::modules::weakref::proxied_class(self, obj) {
+                return class.map(|c| Some(Value::Obj(c)));
+            }
             return Ok(Some(Value::Obj(self.type_of(obj).clone_ref(py))));
         }
         match obj.payload() {
@@ -268,8 +276,12 @@ impl Vm<'_> {
                 }) {
                     return Ok(Some(v));
                 }
-                if key == "__dict__" {
+                if key == "__dict__" && super::slots::instances_have_dict(&inst.class) {
                     return Ok(Some(Value::Obj(inst.dict_object(py))));
+                }
+                if key == "__weakref__" && super::slots::instances_have_weakref(self, &inst.class) {
+                    let Some(this) = obj.as_obj() else { return Ok(None) };
+                    return Ok(Some(crate::modules::weakref::first_reference(self, this)));
                 }
                 if inst.exception.is_some()
                     && let Some(v) = self.exception_attr(obj, key)
@@ -280,6 +292,8 @@ impl Vm<'_> {
                     return self.call_descriptor_get(&get, attr, obj).map(Some);
                 }
                 match (class_attr, &inst.base) {
+                    // A slot not set (or deleted).
+                    (Some(attr), _) if matches!(attr.payload(), Some(Payload::Member(_))) => Ok(None),
                     (Some(attr), _) => Ok(Some(self.bind(attr, obj))),
                     // Data attributes of a built-in base value (`real`, `start`…).
                     (None, Some(base)) => self.get_attr_opt(base, name),
@@ -431,6 +445,10 @@ impl Vm<'_> {
                 "fget" => Some(accessors[0].clone_ref(py)),
                 "fset" => Some(accessors[1].clone_ref(py)),
                 "fdel" => Some(accessors[2].clone_ref(py)),
+                _ => self.builtin_method(obj, name)?,
+            }),
+            Some(Payload::WeakRef(weak)) => Ok(match key {
+                "__callback__" => Some(weak.callback.lock(py).as_ref().map_or(Value::None, |c| c.clone_ref(py))),
                 _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::Generator(g)) => Ok(match key {
@@ -602,7 +620,8 @@ impl Vm<'_> {
         match obj.payload() {
             Some(Payload::Instance(inst)) => {
                 let class = inst.class.clone_ref(py);
-                if let Some(attr) = self.lookup_in_class(&class, name)? {
+                let class_attr = self.lookup_in_class(&class, name)?;
+                if let Some(attr) = &class_attr {
                     match attr.payload() {
                         Some(Payload::Property(accessors)) => {
                             let setter = accessors[1].clone_ref(py);
@@ -622,7 +641,7 @@ impl Vm<'_> {
                         Some(Payload::Instance(descr)) => {
                             let descr_class = descr.class.clone_ref(py);
                             if let Some(set) = self.class_attr(&descr_class, "__set__") {
-                                self.call_with_receiver(&set, &attr, &[obj.clone_ref(py), value], &[])?;
+                                self.call_with_receiver(&set, attr, &[obj.clone_ref(py), value], &[])?;
                                 return Ok(());
                             }
                             if self.class_attr(&descr_class, "__delete__").is_some() {
@@ -631,6 +650,21 @@ impl Vm<'_> {
                         }
                         _ => {}
                     }
+                }
+                let is_slot = class_attr
+                    .as_ref()
+                    .is_some_and(|attr| matches!(attr.payload(), Some(Payload::Member(_))));
+                if !is_slot && !super::slots::instances_have_dict(&class) {
+                    let msg = if class_attr.is_some() {
+                        format!(
+                            "'{}' object attribute '{}' is read-only",
+                            self.type_name(obj),
+                            key.as_str()
+                        )
+                    } else {
+                        format!("'{}' object has no attribute '{}'", self.type_name(obj), key.as_str())
+                    };
+                    return Err(self.new_error(&types().attribute_error, msg));
                 }
                 if key.as_str() == "__dict__" {
                     let Some(dict) = value.as_obj().filter(|d| matches!(d.payload, Payload::Dict(_))) else {
@@ -764,7 +798,16 @@ impl Vm<'_> {
         };
         match removed {
             Some(_) => Ok(()),
-            None => Err(self.attribute_error(obj, key.as_str())),
+            None => {
+                // An unset slot: CPython names just the attribute.
+                let class = self.type_of(obj).clone_ref(self.py);
+                if let Some(attr) = self.lookup_in_class(&class, name)?
+                    && matches!(attr.payload(), Some(Payload::Member(_)))
+                {
+                    return Err(self.new_error(&types().attribute_error, key.as_str()));
+                }
+                Err(self.attribute_error(obj, key.as_str()))
+            }
         }
     }
 }

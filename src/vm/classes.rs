@@ -194,7 +194,10 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
     if roots.any(|r| root.is_some_and(|root| !r.is(root))) || (root.is_some() && layout == Layout::Exception) {
         return Err(vm.type_error("multiple bases have instance lay-out conflict"));
     }
-    if let Some(Payload::Type(t)) = root.map(|r| &r.payload) {
+    let weakref_types = crate::objects::types::weakref_types();
+    if let Some(Payload::Type(t)) = root.map(|r| &r.payload)
+        && !root.is_some_and(|r| r.is(&weakref_types.reference) || r.is(&weakref_types.proxy_base))
+    {
         check_subclassable(vm, &t.name)?;
     }
     let mut dict = DictTable::new();
@@ -213,6 +216,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
             });
         }
     }
+    let shape = super::slots::apply(vm, name, &bases, &mut dict)?;
     // Defining `__eq__` without `__hash__` makes instances unhashable, as in CPython.
     let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
     if defines(&dict, "__eq__") && !defines(&dict, "__hash__") {
@@ -243,6 +247,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         dict: ObjLock::new(dict),
         layout,
         finalizer: crate::objects::gc::FinalizerCache::new(has_del),
+        shape,
     })));
     for (key, value) in descriptors {
         if let Some(set_name) = vm.lookup_special(&value, "__set_name__") {

@@ -5,8 +5,9 @@
 //! The sequence:
 //! 1. With the world stopped (with the GIL: holding it), find the unreachable objects of the
 //!    generation and hold each one, so that nothing frees them meanwhile.
-//! 2. Restart the world. (Weak references to unreachable objects will be cleared here, and the
-//!    callbacks of the live ones collected.) Run the finalizers of those not finalized yet —
+//!    Weak references to them are cleared there too, so that no thread can reach them again;
+//!    the callbacks of those weak references that are themselves reachable are collected.
+//! 2. Restart the world. Run those callbacks, then the finalizers of those not finalized yet —
 //!    `__del__`, closing suspended generators — each marked finalized first: never twice.
 //! 3. If a finalizer ran, stop the world again and look at the unreachable objects once more:
 //!    one referenced from outside now (a finalizer stored it somewhere) is resurrected, with
@@ -24,6 +25,7 @@ use std::time::Instant;
 use crate::gil::events;
 use crate::gil::stop_world::{StoppedWorld, stop_the_world};
 use crate::objects::gc::{self, debug};
+use crate::objects::weakref;
 use crate::objects::{ObjLock, ObjRef, Payload, PyObject, Value};
 
 use super::Vm;
@@ -79,7 +81,7 @@ impl<'py> Vm<'py> {
             // mistake those references for the program's.
             self.clear_caches();
         }
-        let analysis = self.with_world_stopped(|world| {
+        let (analysis, weakref_callbacks) = self.with_world_stopped(|world| {
             if debug & debug::STATS != 0 {
                 let sizes = gc::generation_sizes(world);
                 eprint!(
@@ -87,7 +89,11 @@ impl<'py> Vm<'py> {
                     sizes[0], sizes[1], sizes[2], sizes[3]
                 );
             }
-            gc::analyse_generation(py, world, generation)
+            let analysis = gc::analyse_generation(py, world, generation);
+            // Before anything can see them again: weak references to what is unreachable are
+            // cleared, so no thread can take a reference to it any more.
+            let callbacks = weakref::clear_for_collection(py, &analysis.unreachable);
+            (analysis, callbacks)
         });
         let moved_to_oldest = analysis.moved_to_oldest;
         let oldest_size = analysis.oldest_size;
@@ -98,8 +104,11 @@ impl<'py> Vm<'py> {
                 eprintln!("gc: collectable <{name} {:#x}>", object.addr());
             }
         }
-        // Weak references to the unreachable objects are to be cleared here, before any
-        // finalizer can see them, and the callbacks of those still reachable collected.
+        // The callbacks of the weak references that were cleared and are still reachable run
+        // first, as in CPython: they may look at the world, but can no longer reach the garbage.
+        for weak in weakref_callbacks {
+            self.run_weakref_callback(weak);
+        }
         let mut finalized_any = false;
         for object in &analysis.unreachable {
             if self.has_finalizer(object) && gc::mark_finalized(object) {

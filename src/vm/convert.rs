@@ -185,6 +185,12 @@ impl Vm<'_> {
                         )
                     }
                     Payload::Random(_) => format!("<random.Random object at {:#x}>", o.addr()),
+                    Payload::WeakRef(_) => crate::modules::weakref::repr(self, v)?,
+                    Payload::Member(m) => format!(
+                        "<member '{}' of '{}' objects>",
+                        super::eval::str_of(&m.name),
+                        m.class_name
+                    ),
                     Payload::Hash(state) => format!("<{} _hashlib.HASH object @ {:#x}>", state.name, o.addr()),
                     Payload::Lock(lock) => {
                         let state = if lock.is_locked() { "locked" } else { "unlocked" };

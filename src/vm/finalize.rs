@@ -12,9 +12,9 @@
 //! does, and the program continues.
 
 use crate::gil::lock::breaker_bits;
-use crate::objects::gc;
 use crate::objects::types::{intern, types};
 use crate::objects::{ObjRef, Payload, Value};
+use crate::objects::{gc, weakref};
 
 use super::Vm;
 
@@ -60,10 +60,16 @@ impl Vm<'_> {
     #[inline(never)]
     pub fn run_pending_finalizers(&mut self) {
         self.breaker.clear(breaker_bits::FINALIZE);
-        while let Some(object) = gc::next_pending_finalizer() {
-            self.run_finalizer(&object);
-            // Freed here, unless the finalizer resurrected it.
-            drop(object);
+        loop {
+            if let Some(object) = gc::next_pending_finalizer() {
+                self.run_finalizer(&object);
+                // Freed here, unless the finalizer resurrected it.
+                drop(object);
+            } else if let Some(weak) = weakref::next_pending_callback() {
+                self.run_weakref_callback(weak);
+            } else {
+                break;
+            }
         }
     }
 
@@ -140,7 +146,7 @@ impl Vm<'_> {
     pub fn finish_thread(&mut self) {
         loop {
             crate::objects::refcount::retire_thread();
-            if !gc::has_pending_finalizers() {
+            if !gc::has_pending_finalizers() && !weakref::has_pending_callbacks() {
                 return;
             }
             self.run_pending_finalizers();

@@ -17,6 +17,7 @@ pub mod matching;
 pub mod ops;
 pub mod recursion;
 pub mod sets;
+pub mod slots;
 pub mod traceback;
 
 use std::path::PathBuf;
@@ -503,6 +504,11 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
         Payload::Lock(_) => &t.lock,
         Payload::Hash(_) => &t.hash,
         Payload::Random(_) => &t.random,
+        Payload::Member(_) => &t.member_descriptor,
+        Payload::WeakRef(w) => match w.kind {
+            crate::objects::weakref::WeakKind::Ref => &crate::objects::types::weakref_types().reference,
+            _ => &crate::objects::types::weakref_types().proxy_base,
+        },
         Payload::File(f) => {
             if f.lock(py).binary {
                 &t.buffered_io

@@ -113,6 +113,7 @@ impl Vm<'_> {
         match v.payload() {
             // Items that are no tuples, so this does not recurse on nested tuples.
             Some(Payload::Tuple(items)) => hashing::hash_tuple_tree(items, |item| self.hash(item)),
+            Some(Payload::WeakRef(_)) => crate::modules::weakref::hash(self, v),
             Some(Payload::Instance(_)) => {
                 let Some(method) = self.lookup_special(v, "__hash__") else {
                     return Ok(v.as_obj().map_or(0, |o| (o.addr() >> 4) as i64));
@@ -266,7 +267,8 @@ fn key_eq_within(a: &Value, b: &Value, depth: usize) -> bool {
 pub fn may_need_vm_eq(key: &Value) -> bool {
     fn within(key: &Value, depth: usize, numbers: bool) -> bool {
         match key.payload() {
-            Some(Payload::Instance(_)) => true,
+            // A weak reference equals another to an equal referent.
+            Some(Payload::Instance(_) | Payload::WeakRef(_)) => true,
             Some(Payload::Tuple(items)) => depth == 0 || items.iter().any(|item| within(item, depth - 1, numbers)),
             Some(Payload::FrozenSet(table)) => depth == 0 || table.iter().any(|e| within(&e.key, depth - 1, numbers)),
             _ => numbers && (is_number(key) || is_complex(key)),
@@ -323,10 +325,13 @@ fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
         | (Some(Payload::Dict(_)), Some(Payload::Dict(_)))
         | (Some(Payload::Set(_) | Payload::FrozenSet(_)), Some(Payload::Set(_) | Payload::FrozenSet(_)))
         | (Some(Payload::Slice(_)), Some(Payload::Slice(_)))
+        | (Some(Payload::WeakRef(_)), Some(Payload::WeakRef(_)))
         | (Some(Payload::DictView(..)), _)
         | (_, Some(Payload::DictView(..)))
         | (Some(Payload::Instance(_)), _)
         | (_, Some(Payload::Instance(_))) => None,
+        // Bound methods are equal when they bind the same function to the same object.
+        (Some(Payload::BoundMethod(r1, f1)), Some(Payload::BoundMethod(r2, f2))) => Some(r1.is(r2) && f1.is(f2)),
         (Some(Payload::Range(x)), Some(Payload::Range(y))) => Some(
             (x.is_empty() && y.is_empty())
                 || (x.len() == y.len() && x.start == y.start && (x.len() == 1 || x.step == y.step)),

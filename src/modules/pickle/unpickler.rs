@@ -997,24 +997,24 @@ fn native_key_hashes(items: &[Value]) -> Option<Vec<i64>> {
 
 /// `SETITEM(S)` and `DICT`: into a plain dict directly, else through `__setitem__`.
 fn set_items(vm: &mut Vm, target: &Value, items: Vec<Value>) -> PyResult<()> {
-    if let Some(Payload::Dict(dict)) = target.payload() {
-        if let Some(hashes) = native_key_hashes(&items) {
-            let mut replaced = Vec::new();
-            {
-                let mut table = dict.lock(vm.py);
-                let mut pairs = items.into_iter();
-                for hash in hashes {
-                    let (Some(key), Some(value)) = (pairs.next(), pairs.next()) else {
-                        break;
-                    };
-                    let probe = key.clone_ref(vm.py);
-                    replaced.extend(table.insert(hash, key, value, |k| crate::vm::ops::key_eq(k, &probe)));
-                }
+    if let Some(Payload::Dict(dict)) = target.payload()
+        && let Some(hashes) = native_key_hashes(&items)
+    {
+        let mut replaced = Vec::new();
+        {
+            let mut table = dict.lock(vm.py);
+            let mut pairs = items.into_iter();
+            for hash in hashes {
+                let (Some(key), Some(value)) = (pairs.next(), pairs.next()) else {
+                    break;
+                };
+                let probe = key.clone_ref(vm.py);
+                replaced.extend(table.insert(hash, key, value, |k| crate::vm::ops::key_eq(k, &probe)));
             }
-            // Released after the lock: freeing an object must not happen under it.
-            drop(replaced);
-            return Ok(());
         }
+        // Released after the lock: freeing an object must not happen under it.
+        drop(replaced);
+        return Ok(());
     }
     let mut items = items.into_iter();
     let plain_dict = matches!(target.payload(), Some(Payload::Dict(_)));

@@ -56,7 +56,8 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::StaticMethod(_)
         | Payload::ClassMethod(_)
         | Payload::DictView(..)
-        | Payload::Super { .. } => true,
+        | Payload::Super { .. }
+        | Payload::WeakRef(_) => true,
         Payload::Str(_)
         | Payload::BigInt(_)
         | Payload::Complex(_)
@@ -70,7 +71,8 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
-        | Payload::Random(_) => false,
+        | Payload::Random(_)
+        | Payload::Member(_) => false,
     }
 }
 

@@ -137,6 +137,7 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
             visit(Referent::Object(&inst.class));
             return dict.is_some() && exception.is_some();
         }
+        Payload::WeakRef(w) => return reader.read(&w.callback, |c| c.iter().for_each(value)).is_some(),
         Payload::Iterator(_, state) => return reader.read(state, |s| iter_state(s, visit)).is_some(),
         Payload::Generator(state) => return reader.read(state, |g| generator(g, visit)).is_some(),
         Payload::Str(_)
@@ -152,7 +153,8 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
-        | Payload::Random(_) => {}
+        | Payload::Random(_)
+        | Payload::Member(_) => {}
     }
     true
 }
@@ -275,6 +277,10 @@ pub fn clear(py: Gil<'_>, object: &PyObject) {
         }
         Payload::Iterator(_, state) => {
             let taken = std::mem::replace(&mut *state.lock(py), IterState::Exhausted);
+            drop(taken);
+        }
+        Payload::WeakRef(w) => {
+            let taken = w.callback.lock(py).take();
             drop(taken);
         }
         Payload::Generator(state) => {

@@ -20,7 +20,12 @@ pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyR
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 20] = [
+    let table: [(&ObjRef, Constructor); 22] = [
+        (&t.method, method_new),
+        (
+            &crate::objects::types::weakref_types().reference,
+            crate::modules::weakref::ref_new,
+        ),
         (&t.random, |vm, _, args, kwargs| {
             crate::modules::random::new_random(vm, args, kwargs)
         }),
@@ -45,6 +50,20 @@ pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
         (&t.slice, slice_new),
     ];
     table.iter().find(|(c, _)| c.is(class)).map(|(_, f)| *f)
+}
+
+/// `types.MethodType(function, instance)`: `function` bound to `instance`.
+fn method_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "method", kwargs)?;
+    check_arity(vm, "method", args, 2, 2)?;
+    if !crate::modules::builtins::is_callable(vm, &args[0]) {
+        return Err(vm.type_error("first argument must be callable"));
+    }
+    if args[1].is_none() {
+        return Err(vm.type_error("instance must not be None"));
+    }
+    let py = vm.py;
+    Ok(vm.alloc(Payload::BoundMethod(args[1].clone_ref(py), args[0].clone_ref(py))))
 }
 
 /// `slice(stop)`, `slice(start, stop[, step])`.

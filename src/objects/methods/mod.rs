@@ -102,5 +102,6 @@ pub fn install(py: Gil<'_>) {
         slots::install(py);
         operators::install(py);
         iterator::install(py);
+        crate::modules::weakref::install(py);
     });
 }

@@ -73,7 +73,7 @@ fn is_mutable_container(class: &ObjRef) -> bool {
     [&t.list, &t.dict, &t.set].iter().any(|m| m.is(class))
 }
 
-pub(super) fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
+pub(crate) fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
     let Payload::Type(t) = &class.payload else { return };
     let key = intern(name);
     let hash = match &key.payload {
@@ -226,7 +226,7 @@ fn container_init(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
 /// `T.__new__(cls, *args)` for a built-in type `T`: the plain value for `T` itself, else an
 /// instance of `cls` extending a `T` value. Immutable values are made from the arguments here;
 /// mutable ones start empty and are filled by `__init__`.
-fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+pub(crate) fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let py = vm.py;
     let Some((class, rest)) = args.split_first() else {
         return Err(vm.type_error("__new__(): not enough arguments"));
@@ -237,6 +237,10 @@ fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     let Some(root) = builtin_base(class).map(clone_immortal) else {
         return Err(vm.type_error("__new__(X): X is not a subtype of a built-in type"));
     };
+    let weakref_types = crate::objects::types::weakref_types();
+    if (root.is(&weakref_types.reference) && !class.is(&root)) || root.is(&weakref_types.proxy_base) {
+        return crate::modules::weakref::new_derived(vm, class, &root, rest, kwargs);
+    }
     let Some(constructor) = constructor_for(&root) else {
         return Err(vm.type_error("__new__(): unsupported built-in type"));
     };

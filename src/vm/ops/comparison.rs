@@ -144,6 +144,9 @@ impl Vm<'_> {
                 self.set_compare(CmpOp::Eq, a, b)
             }
             _ if is_view_against_set_like(a, b) => self.view_compare(CmpOp::Eq, a, b),
+            (Some(Payload::WeakRef(_)), Some(Payload::WeakRef(_))) => {
+                Ok(crate::modules::weakref::eq(self, a, b)?.unwrap_or_else(|| a.is(b)))
+            }
             // Slices compare as the tuples of their start, stop and step.
             (Some(Payload::Slice(x)), Some(Payload::Slice(y))) => self.seq_eq(&x[..], &y[..]),
             (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
