@@ -651,20 +651,8 @@ impl Vm<'_> {
                         _ => {}
                     }
                 }
-                let is_slot = class_attr
-                    .as_ref()
-                    .is_some_and(|attr| matches!(attr.payload(), Some(Payload::Member(_))));
-                if !is_slot && !super::slots::instances_have_dict(&class) {
-                    let msg = if class_attr.is_some() {
-                        format!(
-                            "'{}' object attribute '{}' is read-only",
-                            self.type_name(obj),
-                            key.as_str()
-                        )
-                    } else {
-                        format!("'{}' object has no attribute '{}'", self.type_name(obj), key.as_str())
-                    };
-                    return Err(self.new_error(&types().attribute_error, msg));
+                if !super::slots::instances_have_dict(&class) {
+                    self.check_slot_store(obj, key.as_str(), class_attr.as_ref())?;
                 }
                 if key.as_str() == "__dict__" {
                     let Some(dict) = value.as_obj().filter(|d| matches!(d.payload, Payload::Dict(_))) else {
@@ -729,6 +717,18 @@ impl Vm<'_> {
                 Err(self.new_error(&types().attribute_error, msg))
             }
         }
+    }
+
+    /// Instances without a `__dict__` take only their declared slots.
+    #[cold]
+    #[inline(never)]
+    fn check_slot_store(&self, obj: &Value, key: &str, class_attr: Option<&Value>) -> PyResult<()> {
+        let msg = match class_attr.map(Value::payload) {
+            Some(Some(Payload::Member(_))) => return Ok(()),
+            Some(_) => format!("'{}' object attribute '{key}' is read-only", self.type_name(obj)),
+            None => format!("'{}' object has no attribute '{key}'", self.type_name(obj)),
+        };
+        Err(self.new_error(&types().attribute_error, msg))
     }
 
     /// `del obj.name`: a class's `__delattr__` decides, if it defines one.
