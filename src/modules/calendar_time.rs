@@ -68,6 +68,7 @@ fn struct_time_class(py: Gil<'_>) -> &'static ObjRef {
             shape: crate::objects::InstanceShape {
                 dict: true,
                 weakref: false,
+                members: false,
             },
         }))));
         add_methods(
@@ -222,12 +223,11 @@ fn new_struct_time(vm: &mut Vm, tm: &libc::tm) -> Value {
     ];
     let base = vm.new_tuple(fields.iter().map(|&f| Value::Int(f)).collect());
     let zone = vm.new_str(zone_name(tm));
-    let instance = vm.alloc(Payload::Instance(Box::new(Instance {
-        class: clone_immortal(struct_time_class(py)),
-        dict: crate::objects::InstanceDict::new(),
-        exception: None,
-        base: Some(base),
-    })));
+    let instance = vm.alloc(Payload::Instance(Box::new(Instance::new(
+        clone_immortal(struct_time_class(py)),
+        None,
+        Some(base),
+    ))));
     let names = [
         crate::objects::types::intern("tm_zone"),
         crate::objects::types::intern("tm_gmtoff"),
