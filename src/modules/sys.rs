@@ -21,7 +21,8 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
     );
-    let path = vm.new_list(vec![]);
+    let path: Vec<Value> = search_path(&vm.script_dir).into_iter().map(|p| vm.new_str(p)).collect();
+    let path = vm.new_list(path);
     let byteorder = vm.new_str(if cfg!(target_endian = "little") {
         "little"
     } else {
@@ -175,4 +176,20 @@ fn setswitchinterval(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -
 fn getswitchinterval(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "getswitchinterval", args, 0, 0)?;
     Ok(Value::Float(1e-6 * crate::gil::switch_interval().as_micros() as f64))
+}
+
+/// `sys.path` at start-up: the main script's folder (absolute, as CPython's), then the folders
+/// listed in `TOYPATH` (toy's `PYTHONPATH`). toy's standard library is compiled in, so there is
+/// no folder for it.
+fn search_path(script_dir: &std::path::Path) -> Vec<String> {
+    let first = std::fs::canonicalize(script_dir).unwrap_or_else(|_| script_dir.to_path_buf());
+    let mut path = vec![first.display().to_string()];
+    if let Some(extra) = std::env::var_os("TOYPATH") {
+        path.extend(
+            std::env::split_paths(&extra)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| p.display().to_string()),
+        );
+    }
+    path
 }
