@@ -9,6 +9,7 @@ pub mod file;
 pub mod gc;
 pub mod hashlib;
 pub mod io;
+pub mod json;
 pub mod math;
 pub mod os;
 pub mod pickle;
@@ -74,6 +75,9 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "_heapq" => Some(include_str!("py/_heapq.py")),
         "_bisect" => Some(include_str!("py/_bisect.py")),
         "weakref" => Some(include_str!("py/weakref.py")),
+        "json" => Some(include_str!("py/json/__init__.py")),
+        "json.decoder" => Some(include_str!("py/json/decoder.py")),
+        "json.encoder" => Some(include_str!("py/json/encoder.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -96,6 +100,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "hashlib" => hashlib::create(vm),
         "_toy" => toy::create(vm),
         "_collections" => collections::create(vm),
+        "_json" => json::create(vm),
         "gc" => gc::create(vm),
         "_pickle" => pickle::create(vm),
         "_codecs" => codecs::create(vm),
