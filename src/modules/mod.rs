@@ -14,6 +14,7 @@ pub mod math;
 pub mod os;
 pub mod pickle;
 pub mod random;
+pub mod re;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -78,6 +79,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "json" => Some(include_str!("py/json/__init__.py")),
         "json.decoder" => Some(include_str!("py/json/decoder.py")),
         "json.encoder" => Some(include_str!("py/json/encoder.py")),
+        "re" => Some(include_str!("py/re.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -101,6 +103,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "_toy" => toy::create(vm),
         "_collections" => collections::create(vm),
         "_json" => json::create(vm),
+        "_sre" => re::create(vm),
         "gc" => gc::create(vm),
         "_pickle" => pickle::create(vm),
         "_codecs" => codecs::create(vm),
