@@ -321,7 +321,7 @@ impl<'a, T: Unit> Matcher<'a, T> {
         let insts = &self.program.insts;
         loop {
             self.steps = self.steps.wrapping_add(1);
-            if self.steps % CHECK_INTERVAL == 0
+            if self.steps.is_multiple_of(CHECK_INTERVAL)
                 && let Err(e) = check()
             {
                 return Outcome::Stopped(e);
@@ -437,9 +437,7 @@ impl<'a, T: Unit> Matcher<'a, T> {
                         None => (pos, None),
                     };
                     let sub_base = self.stack.len();
-                    let matched = if from == usize::MAX {
-                        false
-                    } else if depth >= MAX_SUB_DEPTH {
+                    let matched = if from == usize::MAX || depth >= MAX_SUB_DEPTH {
                         false
                     } else {
                         match self.run(pc + 1, from, depth + 1, end.or(Some(usize::MAX)), check) {
