@@ -10,10 +10,12 @@ pub mod gc;
 pub mod hashlib;
 pub mod imp;
 pub mod io;
+pub mod json;
 pub mod math;
 pub mod os;
 pub mod pickle;
 pub mod random;
+pub mod re;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -79,6 +81,10 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "importlib._bootstrap" => Some(include_str!("py/importlib/_bootstrap.py")),
         "importlib.machinery" => Some(include_str!("py/importlib/machinery.py")),
         "importlib.util" => Some(include_str!("py/importlib/util.py")),
+        "json" => Some(include_str!("py/json/__init__.py")),
+        "json.decoder" => Some(include_str!("py/json/decoder.py")),
+        "json.encoder" => Some(include_str!("py/json/encoder.py")),
+        "re" => Some(include_str!("py/re.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -103,6 +109,8 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("hashlib", hashlib::create),
     ("_toy", toy::create),
     ("_collections", collections::create),
+    ("_json", json::create),
+    ("_sre", re::create),
     ("gc", gc::create),
     ("_pickle", pickle::create),
     ("_codecs", codecs::create),
