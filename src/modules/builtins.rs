@@ -65,6 +65,8 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("open", super::file::open),
     ("__build_class__", crate::vm::classes::build_class),
     ("__import__", dunder_import),
+    ("exit", super::sys::exit),
+    ("quit", super::sys::exit),
 ];
 
 /// The built-ins whose calls count a level against the recursion limit, as CPython 3.11

@@ -16,6 +16,7 @@ pub mod os;
 pub mod pickle;
 pub mod random;
 pub mod re;
+pub mod structseq;
 pub mod sys;
 pub mod thread;
 pub mod time;
