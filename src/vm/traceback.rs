@@ -16,7 +16,14 @@ fn sources() -> &'static Mutex<HashMap<String, Arc<str>>> {
     SOURCES.get_or_init(Default::default)
 }
 
+/// Keep `source` for quoting in tracebacks. Code compiled from a string under a made-up name
+/// (`exec`'s `<string>`, `compile(src, "<input>", …)`) is not kept: CPython cannot find its
+/// lines either, and a program calling `eval` in a loop must not grow a table. toy's own
+/// modules (`<frozen name>`) are kept, as CPython finds the source of its standard library.
 pub fn register_source(filename: &str, source: &str) {
+    if filename.starts_with('<') && !filename.starts_with("<frozen ") {
+        return;
+    }
     sources().lock().insert(filename.to_string(), Arc::from(source));
 }
 
