@@ -29,6 +29,24 @@ pub struct CompileError {
     pub message: String,
     /// The whole report: location, source line, caret, message.
     pub report: String,
+    /// What a `SyntaxError` raised for it carries.
+    pub details: Box<SyntaxDetails>,
+}
+
+/// A `SyntaxError`'s attributes, as CPython sets them.
+#[derive(Debug, Clone)]
+pub struct SyntaxDetails {
+    /// `SyntaxError`, `IndentationError` or `TabError`.
+    pub class: &'static str,
+    pub msg: String,
+    pub filename: String,
+    pub line: usize,
+    /// 1-based column (in characters) where the error starts, and where it ends.
+    pub offset: usize,
+    pub end_line: usize,
+    pub end_offset: usize,
+    /// The source line, with its newline.
+    pub text: Option<String>,
 }
 
 /// Decode, parse and compile a source file.
@@ -51,9 +69,20 @@ fn compile_in_mode(bytes: &[u8], filename: &str, expression: bool) -> Result<Arc
                 "SyntaxError: Non-UTF-8 code starting with '\\x{:02x}' in file {filename} on line {line}, but no encoding declared; see https://peps.python.org/pep-0263/ for details",
                 bytes[offset]
             );
+            let details = SyntaxDetails {
+                class: "SyntaxError",
+                msg: message.trim_start_matches("SyntaxError: ").to_string(),
+                filename: filename.to_string(),
+                line,
+                offset: 0,
+                end_line: line,
+                end_offset: 0,
+                text: None,
+            };
             return Err(CompileError {
                 report: format!("{message}\n"),
                 message,
+                details: Box::new(details),
             });
         }
     };
@@ -84,29 +113,32 @@ fn render_syntax_error(err: &SyntaxError, source: &str, filename: &str) -> Compi
     let line = index.line(offset);
     let column = index.column(source, offset);
     let text = index.line_text(source, line);
+    let end = err.end.min(source.len()).max(offset);
+    let end_line = index.line(end);
+    let end_column = if end > offset {
+        index.column(source, end)
+    } else {
+        column
+    };
     let message = format!("{}: {}", err.kind.class_name(), err.msg);
-    let mut report = format!("  File \"{filename}\", line {line}\n");
-    let trimmed = text.trim_start();
-    if !trimmed.trim().is_empty() {
-        let indent = text.chars().count() - trimmed.chars().count();
-        let caret_column = column.saturating_sub(1).saturating_sub(indent);
-        let end_line = index.line(err.end.min(source.len()));
-        let width = if end_line == line && err.end > err.offset {
-            index
-                .column(source, err.end.min(source.len()))
-                .saturating_sub(column)
-                .max(1)
-        } else {
-            1
-        };
-        let trimmed = trimmed.trim_end();
-        let caret_column = caret_column.min(trimmed.chars().count());
-        report.push_str(&format!("    {trimmed}\n"));
-        report.push_str(&format!("    {}{}\n", " ".repeat(caret_column), "^".repeat(width)));
-    }
+    let details = SyntaxDetails {
+        class: err.kind.class_name(),
+        msg: err.msg.clone(),
+        filename: filename.to_string(),
+        line,
+        offset: column,
+        end_line,
+        end_offset: end_column,
+        text: Some(format!("{text}\n")),
+    };
+    let mut report = vm::traceback::syntax_error_location(&details);
     report.push_str(&message);
     report.push('\n');
-    CompileError { message, report }
+    CompileError {
+        message,
+        report,
+        details: Box::new(details),
+    }
 }
 
 /// Native stack for the interpreter thread: deep Python recursion needs room, and running

@@ -1060,10 +1060,7 @@ fn compile_string(
     } else {
         crate::compile_source(source.as_bytes(), filename)
     };
-    compiled.map_err(|report| {
-        let message = report.message.strip_prefix("SyntaxError: ").unwrap_or(&report.message);
-        vm.new_error(&types().syntax_error, message.to_string())
-    })
+    compiled.map_err(|report| vm.syntax_error(&report.details))
 }
 
 /// `exec(source[, globals[, locals]])`: statements from a string or a code object.

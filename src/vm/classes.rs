@@ -439,6 +439,16 @@ impl Vm<'_> {
                 Some(Payload::Tuple(items)) => items.first().map_or(Value::None, |v| v.clone_ref(py)),
                 _ => Value::None,
             },
+            "msg" | "filename" | "lineno" | "offset" | "text" | "end_lineno" | "end_offset" | "print_file_and_line"
+                if is_subclass(&inst.class, &types().syntax_error) =>
+            {
+                let args: Vec<Value> = match state.args.as_ref().map(|a| &a.payload) {
+                    Some(Payload::Tuple(items)) => items.iter().map(|v| v.clone_ref(py)).collect(),
+                    _ => Vec::new(),
+                };
+                drop(state);
+                return Some(syntax_error_field(&args, name, py));
+            }
             _ => return None,
         })
     }
@@ -485,5 +495,21 @@ impl Vm<'_> {
             return items.iter().map(|v| v.clone_ref(py)).collect();
         }
         Vec::new()
+    }
+}
+
+/// A `SyntaxError` attribute from its arguments: `(msg, (filename, lineno, offset, text,
+/// end_lineno, end_offset))`; `None` where they do not say.
+fn syntax_error_field(args: &[Value], name: &str, py: crate::gil::Gil<'_>) -> Value {
+    const LOCATION: [&str; 6] = ["filename", "lineno", "offset", "text", "end_lineno", "end_offset"];
+    if name == "msg" {
+        return args.first().map_or(Value::None, |m| m.clone_ref(py));
+    }
+    let (Some(position), [_, location]) = (LOCATION.iter().position(|f| *f == name), args) else {
+        return Value::None;
+    };
+    match location.payload() {
+        Some(Payload::Tuple(items)) => items.get(position).map_or(Value::None, |v| v.clone_ref(py)),
+        _ => Value::None,
     }
 }

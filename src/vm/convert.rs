@@ -4,7 +4,7 @@ use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 
 use crate::objects::format;
-use crate::objects::types::types;
+use crate::objects::types::{intern, types};
 use crate::objects::{Payload, Value};
 
 use super::ops::as_bigint;
@@ -339,6 +339,31 @@ impl Vm<'_> {
     }
 
     /// `str(v)`.
+    /// `str()` of a `SyntaxError`: its message with where it is, `msg (file.py, line 3)`
+    /// (only the file's base name); `None` when it has no message.
+    fn syntax_error_str(&mut self, v: &Value) -> PyResult<Option<String>> {
+        let Some(msg) = self.get_attr_opt(v, &intern("msg"))?.filter(|m| !m.is_none()) else {
+            return Ok(None);
+        };
+        let msg = self.str(&msg)?;
+        let filename = self.get_attr_opt(v, &intern("filename"))?;
+        let file = filename
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(|f| f.rsplit('/').next().unwrap_or(f).to_string());
+        let line = self.get_attr_opt(v, &intern("lineno"))?.filter(crate::vm::ops::is_int);
+        let line = match &line {
+            Some(l) => Some(self.str(l)?),
+            None => None,
+        };
+        Ok(Some(match (file, line) {
+            (Some(file), Some(line)) => format!("{msg} ({file}, line {line})"),
+            (Some(file), None) => format!("{msg} ({file})"),
+            (None, Some(line)) => format!("{msg} (line {line})"),
+            (None, None) => msg,
+        }))
+    }
+
     pub fn str(&mut self, v: &Value) -> PyResult<String> {
         match v.payload() {
             Some(Payload::Str(s)) => Ok(s.as_str().to_string()),
@@ -358,6 +383,12 @@ impl Vm<'_> {
                             Err(self.type_error(format!("__str__ returned non-string (type {})", self.type_name(&r))))
                         }
                     };
+                }
+                if inst.exception.is_some()
+                    && crate::vm::is_subclass(&inst.class, &types().syntax_error)
+                    && let Some(text) = self.syntax_error_str(v)?
+                {
+                    return Ok(text);
                 }
                 if inst.exception.is_some() && self.lookup_special(v, "__repr__").is_none() {
                     let exc = v.as_obj().map(|o| o.clone_ref(py));

@@ -481,7 +481,7 @@ impl Vm<'_> {
         };
         let code = match crate::compile_source(&source, &display(path)) {
             Ok(code) => code,
-            Err(report) => return Err(self.new_error(&types().syntax_error, report.message)),
+            Err(report) => return Err(self.syntax_error(&report.details)),
         };
         self.run_module_code(code, globals)
     }
@@ -490,7 +490,7 @@ impl Vm<'_> {
     fn import_source(&mut self, name: &str, filename: &str, source: &[u8]) -> PyResult<Value> {
         let code = match crate::compile_source(source, filename) {
             Ok(code) => code,
-            Err(report) => return Err(self.new_error(&types().syntax_error, report.message)),
+            Err(report) => return Err(self.syntax_error(&report.details)),
         };
         let module = self.new_module_object(name, Some(filename))?;
         let modules = self.modules.clone_ref(self.py);

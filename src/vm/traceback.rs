@@ -27,6 +27,34 @@ pub fn register_source(filename: &str, source: &str) {
     sources().lock().insert(filename.to_string(), Arc::from(source));
 }
 
+/// The lines CPython prints above a `SyntaxError`'s summary: where it is, the source line
+/// (without its indentation) and carets under the offending text.
+pub fn syntax_error_location(details: &crate::SyntaxDetails) -> String {
+    let mut out = format!("  File \"{}\", line {}\n", details.filename, details.line);
+    let Some(text) = details.text.as_deref() else {
+        return out;
+    };
+    let trimmed = text.trim_start();
+    if trimmed.trim().is_empty() {
+        return out;
+    }
+    let indent = text.chars().count() - trimmed.chars().count();
+    let trimmed = trimmed.trim_end();
+    let caret_column = details
+        .offset
+        .saturating_sub(1)
+        .saturating_sub(indent)
+        .min(trimmed.chars().count());
+    let width = if details.end_line == details.line && details.end_offset > details.offset {
+        details.end_offset - details.offset
+    } else {
+        1
+    };
+    out.push_str(&format!("    {trimmed}\n"));
+    out.push_str(&format!("    {}{}\n", " ".repeat(caret_column), "^".repeat(width)));
+    out
+}
+
 /// How many identical frames in a row are printed before CPython sums up the rest.
 const RECURSIVE_CUTOFF: usize = 3;
 
@@ -234,9 +262,80 @@ impl Vm<'_> {
             }
             out.push_str(&repeated_lines(repeats));
         }
+        if let Some(details) = self.syntax_details(exc) {
+            // Where the syntax error is, then only its message, as CPython prints it.
+            out.push_str(&syntax_error_location(&details));
+            let class = self.class_of(exc);
+            let name = match &class.payload {
+                Payload::Type(t) => t.qualname.clone(),
+                _ => details.class.to_string(),
+            };
+            out.push_str(&format!("{name}: {}\n", details.msg));
+            return out;
+        }
         out.push_str(&self.exception_summary(exc));
         out.push('\n');
         out
+    }
+
+    /// A `SyntaxError` raised for source that failed to compile: `args` is `(msg, (filename,
+    /// lineno, offset, text, end_lineno, end_offset))`, as CPython makes it.
+    pub fn syntax_error(&mut self, details: &crate::SyntaxDetails) -> super::PyErr {
+        let class = crate::objects::types::types()
+            .by_name(details.class)
+            .unwrap_or(&crate::objects::types::types().syntax_error)
+            .clone_ref(self.py);
+        let text = match &details.text {
+            Some(text) => self.new_str(text.as_str()),
+            None => Value::None,
+        };
+        let location = vec![
+            self.new_str(details.filename.as_str()),
+            Value::Int(details.line as i64),
+            Value::Int(details.offset as i64),
+            text,
+            Value::Int(details.end_line as i64),
+            Value::Int(details.end_offset as i64),
+        ];
+        let location = self.new_tuple(location);
+        let msg = self.new_str(details.msg.as_str());
+        self.new_error_with_args(&class, vec![msg, location])
+    }
+
+    /// The attributes of a `SyntaxError` that says where it is (`filename` and `lineno` set),
+    /// read as a program may have changed them.
+    fn syntax_details(&mut self, exc: &ObjRef) -> Option<crate::SyntaxDetails> {
+        let class = self.class_of(exc);
+        if !super::is_subclass(class, &crate::objects::types::types().syntax_error) {
+            return None;
+        }
+        let value = Value::Obj(exc.clone_ref(self.py));
+        let mut attr = |name: &str| {
+            self.get_attr_opt(&value, &crate::objects::types::intern(name))
+                .ok()
+                .flatten()
+        };
+        let filename = attr("filename")?.as_str()?.to_string();
+        let line = attr("lineno").as_ref().and_then(super::ops::as_small_int)?;
+        let number = |v: Option<Value>| v.as_ref().and_then(super::ops::as_small_int).unwrap_or(0).max(0) as usize;
+        let offset = number(attr("offset"));
+        let end_line = number(attr("end_lineno"));
+        let end_offset = number(attr("end_offset"));
+        let text = attr("text").and_then(|t| t.as_str().map(str::to_string));
+        let msg = match attr("msg") {
+            Some(m) if m.as_str().is_some() => m.as_str().unwrap_or_default().to_string(),
+            _ => String::new(),
+        };
+        Some(crate::SyntaxDetails {
+            class: "SyntaxError",
+            msg,
+            filename,
+            line: line.max(0) as usize,
+            offset,
+            end_line,
+            end_offset,
+            text,
+        })
     }
 
     /// `TypeName: message` (just `TypeName` when the message is empty).
