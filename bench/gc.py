@@ -8,11 +8,12 @@ Usage (from anywhere in the repository):
     python3 bench/gc.py --runs 9 cycles
 
 Each bench/gc/NAME.toy runs N times under toy (GIL and `-X gil=0`) and python3, interleaved so
-that a busy machine hurts every interpreter alike. Per run the child's CPU time (user + system)
-and peak resident memory come from `os.wait4`; a program that prints `pause_ms X` as its last
-line reports a pause it measured itself (bench/gc/collect_pause.toy times `gc.collect()`). The
-table shows medians and the ratio toy / CPython. Every other line of output must be the same
-under each interpreter, or the run stops. Not a timed test: figures depend on the machine.
+that a busy machine hurts every interpreter alike. Per run the program's CPU time (user +
+system) and peak resident memory come from GNU time (/usr/bin/time); a program that prints
+`pause_ms X` as its last line reports a pause it measured itself (bench/gc/collect_pause.toy
+times `gc.collect()`). The table shows medians and the ratio toy / CPython. Every other line of
+output must be the same under each interpreter, or the run stops. Not a timed test: figures
+depend on the machine.
 
 Targets: cycles.toy (a million two-node cycles) at most 1.5x CPython's peak memory and no more
 CPU time; collect_pause.toy no longer a pause than CPython's; young_pause.toy (young collections
@@ -30,21 +31,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = ROOT / "bench" / "gc"
 TOY = ROOT / "target" / "release" / "toy"
+TIME = "/usr/bin/time"
 
 
 def measure(cmd):
-    """Run cmd; return its stdout lines, CPU seconds and peak RSS in MB. The child is reaped with
-    os.wait4, which reports the resource usage of that child alone."""
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
-        out = proc.stdout.read()
-        proc.stdout.close()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+    """Run cmd; return its stdout lines, CPU seconds and peak RSS in MB.
+
+    The figures come from /usr/bin/time, which reaps the program itself: a child's peak RSS
+    as the kernel reports it also covers the process it was forked from up to its exec, so
+    a child of this script would never show less than this script's own ~15 MB."""
+    with tempfile.NamedTemporaryFile(mode="r") as figures, tempfile.TemporaryFile() as err:
+        timed = [TIME, "-f", "%U %S %M", "-o", figures.name, *cmd]
+        proc = subprocess.run(timed, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
         if proc.returncode != 0:
             err.seek(0)
             sys.exit(f"{' '.join(cmd)} failed:\n{err.read().decode()}")
-    return out.decode().splitlines(), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+        user, system, peak_kb = figures.read().split()[-3:]
+    return proc.stdout.decode().splitlines(), float(user) + float(system), int(peak_kb) / 1024
 
 
 def main():
@@ -54,6 +57,8 @@ def main():
     args = parser.parse_args()
     if not TOY.exists():
         sys.exit(f"{TOY} is missing: run `cargo build --release` first")
+    if not os.path.exists(TIME):
+        sys.exit(f"{TIME} (GNU time) is needed to measure peak memory")
     interpreters = {
         "toy": [str(TOY)],
         "toy -X gil=0": [str(TOY), "-X", "gil=0"],

@@ -326,8 +326,9 @@ pub unsafe fn referent_died(object: NonNull<PyObject>) {
 /// must run (those not themselves unreachable), counted. Runs with the world stopped.
 pub fn clear_for_collection(py: Gil<'_>, unreachable: &[ObjRef]) -> Vec<ObjRef> {
     let mut callbacks = Vec::new();
-    let garbage: std::collections::HashSet<usize> = unreachable.iter().map(ObjRef::addr).collect();
-    let is_garbage = |object: NonNull<PyObject>| garbage.contains(&(object.as_ptr() as usize));
+    // Which objects are garbage is asked only of the weak references to garbage, which most
+    // collections find none of: the set is made when the first one is.
+    let mut garbage: Option<std::collections::HashSet<usize>> = None;
     let mut registry = REGISTRY.lock();
     for object in unreachable {
         // A weak reference that is garbage points nowhere from now on: no callback later.
@@ -342,6 +343,8 @@ pub fn clear_for_collection(py: Gil<'_>, unreachable: &[ObjRef]) -> Vec<ObjRef> 
     for object in unreachable {
         // SAFETY: held by the caller.
         if unsafe { is_referenced(object.as_non_null()) } {
+            let garbage = garbage.get_or_insert_with(|| unreachable.iter().map(ObjRef::addr).collect());
+            let is_garbage = |object: NonNull<PyObject>| garbage.contains(&(object.as_ptr() as usize));
             clear_locked(py, &mut registry, object.as_non_null(), is_garbage, &mut callbacks);
         }
     }

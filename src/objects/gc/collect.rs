@@ -639,6 +639,40 @@ mod tests {
         });
     }
 
+    /// Growing a structure one young object at a time (`x = [x]` in a loop) costs the
+    /// collections that run meanwhile work in proportion to its size: a young collection looks
+    /// at the young objects, its survivors move on, and a full collection waits until a quarter
+    /// of the old objects are new (CPython's rule). So the objects examined add up to a few
+    /// times the structure's size; without promotion, or with a full collection every tenth
+    /// young one, they would grow with its square.
+    #[test]
+    fn collections_while_a_deep_structure_grows_examine_a_few_times_its_size() {
+        gil::attach(|py| {
+            let depth = 200_000;
+            let mut examined = 0;
+            let mut full_collections = 0;
+            let mut nested = new_list(py, Vec::new());
+            for _ in 0..depth {
+                nested = new_list(py, vec![Value::Obj(nested)]);
+                // What the check point after each allocation does (no other test allocates
+                // meanwhile: this one holds the GIL).
+                if let Some(generation) = super::super::generation_due() {
+                    let world = stop_the_world(py).expect("with the GIL the world is ours");
+                    let analysis = analyse_generation(py, &world, generation);
+                    drop(world);
+                    examined += analysis.examined;
+                    full_collections += usize::from(generation == 2);
+                    let found = analysis.unreachable.len();
+                    super::super::record(generation, found, analysis.moved_to_oldest, analysis.oldest_size);
+                    dispose(py, analysis.unreachable);
+                }
+            }
+            assert!(full_collections > 0, "the structure outgrew the oldest generation");
+            assert!(examined < 6 * depth, "{examined} objects examined for {depth} lists");
+            drop(nested);
+        });
+    }
+
     #[test]
     fn atomic_tuples_are_untracked_and_dicts_tracked_only_with_containers() {
         gil::attach(|py| {

@@ -140,9 +140,15 @@ static COLLECTIONS: AtomicU32 = AtomicU32::new(1);
 /// Set when a tuple is made untracked (see [`allocate`]), cleared by the next collection.
 static YOUNG_TUPLES_MADE: AtomicBool = AtomicBool::new(false);
 
-/// A collection looks at the youngest generation now: the tuples made untracked before it are
-/// untracked for `gc.is_tracked` too. Returns the number those tuples carry, if any was made.
+/// A collection looks at the youngest generation now: its count starts again from zero, and
+/// the tuples made untracked before it are untracked for `gc.is_tracked` too. Returns the
+/// number those tuples carry, if any was made.
+///
+/// The count restarts here, with the world stopped, not when the collection ends: free-threaded,
+/// other threads run while the collector clears the garbage, and what they allocate meanwhile
+/// (no collection can be requested while one runs) must count towards the next one.
 fn note_collection() -> Option<usize> {
+    YOUNG.store(0, Ordering::Relaxed);
     let epoch = COLLECTIONS.fetch_add(1, Ordering::Relaxed) as usize;
     YOUNG_TUPLES_MADE.swap(false, Ordering::Relaxed).then_some(epoch)
 }
@@ -284,10 +290,22 @@ pub mod debug {
 
 /// Count `delta` container allocations (positive) or frees (negative); past the threshold, ask
 /// the calling thread to collect at its next check point.
+///
+/// Frees never take the count below zero, as in CPython: otherwise the garbage a collection
+/// frees (which was counted by the collection that found it) would be counted off again, and
+/// the next collection would wait for that many more allocations. Free-threaded that matters
+/// most: the shells of another thread's garbage are counted off by the thousand at once.
 #[inline]
 fn note_young(delta: isize) {
     let young = if gil::is_free_threaded() {
-        YOUNG.fetch_add(delta, Ordering::Relaxed) + delta
+        if delta >= 0 {
+            YOUNG.fetch_add(delta, Ordering::Relaxed) + delta
+        } else {
+            // Frees arrive in batches (see `heap::FLUSH_EVERY`): a loop here is rare.
+            let clamped = |young: isize| Some((young + delta).max(0));
+            let before = YOUNG.fetch_update(Ordering::Relaxed, Ordering::Relaxed, clamped);
+            before.map_or(0, |young| (young + delta).max(0))
+        }
     } else {
         // Only the GIL holder writes it: a plain load and store.
         let young = (YOUNG.load(Ordering::Relaxed) + delta).max(0);
@@ -370,14 +388,18 @@ pub fn begin() -> bool {
     !RUNNING.swap(true, Ordering::Acquire)
 }
 
-/// Let the next collection start.
+/// Let the next collection start, and ask for it now if it is due already: free-threaded,
+/// the other threads went on allocating while this one ran, when none could be asked for.
 pub fn end() {
     RUNNING.store(false, Ordering::Release);
+    if YOUNG.load(Ordering::Relaxed) > THRESHOLDS[0].load(Ordering::Relaxed) {
+        request_collection();
+    }
 }
 
-/// The counts after a collection of `generation`, as CPython keeps them.
+/// The counts of the older generations after a collection of `generation`, as CPython keeps
+/// them (the youngest one's restarted when the collection began: see `note_collection`).
 fn counted_collection(generation: usize, moved_to_oldest: usize, oldest_size: usize) {
-    YOUNG.store(0, Ordering::Relaxed);
     // `OLDER[i]` is generation i + 1's count.
     for older in OLDER.iter().take(generation) {
         older.store(0, Ordering::Relaxed);
