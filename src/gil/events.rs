@@ -52,6 +52,14 @@ pub enum BlockKind {
     Hashing,
     /// Free-threaded only: parked while another thread stopped the world (the cycle collector).
     StopTheWorld,
+    /// Waiting for a child process to change state (`os.wait`, `os.waitpid`, `Popen.wait`).
+    ChildWait,
+    /// Reading a pipe or another file descriptor (`os.read`, `Popen.communicate`).
+    PipeRead,
+    /// Writing a pipe or another file descriptor (`os.write`).
+    PipeWrite,
+    /// Waiting for a signal (`signal.pause`).
+    SignalWait,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -91,6 +99,10 @@ impl BlockKind {
             BlockKind::ObjectLock => "object lock",
             BlockKind::Hashing => "hashing",
             BlockKind::StopTheWorld => "stop-the-world",
+            BlockKind::ChildWait => "child wait",
+            BlockKind::PipeRead => "pipe read",
+            BlockKind::PipeWrite => "pipe write",
+            BlockKind::SignalWait => "signal wait",
         }
     }
 
@@ -102,10 +114,16 @@ impl BlockKind {
             | BlockKind::Write
             | BlockKind::FileOther
             | BlockKind::Input
-            | BlockKind::Hashing => BlockClass::Io,
-            BlockKind::LockWait | BlockKind::Join | BlockKind::ConditionWait | BlockKind::ThreadStart => {
-                BlockClass::Sync
-            }
+            | BlockKind::Hashing
+            | BlockKind::PipeRead
+            | BlockKind::PipeWrite => BlockClass::Io,
+            // Waiting for another process (or a signal) is drawn like waiting for another thread.
+            BlockKind::LockWait
+            | BlockKind::Join
+            | BlockKind::ConditionWait
+            | BlockKind::ThreadStart
+            | BlockKind::ChildWait
+            | BlockKind::SignalWait => BlockClass::Sync,
             BlockKind::ObjectLock => BlockClass::Contention,
             BlockKind::StopTheWorld => BlockClass::Collector,
         }
@@ -286,6 +304,22 @@ impl Drop for BlockSpan {
     #[inline]
     fn drop(&mut self) {
         record(EventKind::BlockEnd);
+    }
+}
+
+/// `os.fork`: the registry of logs, held across the fork so no other thread is registering a
+/// log at that moment.
+pub(super) fn hold_logs_for_fork() -> parking_lot::MutexGuard<'static, Vec<Arc<ThreadLog>>> {
+    LOGS.lock()
+}
+
+/// In a forked child: the log starts afresh with the one thread the child has (the other
+/// threads' logs describe the parent's past). Runs with `logs` still held from before the fork.
+pub(super) fn keep_only_my_log(logs: &mut Vec<Arc<ThreadLog>>) {
+    let mine = LOG.try_with(|log| log.get().map(Arc::clone)).ok().flatten();
+    logs.retain(|log| mine.as_ref().is_some_and(|mine| Arc::ptr_eq(log, mine)));
+    if let Some(mine) = mine {
+        mine.events.lock().clear();
     }
 }
 

@@ -12,6 +12,7 @@
 
 pub mod deterministic;
 pub mod events;
+pub mod fork;
 pub mod lock;
 pub mod signals;
 pub mod spans;

@@ -19,6 +19,12 @@ fn stdout_buffer() -> &'static Mutex<BufWriter<Stdout>> {
     STDOUT.get_or_init(|| Mutex::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())))
 }
 
+/// `os.fork`: stdout's buffer, held across `fork()` (the child gets a copy of what is in it,
+/// as CPython's child does).
+pub fn hold_stdout_for_fork() -> parking_lot::MutexGuard<'static, BufWriter<Stdout>> {
+    stdout_buffer().lock()
+}
+
 pub fn flush_stdout() {
     let _ = stdout_buffer().lock().flush();
 }

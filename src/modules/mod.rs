@@ -11,8 +11,11 @@ pub mod hashlib;
 pub mod io;
 pub mod math;
 pub mod os;
+pub mod os_fd;
+pub mod os_process;
 pub mod pickle;
 pub mod random;
+pub mod signal;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -74,6 +77,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "_heapq" => Some(include_str!("py/_heapq.py")),
         "_bisect" => Some(include_str!("py/_bisect.py")),
         "weakref" => Some(include_str!("py/weakref.py")),
+        "signal" => Some(include_str!("py/signal.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -101,6 +105,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "_codecs" => codecs::create(vm),
         "builtins" => Ok(builtins_module(vm)),
         "_weakref" => weakref::create(vm),
+        "_signal" => signal::create(vm),
         _ => return None,
     })
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use parking_lot::{Condvar, Mutex};
+use parking_lot::Mutex;
 
 use crate::gil::{BlockKind, current_ident};
 use crate::objects::types::types;
@@ -43,21 +43,28 @@ impl Default for ThreadLock {
 #[derive(Default)]
 struct LockState {
     /// The ident of the thread that acquired it (0 when free): who "holds" it in reports.
-    holder: Mutex<u64>,
-    released: Condvar,
+    /// The standard library's mutex and condvar, whose state is all in the objects: a thread
+    /// waiting at the moment of a `fork()` leaves nothing behind in the child.
+    holder: std::sync::Mutex<u64>,
+    released: std::sync::Condvar,
 }
 
 impl LockState {
     fn is_locked(&self) -> bool {
-        *self.holder.lock() != 0
+        *self.lock_holder() != 0
     }
 
     fn holder(&self) -> u64 {
-        *self.holder.lock()
+        *self.lock_holder()
+    }
+
+    fn lock_holder(&self) -> std::sync::MutexGuard<'_, u64> {
+        // Poisoning is ignored: the holder is a single integer, always consistent.
+        self.holder.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn release(&self) -> bool {
-        let mut holder = self.holder.lock();
+        let mut holder = self.lock_holder();
         if *holder == 0 {
             return false;
         }
@@ -73,7 +80,7 @@ impl ThreadLock {
     }
 
     fn try_acquire(&self) -> bool {
-        let mut holder = self.state.holder.lock();
+        let mut holder = self.state.lock_holder();
         if *holder != 0 {
             return false;
         }
@@ -88,9 +95,18 @@ impl ThreadLock {
         let me = current_ident();
         let registration = deadline.is_none().then(|| WaitRegistration::enter(me, &self.state));
         crate::gil::signals::interruptible_wait(deadline, |until| {
-            let mut holder = self.state.holder.lock();
+            let mut holder = self.state.lock_holder();
             while *holder != 0 {
-                if self.state.released.wait_until(&mut holder, until).timed_out() && *holder != 0 {
+                let timeout = until.saturating_duration_since(Instant::now());
+                let timed_out;
+                (holder, timed_out) = match self.state.released.wait_timeout(holder, timeout) {
+                    Ok((guard, result)) => (guard, result.timed_out()),
+                    Err(poisoned) => {
+                        let (guard, result) = poisoned.into_inner();
+                        (guard, result.timed_out())
+                    }
+                };
+                if timed_out && *holder != 0 {
                     return false;
                 }
             }
@@ -123,7 +139,7 @@ impl ThreadLock {
 
     /// Record the calling thread as the holder (a lock acquired on another thread's behalf).
     fn claim(&self) {
-        let mut holder = self.state.holder.lock();
+        let mut holder = self.state.lock_holder();
         if *holder != 0 {
             *holder = current_ident();
         }
@@ -188,6 +204,10 @@ pub fn registered_name(ident: u64) -> Option<String> {
 }
 
 fn detect_deadlock() {
+    // A Python signal handler (an alarm's, say) may still end any wait by raising.
+    if crate::gil::signals::python_handlers_installed() {
+        return;
+    }
     let waits = WAITS.lock();
     let live = RUNNING.load(Ordering::SeqCst) + 1;
     // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
@@ -217,10 +237,38 @@ pub fn exit_deadlocked(report: String) -> ! {
     super::io::flush_stdout();
     eprint!("{report}");
     // The stats, trace and timeline of a deadlock are worth having too.
-    if let Err(message) = crate::observe::finish() {
+    // A forked child's would overwrite its parent's files.
+    if !crate::gil::fork::is_child()
+        && let Err(message) = crate::observe::finish()
+    {
         eprintln!("toy: {message}");
     }
     std::process::exit(1);
+}
+
+/// `os.fork`: the deadlock detector's registries, held across `fork()`.
+pub struct ForkHold {
+    waits: parking_lot::MutexGuard<'static, Vec<Waiter>>,
+    names: parking_lot::MutexGuard<'static, Vec<(u64, String)>>,
+}
+
+pub fn hold_for_fork() -> ForkHold {
+    ForkHold {
+        waits: WAITS.lock(),
+        names: NAMES.lock(),
+    }
+}
+
+impl ForkHold {
+    pub fn release_in_parent(self) {}
+
+    /// In a forked child: the calling thread is the only one running, and nobody waits.
+    pub fn release_in_child(mut self) {
+        let me = current_ident();
+        self.waits.clear();
+        self.names.retain(|(ident, _)| *ident == me);
+        RUNNING.store(0, Ordering::SeqCst);
+    }
 }
 
 thread_local! {
@@ -319,6 +367,11 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         // stuck on a lock nobody is left to release.
         for lock in RELEASE_ON_EXIT.with(|locks| std::mem::take(&mut *locks.borrow_mut())) {
             lock.release();
+        }
+        if crate::gil::fork::is_child_main_thread() {
+            // Forked from this thread, the child has no other: as in CPython, the process
+            // ends with it (buffered output not flushed, as a C thread's exit leaves it).
+            std::process::exit(0);
         }
         RUNNING.fetch_sub(1, Ordering::SeqCst);
         // The threads still waiting may now be all there is.
@@ -463,11 +516,12 @@ pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         return Ok(Value::Bool(lock.acquire_in_turns(vm.py, timeout)));
     }
     let deadline = timeout.map(|t| Instant::now() + t);
-    match vm.py.allow_threads(lock.kind, || lock.acquire_blocking(deadline)) {
-        Some(acquired) => Ok(Value::Bool(acquired)),
-        None => {
-            vm.check_point()?;
-            Ok(Value::Bool(false))
+    // A signal for the main thread interrupts the wait: its handler runs, and the wait goes on
+    // unless it raised (PEP 475).
+    loop {
+        match vm.py.allow_threads(lock.kind, || lock.acquire_blocking(deadline)) {
+            Some(acquired) => return Ok(Value::Bool(acquired)),
+            None => vm.check_point()?,
         }
     }
 }

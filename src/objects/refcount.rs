@@ -448,6 +448,49 @@ pub fn retire_thread() {
     OWNERS.lock().spare.push(queue);
 }
 
+/// `os.fork`: the registries threads use even while detached, held across `fork()` so none is
+/// half-changed in the child.
+pub struct ForkHold {
+    owners: parking_lot::MutexGuard<'static, Owners>,
+    _deferred: parking_lot::MutexGuard<'static, Vec<Parked>>,
+    _detached_frees: parking_lot::MutexGuard<'static, Vec<Parked>>,
+    _slots: parking_lot::MutexGuard<'static, Vec<&'static LiveSlot>>,
+    _spare_slots: parking_lot::MutexGuard<'static, Vec<&'static LiveSlot>>,
+}
+
+pub fn hold_for_fork() -> ForkHold {
+    ForkHold {
+        owners: OWNERS.lock(),
+        _deferred: DEFERRED.lock(),
+        _detached_frees: DETACHED_FREES.lock(),
+        _slots: SLOTS.lock(),
+        _spare_slots: SPARE_SLOTS.lock(),
+    }
+}
+
+impl ForkHold {
+    pub fn release_in_parent(self) {}
+
+    /// In a forked child: the other threads are gone, so their objects are merged by whoever
+    /// changes their counts from now on, as for threads that finished.
+    pub fn release_in_child(mut self) {
+        let mine = MY_OWNER_BITS.with(Cell::get);
+        let mut gone = Vec::new();
+        self.owners.live.retain(|&(bits, queue)| {
+            let keep = bits == mine;
+            if !keep {
+                gone.push(queue);
+            }
+            keep
+        });
+        drop(self);
+        for queue in gone {
+            merge_queue(queue);
+            OWNERS.lock().spare.push(queue);
+        }
+    }
+}
+
 /// Merge the objects queued for the calling thread (free-threaded mode), so that counts and
 /// `live_objects` are exact.
 pub fn merge_pending() {
