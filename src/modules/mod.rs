@@ -16,6 +16,7 @@ pub mod os_process;
 pub mod pickle;
 pub mod random;
 pub mod signal;
+pub mod subprocess;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -78,6 +79,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "_bisect" => Some(include_str!("py/_bisect.py")),
         "weakref" => Some(include_str!("py/weakref.py")),
         "signal" => Some(include_str!("py/signal.py")),
+        "subprocess" => Some(include_str!("py/subprocess.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -106,6 +108,7 @@ pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>>
         "builtins" => Ok(builtins_module(vm)),
         "_weakref" => weakref::create(vm),
         "_signal" => signal::create(vm),
+        "_subprocess" => subprocess::create(vm),
         _ => return None,
     })
 }
