@@ -247,3 +247,25 @@ pub fn interruptible_poll(deadline: Option<Instant>, mut poll: impl FnMut(Option
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caught_signal_is_pending_until_the_main_thread_takes_it() {
+        // This test's thread plays the main thread.
+        install_for_main_thread();
+        set_disposition(libc::SIGUSR2, Disposition::Catch).expect("SIGUSR2 can be caught");
+        assert!(is_caught(libc::SIGUSR2));
+        nix::sys::signal::raise(Signal::SIGUSR2).expect("raise");
+        assert!(is_tripped(libc::SIGUSR2));
+        let breaker = crate::gil::current_breaker();
+        assert!(breaker.has(breaker_bits::SIGNAL));
+        let taken = take_pending(&breaker);
+        assert_eq!(taken & bit(libc::SIGUSR2), bit(libc::SIGUSR2));
+        assert!(!is_tripped(libc::SIGUSR2) && !breaker.has(breaker_bits::SIGNAL));
+        set_disposition(libc::SIGUSR2, Disposition::Default).expect("back to the default");
+        assert!(!is_caught(libc::SIGUSR2));
+    }
+}

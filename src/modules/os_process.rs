@@ -512,3 +512,21 @@ fn sched_getaffinity(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) ->
     let set_type = Value::Obj(crate::objects::types::clone_immortal(&types().set));
     vm.call(&set_type, &[list], &[])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::exit_code;
+
+    #[test]
+    fn wait_statuses_become_return_codes() {
+        assert_eq!(exit_code(0), Ok(0));
+        assert_eq!(exit_code(3 << 8), Ok(3));
+        assert_eq!(exit_code(9), Ok(-9));
+        // Killed by SIGABRT, with a core dump.
+        assert_eq!(exit_code(6 | 0x80), Ok(-6));
+        assert_eq!(
+            exit_code(0x137f),
+            Err("process stopped by delivery of signal 19".to_string())
+        );
+    }
+}
