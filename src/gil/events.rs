@@ -204,7 +204,7 @@ static ENABLED: AtomicBool = AtomicBool::new(false);
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 /// Every thread that ever recorded an event. Locked once per thread (to register) and by
 /// readers.
-static LOGS: Mutex<Vec<Arc<ThreadLog>>> = Mutex::new(Vec::new());
+static LOGS: std::sync::Mutex<Vec<Arc<ThreadLog>>> = std::sync::Mutex::new(Vec::new());
 
 thread_local! {
     static LOG: OnceCell<Arc<ThreadLog>> = const { OnceCell::new() };
@@ -261,7 +261,7 @@ fn register() -> Arc<ThreadLog> {
         os_name: std::thread::current().name().map(str::to_string),
         events: Mutex::new(Vec::new()),
     });
-    LOGS.lock().push(Arc::clone(&log));
+    super::fork::locked(&LOGS).push(Arc::clone(&log));
     log
 }
 
@@ -309,8 +309,8 @@ impl Drop for BlockSpan {
 
 /// `os.fork`: the registry of logs, held across the fork so no other thread is registering a
 /// log at that moment.
-pub(super) fn hold_logs_for_fork() -> parking_lot::MutexGuard<'static, Vec<Arc<ThreadLog>>> {
-    LOGS.lock()
+pub(super) fn hold_logs_for_fork() -> std::sync::MutexGuard<'static, Vec<Arc<ThreadLog>>> {
+    super::fork::locked(&LOGS)
 }
 
 /// In a forked child: the log starts afresh with the one thread the child has (the other
@@ -325,7 +325,7 @@ pub(super) fn keep_only_my_log(logs: &mut Vec<Arc<ThreadLog>>) {
 
 /// Copies of every thread's log so far, threads in the order they first recorded.
 pub fn snapshot() -> Vec<ThreadEvents> {
-    let logs: Vec<Arc<ThreadLog>> = LOGS.lock().clone();
+    let logs: Vec<Arc<ThreadLog>> = super::fork::locked(&LOGS).clone();
     logs.iter()
         .map(|log| ThreadEvents {
             ident: log.ident,

@@ -15,6 +15,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use super::{GIL, Gil, current_breaker, events, lock::breaker_bits, scheduler, signals, stop_world};
 
+/// Lock one of the registries held across `fork()`. They are the standard library's mutexes,
+/// whose whole state is in the object: a thread that was waiting for one at the fork leaves
+/// nothing behind in the child, where parking_lot would leave its global table of waiters with
+/// a bucket that thread may have held locked. Poisoning is ignored: a panic while one was held
+/// leaves a registry usable (each update is a single push, remove or assignment).
+pub fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// True in a process made by [`fork`]: its first thread is gone, so whichever thread ends the
 /// interpreter ends the process.
 static IN_CHILD: AtomicBool = AtomicBool::new(false);

@@ -13,6 +13,7 @@
 pub mod deterministic;
 pub mod events;
 pub mod fork;
+pub mod futex;
 pub mod lock;
 pub mod signals;
 pub mod spans;

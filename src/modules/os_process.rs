@@ -147,7 +147,7 @@ fn run_hooks(vm: &mut Vm, which: usize) -> PyResult<()> {
 struct UpperLocks {
     threads: super::thread::ForkHold,
     refcounts: crate::objects::refcount::ForkHold,
-    stdout: parking_lot::MutexGuard<'static, std::io::BufWriter<std::io::Stdout>>,
+    stdout: std::sync::MutexGuard<'static, std::io::BufWriter<std::io::Stdout>>,
 }
 
 fn hold_upper() -> UpperLocks {

@@ -5,10 +5,12 @@
 //! would stop the thread that could release it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use parking_lot::Mutex;
+use std::sync::Mutex;
+
+use crate::gil::fork::locked;
 
 use crate::gil::{BlockKind, current_ident};
 use crate::objects::types::types;
@@ -40,37 +42,71 @@ impl Default for ThreadLock {
     }
 }
 
+/// A `_thread` lock: one word, waited on with futex(2), so a thread acquiring or releasing it
+/// at the moment of a `fork()` leaves nothing stuck behind in the child (CPython's locks are
+/// semaphores, with the same property).
 #[derive(Default)]
 struct LockState {
+    /// `FREE`, `HELD`, or `CONTENDED` (held, and a thread may be waiting).
+    word: AtomicU32,
     /// The ident of the thread that acquired it (0 when free): who "holds" it in reports.
-    /// The standard library's mutex and condvar, whose state is all in the objects: a thread
-    /// waiting at the moment of a `fork()` leaves nothing behind in the child.
-    holder: std::sync::Mutex<u64>,
-    released: std::sync::Condvar,
+    holder: AtomicU64,
 }
+
+const FREE: u32 = 0;
+const HELD: u32 = 1;
+const CONTENDED: u32 = 2;
 
 impl LockState {
     fn is_locked(&self) -> bool {
-        *self.lock_holder() != 0
+        self.word.load(Ordering::SeqCst) != FREE
     }
 
     fn holder(&self) -> u64 {
-        *self.lock_holder()
+        self.holder.load(Ordering::SeqCst)
     }
 
-    fn lock_holder(&self) -> std::sync::MutexGuard<'_, u64> {
-        // Poisoning is ignored: the holder is a single integer, always consistent.
-        self.holder.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    fn try_acquire(&self, me: u64) -> bool {
+        let acquired = self
+            .word
+            .compare_exchange(FREE, HELD, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok();
+        if acquired {
+            self.holder.store(me, Ordering::SeqCst);
+        }
+        acquired
+    }
+
+    /// Acquire, waiting until `until` at the latest: whether it was acquired.
+    fn acquire_until(&self, me: u64, until: Instant) -> bool {
+        if self.try_acquire(me) {
+            return true;
+        }
+        // From now on the word says CONTENDED, so the releaser wakes somebody.
+        while self.word.swap(CONTENDED, Ordering::Acquire) != FREE {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            crate::gil::futex::wait(&self.word, CONTENDED, Some(left));
+        }
+        self.holder.store(me, Ordering::SeqCst);
+        true
     }
 
     fn release(&self) -> bool {
-        let mut holder = self.lock_holder();
-        if *holder == 0 {
-            return false;
+        let holder = self.holder.swap(0, Ordering::SeqCst);
+        match self.word.swap(FREE, Ordering::Release) {
+            FREE => {
+                self.holder.store(holder, Ordering::SeqCst);
+                false
+            }
+            CONTENDED => {
+                crate::gil::futex::wake_one(&self.word);
+                true
+            }
+            _ => true,
         }
-        *holder = 0;
-        self.released.notify_one();
-        true
     }
 }
 
@@ -80,12 +116,7 @@ impl ThreadLock {
     }
 
     fn try_acquire(&self) -> bool {
-        let mut holder = self.state.lock_holder();
-        if *holder != 0 {
-            return false;
-        }
-        *holder = current_ident();
-        true
+        self.state.try_acquire(current_ident())
     }
 
     /// Block until acquired (`Some(true)`), until `deadline` (`Some(false)`), or until a Ctrl-C
@@ -95,26 +126,11 @@ impl ThreadLock {
         let me = current_ident();
         let registration = deadline.is_none().then(|| WaitRegistration::enter(me, &self.state));
         crate::gil::signals::interruptible_wait(deadline, |until| {
-            let mut holder = self.state.lock_holder();
-            while *holder != 0 {
-                let timeout = until.saturating_duration_since(Instant::now());
-                let timed_out;
-                (holder, timed_out) = match self.state.released.wait_timeout(holder, timeout) {
-                    Ok((guard, result)) => (guard, result.timed_out()),
-                    Err(poisoned) => {
-                        let (guard, result) = poisoned.into_inner();
-                        (guard, result.timed_out())
-                    }
-                };
-                if timed_out && *holder != 0 {
-                    return false;
-                }
-            }
-            *holder = me;
-            if let Some(registration) = &registration {
+            let acquired = self.state.acquire_until(me, until);
+            if acquired && let Some(registration) = &registration {
                 registration.acquired.store(true, Ordering::SeqCst);
             }
-            true
+            acquired
         })
     }
 
@@ -139,9 +155,8 @@ impl ThreadLock {
 
     /// Record the calling thread as the holder (a lock acquired on another thread's behalf).
     fn claim(&self) {
-        let mut holder = self.state.lock_holder();
-        if *holder != 0 {
-            *holder = current_ident();
+        if self.state.is_locked() {
+            self.state.holder.store(current_ident(), Ordering::SeqCst);
         }
     }
 }
@@ -174,7 +189,7 @@ struct WaitRegistration {
 impl WaitRegistration {
     fn enter(ident: u64, lock: &Arc<LockState>) -> WaitRegistration {
         let acquired = Arc::new(AtomicBool::new(false));
-        WAITS.lock().push(Waiter {
+        locked(&WAITS).push(Waiter {
             ident,
             lock: Arc::clone(lock),
             acquired: Arc::clone(&acquired),
@@ -186,7 +201,7 @@ impl WaitRegistration {
 
 impl Drop for WaitRegistration {
     fn drop(&mut self) {
-        WAITS.lock().retain(|waiter| waiter.ident != self.ident);
+        locked(&WAITS).retain(|waiter| waiter.ident != self.ident);
     }
 }
 
@@ -196,8 +211,7 @@ fn thread_name(ident: u64) -> String {
 
 /// The name `threading` gave the thread with this ident, if any.
 pub fn registered_name(ident: u64) -> Option<String> {
-    NAMES
-        .lock()
+    locked(&NAMES)
         .iter()
         .find(|(i, _)| *i == ident)
         .map(|(_, name)| name.clone())
@@ -208,7 +222,7 @@ fn detect_deadlock() {
     if crate::gil::signals::python_handlers_installed() {
         return;
     }
-    let waits = WAITS.lock();
+    let waits = locked(&WAITS);
     let live = RUNNING.load(Ordering::SeqCst) + 1;
     // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
     // out of the registry. Either way somebody can still move. (A waiter may hold the very lock
@@ -248,14 +262,14 @@ pub fn exit_deadlocked(report: String) -> ! {
 
 /// `os.fork`: the deadlock detector's registries, held across `fork()`.
 pub struct ForkHold {
-    waits: parking_lot::MutexGuard<'static, Vec<Waiter>>,
-    names: parking_lot::MutexGuard<'static, Vec<(u64, String)>>,
+    waits: std::sync::MutexGuard<'static, Vec<Waiter>>,
+    names: std::sync::MutexGuard<'static, Vec<(u64, String)>>,
 }
 
 pub fn hold_for_fork() -> ForkHold {
     ForkHold {
-        waits: WAITS.lock(),
-        names: NAMES.lock(),
+        waits: locked(&WAITS),
+        names: locked(&NAMES),
     }
 }
 
@@ -455,7 +469,7 @@ fn set_name(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
     check_arity(vm, "_set_name", args, 1, 1)?;
     let name = vm.str(&args[0])?;
     let me = current_ident();
-    let mut names = NAMES.lock();
+    let mut names = locked(&NAMES);
     names.retain(|(ident, _)| *ident != me);
     names.push((me, name));
     Ok(Value::None)
