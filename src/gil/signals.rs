@@ -69,8 +69,10 @@ fn set_main_thread(breaker: Arc<EvalBreaker>) {
     MAIN_BREAKER.store(Arc::into_raw(breaker).cast_mut(), Ordering::SeqCst);
 }
 
-/// In a forked child: the forking thread is the main thread now, and nothing is pending.
+/// In a forked child: the forking thread is the main thread now, and the parent's pending
+/// signals are not the child's.
 pub(super) fn after_fork_child() {
+    TRIPPED.store(0, Ordering::SeqCst);
     set_main_thread(super::current_breaker());
 }
 
@@ -96,11 +98,11 @@ pub fn set_disposition(signal: i32, disposition: Disposition) -> nix::Result<()>
     let action = SigAction::new(handler, SaFlags::empty(), SigSet::empty());
     // SAFETY: `on_signal` is async-signal-safe (atomics and write(2) only).
     unsafe { sigaction(signal, &action) }?;
-    let bit = 1u64 << (signal as i32 - 1);
+    let mask = bit(signal as i32);
     if disposition == Disposition::Catch {
-        CAUGHT.fetch_or(bit, Ordering::SeqCst);
+        CAUGHT.fetch_or(mask, Ordering::SeqCst);
     } else {
-        CAUGHT.fetch_and(!bit, Ordering::SeqCst);
+        CAUGHT.fetch_and(!mask, Ordering::SeqCst);
     }
     Ok(())
 }
