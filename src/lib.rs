@@ -156,7 +156,14 @@ pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String
     let worker = std::thread::Builder::new()
         .name("MainThread".to_string())
         .stack_size(INTERPRETER_STACK)
-        .spawn(move || gil::attach(|py| run_in_vm(py, code, script_dir, argv)));
+        .spawn(move || {
+            let status = gil::attach(|py| run_in_vm(py, code, script_dir, argv));
+            if gil::fork::is_child_main_thread() {
+                // A forked child has no first thread to return to: it ends here.
+                std::process::exit(status);
+            }
+            status
+        });
     let status = match worker {
         Ok(handle) => handle.join().unwrap_or_else(|_| {
             eprintln!("toy: internal error: the interpreter thread panicked");

@@ -52,6 +52,14 @@ pub enum BlockKind {
     Hashing,
     /// Free-threaded only: parked while another thread stopped the world (the cycle collector).
     StopTheWorld,
+    /// Waiting for a child process to change state (`os.wait`, `os.waitpid`, `Popen.wait`).
+    ChildWait,
+    /// Reading a pipe or another file descriptor (`os.read`, `Popen.communicate`).
+    PipeRead,
+    /// Writing a pipe or another file descriptor (`os.write`).
+    PipeWrite,
+    /// Waiting for a signal (`signal.pause`).
+    SignalWait,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -91,6 +99,10 @@ impl BlockKind {
             BlockKind::ObjectLock => "object lock",
             BlockKind::Hashing => "hashing",
             BlockKind::StopTheWorld => "stop-the-world",
+            BlockKind::ChildWait => "child wait",
+            BlockKind::PipeRead => "pipe read",
+            BlockKind::PipeWrite => "pipe write",
+            BlockKind::SignalWait => "signal wait",
         }
     }
 
@@ -102,10 +114,16 @@ impl BlockKind {
             | BlockKind::Write
             | BlockKind::FileOther
             | BlockKind::Input
-            | BlockKind::Hashing => BlockClass::Io,
-            BlockKind::LockWait | BlockKind::Join | BlockKind::ConditionWait | BlockKind::ThreadStart => {
-                BlockClass::Sync
-            }
+            | BlockKind::Hashing
+            | BlockKind::PipeRead
+            | BlockKind::PipeWrite => BlockClass::Io,
+            // Waiting for another process (or a signal) is drawn like waiting for another thread.
+            BlockKind::LockWait
+            | BlockKind::Join
+            | BlockKind::ConditionWait
+            | BlockKind::ThreadStart
+            | BlockKind::ChildWait
+            | BlockKind::SignalWait => BlockClass::Sync,
             BlockKind::ObjectLock => BlockClass::Contention,
             BlockKind::StopTheWorld => BlockClass::Collector,
         }
@@ -186,7 +204,7 @@ static ENABLED: AtomicBool = AtomicBool::new(false);
 static EPOCH: OnceLock<Instant> = OnceLock::new();
 /// Every thread that ever recorded an event. Locked once per thread (to register) and by
 /// readers.
-static LOGS: Mutex<Vec<Arc<ThreadLog>>> = Mutex::new(Vec::new());
+static LOGS: std::sync::Mutex<Vec<Arc<ThreadLog>>> = std::sync::Mutex::new(Vec::new());
 
 thread_local! {
     static LOG: OnceCell<Arc<ThreadLog>> = const { OnceCell::new() };
@@ -243,7 +261,7 @@ fn register() -> Arc<ThreadLog> {
         os_name: std::thread::current().name().map(str::to_string),
         events: Mutex::new(Vec::new()),
     });
-    LOGS.lock().push(Arc::clone(&log));
+    super::fork::locked(&LOGS).push(Arc::clone(&log));
     log
 }
 
@@ -289,9 +307,25 @@ impl Drop for BlockSpan {
     }
 }
 
+/// `os.fork`: the registry of logs, held across the fork so no other thread is registering a
+/// log at that moment.
+pub(super) fn hold_logs_for_fork() -> std::sync::MutexGuard<'static, Vec<Arc<ThreadLog>>> {
+    super::fork::locked(&LOGS)
+}
+
+/// In a forked child: the log starts afresh with the one thread the child has (the other
+/// threads' logs describe the parent's past). Runs with `logs` still held from before the fork.
+pub(super) fn keep_only_my_log(logs: &mut Vec<Arc<ThreadLog>>) {
+    let mine = LOG.try_with(|log| log.get().map(Arc::clone)).ok().flatten();
+    logs.retain(|log| mine.as_ref().is_some_and(|mine| Arc::ptr_eq(log, mine)));
+    if let Some(mine) = mine {
+        mine.events.lock().clear();
+    }
+}
+
 /// Copies of every thread's log so far, threads in the order they first recorded.
 pub fn snapshot() -> Vec<ThreadEvents> {
-    let logs: Vec<Arc<ThreadLog>> = LOGS.lock().clone();
+    let logs: Vec<Arc<ThreadLog>> = super::fork::locked(&LOGS).clone();
     logs.iter()
         .map(|log| ThreadEvents {
             ident: log.ident,

@@ -22,13 +22,13 @@
 //! `parking_lot`'s mutex is used only for the short critical sections around the state; its
 //! (lack of) fairness does not matter because the hand-off itself is explicit. The lock is
 //! generic over its primitives (`super::sync`) only so that the tests can run this same code
-//! under a model checker (`lock/model.rs`); the interpreter uses the default, `ParkingLot`.
+//! under a model checker (`lock/model.rs`); the interpreter uses the default, `StdSync`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
-use super::sync::{ParkingLot, Primitives};
+use super::sync::{Primitives, StdSync};
 
 use super::events::{self, EventKind};
 
@@ -150,7 +150,7 @@ impl State {
     };
 }
 
-pub struct GlobalLock<P: Primitives = ParkingLot> {
+pub struct GlobalLock<P: Primitives = StdSync> {
     state: P::Mutex<State>,
     /// Waiters for the lock.
     cond: P::Condvar,
@@ -176,13 +176,32 @@ impl Default for GlobalLock {
 impl GlobalLock {
     pub const fn new() -> GlobalLock {
         GlobalLock {
-            state: parking_lot::Mutex::new(State::UNLOCKED),
-            cond: parking_lot::Condvar::new(),
-            switch_cond: parking_lot::Condvar::new(),
+            state: std::sync::Mutex::new(State::UNLOCKED),
+            cond: std::sync::Condvar::new(),
+            switch_cond: std::sync::Condvar::new(),
             interval_us: AtomicU64::new(DEFAULT_SWITCH_INTERVAL_US),
             io_priority: AtomicBool::new(false),
             fifo: AtomicBool::new(false),
         }
+    }
+}
+
+/// The GIL's state, held by the forking thread across `fork()` so that no waiter is half-way
+/// through changing it at that moment.
+pub struct ForkHold<'a>(std::sync::MutexGuard<'a, State>);
+
+impl GlobalLock {
+    pub fn hold_for_fork(&self) -> ForkHold<'_> {
+        ForkHold(StdSync::lock(&self.state))
+    }
+}
+
+impl ForkHold<'_> {
+    /// In a forked child: the waiters were threads the child does not have. The forking thread
+    /// (the holder, with the GIL on) keeps the lock.
+    pub fn forget_waiters(&mut self) {
+        self.0.waiters = 0;
+        self.0.queue.clear();
     }
 }
 
@@ -521,7 +540,7 @@ mod tests {
                     shared.drop_lock(&me, DropReason::Exit);
                 });
                 // Queue them one at a time, so arrival order is known.
-                while lock.state.lock().waiters < n {
+                while StdSync::lock(&lock.state).waiters < n {
                     std::thread::yield_now();
                 }
                 handle

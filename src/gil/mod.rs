@@ -12,6 +12,8 @@
 
 pub mod deterministic;
 pub mod events;
+pub mod fork;
+pub mod futex;
 pub mod lock;
 pub mod signals;
 pub mod spans;

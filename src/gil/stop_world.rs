@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::time::Duration;
 
-use parking_lot::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use super::events::{self, BlockKind, BlockSpan, EventKind};
 use super::lock::{EvalBreaker, breaker_bits};
@@ -58,6 +58,21 @@ static CHANGED: Condvar = Condvar::new();
 /// Set while some thread stops (or has stopped) the world.
 static STOP_REQUESTED: AtomicBool = AtomicBool::new(false);
 
+/// The registry, locked. Its mutex and condvar are the standard library's, whose state is all in
+/// the objects: a thread waiting here at the moment of a `fork()` leaves nothing behind in the
+/// child (see `gil/sync.rs`). A panic while it was held left it consistent (single updates).
+fn registry() -> MutexGuard<'static, Registry> {
+    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Wait for a change (or `RECHECK`), then hold the registry again.
+fn wait_changed(registry: MutexGuard<'static, Registry>) -> MutexGuard<'static, Registry> {
+    CHANGED
+        .wait_timeout(registry, RECHECK)
+        .unwrap_or_else(PoisonError::into_inner)
+        .0
+}
+
 thread_local! {
     static ME: RefCell<Option<Arc<ThreadState>>> = const { RefCell::new(None) };
 }
@@ -80,9 +95,9 @@ pub(super) fn attach(breaker: &Arc<EvalBreaker>) {
         }
         // Suspended: held up by the stopper like a parked thread, and shown so.
         let _held = BlockSpan::begin(BlockKind::StopTheWorld);
-        let mut registry = REGISTRY.lock();
+        let mut registry = registry();
         while me.state.load(Ordering::SeqCst) == SUSPENDED {
-            CHANGED.wait_for(&mut registry, RECHECK);
+            registry = wait_changed(registry);
         }
     }
 }
@@ -92,7 +107,7 @@ fn register(breaker: &Arc<EvalBreaker>) -> Arc<ThreadState> {
         state: AtomicU8::new(DETACHED),
         breaker: Arc::clone(breaker),
     });
-    REGISTRY.lock().threads.push(Arc::clone(&me));
+    registry().threads.push(Arc::clone(&me));
     let _ = ME.try_with(|slot| *slot.borrow_mut() = Some(Arc::clone(&me)));
     me
 }
@@ -110,7 +125,7 @@ pub(super) fn leave() {
     let Some(me) = ME.try_with(|slot| slot.borrow_mut().take()).ok().flatten() else {
         return;
     };
-    let mut registry = REGISTRY.lock();
+    let mut registry = registry();
     registry.threads.retain(|t| !Arc::ptr_eq(t, &me));
     CHANGED.notify_all();
 }
@@ -119,7 +134,7 @@ fn wake_stopper() {
     // SeqCst with the stopper's store of the flag and loads of the states: either it sees this
     // thread detached, or this thread sees the flag and wakes it.
     if STOP_REQUESTED.load(Ordering::SeqCst) {
-        let _registry = REGISTRY.lock();
+        let _registry = registry();
         CHANGED.notify_all();
     }
 }
@@ -130,17 +145,34 @@ pub(super) fn park() {
     let parked = BlockSpan::begin(BlockKind::StopTheWorld);
     me.state.store(DETACHED, Ordering::SeqCst);
     {
-        let mut registry = REGISTRY.lock();
+        let mut registry = registry();
         CHANGED.notify_all();
         // Wait for the stop to happen and end: attaching at once would only be asked again.
         while STOP_REQUESTED.load(Ordering::SeqCst) {
-            CHANGED.wait_for(&mut registry, RECHECK);
+            registry = wait_changed(registry);
         }
     }
     // Ended first: if another stop suspends this thread meanwhile, attaching records its own
     // wait (spans of the log do not nest).
     drop(parked);
     attach(&me.breaker);
+}
+
+/// The registry of interpreter threads, held by the forking thread across `fork()`.
+pub(super) struct RegistryHold(MutexGuard<'static, Registry>);
+
+pub(super) fn hold_for_fork() -> RegistryHold {
+    RegistryHold(registry())
+}
+
+impl RegistryHold {
+    /// In a forked child: the calling thread is the only interpreter thread left.
+    pub(super) fn keep_only_me(&mut self) {
+        let me = me();
+        self.0
+            .threads
+            .retain(|thread| me.as_ref().is_some_and(|me| Arc::ptr_eq(thread, me)));
+    }
 }
 
 /// Proof that no other thread touches objects: with the GIL, holding it; free-threaded, every
@@ -172,7 +204,7 @@ pub fn stop_the_world(_py: Gil<'_>) -> Option<StoppedWorld<'_>> {
         // can be running interpreter code that it does not know about, so there is nothing to stop.
         return Some(world(false));
     };
-    let mut registry = REGISTRY.lock();
+    let mut registry = registry();
     if registry.stopper.is_some() {
         drop(registry);
         park();
@@ -204,7 +236,7 @@ pub fn stop_the_world(_py: Gil<'_>) -> Option<StoppedWorld<'_>> {
         if running == 0 {
             break;
         }
-        CHANGED.wait_for(&mut registry, RECHECK);
+        registry = wait_changed(registry);
     }
     Some(world(true))
 }
@@ -215,7 +247,7 @@ impl Drop for StoppedWorld<'_> {
             events::record(EventKind::WorldRestarted);
             return;
         }
-        let mut registry = REGISTRY.lock();
+        let mut registry = registry();
         for thread in &registry.threads {
             thread.breaker.clear(breaker_bits::STOP_THE_WORLD);
             let _ = thread

@@ -1,11 +1,10 @@
-//! The mutex and condition variables the GIL protocol is written against, behind one small trait,
-//! so the very code in `lock.rs` runs on `parking_lot` in the interpreter and, in the tests, on
-//! `shuttle`'s primitives, under a model checker that explores its interleavings (the `Shuttle`
-//! implementation in `lock/model.rs`).
+//! The mutex and condition variables the GIL protocol is written against, behind one small
+//! trait, so the very code in `lock.rs` runs on the standard library's primitives in the
+//! interpreter and, in the tests, on `shuttle`'s primitives, under a model checker that explores
+//! its interleavings (the `Shuttle` implementation in `lock/model.rs`).
 //!
-//! Guards are passed by value (std's and shuttle's condvar style); the `parking_lot` versions
-//! adapt to that at no cost. The eval breaker is not here: it stays a plain relaxed atomic so the
-//! check point fast path is untouched.
+//! Guards are passed by value (std's and shuttle's condvar style). The eval breaker is not
+//! here: it stays a plain relaxed atomic so the check point fast path is untouched.
 
 use std::ops::DerefMut;
 use std::time::Duration;
@@ -31,30 +30,35 @@ pub trait Primitives {
     fn notify_all(cond: &Self::Condvar);
 }
 
-/// What the interpreter uses.
-pub struct ParkingLot;
+/// What the interpreter uses: the standard library's futex-based mutex and condition variable.
+/// Their whole state is in the objects themselves, so a thread that was waiting at the moment
+/// of a `fork()` leaves nothing behind in the child (parking_lot's waiters sit in one global
+/// table, whose buckets a thread may hold locked at that very instant). A panic while holding
+/// the mutex (poisoning) is ignored: the GIL's state is updated in single assignments.
+pub struct StdSync;
 
-impl Primitives for ParkingLot {
-    type Mutex<T> = parking_lot::Mutex<T>;
-    type Guard<'a, T: 'a> = parking_lot::MutexGuard<'a, T>;
-    type Condvar = parking_lot::Condvar;
+impl Primitives for StdSync {
+    type Mutex<T> = std::sync::Mutex<T>;
+    type Guard<'a, T: 'a> = std::sync::MutexGuard<'a, T>;
+    type Condvar = std::sync::Condvar;
 
     fn lock<T>(mutex: &Self::Mutex<T>) -> Self::Guard<'_, T> {
-        mutex.lock()
+        mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn wait<'a, T>(cond: &Self::Condvar, mut guard: Self::Guard<'a, T>) -> Self::Guard<'a, T> {
-        cond.wait(&mut guard);
-        guard
+    fn wait<'a, T>(cond: &Self::Condvar, guard: Self::Guard<'a, T>) -> Self::Guard<'a, T> {
+        cond.wait(guard).unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn wait_timeout<'a, T>(
         cond: &Self::Condvar,
-        mut guard: Self::Guard<'a, T>,
+        guard: Self::Guard<'a, T>,
         timeout: Duration,
     ) -> (Self::Guard<'a, T>, bool) {
-        let timed_out = cond.wait_for(&mut guard, timeout).timed_out();
-        (guard, timed_out)
+        let (guard, result) = cond
+            .wait_timeout(guard, timeout)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (guard, result.timed_out())
     }
 
     fn notify_one(cond: &Self::Condvar) {

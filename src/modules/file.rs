@@ -25,25 +25,30 @@ pub struct FileState {
     readable: bool,
     writable: bool,
     pub closed: bool,
+    /// Opened on a descriptor (`open(fd)`): `name` is the descriptor's number.
+    pub named_by_fd: bool,
+    /// `closefd=False`: closing the file leaves the descriptor open.
+    closefd: bool,
 }
 
-/// `os.strerror`-style message and the matching exception class for an I/O error.
-pub fn os_error(vm: &Vm, e: &std::io::Error, filename: Option<&str>) -> PyErr {
-    let class = match e.kind() {
-        std::io::ErrorKind::NotFound => &types().file_not_found_error,
-        std::io::ErrorKind::AlreadyExists => &types().file_exists_error,
-        std::io::ErrorKind::PermissionDenied => &types().permission_error,
-        std::io::ErrorKind::IsADirectory => &types().is_a_directory_error,
-        _ => &types().os_error,
+impl Drop for FileState {
+    fn drop(&mut self) {
+        if !self.closefd
+            && let Some(handle) = self.handle.take()
+        {
+            // Not ours to close.
+            let _ = std::os::fd::IntoRawFd::into_raw_fd(handle);
+        }
+    }
+}
+
+/// The `OSError` subclass CPython raises for an I/O error on `filename`.
+pub fn os_error(vm: &mut Vm, e: &std::io::Error, filename: Option<&str>) -> PyErr {
+    let Some(errno) = e.raw_os_error() else {
+        return vm.new_error(&types().os_error, e.to_string());
     };
-    let text = e.to_string();
-    let strerror = text.find(" (os error").map_or(text.as_str(), |i| &text[..i]);
-    let errno = e.raw_os_error().unwrap_or(0);
-    let msg = match filename {
-        Some(f) => format!("[Errno {errno}] {strerror}: {}", crate::objects::format::str_repr(f)),
-        None => format!("[Errno {errno}] {strerror}"),
-    };
-    vm.new_error(class, msg)
+    let filename = filename.map(|f| vm.new_str(f));
+    crate::vm::os_error::new_os_error(vm, errno, filename, None)
 }
 
 pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
@@ -51,12 +56,22 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         vm,
         "open",
         kwargs,
-        &["file", "mode", "encoding", "errors", "newline", "buffering"],
+        &["file", "mode", "encoding", "errors", "newline", "buffering", "closefd"],
     )?;
     check_arity(vm, "open", args, 1, 4)?;
-    let Some(name) = args.first().and_then(Value::as_str).map(str::to_string) else {
-        return Err(vm.type_error("expected str, bytes or os.PathLike object"));
+    let descriptor = args.first().and_then(as_small_int);
+    let name = match (descriptor, args.first().and_then(Value::as_str)) {
+        (Some(fd), _) => fd.to_string(),
+        (None, Some(name)) => name.to_string(),
+        (None, None) => return Err(vm.type_error("expected str, bytes or os.PathLike object")),
     };
+    let closefd = match kwarg(kwargs, "closefd") {
+        Some(v) => vm.is_true(v)?,
+        None => true,
+    };
+    if !closefd && descriptor.is_none() {
+        return Err(vm.value_error("Cannot use closefd=False with file name"));
+    }
     let mode = match args.get(1).or_else(|| kwarg(kwargs, "mode")) {
         Some(m) => m.as_str().unwrap_or("r").to_string(),
         None => "r".to_string(),
@@ -88,9 +103,14 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
             (plus, true)
         }
     };
-    let path = name.clone();
-    let opened = vm.py.allow_threads(BlockKind::FileOther, move || options.open(path));
-    let file = opened.map_err(|e| os_error(vm, &e, Some(&name)))?;
+    let file = match descriptor {
+        Some(fd) => file_on_descriptor(vm, fd)?,
+        None => {
+            let path = name.clone();
+            let opened = vm.py.allow_threads(BlockKind::FileOther, move || options.open(path));
+            opened.map_err(|e| os_error(vm, &e, Some(&name)))?
+        }
+    };
     let binary = mode.contains('b');
     Ok(vm.alloc(Payload::File(Box::new(ObjLock::new(FileState {
         handle: Some(file),
@@ -101,7 +121,26 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         readable,
         writable,
         closed: false,
+        named_by_fd: descriptor.is_some(),
+        closefd,
     })))))
+}
+
+/// A `File` that owns descriptor `fd` (CPython's `FileIO(fd)`): checked to be open first.
+fn file_on_descriptor(vm: &mut Vm, fd: i64) -> PyResult<File> {
+    let Ok(fd) = i32::try_from(fd) else {
+        return Err(vm.overflow_error("fd is greater than maximum"));
+    };
+    if fd < 0 {
+        return Err(vm.value_error("negative file descriptor"));
+    }
+    if let Err(errno) = super::os_fd::sys::fcntl(fd, libc::F_GETFD, 0) {
+        return Err(super::os::errno_error(vm, errno, None));
+    }
+    // SAFETY: the descriptor is open (checked above) and from now on belongs to this file
+    // object, which alone closes it (or, with closefd=False, never does), as CPython's
+    // FileIO does with a descriptor it is given.
+    Ok(unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) })
 }
 
 fn state_of<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a ObjLock<FileState>> {
@@ -366,10 +405,35 @@ pub fn close(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
         s.pending.clear();
         s.handle.take()
     };
-    if let Some(handle) = handle {
-        vm.py.allow_threads(BlockKind::FileOther, move || drop(handle));
+    let closefd = state.lock(vm.py).closefd;
+    match handle {
+        Some(handle) if !closefd => drop(std::os::fd::IntoRawFd::into_raw_fd(handle)),
+        Some(handle) => vm.py.allow_threads(BlockKind::FileOther, move || drop(handle)),
+        None => {}
     }
     Ok(Value::None)
+}
+
+/// `f.fileno()`: the descriptor under a file or a standard stream.
+pub fn fileno(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "fileno", args, 1, 1)?;
+    if let Some(Payload::Stream(stream)) = args[0].payload() {
+        return Ok(Value::Int(match stream {
+            crate::objects::Stream::Stdin => 0,
+            crate::objects::Stream::Stdout => 1,
+            crate::objects::Stream::Stderr => 2,
+        }));
+    }
+    match raw_fd(vm, &args[0])? {
+        Some(fd) => Ok(Value::Int(i64::from(fd))),
+        None => Err(vm.value_error("I/O operation on closed file")),
+    }
+}
+
+/// The descriptor of an open file object (`None` once closed or while another thread uses it).
+pub fn raw_fd(vm: &Vm, file: &Value) -> PyResult<Option<i32>> {
+    let state = state_of(vm, file)?.lock(vm.py);
+    Ok(state.handle.as_ref().map(std::os::fd::AsRawFd::as_raw_fd))
 }
 
 pub fn flush(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {

@@ -5,8 +5,6 @@
 use std::io::{BufRead, BufWriter, Stdout, Write};
 use std::sync::OnceLock;
 
-use parking_lot::Mutex;
-
 use crate::gil::BlockKind;
 use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Stream, Value};
@@ -14,13 +12,19 @@ use crate::vm::{PyResult, Vm};
 
 use crate::vm::args::check_arity;
 
-fn stdout_buffer() -> &'static Mutex<BufWriter<Stdout>> {
-    static STDOUT: OnceLock<Mutex<BufWriter<Stdout>>> = OnceLock::new();
-    STDOUT.get_or_init(|| Mutex::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())))
+fn stdout_buffer() -> &'static std::sync::Mutex<BufWriter<Stdout>> {
+    static STDOUT: OnceLock<std::sync::Mutex<BufWriter<Stdout>>> = OnceLock::new();
+    STDOUT.get_or_init(|| std::sync::Mutex::new(BufWriter::with_capacity(64 * 1024, std::io::stdout())))
+}
+
+/// `os.fork`: stdout's buffer, held across `fork()` (the child gets a copy of what is in it,
+/// as CPython's child does).
+pub fn hold_stdout_for_fork() -> std::sync::MutexGuard<'static, BufWriter<Stdout>> {
+    crate::gil::fork::locked(stdout_buffer())
 }
 
 pub fn flush_stdout() {
-    let _ = stdout_buffer().lock().flush();
+    let _ = crate::gil::fork::locked(stdout_buffer()).flush();
 }
 
 /// Write text to a standard stream. A closed pipe (`toy x | head`) is not an error worth a
@@ -28,7 +32,7 @@ pub fn flush_stdout() {
 pub fn write_stream(vm: &Vm, stream: Stream, text: &str, flush: bool) -> PyResult<()> {
     let result = match stream {
         Stream::Stdout => {
-            let mut out = stdout_buffer().lock();
+            let mut out = crate::gil::fork::locked(stdout_buffer());
             out.write_all(text.as_bytes())
                 .and_then(|()| if flush { out.flush() } else { Ok(()) })
         }

@@ -13,10 +13,14 @@ pub mod io;
 pub mod json;
 pub mod math;
 pub mod os;
+pub mod os_fd;
+pub mod os_process;
 pub mod pickle;
 pub mod random;
 pub mod re;
 pub mod structseq;
+pub mod signal;
+pub mod subprocess;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -86,6 +90,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "json.decoder" => Some(include_str!("py/json/decoder.py")),
         "json.encoder" => Some(include_str!("py/json/encoder.py")),
         "re" => Some(include_str!("py/re.py")),
+        "signal" => Some(include_str!("py/signal.py")),
+        "subprocess" => Some(include_str!("py/subprocess.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -118,6 +124,8 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("builtins", |vm| Ok(builtins_module(vm))),
     ("_weakref", weakref::create),
     ("_imp", imp::create),
+    ("_signal", signal::create),
+    ("_subprocess", subprocess::create),
 ];
 
 /// Whether `name` is one of the modules written in Rust.

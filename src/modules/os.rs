@@ -3,7 +3,6 @@
 //! OS errors become the matching `OSError` subclass with CPython's message,
 //! `[Errno 2] No such file or directory: 'name'`, carried as a single preformatted argument.
 
-use crate::objects::format::str_repr;
 use crate::objects::types::{intern, types};
 use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
@@ -25,6 +24,8 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("getenv", getenv),
     ("cpu_count", cpu_count),
     ("urandom", urandom),
+    ("fdopen", fdopen),
+    ("strerror", strerror),
 ];
 
 const PATH_FUNCTIONS: &[(&str, NativeFn)] = &[
@@ -61,8 +62,18 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         ("devnull", vm.new_str("/dev/null")),
         ("environ", environ),
         ("path", path),
+        ("_at_fork", super::os_process::new_hook_lists(vm)),
     ];
-    new_module(vm, "os", FUNCTIONS, values)
+    let flags = super::os_fd::OPEN_FLAGS.iter().chain(super::os_process::CONSTANTS);
+    let mut values = values;
+    values.extend(flags.map(|&(name, value)| (name, Value::Int(i64::from(value)))));
+    let functions: Vec<(&str, NativeFn)> = FUNCTIONS
+        .iter()
+        .chain(super::os_fd::FUNCTIONS)
+        .chain(super::os_process::FUNCTIONS)
+        .copied()
+        .collect();
+    new_module(vm, "os", &functions, values)
 }
 
 /// `os.path` (named `posixpath`, as in CPython); the `os` module's own when it exists, so
@@ -84,37 +95,19 @@ pub fn create_path(vm: &mut Vm) -> PyResult<Value> {
 
 // ----- errors and arguments -------------------------------------------------------------------
 
-/// The strerror text of an I/O error (`No such file or directory`).
-fn strerror(err: &std::io::Error) -> String {
-    let text = err.to_string();
-    match text.find(" (os error") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+/// The `OSError` subclass and message CPython raises for `err` on `filenames`.
+fn os_error(vm: &mut Vm, err: &std::io::Error, filenames: &[&str]) -> PyErr {
+    let Some(errno) = err.raw_os_error() else {
+        return vm.new_error(&types().os_error, err.to_string());
+    };
+    let mut names = filenames.iter().map(|f| vm.new_str(*f));
+    let (first, second) = (names.next(), names.next());
+    crate::vm::os_error::new_os_error(vm, errno, first, second)
 }
 
-/// The `OSError` subclass and message CPython raises for `err` on `filenames`.
-fn os_error(vm: &Vm, err: &std::io::Error, filenames: &[&str]) -> PyErr {
-    let t = types();
-    let errno = err.raw_os_error();
-    let class = match errno {
-        Some(2) => &t.file_not_found_error,
-        Some(17) => &t.file_exists_error,
-        Some(1 | 13) => &t.permission_error,
-        Some(21) => &t.is_a_directory_error,
-        Some(110) => &t.timeout_error,
-        _ => &t.os_error,
-    };
-    let mut msg = match errno {
-        Some(n) => format!("[Errno {n}] {}", strerror(err)),
-        None => strerror(err),
-    };
-    if errno.is_some() && !filenames.is_empty() {
-        let shown: Vec<String> = filenames.iter().map(|f| str_repr(f)).collect();
-        msg.push_str(": ");
-        msg.push_str(&shown.join(" -> "));
-    }
-    vm.new_error(class, msg)
+/// The error an OS call failing with `errno` raises, naming `filename` if given.
+pub fn errno_error(vm: &mut Vm, errno: i32, filename: Option<Value>) -> PyErr {
+    crate::vm::os_error::new_os_error(vm, errno, filename, None)
 }
 
 /// A path argument: a str, or an object with `__fspath__` returning one.
@@ -298,6 +291,31 @@ fn urandom(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<
     random_bytes(n)
         .map(|b| vm.new_bytes(b))
         .map_err(|e| os_error(vm, &e, &[]))
+}
+
+/// `os.fdopen(fd, ...)`: `open()` on a descriptor.
+fn fdopen(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    if let Some(fd) = args.first()
+        && as_small_int(fd).is_none()
+    {
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(fd)
+        )));
+    }
+    super::file::open(vm, args, kwargs)
+}
+
+fn strerror(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "strerror", kwargs)?;
+    check_arity(vm, "strerror", args, 1, 1)?;
+    let Some(code) = as_small_int(&args[0]).and_then(|c| i32::try_from(c).ok()) else {
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&args[0])
+        )));
+    };
+    Ok(vm.new_str(crate::vm::os_error::strerror(code)))
 }
 
 /// `n` bytes from the system's random source.

@@ -5,10 +5,12 @@
 //! would stop the thread that could release it.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use parking_lot::{Condvar, Mutex};
+use std::sync::Mutex;
+
+use crate::gil::fork::locked;
 
 use crate::gil::{BlockKind, current_ident};
 use crate::objects::types::types;
@@ -40,30 +42,71 @@ impl Default for ThreadLock {
     }
 }
 
+/// A `_thread` lock: one word, waited on with futex(2), so a thread acquiring or releasing it
+/// at the moment of a `fork()` leaves nothing stuck behind in the child (CPython's locks are
+/// semaphores, with the same property).
 #[derive(Default)]
 struct LockState {
+    /// `FREE`, `HELD`, or `CONTENDED` (held, and a thread may be waiting).
+    word: AtomicU32,
     /// The ident of the thread that acquired it (0 when free): who "holds" it in reports.
-    holder: Mutex<u64>,
-    released: Condvar,
+    holder: AtomicU64,
 }
+
+const FREE: u32 = 0;
+const HELD: u32 = 1;
+const CONTENDED: u32 = 2;
 
 impl LockState {
     fn is_locked(&self) -> bool {
-        *self.holder.lock() != 0
+        self.word.load(Ordering::SeqCst) != FREE
     }
 
     fn holder(&self) -> u64 {
-        *self.holder.lock()
+        self.holder.load(Ordering::SeqCst)
+    }
+
+    fn try_acquire(&self, me: u64) -> bool {
+        let acquired = self
+            .word
+            .compare_exchange(FREE, HELD, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok();
+        if acquired {
+            self.holder.store(me, Ordering::SeqCst);
+        }
+        acquired
+    }
+
+    /// Acquire, waiting until `until` at the latest: whether it was acquired.
+    fn acquire_until(&self, me: u64, until: Instant) -> bool {
+        if self.try_acquire(me) {
+            return true;
+        }
+        // From now on the word says CONTENDED, so the releaser wakes somebody.
+        while self.word.swap(CONTENDED, Ordering::Acquire) != FREE {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            crate::gil::futex::wait(&self.word, CONTENDED, Some(left));
+        }
+        self.holder.store(me, Ordering::SeqCst);
+        true
     }
 
     fn release(&self) -> bool {
-        let mut holder = self.holder.lock();
-        if *holder == 0 {
-            return false;
+        let holder = self.holder.swap(0, Ordering::SeqCst);
+        match self.word.swap(FREE, Ordering::Release) {
+            FREE => {
+                self.holder.store(holder, Ordering::SeqCst);
+                false
+            }
+            CONTENDED => {
+                crate::gil::futex::wake_one(&self.word);
+                true
+            }
+            _ => true,
         }
-        *holder = 0;
-        self.released.notify_one();
-        true
     }
 }
 
@@ -73,12 +116,7 @@ impl ThreadLock {
     }
 
     fn try_acquire(&self) -> bool {
-        let mut holder = self.state.holder.lock();
-        if *holder != 0 {
-            return false;
-        }
-        *holder = current_ident();
-        true
+        self.state.try_acquire(current_ident())
     }
 
     /// Block until acquired (`Some(true)`), until `deadline` (`Some(false)`), or until a Ctrl-C
@@ -88,17 +126,11 @@ impl ThreadLock {
         let me = current_ident();
         let registration = deadline.is_none().then(|| WaitRegistration::enter(me, &self.state));
         crate::gil::signals::interruptible_wait(deadline, |until| {
-            let mut holder = self.state.holder.lock();
-            while *holder != 0 {
-                if self.state.released.wait_until(&mut holder, until).timed_out() && *holder != 0 {
-                    return false;
-                }
-            }
-            *holder = me;
-            if let Some(registration) = &registration {
+            let acquired = self.state.acquire_until(me, until);
+            if acquired && let Some(registration) = &registration {
                 registration.acquired.store(true, Ordering::SeqCst);
             }
-            true
+            acquired
         })
     }
 
@@ -123,9 +155,8 @@ impl ThreadLock {
 
     /// Record the calling thread as the holder (a lock acquired on another thread's behalf).
     fn claim(&self) {
-        let mut holder = self.state.holder.lock();
-        if *holder != 0 {
-            *holder = current_ident();
+        if self.state.is_locked() {
+            self.state.holder.store(current_ident(), Ordering::SeqCst);
         }
     }
 }
@@ -158,7 +189,7 @@ struct WaitRegistration {
 impl WaitRegistration {
     fn enter(ident: u64, lock: &Arc<LockState>) -> WaitRegistration {
         let acquired = Arc::new(AtomicBool::new(false));
-        WAITS.lock().push(Waiter {
+        locked(&WAITS).push(Waiter {
             ident,
             lock: Arc::clone(lock),
             acquired: Arc::clone(&acquired),
@@ -170,7 +201,7 @@ impl WaitRegistration {
 
 impl Drop for WaitRegistration {
     fn drop(&mut self) {
-        WAITS.lock().retain(|waiter| waiter.ident != self.ident);
+        locked(&WAITS).retain(|waiter| waiter.ident != self.ident);
     }
 }
 
@@ -180,15 +211,18 @@ fn thread_name(ident: u64) -> String {
 
 /// The name `threading` gave the thread with this ident, if any.
 pub fn registered_name(ident: u64) -> Option<String> {
-    NAMES
-        .lock()
+    locked(&NAMES)
         .iter()
         .find(|(i, _)| *i == ident)
         .map(|(_, name)| name.clone())
 }
 
 fn detect_deadlock() {
-    let waits = WAITS.lock();
+    // A Python signal handler (an alarm's, say) may still end any wait by raising.
+    if crate::gil::signals::python_handlers_installed() {
+        return;
+    }
+    let waits = locked(&WAITS);
     let live = RUNNING.load(Ordering::SeqCst) + 1;
     // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
     // out of the registry. Either way somebody can still move. (A waiter may hold the very lock
@@ -217,10 +251,38 @@ pub fn exit_deadlocked(report: String) -> ! {
     super::io::flush_stdout();
     eprint!("{report}");
     // The stats, trace and timeline of a deadlock are worth having too.
-    if let Err(message) = crate::observe::finish() {
+    // A forked child's would overwrite its parent's files.
+    if !crate::gil::fork::is_child()
+        && let Err(message) = crate::observe::finish()
+    {
         eprintln!("toy: {message}");
     }
     std::process::exit(1);
+}
+
+/// `os.fork`: the deadlock detector's registries, held across `fork()`.
+pub struct ForkHold {
+    waits: std::sync::MutexGuard<'static, Vec<Waiter>>,
+    names: std::sync::MutexGuard<'static, Vec<(u64, String)>>,
+}
+
+pub fn hold_for_fork() -> ForkHold {
+    ForkHold {
+        waits: locked(&WAITS),
+        names: locked(&NAMES),
+    }
+}
+
+impl ForkHold {
+    pub fn release_in_parent(self) {}
+
+    /// In a forked child: the calling thread is the only one running, and nobody waits.
+    pub fn release_in_child(mut self) {
+        let me = current_ident();
+        self.waits.clear();
+        self.names.retain(|(ident, _)| *ident == me);
+        RUNNING.store(0, Ordering::SeqCst);
+    }
 }
 
 thread_local! {
@@ -320,6 +382,11 @@ fn start_new_thread(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         for lock in RELEASE_ON_EXIT.with(|locks| std::mem::take(&mut *locks.borrow_mut())) {
             lock.release();
         }
+        if crate::gil::fork::is_child_main_thread() {
+            // Forked from this thread, the child has no other: as in CPython, the process
+            // ends with it (buffered output not flushed, as a C thread's exit leaves it).
+            std::process::exit(0);
+        }
         RUNNING.fetch_sub(1, Ordering::SeqCst);
         // The threads still waiting may now be all there is.
         detect_deadlock();
@@ -402,7 +469,7 @@ fn set_name(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResul
     check_arity(vm, "_set_name", args, 1, 1)?;
     let name = vm.str(&args[0])?;
     let me = current_ident();
-    let mut names = NAMES.lock();
+    let mut names = locked(&NAMES);
     names.retain(|(ident, _)| *ident != me);
     names.push((me, name));
     Ok(Value::None)
@@ -463,11 +530,12 @@ pub fn lock_acquire(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> 
         return Ok(Value::Bool(lock.acquire_in_turns(vm.py, timeout)));
     }
     let deadline = timeout.map(|t| Instant::now() + t);
-    match vm.py.allow_threads(lock.kind, || lock.acquire_blocking(deadline)) {
-        Some(acquired) => Ok(Value::Bool(acquired)),
-        None => {
-            vm.check_point()?;
-            Ok(Value::Bool(false))
+    // A signal for the main thread interrupts the wait: its handler runs, and the wait goes on
+    // unless it raised (PEP 475).
+    loop {
+        match vm.py.allow_threads(lock.kind, || lock.acquire_blocking(deadline)) {
+            Some(acquired) => return Ok(Value::Bool(acquired)),
+            None => vm.check_point()?,
         }
     }
 }

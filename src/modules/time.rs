@@ -133,9 +133,13 @@ fn sleep(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     let Ok(duration) = Duration::try_from_secs_f64(secs) else {
         return Err(vm.overflow_error("timestamp out of range for platform time_t"));
     };
-    // Other threads run while this one sleeps; Ctrl-C cuts the main thread's sleep short.
-    if vm.py.sleep(duration) {
+    // Other threads run while this one sleeps. A signal cuts the main thread's sleep short:
+    // its handler runs, and the sleep goes on unless it raised (PEP 475).
+    let deadline = std::time::Instant::now() + duration;
+    let mut left = duration;
+    while vm.py.sleep(left) {
         vm.check_point()?;
+        left = deadline.saturating_duration_since(std::time::Instant::now());
     }
     Ok(Value::None)
 }

@@ -34,9 +34,10 @@ use std::fmt;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, AtomicI32, AtomicIsize, AtomicU32, AtomicU64, Ordering, fence};
 
-use parking_lot::Mutex;
+use std::sync::Mutex;
 
 use super::{PyObject, Value, gc, weakref};
+use crate::gil::fork::locked;
 use crate::gil::{self, Gil};
 
 /// Local words at or above this mark are immortal: never changed, never freed. A mortal
@@ -408,7 +409,7 @@ fn take_ownership(header: &mut RefCount) {
 /// Give the calling thread an owner id and a queue; returns its owner bits.
 #[cold]
 fn claim_id() -> u32 {
-    let mut owners = OWNERS.lock();
+    let mut owners = locked(&OWNERS);
     let id = owners.next_id;
     let bits = if id <= MAX_OWNER_ID {
         id << OWNER_SHIFT
@@ -442,10 +443,53 @@ pub fn retire_thread() {
         return;
     };
     let bits = MY_OWNER_BITS.with(|my| my.replace(UNCLAIMED));
-    OWNERS.lock().live.retain(|&(live, _)| live != bits);
+    locked(&OWNERS).live.retain(|&(live, _)| live != bits);
     // Nobody can queue here any more; what was queued before is merged now.
     merge_queue(queue);
-    OWNERS.lock().spare.push(queue);
+    locked(&OWNERS).spare.push(queue);
+}
+
+/// `os.fork`: the registries threads use even while detached, held across `fork()` so none is
+/// half-changed in the child.
+pub struct ForkHold {
+    owners: std::sync::MutexGuard<'static, Owners>,
+    _deferred: std::sync::MutexGuard<'static, Vec<Parked>>,
+    _detached_frees: std::sync::MutexGuard<'static, Vec<Parked>>,
+    _slots: std::sync::MutexGuard<'static, Vec<&'static LiveSlot>>,
+    _spare_slots: std::sync::MutexGuard<'static, Vec<&'static LiveSlot>>,
+}
+
+pub fn hold_for_fork() -> ForkHold {
+    ForkHold {
+        owners: locked(&OWNERS),
+        _deferred: locked(&DEFERRED),
+        _detached_frees: locked(&DETACHED_FREES),
+        _slots: locked(&SLOTS),
+        _spare_slots: locked(&SPARE_SLOTS),
+    }
+}
+
+impl ForkHold {
+    pub fn release_in_parent(self) {}
+
+    /// In a forked child: the other threads are gone, so their objects are merged by whoever
+    /// changes their counts from now on, as for threads that finished.
+    pub fn release_in_child(mut self) {
+        let mine = MY_OWNER_BITS.with(Cell::get);
+        let mut gone = Vec::new();
+        self.owners.live.retain(|&(bits, queue)| {
+            let keep = bits == mine;
+            if !keep {
+                gone.push(queue);
+            }
+            keep
+        });
+        drop(self);
+        for queue in gone {
+            merge_queue(queue);
+            locked(&OWNERS).spare.push(queue);
+        }
+    }
 }
 
 /// Merge the objects queued for the calling thread (free-threaded mode), so that counts and
@@ -458,7 +502,7 @@ pub fn merge_pending() {
 
 fn merge_queue(queue: &OwnerQueue) {
     queue.pending.store(false, Ordering::Relaxed);
-    let objects = std::mem::take(&mut *queue.objects.lock());
+    let objects = std::mem::take(&mut *locked(&queue.objects));
     for Parked(ptr) in objects {
         release_queued(ptr);
     }
@@ -471,9 +515,9 @@ fn queue_for_owner(ptr: NonNull<PyObject>) {
     gil::set_attach_hook(release_deferred);
     // SAFETY: the queued reference (not subtracted from the count) keeps the object alive.
     let owner = unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed) & OWNER_MASK;
-    let owners = OWNERS.lock();
+    let owners = locked(&OWNERS);
     if let Some(&(_, queue)) = owners.live.iter().find(|&&(bits, _)| bits == owner) {
-        queue.objects.lock().push(Parked(ptr));
+        locked(&queue.objects).push(Parked(ptr));
         queue.pending.store(true, Ordering::Release);
         return;
     }
@@ -728,7 +772,7 @@ static DEFERRED: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
 
 fn defer_release(ptr: NonNull<PyObject>) {
     gil::set_attach_hook(release_deferred);
-    DEFERRED.lock().push(Parked(ptr));
+    locked(&DEFERRED).push(Parked(ptr));
 }
 
 /// Release references dropped while detached (GIL mode) or queued for merging
@@ -738,12 +782,12 @@ pub fn release_deferred() {
     if gil::is_free_threaded() {
         merge_pending();
     }
-    let parked = std::mem::take(&mut *DEFERRED.lock());
+    let parked = std::mem::take(&mut *locked(&DEFERRED));
     for Parked(ptr) in parked {
         drop(ObjRef { ptr });
     }
     if gil::is_free_threaded() {
-        let unreferenced = std::mem::take(&mut *DETACHED_FREES.lock());
+        let unreferenced = std::mem::take(&mut *locked(&DETACHED_FREES));
         for Parked(ptr) in unreferenced {
             free(ptr);
         }
@@ -793,7 +837,7 @@ fn destroy(ptr: NonNull<PyObject>) {
     if gil::is_free_threaded() && !gil::is_attached() {
         // Lists and weak references may only change on attached threads (the world could be
         // stopped right now).
-        DETACHED_FREES.lock().push(Parked(ptr));
+        locked(&DETACHED_FREES).push(Parked(ptr));
         return;
     }
     if !container {
@@ -861,7 +905,7 @@ struct SlotReturn;
 impl Drop for SlotReturn {
     fn drop(&mut self) {
         if let Some(slot) = LIVE_SLOT.with(Cell::take) {
-            SPARE_SLOTS.lock().push(slot);
+            locked(&SPARE_SLOTS).push(slot);
         }
     }
 }
@@ -875,10 +919,10 @@ fn count_live(delta: isize) {
 
 #[cold]
 fn claim_slot() -> &'static LiveSlot {
-    let spare = SPARE_SLOTS.lock().pop();
+    let spare = locked(&SPARE_SLOTS).pop();
     let slot = spare.unwrap_or_else(|| {
         let slot: &'static LiveSlot = Box::leak(Box::new(LiveSlot(AtomicIsize::new(0))));
-        SLOTS.lock().push(slot);
+        locked(&SLOTS).push(slot);
         slot
     });
     LIVE_SLOT.with(|s| s.set(Some(slot)));
@@ -892,7 +936,7 @@ fn claim_slot() -> &'static LiveSlot {
 /// other threads are finished or idle; approximate while they allocate.
 pub fn live_objects() -> isize {
     merge_pending();
-    SLOTS.lock().iter().map(|slot| slot.0.load(Ordering::Relaxed)).sum()
+    locked(&SLOTS).iter().map(|slot| slot.0.load(Ordering::Relaxed)).sum()
 }
 
 impl ObjRef {

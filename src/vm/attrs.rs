@@ -430,7 +430,13 @@ impl Vm<'_> {
                 self.super_attr(&class, &receiver, name)
             }
             Some(Payload::File(f)) => Ok(match key {
-                "name" => Some(self.new_str(f.lock(py).name.as_str())),
+                "name" => {
+                    let state = f.lock(py);
+                    match state.name.parse::<i64>() {
+                        Ok(fd) if state.named_by_fd => Some(Value::Int(fd)),
+                        _ => Some(self.new_str(state.name.as_str())),
+                    }
+                }
                 "mode" => Some(self.new_str(f.lock(py).mode.as_str())),
                 "closed" => Some(Value::Bool(f.lock(py).closed)),
                 _ => self.builtin_method(obj, name)?,

@@ -51,6 +51,9 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
 pub fn alloc_instance(vm: &mut Vm, class: &ObjRef, args: &[Value]) -> Value {
     let py = vm.py;
     let is_exception = matches!(&class.payload, Payload::Type(t) if t.layout == Layout::Exception);
+    if is_exception && is_subclass(class, &types().os_error) {
+        return super::os_error::alloc(vm, class, args);
+    }
     let exception = is_exception.then(|| {
         let args = ObjRef::new(
             py,
@@ -87,6 +90,12 @@ pub fn base_exception_init(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Valu
     if let Some(Payload::Instance(inst)) = this.payload()
         && let Some(state) = &inst.exception
     {
+        let rest = if is_subclass(&inst.class, &types().os_error) {
+            super::os_error::set_fields(vm, this, rest);
+            super::os_error::kept_args(rest)
+        } else {
+            rest
+        };
         let tuple = ObjRef::new(
             py,
             PyObject::new(Payload::Tuple(rest.iter().map(|a| a.clone_ref(py)).collect())),
@@ -430,6 +439,10 @@ impl Vm<'_> {
             "value" if is_subclass(&inst.class, &types().stop_iteration) => {
                 drop(state);
                 return exc.as_obj().map(|o| self.stop_iteration_value(o));
+            }
+            // Set from the constructor's arguments when there were 2 to 5 (`os_error.rs`).
+            "errno" | "strerror" | "filename" | "filename2" if is_subclass(&inst.class, &types().os_error) => {
+                Value::None
             }
             // No argument: `None`; one: that argument; several: all of them, as a tuple.
             "code" if is_subclass(&inst.class, &types().system_exit) => match state.args.as_ref().map(|a| &a.payload) {

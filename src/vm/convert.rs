@@ -391,6 +391,9 @@ impl Vm<'_> {
                     return Ok(text);
                 }
                 if inst.exception.is_some() && self.lookup_special(v, "__repr__").is_none() {
+                    if let Some(text) = super::os_error::os_error_str(self, v)? {
+                        return Ok(text);
+                    }
                     let exc = v.as_obj().map(|o| o.clone_ref(py));
                     let args = exc.map(|o| self.exception_args(&o)).unwrap_or_default();
                     let is_key_error = crate::vm::is_subclass(&inst.class, &types().key_error);

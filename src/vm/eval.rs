@@ -1062,8 +1062,9 @@ impl Vm<'_> {
         if self.breaker.is_set() {
             self.py.serve_eval_breaker(&self.breaker);
             self.finalize_point();
-            if crate::gil::signals::take_pending_interrupt(&self.breaker) {
-                return Err(self.new_error_with_args(&types().keyboard_interrupt, Vec::new()));
+            let signals = crate::gil::signals::take_pending(&self.breaker);
+            if signals != 0 {
+                crate::modules::signal::run_handlers(self, signals)?;
             }
         }
         Ok(())

@@ -15,6 +15,7 @@ pub mod frame;
 pub mod import;
 pub mod matching;
 pub mod ops;
+pub mod os_error;
 pub mod recursion;
 pub mod sets;
 pub mod slots;

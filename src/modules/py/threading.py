@@ -589,4 +589,31 @@ def _shutdown():
             thread.join()
 
 
+def _after_fork():
+    """In a child made by os.fork(): the forking thread is the only one left, and becomes the
+    main thread; the others are stopped (joining them returns at once)."""
+    global _main_thread, _active, _active_lock
+    # Another thread may have held the lock at the fork: the child gets a fresh one.
+    _active_lock = _thread.allocate_lock()
+    ident = get_ident()
+    current = None
+    for thread in [_main_thread] + _active:
+        if thread._ident == ident:
+            current = thread
+        else:
+            thread._finished = True
+            thread._running = _thread._allocate_lock_for("join")
+    if current is None:
+        current = _MainThread()
+    _main_thread = current
+    _active = []
+
+
 _main_thread = _MainThread()
+
+try:
+    import os as _os
+except ImportError:
+    _os = None
+if _os is not None:
+    _os.register_at_fork(after_in_child=_after_fork)

@@ -53,7 +53,8 @@ pub fn install(py: Gil<'_>) {
             ("read", file::read),
             ("peek", file::peek),
         ];
-        let file_only: [(&str, NativeFn); 9] = [
+        let file_only: [(&str, NativeFn); 10] = [
+            ("fileno", file::fileno),
             ("readlines", file::readlines),
             ("writelines", file::writelines),
             ("close", file::close),

@@ -3,6 +3,7 @@
 
 use num_traits::Signed;
 
+use crate::objects::types::intern;
 use crate::objects::{DictViewKind, Payload, Value};
 
 use crate::vm::{PyResult, Vm};
@@ -162,7 +163,16 @@ impl Vm<'_> {
                 self.call(&method, &[obj.clone_ref(py), index.clone_ref(py)], &[])
             }
             Some(Payload::Type(_)) => {
-                Err(self.type_error(format!("type '{}' is not subscriptable", self.type_name_of_class(obj))))
+                // `C[key]`: `C.__class_getitem__(key)`, an implicit classmethod as in CPython.
+                match self.get_attr_opt(obj, &intern("__class_getitem__"))? {
+                    Some(f) if matches!(f.payload(), Some(Payload::Function(_))) => {
+                        self.call(&f, &[obj.clone_ref(py), index.clone_ref(py)], &[])
+                    }
+                    Some(bound) => self.call(&bound, &[index.clone_ref(py)], &[]),
+                    None => {
+                        Err(self.type_error(format!("type '{}' is not subscriptable", self.type_name_of_class(obj))))
+                    }
+                }
             }
             _ => Err(self.type_error(format!("'{}' object is not subscriptable", self.type_name(obj)))),
         }

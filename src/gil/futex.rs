@@ -1,0 +1,42 @@
+//! Waiting on an atomic word with Linux's futex(2): the waiter sleeps while the word holds the
+//! value it expects. All the state is the word itself, so a thread that was waiting (or half-way
+//! through locking) at the moment of a `fork()` leaves nothing stuck behind in the child, unlike
+//! a lock with a separate internal mutex or a global table of waiters.
+
+use std::sync::atomic::AtomicU32;
+use std::time::Duration;
+
+/// Sleep while `word` holds `expected`, at most `timeout` (spurious wake-ups allowed: the caller
+/// looks at the word again).
+pub fn wait(word: &AtomicU32, expected: u32, timeout: Option<Duration>) {
+    let limit = timeout.map(|t| libc::timespec {
+        tv_sec: libc::time_t::try_from(t.as_secs()).unwrap_or(libc::time_t::MAX),
+        tv_nsec: libc::c_long::from(t.subsec_nanos()),
+    });
+    let limit_ptr = limit.as_ref().map_or(std::ptr::null(), |t| t as *const libc::timespec);
+    // SAFETY: the kernel only reads the word at that address (it lives as long as `word` is
+    // borrowed, i.e. during the call) and the timespec when one is given; a private futex is
+    // keyed by this process's address space.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG,
+            expected,
+            limit_ptr,
+        );
+    }
+}
+
+/// Wake one thread sleeping in [`wait`] on `word`.
+pub fn wake_one(word: &AtomicU32) {
+    // SAFETY: FUTEX_WAKE only uses the address as a key; nothing is read or written there.
+    unsafe {
+        libc::syscall(
+            libc::SYS_futex,
+            word.as_ptr(),
+            libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG,
+            1,
+        );
+    }
+}
