@@ -69,6 +69,7 @@ fn struct_time_class(py: Gil<'_>) -> &'static ObjRef {
                 dict: true,
                 weakref: false,
             },
+            metaclass: None,
         }))));
         add_methods(
             py,

@@ -65,6 +65,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "bisect" => Some(include_str!("py/bisect.py")),
         "fractions" => Some(include_str!("py/fractions.py")),
         "string" => Some(include_str!("py/string.py")),
+        "types" => Some(include_str!("py/types.py")),
+        "__future__" => Some(include_str!("py/__future__.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
         "pickle" => Some(include_str!("py/pickle.py")),
         "copyreg" => Some(include_str!("py/copyreg.py")),

@@ -180,6 +180,7 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
             dict: layout == Layout::Exception || name == "traceback",
             weakref: false,
         },
+        metaclass: None,
     }))))
 }
 
