@@ -71,6 +71,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "enum" => Some(include_str!("py/enum.py")),
         "typing" => Some(include_str!("py/typing.py")),
         "numbers" => Some(include_str!("py/numbers.py")),
+        "dataclasses" => Some(include_str!("py/dataclasses.py")),
         "_collections_abc" => Some(include_str!("py/_collections_abc.py")),
         "collections.abc" => Some(include_str!("py/collections_abc.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
