@@ -3,7 +3,9 @@
 A class made by `ABCMeta` records the names of its abstract methods in `__abstractmethods__`
 and cannot be instantiated while any remain. Classes may be declared virtual subclasses with
 `register`, and `__subclasshook__` may decide `issubclass` by itself. Answers are cached per
-class; registering anything anywhere invalidates the cached negative answers.
+class; registering anything anywhere invalidates the cached negative answers. Registries,
+subclass lists and caches hold their classes strongly (CPython's hold them weakly): sets of
+weak references shared between threads are not safe free-threaded yet.
 """
 
 import threading
@@ -63,14 +65,14 @@ class ABCMeta(type):
     def __new__(mcls, name, bases, namespace, /, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
         cls.__abstractmethods__ = _abstract_names(cls, namespace, bases)
-        cls._abc_registry = []
-        cls._abc_subclasses = []
+        cls._abc_registry = set()
+        cls._abc_subclasses = set()
         cls._abc_cache = set()
         cls._abc_negative_cache = set()
         cls._abc_negative_cache_version = _registrations
         for base in bases:
             if isinstance(base, ABCMeta):
-                base._abc_subclasses.append(cls)
+                base._abc_subclasses.add(cls)
         return cls
 
     def __call__(cls, *args, **kwargs):
@@ -94,7 +96,7 @@ class ABCMeta(type):
         if issubclass(cls, subclass):
             raise RuntimeError("Refusing to create an inheritance cycle")
         with _registration_lock:
-            cls._abc_registry.append(subclass)
+            cls._abc_registry.add(subclass)
             _registrations += 1
         return subclass
 
@@ -113,7 +115,7 @@ class ABCMeta(type):
         if subclass in cls._abc_cache:
             return True
         if cls._abc_negative_cache_version != _registrations:
-            cls._abc_negative_cache = set()
+            cls._abc_negative_cache.clear()
             cls._abc_negative_cache_version = _registrations
         elif subclass in cls._abc_negative_cache:
             return False
@@ -121,10 +123,11 @@ class ABCMeta(type):
         if answer is not NotImplemented:
             (cls._abc_cache if answer else cls._abc_negative_cache).add(subclass)
             return bool(answer)
-        if cls in subclass.__mro__ or any(issubclass(subclass, r) for r in cls._abc_registry):
+        # Snapshots: another thread may register or derive meanwhile.
+        if cls in subclass.__mro__ or any(issubclass(subclass, r) for r in tuple(cls._abc_registry)):
             cls._abc_cache.add(subclass)
             return True
-        if any(issubclass(subclass, s) for s in cls._abc_subclasses):
+        if any(issubclass(subclass, s) for s in tuple(cls._abc_subclasses)):
             cls._abc_cache.add(subclass)
             return True
         cls._abc_negative_cache.add(subclass)
@@ -133,10 +136,10 @@ class ABCMeta(type):
     def _dump_registry(cls, file=None):
         print(f"Class: {cls.__module__}.{cls.__qualname__}", file=file)
         print(f"Inv. counter: {get_cache_token()}", file=file)
-        print(f"_abc_registry: {cls._abc_registry!r}", file=file)
+        print(f"_abc_registry: {set(cls._abc_registry)!r}", file=file)
 
     def _abc_registry_clear(cls):
-        cls._abc_registry = []
+        cls._abc_registry = set()
 
     def _abc_caches_clear(cls):
         cls._abc_cache = set()
