@@ -178,9 +178,10 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     let Value::Obj(namespace_obj) = &namespace else {
         return Err(vm.type_error(format!(
             "{}.__prepare__() must return a mapping, not {}",
-            metaclass
-                .as_ref()
-                .map_or("type".to_string(), |m| vm.type_name(&Value::Obj(m.clone_ref(py)))),
+            match metaclass.as_ref().map(|m| &m.payload) {
+                Some(Payload::Type(t)) => t.name.as_str(),
+                _ => "type",
+            },
             vm.type_name(&namespace)
         )));
     };

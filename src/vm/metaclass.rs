@@ -240,7 +240,10 @@ fn type_subclasses(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> 
 /// `object.__init_subclass__(cls)`: accepts no keywords.
 fn object_init_subclass(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     if !kwargs.is_empty() || args.len() > 1 {
-        let name = args.first().map(class_name).unwrap_or_default();
+        let name = match args.first().and_then(Value::payload) {
+            Some(Payload::Type(t)) => t.qualname.clone(),
+            _ => "object".to_string(),
+        };
         return Err(vm.type_error(format!("{name}.__init_subclass__() takes no keyword arguments")));
     }
     Ok(Value::None)
