@@ -33,6 +33,15 @@ pub struct CompileError {
 
 /// Decode, parse and compile a source file.
 pub fn compile_source(bytes: &[u8], filename: &str) -> Result<Arc<CodeObject>, CompileError> {
+    compile_in_mode(bytes, filename, false)
+}
+
+/// Decode, parse and compile one expression (`eval`'s source): code that returns its value.
+pub fn compile_expression(bytes: &[u8], filename: &str) -> Result<Arc<CodeObject>, CompileError> {
+    compile_in_mode(bytes, filename, true)
+}
+
+fn compile_in_mode(bytes: &[u8], filename: &str, expression: bool) -> Result<Arc<CodeObject>, CompileError> {
     let source = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
@@ -58,7 +67,13 @@ pub fn compile_source(bytes: &[u8], filename: &str) -> Result<Arc<CodeObject>, C
         source
     };
     vm::traceback::register_source(filename, source);
-    let result = syntax::parse_module(source).and_then(|module| compile::compile_module(&module, source, filename));
+    let result = syntax::parse_module(source).and_then(|module| {
+        if expression {
+            compile::compile_expression(&module, source, filename)
+        } else {
+            compile::compile_module(&module, source, filename)
+        }
+    });
     result.map_err(|err| render_syntax_error(&err, source, filename))
 }
 
@@ -128,16 +143,24 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
     gil::signals::install_for_main_thread();
     let mut vm = vm::Vm::new(py, script_dir, argv, INTERPRETER_STACK);
     let mut main_globals = None;
-    let result = vm.new_module_object("__main__", &code.filename).and_then(|module| {
-        let modules = vm.modules.clone_ref(py);
-        vm.dict_set_str(&modules, &intern("__main__"), module.clone_ref(py))?;
-        let Some(Payload::Module(m)) = module.payload() else {
-            return Ok(());
-        };
-        let globals = m.dict.clone_ref(py);
-        main_globals = Some(globals.clone_ref(py));
-        vm.run_module_code(code, globals)
-    });
+    let result = vm
+        .new_module_object("__main__", Some(&code.filename))
+        .and_then(|module| {
+            let modules = vm.modules.clone_ref(py);
+            vm.dict_set_str(&modules, &intern("__main__"), module.clone_ref(py))?;
+            let Some(Payload::Module(m)) = module.payload() else {
+                return Ok(());
+            };
+            let globals = m.dict.clone_ref(py);
+            // A script run by path belongs to no package and has no spec, and its `__builtins__`
+            // is the module itself, as CPython's `__main__`.
+            vm.dict_set_str(&globals, &intern("__package__"), Value::None)?;
+            vm.dict_set_str(&globals, &intern("__spec__"), Value::None)?;
+            let builtins = vm.import_dotted("builtins")?;
+            vm.dict_set_str(&globals, &intern("__builtins__"), builtins)?;
+            main_globals = Some(globals.clone_ref(py));
+            vm.run_module_code(code, globals)
+        });
     let status = match result {
         Ok(()) => 0,
         Err(err) => exit_status_for(&mut vm, err),

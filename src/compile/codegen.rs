@@ -36,16 +36,24 @@ const COMPILER_STACK_BYTES: usize = 64 << 20;
 ///
 /// Runs on a dedicated thread with a known, large stack, so deeply nested source cannot
 /// overflow the caller's (possibly small) thread stack.
-pub fn compile_module(module: &ast::Module, source: &str, filename: &str) -> Result<Arc<CodeObject>, SyntaxError> {
+///
+/// With `expression` (for `eval`), the module must be one expression statement, and the code
+/// returns its value.
+pub fn compile_module(
+    module: &ast::Module,
+    source: &str,
+    filename: &str,
+    expression: bool,
+) -> Result<Arc<CodeObject>, SyntaxError> {
     std::thread::scope(|s| {
         let spawned = std::thread::Builder::new()
             .name("toy-compiler".into())
             .stack_size(COMPILER_STACK_BYTES)
-            .spawn_scoped(s, || compile_module_here(module, source, filename));
+            .spawn_scoped(s, || compile_module_here(module, source, filename, expression));
         match spawned {
             Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had (resource limits): compile on this one.
-            Err(_) => compile_module_here(module, source, filename),
+            Err(_) => compile_module_here(module, source, filename, expression),
         }
     })
 }
@@ -54,6 +62,7 @@ fn compile_module_here<'a>(
     module: &'a ast::Module,
     source: &'a str,
     filename: &str,
+    expression: bool,
 ) -> Result<Arc<CodeObject>, SyntaxError> {
     let table = SymbolTable::build(module)?;
     let mut c = Compiler {
@@ -70,8 +79,22 @@ fn compile_module_here<'a>(
     if let Some(first) = module.body.first() {
         c.set_line(first.span);
     }
-    c.compile_namespace_body(&module.body)?;
-    c.emit_return_none();
+    if expression {
+        match module.body.as_slice() {
+            [
+                ast::Stmt {
+                    kind: ast::StmtKind::Expr(value),
+                    ..
+                },
+            ] => c.compile_expr(value)?,
+            [other, ..] => return Err(SyntaxError::new("invalid syntax", other.span.start as usize)),
+            [] => return Err(SyntaxError::new("invalid syntax", 0)),
+        }
+        c.emit(Instr::ReturnValue);
+    } else {
+        c.compile_namespace_body(&module.body)?;
+        c.emit_return_none();
+    }
     Ok(Arc::new(c.finish_unit()?))
 }
 

@@ -59,10 +59,14 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("dir", dir),
     ("exec", exec),
     ("eval", eval),
+    ("compile", compile),
     ("globals", frame_builtin_called_indirectly),
     ("locals", frame_builtin_called_indirectly),
     ("open", super::file::open),
     ("__build_class__", crate::vm::classes::build_class),
+    ("__import__", dunder_import),
+    ("exit", super::sys::exit),
+    ("quit", super::sys::exit),
 ];
 
 /// The built-ins whose calls count a level against the recursion limit, as CPython 3.11
@@ -959,40 +963,87 @@ fn vars(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     }
 }
 
-/// The namespace `exec` / `eval` run in: the `globals` argument (a dict), else the `__main__`
-/// module's (toy's built-ins cannot see the calling frame; at module level that is the same).
-fn exec_globals(vm: &mut Vm, func: &str, args: &[Value]) -> PyResult<ObjRef> {
+/// `__import__(name, globals=None, locals=None, fromlist=(), level=0)`: what the `import`
+/// statement runs.
+fn dunder_import(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    const PARAMS: [&str; 5] = ["name", "globals", "locals", "fromlist", "level"];
+    only_kwargs(vm, "__import__", kwargs, &PARAMS)?;
+    check_arity(vm, "__import__", args, 0, 5)?;
     let py = vm.py;
-    match args.get(1) {
+    let arg = |i: usize| {
+        args.get(i)
+            .or_else(|| kwarg(kwargs, PARAMS[i]))
+            .map(|v| v.clone_ref(py))
+    };
+    let Some(name) = arg(0) else {
+        return Err(vm.type_error("__import__() missing required argument 'name' (pos 1)"));
+    };
+    let Some(text) = name.as_str().map(str::to_string) else {
+        return Err(vm.type_error(format!(
+            "__import__() argument 1 must be str, not {}",
+            vm.type_name(&name)
+        )));
+    };
+    let globals = match arg(1) {
+        Some(Value::Obj(d)) if matches!(d.payload, Payload::Dict(_)) => d,
+        _ => match vm.new_dict() {
+            Value::Obj(d) => d,
+            _ => return Err(vm.runtime_error("dict")),
+        },
+    };
+    let fromlist = arg(3).unwrap_or(Value::None);
+    let level = arg(4).unwrap_or(Value::Int(0));
+    if !is_int(&level) {
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&level)
+        )));
+    }
+    vm.import(&text, &fromlist, &level, &globals)
+}
+
+/// The namespaces `exec` / `eval` run in: `globals` (a dict) and `locals` (the same dict
+/// unless another is given). A direct call with only the source gets the calling frame's
+/// (the eval loop passes them); one reached otherwise (`map(eval, …)`) runs in `__main__`.
+fn exec_namespaces(vm: &mut Vm, func: &str, args: &[Value]) -> PyResult<(ObjRef, ObjRef)> {
+    let py = vm.py;
+    let globals = match args.get(1) {
         Some(Value::Obj(d)) if matches!(d.payload, Payload::Dict(_)) => {
-            if let Some(locals) = args.get(2)
-                && !locals.is_none()
-                && !locals.is(&args[1])
-            {
-                return Err(vm.type_error(format!(
-                    "{func}(): a locals mapping other than globals is not supported"
-                )));
-            }
             let builtins_key = intern("__builtins__");
             if vm.dict_get_str(d, &builtins_key)?.is_none() {
                 let builtins = Value::Obj(vm.builtins.clone_ref(py));
                 vm.dict_set_str(d, &builtins_key, builtins)?;
             }
-            Ok(d.clone_ref(py))
+            d.clone_ref(py)
         }
         Some(Value::None) | None => {
             let modules = vm.modules.clone_ref(py);
             match vm.dict_get_str(&modules, &intern("__main__"))? {
-                Some(Value::Obj(m)) if matches!(m.payload, Payload::Module(_)) => match &m.payload {
-                    Payload::Module(module) => Ok(module.dict.clone_ref(py)),
-                    _ => Err(vm.runtime_error("no __main__ module")),
+                Some(Value::Obj(m)) => match &m.payload {
+                    Payload::Module(module) => module.dict.clone_ref(py),
+                    _ => return Err(vm.runtime_error("no __main__ module")),
                 },
-                _ => Err(vm.runtime_error("no __main__ module")),
+                _ => return Err(vm.runtime_error("no __main__ module")),
             }
         }
-        Some(_) if func == "eval" => Err(vm.type_error("globals must be a real dict; try eval(expr, {}, mapping)")),
-        Some(other) => Err(vm.type_error(format!("{func}() globals must be a dict, not {}", vm.type_name(other)))),
-    }
+        Some(_) if func == "eval" => {
+            return Err(vm.type_error("globals must be a real dict; try eval(expr, {}, mapping)"));
+        }
+        Some(other) => {
+            return Err(vm.type_error(format!("{func}() globals must be a dict, not {}", vm.type_name(other))));
+        }
+    };
+    let locals = match args.get(2) {
+        None | Some(Value::None) => globals.clone_ref(py),
+        Some(Value::Obj(d)) if matches!(d.payload, Payload::Dict(_)) => d.clone_ref(py),
+        Some(other) => {
+            return Err(vm.type_error(format!(
+                "{func}(): a locals mapping that is not a dict ('{}') is not supported by toy",
+                vm.type_name(other)
+            )));
+        }
+    };
+    Ok((globals, locals))
 }
 
 /// The source text `exec` / `eval` run.
@@ -1003,55 +1054,108 @@ fn exec_source(vm: &Vm, func: &str, source: &Value) -> PyResult<String> {
             Ok(s) => Ok(s.to_string()),
             Err(_) => Err(vm.value_error("source code string cannot contain invalid UTF-8")),
         },
+        _ if func == "compile" => Err(vm.type_error("compile() arg 1 must be a string, bytes or AST object")),
         _ => Err(vm.type_error(format!("{func}() arg 1 must be a string, bytes or code object"))),
     }
 }
 
-/// Compile and run `source` as a module body in `globals`.
-fn run_string(vm: &mut Vm, source: &str, globals: ObjRef) -> PyResult<()> {
+/// Compile `source` given to `exec` (statements) or `eval` (one expression).
+fn compile_string(
+    vm: &mut Vm,
+    source: &str,
+    filename: &str,
+    expression: bool,
+) -> PyResult<std::sync::Arc<crate::compile::bytecode::CodeObject>> {
     if source.contains('\0') {
         return Err(vm.new_error(&types().syntax_error, "source code string cannot contain null bytes"));
     }
-    let code = match crate::compile_source(source.as_bytes(), "<string>") {
-        Ok(code) => code,
-        Err(report) => {
-            let message = report.message.strip_prefix("SyntaxError: ").unwrap_or(&report.message);
-            return Err(vm.new_error(&types().syntax_error, message.to_string()));
-        }
+    let compiled = if expression {
+        crate::compile_expression(source.as_bytes(), filename)
+    } else {
+        crate::compile_source(source.as_bytes(), filename)
     };
-    vm.run_module_code(code, globals)
+    compiled.map_err(|report| {
+        let message = report.message.strip_prefix("SyntaxError: ").unwrap_or(&report.message);
+        vm.new_error(&types().syntax_error, message.to_string())
+    })
 }
 
-/// `exec(source[, globals[, locals]])` on a string.
+/// `exec(source[, globals[, locals]])`: statements from a string or a code object.
 fn exec(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "exec", kwargs)?;
     check_arity(vm, "exec", args, 1, 3)?;
+    let (globals, locals) = exec_namespaces(vm, "exec", args)?;
+    if let Some(code) = args[0].as_obj().filter(|c| matches!(c.payload, Payload::Code(_))) {
+        vm.run_loaded_code(code, globals, locals)?;
+        return Ok(Value::None);
+    }
     let source = exec_source(vm, "exec", &args[0])?;
-    let globals = exec_globals(vm, "exec", args)?;
-    run_string(vm, &source, globals)?;
+    let code = compile_string(vm, &source, "<string>", false)?;
+    vm.run_code_in(code, globals, locals)?;
     Ok(Value::None)
 }
 
-/// `eval(expression[, globals[, locals]])` on a string: run as `__toy_eval__ = (expression)`.
+/// `eval(expression[, globals[, locals]])`: an expression from a string or a code object.
 fn eval(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "eval", kwargs)?;
     check_arity(vm, "eval", args, 1, 3)?;
+    let (globals, locals) = exec_namespaces(vm, "eval", args)?;
+    if let Some(code) = args[0].as_obj().filter(|c| matches!(c.payload, Payload::Code(_))) {
+        return vm.run_loaded_code(code, globals, locals);
+    }
     let source = exec_source(vm, "eval", &args[0])?;
-    let globals = exec_globals(vm, "eval", args)?;
-    let expression = source.trim_start_matches([' ', '\t']).trim_end();
-    if expression.is_empty() {
-        return Err(vm.new_error(&types().syntax_error, "invalid syntax"));
+    // As CPython, leading spaces and tabs are not an indentation error.
+    let code = compile_string(vm, source.trim_start_matches([' ', '\t']), "<string>", true)?;
+    vm.run_code_in(code, globals, locals)
+}
+
+/// `compile(source, filename, mode, flags=0, dont_inherit=False, optimize=-1)`: a code object
+/// for `exec` (mode `'exec'`) or `eval` (mode `'eval'`).
+fn compile(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    const PARAMS: [&str; 6] = ["source", "filename", "mode", "flags", "dont_inherit", "optimize"];
+    only_kwargs(vm, "compile", kwargs, &PARAMS)?;
+    check_arity(vm, "compile", args, 0, 6)?;
+    let py = vm.py;
+    let arg = |i: usize| {
+        args.get(i)
+            .or_else(|| kwarg(kwargs, PARAMS[i]))
+            .map(|v| v.clone_ref(py))
+    };
+    let (Some(source), Some(filename), Some(mode)) = (arg(0), arg(1), arg(2)) else {
+        let missing = (0..3).find(|&i| arg(i).is_none()).map_or("source", |i| PARAMS[i]);
+        return Err(vm.type_error(format!("compile() missing required argument '{missing}'")));
+    };
+    let filename = match filename.as_str() {
+        Some(f) => f.to_string(),
+        None => match filename.payload() {
+            Some(Payload::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+            _ => {
+                return Err(vm.type_error(format!(
+                    "compile() argument 'filename' must be str, bytes or os.PathLike, not {}",
+                    vm.type_name(&filename)
+                )));
+            }
+        },
+    };
+    let flags = arg(3).map_or(Some(0), |f| as_small_int(&f)).unwrap_or(0);
+    const ONLY_AST: i64 = 0x400;
+    if flags & ONLY_AST != 0 {
+        return Err(vm.value_error("compile() to an AST (ast.PyCF_ONLY_AST) is not supported by toy"));
     }
-    let key = intern("__toy_eval__");
-    run_string(
-        vm,
-        &format!("__toy_eval__ = ({expression}\n)"),
-        globals.clone_ref(vm.py),
-    )?;
-    match vm.dict_del_str(&globals, &key)? {
-        Some(v) => Ok(v),
-        None => Err(vm.runtime_error("eval() lost its result")),
-    }
+    let expression = match mode.as_str() {
+        Some("exec") => false,
+        Some("eval") => true,
+        Some("single") => return Err(vm.value_error("compile() mode 'single' is not supported by toy")),
+        _ => return Err(vm.value_error("compile() mode must be 'exec', 'eval' or 'single'")),
+    };
+    let text = exec_source(vm, "compile", &source)?;
+    let text = if expression {
+        text.trim_start_matches([' ', '\t'])
+    } else {
+        text.as_str()
+    };
+    let code = compile_string(vm, text, &filename, expression)?;
+    Ok(Value::Obj(vm.load_code(code)))
 }
 
 /// What `object` contributes to every `dir()` of a class or instance (CPython 3.11's list).
@@ -1133,11 +1237,28 @@ fn dir(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
     Ok(vm.new_list(items))
 }
 
-/// Built-ins that read the calling frame; the eval loop answers direct calls to them.
+/// Built-ins that read the calling frame; the eval loop answers direct calls to them (or, for
+/// `exec`/`eval`, hands them the frame's namespaces).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FrameBuiltin {
     Globals,
     Locals,
+    /// `dir()` with no argument: the names in the calling frame.
+    Dir,
+    /// `vars()` with no argument: `locals()`.
+    Vars,
+    /// `exec(source)` / `eval(source)` with no namespaces: the calling frame's.
+    Exec,
+}
+
+impl FrameBuiltin {
+    /// Whether a call with `argc` positional arguments needs the calling frame.
+    pub fn reads_frame(self, argc: u32) -> bool {
+        match self {
+            FrameBuiltin::Exec => argc == 1,
+            _ => argc == 0,
+        }
+    }
 }
 
 /// Which frame built-in `v` is, if any.
@@ -1147,6 +1268,9 @@ pub fn frame_builtin(v: &Value) -> Option<FrameBuiltin> {
         Some(Payload::Native(n)) if !n.is_method => match n.name {
             "globals" => Some(FrameBuiltin::Globals),
             "locals" => Some(FrameBuiltin::Locals),
+            "dir" => Some(FrameBuiltin::Dir),
+            "vars" => Some(FrameBuiltin::Vars),
+            "exec" | "eval" => Some(FrameBuiltin::Exec),
             _ => None,
         },
         _ => None,

@@ -7,13 +7,13 @@
 //! `strftime` formats exactly as CPython's does.
 
 use std::ffi::{CStr, CString};
-use std::sync::OnceLock;
 
-use crate::gil::Gil;
-use crate::objects::types::{add_methods, clone_immortal, types};
-use crate::objects::{DictTable, Instance, Layout, NativeFn, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
+use crate::objects::types::clone_immortal;
+use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
+
+use super::structseq::StructSeq;
 
 use crate::vm::args::{check_arity, no_kwargs};
 
@@ -35,50 +35,13 @@ pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("tzset", tzset),
 ];
 
-/// The nine fields that make up the tuple, then the two that are attributes only.
-const FIELDS: [&str; 11] = [
-    "tm_year",
-    "tm_mon",
-    "tm_mday",
-    "tm_hour",
-    "tm_min",
-    "tm_sec",
-    "tm_wday",
-    "tm_yday",
-    "tm_isdst",
-    "tm_zone",
-    "tm_gmtoff",
+/// The nine fields that make up the tuple (`tm_zone` and `tm_gmtoff` are attributes only).
+const FIELDS_IN_TUPLE: [&str; 9] = [
+    "tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst",
 ];
 
-/// `time.struct_time`: a class derived from `tuple` (the nine fields), whose instances also
-/// carry `tm_zone` and `tm_gmtoff` as attributes. Created once, immortal.
-fn struct_time_class(py: Gil<'_>) -> &'static ObjRef {
-    static CLASS: OnceLock<ObjRef> = OnceLock::new();
-    CLASS.get_or_init(|| {
-        let t = types();
-        let class = ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
-            name: "struct_time".to_string(),
-            qualname: "struct_time".to_string(),
-            module: "time".to_string(),
-            bases: vec![clone_immortal(&t.tuple)],
-            mro: vec![clone_immortal(&t.tuple), clone_immortal(&t.object)],
-            dict: ObjLock::new(DictTable::new()),
-            layout: Layout::Object,
-            finalizer: crate::objects::gc::FinalizerCache::new(false),
-            shape: crate::objects::InstanceShape {
-                dict: true,
-                weakref: false,
-            },
-            metaclass: None,
-        }))));
-        add_methods(
-            py,
-            &class,
-            &[("__repr__", struct_time_repr), ("__getattr__", struct_time_getattr)],
-        );
-        class
-    })
-}
+/// `time.struct_time`: the nine tuple fields; `tm_zone` and `tm_gmtoff` are attributes only.
+static STRUCT_TIME: StructSeq = StructSeq::new("time", "struct_time", &FIELDS_IN_TUPLE);
 
 /// The module's attributes besides its functions.
 pub fn attributes(vm: &mut Vm) -> Vec<(&'static str, Value)> {
@@ -87,7 +50,7 @@ pub fn attributes(vm: &mut Vm) -> Vec<(&'static str, Value)> {
     let zone = Zone::now();
     let names = vec![vm.new_str(zone.names.0), vm.new_str(zone.names.1)];
     vec![
-        ("struct_time", Value::Obj(clone_immortal(struct_time_class(vm.py)))),
+        ("struct_time", Value::Obj(clone_immortal(STRUCT_TIME.class(vm)))),
         ("timezone", Value::Int(zone.timezone)),
         ("altzone", Value::Int(zone.altzone)),
         ("daylight", Value::Int(i64::from(zone.daylight))),
@@ -208,7 +171,6 @@ fn out_of_range(vm: &Vm) -> crate::vm::PyErr {
 
 /// A `struct_time` from a C `tm`.
 fn new_struct_time(vm: &mut Vm, tm: &libc::tm) -> Value {
-    let py = vm.py;
     let fields = [
         i64::from(tm.tm_year) + 1900,
         i64::from(tm.tm_mon) + 1,
@@ -221,14 +183,8 @@ fn new_struct_time(vm: &mut Vm, tm: &libc::tm) -> Value {
         i64::from(tm.tm_yday) + 1,
         i64::from(tm.tm_isdst),
     ];
-    let base = vm.new_tuple(fields.iter().map(|&f| Value::Int(f)).collect());
+    let instance = STRUCT_TIME.make(vm, fields.iter().map(|&f| Value::Int(f)).collect());
     let zone = vm.new_str(zone_name(tm));
-    let instance = vm.alloc(Payload::Instance(Box::new(Instance {
-        class: clone_immortal(struct_time_class(py)),
-        dict: crate::objects::InstanceDict::new(),
-        exception: None,
-        base: Some(base),
-    })));
     let names = [
         crate::objects::types::intern("tm_zone"),
         crate::objects::types::intern("tm_gmtoff"),
@@ -392,7 +348,7 @@ fn struct_time_zone(vm: &mut Vm, t: &Value, tm: &mut libc::tm) -> PyResult<Optio
     let Some(Payload::Instance(inst)) = t.payload() else {
         return Ok(None);
     };
-    if !inst.class.is(struct_time_class(vm.py)) {
+    if !inst.class.is(STRUCT_TIME.class(vm)) {
         return Ok(None);
     }
     let zone = vm.get_attr_opt(t, &crate::objects::types::intern("tm_zone"))?;
@@ -436,33 +392,4 @@ fn tzset(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     // SAFETY: `tzset` only rereads `TZ` into the C library's own state.
     unsafe { tzset_c() };
     Ok(Value::None)
-}
-
-fn struct_time_repr(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let Some(Payload::Tuple(items)) = args.first().map(Value::builtin_self).and_then(Value::payload) else {
-        return Err(vm.type_error("descriptor '__repr__' requires a 'time.struct_time' object"));
-    };
-    let mut parts = Vec::with_capacity(items.len());
-    for (name, item) in FIELDS.iter().zip(items.iter()) {
-        parts.push(format!("{name}={}", vm.repr(item)?));
-    }
-    Ok(vm.new_str(format!("time.struct_time({})", parts.join(", "))))
-}
-
-/// The nine tuple fields by name (`t.tm_year`); the other two are instance attributes.
-fn struct_time_getattr(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let (Some(this), Some(name)) = (args.first(), args.get(1)) else {
-        return Err(vm.type_error("__getattr__ expected 1 argument"));
-    };
-    let field = name.as_str().and_then(|n| FIELDS[..9].iter().position(|f| *f == n));
-    match (field, this.builtin_self().payload()) {
-        (Some(i), Some(Payload::Tuple(items))) if i < items.len() => Ok(items[i].clone_ref(vm.py)),
-        _ => Err(vm.new_error(
-            &types().attribute_error,
-            format!(
-                "'time.struct_time' object has no attribute '{}'",
-                name.as_str().unwrap_or("?")
-            ),
-        )),
-    }
 }

@@ -8,11 +8,15 @@ pub mod collections;
 pub mod file;
 pub mod gc;
 pub mod hashlib;
+pub mod imp;
 pub mod io;
+pub mod json;
 pub mod math;
 pub mod os;
 pub mod pickle;
 pub mod random;
+pub mod re;
+pub mod structseq;
 pub mod sys;
 pub mod thread;
 pub mod time;
@@ -83,6 +87,14 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "_heapq" => Some(include_str!("py/_heapq.py")),
         "_bisect" => Some(include_str!("py/_bisect.py")),
         "weakref" => Some(include_str!("py/weakref.py")),
+        "importlib" => Some(include_str!("py/importlib/__init__.py")),
+        "importlib._bootstrap" => Some(include_str!("py/importlib/_bootstrap.py")),
+        "importlib.machinery" => Some(include_str!("py/importlib/machinery.py")),
+        "importlib.util" => Some(include_str!("py/importlib/util.py")),
+        "json" => Some(include_str!("py/json/__init__.py")),
+        "json.decoder" => Some(include_str!("py/json/decoder.py")),
+        "json.encoder" => Some(include_str!("py/json/encoder.py")),
+        "re" => Some(include_str!("py/re.py")),
         "concurrent" => Some(include_str!("py/concurrent/__init__.py")),
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
@@ -91,27 +103,41 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Creates a native module.
+type ModuleCreator = fn(&mut Vm) -> PyResult<Value>;
+
+/// The modules written in Rust, by name.
+const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
+    ("sys", sys::create),
+    ("_thread", thread::create),
+    ("math", math::create),
+    ("cmath", cmath::create),
+    ("time", time::create),
+    ("os", os::create),
+    ("os.path", os::create_path),
+    ("random", random::create),
+    ("hashlib", hashlib::create),
+    ("_toy", toy::create),
+    ("_collections", collections::create),
+    ("_json", json::create),
+    ("_sre", re::create),
+    ("gc", gc::create),
+    ("_pickle", pickle::create),
+    ("_codecs", codecs::create),
+    ("builtins", |vm| Ok(builtins_module(vm))),
+    ("_weakref", weakref::create),
+    ("_imp", imp::create),
+];
+
+/// Whether `name` is one of the modules written in Rust.
+pub fn is_native_module(name: &str) -> bool {
+    NATIVE_MODULES.iter().any(|(n, _)| *n == name)
+}
+
 /// A built-in module by name, created on first import.
 pub fn create_builtin_module(vm: &mut Vm, name: &str) -> Option<PyResult<Value>> {
-    Some(match name {
-        "sys" => sys::create(vm),
-        "_thread" => thread::create(vm),
-        "math" => math::create(vm),
-        "cmath" => cmath::create(vm),
-        "time" => time::create(vm),
-        "os" => os::create(vm),
-        "os.path" => os::create_path(vm),
-        "random" => random::create(vm),
-        "hashlib" => hashlib::create(vm),
-        "_toy" => toy::create(vm),
-        "_collections" => collections::create(vm),
-        "gc" => gc::create(vm),
-        "_pickle" => pickle::create(vm),
-        "_codecs" => codecs::create(vm),
-        "builtins" => Ok(builtins_module(vm)),
-        "_weakref" => weakref::create(vm),
-        _ => return None,
-    })
+    let (_, create) = NATIVE_MODULES.iter().find(|(n, _)| *n == name)?;
+    Some(create(vm))
 }
 
 /// `import builtins`: a module over the namespace every module's code sees.

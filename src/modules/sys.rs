@@ -6,6 +6,64 @@ use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
 
 use super::new_module;
+use super::structseq::StructSeq;
+
+static VERSION_INFO: StructSeq = StructSeq::new(
+    "sys",
+    "version_info",
+    &["major", "minor", "micro", "releaselevel", "serial"],
+);
+static FLOAT_INFO: StructSeq = StructSeq::new(
+    "sys",
+    "float_info",
+    &[
+        "max",
+        "max_exp",
+        "max_10_exp",
+        "min",
+        "min_exp",
+        "min_10_exp",
+        "dig",
+        "mant_dig",
+        "epsilon",
+        "radix",
+        "rounds",
+    ],
+);
+static INT_INFO: StructSeq = StructSeq::new(
+    "sys",
+    "int_info",
+    &[
+        "bits_per_digit",
+        "sizeof_digit",
+        "default_max_str_digits",
+        "str_digits_check_threshold",
+    ],
+);
+static FLAGS: StructSeq = StructSeq::new(
+    "sys",
+    "flags",
+    &[
+        "debug",
+        "inspect",
+        "interactive",
+        "optimize",
+        "dont_write_bytecode",
+        "no_user_site",
+        "no_site",
+        "ignore_environment",
+        "verbose",
+        "bytes_warning",
+        "quiet",
+        "hash_randomization",
+        "isolated",
+        "dev_mode",
+        "utf8_mode",
+        "warn_default_encoding",
+        "safe_path",
+        "int_max_str_digits",
+    ],
+);
 use crate::vm::args::{check_arity, no_kwargs};
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
@@ -15,13 +73,59 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
     let version = vm.new_str(format!("3.11.0 (toy {})", env!("CARGO_PKG_VERSION")));
     let platform = vm.new_str(std::env::consts::OS);
     let implementation = vm.new_str("toy");
-    let version_info = vm.new_tuple(vec![Value::Int(3), Value::Int(11), Value::Int(0)]);
+    let release = vm.new_str("final");
+    let version_info = VERSION_INFO.make(
+        vm,
+        vec![Value::Int(3), Value::Int(11), Value::Int(0), release, Value::Int(0)],
+    );
+    let float_info = FLOAT_INFO.make(
+        vm,
+        vec![
+            Value::Float(f64::MAX),
+            Value::Int(f64::MAX_EXP.into()),
+            Value::Int(f64::MAX_10_EXP.into()),
+            Value::Float(f64::MIN_POSITIVE),
+            Value::Int(f64::MIN_EXP.into()),
+            Value::Int(f64::MIN_10_EXP.into()),
+            Value::Int(f64::DIGITS.into()),
+            Value::Int(f64::MANTISSA_DIGITS.into()),
+            Value::Float(f64::EPSILON),
+            Value::Int(f64::RADIX.into()),
+            Value::Int(1),
+        ],
+    );
+    let int_info = INT_INFO.make(vm, [30, 4, 4300, 640].map(Value::Int).into_iter().collect());
+    // toy never writes compiled files and does not randomise string hashes.
+    let flags = FLAGS.make(
+        vm,
+        [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+            .map(Value::Int)
+            .into_iter()
+            .chain([
+                Value::Bool(false),
+                Value::Int(0),
+                Value::Int(0),
+                Value::Bool(false),
+                Value::Int(-1),
+            ])
+            .collect(),
+    );
+    let builtin_names: Vec<Value> = crate::vm::import::CPYTHON_BUILTIN_MODULES
+        .iter()
+        .filter(|name| super::is_native_module(name))
+        .map(|name| vm.new_str(*name))
+        .collect();
+    let builtin_names = vm.new_tuple(builtin_names);
+    let empty_options = vm.new_dict();
+    let float_repr_style = vm.new_str("short");
+    let warnoptions = vm.new_list(Vec::new());
     let executable = vm.new_str(
         std::env::current_exe()
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
     );
-    let path = vm.new_list(vec![]);
+    let path: Vec<Value> = search_path(&vm.script_dir).into_iter().map(|p| vm.new_str(p)).collect();
+    let path = vm.new_list(path);
     let byteorder = vm.new_str(if cfg!(target_endian = "little") {
         "little"
     } else {
@@ -33,6 +137,17 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         ("maxsize", Value::Int(i64::MAX)),
         ("version", version),
         ("version_info", version_info),
+        ("hexversion", Value::Int(0x030B_00F0)),
+        ("api_version", Value::Int(1013)),
+        ("float_info", float_info),
+        ("int_info", int_info),
+        ("flags", flags),
+        ("maxunicode", Value::Int(0x10FFFF)),
+        ("float_repr_style", float_repr_style),
+        ("builtin_module_names", builtin_names),
+        ("dont_write_bytecode", Value::Bool(true)),
+        ("warnoptions", warnoptions),
+        ("_xoptions", empty_options),
         ("platform", platform),
         ("implementation_name", implementation),
         ("executable", executable),
@@ -47,6 +162,8 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         "sys",
         &[
             ("exit", exit),
+            ("getdefaultencoding", utf8_encoding),
+            ("getfilesystemencoding", utf8_encoding),
             ("getrecursionlimit", getrecursionlimit),
             ("setrecursionlimit", setrecursionlimit),
             ("getrefcount", getrefcount),
@@ -76,7 +193,15 @@ fn exc_info(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     Ok(vm.new_tuple(vec![class, exc, tb]))
 }
 
-fn exit(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+/// `getdefaultencoding()` / `getfilesystemencoding()`: toy's text is UTF-8 throughout.
+fn utf8_encoding(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "getdefaultencoding", kwargs)?;
+    check_arity(vm, "getdefaultencoding", args, 0, 0)?;
+    Ok(vm.new_str("utf-8"))
+}
+
+/// `sys.exit([code])`, and the `exit()` / `quit()` the site module gives interactive users.
+pub fn exit(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "exit", kwargs)?;
     check_arity(vm, "exit", args, 0, 1)?;
     let args = args.iter().map(|a| a.clone_ref(vm.py)).collect();
@@ -175,4 +300,20 @@ fn setswitchinterval(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -
 fn getswitchinterval(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     check_arity(vm, "getswitchinterval", args, 0, 0)?;
     Ok(Value::Float(1e-6 * crate::gil::switch_interval().as_micros() as f64))
+}
+
+/// `sys.path` at start-up: the main script's folder (absolute, as CPython's), then the folders
+/// listed in `TOYPATH` (toy's `PYTHONPATH`). toy's standard library is compiled in, so there is
+/// no folder for it.
+fn search_path(script_dir: &std::path::Path) -> Vec<String> {
+    let first = std::fs::canonicalize(script_dir).unwrap_or_else(|_| script_dir.to_path_buf());
+    let mut path = vec![first.display().to_string()];
+    if let Some(extra) = std::env::var_os("TOYPATH") {
+        path.extend(
+            std::env::split_paths(&extra)
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(|p| p.display().to_string()),
+        );
+    }
+    path
 }

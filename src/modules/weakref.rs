@@ -160,12 +160,11 @@ fn derived(vm: &mut Vm, class: &ObjRef, referent: &ObjRef, kind: WeakKind, callb
         py,
         PyObject::new(Payload::WeakRef(Box::new(WeakRef::new(kind, callback)))),
     );
-    let instance = vm.alloc(Payload::Instance(Box::new(Instance {
-        class: class.clone_ref(py),
-        dict: crate::objects::InstanceDict::new(),
-        exception: None,
-        base: Some(Value::Obj(base.clone_ref(py))),
-    })));
+    let instance = vm.alloc(Payload::Instance(Box::new(Instance::new(
+        class.clone_ref(py),
+        None,
+        Some(Value::Obj(base.clone_ref(py))),
+    ))));
     let Value::Obj(owner) = &instance else {
         return Ok(instance);
     };

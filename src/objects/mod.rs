@@ -585,11 +585,20 @@ pub struct InstanceShape {
     pub dict: bool,
     /// A `__weakref__`: weak references can be made to them.
     pub weakref: bool,
+    /// Some class in the MRO declares `__slots__` members.
+    pub members: bool,
+}
+
+impl InstanceShape {
+    /// Instances keep their slot values apart from their `__dict__` (which must not show
+    /// them): only when they have both.
+    pub fn split_slots(&self) -> bool {
+        self.dict && self.members
+    }
 }
 
 /// A slot declared in `__slots__` (`<member 'x' of 'S' objects>`): the attribute it stands
-/// for lives in the instance's attribute table like any other, but only declared names may
-/// be set when instances have no `__dict__`.
+/// for lives in the instance's slot table (`Instance::with_slots`).
 pub struct Member {
     pub name: ObjRef,
     pub class_name: String,
@@ -610,6 +619,9 @@ pub struct Instance {
     pub class: ObjRef,
     /// The attributes; reach them through `Instance::with_dict`.
     pub dict: ObjLock<InstanceDict>,
+    /// The values of `__slots__` members when the instance also has a `__dict__` (which must
+    /// not show them); without a `__dict__` they are all `dict` holds.
+    pub slots: Option<Box<ObjLock<DictTable>>>,
     /// Present for exception instances.
     pub exception: Option<ObjLock<ExceptionState>>,
     /// For a class derived from a built-in type: the plain built-in value (never an instance)
@@ -643,6 +655,27 @@ impl InstanceDict {
 }
 
 impl Instance {
+    /// A new instance of `class`, with an empty attribute table.
+    pub fn new(class: ObjRef, exception: Option<ObjLock<ExceptionState>>, base: Option<Value>) -> Instance {
+        let split = matches!(&class.payload, Payload::Type(t) if t.shape.split_slots());
+        Instance {
+            class,
+            dict: InstanceDict::new(),
+            slots: split.then(|| Box::new(ObjLock::new(DictTable::new()))),
+            exception,
+            base,
+        }
+    }
+
+    /// Run `f` on the table that holds the values of `__slots__` members.
+    #[inline]
+    pub fn with_slots<R>(&self, py: Gil<'_>, f: impl FnOnce(&mut DictTable) -> R) -> R {
+        match &self.slots {
+            Some(table) => f(&mut table.lock(py)),
+            None => self.with_dict(py, f),
+        }
+    }
+
     /// Run `f` on the attribute table, wherever it lives. Only one lock is held at a time:
     /// a shared dict is locked after the instance's lock is released.
     #[inline]

@@ -179,6 +179,7 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
         shape: super::InstanceShape {
             dict: layout == Layout::Exception || name == "traceback",
             weakref: false,
+            members: false,
         },
         metaclass: None,
     }))))

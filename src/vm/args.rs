@@ -330,12 +330,7 @@ impl Vm<'_> {
         init: Value,
     ) -> PyResult<Value> {
         let py = self.py;
-        let obj = self.alloc(Payload::Instance(Box::new(Instance {
-            class,
-            dict: crate::objects::InstanceDict::new(),
-            exception: None,
-            base: None,
-        })));
+        let obj = self.alloc(Payload::Instance(Box::new(Instance::new(class, None, None))));
         slots.stack[base] = init;
         slots.stack.insert(base + 1, obj.clone_ref(py));
         let result = self.call_inline(slots, base, base + 1).unwrap_or_else(|| {

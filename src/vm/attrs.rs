@@ -227,22 +227,28 @@ impl Vm<'_> {
         let Payload::Str(key) = &name.payload else {
             return None;
         };
-        // A slot's member descriptor only says the value is in the table, if set.
-        let only_the_table = match &in_class {
-            None => true,
-            Some(attr) => matches!(attr.payload(), Some(Payload::Member(_))),
+        // A slot's member descriptor only says the value is in the slot table, if set.
+        let is_member = match &in_class {
+            None => false,
+            Some(attr) if matches!(attr.payload(), Some(Payload::Member(_))) => true,
+            Some(_) => return None,
         };
-        if !only_the_table || key.as_str() == "__class__" {
+        if key.as_str() == "__class__" {
             return None;
         }
         let py = self.py;
-        inst.with_dict(py, |table| {
+        let find = |table: &mut crate::objects::DictTable| {
             table
                 .get(key.hash(), |k| {
                     k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
                 })
                 .map(|e| e.value.clone_ref(py))
-        })
+        };
+        if is_member {
+            inst.with_slots(py, find)
+        } else {
+            inst.with_dict(py, find)
+        }
     }
 
     /// `getattr` without raising for a missing attribute.
@@ -288,13 +294,21 @@ impl Vm<'_> {
                 let Payload::Str(skey) = &name.payload else {
                     return Ok(None);
                 };
-                if let Some(v) = inst.with_dict(py, |table| {
+                let find = |table: &mut crate::objects::DictTable| {
                     table
                         .get(skey.hash(), |k| {
                             k.as_str().is_some_and(|s| crate::objects::same_text(s, key))
                         })
                         .map(|e| e.value.clone_ref(py))
-                }) {
+                };
+                // A slot is a data descriptor: set or not, the `__dict__` never answers for it.
+                if class_attr
+                    .as_ref()
+                    .is_some_and(|attr| matches!(attr.payload(), Some(Payload::Member(_))))
+                {
+                    return Ok(inst.with_slots(py, find));
+                }
+                if let Some(v) = inst.with_dict(py, find) {
                     return Ok(Some(v));
                 }
                 if key == "__dict__" && super::slots::instances_have_dict(&inst.class) {
@@ -313,8 +327,6 @@ impl Vm<'_> {
                     return self.call_descriptor_get(&get, attr, obj).map(Some);
                 }
                 match (class_attr, &inst.base) {
-                    // A slot not set (or deleted).
-                    (Some(attr), _) if matches!(attr.payload(), Some(Payload::Member(_))) => Ok(None),
                     (Some(attr), _) => Ok(Some(self.bind(attr, obj))),
                     // Data attributes of a built-in base value (`real`, `start`…).
                     (None, Some(base)) => self.get_attr_opt(base, name),
@@ -861,6 +873,18 @@ impl Vm<'_> {
                         _ => {}
                     }
                 }
+                if class_attr
+                    .as_ref()
+                    .is_some_and(|attr| matches!(attr.payload(), Some(Payload::Member(_))))
+                {
+                    let old = inst.with_slots(py, |table| {
+                        table.insert(key.hash(), Value::Obj(name.clone_ref(py)), value, |k| {
+                            k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
+                        })
+                    });
+                    drop(old);
+                    return Ok(());
+                }
                 if !super::slots::instances_have_dict(&class) {
                     self.check_slot_store(obj, key.as_str(), class_attr.as_ref())?;
                 }
@@ -938,8 +962,7 @@ impl Vm<'_> {
     #[cold]
     #[inline(never)]
     fn check_slot_store(&self, obj: &Value, key: &str, class_attr: Option<&Value>) -> PyResult<()> {
-        let msg = match class_attr.map(Value::payload) {
-            Some(Some(Payload::Member(_))) => return Ok(()),
+        let msg = match class_attr {
             Some(_) => format!("'{}' object attribute '{key}' is read-only", self.type_name(obj)),
             None => format!("'{}' object has no attribute '{key}'", self.type_name(obj)),
         };
@@ -986,11 +1009,19 @@ impl Vm<'_> {
                         return Err(self.new_error(&types().attribute_error, "__delete__"));
                     }
                 }
-                inst.with_dict(self.py, |table| {
+                let is_member = self
+                    .lookup_in_class(&class, name)?
+                    .is_some_and(|attr| matches!(attr.payload(), Some(Payload::Member(_))));
+                let remove = |table: &mut crate::objects::DictTable| {
                     table.remove(key.hash(), |k| {
                         k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
                     })
-                })
+                };
+                if is_member {
+                    inst.with_slots(self.py, remove)
+                } else {
+                    inst.with_dict(self.py, remove)
+                }
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
                 if let Some(metaclass) = &t.metaclass

@@ -59,12 +59,11 @@ pub fn alloc_instance(vm: &mut Vm, class: &ObjRef, args: &[Value]) -> Value {
             ..Default::default()
         })
     });
-    vm.alloc(Payload::Instance(Box::new(Instance {
-        class: class.clone_ref(py),
-        dict: crate::objects::InstanceDict::new(),
+    vm.alloc(Payload::Instance(Box::new(Instance::new(
+        class.clone_ref(py),
         exception,
-        base: None,
-    })))
+        None,
+    ))))
 }
 
 fn run_init(vm: &mut Vm, obj: &Value, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
@@ -594,6 +593,7 @@ impl Vm<'_> {
             next = self.alloc(Payload::Instance(Box::new(Instance {
                 class: clone_immortal(&types().traceback),
                 dict: ObjLock::new(crate::objects::InstanceDict::Inline(dict)),
+                slots: None,
                 exception: None,
                 base: None,
             })));

@@ -106,7 +106,10 @@ impl Vm<'_> {
                         let file = self.dict_get_str(&m.dict, &crate::objects::types::intern("__file__"))?;
                         match file.as_ref().and_then(Value::as_str) {
                             Some(file) => format!("<module '{}' from '{file}'>", m.name),
-                            None => format!("<module '{}' (built-in)>", m.name),
+                            None if crate::modules::is_native_module(&m.name) => {
+                                format!("<module '{}' (built-in)>", m.name)
+                            }
+                            None => format!("<module '{}'>", m.name),
                         }
                     }
                     Payload::Type(t) => {

@@ -533,8 +533,12 @@ impl Vm<'_> {
                         try_!(self.check_point());
                         continue;
                     }
-                    // `super()`, `locals()` and `globals()` look at the calling frame.
-                    if argc == 0 && (is_super(top!()) || crate::modules::builtins::frame_builtin(top!()).is_some()) {
+                    // `super()`, `locals()`, `globals()`, `dir()`, `vars()` and `exec(source)`
+                    // look at the calling frame.
+                    let callee = &slots.stack[base];
+                    if (argc == 0 && is_super(callee))
+                        || crate::modules::builtins::frame_builtin(callee).is_some_and(|b| b.reads_frame(argc))
+                    {
                         self.execute_rare(instr, code, frame, slots)?;
                         continue;
                     }
@@ -587,13 +591,30 @@ impl Vm<'_> {
                 let value = try_!(self.zero_arg_super(handle, frame, slots));
                 slots.stack.push(value);
             }
-            Instr::Call(0) if crate::modules::builtins::frame_builtin(top!()).is_some() => {
-                let which = crate::modules::builtins::frame_builtin(top!());
-                drop(pop!());
+            Instr::Call(argc) if let Some(which) = frame_builtin_call(slots, argc) => {
+                use crate::modules::builtins::FrameBuiltin;
                 let value = match which {
-                    Some(crate::modules::builtins::FrameBuiltin::Globals) => Value::Obj(globals.clone_ref(py)),
-                    _ => try_!(self.frame_locals(handle, frame, slots)),
+                    FrameBuiltin::Globals => Value::Obj(globals.clone_ref(py)),
+                    FrameBuiltin::Locals | FrameBuiltin::Vars => try_!(self.frame_locals(handle, frame, slots)),
+                    FrameBuiltin::Dir => {
+                        let locals = try_!(self.frame_locals(handle, frame, slots));
+                        let mut names = try_!(self.collect(&locals));
+                        try_!(crate::objects::methods::list::sort_values(
+                            self, &mut names, None, false
+                        ));
+                        self.new_list(names)
+                    }
+                    FrameBuiltin::Exec => {
+                        let locals = try_!(self.frame_locals(handle, frame, slots));
+                        let source = pop!();
+                        let callee = pop!();
+                        let args = [source, Value::Obj(globals.clone_ref(py)), locals];
+                        try_!(self.call(&callee, &args, &[]))
+                    }
                 };
+                if which != FrameBuiltin::Exec {
+                    drop(pop!());
+                }
                 slots.stack.push(value);
             }
             Instr::DeleteFast(i) => match slots.fast[fast_base + i as usize].take() {
@@ -911,23 +932,7 @@ impl Vm<'_> {
             }
             Instr::ImportFrom(i) => {
                 let module = top!().clone_ref(py);
-                let name = &handle.names[i as usize];
-                let value = match self.get_attr(&module, name) {
-                    Ok(v) => v,
-                    Err(_) => {
-                        let module_name = match module.payload() {
-                            Some(Payload::Module(m)) => m.name.clone(),
-                            _ => "?".to_string(),
-                        };
-                        return Err((
-                            self.new_error(
-                                &types().import_error,
-                                format!("cannot import name '{}' from '{module_name}'", str_of(name)),
-                            ),
-                            false,
-                        ));
-                    }
-                };
+                let value = try_!(self.import_from(&module, &handle.names[i as usize]));
                 slots.stack.push(value);
             }
             Instr::ImportStar => {
@@ -1216,6 +1221,12 @@ fn ordered<T: PartialOrd>(op: CmpOp, a: T, b: T) -> Option<bool> {
         CmpOp::NotEq => a != b,
         _ => return None,
     })
+}
+
+/// The frame built-in a `Call(argc)` at the top of the stack calls, if it reads the frame.
+fn frame_builtin_call(slots: &Slots, argc: u32) -> Option<crate::modules::builtins::FrameBuiltin> {
+    let callee = slots.stack.get(slots.stack.len().checked_sub(argc as usize + 1)?)?;
+    crate::modules::builtins::frame_builtin(callee).filter(|b| b.reads_frame(argc))
 }
 
 fn is_super(v: &Value) -> bool {

@@ -375,12 +375,11 @@ impl<'py> Vm<'py> {
         };
         ObjRef::new(
             self.py,
-            PyObject::new(Payload::Instance(Box::new(Instance {
-                class: class.clone_ref(self.py),
-                dict: crate::objects::InstanceDict::new(),
-                exception: Some(ObjLock::new(state)),
-                base: None,
-            }))),
+            PyObject::new(Payload::Instance(Box::new(Instance::new(
+                class.clone_ref(self.py),
+                Some(ObjLock::new(state)),
+                None,
+            )))),
         )
     }
 

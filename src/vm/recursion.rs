@@ -27,6 +27,9 @@ pub mod context {
     pub const SUBCLASS_CHECK: &str = " in __subclasscheck__";
     /// `pickle.dumps` of nested objects.
     pub const PICKLING: &str = " while pickling an object";
+    pub const JSON_ENCODE: &str = " while encoding a JSON object";
+    pub const JSON_DECODE_OBJECT: &str = " while decoding a JSON object from a unicode string";
+    pub const JSON_DECODE_ARRAY: &str = " while decoding a JSON array from a unicode string";
 }
 
 impl Vm<'_> {

@@ -1,10 +1,11 @@
 //! `__slots__`: which attributes instances of a class may have, and whether they have a
 //! `__dict__` and a `__weakref__`.
 //!
-//! A declared slot's value lives in the instance's attribute table like any other attribute
-//! (so reading it costs what reading any attribute costs); what `__slots__` changes is which
-//! names may be set when instances have no `__dict__`, what the class shows for each slot (a
-//! `member` descriptor), and whether instances can be weakly referenced.
+//! A declared slot's value lives in a table keyed by name like any attribute (so reading it
+//! costs what reading any attribute costs): the instance's attribute table when it has no
+//! `__dict__`, a table of its own beside the `__dict__` otherwise. What `__slots__` changes is
+//! which names may be set when instances have no `__dict__`, what the class shows for each slot
+//! (a `member` descriptor), and whether instances can be weakly referenced.
 
 use crate::objects::types::intern;
 use crate::objects::{DictTable, InstanceShape, Member, ObjRef, Payload, Value};
@@ -44,6 +45,7 @@ pub fn apply(vm: &mut Vm, name: &str, bases: &[ObjRef], dict: &mut DictTable) ->
     let mut shape = InstanceShape {
         dict: inherited(|s| s.dict),
         weakref: inherited(|s| s.weakref),
+        members: inherited(|s| s.members),
     };
     let declared = dict
         .iter()
@@ -53,6 +55,7 @@ pub fn apply(vm: &mut Vm, name: &str, bases: &[ObjRef], dict: &mut DictTable) ->
         return Ok(InstanceShape {
             dict: true,
             weakref: true,
+            members: shape.members,
         });
     };
     let names: Vec<Value> = if declared.as_str().is_some() {
@@ -82,6 +85,7 @@ pub fn apply(vm: &mut Vm, name: &str, bases: &[ObjRef], dict: &mut DictTable) ->
             }
         }
     }
+    shape.members |= !members.is_empty();
     for stored in members {
         let key = intern(&stored);
         let member = vm.alloc(Payload::Member(Box::new(Member {

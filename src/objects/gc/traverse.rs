@@ -127,6 +127,10 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
                 InstanceDict::Inline(table) => table_entries(table, &mut |v| visit(Referent::Value(v))),
                 InstanceDict::Shared(d) => visit(Referent::Object(d)),
             });
+            let slots = match &inst.slots {
+                Some(table) => reader.read(table, |t| table_entries(t, &mut |v| visit(Referent::Value(v)))),
+                None => Some(()),
+            };
             let exception = match &inst.exception {
                 Some(state) => reader.read(state, |s| exception_state(s, visit)),
                 None => Some(()),
@@ -135,7 +139,7 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
                 visit(Referent::Value(base));
             }
             visit(Referent::Object(&inst.class));
-            return dict.is_some() && exception.is_some();
+            return dict.is_some() && slots.is_some() && exception.is_some();
         }
         Payload::WeakRef(w) => return reader.read(&w.callback, |c| c.iter().for_each(value)).is_some(),
         Payload::Iterator(_, state) => return reader.read(state, |s| iter_state(s, visit)).is_some(),
@@ -268,6 +272,10 @@ pub fn clear(py: Gil<'_>, object: &PyObject) {
         Payload::Instance(inst) => {
             let dict = std::mem::replace(&mut *inst.dict.lock(py), InstanceDict::Inline(DictTable::new()));
             drop(dict);
+            if let Some(table) = &inst.slots {
+                let taken = std::mem::take(&mut *table.lock(py));
+                drop(taken);
+            }
             if let Some(state) = &inst.exception {
                 let mut state = state.lock(py);
                 let taken = (state.args.take(), state.cause.take(), state.context.take());

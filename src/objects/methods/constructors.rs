@@ -20,8 +20,9 @@ pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyR
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 22] = [
+    let table: [(&ObjRef, Constructor); 23] = [
         (&t.method, method_new),
+        (&t.module, module_new),
         (
             &crate::objects::types::weakref_types().reference,
             crate::modules::weakref::ref_new,
@@ -64,6 +65,40 @@ fn method_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, V
     }
     let py = vm.py;
     Ok(vm.alloc(Payload::BoundMethod(args[1].clone_ref(py), args[0].clone_ref(py))))
+}
+
+/// `types.ModuleType(name, doc=None)`: an empty module, its spec and loader unknown.
+fn module_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind_args(vm, "module", args, kwargs, &["name", "doc"], 1)?;
+    let (name, doc) = (
+        bound[0].map(|v| v.clone_ref(vm.py)),
+        bound[1].map(|v| v.clone_ref(vm.py)),
+    );
+    let Some(text) = name.as_ref().and_then(Value::as_str).map(str::to_string) else {
+        let given = name
+            .as_ref()
+            .map_or_else(|| "NoneType".to_string(), |n| vm.type_name(n).to_string());
+        return Err(vm.type_error(format!("module.__init__() argument 'name' must be str, not {given}")));
+    };
+    let dict = vm.new_dict();
+    let Value::Obj(namespace) = &dict else {
+        return Err(vm.runtime_error("module namespace"));
+    };
+    let name_value = vm.new_str(text.as_str());
+    let entries = [
+        ("__name__", name_value),
+        ("__doc__", doc.unwrap_or(Value::None)),
+        ("__package__", Value::None),
+        ("__loader__", Value::None),
+        ("__spec__", Value::None),
+    ];
+    for (key, value) in entries {
+        vm.dict_set_str(namespace, &crate::objects::types::intern(key), value)?;
+    }
+    Ok(vm.alloc(Payload::Module(crate::objects::Module {
+        name: text,
+        dict: namespace.clone_ref(vm.py),
+    })))
 }
 
 /// `slice(stop)`, `slice(start, stop[, step])`.

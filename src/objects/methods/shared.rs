@@ -299,7 +299,7 @@ pub(super) fn text_arg<'a>(
 
 /// Python's `str.isspace` for one character: Unicode white space plus the ASCII
 /// information separators U+001C..U+001F.
-pub(super) fn py_isspace(c: char) -> bool {
+pub(crate) fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
 }
 

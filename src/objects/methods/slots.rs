@@ -254,10 +254,9 @@ pub(crate) fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)
     };
     // A constructor may hand back its (derived) argument unchanged, e.g. `str(name)`.
     let base = value.builtin_self().clone_ref(py);
-    Ok(vm.alloc(Payload::Instance(Box::new(Instance {
-        class: class.clone_ref(py),
-        dict: crate::objects::InstanceDict::new(),
-        exception: None,
-        base: Some(base),
-    }))))
+    Ok(vm.alloc(Payload::Instance(Box::new(Instance::new(
+        class.clone_ref(py),
+        None,
+        Some(base),
+    )))))
 }

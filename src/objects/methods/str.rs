@@ -5,6 +5,8 @@
 //! character positions are turned into byte offsets before slicing.
 
 mod case;
+// The character classes `re` shares with the str methods.
+pub(crate) use case::{is_alpha, is_decimal, is_numeric};
 mod formatter;
 
 use crate::gil::Gil;

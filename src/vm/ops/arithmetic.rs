@@ -75,9 +75,23 @@ impl Vm<'_> {
             target.extend(extra);
             return Ok(());
         }
-        // Any other iterable may run Python code: collected with no lock held.
-        let extra = self.collect(iterable)?;
-        target.lock(py).extend(extra);
+        // The other built-in containers are copied in one step, as CPython's do.
+        if matches!(
+            iterable.payload(),
+            Some(
+                Payload::Tuple(_) | Payload::Set(_) | Payload::FrozenSet(_) | Payload::Dict(_) | Payload::DictView(..)
+            )
+        ) {
+            let extra = self.collect(iterable)?;
+            target.lock(py).extend(extra);
+            return Ok(());
+        }
+        // Any other iterable may run Python code: each item is appended as it comes (with no
+        // lock held while the next is made), so a generator reading the list sees it grow.
+        let it = self.iter(iterable)?;
+        while let Some(item) = self.next(&it)? {
+            target.lock(py).push(item);
+        }
         Ok(())
     }
 
@@ -327,6 +341,15 @@ impl Vm<'_> {
                         return Err(self.overflow_error("int too large to convert to float"));
                     };
                     return self.float_op(BinOp::Pow, fx, fy).map(Some);
+                }
+                // 0, 1 and -1 stay small whatever the exponent.
+                if x.magnitude() <= &num_bigint::BigUint::from(1u8) {
+                    let r = if y.is_zero() || (x.is_negative() && !y.bit(0)) {
+                        BigInt::from(1)
+                    } else {
+                        x.clone()
+                    };
+                    return Ok(Some(self.new_int(r)));
                 }
                 let Some(exp) = y.to_u32() else {
                     return Err(self.overflow_error("exponent too large"));

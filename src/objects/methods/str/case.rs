@@ -202,7 +202,7 @@ const CJK_NUMERIC: &[u32] = &[
     0x2092a, 0x20983, 0x2098c, 0x2099c, 0x20aea, 0x20afd, 0x20b19, 0x22390, 0x22998, 0x23b1b, 0x2626d, 0x2f890,
 ];
 
-fn is_decimal(c: char) -> bool {
+pub(crate) fn is_decimal(c: char) -> bool {
     let c = c as u32;
     let i = DECIMAL_ZEROS.partition_point(|&z| z <= c);
     i > 0 && c - DECIMAL_ZEROS[i - 1] < 10
@@ -212,12 +212,12 @@ fn is_digit(c: char) -> bool {
     is_decimal(c) || OTHER_DIGITS.iter().any(|&(lo, hi)| (lo..=hi).contains(&(c as u32)))
 }
 
-fn is_numeric(c: char) -> bool {
+pub(crate) fn is_numeric(c: char) -> bool {
     c.is_numeric() || CJK_NUMERIC.binary_search(&(c as u32)).is_ok()
 }
 
 /// Letters (categories L*): Rust's `is_alphabetic` also counts letter numbers (Nl).
-fn is_alpha(c: char) -> bool {
+pub(crate) fn is_alpha(c: char) -> bool {
     c.is_alphabetic() && !c.is_numeric()
 }
 

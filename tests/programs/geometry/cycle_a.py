@@ -1,0 +1,2 @@
+from . import cycle_b
+NAME = "a"
