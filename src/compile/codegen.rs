@@ -56,9 +56,9 @@ pub fn compile_module(
     })
 }
 
-fn compile_module_here(
-    module: &ast::Module,
-    source: &str,
+fn compile_module_here<'a>(
+    module: &'a ast::Module,
+    source: &'a str,
     filename: &str,
     expression: bool,
 ) -> Result<Arc<CodeObject>, SyntaxError> {
@@ -70,6 +70,8 @@ fn compile_module_here(
         filename: filename.into(),
         depth: 0,
         frozensets: HashMap::new(),
+        source,
+        annotations_as_strings: imports_future_annotations(&module.body),
     };
     c.push_unit(SymbolTable::ROOT, 1);
     if let Some(first) = module.body.first() {
@@ -92,6 +94,19 @@ fn compile_module_here(
         c.emit_return_none();
     }
     Ok(Arc::new(c.finish_unit()?))
+}
+
+/// Whether the module starts (after its docstring) with `from __future__ import annotations`.
+fn imports_future_annotations(body: &[Stmt]) -> bool {
+    let rest = split_docstring(body).map_or(body, |(_, rest)| rest);
+    rest.iter()
+        .map_while(|s| match &s.kind {
+            ast::StmtKind::ImportFrom {
+                module: Some(m), names, ..
+            } if m.as_str() == "__future__" => Some(names),
+            _ => None,
+        })
+        .any(|names| names.iter().any(|alias| alias.name.as_str() == "annotations"))
 }
 
 /// A compiler bug, reported rather than panicking.
@@ -261,6 +276,10 @@ struct Compiler<'a> {
     /// compiler shares equal constants module-wide, so a later `{3, 2, 1}` reuses the frozenset
     /// (and the layout) of an earlier `{1, 2, 3}`.
     frozensets: HashMap<ConstKey, Constant>,
+    /// The module's text, for annotations kept as strings.
+    source: &'a str,
+    /// `from __future__ import annotations`: annotations are stored as their source text.
+    annotations_as_strings: bool,
 }
 
 type CResult = Result<(), SyntaxError>;

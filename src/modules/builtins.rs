@@ -11,7 +11,7 @@ use crate::objects::methods::numbers::complex_modulus;
 use crate::objects::types::{clone_immortal, intern, module_function, types};
 use crate::objects::{DictViewKind, IterState, ModuleName, NativeFn, ObjRef, Payload, Stream, Value};
 use crate::vm::ops::{as_bigint, as_small_int, is_complex, is_int, is_number};
-use crate::vm::{PyResult, Vm, is_subclass};
+use crate::vm::{PyResult, Vm};
 
 use super::io;
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
@@ -524,7 +524,7 @@ fn reversed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     }
     if let Some(m) = vm
         .lookup_special(seq, "__reversed__")
-        .filter(|_| matches!(seq.payload(), Some(Payload::Instance(_))))
+        .filter(|_| crate::vm::attrs::has_user_type(seq))
     {
         return vm.call(&m, &[seq.clone_ref(vm.py)], &[]);
     }
@@ -654,23 +654,51 @@ fn all(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
 
 /// `isinstance` / `issubclass` against a class or a tuple of classes (nested tuples too, each
 /// a level of recursion, as in CPython).
-fn class_matches(vm: &mut Vm, class: &ObjRef, spec: &Value, func: &str) -> PyResult<bool> {
+/// `isinstance(candidate, spec)` (or `issubclass` when `func` says so) for one class or a
+/// tuple of them, honouring the `__instancecheck__` / `__subclasscheck__` of metaclasses.
+fn class_matches(vm: &mut Vm, candidate: &Value, spec: &Value, func: &'static str) -> PyResult<bool> {
+    let instance = func == "isinstance";
     match spec.payload() {
-        Some(Payload::Type(_)) => Ok(spec.as_obj().is_some_and(|c| is_subclass(class, c))),
+        Some(Payload::Type(_)) => {
+            let Some(class) = spec.as_obj() else { return Ok(false) };
+            if instance {
+                vm.isinstance(candidate, class)
+            } else {
+                vm.issubclass(candidate, class)
+            }
+        }
         Some(Payload::Tuple(items)) => {
-            let recursion = if func == "isinstance" {
+            let recursion = if instance {
                 context::INSTANCE_CHECK
             } else {
                 context::SUBCLASS_CHECK
             };
             vm.with_recursion_guard(recursion, |vm| {
                 for item in items.iter() {
-                    if class_matches(vm, class, item, func)? {
+                    if class_matches(vm, candidate, item, func)? {
                         return Ok(true);
                     }
                 }
                 Ok(false)
             })
+        }
+        // An object standing for classes (`typing`'s aliases) answers for itself.
+        Some(Payload::Instance(_)) => {
+            let hook = if instance {
+                "__instancecheck__"
+            } else {
+                "__subclasscheck__"
+            };
+            match vm.lookup_special(spec, hook) {
+                Some(method) => {
+                    let py = vm.py;
+                    let result = vm.with_recursion_guard(context::INSTANCE_CHECK, |vm| {
+                        vm.call(&method, &[spec.clone_ref(py), candidate.clone_ref(py)], &[])
+                    })?;
+                    vm.is_true(&result)
+                }
+                None => Err(vm.type_error(format!("{func}() arg 2 must be a type, a tuple of types, or a union"))),
+            }
         }
         _ => Err(vm.type_error(format!("{func}() arg 2 must be a type, a tuple of types, or a union"))),
     }
@@ -679,27 +707,13 @@ fn class_matches(vm: &mut Vm, class: &ObjRef, spec: &Value, func: &str) -> PyRes
 fn isinstance(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "isinstance", kwargs)?;
     check_arity(vm, "isinstance", args, 2, 2)?;
-    let class = vm.type_of(&args[0]).clone_ref(vm.py);
-    if class_matches(vm, &class, &args[1], "isinstance")? {
-        return Ok(Value::Bool(true));
-    }
-    // As CPython, a `__class__` that differs from the type counts too: a proxy's referent's.
-    match super::weakref::proxied_class(vm, &args[0]) {
-        Some(Ok(shown)) => Ok(Value::Bool(class_matches(vm, &shown, &args[1], "isinstance")?)),
-        Some(Err(gone)) => Err(gone),
-        None => Ok(Value::Bool(false)),
-    }
+    class_matches(vm, &args[0], &args[1], "isinstance").map(Value::Bool)
 }
 
 fn issubclass(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "issubclass", kwargs)?;
     check_arity(vm, "issubclass", args, 2, 2)?;
-    match &args[0] {
-        Value::Obj(c) if matches!(c.payload, Payload::Type(_)) => {
-            Ok(Value::Bool(class_matches(vm, c, &args[1], "issubclass")?))
-        }
-        _ => Err(vm.type_error("issubclass() arg 1 must be a class")),
-    }
+    class_matches(vm, &args[0], &args[1], "issubclass").map(Value::Bool)
 }
 
 fn int_in_base(

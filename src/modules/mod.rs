@@ -18,8 +18,8 @@ pub mod os_process;
 pub mod pickle;
 pub mod random;
 pub mod re;
-pub mod structseq;
 pub mod signal;
+pub mod structseq;
 pub mod subprocess;
 pub mod sys;
 pub mod thread;
@@ -73,6 +73,15 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "bisect" => Some(include_str!("py/bisect.py")),
         "fractions" => Some(include_str!("py/fractions.py")),
         "string" => Some(include_str!("py/string.py")),
+        "types" => Some(include_str!("py/types.py")),
+        "__future__" => Some(include_str!("py/__future__.py")),
+        "abc" => Some(include_str!("py/abc.py")),
+        "enum" => Some(include_str!("py/enum.py")),
+        "typing" => Some(include_str!("py/typing.py")),
+        "numbers" => Some(include_str!("py/numbers.py")),
+        "dataclasses" => Some(include_str!("py/dataclasses.py")),
+        "_collections_abc" => Some(include_str!("py/_collections_abc.py")),
+        "collections.abc" => Some(include_str!("py/collections_abc.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
         "pickle" => Some(include_str!("py/pickle.py")),
         "copyreg" => Some(include_str!("py/copyreg.py")),

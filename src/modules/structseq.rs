@@ -75,6 +75,7 @@ impl StructSeq {
                     weakref: false,
                     members: false,
                 },
+                metaclass: None,
             }))))
         })
     }

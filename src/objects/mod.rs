@@ -573,6 +573,9 @@ pub struct TypeObject {
     pub finalizer: gc::FinalizerCache,
     /// Whether instances have a `__dict__` and a `__weakref__` (`__slots__` may leave them out).
     pub shape: InstanceShape,
+    /// `type(cls)` when it is a class derived from `type` (`class C(metaclass=Meta)`); `None`
+    /// for the plain `type`, so ordinary classes pay nothing for metaclass dispatch.
+    pub metaclass: Option<ObjRef>,
 }
 
 /// What instances of a class carry besides their declared slots.

@@ -181,6 +181,7 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
             weakref: false,
             members: false,
         },
+        metaclass: None,
     }))))
 }
 

@@ -299,7 +299,8 @@ impl Vm<'_> {
         let Payload::Type(t) = &class.payload else {
             return None;
         };
-        if t.layout != Layout::Object {
+        // A metaclass may define `__call__`: the general path decides.
+        if t.layout != Layout::Object || t.metaclass.is_some() {
             return None;
         }
         let class = class.clone_ref(py);
@@ -526,8 +527,24 @@ impl Vm<'_> {
         Ok(())
     }
 
-    /// Calling a class: built-in constructors, or `__new__` + `__init__` for user classes.
+    /// Calling a class: its metaclass's `__call__` if that is not `type`'s, else
+    /// [`Vm::construct`].
     fn call_type(&mut self, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+        if let Payload::Type(t) = &class.payload
+            && let Some(metaclass) = &t.metaclass
+            && let Some(call) = self.class_attr(metaclass, "__call__")
+            && !self
+                .class_attr(&types().type_, "__call__")
+                .is_some_and(|default| default.is(&call))
+        {
+            let class = Value::Obj(class.clone_ref(self.py));
+            return self.call_with_receiver(&call, &class, args, kwargs);
+        }
+        self.construct(class, args, kwargs)
+    }
+
+    /// `type.__call__`: built-in constructors, or `__new__` + `__init__` for user classes.
+    pub fn construct(&mut self, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
         if let Some(constructor) = crate::objects::methods::constructors::constructor_for(class) {
             return constructor(self, class, args, kwargs);
         }

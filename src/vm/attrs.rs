@@ -10,6 +10,16 @@ use super::attr_cache::{self, NameKey};
 use super::eval::str_of;
 use super::{PyResult, Vm};
 
+/// Where `super(class, receiver)` starts its search: the receiver itself when it is a subclass
+/// of `class` (`super()` in a classmethod), else the receiver's type (a metaclass's methods
+/// receive a class that is an *instance* of `class`).
+pub fn super_start<'a>(vm: &Vm, class: &ObjRef, receiver: &'a Value) -> &'a ObjRef {
+    match receiver {
+        Value::Obj(o) if matches!(o.payload, Payload::Type(_)) && super::is_subclass(o, class) => o,
+        _ => vm.type_of(receiver),
+    }
+}
+
 /// Set once any class defines `__getattribute__`: until then (nearly always) attribute reads
 /// need not look for one, and the instance fast paths stay valid.
 static GETATTRIBUTE_DEFINED: AtomicBool = AtomicBool::new(false);
@@ -17,6 +27,17 @@ static GETATTRIBUTE_DEFINED: AtomicBool = AtomicBool::new(false);
 /// Note that a class defining `__getattribute__` exists.
 pub fn getattribute_defined() {
     GETATTRIBUTE_DEFINED.store(true, Ordering::Relaxed);
+}
+
+/// Whether `value`'s type is written in Python: an instance of a user class, or a class
+/// whose metaclass is (so its special methods are looked up, not built in).
+#[inline]
+pub fn has_user_type(value: &Value) -> bool {
+    match value.payload() {
+        Some(Payload::Instance(_)) => true,
+        Some(Payload::Type(t)) => t.metaclass.is_some(),
+        _ => false,
+    }
 }
 
 #[inline]
@@ -313,6 +334,16 @@ impl Vm<'_> {
                 }
             }
             Some(Payload::Type(t)) => {
+                // A class's own annotations, never its bases' (an empty dict if it has none).
+                if key == "__annotations__" {
+                    return self.class_annotations(t, name).map(Some);
+                }
+                // A metaclass's properties and data descriptors win over the class's namespace.
+                if let Some(metaclass) = &t.metaclass
+                    && let Some(found) = self.metaclass_data_get(metaclass, obj, name)?
+                {
+                    return Ok(Some(found));
+                }
                 if let Some(attr) = self.lookup_in_class(
                     &obj.as_obj()
                         .map(|o| o.clone_ref(py))
@@ -347,7 +378,14 @@ impl Vm<'_> {
                     "__doc__" => Some(Value::None),
                     // A snapshot, not a live mappingproxy.
                     "__dict__" => Some(self.table_copy(&t.dict)),
-                    _ => None,
+                    // The methods of its metaclass (of `type` for most classes).
+                    _ => {
+                        let metaclass = self.type_of(obj).clone_ref(py);
+                        match self.lookup_in_class(&metaclass, name)? {
+                            Some(attr) => Some(self.bind_to_class(attr, obj)?),
+                            None => None,
+                        }
+                    }
                 })
             }
             Some(Payload::Module(m)) => {
@@ -379,7 +417,22 @@ impl Vm<'_> {
                 Ok(match key {
                     "__name__" => Some(self.new_str(f.name.lock(py).as_str())),
                     "__qualname__" => Some(self.new_str(f.qualname.lock(py).as_str())),
-                    "__doc__" => Some(Value::None),
+                    "__code__" => Some(Value::Obj(f.code.clone_ref(py))),
+                    "__globals__" => Some(Value::Obj(f.globals.clone_ref(py))),
+                    // As CPython: a `def`'s first constant is its docstring (or None).
+                    "__doc__" => Some(match &f.code.payload {
+                        Payload::Code(h) if h.code.kind == crate::compile::bytecode::CodeKind::Function => h
+                            .constants
+                            .first()
+                            .filter(|c| c.as_str().is_some())
+                            .map_or(Value::None, |c| c.clone_ref(py)),
+                        _ => Value::None,
+                    }),
+                    "__annotations__" => {
+                        let dict = self.new_dict();
+                        store_name(&f.dict, py, name, dict.clone_ref(py));
+                        Some(dict)
+                    }
                     "__dict__" => {
                         // `__module__` is kept there too, but is no `__dict__` entry in CPython.
                         let dict = self.table_copy(&f.dict);
@@ -407,6 +460,10 @@ impl Vm<'_> {
                     _ => self.builtin_method(obj, name)?,
                 })
             }
+            Some(Payload::Code(h)) => Ok(match super::introspect::code_attr(self, &h.code, key) {
+                Some(v) => Some(v),
+                None => self.builtin_method(obj, name)?,
+            }),
             Some(Payload::Native(n)) => Ok(match key {
                 "__name__" | "__qualname__" => Some(self.new_str(n.name)),
                 "__doc__" => Some(Value::None),
@@ -463,6 +520,18 @@ impl Vm<'_> {
                 "fget" => Some(accessors[0].clone_ref(py)),
                 "fset" => Some(accessors[1].clone_ref(py)),
                 "fdel" => Some(accessors[2].clone_ref(py)),
+                "__isabstractmethod__" => {
+                    let accessors: Vec<Value> = accessors.iter().map(|a| a.clone_ref(py)).collect();
+                    Some(Value::Bool(self.any_abstract(&accessors)?))
+                }
+                _ => self.builtin_method(obj, name)?,
+            }),
+            Some(Payload::StaticMethod(function) | Payload::ClassMethod(function)) => Ok(match key {
+                "__func__" | "__wrapped__" => Some(function.clone_ref(py)),
+                "__isabstractmethod__" => {
+                    let function = function.clone_ref(py);
+                    Some(Value::Bool(self.any_abstract(&[function])?))
+                }
                 _ => self.builtin_method(obj, name)?,
             }),
             Some(Payload::WeakRef(weak)) => Ok(match key {
@@ -529,11 +598,8 @@ impl Vm<'_> {
     /// An attribute found after `class` in the MRO of the receiver's type, bound to the receiver.
     fn super_attr(&mut self, class: &ObjRef, receiver: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
         let py = self.py;
-        let start = match receiver.payload() {
-            Some(Payload::Type(_)) => receiver.as_obj().map(|o| o.clone_ref(py)),
-            _ => Some(self.type_of(receiver).clone_ref(py)),
-        };
-        let Some(start) = start else { return Ok(None) };
+        let start = super_start(self, class, receiver).clone_ref(py);
+        let receiver_is_class = receiver.as_obj().is_some_and(|r| r.is(&start));
         let Payload::Type(t) = &start.payload else {
             return Ok(None);
         };
@@ -553,7 +619,6 @@ impl Vm<'_> {
                 })
                 .map(|e| e.value.clone_ref(py));
             if let Some(attr) = found {
-                let receiver_is_class = matches!(receiver.payload(), Some(Payload::Type(_)));
                 return Ok(Some(match attr.payload() {
                     Some(Payload::Function(_)) if receiver_is_class => attr,
                     Some(Payload::Function(_)) | Some(Payload::Native(_)) => {
@@ -581,6 +646,151 @@ impl Vm<'_> {
             }
         }
         Ok(None)
+    }
+
+    /// `class.name = value` (or `del class.name` without a value) through a property or data
+    /// descriptor of its metaclass; `false` when there is none.
+    fn metaclass_data_set(
+        &mut self,
+        metaclass: &ObjRef,
+        class: &Value,
+        name: &ObjRef,
+        value: Option<&Value>,
+    ) -> PyResult<bool> {
+        let py = self.py;
+        let Some(attr) = self.lookup_in_class(metaclass, name)? else {
+            return Ok(false);
+        };
+        let (accessor, what) = match (attr.payload(), value) {
+            (Some(Payload::Property(accessors)), Some(_)) => (Some(accessors[1].clone_ref(py)), "setter"),
+            (Some(Payload::Property(accessors)), None) => (Some(accessors[2].clone_ref(py)), "deleter"),
+            (Some(Payload::Instance(descr)), _) => {
+                let descr_class = descr.class.clone_ref(py);
+                let hook = if value.is_some() { "__set__" } else { "__delete__" };
+                let Some(method) = self.class_attr(&descr_class, hook) else {
+                    return Ok(false);
+                };
+                let mut args = vec![class.clone_ref(py)];
+                args.extend(value.map(|v| v.clone_ref(py)));
+                self.call_with_receiver(&method, &attr, &args, &[])?;
+                return Ok(true);
+            }
+            _ => return Ok(false),
+        };
+        match accessor {
+            Some(f) if !f.is_none() => {
+                let mut args = vec![class.clone_ref(py)];
+                args.extend(value.map(|v| v.clone_ref(py)));
+                self.call(&f, &args, &[])?;
+                Ok(true)
+            }
+            _ => Err(self.new_error(
+                &types().attribute_error,
+                format!(
+                    "property '{}' of '{}' object has no {what}",
+                    str_of(name),
+                    self.type_name(class)
+                ),
+            )),
+        }
+    }
+
+    /// An attribute of `class`'s metaclass that is a property or data descriptor, read for
+    /// `class` (`None` when there is none).
+    fn metaclass_data_get(&mut self, metaclass: &ObjRef, class: &Value, name: &ObjRef) -> PyResult<Option<Value>> {
+        let py = self.py;
+        let Some(attr) = self.lookup_in_class(metaclass, name)? else {
+            return Ok(None);
+        };
+        match attr.payload() {
+            Some(Payload::Property(accessors)) => {
+                let getter = accessors[0].clone_ref(py);
+                if getter.is_none() {
+                    return Err(self.new_error(
+                        &types().attribute_error,
+                        format!(
+                            "property '{}' of '{}' object has no getter",
+                            str_of(name),
+                            self.type_name(class)
+                        ),
+                    ));
+                }
+                self.call(&getter, &[class.clone_ref(py)], &[]).map(Some)
+            }
+            Some(Payload::Instance(_)) => match self.user_descriptor(&attr) {
+                Some((Some(get), true)) => {
+                    let owner = Value::Obj(metaclass.clone_ref(py));
+                    self.call_with_receiver(&get, &attr, &[class.clone_ref(py), owner], &[])
+                        .map(Some)
+                }
+                _ => Ok(None),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// A metaclass attribute found for `class`: functions bind to the class, descriptors get
+    /// it as their instance.
+    fn bind_to_class(&mut self, attr: Value, class: &Value) -> PyResult<Value> {
+        let py = self.py;
+        Ok(match attr.payload() {
+            Some(Payload::Function(_)) | Some(Payload::Native(_)) => {
+                self.alloc(Payload::BoundMethod(class.clone_ref(py), attr))
+            }
+            Some(Payload::Property(accessors)) => {
+                let getter = accessors[0].clone_ref(py);
+                self.call(&getter, &[class.clone_ref(py)], &[])?
+            }
+            Some(Payload::Instance(_)) => match self.user_descriptor(&attr) {
+                Some((Some(get), _)) => {
+                    let owner = Value::Obj(self.type_of(class).clone_ref(py));
+                    self.call_with_receiver(&get, &attr, &[class.clone_ref(py), owner], &[])?
+                }
+                _ => attr,
+            },
+            _ => self.bind(attr, class),
+        })
+    }
+
+    /// `cls.__annotations__`: from the class's own namespace, created empty when missing.
+    fn class_annotations(&mut self, t: &crate::objects::TypeObject, name: &ObjRef) -> PyResult<Value> {
+        let py = self.py;
+        let Payload::Str(key) = &name.payload else {
+            return Ok(Value::None);
+        };
+        let own = t
+            .dict
+            .lock(py)
+            .get(key.hash(), |k| k.as_str() == Some("__annotations__"))
+            .map(|e| e.value.clone_ref(py));
+        if let Some(found) = own {
+            return Ok(found);
+        }
+        let empty = self.new_dict();
+        if t.module != "builtins" {
+            store_name(&t.dict, py, name, empty.clone_ref(py));
+            attr_cache::classes_changed();
+        }
+        Ok(empty)
+    }
+
+    /// Whether any of these functions is marked `__isabstractmethod__` (what `abc` asks of a
+    /// property or a static or class method wrapping them).
+    fn any_abstract(&mut self, functions: &[Value]) -> PyResult<bool> {
+        let marker = types::intern("__isabstractmethod__");
+        for function in functions.iter().filter(|f| !f.is_none()) {
+            if let Some(flag) = self.get_attr_opt(function, &marker)?
+                && self.is_true(&flag)?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// A name looked up along `class`'s MRO, `class` itself and `object` included.
+    pub fn lookup_along(&self, class: &ObjRef, name: &str) -> Option<Value> {
+        self.lookup_in_class_str(class, name, crate::objects::hashing::hash_bytes(name.as_bytes()), false)
     }
 
     /// `int(x)` for an int-like value (bools become plain ints).
@@ -614,7 +824,7 @@ impl Vm<'_> {
 
     /// `obj.name = value`: a class's `__setattr__` decides, if it defines one.
     pub fn set_attr(&mut self, obj: &Value, name: &ObjRef, value: Value) -> PyResult<()> {
-        if matches!(obj.payload(), Some(Payload::Instance(_)))
+        if has_user_type(obj)
             && let Some(setattr) = self.lookup_special(obj, "__setattr__")
         {
             let py = self.py;
@@ -706,6 +916,11 @@ impl Vm<'_> {
                 Ok(())
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
+                if let Some(metaclass) = &t.metaclass
+                    && self.metaclass_data_set(metaclass, obj, name, Some(&value))?
+                {
+                    return Ok(());
+                }
                 if key.as_str() == "__getattribute__" {
                     getattribute_defined();
                 }
@@ -762,7 +977,7 @@ impl Vm<'_> {
 
     /// `del obj.name`: a class's `__delattr__` decides, if it defines one.
     pub fn del_attr(&mut self, obj: &Value, name: &ObjRef) -> PyResult<()> {
-        if matches!(obj.payload(), Some(Payload::Instance(_)))
+        if has_user_type(obj)
             && let Some(delattr) = self.lookup_special(obj, "__delattr__")
         {
             let py = self.py;
@@ -815,6 +1030,11 @@ impl Vm<'_> {
                 }
             }
             Some(Payload::Type(t)) if t.module != "builtins" => {
+                if let Some(metaclass) = &t.metaclass
+                    && self.metaclass_data_set(metaclass, obj, name, None)?
+                {
+                    return Ok(());
+                }
                 let removed = t.dict.lock(self.py).remove(key.hash(), |k| {
                     k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
                 });

@@ -21,9 +21,7 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
             _ => new,
         };
         let obj = vm.call_with_receiver(&new, &class_value, args, kwargs)?;
-        if let Some(Payload::Instance(inst)) = obj.payload()
-            && is_subclass(&inst.class, class)
-        {
+        if is_subclass(vm.type_of(&obj), class) {
             run_init(vm, &obj, args, kwargs)?;
         }
         return Ok(obj);
@@ -134,30 +132,106 @@ pub fn property_deleter(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]
     property_with(vm, args, 2, "deleter")
 }
 
-/// `__build_class__(body, name, *bases, **keywords)`: run the body in a fresh namespace, then
-/// create the class and fill the `__class__` cell used by zero-argument `super()`.
+/// `__build_class__(body, name, *bases, **keywords)`: pick the metaclass, run the body in the
+/// namespace it prepares, then create the class and fill the `__class__` cell used by
+/// zero-argument `super()`.
 pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let py = vm.py;
-    let (Some(body), Some(name)) = (args.first(), args.get(1)) else {
+    let (Some(body), Some(name_value)) = (args.first(), args.get(1)) else {
         return Err(vm.type_error("__build_class__: not enough arguments"));
     };
-    let name = name.as_str().unwrap_or("?").to_string();
-    if let Some((k, _)) = kwargs.iter().find(|(k, _)| str_of(k) != "metaclass") {
-        return Err(vm.type_error(format!(
-            "{name}.__init_subclass__() takes no keyword arguments ({})",
-            str_of(k)
-        )));
-    }
-    let mut bases = Vec::new();
-    for base in &args[2..] {
-        match base {
-            Value::Obj(o) if matches!(o.payload, Payload::Type(_)) => bases.push(o.clone_ref(py)),
-            _ => return Err(vm.type_error("bases must be types")),
+    let name = name_value.as_str().unwrap_or("?").to_string();
+    let explicit = kwargs
+        .iter()
+        .find(|(k, _)| str_of(k) == "metaclass")
+        .map(|(_, m)| m.clone_ref(py));
+    let class_kwargs: Vec<(ObjRef, Value)> = kwargs
+        .iter()
+        .filter(|(k, _)| str_of(k) != "metaclass")
+        .map(|(k, v)| (k.clone_ref(py), v.clone_ref(py)))
+        .collect();
+    let (bases, original_bases) = resolve_bases(vm, &args[2..])?;
+    let base_classes: Vec<ObjRef> = bases
+        .iter()
+        .filter_map(|b| {
+            b.as_obj()
+                .filter(|o| matches!(o.payload, Payload::Type(_)))
+                .map(|o| o.clone_ref(py))
+        })
+        .collect();
+    // The metaclass: the explicit one (any callable), else the most derived of the bases' types.
+    let metaclass = match explicit {
+        Some(Value::Obj(m)) if matches!(m.payload, Payload::Type(_)) => {
+            Some(super::metaclass::most_derived(vm, &m, &base_classes)?)
         }
+        Some(other) => return build_with_callable(vm, body, name_value, &other, bases, &class_kwargs),
+        None => Some(super::metaclass::most_derived(vm, &types().type_, &base_classes)?),
     }
-    if bases.is_empty() {
-        bases.push(clone_immortal(&types().object));
+    .filter(|m| !m.is(&types().type_));
+    let Some(Payload::Function(function)) = body.payload() else {
+        return Err(vm.type_error("__build_class__: func must be a function"));
+    };
+    let bases_tuple = vm.new_tuple(bases);
+    let namespace = match &metaclass {
+        None => vm.new_dict(),
+        Some(meta) => {
+            let prepare = vm.get_attr(&Value::Obj(meta.clone_ref(py)), &intern("__prepare__"))?;
+            vm.call(
+                &prepare,
+                &[name_value.clone_ref(py), bases_tuple.clone_ref(py)],
+                &class_kwargs,
+            )?
+        }
+    };
+    let Value::Obj(namespace_obj) = &namespace else {
+        return Err(vm.type_error(format!(
+            "{}.__prepare__() must return a mapping, not {}",
+            match metaclass.as_ref().map(|m| &m.payload) {
+                Some(Payload::Type(t)) => t.name.as_str(),
+                _ => "type",
+            },
+            vm.type_name(&namespace)
+        )));
+    };
+    let class_cell = run_class_body(vm, function, namespace_obj)?;
+    if let Some(original) = original_bases {
+        vm.dict_set_str(namespace_obj, &intern("__orig_bases__"), original)?;
     }
+    let class = match &metaclass {
+        None => new_class(
+            vm,
+            &name,
+            base_classes_or_object(base_classes),
+            namespace_obj,
+            None,
+            &class_kwargs,
+        )?,
+        Some(meta) => {
+            let meta = Value::Obj(meta.clone_ref(py));
+            vm.call(
+                &meta,
+                &[name_value.clone_ref(py), bases_tuple, namespace],
+                &class_kwargs,
+            )?
+        }
+    };
+    if let Some(Payload::Cell(cell)) = class_cell.payload() {
+        let old = cell.lock(py).replace(class.clone_ref(py));
+        drop(old);
+    }
+    Ok(class)
+}
+
+/// `class C(metaclass=f)` with a metaclass that is no class: `f(name, bases, namespace)`.
+fn build_with_callable(
+    vm: &mut Vm,
+    body: &Value,
+    name: &Value,
+    metaclass: &Value,
+    bases: Vec<Value>,
+    kwargs: &[(ObjRef, Value)],
+) -> PyResult<Value> {
+    let py = vm.py;
     let Some(Payload::Function(function)) = body.payload() else {
         return Err(vm.type_error("__build_class__: func must be a function"));
     };
@@ -165,10 +239,55 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     let Value::Obj(namespace_obj) = &namespace else {
         return Err(vm.type_error("namespace"));
     };
+    run_class_body(vm, function, namespace_obj)?;
+    let bases = vm.new_tuple(bases);
+    vm.call(metaclass, &[name.clone_ref(py), bases, namespace.clone_ref(py)], kwargs)
+}
+
+/// The bases as written, with `__mro_entries__` applied to those that are no classes; the
+/// original tuple too when that changed anything (stored as `__orig_bases__`).
+fn resolve_bases(vm: &mut Vm, written: &[Value]) -> PyResult<(Vec<Value>, Option<Value>)> {
+    let py = vm.py;
+    let mut resolved = Vec::new();
+    let mut changed = false;
+    let original = vm.new_tuple(written.iter().map(|b| b.clone_ref(py)).collect());
+    for base in written {
+        if matches!(base.payload(), Some(Payload::Type(_))) {
+            resolved.push(base.clone_ref(py));
+            continue;
+        }
+        let Some(entries) = vm.get_attr_opt(base, &intern("__mro_entries__"))? else {
+            return Err(vm.type_error("bases must be types"));
+        };
+        let replaced = vm.call(&entries, &[original.clone_ref(py)], &[])?;
+        let Some(Payload::Tuple(items)) = replaced.payload() else {
+            return Err(vm.type_error("__mro_entries__ must return a tuple"));
+        };
+        resolved.extend(items.iter().map(|b| b.clone_ref(py)));
+        changed = true;
+    }
+    for base in &resolved {
+        if !matches!(base.payload(), Some(Payload::Type(_))) {
+            return Err(vm.type_error("bases must be types"));
+        }
+    }
+    Ok((resolved, changed.then_some(original)))
+}
+
+fn base_classes_or_object(mut bases: Vec<ObjRef>) -> Vec<ObjRef> {
+    if bases.is_empty() {
+        bases.push(clone_immortal(&types().object));
+    }
+    bases
+}
+
+/// Run a class body in `namespace`; returns the `__class__` cell (or `None`) it hands back.
+fn run_class_body(vm: &mut Vm, function: &crate::objects::Function, namespace: &ObjRef) -> PyResult<Value> {
+    let py = vm.py;
     let Some(code) = FrameCode::new(&function.code, &function.globals) else {
         return Err(vm.type_error("__build_class__: func must be a function"));
     };
-    let mut frame = Frame::new(Some(namespace_obj.clone_ref(py)), 0, 0);
+    let mut frame = Frame::new(Some(namespace.clone_ref(py)), 0, 0);
     let mut slots = Slots::default();
     for _ in &code.handle.code.cellvars {
         frame
@@ -177,19 +296,20 @@ pub fn build_class(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
     }
     slots.fast.resize_with(code.handle.code.varnames.len(), || None);
     frame.cells.extend(function.closure.iter().map(|c| c.clone_ref(py)));
-    let class_cell = match vm.run_frame(code, &mut frame, &mut slots)? {
+    Ok(match vm.run_frame(code, &mut frame, &mut slots)? {
         super::eval::FrameExit::Return(v) | super::eval::FrameExit::Yield(v) => v,
-    };
-    let class = new_class(vm, &name, bases, namespace_obj)?;
-    if let Some(Payload::Cell(cell)) = class_cell.payload() {
-        let old = cell.lock(py).replace(class.clone_ref(py));
-        drop(old);
-    }
-    Ok(class)
+    })
 }
 
 /// Create a class object: MRO by C3 linearisation, layout inherited from the bases.
-pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef) -> PyResult<Value> {
+pub fn new_class(
+    vm: &mut Vm,
+    name: &str,
+    bases: Vec<ObjRef>,
+    namespace: &ObjRef,
+    metaclass: Option<ObjRef>,
+    kwargs: &[(ObjRef, Value)],
+) -> PyResult<Value> {
     let py = vm.py;
     let mro = c3_mro(vm, &bases)?;
     let mut roots = bases.iter().filter_map(builtin_base);
@@ -218,10 +338,15 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
                 Some("__qualname__") => qualname = e.value.as_str().unwrap_or(name).to_string(),
                 _ => {}
             }
+            // These two are implicitly classmethods when written as plain functions.
+            let value = match (e.key.as_str(), e.value.payload()) {
+                (Some("__init_subclass__" | "__class_getitem__"), Some(Payload::Function(_))) => {
+                    vm.alloc(Payload::ClassMethod(e.value.clone_ref(py)))
+                }
+                _ => e.value.clone_ref(py),
+            };
             let probe = e.key.clone_ref(py);
-            dict.insert(e.hash, e.key.clone_ref(py), e.value.clone_ref(py), |k| {
-                super::ops::key_eq(k, &probe)
-            });
+            dict.insert(e.hash, e.key.clone_ref(py), value, |k| super::ops::key_eq(k, &probe));
         }
     }
     let shape = super::slots::apply(vm, name, &bases, &mut dict)?;
@@ -256,6 +381,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
         layout,
         finalizer: crate::objects::gc::FinalizerCache::new(has_del),
         shape,
+        metaclass,
     })));
     for (key, value) in descriptors {
         if let Some(set_name) = vm.lookup_special(&value, "__set_name__") {
@@ -274,6 +400,7 @@ pub fn new_class(vm: &mut Vm, name: &str, bases: Vec<ObjRef>, namespace: &ObjRef
             }
         }
     }
+    super::metaclass::run_init_subclass(vm, &class, kwargs)?;
     Ok(class)
 }
 
@@ -291,8 +418,7 @@ pub fn builtin_base(class: &ObjRef) -> Option<&ObjRef> {
 /// Whether a class may derive from the built-in class `name`, with CPython's error if not.
 fn check_subclassable(vm: &Vm, name: &str) -> PyResult<()> {
     // The ones CPython accepts as bases too, but whose derived instances toy cannot build yet.
-    const NOT_YET: [&str; 8] = [
-        "type",
+    const NOT_YET: [&str; 7] = [
         "property",
         "staticmethod",
         "classmethod",
@@ -301,7 +427,8 @@ fn check_subclassable(vm: &Vm, name: &str) -> PyResult<()> {
         "TextIOWrapper",
         "BufferedReader",
     ];
-    if SUBCLASSABLE.contains(&name) {
+    // Metaclasses: their instances are classes, made by `type.__new__`.
+    if SUBCLASSABLE.contains(&name) || name == "type" {
         Ok(())
     } else if NOT_YET.contains(&name) {
         Err(vm.type_error(format!("subclassing built-in type '{name}' is not supported yet")))

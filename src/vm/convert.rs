@@ -113,6 +113,16 @@ impl Vm<'_> {
                         }
                     }
                     Payload::Type(t) => {
+                        if t.metaclass.is_some()
+                            && let Some(method) = self.lookup_special(v, "__repr__")
+                        {
+                            let r = self.call(&method, &[v.clone_ref(py)], &[])?;
+                            return match r.as_str() {
+                                Some(s) => Ok(s.to_string()),
+                                None => Err(self
+                                    .type_error(format!("__repr__ returned non-string (type {})", self.type_name(&r)))),
+                            };
+                        }
                         if t.module == "builtins" {
                             format!("<class '{}'>", t.qualname)
                         } else {
@@ -412,6 +422,14 @@ impl Vm<'_> {
                     return Ok(s.as_str().to_string());
                 }
                 self.repr_entered(v)
+            }
+            Some(Payload::Type(t)) if t.metaclass.is_some() && self.lookup_special(v, "__str__").is_some() => {
+                let method = self.lookup_special(v, "__str__").unwrap_or(Value::None);
+                let r = self.call(&method, &[v.clone_ref(py)], &[])?;
+                match r.as_str() {
+                    Some(s) => Ok(s.to_string()),
+                    None => Err(self.type_error(format!("__str__ returned non-string (type {})", self.type_name(&r)))),
+                }
             }
             // The type's own `repr`, at this level: CPython's `object.__str__` calls the repr
             // slot directly, so only the items nested inside count another level.

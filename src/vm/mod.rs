@@ -13,7 +13,9 @@ pub mod eval;
 pub mod finalize;
 pub mod frame;
 pub mod import;
+pub mod introspect;
 pub mod matching;
+pub mod metaclass;
 pub mod ops;
 pub mod os_error;
 pub mod recursion;
@@ -466,7 +468,7 @@ impl<'py> Vm<'py> {
 }
 
 /// The class of objects whose payload fixes it.
-fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::types::Types) -> &'a ObjRef {
+fn payload_class<'a>(py: Gil<'_>, payload: &'a Payload, t: &'a crate::objects::types::Types) -> &'a ObjRef {
     match payload {
         Payload::Str(_) => &t.str_,
         Payload::BigInt(_) => &t.int,
@@ -485,7 +487,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &Payload, t: &'a crate::objects::type
         Payload::BoundMethod(..) => &t.method,
         Payload::Cell(_) => &t.cell,
         Payload::Module(_) => &t.module,
-        Payload::Type(_) => &t.type_,
+        Payload::Type(class) => class.metaclass.as_ref().unwrap_or(&t.type_),
         Payload::Instance(_) => &t.object,
         Payload::Iterator(kind, _) => crate::objects::types::iterator_type(*kind),
         Payload::Generator(_) => &t.generator,

@@ -155,7 +155,7 @@ impl Vm<'_> {
                 Payload::Set(_) | Payload::FrozenSet(_) => self.set_len(v) != 0,
                 Payload::Range(r) => !r.is_empty(),
                 Payload::DictView(dict, _) => matches!(&dict.payload, Payload::Dict(t) if !t.lock(self.py).is_empty()),
-                Payload::Instance(_) => {
+                Payload::Instance(_) | Payload::Type(_) if super::attrs::has_user_type(v) => {
                     if let Some(method) = self.lookup_special(v, "__bool__") {
                         let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
                         return match r {
@@ -189,7 +189,9 @@ impl Vm<'_> {
                 Payload::Dict(table) => table.lock(self.py).len(),
                 _ => 0,
             },
-            Some(Payload::Instance(_)) if let Some(method) = self.lookup_special(v, "__len__") => {
+            _ if super::attrs::has_user_type(v)
+                && let Some(method) = self.lookup_special(v, "__len__") =>
+            {
                 let r = self.call(&method, &[v.clone_ref(self.py)], &[])?;
                 self.len_result(&r)?
             }

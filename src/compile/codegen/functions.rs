@@ -40,6 +40,7 @@ impl<'a> Compiler<'a> {
         let code = self.finish_unit()?;
 
         self.make_closure(code, flags)?;
+        self.set_function_annotations(&f.params, f.returns.as_ref())?;
         for _ in &f.decorators {
             self.emit(Instr::Call(1));
         }
@@ -77,6 +78,38 @@ impl<'a> Compiler<'a> {
             flags |= make_function_flags::KW_DEFAULTS;
         }
         Ok(flags)
+    }
+
+    /// With the new function on the stack: set its `__annotations__` from the parameters' and
+    /// the return annotations, if there are any.
+    fn set_function_annotations(&mut self, params: &'a Params, returns: Option<&'a Expr>) -> CResult {
+        let annotated: Vec<(&str, &Expr)> = params
+            .args
+            .iter()
+            .chain(&params.vararg)
+            .chain(&params.kwonly)
+            .chain(&params.kwarg)
+            .filter_map(|p| Some((p.name.as_str(), p.annotation.as_ref()?)))
+            .chain(returns.map(|r| ("return", r)))
+            .collect();
+        if annotated.is_empty() {
+            return Ok(());
+        }
+        self.emit(Instr::Dup);
+        for (name, annotation) in &annotated {
+            let key = if *name == "return" {
+                name.to_string()
+            } else {
+                self.mangle(name)
+            };
+            self.load_const(Constant::Str(key));
+            self.compile_annotation(annotation)?;
+        }
+        self.emit(Instr::BuildMap(operand(annotated.len())?));
+        self.emit(Instr::Rot2);
+        let attr = self.name_index("__annotations__");
+        self.emit(Instr::StoreAttr(attr));
+        Ok(())
     }
 
     /// Push the closure tuple (if `code` has free variables), the code, and MakeFunction.

@@ -28,7 +28,24 @@ impl<'a> Compiler<'a> {
             self.name_op("__doc__", Ctx::Store)?;
             rest = tail;
         }
+        if rest.iter().any(annotates_a_name) {
+            self.emit(Instr::BuildMap(0));
+            self.name_op("__annotations__", Ctx::Store)?;
+        }
         self.compile_body(rest)
+    }
+
+    /// Push an annotation's value: the expression's, or its source text under
+    /// `from __future__ import annotations`.
+    pub(super) fn compile_annotation(&mut self, annotation: &'a Expr) -> CResult {
+        if self.annotations_as_strings {
+            let span = annotation.span;
+            let text = self.source.get(span.start as usize..span.end as usize).unwrap_or("");
+            self.load_const(Constant::Str(text.to_owned()));
+            Ok(())
+        } else {
+            self.compile_expr(annotation)
+        }
     }
 
     fn compile_stmt(&mut self, s: &'a Stmt) -> CResult {
@@ -52,7 +69,11 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.compile_aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, value, .. } => self.compile_ann_assign(target, value.as_ref())?,
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => self.compile_ann_assign(target, annotation, value.as_ref())?,
             StmtKind::If { test, body, orelse } => {
                 let orelse_label = self.new_label();
                 let end = self.new_label();
@@ -212,7 +233,21 @@ impl<'a> Compiler<'a> {
 
     /// `target: annotation [= value]`. Annotations are not evaluated; without a value, the parts
     /// of an attribute or subscript target are still evaluated, as in CPython.
-    fn compile_ann_assign(&mut self, target: &'a Expr, value: Option<&'a Expr>) -> CResult {
+    fn compile_ann_assign(&mut self, target: &'a Expr, annotation: &'a Expr, value: Option<&'a Expr>) -> CResult {
+        let kind = self.table.scope(self.unit().scope).kind;
+        // Module and class bodies record a name's annotation in `__annotations__`.
+        if let (ExprKind::Name(name), CodeKind::Module | CodeKind::Class) = (&target.kind, kind) {
+            if let Some(value) = value {
+                self.compile_expr(value)?;
+                self.compile_store(target)?;
+            }
+            self.compile_annotation(annotation)?;
+            self.name_op("__annotations__", Ctx::Load)?;
+            let key = self.mangle(name);
+            self.load_const(Constant::Str(key));
+            self.emit(Instr::StoreSubscr);
+            return Ok(());
+        }
         if let Some(value) = value {
             self.compile_expr(value)?;
             return self.compile_store(target);
@@ -665,5 +700,22 @@ impl<'a> Compiler<'a> {
         }
         self.leave();
         Ok(())
+    }
+}
+
+/// Whether a namespace body annotates a plain name (so it needs `__annotations__`), looking
+/// into compound statements but not into nested functions and classes.
+fn annotates_a_name(s: &Stmt) -> bool {
+    let any = |body: &[Stmt]| body.iter().any(annotates_a_name);
+    match &s.kind {
+        StmtKind::AnnAssign { target, .. } => matches!(target.kind, ExprKind::Name(_)),
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => any(body) || any(orelse),
+        StmtKind::With { body, .. } => any(body),
+        StmtKind::Try(t) => {
+            any(&t.body) || any(&t.orelse) || any(&t.finalbody) || t.handlers.iter().any(|h| any(&h.body))
+        }
+        _ => false,
     }
 }

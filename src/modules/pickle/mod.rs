@@ -70,7 +70,7 @@ fn new_class(
         let function = crate::objects::types::native(method, function, true);
         vm.dict_set_str(ns, &intern(method), Value::Obj(function))?;
     }
-    crate::vm::classes::new_class(vm, name, vec![base], ns)
+    crate::vm::classes::new_class(vm, name, vec![base], ns, None, &[])
 }
 
 /// A module by name, imported if need be (`sys.modules[name]` afterwards).

@@ -113,7 +113,7 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
                 .is_some();
         }
         Payload::Type(t) => {
-            for class in t.bases.iter().chain(&t.mro) {
+            for class in t.bases.iter().chain(&t.mro).chain(&t.metaclass) {
                 visit(Referent::Object(class));
             }
             return reader

@@ -7,7 +7,7 @@ use num_traits::ToPrimitive;
 use super::shared::bind_args;
 use crate::objects::complex::Complex;
 use crate::objects::format;
-use crate::objects::types::{clone_immortal, types};
+use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Range, Value};
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 use crate::vm::ops::{as_bigint, as_complex, as_small_int, is_int};
@@ -475,28 +475,25 @@ fn range_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Va
     Ok(vm.alloc(Payload::Range(Range { start, stop, step })))
 }
 
-fn type_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    no_kwargs(vm, "type", kwargs)?;
+fn type_new(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     match args.len() {
-        1 => Ok(Value::Obj(vm.type_of(&args[0]).clone_ref(vm.py))),
+        1 if kwargs.is_empty() => Ok(Value::Obj(vm.type_of(&args[0]).clone_ref(vm.py))),
+        // `type(name, bases, namespace)`: a class whose metaclass the bases decide; one with a
+        // `__new__` of its own makes it.
         3 => {
-            let name = args[0].as_str().unwrap_or("?").to_string();
             let bases: Vec<ObjRef> = match args[1].payload() {
                 Some(Payload::Tuple(t)) => t
                     .iter()
                     .filter_map(|b| b.as_obj().map(|o| o.clone_ref(vm.py)))
                     .collect(),
-                _ => return Err(vm.type_error("type.__new__() argument 2 must be tuple")),
+                _ => Vec::new(),
             };
-            let bases = if bases.is_empty() {
-                vec![clone_immortal(&types().object)]
-            } else {
-                bases
-            };
-            let Some(ns) = args[2].as_obj() else {
-                return Err(vm.type_error("type.__new__() argument 3 must be dict"));
-            };
-            crate::vm::classes::new_class(vm, &name, bases, ns)
+            let winner = crate::vm::metaclass::most_derived(vm, class, &bases)?;
+            if !winner.is(class) {
+                let winner = Value::Obj(winner);
+                return vm.call(&winner, args, kwargs);
+            }
+            crate::vm::metaclass::create(vm, class, &args[0], &args[1], &args[2], kwargs)
         }
         _ => Err(vm.type_error("type() takes 1 or 3 arguments")),
     }
@@ -580,11 +577,8 @@ fn super_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Va
     match args {
         [] => Err(vm.runtime_error("super(): no arguments")),
         [Value::Obj(class), receiver] if matches!(class.payload, Payload::Type(_)) => {
-            let receiver_class = match receiver.payload() {
-                Some(Payload::Type(_)) => receiver.as_obj().map(|o| o.clone_ref(vm.py)),
-                _ => Some(vm.type_of(receiver).clone_ref(vm.py)),
-            };
-            if !receiver_class.is_some_and(|rc| is_subclass(&rc, class)) {
+            let receiver_class = crate::vm::attrs::super_start(vm, class, receiver);
+            if !is_subclass(receiver_class, class) {
                 return Err(vm.type_error("super(type, obj): obj must be an instance or subtype of type"));
             }
             Ok(vm.alloc(Payload::Super {

@@ -28,6 +28,7 @@ pub fn install(py: Gil<'_>) {
     INSTALLED.call_once(|| {
         let t = types();
         object::install(py);
+        crate::vm::metaclass::install(py);
         crate::modules::pickle::reduce_ex::install(py);
         add_methods(py, &t.base_exception, &[("__init__", classes::base_exception_init)]);
         add_methods(

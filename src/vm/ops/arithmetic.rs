@@ -44,6 +44,18 @@ impl Vm<'_> {
         {
             return Ok(v);
         }
+        // `int | None`: a `types.UnionType` (what annotations written for 3.10+ evaluate).
+        if op == BinOp::BitOr
+            && (matches!(a.payload(), Some(Payload::Type(_))) || matches!(b.payload(), Some(Payload::Type(_))))
+        {
+            let types_module = crate::modules::pickle::import_module(self, "types")?;
+            let union = self.get_attr(&types_module, &crate::objects::types::intern("_type_or"))?;
+            let py = self.py;
+            let result = self.call(&union, &[a.clone_ref(py), b.clone_ref(py)], &[])?;
+            if !matches!(result.payload(), Some(Payload::NotImplemented)) {
+                return Ok(result);
+            }
+        }
         Err(self.binop_type_error(op, a, b))
     }
 
@@ -481,8 +493,8 @@ impl Vm<'_> {
         rname: &'static str,
     ) -> PyResult<Option<Value>> {
         let py = self.py;
-        let a_user = matches!(a.payload(), Some(Payload::Instance(_)));
-        let b_user = matches!(b.payload(), Some(Payload::Instance(_)));
+        let a_user = super::super::attrs::has_user_type(a);
+        let b_user = super::super::attrs::has_user_type(b);
         if a_user && let Some(method) = self.lookup_special(a, name) {
             let r = self.call(&method, &[a.clone_ref(py), b.clone_ref(py)], &[])?;
             if !matches!(r.payload(), Some(Payload::NotImplemented)) {

@@ -169,7 +169,12 @@ impl Vm<'_> {
                     k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
                 })
                 .map(|e| e.value.clone_ref(py)),
-            _ => None,
+            // A class body run in the mapping a metaclass's `__prepare__` returned.
+            _ => match self.get_item(&Value::Obj(dict.clone_ref(py)), &Value::Obj(key.clone_ref(py))) {
+                Ok(v) => Some(v),
+                Err(e) if self.err_matches(&e, &crate::objects::types::types().key_error) => None,
+                Err(e) => return Err(e),
+            },
         })
     }
 
@@ -185,8 +190,10 @@ impl Vm<'_> {
                     k.as_str().is_some_and(|s| crate::objects::same_text(s, name.as_str()))
                 });
             drop(old);
+            return Ok(());
         }
-        Ok(())
+        let py = self.py;
+        self.set_item(&Value::Obj(dict.clone_ref(py)), Value::Obj(key.clone_ref(py)), value)
     }
 
     pub fn dict_del_str(&mut self, dict: &ObjRef, key: &ObjRef) -> PyResult<Option<Value>> {
@@ -201,7 +208,14 @@ impl Vm<'_> {
                 });
                 removed.map(|e| e.value)
             }
-            _ => None,
+            _ => {
+                let (mapping, key) = (Value::Obj(dict.clone_ref(self.py)), Value::Obj(key.clone_ref(self.py)));
+                match self.del_item(&mapping, &key) {
+                    Ok(()) => Some(Value::None),
+                    Err(e) if self.err_matches(&e, &crate::objects::types::types().key_error) => None,
+                    Err(e) => return Err(e),
+                }
+            }
         })
     }
 

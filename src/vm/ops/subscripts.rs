@@ -3,7 +3,6 @@
 
 use num_traits::Signed;
 
-use crate::objects::types::intern;
 use crate::objects::{DictViewKind, Payload, Value};
 
 use crate::vm::{PyResult, Vm};
@@ -66,7 +65,9 @@ impl Vm<'_> {
                 Ok(false)
             }
             Some(Payload::List(items)) => crate::objects::methods::list::list_contains(self, items, item),
-            Some(Payload::Instance(_)) if self.lookup_special(container, "__contains__").is_some() => {
+            _ if super::super::attrs::has_user_type(container)
+                && self.lookup_special(container, "__contains__").is_some() =>
+            {
                 let method = self.lookup_special(container, "__contains__").unwrap_or(Value::None);
                 let r = self.call(&method, &[container.clone_ref(py), item.clone_ref(py)], &[])?;
                 self.is_true(&r)
@@ -162,20 +163,35 @@ impl Vm<'_> {
                 let method = self.lookup_special(obj, "__getitem__").unwrap_or(Value::None);
                 self.call(&method, &[obj.clone_ref(py), index.clone_ref(py)], &[])
             }
-            Some(Payload::Type(_)) => {
-                // `C[key]`: `C.__class_getitem__(key)`, an implicit classmethod as in CPython.
-                match self.get_attr_opt(obj, &intern("__class_getitem__"))? {
-                    Some(f) if matches!(f.payload(), Some(Payload::Function(_))) => {
-                        self.call(&f, &[obj.clone_ref(py), index.clone_ref(py)], &[])
-                    }
-                    Some(bound) => self.call(&bound, &[index.clone_ref(py)], &[]),
-                    None => {
-                        Err(self.type_error(format!("type '{}' is not subscriptable", self.type_name_of_class(obj))))
-                    }
-                }
-            }
+            Some(Payload::Type(_)) => self.class_subscript(obj, index),
             _ => Err(self.type_error(format!("'{}' object is not subscriptable", self.type_name(obj)))),
         }
+    }
+
+    /// `C[index]`: the metaclass's `__getitem__`, else the class's `__class_getitem__`, else
+    /// a `types.GenericAlias` for the built-in classes that are generic.
+    fn class_subscript(&mut self, class: &Value, index: &Value) -> PyResult<Value> {
+        let py = self.py;
+        if super::super::attrs::has_user_type(class)
+            && let Some(method) = self.lookup_special(class, "__getitem__")
+        {
+            return self.call(&method, &[class.clone_ref(py), index.clone_ref(py)], &[]);
+        }
+        let hook = crate::objects::types::intern("__class_getitem__");
+        if let Some(method) = self.get_attr_opt(class, &hook)? {
+            return self.call(&method, &[index.clone_ref(py)], &[]);
+        }
+        let t = crate::objects::types::types();
+        let generic = [&t.list, &t.dict, &t.tuple, &t.set, &t.frozenset, &t.type_];
+        if class.as_obj().is_some_and(|c| generic.iter().any(|g| g.is(c))) {
+            let types_module = crate::modules::pickle::import_module(self, "types")?;
+            let alias = self.get_attr(&types_module, &crate::objects::types::intern("GenericAlias"))?;
+            return self.call(&alias, &[class.clone_ref(py), index.clone_ref(py)], &[]);
+        }
+        Err(self.type_error(format!(
+            "type '{}' is not subscriptable",
+            self.type_name_of_class(class)
+        )))
     }
 
     fn type_name_of_class(&self, class: &Value) -> String {
