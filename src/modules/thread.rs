@@ -222,15 +222,19 @@ fn detect_deadlock() {
     if crate::gil::signals::python_handlers_installed() {
         return;
     }
+    let Some(first) = stuck_waiters() else {
+        return;
+    };
+    // A waiter whose acquire has just succeeded sets its `acquired` flag a moment later, so a
+    // lock it now holds can look like one it is stuck on. A real deadlock lasts: look again
+    // after a pause, and report only if the very same waits are still stuck.
+    std::thread::sleep(Duration::from_millis(50));
+    match stuck_waiters() {
+        Some(second) if second == first => {}
+        _ => return,
+    }
     let waits = locked(&WAITS);
     let live = RUNNING.load(Ordering::SeqCst) + 1;
-    // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
-    // out of the registry. Either way somebody can still move. (A waiter may hold the very lock
-    // it waits for: that is how Condition.wait parks until another thread notifies it.)
-    let stuck = |waiter: &Waiter| waiter.lock.is_locked() && !waiter.acquired.load(Ordering::SeqCst);
-    if (waits.len() as u64) < live || !waits.iter().all(stuck) {
-        return;
-    }
     let mut report = format!(
         "DeadlockError: all {live} threads are blocked, each waiting for a lock that only a blocked thread could release\n"
     );
@@ -244,6 +248,21 @@ fn detect_deadlock() {
     }
     drop(waits);
     exit_deadlocked(report);
+}
+
+/// If every live thread is in an untimed wait for a held lock: those waits (each named by its
+/// registration), else `None`.
+fn stuck_waiters() -> Option<Vec<usize>> {
+    let waits = locked(&WAITS);
+    let live = RUNNING.load(Ordering::SeqCst) + 1;
+    // A waiter whose lock is free is about to get it; one whose wait succeeded is on its way
+    // out of the registry. Either way somebody can still move. (A waiter may hold the very lock
+    // it waits for: that is how Condition.wait parks until another thread notifies it.)
+    let stuck = |waiter: &Waiter| waiter.lock.is_locked() && !waiter.acquired.load(Ordering::SeqCst);
+    if (waits.len() as u64) < live || !waits.iter().all(stuck) {
+        return None;
+    }
+    Some(waits.iter().map(|w| Arc::as_ptr(&w.acquired) as usize).collect())
 }
 
 /// Print a deadlock `report` and end the process with status 1.
