@@ -319,6 +319,16 @@ impl RefCount {
 
 /// Whether the calling thread owns the object whose local word is `local` (free-threaded).
 #[inline(always)]
+/// Free-threaded: whether the calling thread owns the object at `ptr`.
+///
+/// # Safety
+/// `ptr` points to a heap object whose memory stays allocated until this returns.
+pub(crate) unsafe fn owned_by_this_thread(ptr: NonNull<PyObject>) -> bool {
+    // SAFETY: per the contract.
+    let local = unsafe { ptr.as_ref() }.header.local.load(Ordering::Relaxed);
+    local < IMMORTAL && owned_here(local)
+}
+
 fn owned_here(local: u32) -> bool {
     local & OWNER_MASK == MY_OWNER_BITS.with(Cell::get)
 }

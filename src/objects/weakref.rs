@@ -214,6 +214,7 @@ pub fn register(
             let other = unsafe { &*entry.state };
             if other.kind == state.kind
                 && is_basic(py, entry)
+                && may_share(entry)
                 && let Some(found) = visible(py, entry)
             {
                 return Some(found);
@@ -246,6 +247,24 @@ fn is_basic(py: Gil<'_>, entry: &Entry) -> bool {
     // SAFETY: registered entries are alive (see `Entry`).
     let state = unsafe { &*entry.state };
     state.callback.lock(py).is_none() && (state.kind != WeakKind::Ref || state.owner.load(Ordering::Relaxed).is_null())
+}
+
+/// Whether `ref(obj)` may hand out this existing weak reference. Free-threaded, only one the
+/// calling thread owns: taking a counted reference to another thread's while its owner drops
+/// it was seen to free it under the taker (AddressSanitizer: heap-use-after-free in
+/// `hash(ref)`, about 1 run in 3 of threads putting `weakref.ref(C)` into a shared set). Until
+/// that race is understood, another thread's reference is never reused; CPython only says the
+/// existing one *may* be returned.
+fn may_share(entry: &Entry) -> bool {
+    if !gil::is_free_threaded() {
+        return true;
+    }
+    // SAFETY: registered entries are alive in memory; so is an owner, until `disown`, which
+    // takes the registry lock the caller holds.
+    let state = unsafe { &*entry.state };
+    let object = NonNull::new(state.owner.load(Ordering::Relaxed)).unwrap_or(entry.object);
+    // SAFETY: as above.
+    unsafe { crate::objects::refcount::owned_by_this_thread(object) }
 }
 
 /// The object Python code sees for a registered weak reference (its derived instance, if it is
