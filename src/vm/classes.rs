@@ -335,7 +335,11 @@ pub fn new_class(
         for e in ns.lock(py).iter() {
             match e.key.as_str() {
                 Some("__module__") => module = e.value.as_str().unwrap_or("__main__").to_string(),
-                Some("__qualname__") => qualname = e.value.as_str().unwrap_or(name).to_string(),
+                // The class keeps it as its `__qualname__`, not in its namespace (as CPython).
+                Some("__qualname__") => {
+                    qualname = e.value.as_str().unwrap_or(name).to_string();
+                    continue;
+                }
                 _ => {}
             }
             // These two are implicitly classmethods when written as plain functions.
@@ -350,6 +354,16 @@ pub fn new_class(
         }
     }
     let shape = super::slots::apply(vm, name, &bases, &mut dict)?;
+    // Every class has its own `__doc__` (None without a docstring): a docstring is not
+    // inherited.
+    if !dict.iter().any(|e| e.key.as_str() == Some("__doc__")) {
+        let key = intern("__doc__");
+        let hash = match &key.payload {
+            Payload::Str(s) => s.hash(),
+            _ => 0,
+        };
+        dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__doc__"));
+    }
     // Defining `__eq__` without `__hash__` makes instances unhashable, as in CPython.
     let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
     if defines(&dict, "__eq__") && !defines(&dict, "__hash__") {
