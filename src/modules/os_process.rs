@@ -401,9 +401,15 @@ fn send_signal(vm: &mut Vm, target: i32, signal: i32) -> PyResult<()> {
 /// runs the handler before the next bytecode. Here another thread may take it a moment later,
 /// so wait briefly for it to be recorded, then let the check point run the handler.
 fn deliver_own_signal(vm: &mut Vm, signal: i32) -> PyResult<()> {
-    let deadline = Instant::now() + Duration::from_millis(100);
-    while signal != 0 && !signals::is_tripped(signal) && signals::is_caught(signal) && Instant::now() < deadline {
-        std::thread::yield_now();
+    // The kernel may hand the signal to another of the process's threads, whose handler then
+    // records it a moment later (on a loaded machine, many milliseconds later). Only the main
+    // thread runs Python handlers, so only it waits; another thread's wait could see the
+    // main thread take the signal first.
+    if signals::on_main_thread() {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while signal != 0 && !signals::is_tripped(signal) && signals::is_caught(signal) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_micros(50));
+        }
     }
     vm.check_point()
 }
