@@ -50,6 +50,7 @@ entry_points!(
     seed,
     random,
     getrandbits,
+    randbytes,
     randrange,
     randint,
     choice,
@@ -545,6 +546,29 @@ fn getrandbits(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, 
     };
     let bits = rng.with(|mt| mt.getrandbits(k));
     Ok(vm.new_int(bits))
+}
+
+/// `randbytes(n)`: `n` random bytes, the little-endian bytes of `getrandbits(n * 8)` (so a
+/// seeded generator gives CPython's bytes).
+fn randbytes(rng: &Generator, vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "randbytes", kwargs)?;
+    check_arity(vm, "Random.randbytes", args, 1, 1)?;
+    let Some(n) = as_bigint(&args[0]).filter(|_| crate::vm::ops::is_int(&args[0])) else {
+        return Err(vm.type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            vm.type_name(&args[0])
+        )));
+    };
+    if n.is_negative() {
+        return Err(vm.value_error("number of bits must be non-negative"));
+    }
+    let Some(n) = n.to_u64().filter(|n| n.saturating_mul(8) <= i32::MAX as u64) else {
+        return Err(vm.overflow_error("Python int too large to convert to C int"));
+    };
+    let bits = rng.with(|mt| mt.getrandbits(n * 8));
+    let (_, mut bytes) = bits.to_bytes_le();
+    bytes.resize(n as usize, 0);
+    Ok(vm.new_bytes(bytes))
 }
 
 /// randrange's argument conversion: ints, or integral floats (deprecated in CPython).
