@@ -979,10 +979,7 @@ fn dunder_import(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyR
         return Err(vm.type_error("__import__() missing required argument 'name' (pos 1)"));
     };
     let Some(text) = name.as_str().map(str::to_string) else {
-        return Err(vm.type_error(format!(
-            "__import__() argument 1 must be str, not {}",
-            vm.type_name(&name)
-        )));
+        return Err(vm.type_error("module name must be a string"));
     };
     let globals = match arg(1) {
         Some(Value::Obj(d)) if matches!(d.payload, Payload::Dict(_)) => d,

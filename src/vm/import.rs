@@ -164,25 +164,27 @@ impl Vm<'_> {
             let modules = self.modules.clone_ref(self.py);
             return Ok(self.dict_get_str(&modules, &intern(top))?.unwrap_or(module));
         }
-        self.import_fromlist(&module, &absolute, &names)?;
+        self.import_fromlist(&module, &absolute, &names, false)?;
         Ok(module)
     }
 
     /// `from package import a, b`: import each of `names` that is a submodule not yet loaded
     /// (a name that is neither is left for `ImportFrom` to report).
-    fn import_fromlist(&mut self, module: &Value, absolute: &str, names: &[Value]) -> PyResult<()> {
+    fn import_fromlist(&mut self, module: &Value, absolute: &str, names: &[Value], from_all: bool) -> PyResult<()> {
         let is_package = self.get_attr_opt(module, &intern("__path__"))?.is_some();
         for name in names {
             let Some(text) = name.as_str() else {
-                return Err(self.type_error(format!(
-                    "Item in {absolute}.__all__ must be str, not {}",
-                    self.type_name(name)
-                )));
+                let source = if from_all {
+                    format!("{absolute}.__all__")
+                } else {
+                    "``from list''".to_string()
+                };
+                return Err(self.type_error(format!("Item in {source} must be str, not {}", self.type_name(name))));
             };
             if text == "*" {
                 if let Some(all) = self.get_attr_opt(module, &intern("__all__"))? {
                     let all = self.collect(&all)?;
-                    self.import_fromlist(module, absolute, &all)?;
+                    self.import_fromlist(module, absolute, &all, true)?;
                 }
                 continue;
             }
