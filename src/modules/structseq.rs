@@ -54,12 +54,7 @@ impl StructSeq {
                 ),
             ];
             for (key, value) in entries {
-                let name = intern(key);
-                let hash = match &name.payload {
-                    Payload::Str(s) => s.hash(),
-                    _ => 0,
-                };
-                drop(dict.insert(hash, Value::Obj(name), value, |k| k.as_str() == Some(key)));
+                drop(dict.insert_name(key, value));
             }
             ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
                 name: self.name.to_string(),

@@ -247,6 +247,17 @@ impl DictTable {
         )
     }
 
+    /// `name = value` in a namespace table (a class's or an instance's), keyed by the interned
+    /// string; returns the previous value.
+    pub fn insert_name(&mut self, name: &str, value: Value) -> Option<Value> {
+        let key = super::types::intern(name);
+        let hash = match &key.payload {
+            super::Payload::Str(s) => s.hash(),
+            _ => 0,
+        };
+        self.insert(hash, Value::Obj(key), value, |k| k.as_str() == Some(name))
+    }
+
     /// Insert or overwrite; returns the previous value. An existing key object is kept.
     pub fn insert(&mut self, hash: i64, key: Value, value: Value, mut eq: impl FnMut(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.find(hash, &mut eq) {

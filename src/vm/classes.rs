@@ -356,23 +356,13 @@ pub fn new_class(
     let shape = super::slots::apply(vm, name, &bases, &mut dict)?;
     // Every class has its own `__doc__` (None without a docstring): a docstring is not
     // inherited.
-    if !dict.iter().any(|e| e.key.as_str() == Some("__doc__")) {
-        let key = intern("__doc__");
-        let hash = match &key.payload {
-            Payload::Str(s) => s.hash(),
-            _ => 0,
-        };
-        dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__doc__"));
+    let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
+    if !defines(&dict, "__doc__") {
+        dict.insert_name("__doc__", Value::None);
     }
     // Defining `__eq__` without `__hash__` makes instances unhashable, as in CPython.
-    let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
     if defines(&dict, "__eq__") && !defines(&dict, "__hash__") {
-        let key = intern("__hash__");
-        let hash = match &key.payload {
-            Payload::Str(s) => s.hash(),
-            _ => 0,
-        };
-        dict.insert(hash, Value::Obj(key), Value::None, |k| k.as_str() == Some("__hash__"));
+        dict.insert_name("__hash__", Value::None);
     }
     if defines(&dict, "__getattribute__") {
         super::attrs::getattribute_defined();
@@ -620,12 +610,7 @@ impl Vm<'_> {
                 ("tb_lasti", Value::Int(0)),
                 ("tb_frame", Value::None),
             ] {
-                let key = intern(name);
-                let hash = match &key.payload {
-                    Payload::Str(s) => s.hash(),
-                    _ => 0,
-                };
-                dict.insert(hash, Value::Obj(key), value, |k| k.as_str() == Some(name));
+                dict.insert_name(name, value);
             }
             next = self.alloc(Payload::Instance(Box::new(Instance {
                 class: clone_immortal(&types().traceback),

@@ -87,17 +87,11 @@ pub fn apply(vm: &mut Vm, name: &str, bases: &[ObjRef], dict: &mut DictTable) ->
     }
     shape.members |= !members.is_empty();
     for stored in members {
-        let key = intern(&stored);
         let member = vm.alloc(Payload::Member(Box::new(Member {
-            name: key.clone_ref(py),
+            name: intern(&stored),
             class_name: name.to_string(),
         })));
-        let hash = match &key.payload {
-            Payload::Str(s) => s.hash(),
-            _ => 0,
-        };
-        let old = dict.insert(hash, Value::Obj(key), member, |k| k.as_str() == Some(stored.as_str()));
-        drop(old);
+        drop(dict.insert_name(&stored, member));
     }
     Ok(shape)
 }

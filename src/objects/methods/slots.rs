@@ -10,7 +10,7 @@
 
 use super::constructors::{constructor_for, dict_fill, int_from_value, to_float};
 use crate::gil::Gil;
-use crate::objects::types::{add_methods, clone_immortal, intern, native, types};
+use crate::objects::types::{add_methods, clone_immortal, native, types};
 use crate::objects::{Instance, NativeFn, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::classes::builtin_base;
@@ -75,15 +75,8 @@ fn is_mutable_container(class: &ObjRef) -> bool {
 
 pub(crate) fn set_class_attr(py: Gil<'_>, class: &ObjRef, name: &'static str, value: Value) {
     let Payload::Type(t) = &class.payload else { return };
-    let key = intern(name);
-    let hash = match &key.payload {
-        Payload::Str(s) => s.hash(),
-        _ => 0,
-    };
-    let old = t
-        .dict
-        .lock(py)
-        .insert(hash, Value::Obj(key), value, |k| k.as_str() == Some(name));
+    // The replaced value is dropped after the lock is released.
+    let old = t.dict.lock(py).insert_name(name, value);
     drop(old);
 }
 
