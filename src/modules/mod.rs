@@ -73,6 +73,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "bisect" => Some(include_str!("py/bisect.py")),
         "fractions" => Some(include_str!("py/fractions.py")),
         "string" => Some(include_str!("py/string.py")),
+        "datetime" => Some(include_str!("py/datetime.py")),
+        "_strptime" => Some(include_str!("py/_strptime.py")),
         "types" => Some(include_str!("py/types.py")),
         "__future__" => Some(include_str!("py/__future__.py")),
         "abc" => Some(include_str!("py/abc.py")),

@@ -71,6 +71,7 @@ impl StructSeq {
                     members: false,
                 },
                 metaclass: None,
+                static_builtin: false,
             }))))
         })
     }

@@ -24,12 +24,22 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("process_time", process_time),
     ("process_time_ns", process_time_ns),
     ("sleep", sleep),
+    ("strptime", strptime),
 ];
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
     let functions = [FUNCTIONS, super::calendar_time::FUNCTIONS].concat();
     let attributes = super::calendar_time::attributes(vm);
     new_module(vm, "time", &functions, attributes)
+}
+
+/// `time.strptime` lives in toy's Python `_strptime` module, shared with `datetime.strptime`.
+fn strptime(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "strptime", kwargs)?;
+    check_arity(vm, "strptime", args, 1, 2)?;
+    let module = vm.import_dotted("_strptime")?;
+    let parse = vm.get_attr(&module, &crate::objects::types::intern("_strptime_time"))?;
+    vm.call(&parse, args, &[])
 }
 
 fn no_args(vm: &Vm, name: &str, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<()> {

@@ -258,6 +258,15 @@ impl DictTable {
         self.insert(hash, Value::Obj(key), value, |k| k.as_str() == Some(name))
     }
 
+    /// Remove `name` (an identifier key); returns its value.
+    pub fn remove_name(&mut self, name: &str) -> Option<Value> {
+        let hash = match &super::types::intern(name).payload {
+            super::Payload::Str(s) => s.hash(),
+            _ => 0,
+        };
+        self.remove(hash, |k| k.as_str() == Some(name)).map(|entry| entry.value)
+    }
+
     /// Insert or overwrite; returns the previous value. An existing key object is kept.
     pub fn insert(&mut self, hash: i64, key: Value, value: Value, mut eq: impl FnMut(&Value) -> bool) -> Option<Value> {
         if let Some(i) = self.find(hash, &mut eq) {

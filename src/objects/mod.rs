@@ -576,6 +576,20 @@ pub struct TypeObject {
     /// `type(cls)` when it is a class derived from `type` (`class C(metaclass=Meta)`); `None`
     /// for the plain `type`, so ordinary classes pay nothing for metaclass dispatch.
     pub metaclass: Option<ObjRef>,
+    /// A class of toy's Python stdlib standing in for one CPython writes in C (`datetime.date`):
+    /// messages name it `module.name`, as CPython's `tp_name` does. Marked by `__toy_static__ = True` in the class body (removed from the namespace).
+    pub static_builtin: bool,
+}
+
+impl TypeObject {
+    /// The name CPython's messages use: `tp_name`, which for C types includes the module.
+    pub fn message_name(&self) -> String {
+        if self.static_builtin {
+            format!("{}.{}", self.module, self.name)
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 /// What instances of a class carry besides their declared slots.

@@ -182,6 +182,7 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
             members: false,
         },
         metaclass: None,
+        static_builtin: false,
     }))))
 }
 

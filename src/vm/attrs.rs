@@ -946,7 +946,7 @@ impl Vm<'_> {
             Some(Payload::Type(t)) => Err(self.type_error(format!(
                 "cannot set '{}' attribute of immutable type '{}'",
                 key.as_str(),
-                t.name
+                t.message_name()
             ))),
             _ => {
                 let has_attr = self.get_attr_opt(obj, name)?.is_some();

@@ -357,6 +357,9 @@ pub fn new_class(
     // Every class has its own `__doc__` (None without a docstring): a docstring is not
     // inherited.
     let defines = |d: &DictTable, n: &str| d.iter().any(|e| e.key.as_str() == Some(n));
+    let static_builtin = dict
+        .remove_name("__toy_static__")
+        .is_some_and(|v| matches!(v, Value::Bool(true)));
     if !defines(&dict, "__doc__") {
         dict.insert_name("__doc__", Value::None);
     }
@@ -386,6 +389,7 @@ pub fn new_class(
         finalizer: crate::objects::gc::FinalizerCache::new(has_del),
         shape,
         metaclass,
+        static_builtin,
     })));
     for (key, value) in descriptors {
         if let Some(set_name) = vm.lookup_special(&value, "__set_name__") {

@@ -457,7 +457,7 @@ impl<'py> Vm<'py> {
     /// `type(value).__name__`.
     pub fn type_name(&self, value: &Value) -> String {
         match &self.type_of(value).payload {
-            Payload::Type(t) => t.name.clone(),
+            Payload::Type(t) => t.message_name(),
             _ => "?".to_string(),
         }
     }

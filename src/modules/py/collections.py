@@ -49,6 +49,8 @@ class deque:
     the other end), so each is atomic with and without the GIL.
     """
 
+    __toy_static__ = True  # named collections.deque in messages, as CPython's C type
+
     def __init__(self, iterable=(), maxlen=None):
         if maxlen is not None:
             if not isinstance(maxlen, int):
@@ -397,6 +399,8 @@ def namedtuple(typename, field_names, *, rename=False, defaults=None, module=Non
 class defaultdict(dict):
     """defaultdict(default_factory=None, /, [...]) --> dict with default factory"""
 
+    __toy_static__ = True  # named collections.defaultdict in messages, as CPython's C type
+
     def __init__(self, default_factory=None, /, *args, **kwargs):
         if default_factory is not None and not callable(default_factory):
             raise TypeError("first argument must be callable or None")
@@ -424,6 +428,8 @@ class defaultdict(dict):
 
 class OrderedDict(dict):
     """Dictionary that remembers insertion order, with move_to_end and popitem(last=)."""
+
+    __toy_static__ = True  # named collections.OrderedDict in messages, as CPython's C type
 
     def popitem(self, last=True):
         if not self:
