@@ -393,11 +393,15 @@ impl Vm<'_> {
                 if let Some(v) = self.dict_get_str(&dict, name)? {
                     return Ok(Some(v));
                 }
-                Ok(match key {
-                    "__dict__" => Some(Value::Obj(dict)),
+                let found = match key {
+                    "__dict__" => Some(Value::Obj(dict.clone_ref(py))),
                     // The methods every object has (`__reduce_ex__`…).
                     _ => self.builtin_method(obj, name)?,
-                })
+                };
+                if found.is_some() || key == "__getattr__" {
+                    return Ok(found);
+                }
+                self.module_getattr(&dict, name)
             }
             Some(Payload::Function(f)) => {
                 let found = {
@@ -1079,4 +1083,20 @@ fn store_name(table: &ObjLock<DictTable>, py: crate::gil::Gil<'_>, name: &ObjRef
             k.as_str().is_some_and(|s| crate::objects::same_text(s, key.as_str()))
         });
     drop(old);
+}
+
+impl Vm<'_> {
+    /// PEP 562: a module's own `__getattr__` supplies the attributes its namespace lacks. Its
+    /// AttributeError means "no such attribute" (the caller words the message, which is the
+    /// one such hooks raise by convention); other errors propagate.
+    fn module_getattr(&mut self, dict: &ObjRef, name: &ObjRef) -> PyResult<Option<Value>> {
+        let Some(hook) = self.dict_get_str(dict, &types::intern("__getattr__"))? else {
+            return Ok(None);
+        };
+        match self.call(&hook, &[Value::Obj(name.clone_ref(self.py))], &[]) {
+            Ok(value) => Ok(Some(value)),
+            Err(err) if self.err_matches(&err, &types().attribute_error) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
 }

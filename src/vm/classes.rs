@@ -39,7 +39,10 @@ pub fn instantiate(vm: &mut Vm, class: &ObjRef, args: &[Value], kwargs: &[(ObjRe
     if has_init {
         run_init(vm, &obj, args, kwargs)?;
     } else if is_exception && !kwargs.is_empty() {
-        return Err(vm.type_error(format!("{}() takes no keyword arguments", t.name)));
+        if !is_subclass(class, &types().import_error) {
+            return Err(vm.type_error(format!("{}() takes no keyword arguments", t.name)));
+        }
+        set_import_error_fields(vm, &obj, kwargs)?;
     }
     Ok(obj)
 }
@@ -79,8 +82,25 @@ fn run_init(vm: &mut Vm, obj: &Value, args: &[Value], kwargs: &[(ObjRef, Value)]
     Ok(())
 }
 
+/// `ImportError(msg, name=..., path=...)`: the only keywords a built-in exception takes.
+fn set_import_error_fields(vm: &mut Vm, exc: &Value, kwargs: &[(ObjRef, Value)]) -> PyResult<()> {
+    for (key, value) in kwargs {
+        match str_of(key) {
+            "name" | "path" => vm.set_attr(exc, key, value.clone_ref(vm.py))?,
+            _ => {
+                return Err(vm.type_error(format!(
+                    "'{}' is an invalid keyword argument for {}()",
+                    str_of(key),
+                    vm.type_name(exc)
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `BaseException.__init__(self, *args)`: store the args (for `super().__init__(msg)`).
-pub fn base_exception_init(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+pub fn base_exception_init(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let py = vm.py;
     let Some((this, rest)) = args.split_first() else {
         return Err(vm.type_error("descriptor '__init__' of 'BaseException' object needs an argument"));
@@ -88,6 +108,9 @@ pub fn base_exception_init(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Valu
     if let Some(Payload::Instance(inst)) = this.payload()
         && let Some(state) = &inst.exception
     {
+        if is_subclass(&inst.class, &types().import_error) {
+            set_import_error_fields(vm, this, kwargs)?;
+        }
         let rest = if is_subclass(&inst.class, &types().os_error) {
             super::os_error::set_fields(vm, this, rest);
             super::os_error::kept_args(rest)
@@ -579,6 +602,12 @@ impl Vm<'_> {
             "errno" | "strerror" | "filename" | "filename2" if is_subclass(&inst.class, &types().os_error) => {
                 Value::None
             }
+            "name" | "path" if is_subclass(&inst.class, &types().import_error) => Value::None,
+            // The message when the error was made with exactly one argument.
+            "msg" if is_subclass(&inst.class, &types().import_error) => match state.args.as_ref().map(|a| &a.payload) {
+                Some(Payload::Tuple(items)) if items.len() == 1 => items[0].clone_ref(py),
+                _ => Value::None,
+            },
             // No argument: `None`; one: that argument; several: all of them, as a tuple.
             "code" if is_subclass(&inst.class, &types().system_exit) => match state.args.as_ref().map(|a| &a.payload) {
                 Some(Payload::Tuple(items)) if items.len() > 1 => {

@@ -355,7 +355,18 @@ impl Vm<'_> {
                 msg = format!("{msg}; '{parent}' is not a package");
             }
         }
-        Err(self.new_error(&types().module_not_found_error, msg))
+        Err(self.import_error(&types().module_not_found_error, msg, name, Value::None))
+    }
+
+    /// An ImportError (or subclass) with its `name` and `path` set, as the import system's are.
+    fn import_error(&mut self, class: &ObjRef, msg: String, name: &str, path: Value) -> PyErr {
+        let err = self.new_error(class, msg);
+        let exc = Value::Obj(err.exc.clone_ref(self.py));
+        let name = self.new_str(name);
+        // A fresh exception's dict takes any attribute.
+        let _ = self.set_attr(&exc, &intern("name"), name);
+        let _ = self.set_attr(&exc, &intern("path"), path);
+        err
     }
 
     /// `importlib.util.find_spec` for a module not imported yet: its spec, or `None`.
@@ -581,9 +592,12 @@ impl Vm<'_> {
         if let Some(submodule) = self.dict_get_str(&modules, &intern(&format!("{module_name}.{name}")))? {
             return Ok(submodule);
         }
-        let location = match self.get_attr_opt(module, &intern("__file__"))? {
-            Some(file) if file.as_str().is_some() => file.as_str().unwrap_or_default().to_string(),
-            _ => "unknown location".to_string(),
+        let file = self
+            .get_attr_opt(module, &intern("__file__"))?
+            .filter(|file| file.as_str().is_some());
+        let location = match &file {
+            Some(file) => file.as_str().unwrap_or_default().to_string(),
+            None => "unknown location".to_string(),
         };
         let initializing = match self.get_attr_opt(module, &intern("__spec__"))? {
             Some(spec) if !spec.is_none() => self
@@ -599,7 +613,7 @@ impl Vm<'_> {
         } else {
             format!("cannot import name '{name}' from '{module_name}' ({location})")
         };
-        Err(self.new_error(&types().import_error, msg))
+        Err(self.import_error(&types().import_error, msg, &module_name, file.unwrap_or(Value::None)))
     }
 
     /// `from module import *`: public names, or those listed in `__all__`.
