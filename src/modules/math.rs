@@ -66,6 +66,13 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("dist", dist),
     ("prod", prod),
     ("fsum", fsum),
+    ("erf", erf),
+    ("erfc", erfc),
+    ("gamma", gamma),
+    ("lgamma", lgamma),
+    ("remainder", remainder),
+    ("nextafter", nextafter),
+    ("ulp", ulp),
 ];
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
@@ -209,6 +216,62 @@ unary! {
     fabs => f64::abs, false;
     degrees => |x| x * (180.0 / std::f64::consts::PI), false;
     radians => |x| x * (std::f64::consts::PI / 180.0), false;
+    // The libm crate is musl's libm in Rust: the same Sun-derived erf as glibc's.
+    erf => libm::erf, false;
+    erfc => libm::erfc, false;
+}
+
+/// Gamma and its log have poles at 0 and the negative integers (domain errors, as CPython).
+fn at_pole(x: f64) -> bool {
+    x <= 0.0 && x == x.floor() && x.is_finite()
+}
+
+fn gamma(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let x = real(vm, one_arg(vm, "gamma", args, kwargs)?)?;
+    if at_pole(x) || x == f64::NEG_INFINITY {
+        return Err(domain_error(vm));
+    }
+    checked(vm, x, libm::tgamma(x), true).map(Value::Float)
+}
+
+fn lgamma(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let x = real(vm, one_arg(vm, "lgamma", args, kwargs)?)?;
+    if at_pole(x) {
+        return Err(domain_error(vm));
+    }
+    checked(vm, x, libm::lgamma(x), true).map(Value::Float)
+}
+
+fn remainder(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let (x, y) = two_args(vm, "remainder", args, kwargs)?;
+    let (x, y) = (real(vm, x)?, real(vm, y)?);
+    if x.is_nan() || y.is_nan() {
+        return Ok(Value::Float(f64::NAN));
+    }
+    if x.is_infinite() || y == 0.0 {
+        return Err(domain_error(vm));
+    }
+    Ok(Value::Float(libm::remainder(x, y)))
+}
+
+fn nextafter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let (x, y) = two_args(vm, "nextafter", args, kwargs)?;
+    let (x, y) = (real(vm, x)?, real(vm, y)?);
+    Ok(Value::Float(libm::nextafter(x, y)))
+}
+
+/// The gap between `|x|` and the next float away from zero (toward zero for the largest).
+fn ulp(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let x = real(vm, one_arg(vm, "ulp", args, kwargs)?)?.abs();
+    if !x.is_finite() {
+        return Ok(Value::Float(x));
+    }
+    let up = libm::nextafter(x, f64::INFINITY);
+    Ok(Value::Float(if up.is_infinite() {
+        x - libm::nextafter(x, 0.0)
+    } else {
+        up - x
+    }))
 }
 
 /// glibc's algorithms for the functions where Rust's own implementations round differently
