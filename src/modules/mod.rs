@@ -75,6 +75,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "string" => Some(include_str!("py/string.py")),
         "datetime" => Some(include_str!("py/datetime.py")),
         "calendar" => Some(include_str!("py/calendar.py")),
+        "statistics" => Some(include_str!("py/statistics.py")),
         "_strptime" => Some(include_str!("py/_strptime.py")),
         "types" => Some(include_str!("py/types.py")),
         "__future__" => Some(include_str!("py/__future__.py")),
