@@ -1,5 +1,5 @@
-"""toy's container datatypes, a subset of CPython's collections: deque, namedtuple,
-defaultdict, Counter and OrderedDict.
+"""toy's container datatypes, as CPython's collections documents them: deque, namedtuple,
+defaultdict, Counter, OrderedDict, ChainMap and the UserDict/UserList/UserString wrappers.
 
 A named tuple is a class of its own that behaves like a tuple (indexing, unpacking, len,
 comparison and hashing as the equal tuple) without being one.
@@ -9,7 +9,8 @@ import sys
 from _collections import _deque_insert, _deque_push, _deque_rotate
 from _thread import get_ident
 
-__all__ = ["deque", "namedtuple", "defaultdict", "Counter", "OrderedDict"]
+__all__ = ["ChainMap", "Counter", "OrderedDict", "UserDict", "UserList", "UserString",
+           "defaultdict", "deque", "namedtuple"]
 
 
 # Objects whose repr is being built, with the thread building it: a container that holds
@@ -552,3 +553,433 @@ class Counter(dict):
         if not isinstance(other, Counter):
             return NotImplemented
         return _merge_counts(self, other, lambda mine, theirs: mine - theirs)
+
+
+# ----- ChainMap and the User* wrappers --------------------------------------------------------
+
+from _collections_abc import MutableMapping as _MutableMapping  # noqa: E402
+from _collections_abc import MutableSequence as _MutableSequence  # noqa: E402
+from _collections_abc import Sequence as _Sequence  # noqa: E402
+
+
+class ChainMap(_MutableMapping):
+    """A ChainMap groups multiple dicts (or other mappings) together to create a single,
+    updateable view. Lookups search the maps in order; writes go to the first."""
+
+    def __init__(self, *maps):
+        self.maps = list(maps) or [{}]
+
+    def __missing__(self, key):
+        raise KeyError(key)
+
+    def __getitem__(self, key):
+        for mapping in self.maps:
+            if key in mapping:
+                return mapping[key]
+        return self.__missing__(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __len__(self):
+        return len(set().union(*self.maps))
+
+    def __iter__(self):
+        # Keys in first-seen order when walking the maps from the last to the first.
+        seen = {}
+        for mapping in reversed(self.maps):
+            seen.update(dict.fromkeys(mapping))
+        return iter(seen)
+
+    def __contains__(self, key):
+        return any(key in mapping for mapping in self.maps)
+
+    def __bool__(self):
+        return any(self.maps)
+
+    def __repr__(self):
+        return _repr_once(self, lambda: "%s(%s)" % (
+            type(self).__name__, ", ".join(map(repr, self.maps))), "...")
+
+    @classmethod
+    def fromkeys(cls, iterable, *args):
+        return cls(dict.fromkeys(iterable, *args))
+
+    def copy(self):
+        return type(self)(self.maps[0].copy(), *self.maps[1:])
+
+    __copy__ = copy
+
+    def new_child(self, m=None, **kwargs):
+        if m is None:
+            m = kwargs
+        elif kwargs:
+            m.update(kwargs)
+        return type(self)(m, *self.maps)
+
+    @property
+    def parents(self):
+        return type(self)(*self.maps[1:])
+
+    def __setitem__(self, key, value):
+        self.maps[0][key] = value
+
+    def __delitem__(self, key):
+        try:
+            del self.maps[0][key]
+        except KeyError:
+            raise KeyError("Key not found in the first mapping: {!r}".format(key))
+
+    def popitem(self):
+        try:
+            return self.maps[0].popitem()
+        except KeyError:
+            raise KeyError("No keys found in the first mapping.")
+
+    def pop(self, key, *args):
+        try:
+            return self.maps[0].pop(key, *args)
+        except KeyError:
+            raise KeyError("Key not found in the first mapping: {!r}".format(key))
+
+    def clear(self):
+        self.maps[0].clear()
+
+    def __ior__(self, other):
+        self.maps[0].update(other)
+        return self
+
+    def __or__(self, other):
+        if not isinstance(other, _MutableMapping.__mro__[1]):
+            return NotImplemented
+        merged = self.copy()
+        merged.maps[0].update(other)
+        return merged
+
+    def __ror__(self, other):
+        if not isinstance(other, _MutableMapping.__mro__[1]):
+            return NotImplemented
+        merged = dict(other)
+        for mapping in reversed(self.maps):
+            merged.update(mapping)
+        return type(self)(merged)
+
+
+class UserDict(_MutableMapping):
+    """A dict wrapper whose contents live in the `data` attribute, for subclassing."""
+
+    def __init__(self, dict=None, /, **kwargs):
+        self.data = {}
+        if dict is not None:
+            self.update(dict)
+        if kwargs:
+            self.update(kwargs)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, key):
+        if key in self.data:
+            return self.data[key]
+        if hasattr(type(self), "__missing__"):
+            return type(self).__missing__(self, key)
+        raise KeyError(key)
+
+    def __setitem__(self, key, item):
+        self.data[key] = item
+
+    def __delitem__(self, key):
+        del self.data[key]
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __contains__(self, key):
+        return key in self.data
+
+    def get(self, key, default=None):
+        if key in self:
+            return self[key]
+        return default
+
+    def __repr__(self):
+        return repr(self.data)
+
+    def __or__(self, other):
+        if isinstance(other, UserDict):
+            return type(self)(self.data | other.data)
+        if isinstance(other, dict):
+            return type(self)(self.data | other)
+        return NotImplemented
+
+    def __ror__(self, other):
+        if isinstance(other, UserDict):
+            return type(self)(other.data | self.data)
+        if isinstance(other, dict):
+            return type(self)(other | self.data)
+        return NotImplemented
+
+    def __ior__(self, other):
+        self.data |= other.data if isinstance(other, UserDict) else other
+        return self
+
+    def __copy__(self):
+        clone = type(self).__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__["data"] = self.__dict__["data"].copy()
+        return clone
+
+    def copy(self):
+        if type(self) is UserDict:
+            return UserDict(self.data.copy())
+        import copy
+        data = self.data
+        try:
+            self.data = {}
+            clone = copy.copy(self)
+        finally:
+            self.data = data
+        clone.update(self)
+        return clone
+
+    @classmethod
+    def fromkeys(cls, iterable, value=None):
+        made = cls()
+        for key in iterable:
+            made[key] = value
+        return made
+
+
+class UserList(_MutableSequence):
+    """A list wrapper whose contents live in the `data` attribute, for subclassing."""
+
+    def __init__(self, initlist=None):
+        self.data = []
+        if initlist is not None:
+            if type(initlist) == type(self.data):
+                self.data[:] = initlist
+            elif isinstance(initlist, UserList):
+                self.data[:] = initlist.data[:]
+            else:
+                self.data = list(initlist)
+
+    def __repr__(self):
+        return repr(self.data)
+
+    def _unwrap(self, other):
+        return other.data if isinstance(other, UserList) else other
+
+    def __lt__(self, other):
+        return self.data < self._unwrap(other)
+
+    def __le__(self, other):
+        return self.data <= self._unwrap(other)
+
+    def __eq__(self, other):
+        return self.data == self._unwrap(other)
+
+    def __gt__(self, other):
+        return self.data > self._unwrap(other)
+
+    def __ge__(self, other):
+        return self.data >= self._unwrap(other)
+
+    def __contains__(self, item):
+        return item in self.data
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return self.__class__(self.data[i])
+        return self.data[i]
+
+    def __setitem__(self, i, item):
+        self.data[i] = item
+
+    def __delitem__(self, i):
+        del self.data[i]
+
+    def __add__(self, other):
+        if isinstance(other, UserList):
+            return self.__class__(self.data + other.data)
+        if isinstance(other, type(self.data)):
+            return self.__class__(self.data + other)
+        return self.__class__(self.data + list(other))
+
+    def __radd__(self, other):
+        if isinstance(other, UserList):
+            return self.__class__(other.data + self.data)
+        if isinstance(other, type(self.data)):
+            return self.__class__(other + self.data)
+        return self.__class__(list(other) + self.data)
+
+    def __iadd__(self, other):
+        if isinstance(other, UserList):
+            self.data += other.data
+        elif isinstance(other, type(self.data)):
+            self.data += other
+        else:
+            self.data += list(other)
+        return self
+
+    def __mul__(self, n):
+        return self.__class__(self.data * n)
+
+    __rmul__ = __mul__
+
+    def __imul__(self, n):
+        self.data *= n
+        return self
+
+    def __copy__(self):
+        clone = self.__class__.__new__(self.__class__)
+        clone.__dict__.update(self.__dict__)
+        clone.__dict__["data"] = self.__dict__["data"][:]
+        return clone
+
+    def append(self, item):
+        self.data.append(item)
+
+    def insert(self, i, item):
+        self.data.insert(i, item)
+
+    def pop(self, i=-1):
+        return self.data.pop(i)
+
+    def remove(self, item):
+        self.data.remove(item)
+
+    def clear(self):
+        self.data.clear()
+
+    def copy(self):
+        return self.__class__(self)
+
+    def count(self, item):
+        return self.data.count(item)
+
+    def index(self, item, *args):
+        return self.data.index(item, *args)
+
+    def reverse(self):
+        self.data.reverse()
+
+    def sort(self, /, *args, **kwds):
+        self.data.sort(*args, **kwds)
+
+    def extend(self, other):
+        if isinstance(other, UserList):
+            self.data.extend(other.data)
+        else:
+            self.data.extend(other)
+
+
+def _string_methods():
+    """UserString's methods: each str method applied to `data`, str results rewrapped."""
+    def forward(name):
+        method = getattr(str, name)
+
+        def call(self, *args, **kwargs):
+            args = [a.data if isinstance(a, UserString) else a for a in args]
+            result = method(self.data, *args, **kwargs)
+            if type(result) is str:
+                return self.__class__(result)
+            return result
+        call.__name__ = name
+        return call
+    returning_other = ("count", "encode", "endswith", "find", "index", "isalnum", "isalpha",
+                       "isascii", "isdecimal", "isdigit", "isidentifier", "islower",
+                       "isnumeric", "isprintable", "isspace", "istitle", "isupper", "rfind",
+                       "rindex", "startswith", "split", "rsplit", "splitlines", "partition",
+                       "rpartition", "format", "format_map")
+    rewrapped = ("capitalize", "casefold", "center", "expandtabs", "join", "ljust", "lower",
+                 "lstrip", "removeprefix", "removesuffix", "replace", "rjust", "rstrip",
+                 "strip", "swapcase", "title", "translate", "upper", "zfill")
+    return {name: forward(name) for name in returning_other + rewrapped}
+
+
+class UserString(_Sequence):
+    """A str wrapper whose text lives in the `data` attribute, for subclassing."""
+
+    def __init__(self, seq):
+        if isinstance(seq, str):
+            self.data = seq
+        elif isinstance(seq, UserString):
+            self.data = seq.data[:]
+        else:
+            self.data = str(seq)
+
+    def __str__(self):
+        return str(self.data)
+
+    def __repr__(self):
+        return repr(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __complex__(self):
+        return complex(self.data)
+
+    def __hash__(self):
+        return hash(self.data)
+
+    def __getnewargs__(self):
+        return (self.data[:],)
+
+    def _unwrap(self, other):
+        return other.data if isinstance(other, UserString) else other
+
+    def __eq__(self, string):
+        return self.data == self._unwrap(string)
+
+    def __lt__(self, string):
+        return self.data < self._unwrap(string)
+
+    def __le__(self, string):
+        return self.data <= self._unwrap(string)
+
+    def __gt__(self, string):
+        return self.data > self._unwrap(string)
+
+    def __ge__(self, string):
+        return self.data >= self._unwrap(string)
+
+    def __contains__(self, char):
+        return self._unwrap(char) in self.data
+
+    def __len__(self):
+        return len(self.data)
+
+    def __getitem__(self, index):
+        return self.__class__(self.data[index])
+
+    def __add__(self, other):
+        if isinstance(other, UserString):
+            return self.__class__(self.data + other.data)
+        if isinstance(other, str):
+            return self.__class__(self.data + other)
+        return self.__class__(self.data + str(other))
+
+    def __radd__(self, other):
+        if isinstance(other, str):
+            return self.__class__(other + self.data)
+        return self.__class__(str(other) + self.data)
+
+    def __mul__(self, n):
+        return self.__class__(self.data * n)
+
+    __rmul__ = __mul__
+
+    def __mod__(self, args):
+        return self.__class__(self.data % args)
+
+    def __rmod__(self, template):
+        return self.__class__(str(template) % self)
+
+    locals().update(_string_methods())
