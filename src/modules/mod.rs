@@ -25,6 +25,7 @@ pub mod sys;
 pub mod thread;
 pub mod time;
 pub mod toy;
+pub mod traceback;
 pub mod weakref;
 
 use crate::objects::types::{intern, module_function};
@@ -105,6 +106,10 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
         "concurrent.futures.thread" => Some(include_str!("py/concurrent/futures/thread.py")),
+        "atexit" => Some(include_str!("py/atexit.py")),
+        "traceback" => Some(include_str!("py/traceback.py")),
+        "linecache" => Some(include_str!("py/linecache.py")),
+        "warnings" => Some(include_str!("py/warnings.py")),
         _ => None,
     }
 }
@@ -135,6 +140,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_imp", imp::create),
     ("_signal", signal::create),
     ("_subprocess", subprocess::create),
+    ("_traceback", traceback::create),
 ];
 
 /// Whether `name` is one of the modules written in Rust.
