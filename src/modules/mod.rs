@@ -110,6 +110,18 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "traceback" => Some(include_str!("py/traceback.py")),
         "linecache" => Some(include_str!("py/linecache.py")),
         "warnings" => Some(include_str!("py/warnings.py")),
+        "unittest" => Some(include_str!("py/unittest/__init__.py")),
+        "unittest.case" => Some(include_str!("py/unittest/case.py")),
+        "unittest.util" => Some(include_str!("py/unittest/util.py")),
+        "unittest.result" => Some(include_str!("py/unittest/result.py")),
+        "unittest.suite" => Some(include_str!("py/unittest/suite.py")),
+        "unittest.loader" => Some(include_str!("py/unittest/loader.py")),
+        "unittest.runner" => Some(include_str!("py/unittest/runner.py")),
+        "unittest.main" => Some(include_str!("py/unittest/main.py")),
+        "unittest.signals" => Some(include_str!("py/unittest/signals.py")),
+        "fnmatch" => Some(include_str!("py/fnmatch.py")),
+        "difflib" => Some(include_str!("py/difflib.py")),
+        "pprint" => Some(include_str!("py/pprint.py")),
         _ => None,
     }
 }
