@@ -122,6 +122,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "fnmatch" => Some(include_str!("py/fnmatch.py")),
         "difflib" => Some(include_str!("py/difflib.py")),
         "pprint" => Some(include_str!("py/pprint.py")),
+        "textwrap" => Some(include_str!("py/textwrap.py")),
+        "inspect" => Some(include_str!("py/inspect.py")),
         _ => None,
     }
 }
