@@ -124,6 +124,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "pprint" => Some(include_str!("py/pprint.py")),
         "textwrap" => Some(include_str!("py/textwrap.py")),
         "inspect" => Some(include_str!("py/inspect.py")),
+        "logging" => Some(include_str!("py/logging/__init__.py")),
         _ => None,
     }
 }

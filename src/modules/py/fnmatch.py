@@ -1,10 +1,9 @@
 """Filename matching with shell patterns: `*`, `?`, `[seq]` and `[!seq]`.
 
-fnmatch(NAME, PATTERN) normalizes case as the operating system does (POSIX: not at all);
-fnmatchcase(NAME, PATTERN) never does.
+fnmatch(NAME, PATTERN) normalizes case as the operating system does, which on the POSIX
+systems toy runs on is not at all: it is fnmatchcase(NAME, PATTERN).
 """
 
-import os
 import re
 import functools
 
@@ -12,8 +11,7 @@ __all__ = ["filter", "fnmatch", "fnmatchcase", "translate"]
 
 
 def fnmatch(name, pat):
-    name = os.path.normcase(name)
-    pat = os.path.normcase(pat)
+    """Whether NAME matches PATTERN."""
     return fnmatchcase(name, pat)
 
 
@@ -26,9 +24,8 @@ def _compile_pattern(pat):
 
 def filter(names, pat):
     """Return the subset of the list NAMES that match PAT."""
-    pat = os.path.normcase(pat)
     match = _compile_pattern(pat)
-    return [name for name in names if match(os.path.normcase(name))]
+    return [name for name in names if match(name)]
 
 
 def fnmatchcase(name, pat):
@@ -81,9 +78,9 @@ def _class(body):
     if not body:
         # `[!]` matches any one character; an empty class nothing.
         return '.' if negate else '(?!)'
+    # Backslashes are literal in shell patterns; `&`, `~` and `|` are escaped as re may
+    # give doubled ones a meaning inside a class.
     escaped = body.replace('\\', '\\\\')
-    # A `-` range written backwards matches nothing: keep CPython's reading of such classes
-    # simple by escaping only what re treats specially inside a class.
     escaped = re.sub(r'([&~|])', r'\\\1', escaped)
     if escaped.startswith('^'):
         escaped = '\\' + escaped
