@@ -125,6 +125,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "textwrap" => Some(include_str!("py/textwrap.py")),
         "inspect" => Some(include_str!("py/inspect.py")),
         "logging" => Some(include_str!("py/logging/__init__.py")),
+        "argparse" => Some(include_str!("py/argparse.py")),
         _ => None,
     }
 }
