@@ -126,6 +126,9 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "inspect" => Some(include_str!("py/inspect.py")),
         "logging" => Some(include_str!("py/logging/__init__.py")),
         "argparse" => Some(include_str!("py/argparse.py")),
+        "keyword" => Some(include_str!("py/keyword.py")),
+        "shlex" => Some(include_str!("py/shlex.py")),
+        "getopt" => Some(include_str!("py/getopt.py")),
         _ => None,
     }
 }
