@@ -601,11 +601,11 @@ impl Vm<'_> {
         })
     }
 
-    /// `exc.__traceback__`: a chain of `traceback` objects (`tb_lineno`, `tb_next`, `tb_lasti`,
-    /// `tb_frame`; `tb_lasti` indexes toy's bytecode), outermost frame first; `None` for an exception never raised. `frames` are
-    /// the entries' lines, code objects and globals, innermost first. Each `tb_frame` is a
-    /// frame object whose `f_back` is the next frame out (the outermost one's is `None`: the
-    /// frames above the handler are not recorded).
+    /// `exc.__traceback__`: a chain of `traceback` objects (`tb_lineno`, `tb_next`, `tb_lasti`
+    /// indexing toy's bytecode, `tb_frame`), outermost frame first; `None` for an exception
+    /// never raised. `frames` are the entries' lines, instructions, code objects and globals,
+    /// innermost first. Each `tb_frame` is a frame object whose `f_back` is the next frame
+    /// out (the outermost one's is `None`: the frames above the handler are not recorded).
     pub fn traceback_chain(&mut self, frames: Vec<TracebackFrame>) -> Value {
         let mut frame_objects = Vec::with_capacity(frames.len());
         let mut back = Value::None;
