@@ -205,6 +205,7 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
         Err(err) => exit_status_for(&mut vm, err),
     };
     wait_for_threads(&mut vm);
+    run_atexit_callbacks(&mut vm);
     run_exit_finalizers(&mut vm);
     if let Some(globals) = main_globals {
         vm.finalize_main_module(globals);
@@ -222,6 +223,46 @@ fn wait_for_threads(vm: &mut vm::Vm) {
     if let Err(err) = vm.call_method(&threading, "_shutdown", &[]) {
         let report = vm.format_exception(&err.exc);
         eprint!("Exception ignored on threading shutdown:\n{report}");
+    }
+}
+
+/// If `atexit` was imported, run the functions registered with it, last registered first.
+/// They are called from here rather than from `atexit._run_exitfuncs`, so that the traceback
+/// of one that raises starts in it, as CPython's does.
+fn run_atexit_callbacks(vm: &mut vm::Vm) {
+    let py = vm.py;
+    let modules = vm.modules.clone_ref(py);
+    let Ok(Some(atexit)) = vm.dict_get_str(&modules, &intern("atexit")) else {
+        return;
+    };
+    // `(func, args, kwargs items)` tuples until `None`.
+    while let Ok(entry) = vm.call_method(&atexit, "_pop_callback", &[]) {
+        let Some(Payload::Tuple(parts)) = entry.payload() else {
+            return;
+        };
+        let [func, args, kwargs] = &parts[..] else {
+            return;
+        };
+        let args: Vec<Value> = match args.payload() {
+            Some(Payload::Tuple(items)) => items.iter().map(|v| v.clone_ref(py)).collect(),
+            _ => Vec::new(),
+        };
+        let mut keywords = Vec::new();
+        if let Some(Payload::Tuple(items)) = kwargs.payload() {
+            for item in items.iter() {
+                if let Some(Payload::Tuple(pair)) = item.payload()
+                    && let [Value::Obj(key), value] = &pair[..]
+                {
+                    keywords.push((key.clone_ref(py), value.clone_ref(py)));
+                }
+            }
+        }
+        if let Err(err) = vm.call(func, &args, &keywords) {
+            let callback = vm.repr(func).unwrap_or_default();
+            let report = vm.format_exception(&err.exc);
+            modules::io::flush_stdout();
+            eprint!("Exception ignored in atexit callback: {callback}\n{report}");
+        }
     }
 }
 

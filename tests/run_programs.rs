@@ -437,10 +437,31 @@ fn compare_run(who: &str, run: &Run, expected: &Expected) -> Vec<String> {
 
 /// Stderr as it is compared: paths relative to the repository (tracebacks name the script by
 /// its absolute path, and `tests/update_expected.py` writes them relative), object addresses
-/// masked.
+/// masked, and the time `unittest` reports (`Ran 3 tests in 0.002s`) masked.
 fn comparable_stderr(text: &str) -> String {
     let root = format!("{}/", repo_root().display());
-    mask_addresses(&text.replace(&root, ""))
+    mask_test_durations(&mask_addresses(&text.replace(&root, "")))
+}
+
+/// `unittest`'s summary line, `Ran N tests in 0.012s`, says how long the run took, which
+/// differs from run to run: the seconds become `…`.
+fn mask_test_durations(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let body = line.trim_end_matches('\n');
+            let summary = body.strip_prefix("Ran ").and_then(|rest| {
+                let (count, seconds) = rest.split_once(" in ")?;
+                let count = count.strip_suffix(" tests").or_else(|| count.strip_suffix(" test"))?;
+                count.parse::<u64>().ok()?;
+                seconds.strip_suffix('s')?.parse::<f64>().ok()?;
+                Some(body.len() - seconds.len())
+            });
+            match summary {
+                Some(end) => format!("{}…s{}", &body[..end], &line[body.len()..]),
+                None => line.to_string(),
+            }
+        })
+        .collect()
 }
 
 /// Object addresses (`<function C.__del__ at 0x7f…>` in what a failing finalizer reports)

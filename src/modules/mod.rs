@@ -25,6 +25,7 @@ pub mod sys;
 pub mod thread;
 pub mod time;
 pub mod toy;
+pub mod traceback;
 pub mod weakref;
 
 use crate::objects::types::{intern, module_function};
@@ -109,6 +110,29 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
         "concurrent.futures.thread" => Some(include_str!("py/concurrent/futures/thread.py")),
+        "atexit" => Some(include_str!("py/atexit.py")),
+        "traceback" => Some(include_str!("py/traceback.py")),
+        "linecache" => Some(include_str!("py/linecache.py")),
+        "warnings" => Some(include_str!("py/warnings.py")),
+        "unittest" => Some(include_str!("py/unittest/__init__.py")),
+        "unittest.case" => Some(include_str!("py/unittest/case.py")),
+        "unittest.util" => Some(include_str!("py/unittest/util.py")),
+        "unittest.result" => Some(include_str!("py/unittest/result.py")),
+        "unittest.suite" => Some(include_str!("py/unittest/suite.py")),
+        "unittest.loader" => Some(include_str!("py/unittest/loader.py")),
+        "unittest.runner" => Some(include_str!("py/unittest/runner.py")),
+        "unittest.main" => Some(include_str!("py/unittest/main.py")),
+        "unittest.signals" => Some(include_str!("py/unittest/signals.py")),
+        "fnmatch" => Some(include_str!("py/fnmatch.py")),
+        "difflib" => Some(include_str!("py/difflib.py")),
+        "pprint" => Some(include_str!("py/pprint.py")),
+        "textwrap" => Some(include_str!("py/textwrap.py")),
+        "inspect" => Some(include_str!("py/inspect.py")),
+        "logging" => Some(include_str!("py/logging/__init__.py")),
+        "argparse" => Some(include_str!("py/argparse.py")),
+        "keyword" => Some(include_str!("py/keyword.py")),
+        "shlex" => Some(include_str!("py/shlex.py")),
+        "getopt" => Some(include_str!("py/getopt.py")),
         _ => None,
     }
 }
@@ -139,6 +163,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_imp", imp::create),
     ("_signal", signal::create),
     ("_subprocess", subprocess::create),
+    ("_traceback", traceback::create),
 ];
 
 /// Whether `name` is one of the modules written in Rust.

@@ -172,6 +172,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("getswitchinterval", getswitchinterval),
             ("intern", intern),
             ("exc_info", exc_info),
+            ("_getframe", getframe),
             ("excepthook", excepthook),
             ("__excepthook__", excepthook),
         ],
@@ -191,6 +192,26 @@ fn exc_info(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     let class = Value::Obj(vm.type_of(&exc).clone_ref(py));
     let tb = vm.exception_attr(&exc, "__traceback__").unwrap_or(Value::None);
     Ok(vm.new_tuple(vec![class, exc, tb]))
+}
+
+/// `sys._getframe([depth])`: the caller's frame, or the one `depth` calls further out.
+fn getframe(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "_getframe", kwargs)?;
+    check_arity(vm, "_getframe", args, 0, 1)?;
+    let depth = match args.first() {
+        Some(depth) => crate::vm::ops::as_small_int(depth).ok_or_else(|| {
+            vm.type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(depth)
+            ))
+        })?,
+        None => 0,
+    };
+    // A negative depth counts as 0, as CPython's does.
+    usize::try_from(depth.max(0))
+        .ok()
+        .and_then(|depth| vm.frame_object(depth))
+        .ok_or_else(|| vm.value_error("call stack is not deep enough"))
 }
 
 /// `getdefaultencoding()` / `getfilesystemencoding()`: toy's text is UTF-8 throughout.

@@ -726,12 +726,22 @@ impl Instance {
     }
 }
 
-/// One frame of a traceback: the code, its line, and the span of the failing instruction.
+/// Where a traceback entry is: the code, its line, and the span of the failing instruction.
 #[derive(Clone)]
-pub struct TracebackEntry {
+pub struct SourcePlace {
     pub code: Arc<CodeObject>,
     pub line: u32,
     pub span: crate::syntax::ast::Span,
+}
+
+/// One frame of a traceback: where it failed, and what its `tb_frame` shows.
+pub struct TracebackEntry {
+    pub at: SourcePlace,
+    /// The index of the failing instruction (`tb_lasti`).
+    pub lasti: u32,
+    /// The `Payload::Code` object (immortal).
+    pub code_object: ObjRef,
+    pub globals: ObjRef,
 }
 
 /// The fields every exception carries besides its `__dict__`.

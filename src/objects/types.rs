@@ -35,7 +35,7 @@ builtin_types! {
     module: "module", generator: "generator", iterator: "iterator", property: "property",
     staticmethod: "staticmethod", classmethod: "classmethod", super_: "super",
     dict_keys: "dict_keys", dict_values: "dict_values", dict_items: "dict_items", not_implemented_type: "NotImplementedType",
-    ellipsis_type: "ellipsis", member_descriptor: "member_descriptor", traceback: "traceback", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
+    ellipsis_type: "ellipsis", member_descriptor: "member_descriptor", traceback: "traceback", frame: "frame", text_io: "TextIOWrapper", buffered_io: "BufferedReader", lock: "lock", hash: "HASH", random: "Random",
     base_exception: "BaseException", exception: "Exception", system_exit: "SystemExit",
     keyboard_interrupt: "KeyboardInterrupt", generator_exit: "GeneratorExit",
     arithmetic_error: "ArithmeticError", zero_division_error: "ZeroDivisionError",
@@ -62,6 +62,18 @@ builtin_types! {
     child_process_error: "ChildProcessError",
     process_lookup_error: "ProcessLookupError",
     reference_error: "ReferenceError",
+    warning: "Warning",
+    user_warning: "UserWarning",
+    deprecation_warning: "DeprecationWarning",
+    pending_deprecation_warning: "PendingDeprecationWarning",
+    syntax_warning: "SyntaxWarning",
+    runtime_warning: "RuntimeWarning",
+    future_warning: "FutureWarning",
+    import_warning: "ImportWarning",
+    unicode_warning: "UnicodeWarning",
+    bytes_warning: "BytesWarning",
+    resource_warning: "ResourceWarning",
+    encoding_warning: "EncodingWarning",
 }
 
 static TYPES: OnceLock<Types> = OnceLock::new();
@@ -174,10 +186,10 @@ fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> O
         dict: ObjLock::new(DictTable::new()),
         layout,
         finalizer: super::gc::FinalizerCache::new(false),
-        // Of the built-in classes' instances only exceptions (and tracebacks) are `Instance`s
+        // Of the built-in classes' instances only exceptions (tracebacks and frames) are `Instance`s
         // with a namespace; none can be weakly referenced.
         shape: super::InstanceShape {
-            dict: layout == Layout::Exception || name == "traceback",
+            dict: layout == Layout::Exception || name == "traceback" || name == "frame",
             weakref: false,
             members: false,
         },
@@ -208,6 +220,7 @@ fn create_types() -> Types {
     let os_error = e("OSError", &exception);
     let syntax_error = e("SyntaxError", &exception);
     let connection_error = e("ConnectionError", &os_error);
+    let warning = e("Warning", &exception);
     Types {
         type_: b("type"),
         none_type: b("NoneType"),
@@ -243,6 +256,8 @@ fn create_types() -> Types {
         member_descriptor: b("member_descriptor"),
         // Plain instances: their `tb_lineno`, `tb_next`… are entries of the instance dict.
         traceback: new_type("traceback", &[&object], Layout::Object),
+        // Snapshots of a running frame, their attributes in the instance dict (`vm::frames`).
+        frame: new_type("frame", &[&object], Layout::Object),
         text_io: b("TextIOWrapper"),
         buffered_io: b("BufferedReader"),
         lock: b("lock"),
@@ -283,6 +298,17 @@ fn create_types() -> Types {
         child_process_error: e("ChildProcessError", &os_error),
         process_lookup_error: e("ProcessLookupError", &os_error),
         reference_error: e("ReferenceError", &exception),
+        user_warning: e("UserWarning", &warning),
+        deprecation_warning: e("DeprecationWarning", &warning),
+        pending_deprecation_warning: e("PendingDeprecationWarning", &warning),
+        syntax_warning: e("SyntaxWarning", &warning),
+        runtime_warning: e("RuntimeWarning", &warning),
+        future_warning: e("FutureWarning", &warning),
+        import_warning: e("ImportWarning", &warning),
+        unicode_warning: e("UnicodeWarning", &warning),
+        bytes_warning: e("BytesWarning", &warning),
+        resource_warning: e("ResourceWarning", &warning),
+        encoding_warning: e("EncodingWarning", &warning),
         object,
         int,
         base_exception,
@@ -297,6 +323,7 @@ fn create_types() -> Types {
         os_error,
         syntax_error,
         connection_error,
+        warning,
     }
 }
 
@@ -380,6 +407,18 @@ impl Types {
             "ChildProcessError" => &t.child_process_error,
             "ProcessLookupError" => &t.process_lookup_error,
             "ReferenceError" => &t.reference_error,
+            "Warning" => &t.warning,
+            "UserWarning" => &t.user_warning,
+            "DeprecationWarning" => &t.deprecation_warning,
+            "PendingDeprecationWarning" => &t.pending_deprecation_warning,
+            "SyntaxWarning" => &t.syntax_warning,
+            "RuntimeWarning" => &t.runtime_warning,
+            "FutureWarning" => &t.future_warning,
+            "ImportWarning" => &t.import_warning,
+            "UnicodeWarning" => &t.unicode_warning,
+            "BytesWarning" => &t.bytes_warning,
+            "ResourceWarning" => &t.resource_warning,
+            "EncodingWarning" => &t.encoding_warning,
             _ => return None,
         })
     }

@@ -218,6 +218,7 @@ impl Vm<'_> {
                 let mut frame = Frame::new(None, 0, 0);
                 frame.cells = cells;
                 let code = FrameCode {
+                    object: &function.code,
                     handle,
                     globals: &function.globals,
                 };
@@ -278,6 +279,7 @@ impl Vm<'_> {
             frame.cells = self.make_cells(function, code, &mut slots.fast[fast_base..]);
         }
         let code = FrameCode {
+            object: &function.code,
             handle,
             globals: &function.globals,
         };

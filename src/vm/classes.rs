@@ -590,9 +590,13 @@ impl Vm<'_> {
             "__context__" => some_or_none(&state.context),
             "__suppress_context__" => Value::Bool(state.suppress_context),
             "__traceback__" => {
-                let lines: Vec<u32> = state.traceback.iter().map(|e| e.line).collect();
+                let frames: Vec<TracebackFrame> = state
+                    .traceback
+                    .iter()
+                    .map(|e| (e.at.line, e.lasti, e.code_object.clone_ref(py), e.globals.clone_ref(py)))
+                    .collect();
                 drop(state);
-                return Some(self.traceback_chain(&lines));
+                return Some(self.traceback_chain(frames));
             }
             "value" if is_subclass(&inst.class, &types().stop_iteration) => {
                 drop(state);
@@ -630,18 +634,27 @@ impl Vm<'_> {
         })
     }
 
-    /// `exc.__traceback__`: a chain of `traceback` objects (`tb_lineno`, `tb_next`, `tb_lasti`;
-    /// `tb_frame` is `None`), outermost frame first; `None` for an exception never raised.
-    pub fn traceback_chain(&mut self, lines: &[u32]) -> Value {
+    /// `exc.__traceback__`: a chain of `traceback` objects (`tb_lineno`, `tb_next`, `tb_lasti`
+    /// indexing toy's bytecode, `tb_frame`), outermost frame first; `None` for an exception
+    /// never raised. `frames` are the entries' lines, instructions, code objects and globals,
+    /// innermost first. Each `tb_frame` is a frame object whose `f_back` is the next frame
+    /// out (the outermost one's is `None`: the frames above the handler are not recorded).
+    pub fn traceback_chain(&mut self, frames: Vec<TracebackFrame>) -> Value {
+        let mut frame_objects = Vec::with_capacity(frames.len());
+        let mut back = Value::None;
+        for (line, lasti, code, globals) in frames.into_iter().rev() {
+            let frame = self.new_frame_object(code, globals, None, line, back);
+            back = frame.clone_ref(self.py);
+            frame_objects.push((line, lasti, frame));
+        }
         let mut next = Value::None;
-        // The entries are innermost first; the chain starts at the outermost frame.
-        for &line in lines {
+        for (line, lasti, frame) in frame_objects.into_iter().rev() {
             let mut dict = DictTable::new();
             for (name, value) in [
                 ("tb_next", next),
                 ("tb_lineno", Value::Int(i64::from(line))),
-                ("tb_lasti", Value::Int(0)),
-                ("tb_frame", Value::None),
+                ("tb_lasti", Value::Int(i64::from(lasti))),
+                ("tb_frame", frame),
             ] {
                 dict.insert_name(name, value);
             }
@@ -669,6 +682,9 @@ impl Vm<'_> {
         Vec::new()
     }
 }
+
+/// A traceback entry's line, failing instruction, code object and globals.
+pub type TracebackFrame = (u32, u32, ObjRef, ObjRef);
 
 /// A `SyntaxError` attribute from its arguments: `(msg, (filename, lineno, offset, text,
 /// end_lineno, end_offset))`; `None` where they do not say.

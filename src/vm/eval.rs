@@ -86,7 +86,14 @@ impl Vm<'_> {
             release_frame_slots(frame, slots);
             return Err(err);
         }
+        self.frames.push(super::frames::ActiveFrame {
+            code: code.object.clone_ref(self.py),
+            globals: code.globals.clone_ref(self.py),
+            locals: frame.locals.as_ref().map(|l| l.clone_ref(self.py)),
+            pc: frame.pc,
+        });
         let result = self.run_frame_inner(code, frame, slots, pending);
+        self.frames.pop();
         self.leave_recursive_call();
         if !matches!(result, Ok(FrameExit::Yield(_))) {
             release_frame_slots(frame, slots);
@@ -138,9 +145,14 @@ impl Vm<'_> {
             state.context = Some(Value::Obj(handled));
         }
         state.traceback.push(crate::objects::TracebackEntry {
-            code: code.handle.code.clone(),
-            line: frame.line(code.handle),
-            span: frame.span(code.handle),
+            at: crate::objects::SourcePlace {
+                code: code.handle.code.clone(),
+                line: frame.line(code.handle),
+                span: frame.span(code.handle),
+            },
+            lasti: u32::try_from(frame.pc.saturating_sub(1)).unwrap_or(u32::MAX),
+            code_object: code.object.clone_ref(self.py),
+            globals: code.globals.clone_ref(self.py),
         });
     }
 
@@ -183,7 +195,7 @@ impl Vm<'_> {
         frame: &mut Frame,
         slots: &mut Slots,
     ) -> Result<FrameExit, (PyErr, bool)> {
-        let FrameCode { handle, globals } = code;
+        let FrameCode { handle, globals, .. } = code;
         // Fixed for the frame's life: read once, not through `frame` at every local access.
         let fast_base = frame.fast_base;
         let instructions = &handle.code.instructions[..];
@@ -265,7 +277,11 @@ impl Vm<'_> {
                     let name = &handle.names[i as usize];
                     let value = match self.instance_attr_fast(&obj, name) {
                         Some(v) => v,
-                        None => try_!(self.get_attr(&obj, name)),
+                        None => {
+                            // A property's getter may look at the stack (a deprecation warning).
+                            self.note_call_site(frame.pc);
+                            try_!(self.get_attr(&obj, name))
+                        }
                     };
                     slots.stack.push(value);
                 }
@@ -291,6 +307,7 @@ impl Vm<'_> {
                     }
                 }
                 Instr::CallMethod(argc) => {
+                    self.note_call_site(frame.pc);
                     self.finalize_point();
                     let argc = argc as usize;
                     let base = slots.stack.len() - argc - 2;
@@ -521,6 +538,7 @@ impl Vm<'_> {
                     slots.stack.extend(items.into_iter().rev());
                 }
                 Instr::Call(argc) => {
+                    self.note_call_site(frame.pc);
                     self.finalize_point();
                     let base = slots.stack.len() - argc as usize - 1;
                     if let Some(result) = self.call_inline(slots, base, base + 1) {
@@ -581,9 +599,10 @@ impl Vm<'_> {
         frame: &mut Frame,
         slots: &mut Slots,
     ) -> Result<Option<FrameExit>, (PyErr, bool)> {
-        let FrameCode { handle, globals } = code;
+        let FrameCode { handle, globals, .. } = code;
         let fast_base = frame.fast_base;
         let py = self.py;
+        self.note_call_site(frame.pc);
         operand_macros!(slots);
         match instr {
             Instr::Call(0) if is_super(top!()) => {
@@ -910,7 +929,8 @@ impl Vm<'_> {
                 let exit = slots.stack[n - 2].clone_ref(py);
                 let exc = slots.stack[n - 1].clone_ref(py);
                 let class = Value::Obj(self.type_of(&exc).clone_ref(py));
-                let result = try_!(self.call(&exit, &[class, exc, Value::None], &[]));
+                let traceback = self.exception_attr(&exc, "__traceback__").unwrap_or(Value::None);
+                let result = try_!(self.call(&exit, &[class, exc, traceback], &[]));
                 slots.stack.push(result);
             }
             Instr::LoadAssertionError => {

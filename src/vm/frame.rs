@@ -31,6 +31,8 @@ pub struct Slots {
 /// function being called, the generator, the module), so starting a frame counts no reference.
 #[derive(Clone, Copy)]
 pub struct FrameCode<'a> {
+    /// The `Payload::Code` object `handle` is the payload of (immortal: sharing it is free).
+    pub object: &'a ObjRef,
     pub handle: &'a CodeHandle,
     pub globals: &'a ObjRef,
 }
@@ -39,7 +41,11 @@ impl<'a> FrameCode<'a> {
     /// `code` must be a `Payload::Code` object.
     pub fn new(code: &'a ObjRef, globals: &'a ObjRef) -> Option<FrameCode<'a>> {
         match &code.payload {
-            Payload::Code(handle) => Some(FrameCode { handle, globals }),
+            Payload::Code(handle) => Some(FrameCode {
+                object: code,
+                handle,
+                globals,
+            }),
             _ => None,
         }
     }

@@ -12,6 +12,7 @@ pub mod convert;
 pub mod eval;
 pub mod finalize;
 pub mod frame;
+pub mod frames;
 pub mod import;
 pub mod introspect;
 pub mod matching;
@@ -90,6 +91,8 @@ pub struct Vm<'py> {
     depth: usize,
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and implicit chaining.
     pub handled: Option<ObjRef>,
+    /// The Python frames running on this thread, innermost last (see `frames`).
+    pub frames: Vec<frames::ActiveFrame>,
     /// Address of a local near the bottom of this thread's stack, and the stack's size.
     stack_base: usize,
     stack_size: usize,
@@ -203,6 +206,7 @@ impl<'py> Vm<'py> {
             recursion_limit: seed.recursion_limit,
             depth: 0,
             handled: None,
+            frames: Vec::new(),
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
             repr_in_progress: std::collections::HashSet::new(),

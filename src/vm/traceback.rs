@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 
-use crate::objects::{ObjRef, Payload, TracebackEntry, Value};
+use crate::objects::{ObjRef, Payload, SourcePlace, Value};
 use crate::syntax::ast::{ExprKind, Span, StmtKind};
 
 use super::Vm;
@@ -65,7 +65,7 @@ const RECURSIVE_CUTOFF: usize = 3;
 ///     total = price * count + tax
 ///             ~~~~~~~~~~~~~~^~~~~
 /// ```
-fn quoted_source(entry: &TracebackEntry) -> Option<String> {
+fn quoted_source(entry: &SourcePlace) -> Option<String> {
     let source = sources().lock().get(&*entry.code.filename).cloned()?;
     let line_start = nth_line_start(&source, entry.line)?;
     let text = source[line_start..].lines().next()?;
@@ -79,6 +79,17 @@ fn quoted_source(entry: &TracebackEntry) -> Option<String> {
         out.push('\n');
     }
     Some(out)
+}
+
+/// The text of `filename` as toy compiled it, if it did.
+pub fn compiled_source(filename: &str) -> Option<Arc<str>> {
+    sources().lock().get(filename).cloned()
+}
+
+/// What a traceback prints under an entry's `File …` line: the stripped source line and,
+/// when CPython prints them, the markers under the failing part.
+pub fn quoted_lines(place: &SourcePlace) -> Option<String> {
+    quoted_source(place)
 }
 
 /// Byte offset where 1-based `line` starts.
@@ -223,22 +234,27 @@ impl Vm<'_> {
         self.format_single(exc)
     }
 
-    fn format_single(&mut self, exc: &ObjRef) -> String {
-        let mut out = String::new();
-        let entries = match &exc.payload {
+    /// Where the exception's traceback has been, innermost first.
+    pub fn traceback_places(&self, exc: &ObjRef) -> Vec<SourcePlace> {
+        match &exc.payload {
             Payload::Instance(inst) => inst
                 .exception
                 .as_ref()
-                .map(|s| s.lock(self.py).traceback.clone())
+                .map(|s| s.lock(self.py).traceback.iter().map(|e| e.at.clone()).collect())
                 .unwrap_or_default(),
             _ => Vec::new(),
-        };
+        }
+    }
+
+    fn format_single(&mut self, exc: &ObjRef) -> String {
+        let mut out = String::new();
+        let entries = self.traceback_places(exc);
         if !entries.is_empty() {
             out.push_str("Traceback (most recent call last):\n");
             // Entries were recorded innermost first; print outermost first. A frame repeating
             // the one before (runaway recursion) is printed three times, then counted.
             let mut repeats = 0;
-            let mut previous: Option<&TracebackEntry> = None;
+            let mut previous: Option<&SourcePlace> = None;
             for entry in entries.iter().rev() {
                 let same = previous.is_some_and(|p| {
                     p.line == entry.line && p.code.filename == entry.code.filename && p.code.name == entry.code.name
@@ -262,6 +278,14 @@ impl Vm<'_> {
             }
             out.push_str(&repeated_lines(repeats));
         }
+        out.push_str(&self.format_exception_only(exc));
+        out
+    }
+
+    /// The lines after an exception's traceback: `TypeName: message`, or for a `SyntaxError`
+    /// where it is and its message.
+    pub fn format_exception_only(&mut self, exc: &ObjRef) -> String {
+        let mut out = String::new();
         if let Some(details) = self.syntax_details(exc) {
             // Where the syntax error is, then only its message, as CPython prints it.
             out.push_str(&syntax_error_location(&details));

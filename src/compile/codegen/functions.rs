@@ -20,7 +20,7 @@ impl<'a> Compiler<'a> {
         self.set_line(s.span);
         let flags = self.compile_defaults(&f.params)?;
 
-        let first_line = self.unit().loc.line;
+        let first_line = self.definition_line(&f.decorators);
         self.push_unit(id, first_line);
         // Like CPython, constants[0] of a function is its docstring (or None).
         let body = match split_docstring(&f.body) {
@@ -45,6 +45,15 @@ impl<'a> Compiler<'a> {
             self.emit(Instr::Call(1));
         }
         self.name_op(&f.name, Ctx::Store)
+    }
+
+    /// `co_firstlineno` of a definition, as CPython sets it: the line of its first decorator,
+    /// or of the `def` / `class` statement being compiled.
+    fn definition_line(&self, decorators: &[Expr]) -> u32 {
+        match decorators.first() {
+            Some(first) => u32::try_from(self.line_index.line(first.span.start as usize)).unwrap_or(u32::MAX),
+            None => self.unit().loc.line,
+        }
     }
 
     /// Push the defaults tuple and keyword-only defaults dict; returns the MakeFunction flags.
@@ -138,7 +147,7 @@ impl<'a> Compiler<'a> {
         self.set_line(s.span);
         self.emit(Instr::LoadBuildClass);
 
-        let first_line = self.unit().loc.line;
+        let first_line = self.definition_line(&c.decorators);
         self.push_unit(id, first_line);
         let module = self.name_index("__name__");
         self.emit(Instr::LoadName(module));

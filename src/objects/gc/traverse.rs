@@ -181,6 +181,9 @@ fn exception_state(state: &ExceptionState, visit: &mut impl FnMut(Referent<'_>))
     for v in state.context.iter().chain(&state.cause) {
         visit(Referent::Value(v));
     }
+    for entry in &state.traceback {
+        visit(Referent::Object(&entry.globals));
+    }
 }
 
 fn iter_state(state: &IterState, visit: &mut impl FnMut(Referent<'_>)) {
@@ -278,7 +281,12 @@ pub fn clear(py: Gil<'_>, object: &PyObject) {
             }
             if let Some(state) = &inst.exception {
                 let mut state = state.lock(py);
-                let taken = (state.args.take(), state.cause.take(), state.context.take());
+                let taken = (
+                    state.args.take(),
+                    state.cause.take(),
+                    state.context.take(),
+                    std::mem::take(&mut state.traceback),
+                );
                 drop(state);
                 drop(taken);
             }
