@@ -60,6 +60,9 @@ pub enum BlockKind {
     PipeWrite,
     /// Waiting for a signal (`signal.pause`).
     SignalWait,
+    /// Waiting for a `multiprocessing` lock, semaphore or condition: a word in memory shared
+    /// with other processes.
+    ProcessLock,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -103,6 +106,7 @@ impl BlockKind {
             BlockKind::PipeRead => "pipe read",
             BlockKind::PipeWrite => "pipe write",
             BlockKind::SignalWait => "signal wait",
+            BlockKind::ProcessLock => "process lock wait",
         }
     }
 
@@ -123,7 +127,8 @@ impl BlockKind {
             | BlockKind::ConditionWait
             | BlockKind::ThreadStart
             | BlockKind::ChildWait
-            | BlockKind::SignalWait => BlockClass::Sync,
+            | BlockKind::SignalWait
+            | BlockKind::ProcessLock => BlockClass::Sync,
             BlockKind::ObjectLock => BlockClass::Contention,
             BlockKind::StopTheWorld => BlockClass::Collector,
         }
