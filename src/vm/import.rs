@@ -188,11 +188,13 @@ impl Vm<'_> {
                 }
                 continue;
             }
-            if self.get_attr_opt(module, &intern(text))?.is_some() {
-                continue;
-            }
+            // Only a package's missing names may be submodules; a plain module is not asked
+            // (it may answer through a PEP 562 `__getattr__`, once, when the name is taken).
             let submodule = format!("{absolute}.{text}");
             if !is_package && !is_toy_module(&submodule) {
+                continue;
+            }
+            if self.get_attr_opt(module, &intern(text))?.is_some() {
                 continue;
             }
             if let Err(err) = self.import_dotted(&submodule) {

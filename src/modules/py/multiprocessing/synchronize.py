@@ -192,12 +192,10 @@ class Condition:
             waiters = "unknown"
         return "<%s(%s, %s)>" % (type(self).__name__, self._lock, waiters)
 
-    def _check_owned(self, what):
-        if not self._lock._is_mine():
-            raise AssertionError("must acquire() condition before using %s()" % what)
 
     def wait(self, timeout=None):
-        self._check_owned("wait")
+        if not self._lock._is_mine():
+            raise AssertionError("must acquire() condition before using wait()")
         self._sleepers.release()
         # Release the lock completely, however many times an RLock was taken.
         depth = self._lock._count
@@ -211,7 +209,8 @@ class Condition:
                 self._lock.acquire()
 
     def notify(self, n=1):
-        self._check_owned("notify")
+        if not self._lock._is_mine():
+            raise AssertionError("lock is not owned")
         # Settle waiters that timed out: each announced itself and reported leaving.
         while self._left.acquire(False):
             self._sleepers.acquire(False)
