@@ -13,6 +13,7 @@ pub mod eval;
 pub mod finalize;
 pub mod frame;
 pub mod import;
+pub mod import_lock;
 pub mod introspect;
 pub mod matching;
 pub mod metaclass;
