@@ -39,6 +39,9 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("format_exception", format_exception),
             ("arena_fd", arena_fd),
             ("attach_arena", attach_arena),
+            ("child_started", child_started),
+            ("child_finished", child_finished),
+            ("observing", observing),
         ],
         Vec::new(),
     )
@@ -439,4 +442,32 @@ fn attach_arena(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRe
     let fd = fd_arg(vm, &args[0])?;
     shared_memory::attach(fd).map_err(|e| errno_error(vm, e, None))?;
     Ok(Value::None)
+}
+
+/// `child_started()`: in a new child process, before it runs its target; what the GIL
+/// outputs show of it begins here.
+fn child_started(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "child_started", kwargs)?;
+    check_arity(vm, "child_started", args, 0, 0)?;
+    crate::observe::child_started();
+    Ok(Value::None)
+}
+
+/// `child_finished(name)`: a child process is about to exit: its `-X gilstats` table and its
+/// part of `--trace`, under `name`.
+fn child_finished(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "child_finished", kwargs)?;
+    check_arity(vm, "child_finished", args, 1, 1)?;
+    let name = args[0].as_str().unwrap_or("child").to_string();
+    if let Err(message) = crate::observe::finish_child(&name) {
+        eprintln!("toy: {message}");
+    }
+    Ok(Value::None)
+}
+
+/// `observing()`: whether this process records the GIL's events for an output.
+fn observing(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "observing", kwargs)?;
+    check_arity(vm, "observing", args, 0, 0)?;
+    Ok(Value::Bool(crate::observe::observing()))
 }

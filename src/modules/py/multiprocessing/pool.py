@@ -381,6 +381,14 @@ class Pool:
         self._join_all()
 
     def _stop_workers(self):
+        if _mp.observing():
+            # toy's --trace / -X gilstats: a worker writes its part as it exits, which a
+            # signal would prevent, so idle workers are first asked to leave.
+            for _ in self._pool:
+                self._inqueue.put(None)
+            deadline = time.monotonic() + 1.0
+            for w in self._pool:
+                w.join(max(deadline - time.monotonic(), 0))
         for w in self._pool:
             if w.exitcode is None:
                 w.terminate()

@@ -197,6 +197,7 @@ class BaseProcess:
         global _current_process, _parent_process, _process_counter, _children
         from multiprocessing import util
         import threading
+        _mp.child_started()
         try:
             _children = set()
             _process_counter = itertools.count(1)
@@ -222,6 +223,7 @@ class BaseProcess:
         finally:
             threading._shutdown()
             util.flush_std_streams()
+            _mp.child_finished(self.name)
         return exitcode
 
 
