@@ -52,11 +52,6 @@ pub fn wake_shared(word: &AtomicU32, count: i32) {
 fn wake_keyed(word: &AtomicU32, count: i32, private: libc::c_int) {
     // SAFETY: FUTEX_WAKE only uses the address as a key; nothing is read or written there.
     unsafe {
-        libc::syscall(
-            libc::SYS_futex,
-            word.as_ptr(),
-            libc::FUTEX_WAKE | private,
-            count,
-        );
+        libc::syscall(libc::SYS_futex, word.as_ptr(), libc::FUTEX_WAKE | private, count);
     }
 }

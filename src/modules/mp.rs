@@ -225,7 +225,9 @@ fn store(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
         }
         _ => low_bits(vm, value)?,
     };
-    arena(vm)?.store(handle, kind, index, bits).ok_or_else(|| bad_handle(vm))?;
+    arena(vm)?
+        .store(handle, kind, index, bits)
+        .ok_or_else(|| bad_handle(vm))?;
     Ok(Value::None)
 }
 

@@ -337,7 +337,9 @@ mod tests {
     #[test]
     fn semaphore_counts_and_refuses_too_many_releases() {
         let arena = arena().expect("arena");
-        let sem = arena.semaphore(arena.alloc(SEMAPHORE_BYTES).expect("alloc")).expect("semaphore");
+        let sem = arena
+            .semaphore(arena.alloc(SEMAPHORE_BYTES).expect("alloc"))
+            .expect("semaphore");
         sem.init(1, 1);
         assert!(sem.try_acquire());
         assert!(!sem.acquire_until(Instant::now()));

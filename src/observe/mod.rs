@@ -131,6 +131,10 @@ pub fn finish() -> Result<(), String> {
         result = result.and(write(file, &path, "trace", &trace::render(&timeline, &info, &children)));
     }
     if let Some((path, file)) = outputs.timeline {
+        let mut timeline = timeline;
+        for part in take_child_parts(&path) {
+            timeline.threads.extend(decode_lanes(&part));
+        }
         result = result.and(write(file, &path, "timeline", &timeline::render(&timeline, &info)));
     }
     result
@@ -239,7 +243,70 @@ pub fn finish_child(name: &str) -> Result<(), String> {
         std::fs::write(&part, events.join(",\n"))
             .map_err(|e| format!("can't write trace file '{}': {}", part.display(), describe(&e)))?;
     }
+    if let Some((path, _)) = outputs.timeline {
+        let part = child_part_path(&path, pid);
+        std::fs::write(&part, encode_lanes(&timeline, &label))
+            .map_err(|e| format!("can't write timeline file '{}': {}", part.display(), describe(&e)))?;
+    }
     Ok(())
+}
+
+/// A child's threads for the parent's timeline, one line per thread: its lane's name (the
+/// process's label, then the thread's) and its spans as `start end state` triples.
+fn encode_lanes(timeline: &spans::Timeline, label: &str) -> String {
+    let mut out = String::new();
+    for thread in &timeline.threads {
+        let name = format!("{label}: {}", thread.name).replace(['\t', '\n'], " ");
+        // A forked child's thread has its parent's ident: made distinct by the child's pid.
+        let ident = (u64::from(std::process::id()) << 32) ^ thread.ident;
+        out.push_str(&format!("{ident}\t{name}"));
+        for span in &thread.spans {
+            let state = match span.state {
+                spans::State::Running => "running",
+                spans::State::WaitingGil => "waiting",
+                spans::State::Collecting => "collecting",
+                spans::State::Blocked(kind) => kind.label(),
+            };
+            out.push_str(&format!("\t{} {} {state}", span.start, span.end));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The lanes [`encode_lanes`] wrote (anything unreadable is left out).
+fn decode_lanes(text: &str) -> Vec<spans::ThreadSpans> {
+    let mut lanes = Vec::new();
+    for line in text.lines() {
+        let mut fields = line.split('\t');
+        let (Some(ident), Some(name)) = (fields.next().and_then(|i| i.parse().ok()), fields.next()) else {
+            continue;
+        };
+        let spans = fields
+            .filter_map(|field| {
+                let mut parts = field.splitn(3, ' ');
+                let start = parts.next()?.parse().ok()?;
+                let end = parts.next()?.parse().ok()?;
+                let state = match parts.next()? {
+                    "running" => spans::State::Running,
+                    "waiting" => spans::State::WaitingGil,
+                    "collecting" => spans::State::Collecting,
+                    label => spans::State::Blocked(events::BlockKind::from_label(label)?),
+                };
+                Some(spans::Span { start, end, state })
+            })
+            .collect();
+        lanes.push(spans::ThreadSpans {
+            ident,
+            name: name.to_string(),
+            spans,
+            marks: Vec::new(),
+            voluntary_drops: 0,
+            collections: Vec::new(),
+            world_stops: Vec::new(),
+        });
+    }
+    lanes
 }
 
 fn child_part_path(trace: &std::path::Path, pid: u32) -> PathBuf {

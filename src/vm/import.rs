@@ -14,8 +14,8 @@ use crate::objects::types::{intern, types};
 use crate::objects::{ObjRef, Payload, Value};
 
 use super::eval::FrameExit;
-use super::import_lock;
 use super::frame::{Frame, FrameCode, Slots};
+use super::import_lock;
 use super::{PyErr, PyResult, Vm};
 
 /// The modules CPython 3.11 compiles into its binary (`sys.builtin_module_names`): a file on

@@ -107,9 +107,7 @@ pub fn busy_elsewhere(name: &str) -> bool {
 /// The import of `name` this thread claimed has finished (well or not).
 pub fn release(name: &str) {
     let me = current_ident();
-    locked(&REGISTRY)
-        .importing
-        .retain(|(n, t)| !(n == name && *t == me));
+    locked(&REGISTRY).importing.retain(|(n, t)| !(n == name && *t == me));
 }
 
 /// In a forked child: only the forking thread exists, and its imports are still its own.
