@@ -451,7 +451,7 @@ fn attach_arena(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRe
 fn child_started(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "child_started", kwargs)?;
     check_arity(vm, "child_started", args, 0, 0)?;
-    crate::observe::child_started();
+    crate::observe::children::child_started();
     Ok(Value::None)
 }
 
@@ -461,7 +461,7 @@ fn child_finished(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
     no_kwargs(vm, "child_finished", kwargs)?;
     check_arity(vm, "child_finished", args, 1, 1)?;
     let name = args[0].as_str().unwrap_or("child").to_string();
-    if let Err(message) = crate::observe::finish_child(&name) {
+    if let Err(message) = crate::observe::children::finish_child(&name) {
         eprintln!("toy: {message}");
     }
     Ok(Value::None)
@@ -471,5 +471,5 @@ fn child_finished(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> Py
 fn observing(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "observing", kwargs)?;
     check_arity(vm, "observing", args, 0, 0)?;
-    Ok(Value::Bool(crate::observe::observing()))
+    Ok(Value::Bool(crate::observe::children::observing()))
 }

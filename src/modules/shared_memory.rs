@@ -119,7 +119,7 @@ impl Arena {
     fn atomic<A>(&self, offset: u64) -> Option<&A> {
         let size = std::mem::size_of::<A>() as u64;
         let align = std::mem::align_of::<A>() as u64;
-        if offset % align != 0 || offset.checked_add(size)? > ARENA_BYTES as u64 {
+        if !offset.is_multiple_of(align) || offset.checked_add(size)? > ARENA_BYTES as u64 {
             return None;
         }
         // SAFETY: the range lies inside the mapping, which is never unmapped, and is aligned
