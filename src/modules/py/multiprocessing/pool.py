@@ -10,6 +10,7 @@ with `RemoteTraceback` as its cause."""
 
 import itertools
 import os
+import pickle
 import queue
 import threading
 import time
@@ -239,9 +240,10 @@ class Pool:
                     self._cache[job]._set(idx + 1, (False, exc))
                 except KeyError:
                     pass
-        # Tell the result handler and the workers to stop.
-        self._outqueue.put(None)
+        # Tell the result handler and the workers to stop (terminate() tells the result
+        # handler itself, before it kills the workers).
         if self._state != TERMINATE:
+            _put_sentinel(self._outqueue)
             for _ in self._pool:
                 self._inqueue.put(None)
 
@@ -373,11 +375,13 @@ class Pool:
             return
         self._state = TERMINATE
         self._wake()
-        # Unblock a task handler stuck on a full pipe, and the result handler.
+        # The result handler's sentinel goes first: a worker killed while it writes a result
+        # would leave the result queue's write lock held for good.
+        _put_sentinel(self._outqueue)
+        # Unblock a task handler stuck on a full pipe.
         while self._inqueue._reader.poll():
             self._inqueue._reader.recv_bytes()
         self._stop_workers()
-        self._outqueue.put(None)
         self._join_all()
 
     def _stop_workers(self):
@@ -421,6 +425,18 @@ class Pool:
 
     def __exit__(self, exc_type, exc_val, exc_tb):
         self.terminate()
+
+
+def _put_sentinel(outqueue):
+    """Put None on the result queue, unless a worker killed mid-write holds its lock."""
+    lock = getattr(outqueue, "_wlock", None)
+    if lock is None:
+        outqueue.put(None)
+    elif lock.acquire(timeout=1.0):
+        try:
+            outqueue._writer.send_bytes(pickle.dumps(None))
+        finally:
+            lock.release()
 
 
 class ApplyResult:
