@@ -60,6 +60,9 @@ pub enum BlockKind {
     PipeWrite,
     /// Waiting for a signal (`signal.pause`).
     SignalWait,
+    /// Waiting for a `multiprocessing` lock, semaphore or condition: a word in memory shared
+    /// with other processes.
+    ProcessLock,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -84,6 +87,34 @@ pub enum BlockClass {
 }
 
 impl BlockKind {
+    /// Every kind, for reading one back by its label (a child process's spans, see
+    /// `observe::finish_child`). A kind added to the enum belongs here too: a child's span
+    /// of a kind missing here is left out of the parent's timeline.
+    pub const ALL: [BlockKind; 17] = [
+        BlockKind::Sleep,
+        BlockKind::Read,
+        BlockKind::Write,
+        BlockKind::FileOther,
+        BlockKind::Input,
+        BlockKind::LockWait,
+        BlockKind::Join,
+        BlockKind::ConditionWait,
+        BlockKind::ThreadStart,
+        BlockKind::ObjectLock,
+        BlockKind::Hashing,
+        BlockKind::StopTheWorld,
+        BlockKind::ChildWait,
+        BlockKind::PipeRead,
+        BlockKind::PipeWrite,
+        BlockKind::SignalWait,
+        BlockKind::ProcessLock,
+    ];
+
+    /// The kind whose [`label`](Self::label) this is.
+    pub fn from_label(label: &str) -> Option<BlockKind> {
+        Self::ALL.into_iter().find(|kind| kind.label() == label)
+    }
+
     /// Short name, used in the stats table, the trace and `_toy.gil_stats()`.
     pub fn label(self) -> &'static str {
         match self {
@@ -103,6 +134,7 @@ impl BlockKind {
             BlockKind::PipeRead => "pipe read",
             BlockKind::PipeWrite => "pipe write",
             BlockKind::SignalWait => "signal wait",
+            BlockKind::ProcessLock => "process lock wait",
         }
     }
 
@@ -123,7 +155,8 @@ impl BlockKind {
             | BlockKind::ConditionWait
             | BlockKind::ThreadStart
             | BlockKind::ChildWait
-            | BlockKind::SignalWait => BlockClass::Sync,
+            | BlockKind::SignalWait
+            | BlockKind::ProcessLock => BlockClass::Sync,
             BlockKind::ObjectLock => BlockClass::Contention,
             BlockKind::StopTheWorld => BlockClass::Collector,
         }
@@ -338,6 +371,14 @@ pub fn snapshot() -> Vec<ThreadEvents> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_read_back_by_label() {
+        for kind in BlockKind::ALL {
+            assert_eq!(BlockKind::from_label(kind.label()), Some(kind));
+        }
+        assert_eq!(BlockKind::from_label("no such wait"), None);
+    }
 
     #[test]
     fn events_are_small() {

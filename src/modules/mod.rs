@@ -12,12 +12,14 @@ pub mod imp;
 pub mod io;
 pub mod json;
 pub mod math;
+pub mod mp;
 pub mod os;
 pub mod os_fd;
 pub mod os_process;
 pub mod pickle;
 pub mod random;
 pub mod re;
+pub mod shared_memory;
 pub mod signal;
 pub mod structseq;
 pub mod subprocess;
@@ -133,6 +135,19 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "keyword" => Some(include_str!("py/keyword.py")),
         "shlex" => Some(include_str!("py/shlex.py")),
         "getopt" => Some(include_str!("py/getopt.py")),
+        "multiprocessing" => Some(include_str!("py/multiprocessing/__init__.py")),
+        "multiprocessing.util" => Some(include_str!("py/multiprocessing/util.py")),
+        "multiprocessing.process" => Some(include_str!("py/multiprocessing/process.py")),
+        "multiprocessing.popen_fork" => Some(include_str!("py/multiprocessing/popen_fork.py")),
+        "multiprocessing.popen_spawn" => Some(include_str!("py/multiprocessing/popen_spawn.py")),
+        "multiprocessing.spawn" => Some(include_str!("py/multiprocessing/spawn.py")),
+        "multiprocessing.connection" => Some(include_str!("py/multiprocessing/connection.py")),
+        "multiprocessing.synchronize" => Some(include_str!("py/multiprocessing/synchronize.py")),
+        "multiprocessing.sharedctypes" => Some(include_str!("py/multiprocessing/sharedctypes.py")),
+        "multiprocessing.queues" => Some(include_str!("py/multiprocessing/queues.py")),
+        "multiprocessing.context" => Some(include_str!("py/multiprocessing/context.py")),
+        "multiprocessing.pool" => Some(include_str!("py/multiprocessing/pool.py")),
+        "concurrent.futures.process" => Some(include_str!("py/concurrent/futures/process.py")),
         _ => None,
     }
 }
@@ -164,6 +179,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_signal", signal::create),
     ("_subprocess", subprocess::create),
     ("_traceback", traceback::create),
+    ("_mp", mp::create),
 ];
 
 /// Whether `name` is one of the modules written in Rust.

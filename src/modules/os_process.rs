@@ -169,6 +169,7 @@ fn fork(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
             drop(upper.stdout);
             upper.threads.release_in_child();
             upper.refcounts.release_in_child();
+            crate::vm::import_lock::after_fork_child();
         },
         |upper| {
             drop(upper.stdout);

@@ -6,6 +6,7 @@
 //! ([`timeline`]). Output files are created up front, so a bad path is a usage error before the
 //! program runs rather than a lost result after it.
 
+pub mod children;
 pub mod compare;
 pub mod report;
 pub mod timeline;
@@ -127,9 +128,14 @@ pub fn finish() -> Result<(), String> {
         result = result.and(write(file, &path, "totals", &line));
     }
     if let Some((path, file)) = outputs.trace {
-        result = result.and(write(file, &path, "trace", &trace::render(&timeline, &info)));
+        let children = children::take_child_parts(&path);
+        result = result.and(write(file, &path, "trace", &trace::render(&timeline, &info, &children)));
     }
     if let Some((path, file)) = outputs.timeline {
+        let mut timeline = timeline;
+        for part in children::take_child_parts(&path) {
+            timeline.threads.extend(children::decode_lanes(&part));
+        }
         result = result.and(write(file, &path, "timeline", &timeline::render(&timeline, &info)));
     }
     result

@@ -104,14 +104,35 @@ impl Track {
 }
 
 /// The whole trace file.
-pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
-    let pid = std::process::id();
+pub fn render(timeline: &Timeline, info: &RunInfo, children: &[String]) -> String {
     let ft = timeline.free_threaded;
     let mode = if ft { "free-threaded" } else { "GIL" };
-    let mut events: Vec<String> = vec![format!(
-        r#"{{"name":"process_name","ph":"M","pid":{pid},"tid":0,"args":{{"name":{}}}}}"#,
-        json_string(&format!("toy {} ({mode})", info.script))
-    )];
+    let label = format!("toy {} ({mode})", info.script);
+    let mut events = process_events(timeline, std::process::id(), &label, 0);
+    events.extend(children.iter().cloned());
+    let mut out = String::with_capacity(events.iter().map(|e| e.len() + 2).sum::<usize>() + 256);
+    let _ = write!(
+        out,
+        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"script\":{},\"mode\":\"{mode}\",\"switch_interval_us\":{}}},\n\"traceEvents\":[\n",
+        json_string(&info.script),
+        micros(info.switch_interval_ns)
+    );
+    out.push_str(&events.join(",\n"));
+    out.push_str("\n]}\n");
+    out
+}
+
+/// The trace events of one process: its name (`label`), then its threads as lanes. Processes
+/// are shown in the order of `sort_index` (the parent 0, its children after it).
+pub fn process_events(timeline: &Timeline, pid: u32, label: &str, sort_index: u32) -> Vec<String> {
+    let ft = timeline.free_threaded;
+    let mut events: Vec<String> = vec![
+        format!(
+            r#"{{"name":"process_name","ph":"M","pid":{pid},"tid":0,"args":{{"name":{}}}}}"#,
+            json_string(label)
+        ),
+        format!(r#"{{"name":"process_sort_index","ph":"M","pid":{pid},"tid":0,"args":{{"sort_index":{sort_index}}}}}"#),
+    ];
     for (index, thread) in timeline.threads.iter().enumerate() {
         let tid = thread.ident;
         events.push(format!(
@@ -208,16 +229,7 @@ pub fn render(timeline: &Timeline, info: &RunInfo) -> String {
         track.events.sort_by_key(|(key, _)| *key);
         events.extend(track.events.into_iter().map(|(_, json)| json));
     }
-    let mut out = String::with_capacity(events.iter().map(|e| e.len() + 2).sum::<usize>() + 256);
-    let _ = write!(
-        out,
-        "{{\"displayTimeUnit\":\"ms\",\"otherData\":{{\"script\":{},\"mode\":\"{mode}\",\"switch_interval_us\":{}}},\n\"traceEvents\":[\n",
-        json_string(&info.script),
-        micros(info.switch_interval_ns)
-    );
-    out.push_str(&events.join(",\n"));
-    out.push_str("\n]}\n");
-    out
+    events
 }
 
 /// The thread whose stop of the world was in force at `ts`, other than `parked`.
@@ -289,7 +301,7 @@ mod tests {
 
     #[test]
     fn trace_is_valid_trace_event_json() {
-        let text = render(&sample(), &info());
+        let text = render(&sample(), &info(), &[]);
         let trace: serde_json::Value = serde_json::from_str(&text).expect("the trace is JSON");
         // The format itself is checked on real runs by tests/run_programs.rs.
         let events = trace["traceEvents"].as_array().expect("array");
@@ -394,7 +406,7 @@ mod tests {
 
     #[test]
     fn a_collection_is_a_slice_with_its_phases_and_parks_name_the_stopper() {
-        let text = render(&collecting(), &info());
+        let text = render(&collecting(), &info(), &[]);
         let trace: serde_json::Value = serde_json::from_str(&text).expect("the trace is JSON");
         let events = trace["traceEvents"].as_array().expect("array");
         assert_nested(events);
@@ -431,7 +443,7 @@ mod tests {
             stopped: 60_000,
             restarted: 61_000,
         });
-        let text = render(&timeline, &info());
+        let text = render(&timeline, &info(), &[]);
         assert_eq!(text.matches("\"analysis (GIL held)\"").count(), 2);
         assert!(!text.contains("waiting for threads to park"));
     }

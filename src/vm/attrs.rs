@@ -850,6 +850,12 @@ impl Vm<'_> {
             return Ok(());
         };
         match obj.payload() {
+            Some(Payload::Instance(inst))
+                if inst.exception.is_some()
+                    && matches!(key.as_str(), "__cause__" | "__context__" | "__suppress_context__") =>
+            {
+                self.set_exception_link(inst, key.as_str(), value)
+            }
             Some(Payload::Instance(inst)) => {
                 let class = inst.class.clone_ref(py);
                 let class_attr = self.lookup_in_class(&class, name)?;

@@ -545,6 +545,39 @@ impl Vm<'_> {
         }
     }
 
+    /// `exc.__cause__ = …`, `exc.__context__ = …`, `exc.__suppress_context__ = …`: the links
+    /// tracebacks print, with CPython's checks (setting a cause also suppresses the context).
+    pub fn set_exception_link(&mut self, inst: &crate::objects::Instance, name: &str, value: Value) -> PyResult<()> {
+        let py = self.py;
+        let is_exception = |v: &Value| matches!(v.payload(), Some(Payload::Instance(i)) if i.exception.is_some());
+        let Some(state) = &inst.exception else {
+            return Ok(());
+        };
+        match name {
+            "__suppress_context__" => {
+                let suppress = self.is_true(&value)?;
+                state.lock(py).suppress_context = suppress;
+            }
+            _ if !value.is_none() && !is_exception(&value) => {
+                let what = if name == "__cause__" { "cause" } else { "context" };
+                return Err(self.type_error(format!("exception {what} must be None or derive from BaseException")));
+            }
+            "__cause__" => {
+                let old = {
+                    let mut state = state.lock(py);
+                    state.suppress_context = true;
+                    std::mem::replace(&mut state.cause, Some(value).filter(|c| !c.is_none()))
+                };
+                drop(old);
+            }
+            _ => {
+                let old = std::mem::replace(&mut state.lock(py).context, Some(value).filter(|c| !c.is_none()));
+                drop(old);
+            }
+        }
+        Ok(())
+    }
+
     /// `except CLASS:` / `except (A, B):` matching. As in CPython, every class of the tuple is
     /// checked first, and a nested tuple is an error like any other non-class.
     pub fn exception_matches(&mut self, exc: &Value, class: &Value) -> PyResult<bool> {

@@ -15,6 +15,7 @@ use crate::objects::{ObjRef, Payload, Value};
 
 use super::eval::FrameExit;
 use super::frame::{Frame, FrameCode, Slots};
+use super::import_lock;
 use super::{PyErr, PyResult, Vm};
 
 /// The modules CPython 3.11 compiles into its binary (`sys.builtin_module_names`): a file on
@@ -188,11 +189,13 @@ impl Vm<'_> {
                 }
                 continue;
             }
-            if self.get_attr_opt(module, &intern(text))?.is_some() {
-                continue;
-            }
+            // Only a package's missing names may be submodules; a plain module is not asked
+            // (it may answer through a PEP 562 `__getattr__`, once, when the name is taken).
             let submodule = format!("{absolute}.{text}");
             if !is_package && !is_toy_module(&submodule) {
+                continue;
+            }
+            if self.get_attr_opt(module, &intern(text))?.is_some() {
                 continue;
             }
             if let Err(err) = self.import_dotted(&submodule) {
@@ -279,25 +282,51 @@ impl Vm<'_> {
         Ok(module)
     }
 
-    /// Import one module whose parent package (if any) is already imported.
+    /// Import one module whose parent package (if any) is already imported. While another
+    /// thread imports the same module, wait for it to finish (`import_lock`).
     fn import_one(&mut self, name: &str) -> PyResult<Value> {
         let modules = self.modules.clone_ref(self.py);
         let key = intern(name);
-        if let Some(m) = self.dict_get_str(&modules, &key)? {
-            if m.is_none() {
-                return Err(self.new_error(
-                    &types().module_not_found_error,
-                    format!("import of {name} halted; None in sys.modules"),
-                ));
+        let mut waited = false;
+        loop {
+            if let Some(m) = self.dict_get_str(&modules, &key)? {
+                if m.is_none() {
+                    return Err(self.new_error(
+                        &types().module_not_found_error,
+                        format!("import of {name} halted; None in sys.modules"),
+                    ));
+                }
+                if waited || !import_lock::busy_elsewhere(name) {
+                    return Ok(m);
+                }
             }
+            match import_lock::claim(self.py, name) {
+                import_lock::Claim::Mine => break,
+                // Finished elsewhere (or waiting would deadlock): whatever it left, if anything.
+                import_lock::Claim::Done => waited = true,
+            }
+            if self.dict_get_str(&modules, &key)?.is_none() {
+                // The other import failed and took the module out: try it here.
+                continue;
+            }
+        }
+        if let Some(m) = self.dict_get_str(&modules, &key)? {
+            // It was imported meanwhile by the thread this one waited for.
+            import_lock::release(name);
             return Ok(m);
         }
+        let imported = self.import_unlocked(name, &modules);
+        import_lock::release(name);
+        imported
+    }
+
+    fn import_unlocked(&mut self, name: &str, modules: &ObjRef) -> PyResult<Value> {
         let module = match name.rsplit_once('.') {
             None => self.import_located(name)?,
             Some((parent, child)) => {
                 let module = self.import_located(name)?;
                 // `import os.path` also makes `path` an attribute of `os`.
-                if let Some(parent) = self.dict_get_str(&modules, &intern(parent))? {
+                if let Some(parent) = self.dict_get_str(modules, &intern(parent))? {
                     self.set_attr(&parent, &intern(child), module.clone_ref(self.py))?;
                 }
                 module

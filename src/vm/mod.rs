@@ -14,6 +14,7 @@ pub mod finalize;
 pub mod frame;
 pub mod frames;
 pub mod import;
+pub mod import_lock;
 pub mod introspect;
 pub mod matching;
 pub mod metaclass;

@@ -76,7 +76,10 @@ fn new_class(
 /// A module by name, imported if need be (`sys.modules[name]` afterwards).
 pub fn import_module(vm: &mut Vm, name: &str) -> PyResult<Value> {
     let modules = vm.modules.clone_ref(vm.py);
-    if let Some(module) = vm.dict_get_str(&modules, &intern(name))? {
+    // A module another thread is still importing is waited for (through `import`).
+    if let Some(module) = vm.dict_get_str(&modules, &intern(name))?
+        && !crate::vm::import_lock::busy_elsewhere(name)
+    {
         return Ok(module);
     }
     let fromlist = vm.new_tuple(vec![Value::Obj(intern("*"))]);

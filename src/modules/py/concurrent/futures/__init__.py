@@ -1,5 +1,4 @@
-"""Run calls asynchronously in a pool of threads, as CPython's Lib/concurrent/futures (a subset:
-no ProcessPoolExecutor)."""
+"""Run calls asynchronously in a pool of threads, as CPython's Lib/concurrent/futures."""
 
 from concurrent.futures._base import (
     FIRST_COMPLETED,
@@ -28,4 +27,14 @@ __all__ = (
     "wait",
     "as_completed",
     "ThreadPoolExecutor",
+    "ProcessPoolExecutor",
 )
+
+
+def __getattr__(name):
+    # As CPython: the process pool (and multiprocessing under it) is imported on first use.
+    if name == "ProcessPoolExecutor":
+        from concurrent.futures.process import ProcessPoolExecutor
+        globals()[name] = ProcessPoolExecutor
+        return ProcessPoolExecutor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
