@@ -529,7 +529,14 @@ fn reversed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         return vm.call(&m, &[seq.clone_ref(vm.py)], &[]);
     }
     let remaining = match seq.payload() {
-        Some(Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) | Payload::Bytes(_)) => vm.len(seq)?,
+        Some(
+            Payload::List(_)
+            | Payload::Tuple(_)
+            | Payload::Str(_)
+            | Payload::Bytes(_)
+            | Payload::ByteArray(_)
+            | Payload::MemoryView(_),
+        ) => vm.len(seq)?,
         Some(Payload::Dict(_)) => {
             if let Value::Obj(dict) = seq {
                 return Ok(vm.reversed_dict(dict, DictViewKind::Keys));
@@ -765,6 +772,17 @@ fn ord(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
             }
         }
         Some(Payload::Bytes(b)) if b.len() == 1 => Ok(Value::Int(i64::from(b[0]))),
+        Some(Payload::ByteArray(array)) => {
+            let data = array.lock(vm.py);
+            match data[..] {
+                [b] => Ok(Value::Int(i64::from(b))),
+                _ => {
+                    let len = data.len();
+                    drop(data);
+                    Err(vm.type_error(format!("ord() expected a character, but string of length {len} found")))
+                }
+            }
+        }
         _ => Err(vm.type_error(format!(
             "ord() expected string of length 1, but {} found",
             vm.type_name(&args[0])

@@ -29,7 +29,7 @@ macro_rules! builtin_types {
 
 builtin_types! {
     object: "object", type_: "type", none_type: "NoneType", bool_: "bool", int: "int", float: "float",
-    complex: "complex", str_: "str", bytes: "bytes", list: "list", tuple: "tuple", dict: "dict", set: "set",
+    complex: "complex", str_: "str", bytes: "bytes", bytearray: "bytearray", memoryview: "memoryview", list: "list", tuple: "tuple", dict: "dict", set: "set",
     frozenset: "frozenset", range: "range", slice: "slice", function: "function",
     builtin_function: "builtin_function_or_method", method: "method", code: "code", cell: "cell",
     module: "module", generator: "generator", iterator: "iterator", property: "property",
@@ -62,6 +62,7 @@ builtin_types! {
     child_process_error: "ChildProcessError",
     process_lookup_error: "ProcessLookupError",
     reference_error: "ReferenceError",
+    buffer_error: "BufferError",
 }
 
 static TYPES: OnceLock<Types> = OnceLock::new();
@@ -85,7 +86,7 @@ pub const SUBCLASSABLE: [&str; 10] = [
 
 /// The classes of built-in iterators, by the kind number their `Payload::Iterator` carries.
 /// Kind 0 is the generic `iterator`; the others derive from it (which holds their methods).
-pub const ITERATOR_TYPE_NAMES: [&str; 21] = [
+pub const ITERATOR_TYPE_NAMES: [&str; 23] = [
     "iterator",
     "list_iterator",
     "tuple_iterator",
@@ -107,6 +108,8 @@ pub const ITERATOR_TYPE_NAMES: [&str; 21] = [
     "dict_reversekeyiterator",
     "dict_reversevalueiterator",
     "dict_reverseitemiterator",
+    "bytearray_iterator",
+    "memory_iterator",
 ];
 
 /// The class of built-in iterators of kind `kind` (see `ITERATOR_TYPE_NAMES`).
@@ -215,6 +218,8 @@ fn create_types() -> Types {
         complex: b("complex"),
         str_: b("str"),
         bytes: b("bytes"),
+        bytearray: b("bytearray"),
+        memoryview: b("memoryview"),
         list: b("list"),
         tuple: b("tuple"),
         dict: b("dict"),
@@ -282,6 +287,7 @@ fn create_types() -> Types {
         child_process_error: e("ChildProcessError", &os_error),
         process_lookup_error: e("ProcessLookupError", &os_error),
         reference_error: e("ReferenceError", &exception),
+        buffer_error: e("BufferError", &exception),
         object,
         int,
         base_exception,
@@ -321,6 +327,8 @@ impl Types {
             "complex" => &t.complex,
             "str" => &t.str_,
             "bytes" => &t.bytes,
+            "bytearray" => &t.bytearray,
+            "memoryview" => &t.memoryview,
             "list" => &t.list,
             "tuple" => &t.tuple,
             "dict" => &t.dict,
@@ -379,6 +387,7 @@ impl Types {
             "ChildProcessError" => &t.child_process_error,
             "ProcessLookupError" => &t.process_lookup_error,
             "ReferenceError" => &t.reference_error,
+            "BufferError" => &t.buffer_error,
             _ => return None,
         })
     }

@@ -498,6 +498,10 @@ impl Vm<'_> {
                 "closed" => Some(Value::Bool(f.lock(py).closed)),
                 _ => self.builtin_method(obj, name)?,
             }),
+            Some(Payload::MemoryView(view)) => match crate::objects::methods::memoryview::attribute(self, view, key)? {
+                Some(value) => Ok(Some(value)),
+                None => self.builtin_method(obj, name),
+            },
             Some(Payload::Hash(state)) => Ok(match key {
                 "name" => Some(self.new_str(state.name)),
                 "digest_size" => Some(Value::Int(state.digest_size() as i64)),

@@ -34,6 +34,9 @@ impl Vm<'_> {
                     Payload::BigInt(b) => self.int_to_decimal(b)?,
                     Payload::Complex(z) => crate::objects::complex::complex_repr(*z),
                     Payload::Bytes(b) => format::bytes_repr(b),
+                    Payload::ByteArray(array) => format!("bytearray({})", format::bytes_repr(&array.lock(py))),
+                    Payload::MemoryView(view) if view.is_released() => format!("<released memory at {:#x}>", o.addr()),
+                    Payload::MemoryView(_) => format!("<memory at {:#x}>", o.addr()),
                     Payload::Tuple(items) => {
                         let get = |_: &Vm, i: usize| items.get(i).map(|v| v.clone_ref(py));
                         return self.repr_sequence(v, &get, "(", ")", items.len() == 1);

@@ -474,6 +474,8 @@ fn payload_class<'a>(py: Gil<'_>, payload: &'a Payload, t: &'a crate::objects::t
         Payload::BigInt(_) => &t.int,
         Payload::Complex(_) => &t.complex,
         Payload::Bytes(_) => &t.bytes,
+        Payload::ByteArray(_) => &t.bytearray,
+        Payload::MemoryView(_) => &t.memoryview,
         Payload::Tuple(_) => &t.tuple,
         Payload::List(_) => &t.list,
         Payload::Dict(_) => &t.dict,

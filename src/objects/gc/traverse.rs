@@ -148,6 +148,8 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         | Payload::BigInt(_)
         | Payload::Complex(_)
         | Payload::Bytes(_)
+        | Payload::ByteArray(_)
+        | Payload::MemoryView(_)
         | Payload::Range(_)
         | Payload::Code(_)
         | Payload::Native(_)
