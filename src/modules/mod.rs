@@ -1,5 +1,6 @@
 //! Built-in functions and modules.
 
+pub mod binascii;
 pub mod builtins;
 pub mod calendar_time;
 pub mod cmath;
@@ -19,6 +20,7 @@ pub mod pickle;
 pub mod random;
 pub mod re;
 pub mod signal;
+pub mod struct_format;
 pub mod structseq;
 pub mod subprocess;
 pub mod sys;
@@ -84,6 +86,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "collections.abc" => Some(include_str!("py/collections_abc.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
         "io" => Some(include_str!("py/io.py")),
+        "struct" => Some(include_str!("py/struct.py")),
+        "base64" => Some(include_str!("py/base64.py")),
         "pickle" => Some(include_str!("py/pickle.py")),
         "copyreg" => Some(include_str!("py/copyreg.py")),
         "_compat_pickle" => Some(include_str!("py/_compat_pickle.py")),
@@ -132,6 +136,8 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_pickle", pickle::create),
     ("_codecs", codecs::create),
     ("_io", io::create),
+    ("_struct", struct_format::create),
+    ("binascii", binascii::create),
     ("builtins", |vm| Ok(builtins_module(vm))),
     ("_weakref", weakref::create),
     ("_imp", imp::create),
