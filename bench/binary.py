@@ -36,7 +36,7 @@ WORKLOADS = {
         "    back = unpack('<ihdq', data)\n",
     ),
     "zlib": (
-        "import zlib\ntext = b''.join(b'line %d of some fairly repetitive text\\n' % i for i in range(200000))\n",
+        "import zlib\ntext = ''.join('line %d of some fairly repetitive text\\n' % i for i in range(200000)).encode()\n",
         "for level in (1, 6, 9):\n"
         "    packed = zlib.compress(text, level)\n"
         "    assert zlib.decompress(packed) == text\n",

@@ -28,6 +28,7 @@ pub mod thread;
 pub mod time;
 pub mod toy;
 pub mod weakref;
+pub mod zlib;
 
 use crate::objects::types::{intern, module_function};
 use crate::objects::{NativeFn, Payload, Value};
@@ -138,6 +139,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_io", io::create),
     ("_struct", struct_format::create),
     ("binascii", binascii::create),
+    ("zlib", zlib::create),
     ("builtins", |vm| Ok(builtins_module(vm))),
     ("_weakref", weakref::create),
     ("_imp", imp::create),

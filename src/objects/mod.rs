@@ -428,6 +428,8 @@ pub enum Payload {
     File(Box<ObjLock<crate::modules::file::FileState>>),
     /// A `hashlib` hash object.
     Hash(Box<crate::modules::hashlib::HashState>),
+    /// A `zlib` compression or decompression stream.
+    Zlib(Box<crate::modules::zlib::Stream>),
     /// A `random.Random` instance: a generator of its own.
     Random(Box<crate::modules::random::Generator>),
     /// A weak reference (`weakref.ref`, or the base value of a proxy).

@@ -156,7 +156,7 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
 }
 
 /// A built-in class that belongs to a module (`random.Random`).
-fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
+pub fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
     let mut mro = Vec::new();
     for base in bases {
         if let Payload::Type(t) = &base.payload {

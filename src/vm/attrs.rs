@@ -502,6 +502,10 @@ impl Vm<'_> {
                 Some(value) => Ok(Some(value)),
                 None => self.builtin_method(obj, name),
             },
+            Some(Payload::Zlib(stream)) => match crate::modules::zlib::attribute(self, stream, key) {
+                Some(value) => Ok(Some(value)),
+                None => self.builtin_method(obj, name),
+            },
             Some(Payload::Hash(state)) => Ok(match key {
                 "name" => Some(self.new_str(state.name)),
                 "digest_size" => Some(Value::Int(state.digest_size() as i64)),

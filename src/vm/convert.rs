@@ -208,6 +208,13 @@ impl Vm<'_> {
                         m.class_name
                     ),
                     Payload::Hash(state) => format!("<{} _hashlib.HASH object @ {:#x}>", state.name, o.addr()),
+                    Payload::Zlib(stream) => {
+                        let class = match &stream.class().payload {
+                            Payload::Type(t) => t.name.as_str(),
+                            _ => "",
+                        };
+                        format!("<zlib.{class} object at {:#x}>", o.addr())
+                    }
                     Payload::Lock(lock) => {
                         let state = if lock.is_locked() { "locked" } else { "unlocked" };
                         format!("<{state} _thread.lock object at {:#x}>", o.addr())

@@ -507,6 +507,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &'a Payload, t: &'a crate::objects::t
         Payload::Stream(_) => &t.text_io,
         Payload::Lock(_) => &t.lock,
         Payload::Hash(_) => &t.hash,
+        Payload::Zlib(stream) => stream.class(),
         Payload::Random(_) => &t.random,
         Payload::Member(_) => &t.member_descriptor,
         Payload::WeakRef(w) => match w.kind {

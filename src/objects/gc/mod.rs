@@ -73,6 +73,7 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
+        | Payload::Zlib(_)
         | Payload::Random(_)
         | Payload::Member(_) => false,
     }

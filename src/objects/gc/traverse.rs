@@ -159,6 +159,7 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
+        | Payload::Zlib(_)
         | Payload::Random(_)
         | Payload::Member(_) => {}
     }
