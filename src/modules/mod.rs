@@ -89,6 +89,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "io" => Some(include_str!("py/io.py")),
         "struct" => Some(include_str!("py/struct.py")),
         "base64" => Some(include_str!("py/base64.py")),
+        "gzip" => Some(include_str!("py/gzip.py")),
         "pickle" => Some(include_str!("py/pickle.py")),
         "copyreg" => Some(include_str!("py/copyreg.py")),
         "_compat_pickle" => Some(include_str!("py/_compat_pickle.py")),
