@@ -51,8 +51,9 @@ def child_cpu():
 
 def cpu_of(cmd):
     before = child_cpu()
-    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if done.returncode != 0:
+        print(f"{' '.join(cmd)} failed:\n{done.stderr}", file=sys.stderr)
         return None
     return child_cpu() - before
 
@@ -72,8 +73,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.workloads:
             setup, work = WORKLOADS[name]
-            base = Path(tmp) / f"{name}_base.py"
-            full = Path(tmp) / f"{name}.py"
+            base = Path(tmp) / f"bench_{name}_base.py"
+            full = Path(tmp) / f"bench_{name}.py"
             base.write_text(setup)
             full.write_text(setup + work)
             times = {who: [] for who in interpreters}

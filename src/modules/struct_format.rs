@@ -19,7 +19,7 @@ use crate::objects::methods::bytes::bytes_like;
 use crate::objects::types::{intern, types};
 use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};
-use crate::vm::ops::{as_bigint, is_int};
+use crate::vm::ops::{as_bigint, as_small_int, is_int};
 use crate::vm::{PyErr, PyResult, Vm};
 
 const FUNCTIONS: &[(&str, crate::objects::NativeFn)] = &[
@@ -278,9 +278,11 @@ const CACHE_LIMIT: usize = 256;
 
 /// The layout of a format given as a str or bytes.
 fn layout(vm: &mut Vm, format: &Value) -> PyResult<Rc<Layout>> {
-    let text = match (format.as_str(), format.payload()) {
-        (Some(s), _) => s.to_string(),
-        (None, Some(Payload::Bytes(b))) => b.iter().map(|&b| char::from(b)).collect(),
+    // Looked up without copying the text: a loop packing with one format allocates nothing
+    // here.
+    let text: std::borrow::Cow<'_, str> = match (format.as_str(), format.payload()) {
+        (Some(s), _) => std::borrow::Cow::Borrowed(s),
+        (None, Some(Payload::Bytes(b))) => b.iter().map(|&b| char::from(b)).collect::<String>().into(),
         _ => {
             return Err(vm.type_error(format!(
                 "Struct() argument 1 must be a str or bytes object, not {}",
@@ -288,7 +290,7 @@ fn layout(vm: &mut Vm, format: &Value) -> PyResult<Rc<Layout>> {
             )));
         }
     };
-    if let Some(found) = CACHE.with(|cache| cache.borrow().get(text.as_str()).cloned()) {
+    if let Some(found) = CACHE.with(|cache| cache.borrow().get(text.as_ref()).cloned()) {
         return Ok(found);
     }
     let parsed = Rc::new(parse(&text).map_err(|msg| struct_error(vm, msg))?);
@@ -297,7 +299,7 @@ fn layout(vm: &mut Vm, format: &Value) -> PyResult<Rc<Layout>> {
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
         }
-        cache.insert(text.into_boxed_str(), Rc::clone(&parsed));
+        cache.insert(text.into(), Rc::clone(&parsed));
     });
     Ok(parsed)
 }
@@ -307,6 +309,9 @@ fn layout(vm: &mut Vm, format: &Value) -> PyResult<Rc<Layout>> {
 /// An integer argument (an int, or an object with `__index__`).
 fn int_value(vm: &mut Vm, v: &Value) -> PyResult<Option<BigInt>> {
     let base = v.builtin_self();
+    if let Some(small) = as_small_int(base) {
+        return Ok(Some(BigInt::from(small)));
+    }
     if is_int(base) {
         return Ok(as_bigint(base).map(|b| b.into_owned()));
     }
@@ -320,10 +325,14 @@ fn int_value(vm: &mut Vm, v: &Value) -> PyResult<Option<BigInt>> {
 }
 
 fn pack_int(vm: &mut Vm, rule: IntRule, v: &Value) -> PyResult<i128> {
-    let Some(n) = int_value(vm, v)? else {
-        return Err(struct_error(vm, "required argument is not an integer"));
+    // Machine-word ints (nearly all) skip the big-integer conversion.
+    let n = match as_small_int(v) {
+        Some(small) => Some(i128::from(small)),
+        None => match int_value(vm, v)? {
+            Some(big) => big.to_i128(),
+            None => return Err(struct_error(vm, "required argument is not an integer")),
+        },
     };
-    let n = n.to_i128();
     match rule {
         IntRule::Checked {
             lo,
