@@ -50,6 +50,8 @@ pub enum BlockKind {
     ObjectLock,
     /// Native work done without the GIL: hashing a large buffer (`hashlib`).
     Hashing,
+    /// Native work done without the GIL: compressing or decompressing a large buffer (`zlib`).
+    Compression,
     /// Free-threaded only: parked while another thread stopped the world (the cycle collector).
     StopTheWorld,
     /// Waiting for a child process to change state (`os.wait`, `os.waitpid`, `Popen.wait`).
@@ -129,6 +131,7 @@ impl BlockKind {
             BlockKind::ThreadStart => "thread start",
             BlockKind::ObjectLock => "object lock",
             BlockKind::Hashing => "hashing",
+            BlockKind::Compression => "compression",
             BlockKind::StopTheWorld => "stop-the-world",
             BlockKind::ChildWait => "child wait",
             BlockKind::PipeRead => "pipe read",
@@ -147,6 +150,7 @@ impl BlockKind {
             | BlockKind::FileOther
             | BlockKind::Input
             | BlockKind::Hashing
+            | BlockKind::Compression
             | BlockKind::PipeRead
             | BlockKind::PipeWrite => BlockClass::Io,
             // Waiting for another process (or a signal) is drawn like waiting for another thread.

@@ -124,6 +124,45 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     };
     let sep = text_arg(vm, "sep", " ")?;
     let end = text_arg(vm, "end", "\n")?;
+    let flush = match kwarg(kwargs, "flush") {
+        Some(f) => vm.is_true(f)?,
+        None => false,
+    };
+    let stdout;
+    let file = match kwarg(kwargs, "file") {
+        None | Some(Value::None) => {
+            stdout = io::sys_stream(vm, "stdout")?;
+            stdout.as_ref()
+        }
+        given => given,
+    };
+    let stream = match file.map(|f| (f, f.payload())) {
+        None | Some((Value::None, _)) => Stream::Stdout,
+        Some((_, Some(Payload::Stream(stream)))) => *stream,
+        Some((file, _)) => {
+            // Any other file gets each piece by its own `write`, as CPython's `print` does.
+            for (i, arg) in args.iter().enumerate() {
+                if i > 0 {
+                    let sep = vm.new_str(sep.as_str());
+                    vm.call_method(file, "write", &[sep])?;
+                }
+                let text = match arg.as_str() {
+                    Some(_) => arg.clone_ref(vm.py),
+                    None => {
+                        let text = vm.str(arg)?;
+                        vm.new_str(text)
+                    }
+                };
+                vm.call_method(file, "write", &[text])?;
+            }
+            let end = vm.new_str(end);
+            vm.call_method(file, "write", &[end])?;
+            if flush {
+                vm.call_method(file, "flush", &[])?;
+            }
+            return Ok(Value::None);
+        }
+    };
     let mut out = String::new();
     for (i, arg) in args.iter().enumerate() {
         if i > 0 {
@@ -135,28 +174,9 @@ fn print(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
         }
     }
     out.push_str(&end);
-    let flush = match kwarg(kwargs, "flush") {
-        Some(f) => vm.is_true(f)?,
-        None => false,
-    };
     // Writing to a stream counts a level, as CPython's `print` calling `sys.stdout.write` does
     // (the conversions above count their own).
-    let write_stream = |vm: &mut Vm, stream: Stream| {
-        vm.with_recursion_guard(context::CALLING_OBJECT, |vm| io::write_stream(vm, stream, &out, flush))
-    };
-    match kwarg(kwargs, "file") {
-        None | Some(Value::None) => write_stream(vm, Stream::Stdout)?,
-        Some(file) => match file.payload() {
-            Some(Payload::Stream(stream)) => write_stream(vm, *stream)?,
-            _ => {
-                let text = vm.new_str(out);
-                vm.call_method(file, "write", &[text])?;
-                if flush {
-                    vm.call_method(file, "flush", &[])?;
-                }
-            }
-        },
-    }
+    vm.with_recursion_guard(context::CALLING_OBJECT, |vm| io::write_stream(vm, stream, &out, flush))?;
     Ok(Value::None)
 }
 
@@ -529,7 +549,14 @@ fn reversed(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         return vm.call(&m, &[seq.clone_ref(vm.py)], &[]);
     }
     let remaining = match seq.payload() {
-        Some(Payload::List(_) | Payload::Tuple(_) | Payload::Str(_) | Payload::Bytes(_)) => vm.len(seq)?,
+        Some(
+            Payload::List(_)
+            | Payload::Tuple(_)
+            | Payload::Str(_)
+            | Payload::Bytes(_)
+            | Payload::ByteArray(_)
+            | Payload::MemoryView(_),
+        ) => vm.len(seq)?,
         Some(Payload::Dict(_)) => {
             if let Value::Obj(dict) = seq {
                 return Ok(vm.reversed_dict(dict, DictViewKind::Keys));
@@ -765,6 +792,17 @@ fn ord(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Valu
             }
         }
         Some(Payload::Bytes(b)) if b.len() == 1 => Ok(Value::Int(i64::from(b[0]))),
+        Some(Payload::ByteArray(array)) => {
+            let data = array.lock(vm.py);
+            match data[..] {
+                [b] => Ok(Value::Int(i64::from(b))),
+                _ => {
+                    let len = data.len();
+                    drop(data);
+                    Err(vm.type_error(format!("ord() expected a character, but string of length {len} found")))
+                }
+            }
+        }
         _ => Err(vm.type_error(format!(
             "ord() expected string of length 1, but {} found",
             vm.type_name(&args[0])

@@ -362,7 +362,11 @@ pub fn write(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResu
     let binary = state.lock(vm.py).binary;
     let (bytes, count) = match (binary, args[1].payload()) {
         (false, Some(Payload::Str(s))) => (s.as_str().as_bytes().to_vec(), s.char_len()),
-        (true, Some(Payload::Bytes(b))) => (b.to_vec(), b.len()),
+        (true, _) if crate::objects::buffer::is_bytes_like(&args[1]) => {
+            let b = crate::objects::methods::bytes::bytes_arg(vm, &args[1])?.into_owned();
+            let len = b.len();
+            (b, len)
+        }
         (false, _) => {
             return Err(vm.type_error(format!("write() argument must be str, not {}", vm.type_name(&args[1]))));
         }

@@ -244,11 +244,12 @@ fn construct(vm: &mut Vm, index: usize, data: Option<&Value>) -> PyResult<Value>
 /// Hash `data` into `state`: detached when it is large, or when another thread is hashing
 /// into the same object right now (waiting for it must not hold the GIL).
 fn feed(vm: &mut Vm, state: &HashState, data: &Value) -> PyResult<()> {
-    let bytes: &[u8] = match data.payload() {
-        Some(Payload::Bytes(b)) => b,
-        Some(Payload::Str(_)) => return Err(vm.type_error("Strings must be encoded before hashing")),
-        _ => return Err(vm.type_error("object supporting the buffer API required")),
+    let bytes = match (crate::objects::methods::bytes::bytes_like(vm, data)?, data.payload()) {
+        (Some(b), _) => b,
+        (None, Some(Payload::Str(_))) => return Err(vm.type_error("Strings must be encoded before hashing")),
+        (None, _) => return Err(vm.type_error("object supporting the buffer API required")),
     };
+    let bytes: &[u8] = &bytes;
     if bytes.len() < GIL_RELEASE_MIN
         && let Some(mut hasher) = state.hasher.try_lock()
     {

@@ -6,7 +6,7 @@ use std::io::{BufRead, BufWriter, Stdout, Write};
 use std::sync::OnceLock;
 
 use crate::gil::BlockKind;
-use crate::objects::types::types;
+use crate::objects::types::{intern, types};
 use crate::objects::{ObjRef, Payload, Stream, Value};
 use crate::vm::{PyResult, Vm};
 
@@ -61,6 +61,29 @@ pub fn read_line(vm: &Vm) -> PyResult<Option<String>> {
         Ok((_, line)) => Ok(Some(line)),
         Err(e) => Err(vm.new_error(&types().os_error, e.to_string())),
     }
+}
+
+/// `_io`: the classes of toy's own file objects, which `io.py` registers with its abstract
+/// base classes (`isinstance(sys.stdout, io.TextIOBase)`).
+pub fn create(vm: &mut Vm) -> PyResult<Value> {
+    let t = types();
+    let class = |c: &ObjRef| Value::Obj(crate::objects::types::clone_immortal(c));
+    let values = vec![("TextFile", class(&t.text_io)), ("BinaryFile", class(&t.buffered_io))];
+    super::new_module(vm, "_io", &[], values)
+}
+
+/// `sys.stdout` or `sys.stderr` as the program left it (`sys.stdout = io.StringIO()`), or
+/// `None` before `sys` is imported (when the standard stream is still the one).
+pub fn sys_stream(vm: &mut Vm, name: &str) -> PyResult<Option<Value>> {
+    let modules = Value::Obj(vm.modules.clone_ref(vm.py));
+    let Some(sys) = vm.dict_get(&modules, &Value::Obj(intern("sys")))? else {
+        return Ok(None);
+    };
+    let Some(Payload::Module(module)) = sys.payload() else {
+        return Ok(None);
+    };
+    let namespace = Value::Obj(module.dict.clone_ref(vm.py));
+    vm.dict_get(&namespace, &Value::Obj(intern(name)))
 }
 
 fn stream_of(vm: &Vm, v: &Value) -> PyResult<Stream> {

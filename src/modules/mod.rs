@@ -1,5 +1,6 @@
 //! Built-in functions and modules.
 
+pub mod binascii;
 pub mod builtins;
 pub mod calendar_time;
 pub mod cmath;
@@ -21,6 +22,7 @@ pub mod random;
 pub mod re;
 pub mod shared_memory;
 pub mod signal;
+pub mod struct_format;
 pub mod structseq;
 pub mod subprocess;
 pub mod sys;
@@ -29,6 +31,7 @@ pub mod time;
 pub mod toy;
 pub mod traceback;
 pub mod weakref;
+pub mod zlib;
 
 use crate::objects::types::{intern, module_function};
 use crate::objects::{NativeFn, Payload, Value};
@@ -90,6 +93,10 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "_collections_abc" => Some(include_str!("py/_collections_abc.py")),
         "collections.abc" => Some(include_str!("py/collections_abc.py")),
         "contextlib" => Some(include_str!("py/contextlib.py")),
+        "io" => Some(include_str!("py/io.py")),
+        "struct" => Some(include_str!("py/struct.py")),
+        "base64" => Some(include_str!("py/base64.py")),
+        "gzip" => Some(include_str!("py/gzip.py")),
         "pickle" => Some(include_str!("py/pickle.py")),
         "copyreg" => Some(include_str!("py/copyreg.py")),
         "_compat_pickle" => Some(include_str!("py/_compat_pickle.py")),
@@ -173,6 +180,10 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("gc", gc::create),
     ("_pickle", pickle::create),
     ("_codecs", codecs::create),
+    ("_io", io::create),
+    ("_struct", struct_format::create),
+    ("binascii", binascii::create),
+    ("zlib", zlib::create),
     ("builtins", |vm| Ok(builtins_module(vm))),
     ("_weakref", weakref::create),
     ("_imp", imp::create),

@@ -6,7 +6,7 @@
 
 use crate::gil::BlockKind;
 use crate::gil::signals;
-use crate::objects::{NativeFn, ObjRef, Payload, Value};
+use crate::objects::{NativeFn, ObjRef, Value};
 use crate::vm::args::{check_arity, kwarg, no_kwargs, only_kwargs};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
@@ -219,9 +219,9 @@ fn write(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
     no_kwargs(vm, "write", kwargs)?;
     check_arity(vm, "write", args, 2, 2)?;
     let fd = fd_arg(vm, &args[0])?;
-    let data = match args[1].payload() {
-        Some(Payload::Bytes(b)) => b.to_vec(),
-        _ => {
+    let data = match crate::objects::methods::bytes::bytes_like(vm, &args[1])? {
+        Some(b) => b.into_owned(),
+        None => {
             return Err(vm.type_error(format!(
                 "a bytes-like object is required, not '{}'",
                 vm.type_name(&args[1])

@@ -5,6 +5,7 @@
 //! they fit again. Heap objects are one allocation each: a [`RefCount`] header and a
 //! [`Payload`] saying what kind of object it is; mutable payloads sit behind their own lock.
 
+pub mod buffer;
 pub mod complex;
 pub mod dict;
 pub mod format;
@@ -279,6 +280,23 @@ pub mod hashing {
                 Payload::BigInt(b) => hash_bigint(b),
                 Payload::Complex(z) => z.hash(),
                 Payload::Bytes(b) => hash_bytes(b),
+                // Only read-only views of bytes hash (like the bytes they show).
+                Payload::MemoryView(view)
+                    if view.readonly && !view.is_released() && matches!(view.format, b'B' | b'b' | b'c') =>
+                {
+                    let Payload::Bytes(data) = &view.source.payload else {
+                        return None;
+                    };
+                    if view.is_contiguous() {
+                        hash_bytes(data.get(view.start..view.start + view.nbytes())?)
+                    } else {
+                        let picked: Vec<u8> = (0..view.len)
+                            .filter_map(|i| data.get(view.offset(i)).copied())
+                            .collect();
+                        hash_bytes(&picked)
+                    }
+                }
+                Payload::MemoryView(_) => return None,
                 // The items are no tuples, so `hash_value` does not recurse.
                 Payload::Tuple(items) => hash_tuple_tree(items, |item| hash_value(item).ok_or(())).ok()?,
                 Payload::FrozenSet(table) => table.hash(),
@@ -287,6 +305,7 @@ pub mod hashing {
                     ((receiver.addr() >> 4) ^ (function.addr() >> 4)) as i64
                 }
                 Payload::List(_)
+                | Payload::ByteArray(_)
                 | Payload::Dict(_)
                 | Payload::Set(_)
                 | Payload::Instance(_)
@@ -366,6 +385,8 @@ pub enum Payload {
     BigInt(BigInt),
     Complex(complex::Complex),
     Bytes(Box<[u8]>),
+    ByteArray(Box<buffer::ByteArray>),
+    MemoryView(Box<buffer::MemoryView>),
     Tuple(Box<[Value]>),
     List(ObjLock<Vec<Value>>),
     Dict(Box<DictObject>),
@@ -407,6 +428,8 @@ pub enum Payload {
     File(Box<ObjLock<crate::modules::file::FileState>>),
     /// A `hashlib` hash object.
     Hash(Box<crate::modules::hashlib::HashState>),
+    /// A `zlib` compression or decompression stream.
+    Zlib(Box<crate::modules::zlib::Stream>),
     /// A `random.Random` instance: a generator of its own.
     Random(Box<crate::modules::random::Generator>),
     /// A weak reference (`weakref.ref`, or the base value of a proxy).

@@ -29,7 +29,7 @@ macro_rules! builtin_types {
 
 builtin_types! {
     object: "object", type_: "type", none_type: "NoneType", bool_: "bool", int: "int", float: "float",
-    complex: "complex", str_: "str", bytes: "bytes", list: "list", tuple: "tuple", dict: "dict", set: "set",
+    complex: "complex", str_: "str", bytes: "bytes", bytearray: "bytearray", memoryview: "memoryview", list: "list", tuple: "tuple", dict: "dict", set: "set",
     frozenset: "frozenset", range: "range", slice: "slice", function: "function",
     builtin_function: "builtin_function_or_method", method: "method", code: "code", cell: "cell",
     module: "module", generator: "generator", iterator: "iterator", property: "property",
@@ -74,6 +74,7 @@ builtin_types! {
     bytes_warning: "BytesWarning",
     resource_warning: "ResourceWarning",
     encoding_warning: "EncodingWarning",
+    buffer_error: "BufferError",
 }
 
 static TYPES: OnceLock<Types> = OnceLock::new();
@@ -97,7 +98,7 @@ pub const SUBCLASSABLE: [&str; 10] = [
 
 /// The classes of built-in iterators, by the kind number their `Payload::Iterator` carries.
 /// Kind 0 is the generic `iterator`; the others derive from it (which holds their methods).
-pub const ITERATOR_TYPE_NAMES: [&str; 21] = [
+pub const ITERATOR_TYPE_NAMES: [&str; 23] = [
     "iterator",
     "list_iterator",
     "tuple_iterator",
@@ -119,6 +120,8 @@ pub const ITERATOR_TYPE_NAMES: [&str; 21] = [
     "dict_reversekeyiterator",
     "dict_reversevalueiterator",
     "dict_reverseitemiterator",
+    "bytearray_iterator",
+    "memory_iterator",
 ];
 
 /// The class of built-in iterators of kind `kind` (see `ITERATOR_TYPE_NAMES`).
@@ -165,7 +168,7 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
 }
 
 /// A built-in class that belongs to a module (`random.Random`).
-fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
+pub fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
     let mut mro = Vec::new();
     for base in bases {
         if let Payload::Type(t) = &base.payload {
@@ -229,6 +232,8 @@ fn create_types() -> Types {
         complex: b("complex"),
         str_: b("str"),
         bytes: b("bytes"),
+        bytearray: b("bytearray"),
+        memoryview: b("memoryview"),
         list: b("list"),
         tuple: b("tuple"),
         dict: b("dict"),
@@ -309,6 +314,7 @@ fn create_types() -> Types {
         bytes_warning: e("BytesWarning", &warning),
         resource_warning: e("ResourceWarning", &warning),
         encoding_warning: e("EncodingWarning", &warning),
+        buffer_error: e("BufferError", &exception),
         object,
         int,
         base_exception,
@@ -349,6 +355,8 @@ impl Types {
             "complex" => &t.complex,
             "str" => &t.str_,
             "bytes" => &t.bytes,
+            "bytearray" => &t.bytearray,
+            "memoryview" => &t.memoryview,
             "list" => &t.list,
             "tuple" => &t.tuple,
             "dict" => &t.dict,
@@ -419,6 +427,7 @@ impl Types {
             "BytesWarning" => &t.bytes_warning,
             "ResourceWarning" => &t.resource_warning,
             "EncodingWarning" => &t.encoding_warning,
+            "BufferError" => &t.buffer_error,
             _ => return None,
         })
     }

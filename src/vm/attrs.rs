@@ -502,6 +502,14 @@ impl Vm<'_> {
                 "closed" => Some(Value::Bool(f.lock(py).closed)),
                 _ => self.builtin_method(obj, name)?,
             }),
+            Some(Payload::MemoryView(view)) => match crate::objects::methods::memoryview::attribute(self, view, key)? {
+                Some(value) => Ok(Some(value)),
+                None => self.builtin_method(obj, name),
+            },
+            Some(Payload::Zlib(stream)) => match crate::modules::zlib::attribute(self, stream, key) {
+                Some(value) => Ok(Some(value)),
+                None => self.builtin_method(obj, name),
+            },
             Some(Payload::Hash(state)) => Ok(match key {
                 "name" => Some(self.new_str(state.name)),
                 "digest_size" => Some(Value::Int(state.digest_size() as i64)),

@@ -34,6 +34,9 @@ impl Vm<'_> {
                     Payload::BigInt(b) => self.int_to_decimal(b)?,
                     Payload::Complex(z) => crate::objects::complex::complex_repr(*z),
                     Payload::Bytes(b) => format::bytes_repr(b),
+                    Payload::ByteArray(array) => format!("bytearray({})", format::bytes_repr(&array.lock(py))),
+                    Payload::MemoryView(view) if view.is_released() => format!("<released memory at {:#x}>", o.addr()),
+                    Payload::MemoryView(_) => format!("<memory at {:#x}>", o.addr()),
                     Payload::Tuple(items) => {
                         let get = |_: &Vm, i: usize| items.get(i).map(|v| v.clone_ref(py));
                         return self.repr_sequence(v, &get, "(", ")", items.len() == 1);
@@ -205,6 +208,13 @@ impl Vm<'_> {
                         m.class_name
                     ),
                     Payload::Hash(state) => format!("<{} _hashlib.HASH object @ {:#x}>", state.name, o.addr()),
+                    Payload::Zlib(stream) => {
+                        let class = match &stream.class().payload {
+                            Payload::Type(t) => t.name.as_str(),
+                            _ => "",
+                        };
+                        format!("<zlib.{class} object at {:#x}>", o.addr())
+                    }
                     Payload::Lock(lock) => {
                         let state = if lock.is_locked() { "locked" } else { "unlocked" };
                         format!("<{state} _thread.lock object at {:#x}>", o.addr())

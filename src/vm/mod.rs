@@ -479,6 +479,8 @@ fn payload_class<'a>(py: Gil<'_>, payload: &'a Payload, t: &'a crate::objects::t
         Payload::BigInt(_) => &t.int,
         Payload::Complex(_) => &t.complex,
         Payload::Bytes(_) => &t.bytes,
+        Payload::ByteArray(_) => &t.bytearray,
+        Payload::MemoryView(_) => &t.memoryview,
         Payload::Tuple(_) => &t.tuple,
         Payload::List(_) => &t.list,
         Payload::Dict(_) => &t.dict,
@@ -510,6 +512,7 @@ fn payload_class<'a>(py: Gil<'_>, payload: &'a Payload, t: &'a crate::objects::t
         Payload::Stream(_) => &t.text_io,
         Payload::Lock(_) => &t.lock,
         Payload::Hash(_) => &t.hash,
+        Payload::Zlib(stream) => stream.class(),
         Payload::Random(_) => &t.random,
         Payload::Member(_) => &t.member_descriptor,
         Payload::WeakRef(w) => match w.kind {

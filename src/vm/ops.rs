@@ -114,6 +114,14 @@ impl Vm<'_> {
             // Items that are no tuples, so this does not recurse on nested tuples.
             Some(Payload::Tuple(items)) => hashing::hash_tuple_tree(items, |item| self.hash(item)),
             Some(Payload::WeakRef(_)) => crate::modules::weakref::hash(self, v),
+            Some(Payload::MemoryView(view)) => {
+                crate::objects::methods::memoryview::live_view(self, v)?;
+                Err(self.value_error(if view.readonly {
+                    "memoryview: hashing is restricted to formats 'B', 'b' or 'c'"
+                } else {
+                    "cannot hash writable memoryview object"
+                }))
+            }
             Some(Payload::Instance(_)) => {
                 let Some(method) = self.lookup_special(v, "__hash__") else {
                     return Ok(v.as_obj().map_or(0, |o| (o.addr() >> 4) as i64));
@@ -149,6 +157,8 @@ impl Vm<'_> {
                 Payload::BigInt(b) => !b.is_zero(),
                 Payload::Complex(z) => !z.is_zero(),
                 Payload::Bytes(b) => !b.is_empty(),
+                Payload::ByteArray(array) => !array.lock(self.py).is_empty(),
+                Payload::MemoryView(view) => crate::objects::methods::memoryview::len(self, view)? != 0,
                 Payload::Tuple(t) => !t.is_empty(),
                 Payload::List(l) => !l.lock(self.py).is_empty(),
                 Payload::Dict(d) => !d.lock(self.py).is_empty(),
@@ -180,6 +190,8 @@ impl Vm<'_> {
         Ok(match v.payload() {
             Some(Payload::Str(s)) => s.char_len(),
             Some(Payload::Bytes(b)) => b.len(),
+            Some(Payload::ByteArray(array)) => array.lock(self.py).len(),
+            Some(Payload::MemoryView(view)) => crate::objects::methods::memoryview::len(self, view)?,
             Some(Payload::Tuple(t)) => t.len(),
             Some(Payload::List(l)) => l.lock(self.py).len(),
             Some(Payload::Dict(d)) => d.lock(self.py).len(),
@@ -330,6 +342,8 @@ fn native_eq_shallow(a: &Value, b: &Value) -> Option<bool> {
         | (Some(Payload::WeakRef(_)), Some(Payload::WeakRef(_)))
         | (Some(Payload::DictView(..)), _)
         | (_, Some(Payload::DictView(..)))
+        | (Some(Payload::ByteArray(_) | Payload::MemoryView(_)), _)
+        | (_, Some(Payload::ByteArray(_) | Payload::MemoryView(_)))
         | (Some(Payload::Instance(_)), _)
         | (_, Some(Payload::Instance(_))) => None,
         // Bound methods are equal when they bind the same function to the same object.

@@ -1,6 +1,5 @@
 """toy's contextlib (a subset): contextmanager, ContextDecorator, AbstractContextManager,
-closing, nullcontext, suppress, ExitStack. No async variants, and no redirect_stdout (print
-does not look at sys.stdout).
+closing, nullcontext, suppress, redirect_stdout, redirect_stderr, ExitStack. No async variants.
 """
 
 from collections import deque
@@ -14,6 +13,8 @@ __all__ = [
     "ContextDecorator",
     "ExitStack",
     "suppress",
+    "redirect_stdout",
+    "redirect_stderr",
 ]
 
 
@@ -247,3 +248,37 @@ class ExitStack(AbstractContextManager):
     def close(self):
         """Run the callbacks now."""
         self.__exit__(None, None, None)
+
+
+class _RedirectStream(AbstractContextManager):
+    """Swap a `sys` stream for `new_target` while the block runs (nested uses stack)."""
+
+    _stream = None
+
+    def __init__(self, new_target):
+        self._new_target = new_target
+        self._old_targets = []
+
+    def __enter__(self):
+        import sys
+
+        self._old_targets.append(getattr(sys, self._stream))
+        setattr(sys, self._stream, self._new_target)
+        return self._new_target
+
+    def __exit__(self, exctype, excinst, exctb):
+        import sys
+
+        setattr(sys, self._stream, self._old_targets.pop())
+
+
+class redirect_stdout(_RedirectStream):
+    """Send what `print` and `sys.stdout.write` write to another file."""
+
+    _stream = "stdout"
+
+
+class redirect_stderr(_RedirectStream):
+    """Send what is written to `sys.stderr` to another file."""
+
+    _stream = "stderr"

@@ -62,6 +62,8 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::BigInt(_)
         | Payload::Complex(_)
         | Payload::Bytes(_)
+        | Payload::ByteArray(_)
+        | Payload::MemoryView(_)
         | Payload::Range(_)
         | Payload::Code(_)
         | Payload::Native(_)
@@ -71,6 +73,7 @@ pub fn is_container(payload: &Payload) -> bool {
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
+        | Payload::Zlib(_)
         | Payload::Random(_)
         | Payload::Member(_) => false,
     }

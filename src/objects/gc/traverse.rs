@@ -148,6 +148,8 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         | Payload::BigInt(_)
         | Payload::Complex(_)
         | Payload::Bytes(_)
+        | Payload::ByteArray(_)
+        | Payload::MemoryView(_)
         | Payload::Range(_)
         | Payload::Code(_)
         | Payload::Native(_)
@@ -157,6 +159,7 @@ pub fn traverse(object: &PyObject, reader: &impl Reader, visit: &mut impl FnMut(
         | Payload::Lock(_)
         | Payload::File(_)
         | Payload::Hash(_)
+        | Payload::Zlib(_)
         | Payload::Random(_)
         | Payload::Member(_) => {}
     }

@@ -1,8 +1,11 @@
-//! `bytes` methods.
+//! `bytes` and `bytearray` methods (one implementation for both).
+
+use std::borrow::Cow;
 
 use crate::gil::Gil;
+use crate::objects::buffer::{ByteArray, BytesLike, with_bytes};
 use crate::objects::types::{add_methods, types};
-use crate::objects::{ObjRef, Payload, Value};
+use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::ops::as_small_int;
 use crate::vm::{PyResult, Vm};
@@ -15,51 +18,91 @@ use super::str::{escape_code_point, rsplit_whitespace, split_whitespace};
 
 pub(super) fn install(py: Gil<'_>) {
     let t = types();
-    add_methods(
-        py,
-        &t.bytes,
-        &[
-            ("decode", bytes_decode),
-            ("hex", bytes_hex),
-            ("count", bytes_count),
-            ("find", bytes_find),
-            ("rfind", bytes_rfind),
-            ("index", bytes_index),
-            ("startswith", bytes_startswith),
-            ("endswith", bytes_endswith),
-            ("split", bytes_split),
-            ("rsplit", bytes_rsplit),
-            ("join", bytes_join),
-            ("strip", bytes_strip),
-            ("lstrip", bytes_lstrip),
-            ("rstrip", bytes_rstrip),
-            ("upper", bytes_upper),
-            ("lower", bytes_lower),
-            ("replace", bytes_replace),
-        ],
-    );
-    add_descriptor(py, &t.bytes, "fromhex", bytes_fromhex, Payload::ClassMethod);
+    add_methods(py, &t.bytes, &shared_methods::<false>());
+    add_methods(py, &t.bytearray, &shared_methods::<true>());
+    add_descriptor(py, &t.bytes, "fromhex", bytes_fromhex::<false>, Payload::ClassMethod);
+    add_descriptor(py, &t.bytearray, "fromhex", bytes_fromhex::<true>, Payload::ClassMethod);
 }
 
-fn this<'a>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<&'a [u8]> {
-    match args.first().map(Value::builtin_self).and_then(Value::payload) {
-        Some(Payload::Bytes(b)) => Ok(b),
-        _ => Err(descriptor_error(vm, args, "bytes", method)),
+/// The methods `bytes` and `bytearray` share, for `bytearray` when `ARRAY`: one
+/// implementation, whose results are of the receiver's type.
+fn shared_methods<const ARRAY: bool>() -> [(&'static str, NativeFn); 17] {
+    [
+        ("decode", bytes_decode::<ARRAY>),
+        ("hex", bytes_hex::<ARRAY>),
+        ("count", bytes_count::<ARRAY>),
+        ("find", bytes_find::<ARRAY>),
+        ("rfind", bytes_rfind::<ARRAY>),
+        ("index", bytes_index::<ARRAY>),
+        ("startswith", bytes_startswith::<ARRAY>),
+        ("endswith", bytes_endswith::<ARRAY>),
+        ("split", bytes_split::<ARRAY>),
+        ("rsplit", bytes_rsplit::<ARRAY>),
+        ("join", bytes_join::<ARRAY>),
+        ("strip", bytes_strip::<ARRAY>),
+        ("lstrip", bytes_lstrip::<ARRAY>),
+        ("rstrip", bytes_rstrip::<ARRAY>),
+        ("upper", bytes_upper::<ARRAY>),
+        ("lower", bytes_lower::<ARRAY>),
+        ("replace", bytes_replace::<ARRAY>),
+    ]
+}
+
+const fn class_name<const ARRAY: bool>() -> &'static str {
+    if ARRAY { "bytearray" } else { "bytes" }
+}
+
+/// A result of the receiver's type.
+fn new_result<const ARRAY: bool>(vm: &Vm, bytes: Vec<u8>) -> Value {
+    if ARRAY {
+        new_bytearray(vm, bytes)
+    } else {
+        vm.new_bytes(bytes)
     }
 }
 
-/// A bytes argument, or `a bytes-like object is required, not 'X'`.
-fn bytes_arg<'a>(vm: &Vm, v: &'a Value) -> PyResult<&'a [u8]> {
-    match v.payload() {
-        Some(Payload::Bytes(b)) => Ok(b),
-        _ => Err(vm.type_error(format!("a bytes-like object is required, not '{}'", vm.type_name(v)))),
+pub fn new_bytearray(vm: &Vm, bytes: Vec<u8>) -> Value {
+    vm.alloc(Payload::ByteArray(Box::new(ByteArray::new(bytes))))
+}
+
+/// The receiver's bytes: borrowed from a `bytes`, copied out of a `bytearray`, whose lock
+/// must not be held while a method runs (`join` iterates, another thread may resize it).
+fn this<'a, const ARRAY: bool>(vm: &Vm, args: &'a [Value], method: &str) -> PyResult<Cow<'a, [u8]>> {
+    match args.first().map(Value::builtin_self).and_then(Value::payload) {
+        Some(Payload::Bytes(b)) if !ARRAY => Ok(Cow::Borrowed(b)),
+        Some(Payload::ByteArray(array)) if ARRAY => Ok(Cow::Owned(array.snapshot(vm.py))),
+        _ => Err(descriptor_error(vm, args, class_name::<ARRAY>(), method)),
+    }
+}
+
+/// The bytes of a bytes-like object (copied unless it is a `bytes`), `None` for other values.
+pub fn bytes_like<'a>(vm: &Vm, v: &'a Value) -> PyResult<Option<Cow<'a, [u8]>>> {
+    if let Some(Payload::Bytes(b)) = v.builtin_self().payload() {
+        return Ok(Some(Cow::Borrowed(b)));
+    }
+    match with_bytes(vm.py, v, <[u8]>::to_vec) {
+        BytesLike::Read(bytes) => Ok(Some(Cow::Owned(bytes))),
+        BytesLike::Released => Err(released_error(vm)),
+        BytesLike::NotBytesLike => Ok(None),
+    }
+}
+
+pub fn released_error(vm: &Vm) -> crate::vm::PyErr {
+    vm.value_error("operation forbidden on released memoryview object")
+}
+
+/// A bytes-like argument, or `a bytes-like object is required, not 'X'`.
+pub fn bytes_arg<'a>(vm: &Vm, v: &'a Value) -> PyResult<Cow<'a, [u8]>> {
+    match bytes_like(vm, v)? {
+        Some(b) => Ok(b),
+        None => Err(vm.type_error(format!("a bytes-like object is required, not '{}'", vm.type_name(v)))),
     }
 }
 
 /// The needle of find/count/index: bytes, or one byte given as an int.
 fn needle(vm: &Vm, v: &Value) -> PyResult<Vec<u8>> {
-    if let Some(Payload::Bytes(b)) = v.payload() {
-        return Ok(b.to_vec());
+    if let Some(b) = bytes_like(vm, v)? {
+        return Ok(b.into_owned());
     }
     match as_small_int(v) {
         Some(i) if (0..256).contains(&i) => Ok(vec![i as u8]),
@@ -164,8 +207,9 @@ fn decode(vm: &Vm, bytes: &[u8], codec: Codec, errors: &str) -> PyResult<String>
     Ok(out)
 }
 
-fn bytes_decode(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let bytes = this(vm, args, "decode")?;
+fn bytes_decode<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, "decode")?;
+    let bytes: &[u8] = &bytes;
     let bound = bind_args(vm, "decode", &args[1..], kwargs, &["encoding", "errors"], 0)?;
     let encoding = text_arg(vm, "decode", bound[0], "encoding", "utf-8")?;
     let errors = text_arg(vm, "decode", bound[1], "errors", "strict")?;
@@ -174,15 +218,20 @@ fn bytes_decode(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRe
     Ok(vm.new_str(text))
 }
 
-fn bytes_hex(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let bytes = this(vm, args, "hex")?;
+pub(super) fn bytes_hex<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, "hex")?;
+    let bytes: &[u8] = &bytes;
     let bound = bind_args(vm, "hex", &args[1..], kwargs, &["sep", "bytes_per_sep"], 0)?;
     let digits: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
     let sep = match bound[0] {
         None => return Ok(vm.new_str(digits.concat())),
         Some(v) => match (v.as_str(), v.payload()) {
             (Some(s), _) => s.to_string(),
-            (None, Some(Payload::Bytes(b))) => b.iter().map(|&b| b as char).collect(),
+            (None, _) if bytes_like(vm, v)?.is_some() => bytes_like(vm, v)?
+                .unwrap_or_default()
+                .iter()
+                .map(|&b| b as char)
+                .collect(),
             _ => {
                 return Err(vm.type_error(format!("object of type '{}' has no len()", vm.type_name(v))));
             }
@@ -220,14 +269,15 @@ fn bytes_hex(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResul
 
 // ----- searching ------------------------------------------------------------------------------
 
-fn search(
+fn search<const ARRAY: bool>(
     vm: &mut Vm,
     args: &[Value],
     kwargs: &[(ObjRef, Value)],
     name: &str,
     from_right: bool,
 ) -> PyResult<Option<usize>> {
-    let bytes = this(vm, args, name)?;
+    let bytes = this::<ARRAY>(vm, args, name)?;
+    let bytes: &[u8] = &bytes;
     no_kwargs(vm, name, kwargs)?;
     takes_between(vm, name, &args[1..], 1, 3)?;
     let sub = needle(vm, &args[1])?;
@@ -244,25 +294,26 @@ fn search(
     Ok(found.map(|i| start + i))
 }
 
-fn bytes_find(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let found = search(vm, args, kwargs, "find", false)?;
+fn bytes_find<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let found = search::<ARRAY>(vm, args, kwargs, "find", false)?;
     Ok(Value::Int(found.map_or(-1, |i| i as i64)))
 }
 
-fn bytes_rfind(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let found = search(vm, args, kwargs, "rfind", true)?;
+fn bytes_rfind<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let found = search::<ARRAY>(vm, args, kwargs, "rfind", true)?;
     Ok(Value::Int(found.map_or(-1, |i| i as i64)))
 }
 
-fn bytes_index(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    match search(vm, args, kwargs, "index", false)? {
+fn bytes_index<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    match search::<ARRAY>(vm, args, kwargs, "index", false)? {
         Some(i) => Ok(Value::Int(i as i64)),
         None => Err(vm.value_error("subsection not found")),
     }
 }
 
-fn bytes_count(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let bytes = this(vm, args, "count")?;
+fn bytes_count<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, "count")?;
+    let bytes: &[u8] = &bytes;
     no_kwargs(vm, "count", kwargs)?;
     takes_between(vm, "count", &args[1..], 1, 3)?;
     let sub = needle(vm, &args[1])?;
@@ -282,23 +333,23 @@ fn bytes_count(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyRes
     Ok(Value::Int(n))
 }
 
-fn affix_match(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], name: &str, at_end: bool) -> PyResult<Value> {
-    let bytes = this(vm, args, name)?;
+fn affix_match<const ARRAY: bool>(
+    vm: &mut Vm,
+    args: &[Value],
+    kwargs: &[(ObjRef, Value)],
+    name: &str,
+    at_end: bool,
+) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, name)?;
+    let bytes: &[u8] = &bytes;
     no_kwargs(vm, name, kwargs)?;
     takes_between(vm, name, &args[1..], 1, 3)?;
-    let candidates: Vec<&[u8]> = match args[1].payload() {
-        Some(Payload::Bytes(b)) => vec![b],
-        Some(Payload::Tuple(items)) => {
+    let candidates: Vec<Cow<'_, [u8]>> = match (bytes_like(vm, &args[1])?, args[1].payload()) {
+        (Some(b), _) => vec![b],
+        (None, Some(Payload::Tuple(items))) => {
             let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
-                match item.payload() {
-                    Some(Payload::Bytes(b)) => out.push(&b[..]),
-                    _ => {
-                        return Err(
-                            vm.type_error(format!("a bytes-like object is required, not '{}'", vm.type_name(item)))
-                        );
-                    }
-                }
+                out.push(bytes_arg(vm, item)?);
             }
             out
         }
@@ -321,18 +372,25 @@ fn affix_match(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], name: &s
     ))
 }
 
-fn bytes_startswith(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    affix_match(vm, args, kwargs, "startswith", false)
+fn bytes_startswith<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    affix_match::<ARRAY>(vm, args, kwargs, "startswith", false)
 }
 
-fn bytes_endswith(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    affix_match(vm, args, kwargs, "endswith", true)
+fn bytes_endswith<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    affix_match::<ARRAY>(vm, args, kwargs, "endswith", true)
 }
 
 // ----- splitting, joining, transforming -------------------------------------------------------
 
-fn split(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], name: &str, from_right: bool) -> PyResult<Value> {
-    let bytes = this(vm, args, name)?;
+fn split<const ARRAY: bool>(
+    vm: &mut Vm,
+    args: &[Value],
+    kwargs: &[(ObjRef, Value)],
+    name: &str,
+    from_right: bool,
+) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, name)?;
+    let bytes: &[u8] = &bytes;
     let bound = bind_args(vm, name, &args[1..], kwargs, &["sep", "maxsplit"], 0)?;
     let maxsplit = match bound[1] {
         Some(v) => int_arg(vm, v)?,
@@ -355,13 +413,14 @@ fn split(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)], name: &str, fr
         }
         Some(v) => {
             let sep = bytes_arg(vm, v)?;
+            let sep: &[u8] = &sep;
             if sep.is_empty() {
                 return Err(vm.value_error("empty separator"));
             }
             split_on(bytes, sep, maxsplit, from_right)
         }
     };
-    let items = parts.into_iter().map(|p| vm.new_bytes(p)).collect();
+    let items = parts.into_iter().map(|p| new_result::<ARRAY>(vm, p)).collect();
     Ok(vm.new_list(items))
 }
 
@@ -391,21 +450,22 @@ fn split_on(bytes: &[u8], sep: &[u8], maxsplit: i64, from_right: bool) -> Vec<Ve
     parts
 }
 
-fn bytes_split(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    split(vm, args, kwargs, "split", false)
+fn bytes_split<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    split::<ARRAY>(vm, args, kwargs, "split", false)
 }
 
-fn bytes_rsplit(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    split(vm, args, kwargs, "rsplit", true)
+fn bytes_rsplit<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    split::<ARRAY>(vm, args, kwargs, "rsplit", true)
 }
 
-fn bytes_join(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let sep = this(vm, args, "join")?;
-    let iterable = takes_one_arg(vm, "bytes", "join", &args[1..], kwargs)?;
+fn bytes_join<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let sep = this::<ARRAY>(vm, args, "join")?;
+    let sep: &[u8] = &sep;
+    let iterable = takes_one_arg(vm, class_name::<ARRAY>(), "join", &args[1..], kwargs)?;
     let items = vm.collect(iterable)?;
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let Some(Payload::Bytes(b)) = item.payload() else {
+        let Some(b) = bytes_like(vm, item)? else {
             return Err(vm.type_error(format!(
                 "sequence item {i}: expected a bytes-like object, {} found",
                 vm.type_name(item)
@@ -414,12 +474,12 @@ fn bytes_join(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResu
         if i > 0 {
             out.extend_from_slice(sep);
         }
-        out.extend_from_slice(b);
+        out.extend_from_slice(&b);
     }
-    Ok(vm.new_bytes(out))
+    Ok(new_result::<ARRAY>(vm, out))
 }
 
-fn strip(
+fn strip<const ARRAY: bool>(
     vm: &mut Vm,
     args: &[Value],
     kwargs: &[(ObjRef, Value)],
@@ -427,14 +487,15 @@ fn strip(
     left: bool,
     right: bool,
 ) -> PyResult<Value> {
-    let bytes = this(vm, args, name)?;
+    let bytes = this::<ARRAY>(vm, args, name)?;
+    let bytes: &[u8] = &bytes;
     no_kwargs(vm, name, kwargs)?;
     check_arity(vm, name, &args[1..], 0, 1)?;
     let chars = match args.get(1) {
         None | Some(Value::None) => None,
         Some(v) => Some(bytes_arg(vm, v)?),
     };
-    let strip_it = |b: &u8| match chars {
+    let strip_it = |b: &u8| match &chars {
         Some(set) => set.contains(b),
         None => is_space(*b),
     };
@@ -448,39 +509,44 @@ fn strip(
     } else {
         bytes.len()
     };
-    Ok(vm.new_bytes(bytes[start..end.max(start)].to_vec()))
+    Ok(new_result::<ARRAY>(vm, bytes[start..end.max(start)].to_vec()))
 }
 
-fn bytes_strip(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    strip(vm, args, kwargs, "strip", true, true)
+fn bytes_strip<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    strip::<ARRAY>(vm, args, kwargs, "strip", true, true)
 }
 
-fn bytes_lstrip(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    strip(vm, args, kwargs, "lstrip", true, false)
+fn bytes_lstrip<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    strip::<ARRAY>(vm, args, kwargs, "lstrip", true, false)
 }
 
-fn bytes_rstrip(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    strip(vm, args, kwargs, "rstrip", false, true)
+fn bytes_rstrip<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    strip::<ARRAY>(vm, args, kwargs, "rstrip", false, true)
 }
 
-fn bytes_upper(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let bytes = this(vm, args, "upper")?;
-    takes_no_args(vm, "bytes", "upper", &args[1..], kwargs)?;
-    Ok(vm.new_bytes(bytes.to_ascii_uppercase()))
+fn bytes_upper<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, "upper")?;
+    let bytes: &[u8] = &bytes;
+    takes_no_args(vm, class_name::<ARRAY>(), "upper", &args[1..], kwargs)?;
+    Ok(new_result::<ARRAY>(vm, bytes.to_ascii_uppercase()))
 }
 
-fn bytes_lower(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let bytes = this(vm, args, "lower")?;
-    takes_no_args(vm, "bytes", "lower", &args[1..], kwargs)?;
-    Ok(vm.new_bytes(bytes.to_ascii_lowercase()))
+fn bytes_lower<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, "lower")?;
+    let bytes: &[u8] = &bytes;
+    takes_no_args(vm, class_name::<ARRAY>(), "lower", &args[1..], kwargs)?;
+    Ok(new_result::<ARRAY>(vm, bytes.to_ascii_lowercase()))
 }
 
-fn bytes_replace(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
-    let bytes = this(vm, args, "replace")?;
+fn bytes_replace<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bytes = this::<ARRAY>(vm, args, "replace")?;
+    let bytes: &[u8] = &bytes;
     no_kwargs(vm, "replace", kwargs)?;
     check_arity(vm, "replace", &args[1..], 2, 3)?;
     let old = bytes_arg(vm, &args[1])?;
+    let old: &[u8] = &old;
     let new = bytes_arg(vm, &args[2])?;
+    let new: &[u8] = &new;
     let count = match args.get(3) {
         Some(v) => int_arg(vm, v)?,
         None => -1,
@@ -509,7 +575,7 @@ fn bytes_replace(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyR
             }
             i += 1;
         }
-        return Ok(vm.new_bytes(out));
+        return Ok(new_result::<ARRAY>(vm, out));
     }
     while i < bytes.len() {
         if can_replace(done) && bytes[i..].starts_with(old) {
@@ -521,13 +587,13 @@ fn bytes_replace(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyR
             i += 1;
         }
     }
-    Ok(vm.new_bytes(out))
+    Ok(new_result::<ARRAY>(vm, out))
 }
 
 /// `bytes.fromhex(string)`: a classmethod, `args[0]` is the class.
-fn bytes_fromhex(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+fn bytes_fromhex<const ARRAY: bool>(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let rest = args.get(1..).unwrap_or_default();
-    let arg = takes_one_arg(vm, "bytes", "fromhex", rest, kwargs)?;
+    let arg = takes_one_arg(vm, class_name::<ARRAY>(), "fromhex", rest, kwargs)?;
     let Some(text) = arg.as_str() else {
         return Err(vm.type_error(format!("fromhex() argument must be str, not {}", vm.type_name(arg))));
     };
@@ -549,7 +615,7 @@ fn bytes_fromhex(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyR
         out.push((high * 16 + low) as u8);
         i += 2;
     }
-    Ok(vm.new_bytes(out))
+    Ok(new_result::<ARRAY>(vm, out))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use num_traits::ToPrimitive;
 
 use super::shared::bind_args;
+use crate::objects::buffer::MemoryView;
 use crate::objects::complex::Complex;
 use crate::objects::format;
 use crate::objects::types::types;
@@ -20,7 +21,7 @@ pub type Constructor = fn(&mut Vm, &ObjRef, &[Value], &[(ObjRef, Value)]) -> PyR
 /// are made generically (exceptions, user classes).
 pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
     let t = types();
-    let table: [(&ObjRef, Constructor); 23] = [
+    let table: [(&ObjRef, Constructor); 25] = [
         (&t.method, method_new),
         (&t.module, module_new),
         (
@@ -47,6 +48,8 @@ pub fn constructor_for(class: &ObjRef) -> Option<Constructor> {
         (&t.staticmethod, staticmethod_new),
         (&t.classmethod, classmethod_new),
         (&t.bytes, bytes_new),
+        (&t.bytearray, bytearray_new),
+        (&t.memoryview, memoryview_new),
         (&t.super_, super_new),
         (&t.slice, slice_new),
     ];
@@ -331,10 +334,10 @@ fn str_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Valu
     let Some(x) = args.first() else {
         return Ok(vm.new_str(""));
     };
-    if let Some(Payload::Bytes(b)) = x.payload()
+    if let Some(b) = super::bytes::bytes_like(vm, x)?
         && (args.len() > 1 || !kwargs.is_empty())
     {
-        return match std::str::from_utf8(b) {
+        return match std::str::from_utf8(&b) {
             Ok(s) => Ok(vm.new_str(s)),
             Err(e) => Err(vm.new_error(
                 &types().unicode_decode_error,
@@ -530,44 +533,128 @@ fn classmethod_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjR
     Ok(vm.alloc(Payload::ClassMethod(args[0].clone_ref(vm.py))))
 }
 
+/// What `bytes(x, …)` and `bytearray(x, …)` start from when `x` is a str (encoded with the
+/// given encoding) or an int (that many zero bytes); `None` for other sources. `Err` when
+/// an encoding comes without a str or a str without one.
+fn text_or_count_source(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Option<Vec<u8>>> {
+    let Some(x) = args.first() else {
+        return Ok(Some(Vec::new()));
+    };
+    let has_encoding = args.len() > 1 || kwarg(kwargs, "encoding").is_some();
+    if x.as_str().is_some() {
+        if !has_encoding {
+            return Err(vm.type_error("string argument without an encoding"));
+        }
+        let encoded = super::str::str_encode(vm, args, kwargs)?;
+        return Ok(Some(match encoded.payload() {
+            Some(Payload::Bytes(b)) => b.to_vec(),
+            _ => Vec::new(),
+        }));
+    }
+    if has_encoding {
+        let what = if args.len() > 2 || kwarg(kwargs, "errors").is_some() && args.len() < 2 {
+            "errors"
+        } else {
+            "encoding"
+        };
+        return Err(vm.type_error(format!("{what} without a string argument")));
+    }
+    if is_int(x.builtin_self()) {
+        let Some(n) = as_small_int(x.builtin_self()) else {
+            return Err(vm.overflow_error("cannot fit 'int' into an index-sized integer"));
+        };
+        if n < 0 {
+            return Err(vm.value_error("negative count"));
+        }
+        super::shared::check_alloc(vm, n as usize)?;
+        return Ok(Some(vec![0; n as usize]));
+    }
+    Ok(None)
+}
+
 fn bytes_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     only_kwargs(vm, "bytes", kwargs, &["encoding", "errors"])?;
     check_arity(vm, "bytes", args, 0, 3)?;
-    let Some(x) = args.first() else {
-        return Ok(vm.new_bytes(Vec::new()));
+    if let Some(bytes) = text_or_count_source(vm, args, kwargs)? {
+        return Ok(vm.new_bytes(bytes));
+    }
+    let x = &args[0];
+    if let Some(Payload::Bytes(_)) = x.payload() {
+        return Ok(x.clone_ref(vm.py));
+    }
+    if let Some(bytes) = super::bytes::bytes_like(vm, x)? {
+        let bytes = bytes.into_owned();
+        return Ok(vm.new_bytes(bytes));
+    }
+    let Ok(it) = vm.iter(x) else {
+        return Err(vm.type_error(format!("cannot convert '{}' object to bytes", vm.type_name(x))));
     };
-    match (x, x.payload()) {
-        (_, Some(Payload::Str(s))) => {
-            if args.len() < 2 && kwarg(kwargs, "encoding").is_none() {
-                return Err(vm.type_error("string argument without an encoding"));
+    let mut out = Vec::new();
+    while let Some(item) = vm.next(&it)? {
+        match as_small_int(&item) {
+            Some(b) if (0..256).contains(&b) => out.push(b as u8),
+            Some(_) => return Err(vm.value_error("bytes must be in range(0, 256)")),
+            None => {
+                return Err(vm.type_error(format!(
+                    "'{}' object cannot be interpreted as an integer",
+                    vm.type_name(&item)
+                )));
             }
-            Ok(vm.new_bytes(s.as_str().as_bytes().to_vec()))
-        }
-        (Value::Int(n), _) => {
-            if *n < 0 {
-                return Err(vm.value_error("negative count"));
-            }
-            Ok(vm.new_bytes(vec![0; *n as usize]))
-        }
-        (_, Some(Payload::Bytes(_))) => Ok(x.clone_ref(vm.py)),
-        _ => {
-            let items = vm.collect(x)?;
-            let mut out = Vec::with_capacity(items.len());
-            for item in &items {
-                match as_small_int(item) {
-                    Some(b) if (0..256).contains(&b) => out.push(b as u8),
-                    Some(_) => return Err(vm.value_error("bytes must be in range(0, 256)")),
-                    None => {
-                        return Err(vm.type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            vm.type_name(item)
-                        )));
-                    }
-                }
-            }
-            Ok(vm.new_bytes(out))
         }
     }
+    Ok(vm.new_bytes(out))
+}
+
+fn bytearray_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "bytearray", kwargs, &["source", "encoding", "errors"])?;
+    check_arity(vm, "bytearray", args, 0, 3)?;
+    let bytes = match text_or_count_source(vm, args, kwargs)? {
+        Some(bytes) => bytes,
+        None => super::bytearray::collect_bytes(vm, &args[0], |vm| {
+            vm.type_error(format!(
+                "cannot convert '{}' object to bytearray",
+                vm.type_name(&args[0])
+            ))
+        })?,
+    };
+    Ok(super::bytes::new_bytearray(vm, bytes))
+}
+
+/// `memoryview(object)`: a view of all of a bytes-like object (of a memoryview: the same
+/// window onto the same object).
+fn memoryview_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    let bound = bind_args(vm, "memoryview", args, kwargs, &["object"], 1)?;
+    let Some(x) = bound[0] else {
+        return Err(vm.type_error("memoryview() missing required argument 'object' (pos 1)"));
+    };
+    let py = vm.py;
+    let not_bytes_like = |vm: &Vm| {
+        vm.type_error(format!(
+            "memoryview: a bytes-like object is required, not '{}'",
+            vm.type_name(x)
+        ))
+    };
+    let Value::Obj(base) = x.builtin_self() else {
+        return Err(not_bytes_like(vm));
+    };
+    let view = match &base.payload {
+        Payload::MemoryView(view) if view.is_released() => return Err(super::bytes::released_error(vm)),
+        Payload::MemoryView(view) => MemoryView::new(
+            py,
+            view.source.clone_ref(py),
+            view.start,
+            view.len,
+            view.step,
+            view.format,
+        ),
+        Payload::Bytes(b) => MemoryView::new(py, base.clone_ref(py), 0, b.len(), 1, b'B'),
+        Payload::ByteArray(array) => {
+            let len = array.lock(py).len();
+            MemoryView::new(py, base.clone_ref(py), 0, len, 1, b'B')
+        }
+        _ => return Err(not_bytes_like(vm)),
+    };
+    Ok(vm.alloc(Payload::MemoryView(Box::new(view))))
 }
 
 /// `super(class, receiver)`. The zero-argument form is completed by the eval loop, which knows

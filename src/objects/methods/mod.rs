@@ -3,12 +3,14 @@
 use crate::gil::Gil;
 use std::sync::Once;
 
+pub mod bytearray;
 pub mod bytes;
 pub mod constructors;
 pub mod dict;
 pub mod generator;
 pub mod iterator;
 pub mod list;
+pub mod memoryview;
 pub mod numbers;
 pub mod object;
 pub mod operators;
@@ -100,6 +102,8 @@ pub fn install(py: Gil<'_>) {
         set::install(py);
         numbers::install(py);
         bytes::install(py);
+        bytearray::install(py);
+        memoryview::install(py);
         generator::install(py);
         slots::install(py);
         operators::install(py);

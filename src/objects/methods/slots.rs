@@ -30,8 +30,19 @@ pub(super) fn install(py: Gil<'_>) {
         ("__delitem__", slot_delitem),
         ("__init__", container_init),
     ];
-    for class in [&t.str_, &t.bytes, &t.tuple, &t.list, &t.dict] {
+    for class in [
+        &t.str_,
+        &t.bytes,
+        &t.bytearray,
+        &t.memoryview,
+        &t.tuple,
+        &t.list,
+        &t.dict,
+    ] {
         add_methods(py, class, &sequence);
+    }
+    for class in [&t.bytearray, &t.memoryview] {
+        add_methods(py, class, &mutable_sequence[..2]);
     }
     for class in [&t.list, &t.dict] {
         add_methods(py, class, &mutable_sequence);

@@ -694,7 +694,7 @@ pub(super) fn escape_code_point(c: u32) -> String {
     }
 }
 
-fn str_encode(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+pub(super) fn str_encode(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     let s = this(vm, args, "encode")?.as_str();
     let bound = bind_args(vm, "encode", &args[1..], kwargs, &["encoding", "errors"], 0)?;
     let encoding = text_arg(vm, "encode", bound[0], "encoding", "utf-8")?;

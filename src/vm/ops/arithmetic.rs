@@ -6,6 +6,7 @@ use num_integer::Integer;
 use num_traits::{Pow, Signed, ToPrimitive, Zero};
 
 use crate::compile::bytecode::{BinOp, UnaryOp};
+use crate::objects::buffer::is_bytes_like;
 use crate::objects::complex::{Complex, PowError};
 use crate::objects::types::types;
 use crate::objects::{ObjLock, Payload, Value};
@@ -120,6 +121,19 @@ impl Vm<'_> {
         {
             self.repeat_list_in_place(items, n)?;
             return Ok(a);
+        }
+        if let Some(Payload::ByteArray(array)) = target.payload() {
+            use crate::objects::methods::bytearray::{extend_in_place, repeat_in_place};
+            if op == BinOp::Add && extend_in_place(self, array, b)? {
+                return Ok(a);
+            }
+            if op == BinOp::Mul
+                && is_int(b)
+                && let Some(n) = as_bigint(b).and_then(|n| n.to_i64())
+            {
+                repeat_in_place(self, array, n)?;
+                return Ok(a);
+            }
         }
         if matches!(op, BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor)
             && matches!(target.payload(), Some(Payload::Set(_)))
@@ -405,6 +419,16 @@ impl Vm<'_> {
             (BinOp::Add, Some(Payload::Bytes(x)), Some(Payload::Bytes(y))) => {
                 Ok(Some(self.new_bytes([&x[..], &y[..]].concat())))
             }
+            // The left operand's type, the right one any bytes-like object.
+            (BinOp::Add, Some(Payload::Bytes(_) | Payload::ByteArray(_)), _) if is_bytes_like(b) => {
+                use crate::objects::methods::bytes::{bytes_like, new_bytearray};
+                let mut joined = bytes_like(self, a)?.unwrap_or_default().into_owned();
+                joined.extend_from_slice(&bytes_like(self, b)?.unwrap_or_default());
+                Ok(Some(match a.payload() {
+                    Some(Payload::ByteArray(_)) => new_bytearray(self, joined),
+                    _ => self.new_bytes(joined),
+                }))
+            }
             (BinOp::Mul, _, _) if is_sequence(a) && is_int(b) => self.repeat(a, b).map(Some),
             (BinOp::Mul, _, _) if is_int(a) && is_sequence(b) => self.repeat(b, a).map(Some),
             (BinOp::Mod, Some(Payload::Str(s)), _) => {
@@ -459,6 +483,7 @@ impl Vm<'_> {
         let length = match seq.payload() {
             Some(Payload::Str(s)) => s.as_str().len(),
             Some(Payload::Bytes(b)) => b.len(),
+            Some(Payload::ByteArray(array)) => array.lock(py).len(),
             Some(Payload::List(items)) => items.lock(py).len(),
             Some(Payload::Tuple(items)) => items.len(),
             _ => return Err(self.type_error("can't multiply sequence")),
@@ -476,6 +501,10 @@ impl Vm<'_> {
         Ok(match seq.payload() {
             Some(Payload::Str(s)) => self.new_str(s.as_str().repeat(n)),
             Some(Payload::Bytes(b)) => self.new_bytes(b.repeat(n)),
+            Some(Payload::ByteArray(array)) => {
+                let repeated = array.lock(py).repeat(n);
+                crate::objects::methods::bytes::new_bytearray(self, repeated)
+            }
             Some(Payload::List(items)) => {
                 let items: Vec<Value> = items.lock(py).iter().map(|v| v.clone_ref(py)).collect();
                 self.new_list(repeat_items(&items))
@@ -681,6 +710,6 @@ fn big_true_div(vm: &Vm, x: &BigInt, y: &BigInt) -> PyResult<f64> {
 fn is_sequence(v: &Value) -> bool {
     matches!(
         v.payload(),
-        Some(Payload::Str(_) | Payload::List(_) | Payload::Tuple(_) | Payload::Bytes(_))
+        Some(Payload::Str(_) | Payload::List(_) | Payload::Tuple(_) | Payload::Bytes(_) | Payload::ByteArray(_))
     )
 }

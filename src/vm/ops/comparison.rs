@@ -147,6 +147,12 @@ impl Vm<'_> {
             (Some(Payload::WeakRef(_)), Some(Payload::WeakRef(_))) => {
                 Ok(crate::modules::weakref::eq(self, a, b)?.unwrap_or_else(|| a.is(b)))
             }
+            (Some(Payload::MemoryView(view)), _) => crate::objects::methods::memoryview::equals(self, view, b),
+            (_, Some(Payload::MemoryView(view))) => crate::objects::methods::memoryview::equals(self, view, a),
+            (Some(Payload::ByteArray(_)), Some(Payload::Bytes(_) | Payload::ByteArray(_)))
+            | (Some(Payload::Bytes(_)), Some(Payload::ByteArray(_))) => {
+                Ok(self.bytes_ordering(a, b).is_some_and(|o| o.is_eq()))
+            }
             // Slices compare as the tuples of their start, stop and step.
             (Some(Payload::Slice(x)), Some(Payload::Slice(y))) => self.seq_eq(&x[..], &y[..]),
             (Some(Payload::Instance(_)), _) | (_, Some(Payload::Instance(_))) => {
@@ -154,6 +160,25 @@ impl Vm<'_> {
                 self.is_true(&r)
             }
             _ => Ok(a.is(b)),
+        }
+    }
+
+    /// How the bytes of `bytes` or `bytearray` values compare, both read in one step (two
+    /// bytearrays locked together, in address order).
+    fn bytes_ordering(&self, a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+        let py = self.py;
+        match (a.payload()?, b.payload()?) {
+            (Payload::Bytes(x), Payload::Bytes(y)) => Some(x.cmp(y)),
+            (Payload::ByteArray(x), Payload::Bytes(y)) => Some(x.lock(py)[..].cmp(y)),
+            (Payload::Bytes(x), Payload::ByteArray(y)) => Some(x[..].cmp(&y.lock(py)[..])),
+            (Payload::ByteArray(x), Payload::ByteArray(y)) => {
+                let (x, y) = crate::objects::buffer::ByteArray::lock_two(py, x, y);
+                Some(match &y {
+                    Some(y) => x.cmp(y),
+                    None => std::cmp::Ordering::Equal,
+                })
+            }
+            _ => None,
         }
     }
 
@@ -188,6 +213,9 @@ impl Vm<'_> {
         match (a.payload(), b.payload()) {
             (Some(Payload::Str(x)), Some(Payload::Str(y))) => Ok(cmp_result(op, x.as_str().cmp(y.as_str()))),
             (Some(Payload::Bytes(x)), Some(Payload::Bytes(y))) => Ok(cmp_result(op, x.cmp(y))),
+            (Some(Payload::Bytes(_) | Payload::ByteArray(_)), Some(Payload::Bytes(_) | Payload::ByteArray(_))) => {
+                Ok(self.bytes_ordering(a, b).is_some_and(|o| cmp_result(op, o)))
+            }
             _ => self.with_recursion_guard(context::COMPARISON, |vm| vm.order_entered(op, a, b)),
         }
     }
@@ -363,7 +391,10 @@ fn orders_as_builtins(x: &Value, y: &Value) -> bool {
     matches!(
         (x.payload(), y.payload()),
         (Some(Payload::Str(_)), Some(Payload::Str(_)))
-            | (Some(Payload::Bytes(_)), Some(Payload::Bytes(_)))
+            | (
+                Some(Payload::Bytes(_) | Payload::ByteArray(_)),
+                Some(Payload::Bytes(_) | Payload::ByteArray(_))
+            )
             | (Some(Payload::Tuple(_)), Some(Payload::Tuple(_)))
             | (Some(Payload::List(_)), Some(Payload::List(_)))
             | (

@@ -18,7 +18,11 @@ impl Vm<'_> {
             index: 0,
         };
         let state = match v.payload() {
-            Some(Payload::List(_) | Payload::Tuple(_) | Payload::Bytes(_)) => seq(v),
+            Some(Payload::List(_) | Payload::Tuple(_) | Payload::Bytes(_) | Payload::ByteArray(_)) => seq(v),
+            Some(Payload::MemoryView(_)) => {
+                crate::objects::methods::memoryview::live_view(self, v)?;
+                seq(v)
+            }
             Some(Payload::Str(_)) => match v {
                 Value::Obj(o) => IterState::Str {
                     text: o.clone_ref(py),
@@ -223,6 +227,8 @@ fn iterator_kind(state: &IterState) -> u8 {
             Some(Payload::List(_)) => 1,
             Some(Payload::Tuple(_)) => 2,
             Some(Payload::Bytes(_)) => 10,
+            Some(Payload::ByteArray(_)) => 21,
+            Some(Payload::MemoryView(_)) => 22,
             _ => 0,
         },
         IterState::Range { .. } => 3,

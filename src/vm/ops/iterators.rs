@@ -210,6 +210,7 @@ impl Vm<'_> {
                     Some(Payload::List(items)) => items.lock(py).get(*index).map(|v| v.clone_ref(py)),
                     Some(Payload::Tuple(items)) => items.get(*index).map(|v| v.clone_ref(py)),
                     Some(Payload::Bytes(b)) => b.get(*index).map(|b| Value::Int(i64::from(*b))),
+                    Some(Payload::ByteArray(array)) => array.lock(py).get(*index).map(|b| Value::Int(i64::from(*b))),
                     _ => return None,
                 };
                 *index += 1;
@@ -271,6 +272,9 @@ impl Vm<'_> {
                     Some(Payload::List(items)) => i.and_then(|i| items.lock(py).get(i).map(|v| v.clone_ref(py))),
                     Some(Payload::Tuple(items)) => i.and_then(|i| items.get(i).map(|v| v.clone_ref(py))),
                     Some(Payload::Bytes(b)) => i.and_then(|i| b.get(i).map(|b| Value::Int(i64::from(*b)))),
+                    Some(Payload::ByteArray(array)) => {
+                        i.and_then(|i| array.lock(py).get(i).map(|b| Value::Int(i64::from(*b))))
+                    }
                     _ => return None,
                 };
                 *remaining = i.unwrap_or(0);
@@ -413,7 +417,7 @@ impl Vm<'_> {
         match &*state.lock(self.py) {
             IterState::Seq { seq, .. } | IterState::Reversed { seq, .. } => matches!(
                 seq.payload(),
-                Some(Payload::List(_) | Payload::Tuple(_) | Payload::Bytes(_))
+                Some(Payload::List(_) | Payload::Tuple(_) | Payload::Bytes(_) | Payload::ByteArray(_))
             )
             .then_some(0),
             IterState::Range { .. }

@@ -49,13 +49,7 @@ impl Vm<'_> {
                 }
                 None => false,
             }),
-            Some(Payload::Bytes(b)) => match (item, item.payload()) {
-                (Value::Int(i), _) => Ok(b.contains(&(*i as u8)) && (0..256).contains(i)),
-                (_, Some(Payload::Bytes(needle))) => {
-                    Ok(needle.is_empty() || b.windows(needle.len()).any(|w| w == &needle[..]))
-                }
-                _ => Err(self.type_error("a bytes-like object is required")),
-            },
+            Some(Payload::Bytes(_) | Payload::ByteArray(_)) => self.bytes_contain(container, item),
             Some(Payload::Tuple(items)) => {
                 for x in items.iter() {
                     if x.is(item) || self.eq(x, item)? {
@@ -92,6 +86,33 @@ impl Vm<'_> {
         }
     }
 
+    /// `item in container` for `bytes` and `bytearray`: a byte given as an int, or a
+    /// bytes-like run of bytes.
+    fn bytes_contain(&mut self, container: &Value, item: &Value) -> PyResult<bool> {
+        use crate::objects::buffer::{BytesLike, with_bytes};
+        use crate::objects::methods::bytes::bytes_like;
+        let needle: Vec<u8> = if is_int(item) {
+            match as_small_int(item) {
+                Some(i) if (0..256).contains(&i) => vec![i as u8],
+                _ => return Err(self.value_error("byte must be in range(0, 256)")),
+            }
+        } else {
+            match bytes_like(self, item)? {
+                Some(needle) => needle.into_owned(),
+                None => {
+                    return Err(self.type_error(format!(
+                        "a bytes-like object is required, not '{}'",
+                        self.type_name(item)
+                    )));
+                }
+            }
+        };
+        let found = with_bytes(self.py, container, |hay| {
+            needle.is_empty() || hay.windows(needle.len()).any(|w| w == &needle[..])
+        });
+        Ok(matches!(found, BytesLike::Read(true)))
+    }
+
     /// Convert an index operand to `isize`, with CPython's messages.
     pub fn index_value(&self, v: &Value, what: &str) -> PyResult<i64> {
         match v {
@@ -108,7 +129,9 @@ impl Vm<'_> {
 
     pub fn get_item(&mut self, obj: &Value, index: &Value) -> PyResult<Value> {
         let py = self.py;
-        if let Some(Payload::Slice(s)) = index.payload() {
+        if let Some(Payload::Slice(s)) = index.payload()
+            && !matches!(obj.payload(), Some(Payload::MemoryView(_)))
+        {
             return self.get_slice(obj, s);
         }
         match obj.payload() {
@@ -147,6 +170,21 @@ impl Vm<'_> {
                     Some(i) => Ok(Value::Int(i64::from(b[i]))),
                     None => Err(self.index_error("index out of range")),
                 }
+            }
+            Some(Payload::ByteArray(array)) => {
+                let i = self.index_value(index, "bytearray")?;
+                let data = array.lock(py);
+                match normalize_index(i, data.len()) {
+                    Some(i) => Ok(Value::Int(i64::from(data[i]))),
+                    None => {
+                        drop(data);
+                        Err(self.index_error("bytearray index out of range"))
+                    }
+                }
+            }
+            Some(Payload::MemoryView(view)) => {
+                let view = crate::objects::methods::memoryview::live_view(self, obj)?.unwrap_or(view);
+                crate::objects::methods::memoryview::get_item(self, view, index)
             }
             Some(Payload::Range(r)) => {
                 let i = self.index_value(index, "range")?;
@@ -273,6 +311,15 @@ impl Vm<'_> {
                 let (start, _, step, count) = self.slice_indices(s, b.len())?;
                 Ok(self.new_bytes(pick(start, step, count).map(|i| b[i]).collect()))
             }
+            Some(Payload::ByteArray(array)) => {
+                let bounds = self.slice_bounds(s)?;
+                let picked = {
+                    let data = array.lock(py);
+                    let (start, _, step, count) = bounds.indices(data.len());
+                    pick(start, step, count).map(|i| data[i]).collect()
+                };
+                Ok(crate::objects::methods::bytes::new_bytearray(self, picked))
+            }
             Some(Payload::Range(r)) => {
                 let (start, stop, step, _) = self.slice_indices(s, r.len() as usize)?;
                 let (r_start, r_step) = (r.start, r.step);
@@ -341,6 +388,13 @@ impl Vm<'_> {
                 }
             }
             Some(Payload::Dict(_)) => self.dict_set(obj, index, value),
+            Some(Payload::ByteArray(array)) => {
+                crate::objects::methods::bytearray::set_item(self, array, &index, &value)
+            }
+            Some(Payload::MemoryView(view)) => {
+                let view = crate::objects::methods::memoryview::live_view(self, obj)?.unwrap_or(view);
+                crate::objects::methods::memoryview::set_item(self, view, &index, &value)
+            }
             Some(Payload::Instance(_)) if self.lookup_special(obj, "__setitem__").is_some() => {
                 let method = self.lookup_special(obj, "__setitem__").unwrap_or(Value::None);
                 self.call(&method, &[obj.clone_ref(py), index, value], &[])?;
@@ -385,6 +439,8 @@ impl Vm<'_> {
                     }
                 }
             }
+            Some(Payload::ByteArray(array)) => crate::objects::methods::bytearray::del_item(self, array, index),
+            Some(Payload::MemoryView(_)) => Err(self.type_error("cannot delete memory")),
             Some(Payload::Dict(_)) => match self.dict_del(obj, index)? {
                 Some(_) => Ok(()),
                 None => Err(self.key_error(index)),
