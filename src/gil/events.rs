@@ -60,6 +60,8 @@ pub enum BlockKind {
     PipeWrite,
     /// Waiting for a signal (`signal.pause`).
     SignalWait,
+    /// A file-system call other than reading or writing a file (`os.stat`, `os.scandir`…).
+    FileSystem,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -103,6 +105,7 @@ impl BlockKind {
             BlockKind::PipeRead => "pipe read",
             BlockKind::PipeWrite => "pipe write",
             BlockKind::SignalWait => "signal wait",
+            BlockKind::FileSystem => "file system",
         }
     }
 
@@ -113,6 +116,7 @@ impl BlockKind {
             | BlockKind::Read
             | BlockKind::Write
             | BlockKind::FileOther
+            | BlockKind::FileSystem
             | BlockKind::Input
             | BlockKind::Hashing
             | BlockKind::PipeRead

@@ -14,6 +14,7 @@ pub mod json;
 pub mod math;
 pub mod os;
 pub mod os_fd;
+pub mod os_fs;
 pub mod os_process;
 pub mod pickle;
 pub mod random;
@@ -108,6 +109,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "concurrent.futures" => Some(include_str!("py/concurrent/futures/__init__.py")),
         "concurrent.futures._base" => Some(include_str!("py/concurrent/futures/_base.py")),
         "concurrent.futures.thread" => Some(include_str!("py/concurrent/futures/thread.py")),
+        "_os_helpers" => Some(include_str!("py/_os_helpers.py")),
+        "stat" => Some(include_str!("py/stat.py")),
         _ => None,
     }
 }
