@@ -111,6 +111,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "concurrent.futures.thread" => Some(include_str!("py/concurrent/futures/thread.py")),
         "_os_helpers" => Some(include_str!("py/_os_helpers.py")),
         "stat" => Some(include_str!("py/stat.py")),
+        "fnmatch" => Some(include_str!("py/fnmatch.py")),
+        "glob" => Some(include_str!("py/glob.py")),
         _ => None,
     }
 }
