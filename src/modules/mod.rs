@@ -113,6 +113,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "stat" => Some(include_str!("py/stat.py")),
         "fnmatch" => Some(include_str!("py/fnmatch.py")),
         "glob" => Some(include_str!("py/glob.py")),
+        "shutil" => Some(include_str!("py/shutil.py")),
+        "tempfile" => Some(include_str!("py/tempfile.py")),
         _ => None,
     }
 }

@@ -42,6 +42,7 @@ pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("get_terminal_size", get_terminal_size),
     ("putenv", putenv),
     ("unsetenv", unsetenv),
+    ("statvfs", statvfs),
     ("_scandir_entries", scandir_entries),
 ];
 
@@ -65,6 +66,23 @@ static UNAME_RESULT: StructSeq = StructSeq::new(
     "posix",
     "uname_result",
     &["sysname", "nodename", "release", "version", "machine"],
+);
+
+static STATVFS_RESULT: StructSeq = StructSeq::new(
+    "os",
+    "statvfs_result",
+    &[
+        "f_bsize",
+        "f_frsize",
+        "f_blocks",
+        "f_bfree",
+        "f_bavail",
+        "f_files",
+        "f_ffree",
+        "f_favail",
+        "f_flag",
+        "f_namemax",
+    ],
 );
 
 static TERMINAL_SIZE: StructSeq = StructSeq::new("os", "terminal_size", &["columns", "lines"]);
@@ -254,6 +272,19 @@ fn scandir_entries(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> P
         })
         .collect();
     Ok(vm.new_list(items))
+}
+
+fn statvfs(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    only_kwargs(vm, "statvfs", kwargs, &["path"])?;
+    check_arity(vm, "statvfs", args, 0, 1)?;
+    let path = required_path(vm, "statvfs", args, kwargs, (0, "path"))?;
+    let name = path.clone();
+    let fields = detached(vm, &[&name], move || sys::statvfs(&path))?;
+    let items = fields
+        .into_iter()
+        .map(|n| Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+        .collect();
+    Ok(STATVFS_RESULT.make(vm, items))
 }
 
 // ----- changing files -------------------------------------------------------------------------
@@ -609,6 +640,30 @@ mod sys {
     unsafe extern "C" {
         // In every POSIX C library, but not declared by the `libc` crate for Linux.
         fn getlogin_r(name: *mut libc::c_char, size: libc::size_t) -> libc::c_int;
+    }
+
+    /// The ten numbers of `os.statvfs_result`, in its order.
+    pub fn statvfs(path: &str) -> std::io::Result<[u64; 10]> {
+        let path = CString::new(path).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+        // SAFETY: `statvfs` is plain integers, for which all zeroes is valid.
+        let mut info: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: `path` is NUL-terminated and alive for the call; `info` is where it writes.
+        if unsafe { libc::statvfs(path.as_ptr(), &mut info) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok([
+            info.f_bsize,
+            info.f_frsize,
+            info.f_blocks,
+            info.f_bfree,
+            info.f_bavail,
+            info.f_files,
+            info.f_ffree,
+            info.f_favail,
+            info.f_flag,
+            info.f_namemax,
+        ]
+        .map(|n| n as u64))
     }
 
     pub fn getlogin() -> Result<String, Errno> {
