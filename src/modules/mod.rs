@@ -115,6 +115,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "glob" => Some(include_str!("py/glob.py")),
         "shutil" => Some(include_str!("py/shutil.py")),
         "tempfile" => Some(include_str!("py/tempfile.py")),
+        "pathlib" => Some(include_str!("py/pathlib.py")),
         _ => None,
     }
 }
