@@ -116,6 +116,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "shutil" => Some(include_str!("py/shutil.py")),
         "tempfile" => Some(include_str!("py/tempfile.py")),
         "pathlib" => Some(include_str!("py/pathlib.py")),
+        "platform" => Some(include_str!("py/platform.py")),
         _ => None,
     }
 }

@@ -69,6 +69,12 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         .chain(super::os_process::CONSTANTS)
         .chain(super::os_fs::CONSTANTS);
     let mut values = values;
+    let confstr_names = vm.new_dict();
+    for &(name, number) in super::os_fs::CONFSTR_NAMES {
+        let name = vm.new_str(name);
+        vm.dict_set(&confstr_names, name, Value::Int(i64::from(number)))?;
+    }
+    values.push(("confstr_names", confstr_names));
     values.extend(flags.map(|&(name, value)| (name, Value::Int(i64::from(value)))));
     let functions: Vec<(&str, NativeFn)> = FUNCTIONS
         .iter()

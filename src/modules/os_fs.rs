@@ -43,6 +43,7 @@ pub const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("putenv", putenv),
     ("unsetenv", unsetenv),
     ("statvfs", statvfs),
+    ("confstr", confstr),
     ("_scandir_entries", scandir_entries),
 ];
 
@@ -532,6 +533,30 @@ fn stat_result_class(vm: &mut Vm) -> Value {
     Value::Obj(crate::objects::types::clone_immortal(STAT_RESULT.class(vm)))
 }
 
+/// The names `confstr` knows, with the C library's numbers (published as `os.confstr_names`).
+pub const CONFSTR_NAMES: &[(&str, i32)] = &[
+    ("CS_PATH", libc::_CS_PATH),
+    ("CS_GNU_LIBC_VERSION", libc::_CS_GNU_LIBC_VERSION),
+    ("CS_GNU_LIBPTHREAD_VERSION", libc::_CS_GNU_LIBPTHREAD_VERSION),
+];
+
+fn confstr(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "confstr", kwargs)?;
+    check_arity(vm, "confstr", args, 1, 1)?;
+    let number = match (&args[0], args[0].as_str()) {
+        (_, Some(name)) => CONFSTR_NAMES.iter().find(|(n, _)| *n == name).map(|&(_, v)| v),
+        (v, None) => Some(i32::try_from(int_arg(vm, v)?).map_err(|_| vm.overflow_error("name out of range"))?),
+    };
+    let Some(number) = number else {
+        return Err(vm.value_error("unrecognized configuration name"));
+    };
+    match sys::confstr(number) {
+        Ok(Some(text)) => Ok(vm.new_str(text)),
+        Ok(None) => Ok(Value::None),
+        Err(errno) => Err(errno_error(vm, errno, None)),
+    }
+}
+
 // ----- the environment of child processes -----------------------------------------------------
 
 /// Variables `putenv` set (`Some`) or `unsetenv` removed (`None`) since the start. Toy does not
@@ -664,6 +689,32 @@ mod sys {
             info.f_namemax,
         ]
         .map(|n| n as u64))
+    }
+
+    /// A configuration string; `None` when the name is known but has no value.
+    pub fn confstr(name: i32) -> Result<Option<String>, Errno> {
+        let mut buffer = vec![0 as libc::c_char; 256];
+        loop {
+            // Errors are told apart from "no value" by errno alone.
+            // SAFETY: `__errno_location` returns this thread's errno, valid to write.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: the pointer and length describe `buffer`, which the call fills (cut short
+            // and NUL-terminated if too small); it returns the length the whole value needs.
+            let needed = unsafe { libc::confstr(name, buffer.as_mut_ptr(), buffer.len()) };
+            if needed == 0 {
+                let errno = last_errno_or_zero();
+                return if errno == 0 { Ok(None) } else { Err(errno) };
+            }
+            if needed <= buffer.len() {
+                let bytes: Vec<u8> = buffer.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
+                return Ok(Some(String::from_utf8_lossy(&bytes).into_owned()));
+            }
+            buffer.resize(needed, 0);
+        }
+    }
+
+    fn last_errno_or_zero() -> Errno {
+        std::io::Error::last_os_error().raw_os_error().unwrap_or(0)
     }
 
     pub fn getlogin() -> Result<String, Errno> {
