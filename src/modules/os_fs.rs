@@ -668,6 +668,8 @@ mod sys {
     }
 
     /// The ten numbers of `os.statvfs_result`, in its order.
+    // The fields are 32-bit on some targets; on 64-bit Linux the conversions change nothing.
+    #[allow(clippy::useless_conversion)]
     pub fn statvfs(path: &str) -> std::io::Result<[u64; 10]> {
         let path = CString::new(path).map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
         // SAFETY: `statvfs` is plain integers, for which all zeroes is valid.
@@ -677,18 +679,17 @@ mod sys {
             return Err(std::io::Error::last_os_error());
         }
         Ok([
-            info.f_bsize,
-            info.f_frsize,
-            info.f_blocks,
-            info.f_bfree,
-            info.f_bavail,
-            info.f_files,
-            info.f_ffree,
-            info.f_favail,
-            info.f_flag,
-            info.f_namemax,
-        ]
-        .map(|n| n as u64))
+            u64::from(info.f_bsize),
+            u64::from(info.f_frsize),
+            u64::from(info.f_blocks),
+            u64::from(info.f_bfree),
+            u64::from(info.f_bavail),
+            u64::from(info.f_files),
+            u64::from(info.f_ffree),
+            u64::from(info.f_favail),
+            u64::from(info.f_flag),
+            u64::from(info.f_namemax),
+        ])
     }
 
     /// A configuration string; `None` when the name is known but has no value.
