@@ -65,6 +65,8 @@ pub enum BlockKind {
     /// Waiting for a `multiprocessing` lock, semaphore or condition: a word in memory shared
     /// with other processes.
     ProcessLock,
+    /// A file-system call other than reading or writing a file (`os.stat`, `os.scandir`…).
+    FileSystem,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -92,7 +94,7 @@ impl BlockKind {
     /// Every kind, for reading one back by its label (a child process's spans, see
     /// `observe::finish_child`). A kind added to the enum belongs here too: a child's span
     /// of a kind missing here is left out of the parent's timeline.
-    pub const ALL: [BlockKind; 17] = [
+    pub const ALL: [BlockKind; 19] = [
         BlockKind::Sleep,
         BlockKind::Read,
         BlockKind::Write,
@@ -110,6 +112,8 @@ impl BlockKind {
         BlockKind::PipeWrite,
         BlockKind::SignalWait,
         BlockKind::ProcessLock,
+        BlockKind::Compression,
+        BlockKind::FileSystem,
     ];
 
     /// The kind whose [`label`](Self::label) this is.
@@ -138,6 +142,7 @@ impl BlockKind {
             BlockKind::PipeWrite => "pipe write",
             BlockKind::SignalWait => "signal wait",
             BlockKind::ProcessLock => "process lock wait",
+            BlockKind::FileSystem => "file system",
         }
     }
 
@@ -148,6 +153,7 @@ impl BlockKind {
             | BlockKind::Read
             | BlockKind::Write
             | BlockKind::FileOther
+            | BlockKind::FileSystem
             | BlockKind::Input
             | BlockKind::Hashing
             | BlockKind::Compression

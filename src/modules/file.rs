@@ -63,7 +63,16 @@ pub fn open(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
     let name = match (descriptor, args.first().and_then(Value::as_str)) {
         (Some(fd), _) => fd.to_string(),
         (None, Some(name)) => name.to_string(),
-        (None, None) => return Err(vm.type_error("expected str, bytes or os.PathLike object")),
+        (None, None) => {
+            // An object with `__fspath__` (a pathlib path, a DirEntry) names a file too.
+            let file = args.first().map_or(Value::None, |f| f.clone_ref(vm.py));
+            super::os::path_arg(vm, &file, "open", "").map_err(|_| {
+                vm.type_error(format!(
+                    "expected str, bytes or os.PathLike object, not {}",
+                    vm.type_name(&file)
+                ))
+            })?
+        }
     };
     let closefd = match kwarg(kwargs, "closefd") {
         Some(v) => vm.is_true(v)?,

@@ -16,6 +16,7 @@ pub mod math;
 pub mod mp;
 pub mod os;
 pub mod os_fd;
+pub mod os_fs;
 pub mod os_process;
 pub mod pickle;
 pub mod random;
@@ -155,6 +156,13 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "multiprocessing.context" => Some(include_str!("py/multiprocessing/context.py")),
         "multiprocessing.pool" => Some(include_str!("py/multiprocessing/pool.py")),
         "concurrent.futures.process" => Some(include_str!("py/concurrent/futures/process.py")),
+        "_os_helpers" => Some(include_str!("py/_os_helpers.py")),
+        "stat" => Some(include_str!("py/stat.py")),
+        "glob" => Some(include_str!("py/glob.py")),
+        "shutil" => Some(include_str!("py/shutil.py")),
+        "tempfile" => Some(include_str!("py/tempfile.py")),
+        "pathlib" => Some(include_str!("py/pathlib.py")),
+        "platform" => Some(include_str!("py/platform.py")),
         _ => None,
     }
 }

@@ -64,16 +64,28 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         ("path", path),
         ("_at_fork", super::os_process::new_hook_lists(vm)),
     ];
-    let flags = super::os_fd::OPEN_FLAGS.iter().chain(super::os_process::CONSTANTS);
+    let flags = super::os_fd::OPEN_FLAGS
+        .iter()
+        .chain(super::os_process::CONSTANTS)
+        .chain(super::os_fs::CONSTANTS);
     let mut values = values;
+    let confstr_names = vm.new_dict();
+    for &(name, number) in super::os_fs::CONFSTR_NAMES {
+        let name = vm.new_str(name);
+        vm.dict_set(&confstr_names, name, Value::Int(i64::from(number)))?;
+    }
+    values.push(("confstr_names", confstr_names));
     values.extend(flags.map(|&(name, value)| (name, Value::Int(i64::from(value)))));
     let functions: Vec<(&str, NativeFn)> = FUNCTIONS
         .iter()
         .chain(super::os_fd::FUNCTIONS)
         .chain(super::os_process::FUNCTIONS)
+        .chain(super::os_fs::FUNCTIONS)
         .copied()
         .collect();
-    new_module(vm, "os", &functions, values)
+    let os = new_module(vm, "os", &functions, values)?;
+    super::os_fs::add_python_helpers(vm, &os)?;
+    Ok(os)
 }
 
 /// `os.path` (named `posixpath`, as in CPython); the `os` module's own when it exists, so
@@ -96,7 +108,7 @@ pub fn create_path(vm: &mut Vm) -> PyResult<Value> {
 // ----- errors and arguments -------------------------------------------------------------------
 
 /// The `OSError` subclass and message CPython raises for `err` on `filenames`.
-fn os_error(vm: &mut Vm, err: &std::io::Error, filenames: &[&str]) -> PyErr {
+pub(super) fn os_error(vm: &mut Vm, err: &std::io::Error, filenames: &[&str]) -> PyErr {
     let Some(errno) = err.raw_os_error() else {
         return vm.new_error(&types().os_error, err.to_string());
     };
@@ -111,7 +123,7 @@ pub fn errno_error(vm: &mut Vm, errno: i32, filename: Option<Value>) -> PyErr {
 }
 
 /// A path argument: a str, or an object with `__fspath__` returning one.
-fn path_arg(vm: &mut Vm, v: &Value, func: &str, accepted: &str) -> PyResult<String> {
+pub(super) fn path_arg(vm: &mut Vm, v: &Value, func: &str, accepted: &str) -> PyResult<String> {
     if let Some(s) = v.as_str() {
         return Ok(s.to_string());
     }

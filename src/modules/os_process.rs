@@ -494,7 +494,9 @@ fn system(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<V
             vm.type_name(command)
         )));
     };
-    let child = std::process::Command::new("/bin/sh").arg("-c").arg(command).spawn();
+    let mut child = std::process::Command::new("/bin/sh");
+    super::os_fs::apply_environment_changes(child.arg("-c").arg(command));
+    let child = child.spawn();
     match child {
         Ok(child) => {
             let pid = i32::try_from(child.id()).unwrap_or(-1);

@@ -89,7 +89,9 @@ fn spawn(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Va
         }
         command.current_dir(cwd);
     }
-    if !args[3].is_none() {
+    if args[3].is_none() {
+        super::os_fs::apply_environment_changes(&mut command);
+    } else {
         command.env_clear();
         for pair in vm.collect(&args[3])? {
             let pair = strings(vm, &pair, "environment entry")?;
