@@ -443,6 +443,48 @@ pub fn fileno(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyRes
     }
 }
 
+/// The descriptor and (readable, writable) of a standard stream or an open file.
+fn fd_and_access(vm: &Vm, name: &str, file: &Value) -> PyResult<(i32, bool, bool)> {
+    if let Some(Payload::Stream(stream)) = file.payload() {
+        return Ok(match stream {
+            crate::objects::Stream::Stdin => (0, true, false),
+            crate::objects::Stream::Stdout => (1, false, true),
+            crate::objects::Stream::Stderr => (2, false, true),
+        });
+    }
+    let state = state_of(vm, file)?.lock(vm.py);
+    if state.closed {
+        return Err(vm.value_error("I/O operation on closed file"));
+    }
+    let fd = state.handle.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
+    let fd = fd.ok_or_else(|| vm.value_error(format!("{name}: the file is in use by another thread")))?;
+    Ok((fd, state.readable, state.writable))
+}
+
+pub fn isatty(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "isatty", args, 1, 1)?;
+    let (fd, ..) = fd_and_access(vm, "isatty", &args[0])?;
+    Ok(Value::Bool(super::os_fd::sys::isatty(fd)))
+}
+
+pub fn seekable(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "seekable", args, 1, 1)?;
+    let (fd, ..) = fd_and_access(vm, "seekable", &args[0])?;
+    Ok(Value::Bool(super::os_fd::sys::seekable(fd)))
+}
+
+pub fn readable(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "readable", args, 1, 1)?;
+    let (_, readable, _) = fd_and_access(vm, "readable", &args[0])?;
+    Ok(Value::Bool(readable))
+}
+
+pub fn writable(vm: &mut Vm, args: &[Value], _kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    check_arity(vm, "writable", args, 1, 1)?;
+    let (_, _, writable) = fd_and_access(vm, "writable", &args[0])?;
+    Ok(Value::Bool(writable))
+}
+
 /// The descriptor of an open file object (`None` once closed or while another thread uses it).
 pub fn raw_fd(vm: &Vm, file: &Value) -> PyResult<Option<i32>> {
     let state = state_of(vm, file)?.lock(vm.py);

@@ -114,6 +114,12 @@ pub mod sys {
         unsafe { libc::isatty(fd) == 1 }
     }
 
+    /// Whether the descriptor supports seeking (a regular file, not a pipe or terminal).
+    pub fn seekable(fd: i32) -> bool {
+        // SAFETY: descriptors only; seeking by 0 from the current position moves nothing.
+        unsafe { libc::lseek(fd, 0, libc::SEEK_CUR) >= 0 }
+    }
+
     /// Wait until `fd` is ready for `events` (`POLLIN`, `POLLOUT`) or `timeout` passes
     /// (`None`: no limit). True when ready (errors and hang-ups count as ready: the read or
     /// write that follows reports them). EINTR counts as not ready yet.

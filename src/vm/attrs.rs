@@ -502,6 +502,29 @@ impl Vm<'_> {
                 "closed" => Some(Value::Bool(f.lock(py).closed)),
                 _ => self.builtin_method(obj, name)?,
             }),
+            // The standard streams as CPython sets them up (UTF-8, the error handlers it
+            // picks for them, not line-buffered when not a terminal).
+            Some(Payload::Stream(stream)) => {
+                use crate::objects::Stream;
+                let (file_name, errors, mode) = match stream {
+                    Stream::Stdin => ("<stdin>", "surrogateescape", "r"),
+                    Stream::Stdout => ("<stdout>", "surrogateescape", "w"),
+                    Stream::Stderr => ("<stderr>", "backslashreplace", "w"),
+                };
+                Ok(match key {
+                    "name" => Some(self.new_str(file_name)),
+                    "encoding" => Some(self.new_str("utf-8")),
+                    "errors" => Some(self.new_str(errors)),
+                    "mode" => Some(self.new_str(mode)),
+                    "closed" => Some(Value::Bool(false)),
+                    "line_buffering" => Some(Value::Bool(
+                        *stream != Stream::Stdin
+                            && crate::modules::os_fd::sys::isatty(if *stream == Stream::Stdout { 1 } else { 2 }),
+                    )),
+                    "newlines" => Some(Value::None),
+                    _ => self.builtin_method(obj, name)?,
+                })
+            }
             Some(Payload::MemoryView(view)) => match crate::objects::methods::memoryview::attribute(self, view, key)? {
                 Some(value) => Ok(Some(value)),
                 None => self.builtin_method(obj, name),

@@ -56,8 +56,12 @@ pub fn install(py: Gil<'_>) {
             ("read", file::read),
             ("peek", file::peek),
         ];
-        let file_only: [(&str, NativeFn); 10] = [
+        let file_only: [(&str, NativeFn); 14] = [
             ("fileno", file::fileno),
+            ("isatty", file::isatty),
+            ("seekable", file::seekable),
+            ("readable", file::readable),
+            ("writable", file::writable),
             ("readlines", file::readlines),
             ("writelines", file::writelines),
             ("close", file::close),
