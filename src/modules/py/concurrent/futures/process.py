@@ -37,6 +37,18 @@ def _python_exit():
 threading._register_atexit(_python_exit)
 
 
+def _forget_parent_executors():
+    """In a forked child the parent's executors are not the child's to shut down at its exit,
+    and another parent thread may have held the lock at the fork (the child would wait for it
+    forever)."""
+    global _live_executors_lock
+    _live_executors_lock = threading.Lock()
+    _live_executors.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parent_executors)
+
+
 class _RemoteTraceback(Exception):
     def __init__(self, tb):
         self.tb = tb
