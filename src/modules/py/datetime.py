@@ -30,12 +30,6 @@ def _is_leap(year):
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
-def _days_in_month(year, month):
-    if month == 2 and _is_leap(year):
-        return 29
-    return _MONTH_DAYS[month]
-
-
 def _days_before_year(year):
     y = year - 1
     return y * 365 + y // 4 - y // 100 + y // 400
@@ -163,6 +157,28 @@ def _exact_ratio(value):
 
 # ---- timedelta -------------------------------------------------------------------------------
 
+class _Ordered:
+    """<, <=, > and >= from one `_ordered(other)`: -1, 0, 1, or NotImplemented."""
+
+    __slots__ = ()
+
+    def __lt__(self, other):
+        order = self._ordered(other)
+        return order if order is NotImplemented else order < 0
+
+    def __le__(self, other):
+        order = self._ordered(other)
+        return order if order is NotImplemented else order <= 0
+
+    def __gt__(self, other):
+        order = self._ordered(other)
+        return order if order is NotImplemented else order > 0
+
+    def __ge__(self, other):
+        order = self._ordered(other)
+        return order if order is NotImplemented else order >= 0
+
+
 def _delta_from_us(cls, total_us):
     days, rest = divmod(total_us, _US_PER_DAY)
     if not -_MAX_DELTA_DAYS <= days <= _MAX_DELTA_DAYS:
@@ -183,7 +199,7 @@ _DELTA_UNITS = (
 )
 
 
-class timedelta:
+class timedelta(_Ordered):
     """Difference between two datetime values."""
 
     __toy_static__ = True
@@ -336,24 +352,9 @@ class timedelta:
             return self._compare(other) == 0
         return NotImplemented
 
-    def __lt__(self, other):
+    def _ordered(self, other):
         if isinstance(other, timedelta):
-            return self._compare(other) < 0
-        return NotImplemented
-
-    def __le__(self, other):
-        if isinstance(other, timedelta):
-            return self._compare(other) <= 0
-        return NotImplemented
-
-    def __gt__(self, other):
-        if isinstance(other, timedelta):
-            return self._compare(other) > 0
-        return NotImplemented
-
-    def __ge__(self, other):
-        if isinstance(other, timedelta):
-            return self._compare(other) >= 0
+            return self._compare(other)
         return NotImplemented
 
     def __hash__(self):
@@ -492,7 +493,7 @@ def _date_from_ordinal(cls, ordinal):
     return _make_date(cls, *_ordinal_to_ymd(ordinal))
 
 
-class date:
+class date(_Ordered):
     """date(year, month, day) --> date object"""
 
     __toy_static__ = True
@@ -636,24 +637,10 @@ class date:
             return False
         return NotImplemented
 
-    def __lt__(self, other):
+    def _ordered(self, other):
         if self._comparable(other):
-            return self._key() < other._key()
-        return NotImplemented
-
-    def __le__(self, other):
-        if self._comparable(other):
-            return self._key() <= other._key()
-        return NotImplemented
-
-    def __gt__(self, other):
-        if self._comparable(other):
-            return self._key() > other._key()
-        return NotImplemented
-
-    def __ge__(self, other):
-        if self._comparable(other):
-            return self._key() >= other._key()
+            a, b = self._key(), other._key()
+            return (a > b) - (a < b)
         return NotImplemented
 
     def __hash__(self):
@@ -860,7 +847,7 @@ UTC = timezone.utc
 
 # ---- time ------------------------------------------------------------------------------------
 
-class time:
+class time(_Ordered):
     """time([hour[, minute[, second[, microsecond[, tzinfo]]]]]) --> a time object"""
 
     __toy_static__ = True
@@ -979,29 +966,11 @@ class time:
             return False
         return mine == theirs
 
-    def __lt__(self, other):
+    def _ordered(self, other):
         if not isinstance(other, time):
             return NotImplemented
         mine, theirs = self._key(other)
-        return mine < theirs
-
-    def __le__(self, other):
-        if not isinstance(other, time):
-            return NotImplemented
-        mine, theirs = self._key(other)
-        return mine <= theirs
-
-    def __gt__(self, other):
-        if not isinstance(other, time):
-            return NotImplemented
-        mine, theirs = self._key(other)
-        return mine > theirs
-
-    def __ge__(self, other):
-        if not isinstance(other, time):
-            return NotImplemented
-        mine, theirs = self._key(other)
-        return mine >= theirs
+        return (mine > theirs) - (mine < theirs)
 
     def __hash__(self):
         if self._hashcode == -1:
@@ -1365,24 +1334,9 @@ class datetime(date):
             return False
         return NotImplemented
 
-    def __lt__(self, other):
+    def _ordered(self, other):
         if self._comparable(other):
-            return self._compare(other, False) < 0
-        return NotImplemented
-
-    def __le__(self, other):
-        if self._comparable(other):
-            return self._compare(other, False) <= 0
-        return NotImplemented
-
-    def __gt__(self, other):
-        if self._comparable(other):
-            return self._compare(other, False) > 0
-        return NotImplemented
-
-    def __ge__(self, other):
-        if self._comparable(other):
-            return self._compare(other, False) >= 0
+            return self._compare(other, False)
         return NotImplemented
 
     def __hash__(self):
