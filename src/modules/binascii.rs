@@ -26,28 +26,14 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
     let module = new_module(vm, "binascii", FUNCTIONS, Vec::new())?;
     let t = types();
     for (name, base) in [("Error", &t.value_error), ("Incomplete", &t.exception)] {
-        let namespace = vm.new_dict();
-        let Value::Obj(ns) = &namespace else {
-            return Err(vm.runtime_error("binascii namespace"));
-        };
-        vm.dict_set_str(ns, &intern("__module__"), Value::Obj(intern("binascii")))?;
-        let qualname = vm.new_str(name);
-        vm.dict_set_str(ns, &intern("__qualname__"), qualname)?;
-        let class = crate::vm::classes::new_class(vm, name, vec![base.clone_ref(vm.py)], ns, None, &[])?;
-        vm.set_attr(&module, &intern(name), class)?;
+        super::add_exception_class(vm, &module, "binascii", name, base)?;
     }
     Ok(module)
 }
 
 /// `binascii.Error(message)`.
 fn error(vm: &mut Vm, message: impl Into<String>) -> PyErr {
-    let message = message.into();
-    let class = crate::modules::pickle::import_module(vm, "binascii").and_then(|m| vm.get_attr(&m, &intern("Error")));
-    match class {
-        Ok(Value::Obj(class)) => vm.new_error(&class, message),
-        Ok(_) => vm.runtime_error(message),
-        Err(e) => e,
-    }
+    super::module_error(vm, "binascii", "Error", message)
 }
 
 /// A bytes-like argument.

@@ -201,6 +201,38 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_mp", mp::create),
 ];
 
+/// Add to `module` (its classes say `__module__ == module_name`) an exception class `name` deriving from `base`, as
+/// the classes C modules define (`zlib.error`, `binascii.Error`).
+pub fn add_exception_class(
+    vm: &mut Vm,
+    module: &Value,
+    module_name: &str,
+    name: &str,
+    base: &crate::objects::ObjRef,
+) -> PyResult<()> {
+    let namespace = vm.new_dict();
+    let Value::Obj(ns) = &namespace else {
+        return Err(vm.runtime_error(format!("{module_name} namespace")));
+    };
+    vm.dict_set_str(ns, &intern("__module__"), Value::Obj(intern(module_name)))?;
+    let qualname = vm.new_str(name);
+    vm.dict_set_str(ns, &intern("__qualname__"), qualname)?;
+    let class = crate::vm::classes::new_class(vm, name, vec![base.clone_ref(vm.py)], ns, None, &[])?;
+    vm.set_attr(module, &intern(name), class)
+}
+
+/// An instance of the exception class `class_name` of the native module `module_name`
+/// (made by [`add_exception_class`]), carrying `message`.
+pub fn module_error(vm: &mut Vm, module_name: &str, class_name: &str, message: impl Into<String>) -> crate::vm::PyErr {
+    let message = message.into();
+    let class = pickle::import_module(vm, module_name).and_then(|m| vm.get_attr(&m, &intern(class_name)));
+    match class {
+        Ok(Value::Obj(class)) => vm.new_error(&class, message),
+        Ok(_) => vm.runtime_error(message),
+        Err(e) => e,
+    }
+}
+
 /// Whether `name` is one of the modules written in Rust.
 pub fn is_native_module(name: &str) -> bool {
     NATIVE_MODULES.iter().any(|(n, _)| *n == name)

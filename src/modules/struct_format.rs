@@ -16,7 +16,7 @@ use num_traits::ToPrimitive;
 use super::new_module;
 use crate::objects::buffer::{f64_to_half, half_to_f64};
 use crate::objects::methods::bytes::bytes_like;
-use crate::objects::types::{intern, types};
+use crate::objects::types::types;
 use crate::objects::{ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, no_kwargs};
 use crate::vm::ops::{as_bigint, as_small_int, is_int};
@@ -34,28 +34,13 @@ const FUNCTIONS: &[(&str, crate::objects::NativeFn)] = &[
 
 pub fn create(vm: &mut Vm) -> PyResult<Value> {
     let module = new_module(vm, "_struct", FUNCTIONS, Vec::new())?;
-    let namespace = vm.new_dict();
-    let Value::Obj(ns) = &namespace else {
-        return Err(vm.runtime_error("_struct namespace"));
-    };
-    vm.dict_set_str(ns, &intern("__module__"), Value::Obj(intern("struct")))?;
-    let qualname = vm.new_str("error");
-    vm.dict_set_str(ns, &intern("__qualname__"), qualname)?;
-    let base = types().exception.clone_ref(vm.py);
-    let error = crate::vm::classes::new_class(vm, "error", vec![base], ns, None, &[])?;
-    vm.set_attr(&module, &intern("error"), error)?;
+    super::add_exception_class(vm, &module, "struct", "error", &types().exception)?;
     Ok(module)
 }
 
 /// `struct.error(message)`.
 fn struct_error(vm: &mut Vm, message: impl Into<String>) -> PyErr {
-    let message = message.into();
-    let class = crate::modules::pickle::import_module(vm, "_struct").and_then(|m| vm.get_attr(&m, &intern("error")));
-    match class {
-        Ok(Value::Obj(class)) => vm.new_error(&class, message),
-        Ok(_) => vm.runtime_error(message),
-        Err(e) => e,
-    }
+    super::module_error(vm, "_struct", "error", message)
 }
 
 // ----- formats ------------------------------------------------------------------------------

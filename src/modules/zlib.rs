@@ -17,7 +17,7 @@ use super::binascii::{crc32, start_value};
 use super::new_module;
 use crate::gil::BlockKind;
 use crate::objects::methods::bytes::bytes_like;
-use crate::objects::types::{add_methods, intern, new_type_in, types};
+use crate::objects::types::{add_methods, new_type_in, types};
 use crate::objects::{Layout, NativeFn, ObjRef, Payload, Value};
 use crate::vm::args::{check_arity, kwarg, only_kwargs};
 use crate::vm::{PyErr, PyResult, Vm};
@@ -99,28 +99,13 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
     values.push(("Compress", Value::Obj(classes.compress.clone_ref(vm.py))));
     values.push(("Decompress", Value::Obj(classes.decompress.clone_ref(vm.py))));
     let module = new_module(vm, "zlib", FUNCTIONS, values)?;
-    let namespace = vm.new_dict();
-    let Value::Obj(ns) = &namespace else {
-        return Err(vm.runtime_error("zlib namespace"));
-    };
-    vm.dict_set_str(ns, &intern("__module__"), Value::Obj(intern("zlib")))?;
-    let qualname = vm.new_str("error");
-    vm.dict_set_str(ns, &intern("__qualname__"), qualname)?;
-    let base = types().exception.clone_ref(vm.py);
-    let error = crate::vm::classes::new_class(vm, "error", vec![base], ns, None, &[])?;
-    vm.set_attr(&module, &intern("error"), error)?;
+    super::add_exception_class(vm, &module, "zlib", "error", &types().exception)?;
     Ok(module)
 }
 
 /// `zlib.error(message)`.
 fn zlib_error(vm: &mut Vm, message: impl Into<String>) -> PyErr {
-    let message = message.into();
-    let class = crate::modules::pickle::import_module(vm, "zlib").and_then(|m| vm.get_attr(&m, &intern("error")));
-    match class {
-        Ok(Value::Obj(class)) => vm.new_error(&class, message),
-        Ok(_) => vm.runtime_error(message),
-        Err(e) => e,
-    }
+    super::module_error(vm, "zlib", "error", message)
 }
 
 // ----- formats ------------------------------------------------------------------------------
