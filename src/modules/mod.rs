@@ -14,6 +14,7 @@ pub mod io;
 pub mod json;
 pub mod math;
 pub mod mp;
+pub mod namespace;
 pub mod os;
 pub mod os_fd;
 pub mod os_fs;

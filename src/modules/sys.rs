@@ -72,7 +72,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
     let modules = Value::Obj(vm.modules.clone_ref(vm.py));
     let version = vm.new_str(format!("3.11.0 (toy {})", env!("CARGO_PKG_VERSION")));
     let platform = vm.new_str(std::env::consts::OS);
-    let implementation = vm.new_str("toy");
+    let implementation = implementation(vm)?;
     let release = vm.new_str("final");
     let version_info = VERSION_INFO.make(
         vm,
@@ -149,7 +149,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
         ("warnoptions", warnoptions),
         ("_xoptions", empty_options),
         ("platform", platform),
-        ("implementation_name", implementation),
+        ("implementation", implementation),
         ("executable", executable),
         ("path", path),
         ("byteorder", byteorder),
@@ -177,6 +177,41 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("__excepthook__", excepthook),
         ],
         values,
+    )
+}
+
+/// `sys.implementation`: toy names itself (not "cpython"), so code that switches on CPython's
+/// implementation details takes its portable path; it caches no bytecode files, so no cache tag.
+fn implementation(vm: &mut Vm) -> PyResult<Value> {
+    let [major, minor, micro] = [
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR"),
+        env!("CARGO_PKG_VERSION_PATCH"),
+    ]
+    .map(|part| part.parse::<i64>().unwrap_or(0));
+    let release = vm.new_str("final");
+    let version = VERSION_INFO.make(
+        vm,
+        vec![
+            Value::Int(major),
+            Value::Int(minor),
+            Value::Int(micro),
+            release,
+            Value::Int(0),
+        ],
+    );
+    let hexversion = (major << 24) | (minor << 16) | (micro << 8) | 0xF0;
+    let name = vm.new_str("toy");
+    let multiarch = vm.new_str(format!("{}-{}-gnu", std::env::consts::ARCH, std::env::consts::OS));
+    super::namespace::make(
+        vm,
+        vec![
+            ("name", name),
+            ("cache_tag", Value::None),
+            ("version", version),
+            ("hexversion", Value::Int(hexversion)),
+            ("_multiarch", multiarch),
+        ],
     )
 }
 

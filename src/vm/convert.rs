@@ -298,11 +298,11 @@ impl Vm<'_> {
     }
 
     /// Guard against infinite recursion on self-containing containers (`[...]`).
-    fn repr_enter(&mut self, container: &Value) -> bool {
+    pub(crate) fn repr_enter(&mut self, container: &Value) -> bool {
         self.repr_in_progress.insert(container.as_obj().map_or(0, |o| o.addr()))
     }
 
-    fn repr_leave(&mut self, container: &Value) {
+    pub(crate) fn repr_leave(&mut self, container: &Value) {
         self.repr_in_progress
             .remove(&container.as_obj().map_or(0, |o| o.addr()));
     }

@@ -27,27 +27,7 @@ GeneratorType = type(_generator())
 NoneType = type(None)
 EllipsisType = type(Ellipsis)
 NotImplementedType = type(NotImplemented)
-
-
-class SimpleNamespace:
-    """An object whose attributes are the keyword arguments it was made with."""
-
-    def __init__(self, /, *args, **kwargs):
-        if args:
-            raise TypeError("no positional arguments expected")
-        self.__dict__.update(kwargs)
-
-    def __repr__(self):
-        items = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
-        return f"{'namespace' if type(self) is SimpleNamespace else type(self).__name__}({items})"
-
-    def __eq__(self, other):
-        if isinstance(self, SimpleNamespace) and isinstance(other, SimpleNamespace):
-            return self.__dict__ == other.__dict__
-        return NotImplemented
-
-    def __reduce__(self):
-        return (type(self), (), self.__dict__)
+SimpleNamespace = type(sys.implementation)
 
 
 class mappingproxy:
