@@ -1,5 +1,5 @@
-"""toy's string module: the character-class constants, capwords(), and Template
-(`$name` substitution). Formatter is not provided yet."""
+"""toy's string module: the character-class constants, capwords(), Template (`$name`
+substitution) and Formatter (`str.format`'s language, with every step overridable)."""
 
 __all__ = [
     "ascii_letters",
@@ -12,6 +12,7 @@ __all__ = [
     "printable",
     "punctuation",
     "whitespace",
+    "Formatter",
     "Template",
 ]
 
@@ -154,3 +155,193 @@ class _ChainLookup:
 
 
 Template.pattern = Template._build_pattern()
+
+
+class Formatter:
+    """`str.format` taken apart: `parse` splits a format string, `get_field` / `get_value`
+    look a field up, `convert_field` applies `!r`/`!s`/`!a`, `format_field` calls `format()`,
+    and `check_unused_args` may object to leftovers. Subclasses override any of them."""
+
+    def format(self, format_string, /, *args, **kwargs):
+        return self.vformat(format_string, args, kwargs)
+
+    def vformat(self, format_string, args, kwargs):
+        used = set()
+        # Two levels: a replacement field may hold another in its spec ("{:{width}}").
+        text, _ = self._render(format_string, args, kwargs, used, 2, _AutoNumbering())
+        self.check_unused_args(used, args, kwargs)
+        return text
+
+    def _render(self, format_string, args, kwargs, used, depth_left, numbering):
+        if depth_left < 0:
+            raise ValueError("Max string recursion exceeded")
+        pieces = []
+        for literal, field_name, spec, conversion in self.parse(format_string):
+            pieces.append(literal)
+            if field_name is None:
+                continue
+            field_name = numbering.resolve(field_name)
+            value, key = self.get_field(field_name, args, kwargs)
+            used.add(key)
+            value = self.convert_field(value, conversion)
+            spec, _ = self._render(spec, args, kwargs, used, depth_left - 1, numbering)
+            pieces.append(self.format_field(value, spec))
+        return "".join(pieces), numbering
+
+    def parse(self, format_string):
+        """Yield `(literal_text, field_name, format_spec, conversion)` tuples; the last three
+        are None for text after the last field or before a doubled brace."""
+        return _parse_format(format_string)
+
+    def get_field(self, field_name, args, kwargs):
+        first, rest = _split_field_name(field_name)
+        value = self.get_value(first, args, kwargs)
+        for is_attribute, key in rest:
+            value = getattr(value, key) if is_attribute else value[key]
+        return value, first
+
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, int):
+            return args[key]
+        return kwargs[key]
+
+    def check_unused_args(self, used_args, args, kwargs):
+        pass
+
+    def format_field(self, value, format_spec):
+        return format(value, format_spec)
+
+    def convert_field(self, value, conversion):
+        if conversion is None:
+            return value
+        if conversion == "s":
+            return str(value)
+        if conversion == "r":
+            return repr(value)
+        if conversion == "a":
+            return ascii(value)
+        raise ValueError(f"Unknown conversion specifier {conversion}")
+
+
+class _AutoNumbering:
+    """Hands out the numbers of `{}` fields, and refuses to mix them with numbered ones."""
+
+    def __init__(self):
+        self.next = 0
+        self.manual = False
+
+    def resolve(self, field_name):
+        if field_name == "":
+            if self.manual:
+                raise ValueError("cannot switch from manual field specification to "
+                                 "automatic field numbering")
+            field_name = str(self.next)
+            self.next += 1
+        elif field_name.isdigit():
+            if self.next:
+                raise ValueError("cannot switch from manual field specification to "
+                                 "automatic field numbering")
+            self.manual = True
+        return field_name
+
+
+def _parse_format(text):
+    literal = []
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if char not in "{}":
+            literal.append(char)
+            i += 1
+            continue
+        doubled = i + 1 < end and text[i + 1] == char
+        if doubled:
+            # "{{" and "}}" end a literal piece of their own.
+            literal.append(char)
+            yield "".join(literal), None, None, None
+            literal = []
+            i += 2
+            continue
+        if char == "}":
+            raise ValueError("Single '}' encountered in format string")
+        if i + 1 == end:
+            raise ValueError("Single '{' encountered in format string")
+        field_name, spec, conversion, i = _parse_field(text, i + 1)
+        yield "".join(literal), field_name, spec, conversion
+        literal = []
+    if literal:
+        yield "".join(literal), None, None, None
+
+
+def _parse_field(text, i):
+    """Read a replacement field starting just after its "{": its name (where brackets
+    protect ":", "!" and "}"), an optional "!x" conversion and an optional ":spec" whose
+    braces nest. Returns the parts and the index after the closing "}"."""
+    end = len(text)
+    start = i
+    while i < end and text[i] not in ":!}":
+        if text[i] == "[":
+            while i < end and text[i] != "]":
+                i += 1
+        i += 1
+    if i >= end:
+        raise ValueError("expected '}' before end of string")
+    field_name = text[start:i]
+    conversion = None
+    if text[i] == "!":
+        if i + 1 >= end:
+            raise ValueError("end of string while looking for conversion specifier")
+        conversion = text[i + 1]
+        i += 2
+        if i < end and text[i] not in ":}":
+            raise ValueError("expected ':' after conversion specifier")
+    if i < end and text[i] == "}":
+        return field_name, "", conversion, i + 1
+    # A spec follows the ":" (or the string ended right after a conversion).
+    i += 1
+    start, depth = i, 1
+    while i < end:
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return field_name, text[start:i], conversion, i + 1
+        i += 1
+    raise ValueError("unmatched '{' in format spec")
+
+
+def _split_field_name(field_name):
+    """"a.b[0]" -> ("a", [(True, "b"), (False, 0)]); digit strings become ints."""
+    i, end = 0, len(field_name)
+    while i < end and field_name[i] not in ".[":
+        i += 1
+    first = field_name[:i]
+    rest = []
+    while i < end:
+        if field_name[i] == ".":
+            start = i = i + 1
+            while i < end and field_name[i] not in ".[":
+                i += 1
+            if i == start:
+                raise ValueError("Empty attribute in format string")
+            rest.append((True, field_name[start:i]))
+        elif field_name[i] == "[":
+            start = i = i + 1
+            while i < end and field_name[i] != "]":
+                i += 1
+            if i >= end:
+                raise ValueError("Missing ']' in format string")
+            if i == start:
+                raise ValueError("Empty attribute in format string")
+            rest.append((False, _index_or_name(field_name[start:i])))
+            i += 1
+            if i < end and field_name[i] not in ".[":
+                raise ValueError("Only '.' or '[' may follow ']' in format field specifier")
+        else:
+            raise ValueError("Only '.' or '[' may follow ']' in format field specifier")
+    return _index_or_name(first), rest
+
+
+def _index_or_name(text):
+    return int(text) if text.isdigit() else text
