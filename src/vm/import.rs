@@ -282,6 +282,16 @@ impl Vm<'_> {
         Ok(module)
     }
 
+    /// `warnings.warn(message, category)` from native code, which has no frame of its own: the
+    /// warning names the Python line that called it.
+    pub fn warn(&mut self, category: &ObjRef, message: &str) -> PyResult<()> {
+        let warnings = self.import_dotted("warnings")?;
+        let text = self.new_str(message);
+        let category = Value::Obj(category.clone_ref(self.py));
+        self.call_method(&warnings, "warn", &[text, category, Value::Int(1)])?;
+        Ok(())
+    }
+
     /// Import one module whose parent package (if any) is already imported. While another
     /// thread imports the same module, wait for it to finish (`import_lock`).
     fn import_one(&mut self, name: &str) -> PyResult<Value> {

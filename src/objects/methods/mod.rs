@@ -90,6 +90,13 @@ pub fn install(py: Gil<'_>) {
         );
         add_methods(py, &t.buffered_io, &file_only);
         add_methods(py, &t.random, crate::modules::random::METHODS);
+        add_methods(py, &t.random, crate::modules::random::CLASS_METHODS);
+        slots::set_class_attr(
+            py,
+            &t.random,
+            "VERSION",
+            crate::objects::Value::Int(crate::modules::random::STATE_VERSION),
+        );
         add_methods(
             py,
             &t.hash,

@@ -65,7 +65,7 @@ pub(super) fn install(py: Gil<'_>) {
     for class in t.subclassable().filter(|class| !is_mutable_container(class)) {
         add_methods(py, class, &[("__hash__", slot_hash)]);
     }
-    for class in t.subclassable() {
+    for class in t.subclassable().chain([&t.random]) {
         // `__new__` is a static method: it receives the class to instantiate.
         let new =
             crate::objects::PyObject::new(Payload::StaticMethod(Value::Obj(native("__new__", builtin_new, false))));
@@ -251,7 +251,10 @@ pub(crate) fn builtin_new(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)
     if class.is(&root) {
         return constructor(vm, &root, rest, kwargs);
     }
-    let value = if is_mutable_container(&root) {
+    let value = if root.is(&types().random) {
+        // Seeded by `__init__`, which a subclass may give other parameters.
+        vm.alloc(Payload::Random(Box::new(crate::modules::random::unseeded())))
+    } else if is_mutable_container(&root) {
         constructor(vm, &root, &[], &[])?
     } else {
         constructor(vm, &root, rest, kwargs)?
