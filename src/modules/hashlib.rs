@@ -130,6 +130,7 @@ pub fn create(vm: &mut Vm) -> PyResult<Value> {
             ("sha3_512", sha3_512),
             ("blake2b", blake2b),
             ("blake2s", blake2s),
+            ("pbkdf2_hmac", pbkdf2_hmac),
         ],
         vec![
             ("algorithms_guaranteed", guaranteed),
@@ -314,4 +315,87 @@ pub fn copy(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult
         hasher: Mutex::new(hasher),
     };
     Ok(vm.alloc(Payload::Hash(Box::new(copied))))
+}
+
+/// `pbkdf2_hmac(hash_name, password, salt, iterations, dklen=None)`: PBKDF2 (RFC 8018) with
+/// HMAC over the named digest. It is slow on purpose, so it runs with the GIL released.
+fn pbkdf2_hmac(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    use crate::objects::methods::bytes::bytes_like;
+    let params = ["hash_name", "password", "salt", "iterations", "dklen"];
+    let bound = crate::objects::methods::shared::bind_args(vm, "pbkdf2_hmac", args, kwargs, &params, 4)?;
+    let [name, password, salt, iterations] = [0, 1, 2, 3].map(|i| bound[i].map_or(Value::None, |v| v.clone_ref(vm.py)));
+    let dklen = bound[4].map_or(Value::None, |v| v.clone_ref(vm.py));
+    let Some(name) = name.as_str().map(str::to_string) else {
+        return Err(vm.type_error(format!(
+            "pbkdf2_hmac() argument 'hash_name' must be str, not {}",
+            vm.type_name(&name)
+        )));
+    };
+    let buffer = |vm: &mut Vm, v: &Value| -> PyResult<Vec<u8>> {
+        match bytes_like(vm, v)? {
+            Some(b) => Ok(b.into_owned()),
+            None => Err(vm.type_error(format!("a bytes-like object is required, not '{}'", vm.type_name(v)))),
+        }
+    };
+    let (password, salt) = (buffer(vm, &password)?, buffer(vm, &salt)?);
+    let as_int = |vm: &mut Vm, v: &Value| -> PyResult<num_bigint::BigInt> {
+        match crate::vm::ops::as_bigint(v) {
+            Some(n) => Ok(n.into_owned()),
+            None => Err(vm.type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                vm.type_name(v)
+            ))),
+        }
+    };
+    let rounds = as_int(vm, &iterations)?;
+    if rounds < num_bigint::BigInt::from(1) {
+        return Err(vm.value_error("iteration value must be greater than 0."));
+    }
+    let Some(rounds) = num_traits::ToPrimitive::to_u32(&rounds) else {
+        return Err(vm.overflow_error("iteration value is too great."));
+    };
+    let Some(algorithm) = ALGORITHMS.iter().find(|(n, ..)| *n == name) else {
+        return Err(vm.value_error(format!("unsupported hash type {name}")));
+    };
+    let length = if dklen.is_none() {
+        algorithm.2().digest_size()
+    } else {
+        let n = as_int(vm, &dklen)?;
+        if n < num_bigint::BigInt::from(1) {
+            return Err(vm.value_error("key length must be greater than 0."));
+        }
+        match num_traits::ToPrimitive::to_usize(&n).filter(|&n| n <= i32::MAX as usize) {
+            Some(n) => n,
+            None => return Err(vm.overflow_error("key length is too great.")),
+        }
+    };
+    let mut key = vec![0u8; length];
+    vm.py.allow_threads(BlockKind::Hashing, || {
+        use pbkdf2::pbkdf2_hmac as derive;
+        // SHA-3 and BLAKE2 lack what the eager HMAC (precomputed pads) needs; the simple one takes any digest.
+        fn simple<D: sha2::Digest + sha2::digest::block_api::BlockSizeUser + Clone>(
+            password: &[u8],
+            salt: &[u8],
+            rounds: u32,
+            key: &mut [u8],
+        ) {
+            // A simple HMAC takes keys of any length, so this cannot fail.
+            let _ = pbkdf2::pbkdf2::<hmac::SimpleHmac<D>>(password, salt, rounds, key);
+        }
+        match name.as_str() {
+            "md5" => derive::<md5::Md5>(&password, &salt, rounds, &mut key),
+            "sha1" => derive::<sha1::Sha1>(&password, &salt, rounds, &mut key),
+            "sha224" => derive::<sha2::Sha224>(&password, &salt, rounds, &mut key),
+            "sha256" => derive::<sha2::Sha256>(&password, &salt, rounds, &mut key),
+            "sha384" => derive::<sha2::Sha384>(&password, &salt, rounds, &mut key),
+            "sha512" => derive::<sha2::Sha512>(&password, &salt, rounds, &mut key),
+            "sha3_224" => simple::<sha3::Sha3_224>(&password, &salt, rounds, &mut key),
+            "sha3_256" => simple::<sha3::Sha3_256>(&password, &salt, rounds, &mut key),
+            "sha3_384" => simple::<sha3::Sha3_384>(&password, &salt, rounds, &mut key),
+            "sha3_512" => simple::<sha3::Sha3_512>(&password, &salt, rounds, &mut key),
+            "blake2b" => simple::<blake2::Blake2b512>(&password, &salt, rounds, &mut key),
+            _ => simple::<blake2::Blake2s256>(&password, &salt, rounds, &mut key),
+        }
+    });
+    Ok(vm.new_bytes(key))
 }

@@ -117,7 +117,7 @@ pub(super) fn takes_between(vm: &Vm, name: &str, rest: &[Value], min: usize, max
 
 /// Parameters that may come by position or keyword, bound to `names` in order. At least
 /// `required` must be given.
-pub(super) fn bind_args<'a>(
+pub(crate) fn bind_args<'a>(
     vm: &Vm,
     func: &str,
     rest: &'a [Value],
