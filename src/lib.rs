@@ -145,19 +145,34 @@ fn render_syntax_error(err: &SyntaxError, source: &str, filename: &str) -> Compi
 /// low raises `RecursionError` instead of overflowing.
 const INTERPRETER_STACK: usize = 256 * 1024 * 1024;
 
-/// Run `code` as `__main__` and return the process exit status.
-pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String>) -> i32 {
-    let script_dir = script
-        .as_ref()
-        .and_then(|p| p.parent().map(PathBuf::from))
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."));
+/// What runs as `__main__`.
+pub enum MainProgram {
+    /// A script (its path, when it was read from a file), `-c` code or a program from stdin.
+    Code {
+        code: Arc<CodeObject>,
+        script: Option<PathBuf>,
+    },
+    /// `-m NAME`: a module found on the search path, whose first entry is then the working
+    /// directory.
+    Module(String),
+}
+
+/// Run `program` as `__main__` and return the process exit status.
+pub fn run_main(program: MainProgram, argv: Vec<String>) -> i32 {
+    let script_dir = match &program {
+        MainProgram::Code { script, .. } => script
+            .as_ref()
+            .and_then(|p| p.parent().map(PathBuf::from))
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")),
+        MainProgram::Module(_) => PathBuf::from("."),
+    };
     gil::set_deadlock_report(modules::thread::exit_deadlocked);
     let worker = std::thread::Builder::new()
         .name("MainThread".to_string())
         .stack_size(INTERPRETER_STACK)
         .spawn(move || {
-            let status = gil::attach(|py| run_in_vm(py, code, script_dir, argv));
+            let status = gil::attach(|py| run_in_vm(py, program, script_dir, argv));
             if gil::fork::is_child_main_thread() {
                 // A forked child has no first thread to return to: it ends here.
                 std::process::exit(status);
@@ -178,12 +193,60 @@ pub fn run_main(code: Arc<CodeObject>, script: Option<PathBuf>, argv: Vec<String
     status
 }
 
-fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv: Vec<String>) -> i32 {
+/// The code `__main__` runs, with its `__file__`, `__package__` and `__spec__` (`None` for a
+/// script, which belongs to no package and has no spec).
+struct MainCode {
+    code: Arc<CodeObject>,
+    file: Option<String>,
+    package: Value,
+    spec: Value,
+}
+
+fn main_code(vm: &mut vm::Vm, program: MainProgram) -> Result<MainCode, i32> {
+    match program {
+        MainProgram::Code { code, script } => Ok(MainCode {
+            // `-c` code and programs from stdin have no file.
+            file: script.map(|_| code.filename.to_string()),
+            code,
+            package: Value::None,
+            spec: Value::None,
+        }),
+        MainProgram::Module(name) => match vm.find_main_module(&name) {
+            Ok(found) => {
+                // `sys.argv[0]` becomes the module's file, as CPython's runpy makes it.
+                let program_name = vm.new_str(found.file.clone().unwrap_or(name));
+                if let Ok(sys) = vm.import_dotted("sys")
+                    && let Ok(argv) = vm.get_attr(&sys, &intern("argv"))
+                {
+                    let _ = vm.set_item(&argv, Value::Int(0), program_name);
+                }
+                Ok(MainCode {
+                    code: found.code,
+                    file: found.file,
+                    package: vm.new_str(found.package),
+                    spec: found.spec,
+                })
+            }
+            Err(err) => {
+                let exc = Value::Obj(err.exc.clone_ref(vm.py));
+                let message = vm.str(&exc).unwrap_or_default();
+                eprintln!("toy: {message}");
+                Err(1)
+            }
+        },
+    }
+}
+
+fn run_in_vm(py: gil::Gil<'_>, program: MainProgram, script_dir: PathBuf, argv: Vec<String>) -> i32 {
     gil::signals::install_for_main_thread();
     let mut vm = vm::Vm::new(py, script_dir, argv, INTERPRETER_STACK);
+    let main = match main_code(&mut vm, program) {
+        Ok(main) => main,
+        Err(status) => return status,
+    };
     let mut main_globals = None;
     let result = vm
-        .new_module_object("__main__", Some(&code.filename))
+        .new_module_object("__main__", main.file.as_deref())
         .and_then(|module| {
             let modules = vm.modules.clone_ref(py);
             vm.dict_set_str(&modules, &intern("__main__"), module.clone_ref(py))?;
@@ -191,14 +254,13 @@ fn run_in_vm(py: gil::Gil<'_>, code: Arc<CodeObject>, script_dir: PathBuf, argv:
                 return Ok(());
             };
             let globals = m.dict.clone_ref(py);
-            // A script run by path belongs to no package and has no spec, and its `__builtins__`
-            // is the module itself, as CPython's `__main__`.
-            vm.dict_set_str(&globals, &intern("__package__"), Value::None)?;
-            vm.dict_set_str(&globals, &intern("__spec__"), Value::None)?;
+            vm.dict_set_str(&globals, &intern("__package__"), main.package)?;
+            vm.dict_set_str(&globals, &intern("__spec__"), main.spec)?;
+            // `__main__`'s `__builtins__` is the module itself, as CPython's.
             let builtins = vm.import_dotted("builtins")?;
             vm.dict_set_str(&globals, &intern("__builtins__"), builtins)?;
             main_globals = Some(globals.clone_ref(py));
-            vm.run_module_code(code, globals)
+            vm.run_module_code(main.code, globals)
         });
     let status = match result {
         Ok(()) => 0,

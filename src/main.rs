@@ -1,5 +1,6 @@
 //! The `toy` command line.
 
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -68,7 +69,9 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "compare") {
         return ExitCode::from(toy::observe::compare::main(std::env::args_os().skip(1)));
     }
-    let cli = match Cli::try_parse() {
+    // `-m MODULE` ends toy's own options: what follows is the module's `sys.argv[1:]`.
+    let (own, module) = split_at_module(std::env::args().collect());
+    let cli = match Cli::try_parse_from(own) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -110,15 +113,40 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    if let Some((name, args)) = module {
+        if cli.command.is_some() || cli.dis {
+            eprintln!("toy: -m cannot be combined with -c or --dis");
+            return ExitCode::from(2);
+        }
+        let mut argv = vec!["-m".to_string()];
+        argv.extend(args);
+        return run(toy::MainProgram::Module(name.clone()), argv, &cli, name);
+    }
     let (source, filename, argv, script) = match &cli.command {
         Some(code) => {
             let mut argv = vec!["-c".to_string()];
             argv.extend(cli.args.iter().cloned());
             (code.clone().into_bytes(), "<string>".to_string(), argv, None)
         }
+        // `toy -` or a program piped in: the program is stdin.
+        None if cli.args.first().is_some_and(|a| a == "-")
+            || (cli.args.is_empty() && !cli.dis && !std::io::stdin().is_terminal()) =>
+        {
+            let mut source = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut source) {
+                eprintln!("toy: cannot read the program from stdin: {e}");
+                return ExitCode::from(2);
+            }
+            let argv = if cli.args.is_empty() {
+                vec![String::new()]
+            } else {
+                cli.args.clone()
+            };
+            (source, "<stdin>".to_string(), argv, None)
+        }
         None => {
             let Some(path) = cli.args.first() else {
-                eprintln!("toy: no input file (try `toy --help`)");
+                eprintln!("toy: no input file (an interactive prompt is not available yet; try `toy --help`)");
                 return ExitCode::from(2);
             };
             match std::fs::read(path) {
@@ -136,7 +164,7 @@ fn main() -> ExitCode {
         }
     };
     // Tracebacks, `SyntaxError`s and `__file__` name the script as CPython 3.9+ does.
-    let code_filename = if cli.command.is_some() {
+    let code_filename = if script.is_none() {
         filename.clone()
     } else {
         as_cpython_names_it(&filename)
@@ -152,26 +180,61 @@ fn main() -> ExitCode {
         print!("{}", toy::compile::disassemble(&code));
         return ExitCode::SUCCESS;
     }
+    // Modules next to the script are found (and named) from its absolute folder, as CPython
+    // puts that folder first on sys.path.
+    let script = script.map(|_| PathBuf::from(&code_filename));
+    run(toy::MainProgram::Code { code, script }, argv, &cli, filename)
+}
+
+/// Run the program with the observers the options ask for; the exit status.
+fn run(program: toy::MainProgram, argv: Vec<String>, cli: &Cli, script: String) -> ExitCode {
     let observe = toy::observe::Options {
         gilstats: cli.options.iter().any(|o| o == "gilstats"),
-        trace: cli.trace,
-        timeline: cli.timeline,
-        totals: cli.gil_totals,
-        script: filename,
+        trace: cli.trace.clone(),
+        timeline: cli.timeline.clone(),
+        totals: cli.gil_totals.clone(),
+        script,
     };
     if let Err(message) = toy::observe::start(observe) {
         eprintln!("toy: {message}");
         return ExitCode::from(2);
     }
-    // Modules next to the script are found (and named) from its absolute folder, as CPython
-    // puts that folder first on sys.path.
-    let script = script.map(|_| PathBuf::from(&code_filename));
-    let mut status = toy::run_main(code, script, argv);
+    let mut status = toy::run_main(program, argv);
     if let Err(message) = toy::observe::finish() {
         eprintln!("toy: {message}");
         status = status.max(1);
     }
     ExitCode::from(status.clamp(0, 255) as u8)
+}
+
+/// Split the command line at `-m MODULE` (or `-mMODULE`) among toy's own options: the part
+/// for toy's parser, and the module's name with the arguments that follow it.
+fn split_at_module(args: Vec<String>) -> (Vec<String>, Option<(String, Vec<String>)>) {
+    // Options whose value is the next argument: skipping it keeps `-X m` from reading as `-m`.
+    const TAKES_VALUE: [&str; 5] = ["-c", "-X", "--trace", "--timeline", "--gil-totals"];
+    let mut i = 1;
+    while i < args.len() {
+        let arg = &args[i];
+        if arg == "-m" || (arg.starts_with("-m") && !arg.starts_with("--")) {
+            let (name, rest) = if arg == "-m" {
+                match args.get(i + 1) {
+                    Some(name) => (name.clone(), i + 2),
+                    None => break,
+                }
+            } else {
+                (arg[2..].to_string(), i + 1)
+            };
+            let module_args = args[rest..].to_vec();
+            let mut own = args;
+            own.truncate(i);
+            return (own, Some((name, module_args)));
+        }
+        if !arg.starts_with('-') || arg == "-" {
+            break;
+        }
+        i += if TAKES_VALUE.contains(&arg.as_str()) { 2 } else { 1 };
+    }
+    (args, None)
 }
 
 /// Whether to run without the GIL: the last `-X gil=…` wins, then `TOY_GIL`, then the GIL.

@@ -994,6 +994,33 @@ fn command_line() {
         stderr_has(run, &["TOY_GIL"])
     });
 
+    // -m MODULE: the module (a package runs its __main__) as __main__, with what follows as
+    // its arguments and the working directory first on the search path.
+    cli.case(&["-m", "tests.programs.runnable", "-x", "y"], |run| {
+        exit_is(run, 0)?;
+        stdout_is(
+            run,
+            "__main__ tests.programs.runnable tests.programs.runnable.__main__ ['-x', 'y'] hello from the package\n",
+        )
+    });
+    cli.case(&["-X", "gil=0", "-mtests.programs.runnable.greeting"], |run| {
+        exit_is(run, 0)
+    });
+    cli.case(&["-m", "no_such_module_here"], |run| {
+        exit_is(run, 1)?;
+        stderr_has(run, &["No module named no_such_module_here"])
+    });
+    cli.case(&["-m", "tests.programs"], |run| {
+        exit_is(run, 1)?;
+        stderr_has(run, &["'tests.programs' is a package and cannot be directly executed"])
+    });
+    // A program from stdin (here empty): `toy -` or no file at all when stdin is not a terminal.
+    cli.case(&["-"], |run| {
+        exit_is(run, 0)?;
+        stdout_is(run, "")
+    });
+    cli.case(&[], |run| exit_is(run, 0));
+
     // -c CODE: like `python3 -c`, with the code's file named <string>.
     cli.case(&["-c", "print(1+1)"], |run| {
         exit_is(run, 0)?;

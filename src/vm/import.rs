@@ -80,6 +80,16 @@ impl Found {
     }
 }
 
+/// The module `toy -m NAME` runs (see `Vm::find_main_module`).
+pub struct MainModule {
+    pub code: std::sync::Arc<crate::compile::bytecode::CodeObject>,
+    /// Its source file; none for one of toy's own modules.
+    pub file: Option<String>,
+    /// `__package__`: the package it is in (empty at the top level).
+    pub package: String,
+    pub spec: Value,
+}
+
 /// Where `locate` finds a module.
 enum Located {
     Path(Found),
@@ -406,6 +416,71 @@ impl Vm<'_> {
         let _ = self.set_attr(&exc, &intern("name"), name);
         let _ = self.set_attr(&exc, &intern("path"), path);
         err
+    }
+
+    /// What `toy -m NAME` runs as `__main__`: the module's code, file and package (a package
+    /// runs its `__main__` submodule), and its spec. Parent packages are imported first.
+    pub fn find_main_module(&mut self, name: &str) -> PyResult<MainModule> {
+        if name.starts_with('.') {
+            return Err(self.new_error(&types().import_error, "Relative module names not supported".to_string()));
+        }
+        let parent = name.rsplit_once('.').map_or("", |(parent, _)| parent);
+        if !parent.is_empty() {
+            self.import_dotted(parent)?;
+        }
+        let not_found = |vm: &mut Self| {
+            vm.import_error(
+                &types().module_not_found_error,
+                format!("No module named {name}"),
+                name,
+                Value::None,
+            )
+        };
+        match self.locate(name)? {
+            Some(Located::Path(Found::Module(file))) => {
+                let filename = display(&file);
+                let source = std::fs::read(&file)
+                    .map_err(|e| self.new_error(&types().import_error, format!("cannot read {filename}: {e}")))?;
+                let code =
+                    crate::compile_source(&source, &filename).map_err(|report| self.syntax_error(&report.details))?;
+                let spec = self.module_spec(name, Some(&file), None)?;
+                Ok(MainModule {
+                    code,
+                    file: Some(filename),
+                    package: parent.to_string(),
+                    spec,
+                })
+            }
+            Some(Located::Path(_)) => {
+                // A package runs as its `__main__` submodule, once the package is imported.
+                self.import_dotted(name)?;
+                let main = format!("{name}.__main__");
+                match self.locate(&main)? {
+                    Some(_) => self.find_main_module(&main),
+                    None => Err(self.import_error(
+                        &types().import_error,
+                        format!("No module named {main}; '{name}' is a package and cannot be directly executed"),
+                        &main,
+                        Value::None,
+                    )),
+                }
+            }
+            Some(Located::Toy) => match crate::modules::embedded_source(name) {
+                Some(source) => {
+                    let code = crate::compile_source(source.as_bytes(), &format!("<frozen {name}>"))
+                        .map_err(|report| self.syntax_error(&report.details))?;
+                    let spec = self.find_spec(name)?;
+                    Ok(MainModule {
+                        code,
+                        file: None,
+                        package: parent.to_string(),
+                        spec,
+                    })
+                }
+                None => Err(self.new_error(&types().import_error, format!("No code object available for {name}"))),
+            },
+            None => Err(not_found(self)),
+        }
     }
 
     /// `importlib.util.find_spec` for a module not imported yet: its spec, or `None`.
