@@ -1006,6 +1006,18 @@ fn command_line() {
     cli.case(&["-X", "gil=0", "-mtests.programs.runnable.greeting"], |run| {
         exit_is(run, 0)
     });
+    cli.case(
+        &["-m", "timeit", "-n", "10", "-r", "2", "-s", "x = 3", "x * x"],
+        |run| {
+            exit_is(run, 0)?;
+            let line = run.stdout.as_str();
+            if line.starts_with("10 loops, best of 2: ") && line.ends_with(" per loop\n") {
+                Ok(())
+            } else {
+                Err(format!("unexpected timeit report {line:?}"))
+            }
+        },
+    );
     cli.case(&["-m", "no_such_module_here"], |run| {
         exit_is(run, 1)?;
         stderr_has(run, &["No module named no_such_module_here"])

@@ -145,6 +145,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "hmac" => Some(include_str!("py/hmac.py")),
         "secrets" => Some(include_str!("py/secrets.py")),
         "uuid" => Some(include_str!("py/uuid.py")),
+        "timeit" => Some(include_str!("py/timeit.py")),
         "shlex" => Some(include_str!("py/shlex.py")),
         "getopt" => Some(include_str!("py/getopt.py")),
         "multiprocessing" => Some(include_str!("py/multiprocessing/__init__.py")),
