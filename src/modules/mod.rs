@@ -6,9 +6,11 @@ pub mod calendar_time;
 pub mod cmath;
 pub mod codecs;
 pub mod collections;
+pub mod errno;
 pub mod file;
 pub mod gc;
 pub mod hashlib;
+pub mod html_entities;
 pub mod imp;
 pub mod io;
 pub mod json;
@@ -146,6 +148,12 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "secrets" => Some(include_str!("py/secrets.py")),
         "uuid" => Some(include_str!("py/uuid.py")),
         "timeit" => Some(include_str!("py/timeit.py")),
+        "reprlib" => Some(include_str!("py/reprlib.py")),
+        "graphlib" => Some(include_str!("py/graphlib.py")),
+        "colorsys" => Some(include_str!("py/colorsys.py")),
+        "sched" => Some(include_str!("py/sched.py")),
+        "html" => Some(include_str!("py/html/__init__.py")),
+        "html.entities" => Some(include_str!("py/html/entities.py")),
         "shlex" => Some(include_str!("py/shlex.py")),
         "getopt" => Some(include_str!("py/getopt.py")),
         "multiprocessing" => Some(include_str!("py/multiprocessing/__init__.py")),
@@ -185,6 +193,8 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("os", os::create),
     ("os.path", os::create_path),
     ("random", random::create),
+    ("errno", errno::create),
+    ("_html5", html_entities::create),
     ("hashlib", hashlib::create),
     ("_toy", toy::create),
     ("_collections", collections::create),
