@@ -6,6 +6,7 @@ pub mod calendar_time;
 pub mod cmath;
 pub mod codecs;
 pub mod collections;
+pub mod context_state;
 pub mod errno;
 pub mod file;
 pub mod gc;
@@ -152,6 +153,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "graphlib" => Some(include_str!("py/graphlib.py")),
         "colorsys" => Some(include_str!("py/colorsys.py")),
         "sched" => Some(include_str!("py/sched.py")),
+        "contextvars" => Some(include_str!("py/contextvars.py")),
         "html" => Some(include_str!("py/html/__init__.py")),
         "html.entities" => Some(include_str!("py/html/entities.py")),
         "shlex" => Some(include_str!("py/shlex.py")),
@@ -194,6 +196,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("os.path", os::create_path),
     ("random", random::create),
     ("errno", errno::create),
+    ("_context_state", context_state::create),
     ("_html5", html_entities::create),
     ("hashlib", hashlib::create),
     ("_toy", toy::create),

@@ -107,6 +107,8 @@ pub struct Vm<'py> {
     spare_args: Vec<Vec<Value>>,
     /// Class attribute lookups already made (see `attr_cache`).
     attr_cache: attr_cache::AttrCache,
+    /// This thread's current `contextvars.Context` (`modules::context_state`).
+    pub context: Option<Value>,
 }
 
 impl Drop for Vm<'_> {
@@ -215,6 +217,7 @@ impl<'py> Vm<'py> {
             spare_slots: Vec::new(),
             spare_args: Vec::new(),
             attr_cache: Default::default(),
+            context: None,
         }
     }
 
