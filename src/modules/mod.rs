@@ -167,6 +167,14 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "socket" => Some(include_str!("py/socket.py")),
         "select" => Some(include_str!("py/select.py")),
         "selectors" => Some(include_str!("py/selectors.py")),
+        "socketserver" => Some(include_str!("py/socketserver.py")),
+        "http" => Some(include_str!("py/http/__init__.py")),
+        "http.client" => Some(include_str!("py/http/client.py")),
+        "http.server" => Some(include_str!("py/http/server.py")),
+        "urllib" => Some(include_str!("py/urllib/__init__.py")),
+        "urllib.parse" => Some(include_str!("py/urllib/parse.py")),
+        "urllib.error" => Some(include_str!("py/urllib/error.py")),
+        "urllib.request" => Some(include_str!("py/urllib/request.py")),
         _ => None,
     }
 }
