@@ -35,9 +35,14 @@ def _seconds(timeout):
         return None
     if not isinstance(timeout, (int, float)):
         raise TypeError("timeout must be an integer or None")
+    timeout = float(timeout)
+    if timeout != timeout:
+        raise ValueError("Invalid value NaN (not a number)")
+    if timeout in (float("inf"), float("-inf")):
+        raise OverflowError("timestamp out of range for platform time_t")
     if timeout < 0:
         raise ValueError("timeout must be non-negative")
-    return float(timeout)
+    return timeout
 
 
 def select(rlist, wlist, xlist, timeout=None):

@@ -68,7 +68,11 @@ def _checked_timeout(value):
     if not isinstance(value, (int, float)):
         raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an integer")
     seconds = float(value)
-    if seconds != seconds or seconds < 0:
+    if seconds != seconds:
+        raise ValueError("Invalid value NaN (not a number)")
+    if seconds in (float("inf"), float("-inf")):
+        raise OverflowError("timestamp out of range for platform time_t")
+    if seconds < 0:
         raise ValueError("Timeout value out of range")
     return seconds
 

@@ -144,6 +144,9 @@ fn timeout_arg(vm: &mut Vm, v: &Value) -> PyResult<Option<Duration>> {
         return Ok(None);
     }
     let secs = crate::objects::methods::constructors::to_float(vm, v)?;
+    if secs.is_nan() {
+        return Err(vm.value_error("Invalid value NaN (not a number)"));
+    }
     Ok(Some(Duration::from_secs_f64(secs.clamp(0.0, 1e9))))
 }
 

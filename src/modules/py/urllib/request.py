@@ -78,23 +78,24 @@ def _send(request, timeout):
     if not request.host:
         raise URLError("no host given")
     connection = http.client.HTTPConnection(request.host, timeout=timeout)
+    # Request keeps names as str.capitalize() spells them ("Content-type"); so do these.
     headers = dict(request.header_items())
-    headers.setdefault("User-Agent", _USER_AGENT)
+    headers.setdefault("User-agent", _USER_AGENT)
     headers["Connection"] = "close"
     body = request.data
     if body is not None:
         if isinstance(body, str):
             raise TypeError("POST data should be bytes, an iterable of bytes, or a file object. It cannot be of type str.")
-        headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        headers.setdefault("Content-type", "application/x-www-form-urlencoded")
         if "Content-length" not in headers and "Transfer-encoding" not in headers:
             try:
-                headers["Content-Length"] = str(len(memoryview(body)) if not isinstance(body, (bytes, bytearray)) else len(body))
+                headers["Content-length"] = str(memoryview(body).nbytes)
             except TypeError:
-                headers["Transfer-Encoding"] = "chunked"
+                headers["Transfer-encoding"] = "chunked"
     try:
         connection.request(request.get_method(), request.selector, body,
                            {name.title(): value for name, value in headers.items()},
-                           encode_chunked="Transfer-Encoding" in headers)
+                           encode_chunked="Transfer-encoding" in headers)
         response = connection.getresponse()
     except OSError as error:
         connection.close()
