@@ -225,7 +225,7 @@ class socket:
 
     def accept(self):
         fd, address = _socket.accept(self._fd, self._timeout)
-        conn = type(self)(self._family, self._type, self._proto, fileno=fd)
+        conn = socket(self._family, self._type, self._proto, fileno=fd)
         if _default_timeout is None and self._timeout is not None:
             conn.setblocking(True)
         return conn, address
