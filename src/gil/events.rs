@@ -67,6 +67,9 @@ pub enum BlockKind {
     ProcessLock,
     /// A file-system call other than reading or writing a file (`os.stat`, `os.scandir`…).
     FileSystem,
+    /// Waiting on a socket: connecting, accepting, sending, receiving, or `select`/`poll`
+    /// waiting for descriptors to become ready.
+    Network,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -94,7 +97,7 @@ impl BlockKind {
     /// Every kind, for reading one back by its label (a child process's spans, see
     /// `observe::finish_child`). A kind added to the enum belongs here too: a child's span
     /// of a kind missing here is left out of the parent's timeline.
-    pub const ALL: [BlockKind; 19] = [
+    pub const ALL: [BlockKind; 20] = [
         BlockKind::Sleep,
         BlockKind::Read,
         BlockKind::Write,
@@ -114,6 +117,7 @@ impl BlockKind {
         BlockKind::ProcessLock,
         BlockKind::Compression,
         BlockKind::FileSystem,
+        BlockKind::Network,
     ];
 
     /// The kind whose [`label`](Self::label) this is.
@@ -143,6 +147,7 @@ impl BlockKind {
             BlockKind::SignalWait => "signal wait",
             BlockKind::ProcessLock => "process lock wait",
             BlockKind::FileSystem => "file system",
+            BlockKind::Network => "network",
         }
     }
 
@@ -154,6 +159,7 @@ impl BlockKind {
             | BlockKind::Write
             | BlockKind::FileOther
             | BlockKind::FileSystem
+            | BlockKind::Network
             | BlockKind::Input
             | BlockKind::Hashing
             | BlockKind::Compression

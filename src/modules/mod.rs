@@ -27,6 +27,7 @@ pub mod random;
 pub mod re;
 pub mod shared_memory;
 pub mod signal;
+pub mod socket;
 pub mod struct_format;
 pub mod structseq;
 pub mod subprocess;
@@ -178,6 +179,17 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "tempfile" => Some(include_str!("py/tempfile.py")),
         "pathlib" => Some(include_str!("py/pathlib.py")),
         "platform" => Some(include_str!("py/platform.py")),
+        "socket" => Some(include_str!("py/socket.py")),
+        "select" => Some(include_str!("py/select.py")),
+        "selectors" => Some(include_str!("py/selectors.py")),
+        "socketserver" => Some(include_str!("py/socketserver.py")),
+        "http" => Some(include_str!("py/http/__init__.py")),
+        "http.client" => Some(include_str!("py/http/client.py")),
+        "http.server" => Some(include_str!("py/http/server.py")),
+        "urllib" => Some(include_str!("py/urllib/__init__.py")),
+        "urllib.parse" => Some(include_str!("py/urllib/parse.py")),
+        "urllib.error" => Some(include_str!("py/urllib/error.py")),
+        "urllib.request" => Some(include_str!("py/urllib/request.py")),
         _ => None,
     }
 }
@@ -217,6 +229,8 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_subprocess", subprocess::create),
     ("_traceback", traceback::create),
     ("_mp", mp::create),
+    ("_socket", socket::create),
+    ("_select", socket::select::create),
 ];
 
 /// Add to `module` (its classes say `__module__ == module_name`) an exception class `name` deriving from `base`, as

@@ -691,7 +691,10 @@ class TextIOWrapper(TextIOBase):
         """Decode another chunk into the text buffer; False at the end of the stream."""
         if self._eof:
             return False
-        data = self._buffer.read(self._CHUNK)
+        # read1 where the buffer has it: a socket or pipe has a line ready long before a
+        # whole chunk arrives.
+        read = getattr(self._buffer, "read1", self._buffer.read)
+        data = read(self._CHUNK)
         if not data:
             self._eof = True
             if self._undecoded:

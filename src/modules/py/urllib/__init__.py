@@ -1,0 +1,1 @@
+"""URL handling: `urllib.parse`, `urllib.request` and `urllib.error`."""
