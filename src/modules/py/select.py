@@ -2,14 +2,12 @@
 waits with the GIL released."""
 
 import _select
+from errno import EBADF as _EBADF, ENOENT as _ENOENT
 from _select import (POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDNORM, POLLWRNORM,
                      POLLRDHUP, EPOLLIN, EPOLLOUT, EPOLLPRI, EPOLLERR, EPOLLHUP, EPOLLET,
                      EPOLLONESHOT, EPOLLRDHUP)
 
 error = OSError
-# Linux's numbers (toy has no `errno` module yet).
-_EBADF = 9
-_ENOENT = 2
 EPOLL_CLOEXEC = 0o2000000
 
 
