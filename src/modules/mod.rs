@@ -163,6 +163,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "tempfile" => Some(include_str!("py/tempfile.py")),
         "pathlib" => Some(include_str!("py/pathlib.py")),
         "platform" => Some(include_str!("py/platform.py")),
+        "csv" => Some(include_str!("py/csv.py")),
         _ => None,
     }
 }
