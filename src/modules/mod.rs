@@ -164,6 +164,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "pathlib" => Some(include_str!("py/pathlib.py")),
         "platform" => Some(include_str!("py/platform.py")),
         "csv" => Some(include_str!("py/csv.py")),
+        "locale" => Some(include_str!("py/locale.py")),
         _ => None,
     }
 }
