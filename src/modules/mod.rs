@@ -31,6 +31,7 @@ pub mod thread;
 pub mod time;
 pub mod toy;
 pub mod traceback;
+pub mod unicodedata;
 pub mod weakref;
 pub mod zlib;
 
@@ -194,6 +195,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_struct", struct_format::create),
     ("binascii", binascii::create),
     ("zlib", zlib::create),
+    ("unicodedata", unicodedata::create),
     ("builtins", |vm| Ok(builtins_module(vm))),
     ("_weakref", weakref::create),
     ("_imp", imp::create),
