@@ -166,6 +166,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "platform" => Some(include_str!("py/platform.py")),
         "csv" => Some(include_str!("py/csv.py")),
         "locale" => Some(include_str!("py/locale.py")),
+        "doctest" => Some(include_str!("py/doctest.py")),
         _ => None,
     }
 }
