@@ -167,6 +167,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "csv" => Some(include_str!("py/csv.py")),
         "locale" => Some(include_str!("py/locale.py")),
         "doctest" => Some(include_str!("py/doctest.py")),
+        "array" => Some(include_str!("py/array.py")),
         _ => None,
     }
 }

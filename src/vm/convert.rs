@@ -648,7 +648,7 @@ impl Vm<'_> {
     }
 
     /// `bytes(value)` through the value's `__bytes__`, `None` when its class has none.
-    fn dunder_bytes(&mut self, value: &Value) -> PyResult<Option<Vec<u8>>> {
+    pub fn dunder_bytes(&mut self, value: &Value) -> PyResult<Option<Vec<u8>>> {
         let Some(method) = self.lookup_special(value, "__bytes__") else {
             return Ok(None);
         };
