@@ -206,6 +206,12 @@ register_dialect("unix", unix_dialect)
 
 # ----- reading ----------------------------------------------------------------------------
 
+def _any_of(chars):
+    """A search for any of `chars` in a string: one call into the regex engine instead of a
+    loop over the string in Python."""
+    return _re.compile("[%s]" % "".join(_re.escape(c) for c in set(chars))).search
+
+
 # The parser's states, named as CPython's documentation of the format describes them.
 _START_RECORD, _START_FIELD, _ESCAPED_CHAR, _IN_FIELD, _IN_QUOTED_FIELD = range(5)
 _ESCAPE_IN_QUOTED_FIELD, _QUOTE_IN_QUOTED_FIELD, _EAT_CRNL, _AFTER_ESCAPED_CRNL = range(5, 9)
@@ -218,8 +224,16 @@ class _reader:
         self.line_num = 0
         d = self.dialect
         # Characters that send a line to the slow path.
-        self._special = "".join(c for c in (d.quotechar, d.escapechar, "\r", "\n") if c)
+        self._special = _any_of(c for c in (d.quotechar, d.escapechar, "\r", "\n") if c)
         self._fast = not d.skipinitialspace and d.quoting != QUOTE_NONNUMERIC
+        # Lines whose quoted fields are whole and well formed are split by one regular
+        # expression when quotes are doubled and nothing is escaped.
+        self._quoted_field = None
+        if self._fast and d.quotechar and d.escapechar is None and d.doublequote and d.quoting != QUOTE_NONE:
+            q, delim = _re.escape(d.quotechar), _re.escape(d.delimiter)
+            self._quoted_field = _re.compile(
+                "%s((?:[^%s]|%s%s)*)%s|([^%s%s\r\n]*)" % (q, q, q, q, q, delim, q)
+                + "(%s|$)" % delim).match
 
     def __iter__(self):
         return self
@@ -227,9 +241,23 @@ class _reader:
     def __repr__(self):
         return "<_csv.reader object at 0x%x>" % id(self)
 
-    def _check_limit(self, field):
-        if len(field) > _field_limit:
-            raise Error("field larger than field limit (%d)" % _field_limit)
+    def _split_quoted(self, body):
+        """The fields of a line with whole quoted fields, None when it needs the parser."""
+        quote = self.dialect.quotechar
+        fields = []
+        pos = 0
+        while True:
+            m = self._quoted_field(body, pos)
+            if m is None:
+                return None
+            quoted, plain, delimiter = m.groups()
+            field = plain if quoted is None else quoted.replace(quote + quote, quote)
+            if len(field) > _field_limit:
+                raise Error("field larger than field limit (%d)" % _field_limit)
+            fields.append(field)
+            pos = m.end()
+            if not delimiter:
+                return fields if pos == len(body) else None
 
     def __next__(self):
         d = self.dialect
@@ -258,13 +286,17 @@ class _reader:
                     body = body[:-1]
                 if body.endswith("\r"):
                     body = body[:-1]
-                if not any(c in body for c in self._special):
+                if not self._special(body):
                     if not body:
                         return []
                     fields = body.split(d.delimiter)
-                    if len(fields[-1]) > _field_limit or any(len(f) > _field_limit for f in fields):
+                    if any(len(f) > _field_limit for f in fields):
                         raise Error("field larger than field limit (%d)" % _field_limit)
                     return fields
+                if self._quoted_field is not None:
+                    fields = self._split_quoted(body)
+                    if fields is not None:
+                        return fields
             for c in line:
                 state = self._feed(state, c)
             if state not in (_IN_QUOTED_FIELD, _ESCAPE_IN_QUOTED_FIELD, _ESCAPED_CHAR,
@@ -400,8 +432,8 @@ class _writer:
         self._breaking = d.delimiter + "\r\n" + d.lineterminator
         # What makes QUOTE_MINIMAL quote a field, and what may need escaping in any field.
         doubled = d.quotechar if d.quotechar and d.doublequote else ""
-        self._quote_for = self._breaking + doubled
-        self._special = self._breaking + (d.quotechar or "") + (d.escapechar or "")
+        self._quote_for = _any_of(self._breaking + doubled)
+        self._special = _any_of(self._breaking + (d.quotechar or "") + (d.escapechar or ""))
 
     def __repr__(self):
         return "<_csv.writer object at 0x%x>" % id(self)
@@ -423,6 +455,8 @@ class _writer:
 
     def _field(self, value, only_field):
         d = self.dialect
+        if type(value) is str and d.quoting == QUOTE_MINIMAL and value and self._special(value) is None:
+            return value
         if value is None:
             text = ""
         elif type(value) is float:
@@ -436,10 +470,10 @@ class _writer:
         elif d.quoting == QUOTE_NONE:
             quoted = False
         else:
-            quoted = (only_field and text == "") or any(c in self._quote_for for c in text)
+            quoted = (only_field and text == "") or self._quote_for(text) is not None
         if quoted:
             return d.quotechar + self._escape(text, True) + d.quotechar
-        if not any(c in self._special for c in text):
+        if self._special(text) is None:
             return text
         return self._escape(text, False)
 
