@@ -36,6 +36,7 @@ pub mod thread;
 pub mod time;
 pub mod toy;
 pub mod traceback;
+pub mod unicodedata;
 pub mod weakref;
 pub mod zlib;
 
@@ -190,6 +191,10 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "urllib.parse" => Some(include_str!("py/urllib/parse.py")),
         "urllib.error" => Some(include_str!("py/urllib/error.py")),
         "urllib.request" => Some(include_str!("py/urllib/request.py")),
+        "csv" => Some(include_str!("py/csv.py")),
+        "locale" => Some(include_str!("py/locale.py")),
+        "doctest" => Some(include_str!("py/doctest.py")),
+        "array" => Some(include_str!("py/array.py")),
         _ => None,
     }
 }
@@ -222,6 +227,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_struct", struct_format::create),
     ("binascii", binascii::create),
     ("zlib", zlib::create),
+    ("unicodedata", unicodedata::create),
     ("builtins", |vm| Ok(builtins_module(vm))),
     ("_weakref", weakref::create),
     ("_imp", imp::create),

@@ -513,6 +513,18 @@ impl Vm<'_> {
 
     /// `fmt % args`, in CPython's order: mapping key, `*` width and precision, the value.
     pub fn percent_format(&mut self, fmt: &str, args: &Value) -> PyResult<String> {
+        self.percent_format_as(fmt, args, PercentTarget::Str)
+    }
+
+    /// `bytes % args`: the format is read as Latin-1, so every byte is one character and
+    /// indexes in errors are byte offsets; the pieces are all Latin-1 again.
+    pub fn percent_format_bytes(&mut self, fmt: &[u8], args: &Value) -> PyResult<Vec<u8>> {
+        let fmt: String = fmt.iter().map(|&b| char::from(b)).collect();
+        let text = self.percent_format_as(&fmt, args, PercentTarget::Bytes)?;
+        Ok(text.chars().map(|c| c as u8).collect())
+    }
+
+    fn percent_format_as(&mut self, fmt: &str, args: &Value, target: PercentTarget) -> PyResult<String> {
         use format::{PercentCount, PercentPiece};
         let py = self.py;
         // As CPython: a tuple (or derived tuple) holds the values, a str is never a mapping.
@@ -545,7 +557,10 @@ impl Vm<'_> {
                     return Err(self.type_error("format requires a mapping"));
                 }
                 used_mapping = true;
-                let k = self.new_str(key.as_str());
+                let k = match target {
+                    PercentTarget::Str => self.new_str(key.as_str()),
+                    PercentTarget::Bytes => self.new_bytes(key.chars().map(|c| c as u8).collect()),
+                };
                 self.get_item(args, &k)?
             } else {
                 if spec.width == Some(PercentCount::Star) {
@@ -560,10 +575,17 @@ impl Vm<'_> {
                 }
                 take(self, &mut next)?
             };
-            out.push_str(&self.percent_one(&spec, &value)?);
+            let piece = match target {
+                PercentTarget::Str => self.percent_one(&spec, &value)?,
+                PercentTarget::Bytes => self.percent_one_bytes(&spec, &value)?,
+            };
+            out.push_str(&piece);
         }
         if next < values.len() && !is_mapping && !used_mapping {
-            return Err(self.type_error("not all arguments converted during string formatting"));
+            return Err(self.type_error(format!(
+                "not all arguments converted during {} formatting",
+                target.noun()
+            )));
         }
         Ok(out)
     }
@@ -574,6 +596,69 @@ impl Vm<'_> {
             Some(n) => Ok(n),
             None if super::ops::is_int(v) => Err(self.overflow_error("Python int too large to convert to C ssize_t")),
             None => Err(self.type_error("* wants int")),
+        }
+    }
+
+    /// One conversion of `bytes % args`, as Latin-1 text: `%s`/`%b` take bytes-like objects
+    /// (or `__bytes__`), `%r`/`%a` are `ascii()`, `%c` one byte; numbers as for `str`.
+    fn percent_one_bytes(&mut self, spec: &format::PercentSpec, value: &Value) -> PyResult<String> {
+        use crate::objects::methods::bytes::bytes_like;
+        let latin1 = |b: &[u8]| -> String { b.iter().map(|&b| char::from(b)).collect() };
+        let result = match spec.conversion {
+            's' | 'b' => {
+                let bytes = match bytes_like(self, value)? {
+                    Some(b) => b.into_owned(),
+                    None => self.dunder_bytes(value)?.ok_or_else(|| {
+                        self.type_error(format!(
+                            "%b requires a bytes-like object, or an object that implements __bytes__, not '{}'",
+                            self.type_name(value)
+                        ))
+                    })?,
+                };
+                format::percent_str(&latin1(&bytes), spec)
+            }
+            'r' | 'a' => {
+                let s = self.ascii(value)?;
+                format::percent_str(&s, spec)
+            }
+            'c' => {
+                let byte = match (bytes_like(self, value)?, super::ops::as_small_int(value)) {
+                    (Some(b), _) if b.len() == 1 => b[0],
+                    (Some(_), _) => {
+                        return Err(self.type_error("%c requires an integer in range(256) or a single byte"));
+                    }
+                    (None, Some(i)) => u8::try_from(i).map_err(|_| self.overflow_error("%c arg not in range(256)"))?,
+                    (None, None) if super::ops::is_int(value) => {
+                        return Err(self.overflow_error("%c arg not in range(256)"));
+                    }
+                    (None, None) => {
+                        return Err(self.type_error("%c requires an integer in range(256) or a single byte"));
+                    }
+                };
+                format::percent_str(&latin1(&[byte]), spec)
+            }
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G'
+                if !matches!(value.builtin_self(), Value::Float(_)) && as_bigint(value).is_none() =>
+            {
+                return Err(self.type_error(format!("float argument required, not {}", self.type_name(value))));
+            }
+            _ => return self.percent_one(spec, value),
+        };
+        result.map_err(|m| self.format_error(m))
+    }
+
+    /// `bytes(value)` through the value's `__bytes__`, `None` when its class has none.
+    pub fn dunder_bytes(&mut self, value: &Value) -> PyResult<Option<Vec<u8>>> {
+        let Some(method) = self.lookup_special(value, "__bytes__") else {
+            return Ok(None);
+        };
+        let result = self.call(&method, &[value.clone_ref(self.py)], &[])?;
+        match result.payload() {
+            Some(Payload::Bytes(b)) => Ok(Some(b.to_vec())),
+            _ => Err(self.type_error(format!(
+                "__bytes__ returned non-bytes (type {})",
+                self.type_name(&result)
+            ))),
         }
     }
 
@@ -640,5 +725,21 @@ impl Vm<'_> {
             _ => Err(spec.unsupported_error()),
         };
         result.map_err(|m| self.format_error(m))
+    }
+}
+
+/// What a printf-style format produces: the format and its errors differ slightly.
+#[derive(Clone, Copy)]
+enum PercentTarget {
+    Str,
+    Bytes,
+}
+
+impl PercentTarget {
+    fn noun(self) -> &'static str {
+        match self {
+            PercentTarget::Str => "string",
+            PercentTarget::Bytes => "bytes",
+        }
     }
 }

@@ -16,12 +16,15 @@ use super::shared::{
 };
 use super::str::{escape_code_point, rsplit_whitespace, split_whitespace};
 
+mod ascii;
+
 pub(super) fn install(py: Gil<'_>) {
     let t = types();
     add_methods(py, &t.bytes, &shared_methods::<false>());
     add_methods(py, &t.bytearray, &shared_methods::<true>());
     add_descriptor(py, &t.bytes, "fromhex", bytes_fromhex::<false>, Payload::ClassMethod);
     add_descriptor(py, &t.bytearray, "fromhex", bytes_fromhex::<true>, Payload::ClassMethod);
+    ascii::install(py);
 }
 
 /// The methods `bytes` and `bytearray` share, for `bytearray` when `ARRAY`: one

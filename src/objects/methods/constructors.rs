@@ -582,6 +582,9 @@ fn bytes_new(vm: &mut Vm, _class: &ObjRef, args: &[Value], kwargs: &[(ObjRef, Va
     if let Some(Payload::Bytes(_)) = x.payload() {
         return Ok(x.clone_ref(vm.py));
     }
+    if let Some(bytes) = vm.dunder_bytes(x)? {
+        return Ok(vm.new_bytes(bytes));
+    }
     if let Some(bytes) = super::bytes::bytes_like(vm, x)? {
         let bytes = bytes.into_owned();
         return Ok(vm.new_bytes(bytes));

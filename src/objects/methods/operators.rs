@@ -155,10 +155,12 @@ pub(super) fn install(py: Gil<'_>) {
     add_methods(py, &t.complex, &complex_arithmetic);
     add_methods(py, &t.complex, &signs);
     let concat: [(&'static str, NativeFn); 3] = [("__add__", add), ("__mul__", mul), ("__rmul__", rmul)];
-    for class in [&t.str_, &t.bytes, &t.tuple, &t.list] {
+    for class in [&t.str_, &t.bytes, &t.bytearray, &t.tuple, &t.list] {
         add_methods(py, class, &concat);
     }
-    add_methods(py, &t.str_, &[("__mod__", modulo), ("__rmod__", rmodulo)]);
+    for class in [&t.str_, &t.bytes, &t.bytearray] {
+        add_methods(py, class, &[("__mod__", modulo), ("__rmod__", rmodulo)]);
+    }
     add_methods(py, &t.dict, &[("__or__", bitor), ("__ror__", rbitor)]);
     let set_ops: [(&'static str, NativeFn); 8] = [
         ("__and__", bitand),

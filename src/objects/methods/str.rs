@@ -4,7 +4,7 @@
 //! Indices are in characters (code points), as in Python; text is stored as UTF-8, so
 //! character positions are turned into byte offsets before slicing.
 
-mod case;
+pub(crate) mod case;
 // The character classes `re` shares with the str methods.
 pub(crate) use case::{is_alpha, is_decimal, is_numeric};
 mod formatter;

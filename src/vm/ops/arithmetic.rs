@@ -435,6 +435,15 @@ impl Vm<'_> {
                 let text = self.percent_format(s.as_str(), b)?;
                 Ok(Some(self.new_str(text)))
             }
+            (BinOp::Mod, Some(Payload::Bytes(_) | Payload::ByteArray(_)), _) => {
+                use crate::objects::methods::bytes::{bytes_like, new_bytearray};
+                let fmt = bytes_like(self, a)?.unwrap_or_default().into_owned();
+                let formatted = self.percent_format_bytes(&fmt, b)?;
+                Ok(Some(match a.payload() {
+                    Some(Payload::ByteArray(_)) => new_bytearray(self, formatted),
+                    _ => self.new_bytes(formatted),
+                }))
+            }
             (
                 BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
                 Some(Payload::Set(_) | Payload::FrozenSet(_)),

@@ -203,12 +203,18 @@ const CJK_NUMERIC: &[u32] = &[
 ];
 
 pub(crate) fn is_decimal(c: char) -> bool {
-    let c = c as u32;
-    let i = DECIMAL_ZEROS.partition_point(|&z| z <= c);
-    i > 0 && c - DECIMAL_ZEROS[i - 1] < 10
+    decimal_value(c).is_some()
 }
 
-fn is_digit(c: char) -> bool {
+/// The value of a decimal digit (category Nd), from its place in its run of ten.
+pub(crate) fn decimal_value(c: char) -> Option<u32> {
+    let c = c as u32;
+    let i = DECIMAL_ZEROS.partition_point(|&z| z <= c);
+    let offset = c - DECIMAL_ZEROS[i.checked_sub(1)?];
+    (offset < 10).then_some(offset)
+}
+
+pub(crate) fn is_digit(c: char) -> bool {
     is_decimal(c) || OTHER_DIGITS.iter().any(|&(lo, hi)| (lo..=hi).contains(&(c as u32)))
 }
 
