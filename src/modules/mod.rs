@@ -6,6 +6,7 @@ pub mod calendar_time;
 pub mod cmath;
 pub mod codecs;
 pub mod collections;
+pub mod decimal;
 pub mod file;
 pub mod gc;
 pub mod hashlib;
@@ -79,6 +80,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "heapq" => Some(include_str!("py/heapq.py")),
         "bisect" => Some(include_str!("py/bisect.py")),
         "fractions" => Some(include_str!("py/fractions.py")),
+        "decimal" => Some(include_str!("py/decimal.py")),
         "string" => Some(include_str!("py/string.py")),
         "datetime" => Some(include_str!("py/datetime.py")),
         "calendar" => Some(include_str!("py/calendar.py")),
@@ -185,6 +187,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_collections", collections::create),
     ("_json", json::create),
     ("_sre", re::create),
+    ("_decimal", decimal::create),
     ("gc", gc::create),
     ("_pickle", pickle::create),
     ("_codecs", codecs::create),
