@@ -81,6 +81,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "bisect" => Some(include_str!("py/bisect.py")),
         "fractions" => Some(include_str!("py/fractions.py")),
         "decimal" => Some(include_str!("py/decimal.py")),
+        "_decimal_functions" => Some(include_str!("py/_decimal_functions.py")),
         "string" => Some(include_str!("py/string.py")),
         "datetime" => Some(include_str!("py/datetime.py")),
         "calendar" => Some(include_str!("py/calendar.py")),

@@ -57,7 +57,7 @@ pub fn syntax_error_location(details: &crate::SyntaxDetails) -> String {
 
 /// toy's Python modules that stand in for modules CPython writes in C: a traceback shows none
 /// of their frames, as CPython's has none to show.
-const STAND_INS_FOR_C: &[&str] = &["<frozen decimal>"];
+const STAND_INS_FOR_C: &[&str] = &["<frozen decimal>", "<frozen _decimal_functions>"];
 
 fn stands_in_for_c(filename: &str) -> bool {
     STAND_INS_FOR_C.contains(&filename)
