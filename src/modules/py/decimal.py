@@ -456,6 +456,8 @@ def localcontext(ctx=None, **kwargs):
 # ----- making Decimals ------------------------------------------------------------------------
 
 _fit = _core.fit
+# This thread's context once it has one (getcontext() makes it the first time).
+_current = _core.current_context
 _new_object = object.__new__
 
 
@@ -624,13 +626,13 @@ class Decimal(object):
     def is_normal(self, context=None):
         if self._is_special or self._int == 0:
             return False
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         return self.adjusted() >= context._Emin
 
     def is_subnormal(self, context=None):
         if self._is_special or self._int == 0:
             return False
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         return self.adjusted() < context._Emin
 
     def adjusted(self):
@@ -656,7 +658,7 @@ class Decimal(object):
         return self
 
     def number_class(self, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         sign = "-" if self._sign else "+"
         if self._exp == "N":
             return "sNaN"
@@ -862,7 +864,7 @@ class Decimal(object):
         return NotImplemented if order is None else (order is not False and order >= 0)
 
     def compare(self, other, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         nan = _nan_operands(self, other, context)
         if nan is not None:
@@ -871,7 +873,7 @@ class Decimal(object):
         return _make(1 if order < 0 else 0, abs(order), 0)
 
     def compare_signal(self, other, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         if self.is_nan() or other.is_nan():
             return context._invalid()
@@ -885,7 +887,7 @@ class Decimal(object):
         return self.copy_abs().compare_total(_convert_strict(other).copy_abs())
 
     def _extreme(self, other, context, choose_larger, by_magnitude):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         # A quiet NaN loses to a number; a signaling one is an invalid operation.
         if self._exp == "N" or other._exp == "N":
@@ -923,105 +925,121 @@ class Decimal(object):
     # ----- arithmetic -----
 
     def __add__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _add(self, other, other._sign, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _add(self, other, other._sign, context or _current() or getcontext())
 
     def __radd__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _add(other, self, self._sign, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _add(other, self, self._sign, context or _current() or getcontext())
 
     def __sub__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _add(self, other, other._sign ^ 1, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _add(self, other, other._sign ^ 1, context or _current() or getcontext())
 
     def __rsub__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _add(other, self, self._sign ^ 1, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _add(other, self, self._sign ^ 1, context or _current() or getcontext())
 
     def __mul__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _multiply(self, other, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _multiply(self, other, context or _current() or getcontext())
 
     def __rmul__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _multiply(other, self, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _multiply(other, self, context or _current() or getcontext())
 
     def __truediv__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divide(self, other, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divide(self, other, context or _current() or getcontext())
 
     def __rtruediv__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divide(other, self, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divide(other, self, context or _current() or getcontext())
 
     def __floordiv__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divmod(self, other, context or getcontext(), 0)[0]
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divmod(self, other, context or _current() or getcontext(), 0)[0]
 
     def __rfloordiv__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divmod(other, self, context or getcontext(), 0)[0]
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divmod(other, self, context or _current() or getcontext(), 0)[0]
 
     def __mod__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divmod(self, other, context or getcontext(), 1)[1]
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divmod(self, other, context or _current() or getcontext(), 1)[1]
 
     def __rmod__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divmod(other, self, context or getcontext(), 1)[1]
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divmod(other, self, context or _current() or getcontext(), 1)[1]
 
     def __divmod__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divmod(self, other, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divmod(self, other, context or _current() or getcontext())
 
     def __rdivmod__(self, other, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _divmod(other, self, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _divmod(other, self, context or _current() or getcontext())
 
     def __pow__(self, other, modulo=None, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
         if modulo is not None:
-            return _power_modulo(self, other, _convert_strict(modulo), context or getcontext())
-        return _power(self, other, context or getcontext())
+            return _power_modulo(self, other, _convert_strict(modulo), context or _current() or getcontext())
+        return _power(self, other, context or _current() or getcontext())
 
     def __rpow__(self, other, modulo=None, context=None):
-        other = _convert(other)
-        if other is None:
-            return NotImplemented
-        return _power(other, self, context or getcontext())
+        if type(other) is not Decimal:
+            other = _convert(other)
+            if other is None:
+                return NotImplemented
+        return _power(other, self, context or _current() or getcontext())
 
     def __neg__(self, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if self._is_special:
             return _nan_operands(self, None, context) or _make(self._sign ^ 1, 0, "F", True)
         sign = self._sign ^ 1
@@ -1030,7 +1048,7 @@ class Decimal(object):
         return _finish(sign, self._int, self._exp, context)
 
     def __pos__(self, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if self._is_special:
             return _nan_operands(self, None, context) or self
         sign = self._sign
@@ -1039,7 +1057,7 @@ class Decimal(object):
         return _finish(sign, self._int, self._exp, context)
 
     def __abs__(self, round=True, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if self._sign:
             return self.__neg__(context)
         return self.__pos__(context)
@@ -1055,7 +1073,7 @@ class Decimal(object):
         return _make(other._sign, self._int, self._exp, self._is_special)
 
     def fma(self, other, third, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         third = _convert_strict(third)
         if self._is_special or other._is_special:
@@ -1068,15 +1086,16 @@ class Decimal(object):
         return _add(product, third, third._sign, context)
 
     def remainder_near(self, other, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         return _remainder_near(self, other, context)
 
     # ----- rounding and exponents -----
 
     def quantize(self, exp, rounding=None, context=None):
-        context = context or getcontext()
-        exp = _convert_strict(exp)
+        context = context or _current() or getcontext()
+        if type(exp) is not Decimal:
+            exp = _convert_strict(exp)
         if rounding is None:
             rounding = context._rounding
         elif rounding not in _ROUNDINGS:
@@ -1084,7 +1103,7 @@ class Decimal(object):
         return _quantize(self, exp, rounding, context)
 
     def to_integral_value(self, rounding=None, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if rounding is None:
             rounding = context._rounding
         elif rounding not in _ROUNDINGS:
@@ -1099,7 +1118,7 @@ class Decimal(object):
     to_integral = to_integral_value
 
     def to_integral_exact(self, rounding=None, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if rounding is None:
             rounding = context._rounding
         elif rounding not in _ROUNDINGS:
@@ -1116,7 +1135,7 @@ class Decimal(object):
         return _make(self._sign, coefficient, 0)
 
     def normalize(self, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if self._is_special:
             return _nan_operands(self, None, context) or self
         result = _finish(self._sign, self._int, self._exp, context)
@@ -1130,7 +1149,7 @@ class Decimal(object):
         return _make(result._sign, coefficient, exponent)
 
     def scaleb(self, other, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         nan = _nan_operands(self, other, context)
         if nan is not None:
@@ -1146,7 +1165,7 @@ class Decimal(object):
         return _finish(self._sign, self._int, self._exp + shift, context)
 
     def logb(self, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         if self._is_special:
             return _nan_operands(self, None, context) or _make(0, 0, "F", True)
         if self._int == 0:
@@ -1155,19 +1174,19 @@ class Decimal(object):
         return _finish_value(Decimal(self.adjusted()), context)
 
     def shift(self, other, context=None):
-        return _shift_digits(self, _convert_strict(other), context or getcontext(), False)
+        return _shift_digits(self, _convert_strict(other), context or _current() or getcontext(), False)
 
     def rotate(self, other, context=None):
-        return _shift_digits(self, _convert_strict(other), context or getcontext(), True)
+        return _shift_digits(self, _convert_strict(other), context or _current() or getcontext(), True)
 
     def next_plus(self, context=None):
-        return _next(self, context or getcontext(), ROUND_CEILING, 1)
+        return _next(self, context or _current() or getcontext(), ROUND_CEILING, 1)
 
     def next_minus(self, context=None):
-        return _next(self, context or getcontext(), ROUND_FLOOR, -1)
+        return _next(self, context or _current() or getcontext(), ROUND_FLOOR, -1)
 
     def next_toward(self, other, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         other = _convert_strict(other)
         nan = _nan_operands(self, other, context)
         if nan is not None:
@@ -1186,28 +1205,28 @@ class Decimal(object):
     # ----- functions -----
 
     def sqrt(self, context=None):
-        return _sqrt(self, context or getcontext())
+        return _sqrt(self, context or _current() or getcontext())
 
     def exp(self, context=None):
-        return _exp(self, context or getcontext())
+        return _exp(self, context or _current() or getcontext())
 
     def ln(self, context=None):
-        return _ln(self, context or getcontext())
+        return _ln(self, context or _current() or getcontext())
 
     def log10(self, context=None):
-        return _log10(self, context or getcontext())
+        return _log10(self, context or _current() or getcontext())
 
     def logical_and(self, other, context=None):
-        return _logical(self, other, context or getcontext(), lambda a, b: a & b)
+        return _logical(self, other, context or _current() or getcontext(), lambda a, b: a & b)
 
     def logical_or(self, other, context=None):
-        return _logical(self, other, context or getcontext(), lambda a, b: a | b)
+        return _logical(self, other, context or _current() or getcontext(), lambda a, b: a | b)
 
     def logical_xor(self, other, context=None):
-        return _logical(self, other, context or getcontext(), lambda a, b: a ^ b)
+        return _logical(self, other, context or _current() or getcontext(), lambda a, b: a ^ b)
 
     def logical_invert(self, context=None):
-        context = context or getcontext()
+        context = context or _current() or getcontext()
         return _logical(self, _make(0, int("1" * context._prec), 0), context,
                         lambda a, b: a ^ b)
 
@@ -1322,6 +1341,9 @@ def _compare(a, b):
         return -1 if a._sign else 1
     if a._sign != b._sign:
         return -1 if a._sign else 1
+    if a._exp == b._exp:
+        order = (a._int > b._int) - (a._int < b._int)
+        return -order if a._sign else order
     adjusted_a = a._exp + _digits(a._int)
     adjusted_b = b._exp + _digits(b._int)
     if adjusted_a != adjusted_b:
@@ -1495,7 +1517,7 @@ def _quantize(a, target, rounding, context):
             return context._invalid()
         return _make(a._sign, a._int * 10**(a._exp - exponent), exponent)
     coefficient, inexact = _core.round_off(a._int, exponent - a._exp, rounding, a._sign)
-    if _digits(coefficient) > context._prec:
+    if coefficient >= context._unchanged[0]:
         return context._invalid()
     result = _make(a._sign, coefficient, exponent)
     conditions = []
