@@ -22,7 +22,7 @@ def _remainder_near(a, b, context):
     if b._exp == "F":
         return _finish_value(a, context)
     exponent = min(a._exp, b._exp)
-    if a.adjusted() - b.adjusted() > context._prec:
+    if a._int and a.adjusted() - b.adjusted() > context._prec:
         return context._invalid(DivisionImpossible)
     divisor = b._int * 10**(b._exp - exponent)
     quotient, remainder = divmod(a._int * 10**(a._exp - exponent), divisor)
@@ -241,15 +241,16 @@ def _exp(a, context):
         return _make(0, 1, 0)
     prec = context._prec
     limit = _digits(max(context._Emax, prec - context._Emin)) + 1
+    work = _half_even(context)
     if a.adjusted() >= limit:
         # Far beyond the exponent range: overflow, or underflow to zero.
         if a._sign:
-            return _finish(0, 1, context._Emin - prec - 1, context)
-        return _finish(0, 1, context._Emax + 1, context)
+            return _settle(work, context, _finish(0, 1, context._Emin - prec - 1, work))
+        return _settle(work, context, _finish(0, 1, context._Emax + 1, work))
     if a.adjusted() < -(prec + 2):
         # exp(a) = 1 + a + ..., and a lies below the last digit that can be kept.
         nudge = -1 if a._sign else 1
-        return _finish(0, 10**(prec + 2) + nudge, -(prec + 2), context)
+        return _settle(work, context, _finish(0, 10**(prec + 2) + nudge, -(prec + 2), work))
     return _correctly_rounded(0, lambda places: _exp_fixed(_scaled(a, places), places), context)
 
 
@@ -310,14 +311,13 @@ def _power(a, b, context):
     if a._is_special:
         if b_zero:
             return _make(0, 1, 0)
+        if a._sign and not b_integral:
+            return context._invalid()
         return _make(sign, 0, "F", True) if b._sign == 0 else _make(sign, 0, 0)
     if a._int == 0:
         if b_zero:
             return context._invalid()
-        if b._sign:
-            return _make(sign, 0, "F", True)
-        if not b_integral:
-            return _make(sign, 0, 0)
+        return _make(sign, 0, "F", True) if b._sign else _make(sign, 0, 0)
     if b._is_special:
         if a._sign:
             return context._invalid()
@@ -354,7 +354,18 @@ def _power(a, b, context):
             exponent = -exponent
         return _exp_fixed(exponent // 10**extra, places)
 
-    return _correctly_rounded(sign, approximate, context)
+    # Correctly rounded to three more digits, then rounded as the context says: an exact
+    # power (4 ** 0.5) or one halfway between two results could not be told apart from
+    # its neighbours by approximations alone.
+    wide = context.copy()
+    wide.prec = context._prec + 3
+    wide.clear_traps()
+    result = _correctly_rounded(sign, approximate, wide)
+    if result._is_special:
+        return _finish(sign, 1, context._Emax + 1, context)
+    result = _finish(sign, result._int, result._exp, context)
+    context._signal(((Inexact, Inexact), (Rounded, Rounded)))
+    return result
 
 
 def _power_modulo(a, b, modulo, context):

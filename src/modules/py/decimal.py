@@ -1472,7 +1472,7 @@ def _divmod(a, b, context, want=2):
             if want == 0:
                 return quotient, None
             return quotient, context._invalid()
-        return _make(sign, 0, 0), _finish_value(a, context)
+        return _make(sign, 0, 0), (_finish_value(a, context) if want != 0 else None)
     if b._int == 0:
         if a._int == 0:
             nan = context._invalid(DivisionUndefined)
@@ -1486,17 +1486,19 @@ def _divmod(a, b, context, want=2):
         return _make(sign, 0, "F", True), _NAN
     exponent = min(a._exp, b._exp)
     if a._int == 0 or a.adjusted() < b.adjusted():
-        return _finish(sign, 0, 0, context), _finish(a._sign, a._int * 10**(a._exp - exponent),
-                                                     exponent, context)
-    if a.adjusted() - b.adjusted() > context._prec:
+        quotient, remainder = 0, a._int * 10**(a._exp - exponent)
+    elif a.adjusted() - b.adjusted() > context._prec:
         nan = context._invalid(DivisionImpossible)
         return nan, nan
-    quotient, remainder = divmod(a._int * 10**(a._exp - exponent),
-                                 b._int * 10**(b._exp - exponent))
-    if _digits(quotient) > context._prec:
-        nan = context._invalid(DivisionImpossible)
-        return nan, nan
-    return _finish(sign, quotient, 0, context), _finish(a._sign, remainder, exponent, context)
+    else:
+        quotient, remainder = divmod(a._int * 10**(a._exp - exponent),
+                                     b._int * 10**(b._exp - exponent))
+        if _digits(quotient) > context._prec:
+            nan = context._invalid(DivisionImpossible)
+            return nan, nan
+    # Only the halves asked for are rounded: their signals are not the same.
+    return (_finish(sign, quotient, 0, context) if want != 1 else None,
+            _finish(a._sign, remainder, exponent, context) if want != 0 else None)
 
 
 def _quantize(a, target, rounding, context):
