@@ -7,6 +7,7 @@ pub mod cmath;
 pub mod codecs;
 pub mod collections;
 pub mod context_state;
+pub mod decimal;
 pub mod errno;
 pub mod file;
 pub mod gc;
@@ -85,6 +86,8 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "heapq" => Some(include_str!("py/heapq.py")),
         "bisect" => Some(include_str!("py/bisect.py")),
         "fractions" => Some(include_str!("py/fractions.py")),
+        "decimal" => Some(include_str!("py/decimal.py")),
+        "_decimal_functions" => Some(include_str!("py/_decimal_functions.py")),
         "string" => Some(include_str!("py/string.py")),
         "datetime" => Some(include_str!("py/datetime.py")),
         "calendar" => Some(include_str!("py/calendar.py")),
@@ -220,6 +223,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_collections", collections::create),
     ("_json", json::create),
     ("_sre", re::create),
+    ("_decimal", decimal::create),
     ("gc", gc::create),
     ("_pickle", pickle::create),
     ("_codecs", codecs::create),

@@ -109,10 +109,14 @@ pub struct Vm<'py> {
     attr_cache: attr_cache::AttrCache,
     /// This thread's current `contextvars.Context` (`modules::context_state`).
     pub context: Option<Value>,
+    /// This thread's current `decimal` context (`decimal.getcontext()`), once it has one.
+    pub decimal_context: Option<Value>,
 }
 
 impl Drop for Vm<'_> {
     fn drop(&mut self) {
+        // Dropped while the thread still counts its own frees, like the objects it ran with.
+        self.decimal_context = None;
         // The thread's interpreter is done: objects others dropped references to are merged
         // now, before `join()` can return, so counts and `live_objects` are exact after it.
         crate::objects::refcount::retire_thread();
@@ -218,6 +222,7 @@ impl<'py> Vm<'py> {
             spare_args: Vec::new(),
             attr_cache: Default::default(),
             context: None,
+            decimal_context: None,
         }
     }
 

@@ -55,6 +55,14 @@ pub fn syntax_error_location(details: &crate::SyntaxDetails) -> String {
     out
 }
 
+/// toy's Python modules that stand in for modules CPython writes in C: a traceback shows none
+/// of their frames, as CPython's has none to show.
+const STAND_INS_FOR_C: &[&str] = &["<frozen decimal>", "<frozen _decimal_functions>"];
+
+fn stands_in_for_c(filename: &str) -> bool {
+    STAND_INS_FOR_C.contains(&filename)
+}
+
 /// How many identical frames in a row are printed before CPython sums up the rest.
 const RECURSIVE_CUTOFF: usize = 3;
 
@@ -240,7 +248,11 @@ impl Vm<'_> {
             Payload::Instance(inst) => inst
                 .exception
                 .as_ref()
-                .map(|s| s.lock(self.py).traceback.iter().map(|e| e.at.clone()).collect())
+                .map(|s| {
+                    let state = s.lock(self.py);
+                    let shown = state.traceback.iter().filter(|e| !stands_in_for_c(&e.at.code.filename));
+                    shown.map(|e| e.at.clone()).collect()
+                })
                 .unwrap_or_default(),
             _ => Vec::new(),
         }

@@ -9,12 +9,20 @@ int or float. The `numbers` ABCs do not exist yet, so "Rational" means int or Fr
 
 import math
 import operator
+import sys
 
 __all__ = ["Fraction"]
 
 # sys.hash_info.modulus (the prime all numeric hashes are reduced by) and sys.hash_info.inf.
 _HASH_MODULUS = 2**61 - 1
 _HASH_INF = 314159
+
+
+def _is_decimal(value):
+    """Whether `value` is a decimal.Decimal (only possible once `decimal` is imported, so it
+    is not imported here)."""
+    decimal = sys.modules.get("decimal")
+    return decimal is not None and isinstance(value, decimal.Decimal)
 
 
 def _invalid_literal(literal):
@@ -207,7 +215,7 @@ class Fraction:
                 self._numerator = numerator.numerator
                 self._denominator = numerator.denominator
                 return self
-            if isinstance(numerator, float):
+            if isinstance(numerator, float) or _is_decimal(numerator):
                 self._numerator, self._denominator = numerator.as_integer_ratio()
                 return self
             if isinstance(numerator, str):
@@ -244,9 +252,11 @@ class Fraction:
 
     @classmethod
     def from_decimal(cls, dec):
-        """The exact value of a Decimal (or an int). toy has no decimal module yet."""
+        """The exact value of a Decimal (or an int)."""
         if isinstance(dec, int):
             return cls(dec)
+        if _is_decimal(dec):
+            return cls(*dec.as_integer_ratio())
         raise TypeError("%s.from_decimal() only takes Decimals, not %r (%s)" % (cls.__name__, dec, type(dec).__name__))
 
     @property
