@@ -848,17 +848,20 @@ fn next(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     no_kwargs(vm, "next", kwargs)?;
     check_arity(vm, "next", args, 1, 2)?;
     let it = &args[0];
-    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(..) | Payload::Generator(_)))
+    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(..)))
+        || vm.gen_kind(it) == Some(crate::objects::GenKind::Generator)
         || vm.lookup_special(it, "__next__").is_some();
     if !is_iterator {
         return Err(vm.type_error(format!("'{}' object is not an iterator", vm.type_name(it))));
     }
     // Generators and user iterators keep their StopIteration value; built-ins have none.
     let result = match it.payload() {
-        Some(Payload::Generator(_)) => match vm.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
-            crate::vm::ops::SendResult::Yielded(v) => Ok(v),
-            crate::vm::ops::SendResult::Returned(v) => Err(v),
-        },
+        Some(Payload::Generator(_)) if vm.gen_kind(it) == Some(crate::objects::GenKind::Generator) => {
+            match vm.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
+                crate::vm::ops::SendResult::Yielded(v) => Ok(v),
+                crate::vm::ops::SendResult::Returned(v) => Err(v),
+            }
+        }
         _ => match vm.next(it)? {
             Some(v) => Ok(v),
             None => Err(Value::None),

@@ -13,6 +13,15 @@ use super::shared::{descriptor_error, takes_no_args, takes_one_arg};
 pub(super) fn install(py: Gil<'_>) {
     add_methods(
         py,
+        &types().coroutine,
+        &[
+            ("send", generator_send),
+            ("throw", generator_throw),
+            ("close", generator_close),
+        ],
+    );
+    add_methods(
+        py,
         &types().generator,
         &[
             ("send", generator_send),
