@@ -67,6 +67,9 @@ pub enum BlockKind {
     ProcessLock,
     /// A file-system call other than reading or writing a file (`os.stat`, `os.scandir`…).
     FileSystem,
+    /// An asyncio event loop with nothing ready, waiting for its next timer or a callback
+    /// another thread schedules.
+    EventLoop,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -94,7 +97,7 @@ impl BlockKind {
     /// Every kind, for reading one back by its label (a child process's spans, see
     /// `observe::finish_child`). A kind added to the enum belongs here too: a child's span
     /// of a kind missing here is left out of the parent's timeline.
-    pub const ALL: [BlockKind; 19] = [
+    pub const ALL: [BlockKind; 20] = [
         BlockKind::Sleep,
         BlockKind::Read,
         BlockKind::Write,
@@ -114,6 +117,7 @@ impl BlockKind {
         BlockKind::ProcessLock,
         BlockKind::Compression,
         BlockKind::FileSystem,
+        BlockKind::EventLoop,
     ];
 
     /// The kind whose [`label`](Self::label) this is.
@@ -143,6 +147,7 @@ impl BlockKind {
             BlockKind::SignalWait => "signal wait",
             BlockKind::ProcessLock => "process lock wait",
             BlockKind::FileSystem => "file system",
+            BlockKind::EventLoop => "event loop wait",
         }
     }
 
@@ -158,7 +163,8 @@ impl BlockKind {
             | BlockKind::Hashing
             | BlockKind::Compression
             | BlockKind::PipeRead
-            | BlockKind::PipeWrite => BlockClass::Io,
+            | BlockKind::PipeWrite
+            | BlockKind::EventLoop => BlockClass::Io,
             // Waiting for another process (or a signal) is drawn like waiting for another thread.
             BlockKind::LockWait
             | BlockKind::Join

@@ -1,5 +1,6 @@
 //! Built-in functions and modules.
 
+pub mod asyncio_loop;
 pub mod binascii;
 pub mod builtins;
 pub mod calendar_time;
@@ -163,6 +164,14 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "tempfile" => Some(include_str!("py/tempfile.py")),
         "pathlib" => Some(include_str!("py/pathlib.py")),
         "platform" => Some(include_str!("py/platform.py")),
+        "asyncio" => Some(include_str!("py/asyncio/__init__.py")),
+        "asyncio.events" => Some(include_str!("py/asyncio/events.py")),
+        "asyncio.futures" => Some(include_str!("py/asyncio/futures.py")),
+        "asyncio.tasks" => Some(include_str!("py/asyncio/tasks.py")),
+        "asyncio.locks" => Some(include_str!("py/asyncio/locks.py")),
+        "asyncio.queues" => Some(include_str!("py/asyncio/queues.py")),
+        "asyncio.runners" => Some(include_str!("py/asyncio/runners.py")),
+        "asyncio.exceptions" => Some(include_str!("py/asyncio/exceptions.py")),
         _ => None,
     }
 }
@@ -199,6 +208,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_subprocess", subprocess::create),
     ("_traceback", traceback::create),
     ("_mp", mp::create),
+    ("_asyncio_loop", asyncio_loop::create),
 ];
 
 /// Add to `module` (its classes say `__module__ == module_name`) an exception class `name` deriving from `base`, as

@@ -881,6 +881,8 @@ pub struct GeneratorState {
     pub name: String,
     pub qualname: String,
     pub kind: GenKind,
+    /// The `Payload::Code` object it runs (immortal), kept after the frame is gone.
+    pub code: ObjRef,
 }
 
 impl GenKind {

@@ -220,6 +220,7 @@ impl Vm<'_> {
                 name: function.name.lock(py).clone(),
                 qualname: function.qualname.lock(py).clone(),
                 kind,
+                code: function.code.clone_ref(py),
             })))));
         }
         let mut slots = self.spare_slots.pop().unwrap_or_default();

@@ -579,6 +579,12 @@ impl Vm<'_> {
                 "gi_running" | "cr_running" | "ag_running" if self.generator_attr_applies(g, key) => {
                     Some(Value::Bool(g.lock(py).running))
                 }
+                "cr_code" | "gi_code" | "ag_code" if self.generator_attr_applies(g, key) => {
+                    Some(Value::Obj(g.lock(py).code.clone_ref(py)))
+                }
+                "cr_frame" | "gi_frame" | "ag_frame" if self.generator_attr_applies(g, key) => {
+                    Some(self.suspended_frame_object(g).unwrap_or(Value::None))
+                }
                 "cr_await" | "gi_yieldfrom" if self.generator_attr_applies(g, key) => {
                     Some(crate::vm::coroutines::awaiting_on(py, g).unwrap_or(Value::None))
                 }

@@ -134,3 +134,31 @@ impl Vm<'_> {
         name.starts_with(prefix)
     }
 }
+
+impl Vm<'_> {
+    /// `cr_frame` / `gi_frame`: a snapshot of the frame while it exists, at the line it is
+    /// suspended on (its `def` line before it first runs).
+    pub fn suspended_frame_object(
+        &mut self,
+        state: &crate::objects::ObjLock<crate::objects::GeneratorState>,
+    ) -> Option<Value> {
+        let (code, globals, pc) = {
+            let state = state.lock(self.py);
+            let suspended = state.frame.as_ref()?;
+            (
+                suspended.code.clone_ref(self.py),
+                suspended.globals.clone_ref(self.py),
+                suspended.frame.pc,
+            )
+        };
+        let Payload::Code(handle) = &code.payload else {
+            return None;
+        };
+        let lines = &handle.code.lines;
+        let line = match pc {
+            0 => handle.code.first_line,
+            pc => lines.get(pc - 1).or(lines.last()).copied().unwrap_or(0),
+        };
+        Some(self.new_frame_object(code, globals, None, line, Value::None))
+    }
+}
