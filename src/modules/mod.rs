@@ -1,5 +1,6 @@
 //! Built-in functions and modules.
 
+pub mod asyncgen;
 pub mod asyncio_loop;
 pub mod binascii;
 pub mod builtins;
@@ -164,6 +165,7 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "tempfile" => Some(include_str!("py/tempfile.py")),
         "pathlib" => Some(include_str!("py/pathlib.py")),
         "platform" => Some(include_str!("py/platform.py")),
+        "_async_generators" => Some(include_str!("py/_async_generators.py")),
         "asyncio" => Some(include_str!("py/asyncio/__init__.py")),
         "asyncio.events" => Some(include_str!("py/asyncio/events.py")),
         "asyncio.futures" => Some(include_str!("py/asyncio/futures.py")),
@@ -209,6 +211,7 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_traceback", traceback::create),
     ("_mp", mp::create),
     ("_asyncio_loop", asyncio_loop::create),
+    ("_asyncgen", asyncgen::create),
 ];
 
 /// Add to `module` (its classes say `__module__ == module_name`) an exception class `name` deriving from `base`, as

@@ -694,11 +694,18 @@ impl Vm<'_> {
         if matches!(sub.payload(), Some(Payload::Generator(_))) {
             return self.resume_generator(sub, Resume::Send(sent));
         }
-        let result = if sent.is_none() {
+        let result = if sent.is_none() && matches!(sub.payload(), Some(Payload::Iterator(..))) {
+            // Built-in iterators end without a value.
             match self.next(sub) {
                 Ok(Some(v)) => return Ok(SendResult::Yielded(v)),
                 Ok(None) => return Ok(SendResult::Returned(Value::None)),
                 Err(e) => Err(e),
+            }
+        } else if sent.is_none() {
+            // `__next__`, whose StopIteration carries the delegation's value.
+            match self.lookup_special(sub, "__next__") {
+                Some(next) => self.call(&next, &[sub.clone_ref(self.py)], &[]),
+                None => Err(self.type_error(format!("'{}' object is not an iterator", self.type_name(sub)))),
             }
         } else {
             self.call_method(sub, "send", &[sent])
