@@ -470,6 +470,7 @@ fn atoms_and_displays() {
 fn comprehensions() {
     let cases = [
         ("[x for x in y]", "(listcomp x (for x y))"),
+        ("[x async for x in y]", "(listcomp x (async for x y))"),
         (
             "[x for x in y if a if b for z in x]",
             "(listcomp x (for x y (if a) (if b)) (for z x))",
@@ -802,6 +803,10 @@ fn compound_statements() {
 fn function_and_class_definitions() {
     let cases = [
         ("def f(): pass", "(def f [] -> _ [pass])"),
+        ("async def f(): pass", "(async def f [] -> _ [pass])"),
+        ("@d\nasync def f(): pass", "(async def @d f [] -> _ [pass])"),
+        ("async def f():\n async for x in y: pass", "(async def f [] -> _ [(async for x y [pass] [])])"),
+        ("async def f():\n async with a as b: pass", "(async def f [] -> _ [(async with (a b) [pass])])"),
         (
             "def f(a, b=1, *args, c, d=2, **kw): pass",
             "(def f [a b=1 *args c d=2 **kw] -> _ [pass])",

@@ -178,14 +178,14 @@ class Task(futures.Future):
             error = RuntimeError(f"Task cannot await on itself: {self!r}")
         else:
             awaited._asyncio_future_blocking = False
-            awaited.add_done_callback(self._wakeup)
+            awaited.add_done_callback(self.task_wakeup)
             self._fut_waiter = awaited
             if self._must_cancel and awaited.cancel(msg=self._cancel_message):
                 self._must_cancel = False
             return
         self._loop.call_soon(self._step, error)
 
-    def _wakeup(self, future):
+    def task_wakeup(self, future):
         try:
             future.result()
         except BaseException as exc:
