@@ -805,8 +805,14 @@ fn function_and_class_definitions() {
         ("def f(): pass", "(def f [] -> _ [pass])"),
         ("async def f(): pass", "(async def f [] -> _ [pass])"),
         ("@d\nasync def f(): pass", "(async def @d f [] -> _ [pass])"),
-        ("async def f():\n async for x in y: pass", "(async def f [] -> _ [(async for x y [pass] [])])"),
-        ("async def f():\n async with a as b: pass", "(async def f [] -> _ [(async with (a b) [pass])])"),
+        (
+            "async def f():\n async for x in y: pass",
+            "(async def f [] -> _ [(async for x y [pass] [])])",
+        ),
+        (
+            "async def f():\n async with a as b: pass",
+            "(async def f [] -> _ [(async with (a b) [pass])])",
+        ),
         (
             "def f(a, b=1, *args, c, d=2, **kw): pass",
             "(def f [a b=1 *args c d=2 **kw] -> _ [pass])",

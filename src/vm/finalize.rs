@@ -56,9 +56,23 @@ impl Vm<'_> {
     }
 
     /// Run the finalizers queued on this thread, oldest first (from a check point, and at exit).
+    /// A finalizer's own check points run those its work queued, as CPython runs them the
+    /// moment it drops them; but only a few levels deep: thousands of objects whose finalizers
+    /// each free the next (a chain of asyncio tasks) would otherwise nest that deep and raise
+    /// RecursionError. Beyond that they wait for the outer run's loop, which drains the queue.
     #[cold]
     #[inline(never)]
     pub fn run_pending_finalizers(&mut self) {
+        const MAX_NESTING: u32 = 16;
+        if self.finalizer_nesting >= MAX_NESTING {
+            return;
+        }
+        self.finalizer_nesting += 1;
+        self.drain_finalizers();
+        self.finalizer_nesting -= 1;
+    }
+
+    fn drain_finalizers(&mut self) {
         self.breaker.clear(breaker_bits::FINALIZE);
         loop {
             if let Some(object) = gc::next_pending_finalizer() {

@@ -93,6 +93,8 @@ pub struct Vm<'py> {
     depth: usize,
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and implicit chaining.
     pub handled: Option<ObjRef>,
+    /// How many finalizer runs are nested on this thread (see `finalize.rs`).
+    finalizer_nesting: u32,
     /// The Python frames running on this thread, innermost last (see `frames`).
     pub frames: Vec<frames::ActiveFrame>,
     /// Address of a local near the bottom of this thread's stack, and the stack's size.
@@ -208,6 +210,7 @@ impl<'py> Vm<'py> {
             recursion_limit: seed.recursion_limit,
             depth: 0,
             handled: None,
+            finalizer_nesting: 0,
             frames: Vec::new(),
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
