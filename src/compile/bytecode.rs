@@ -199,6 +199,19 @@ pub enum Instr {
     YieldFrom,
     /// Replace TOS with `iter(TOS)` unless it is a generator already.
     GetYieldFromIter,
+    /// `await`: replace TOS with the iterator `YieldFrom` delegates to: a coroutine (or a
+    /// `types.coroutine` generator) itself, otherwise what its `__await__()` returns.
+    GetAwaitable,
+    /// `async for`: replace TOS with `TOS.__aiter__()`.
+    GetAIter,
+    /// `async for`: push the awaitable of `TOS.__anext__()`, keeping TOS (the async iterator).
+    GetANext,
+    /// The handler of an `async for`'s `__anext__` (stack `aiter, exc`): `StopAsyncIteration`
+    /// ends the loop (pops both, leaves the handler), anything else is re-raised.
+    EndAsyncFor,
+    /// `async with`: pop the context manager, push its bound `__aexit__`, push `__aenter__()`
+    /// (an awaitable, awaited next).
+    BeforeAsyncWith,
     /// `raise` (0), `raise exc` (1), `raise exc from cause` (2).
     Raise(u32),
     /// Re-raise the exception on TOS, keeping its traceback (end of `finally` / no handler
@@ -315,7 +328,12 @@ pub enum CodeKind {
 pub mod code_flags {
     pub const VARARGS: u32 = 0b0001;
     pub const VARKEYWORDS: u32 = 0b0010;
+    /// The frame can suspend: generators, coroutines and async generators.
     pub const GENERATOR: u32 = 0b0100;
+    /// With `GENERATOR`: an `async def` (or async comprehension) that does not yield.
+    pub const COROUTINE: u32 = 0b1000;
+    /// With `GENERATOR`: an `async def` that yields (or an async generator expression).
+    pub const ASYNC_GENERATOR: u32 = 0b1_0000;
 }
 
 /// A compile-time constant. The VM turns these into runtime objects once per code object.
@@ -376,6 +394,14 @@ pub struct CodeObject {
 impl CodeObject {
     pub fn is_generator(&self) -> bool {
         self.flags & code_flags::GENERATOR != 0
+    }
+
+    pub fn is_coroutine(&self) -> bool {
+        self.flags & code_flags::COROUTINE != 0
+    }
+
+    pub fn is_async_generator(&self) -> bool {
+        self.flags & code_flags::ASYNC_GENERATOR != 0
     }
 
     pub fn has_varargs(&self) -> bool {

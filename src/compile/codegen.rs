@@ -140,8 +140,11 @@ enum FBlock<'a> {
     /// The exceptional copy of a finally body: the exception is on the stack and an
     /// except-handler block is open.
     FinallyEnd,
-    /// `with` body: pop the block, call `__exit__(None, None, None)` (sitting on the stack).
-    With,
+    /// `with` body: pop the block, call `__exit__(None, None, None)` (sitting on the stack);
+    /// in an `async with`, `__aexit__` and await what it returns.
+    With {
+        is_async: bool,
+    },
     /// An `except` clause body: leave the handler, clear the `as` name (whose cleanup block
     /// must be popped first).
     HandlerCleanup {
@@ -347,8 +350,15 @@ impl<'a> Compiler<'a> {
         if scope.has_varkeywords {
             flags |= code_flags::VARKEYWORDS;
         }
-        if scope.is_generator {
+        if scope.is_generator || scope.is_coroutine {
             flags |= code_flags::GENERATOR;
+        }
+        if scope.is_coroutine {
+            flags |= if scope.is_generator {
+                code_flags::ASYNC_GENERATOR
+            } else {
+                code_flags::COROUTINE
+            };
         }
         let code = CodeObject {
             kind: scope.kind,

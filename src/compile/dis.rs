@@ -29,7 +29,11 @@ pub fn disassemble(code: &CodeObject) -> String {
 fn disassemble_one(code: &CodeObject, out: &mut String) {
     let stack = max_stack_depth(code).map_or_else(|e| format!("invalid: {e}"), |d| d.to_string());
     let mut flags = Vec::new();
-    if code.flags & code_flags::GENERATOR != 0 {
+    if code.is_coroutine() {
+        flags.push("coroutine");
+    } else if code.is_async_generator() {
+        flags.push("async generator");
+    } else if code.is_generator() {
         flags.push("generator");
     }
     if code.flags & code_flags::VARARGS != 0 {
@@ -203,6 +207,11 @@ fn describe(code: &CodeObject, instr: Instr) -> (&'static str, Option<String>, S
         YieldValue => ("YIELD_VALUE", None, String::new()),
         YieldFrom => ("YIELD_FROM", None, String::new()),
         GetYieldFromIter => ("GET_YIELD_FROM_ITER", None, String::new()),
+        GetAwaitable => ("GET_AWAITABLE", None, String::new()),
+        GetAIter => ("GET_AITER", None, String::new()),
+        GetANext => ("GET_ANEXT", None, String::new()),
+        EndAsyncFor => ("END_ASYNC_FOR", None, String::new()),
+        BeforeAsyncWith => ("BEFORE_ASYNC_WITH", None, String::new()),
         Raise(n) => plain("RAISE_VARARGS", n),
         Reraise => ("RERAISE", None, String::new()),
         SetupTry(t) => ("SETUP_TRY", some(t), to(t)),

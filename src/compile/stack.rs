@@ -45,10 +45,13 @@ fn effect(instr: Instr) -> Effect {
         | LoadAssertionError
         | LoadBuildClass => (0, 1),
         StoreFast(_) | StoreDeref(_) | StoreGlobal(_) | StoreName(_) | Pop | ImportStar => (1, 0),
-        LoadAttr(_) | Unary(_) | GetIter | ListToTuple | YieldValue | GetYieldFromIter => (1, 1),
+        LoadAttr(_) | Unary(_) | GetIter | ListToTuple | YieldValue | GetYieldFromIter | GetAwaitable | GetAIter => {
+            (1, 1)
+        }
+        EndAsyncFor => (2, 0),
         StoreAttr(_) | DeleteSubscr => (2, 0),
         DeleteAttr(_) => (1, 0),
-        LoadMethod(_) | Dup | BeforeWith | ImportFrom(_) => (1, 2),
+        LoadMethod(_) | Dup | BeforeWith | BeforeAsyncWith | GetANext | ImportFrom(_) => (1, 2),
         CallMethod(argc) => (n(argc) + 2, 1),
         BinarySubscr | Binary(_) | InPlace(_) | Compare(_) | YieldFrom | ImportName(_) => (2, 1),
         StoreSubscr => (3, 0),

@@ -82,6 +82,9 @@ pub struct Scope {
     pub has_varargs: bool,
     pub has_varkeywords: bool,
     pub is_generator: bool,
+    /// An `async def`, or a comprehension that awaits or has an `async for` clause: calling
+    /// it makes a coroutine (an async generator if it also yields, as an async genexpr does).
+    pub is_coroutine: bool,
     /// A class body whose methods use `super()`/`__class__`: it owns the `__class__` cell.
     pub needs_class_cell: bool,
     pub children: Vec<ScopeId>,
@@ -448,6 +451,7 @@ impl Builder {
             has_varargs: false,
             has_varkeywords: false,
             is_generator: false,
+            is_coroutine: false,
             needs_class_cell: false,
             children: Vec::new(),
             symbols: Vec::new(),
@@ -569,7 +573,11 @@ impl Builder {
                 iter,
                 body,
                 orelse,
+                is_async,
             } => {
+                if *is_async {
+                    self.require_async_function("'async for' outside async function", s.span)?;
+                }
                 self.visit_target(target)?;
                 self.visit_expr(iter)?;
                 self.visit_body(body)?;
@@ -589,6 +597,7 @@ impl Builder {
                 self.visit_defaults(&f.params)?;
                 self.visit_exprs(&f.decorators)?;
                 self.push_scope(CodeKind::Function, &f.name, Some(NodeKey::Function(addr(&**f))));
+                self.frame_scope_mut().is_coroutine = f.is_async;
                 self.visit_params(&f.params)?;
                 self.visit_body(&f.body)?;
                 self.pop_scope();
@@ -626,7 +635,10 @@ impl Builder {
                 self.visit_body(&t.orelse)?;
                 self.visit_body(&t.finalbody)?;
             }
-            StmtKind::With { items, body } => {
+            StmtKind::With { items, body, is_async } => {
+                if *is_async {
+                    self.require_async_function("'async with' outside async function", s.span)?;
+                }
                 for item in items {
                     self.visit_expr(&item.context)?;
                     if let Some(target) = &item.target {
@@ -859,18 +871,14 @@ impl Builder {
             }
             ExprKind::YieldFrom(value) => {
                 self.visit_expr(value)?;
+                if self.current().is_coroutine {
+                    return Err(error("'yield from' inside async function", e.span));
+                }
                 self.mark_generator(e.span)?;
             }
             ExprKind::Await(value) => {
                 self.visit_expr(value)?;
-                let enclosing = self.stack.iter().rev().map(|f| self.scopes[f.id].kind);
-                let mut outside = enclosing.skip_while(|&k| k == CodeKind::Comprehension);
-                if !outside
-                    .next()
-                    .is_some_and(|k| matches!(k, CodeKind::Function | CodeKind::Lambda))
-                {
-                    return Err(error("'await' outside function", e.span));
-                }
+                self.visit_await(e.span)?;
             }
             ExprKind::NamedExpr { target, value } => self.visit_named_expr(target, value)?,
         }
@@ -888,6 +896,35 @@ impl Builder {
             }
         }
         Ok(())
+    }
+
+    fn frame_scope_mut(&mut self) -> &mut Scope {
+        let id = self.frame().id;
+        &mut self.scopes[id]
+    }
+
+    /// `async for` / `async with` statements belong directly in an `async def`.
+    fn require_async_function(&self, message: &str, span: Span) -> Result<(), SyntaxError> {
+        let scope = self.current();
+        if scope.kind == CodeKind::Function && scope.is_coroutine {
+            return Ok(());
+        }
+        Err(error(message, span))
+    }
+
+    /// `await` makes an enclosing comprehension asynchronous; anywhere else it needs an
+    /// `async def` around it.
+    fn visit_await(&mut self, span: Span) -> Result<(), SyntaxError> {
+        let scope = self.frame_scope_mut();
+        match scope.kind {
+            CodeKind::Comprehension => {
+                scope.is_coroutine = true;
+                Ok(())
+            }
+            CodeKind::Function if scope.is_coroutine => Ok(()),
+            CodeKind::Function | CodeKind::Lambda => Err(error("'await' outside async function", span)),
+            CodeKind::Module | CodeKind::Class => Err(error("'await' outside function", span)),
+        }
     }
 
     fn mark_generator(&mut self, span: Span) -> Result<(), SyntaxError> {
@@ -944,7 +981,25 @@ impl Builder {
         }
         self.visit_expr(elt)?;
         self.visit_exprs(value)?;
+        if generators.iter().any(|g| g.is_async) {
+            self.scopes[id].is_coroutine = true;
+        }
         self.pop_scope();
+        // An asynchronous list, set or dict comprehension is awaited where it stands, which
+        // makes an enclosing comprehension asynchronous too; an async genexpr is just made.
+        if self.scopes[id].is_coroutine && name != "<genexpr>" {
+            let outer = self.frame_scope_mut();
+            match outer.kind {
+                CodeKind::Comprehension => outer.is_coroutine = true,
+                CodeKind::Function if outer.is_coroutine => {}
+                _ => {
+                    return Err(error(
+                        "asynchronous comprehension outside of an asynchronous function",
+                        e.span,
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -1346,7 +1401,12 @@ mod tests {
             err(vec![class("C", vec![expr(await_(name("x")).at(2))])]).0,
             "'await' outside function"
         );
-        table(vec![def("f", &[], vec![expr(await_(name("x")))])]);
+        assert_eq!(
+            err(vec![def("f", &[], vec![expr(await_(name("x")).at(3))])]),
+            ("'await' outside async function".into(), 3)
+        );
+        let t = table(vec![async_def("f", &[], vec![expr(await_(name("x")))])]);
+        assert!(t.scopes[1].is_coroutine && !t.scopes[1].is_generator);
         assert_eq!(
             err(vec![def("f", &[], vec![import_from("m", &[], 0).at(6)])]),
             ("import * only allowed at module level".into(), 6)

@@ -158,7 +158,12 @@ pub fn lambda(args: &[&str], body: Expr) -> Expr {
 }
 
 pub fn comp(target: Expr, iter: Expr, ifs: Vec<Expr>) -> Comprehension {
-    Comprehension { target, iter, ifs }
+    Comprehension {
+        target,
+        iter,
+        ifs,
+        is_async: false,
+    }
 }
 
 pub fn listcomp(elt: Expr, generators: Vec<Comprehension>) -> Expr {
@@ -283,11 +288,21 @@ pub fn for_(target: Expr, iter: Expr, body: Vec<Stmt>) -> Stmt {
         iter,
         body,
         orelse: vec![],
+        is_async: false,
     })
 }
 
 pub fn def(n: &str, args: &[&str], body: Vec<Stmt>) -> Stmt {
     def_with(n, params(args), body)
+}
+
+/// `async def n(args): body`
+pub fn async_def(n: &str, args: &[&str], body: Vec<Stmt>) -> Stmt {
+    let mut s = def(n, args, body);
+    if let StmtKind::FunctionDef(f) = &mut s.kind {
+        f.is_async = true;
+    }
+    s
 }
 
 pub fn def_with(n: &str, params: Params, body: Vec<Stmt>) -> Stmt {
@@ -297,6 +312,7 @@ pub fn def_with(n: &str, params: Params, body: Vec<Stmt>) -> Stmt {
         body,
         decorators: vec![],
         returns: None,
+        is_async: false,
     })))
 }
 
@@ -333,7 +349,11 @@ pub fn with(items: Vec<(Expr, Option<Expr>)>, body: Vec<Stmt>) -> Stmt {
         .into_iter()
         .map(|(context, target)| WithItem { context, target })
         .collect();
-    st(StmtKind::With { items, body })
+    st(StmtKind::With {
+        items,
+        body,
+        is_async: false,
+    })
 }
 
 pub fn import(n: &str, asname: Option<&str>) -> Stmt {

@@ -70,6 +70,9 @@ pub enum BlockKind {
     /// Waiting on a socket: connecting, accepting, sending, receiving, or `select`/`poll`
     /// waiting for descriptors to become ready.
     Network,
+    /// An asyncio event loop with nothing ready, waiting for its next timer or a callback
+    /// another thread schedules.
+    EventLoop,
 }
 
 /// A count a collection reports at its end (see [`collection_ends`]).
@@ -97,7 +100,7 @@ impl BlockKind {
     /// Every kind, for reading one back by its label (a child process's spans, see
     /// `observe::finish_child`). A kind added to the enum belongs here too: a child's span
     /// of a kind missing here is left out of the parent's timeline.
-    pub const ALL: [BlockKind; 20] = [
+    pub const ALL: [BlockKind; 21] = [
         BlockKind::Sleep,
         BlockKind::Read,
         BlockKind::Write,
@@ -118,6 +121,7 @@ impl BlockKind {
         BlockKind::Compression,
         BlockKind::FileSystem,
         BlockKind::Network,
+        BlockKind::EventLoop,
     ];
 
     /// The kind whose [`label`](Self::label) this is.
@@ -148,6 +152,7 @@ impl BlockKind {
             BlockKind::ProcessLock => "process lock wait",
             BlockKind::FileSystem => "file system",
             BlockKind::Network => "network",
+            BlockKind::EventLoop => "event loop wait",
         }
     }
 
@@ -164,7 +169,8 @@ impl BlockKind {
             | BlockKind::Hashing
             | BlockKind::Compression
             | BlockKind::PipeRead
-            | BlockKind::PipeWrite => BlockClass::Io,
+            | BlockKind::PipeWrite
+            | BlockKind::EventLoop => BlockClass::Io,
             // Waiting for another process (or a signal) is drawn like waiting for another thread.
             BlockKind::LockWait
             | BlockKind::Join

@@ -46,6 +46,8 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
     ("chr", chr),
     ("iter", iter),
     ("next", next),
+    ("aiter", aiter),
+    ("anext", anext),
     ("hash", hash),
     ("id", id),
     ("input", input),
@@ -844,24 +846,66 @@ fn iter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Val
     vm.iter(&args[0])
 }
 
+/// `aiter(obj)`: `obj.__aiter__()`, which must be an async iterator.
+fn aiter(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "aiter", kwargs)?;
+    check_arity(vm, "aiter", args, 1, 1)?;
+    let Some(method) = vm.lookup_special(&args[0], "__aiter__") else {
+        return Err(vm.type_error(format!("'{}' object is not an async iterable", vm.type_name(&args[0]))));
+    };
+    let it = vm.call(&method, &[args[0].clone_ref(vm.py)], &[])?;
+    if vm.lookup_special(&it, "__anext__").is_none() {
+        return Err(vm.type_error(format!(
+            "aiter() returned not an async iterator of type '{}'",
+            vm.type_name(&it)
+        )));
+    }
+    Ok(it)
+}
+
+/// `anext(it[, default])`: the awaitable of `it.__anext__()`; with a default, one that gives
+/// the default instead of raising StopAsyncIteration.
+fn anext(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
+    no_kwargs(vm, "anext", kwargs)?;
+    check_arity(vm, "anext", args, 1, 2)?;
+    let Some(method) = vm.lookup_special(&args[0], "__anext__") else {
+        return Err(vm.type_error(format!("'{}' object is not an async iterator", vm.type_name(&args[0]))));
+    };
+    let awaitable = vm.call(&method, &[args[0].clone_ref(vm.py)], &[])?;
+    let Some(default) = args.get(1) else {
+        return Ok(awaitable);
+    };
+    let module = crate::modules::pickle::import_module(vm, "_async_generators")?;
+    let with_default = vm.get_attr(&module, &intern("anext_awaitable"))?;
+    vm.call(&with_default, &[awaitable, default.clone_ref(vm.py)], &[])
+}
+
 fn next(vm: &mut Vm, args: &[Value], kwargs: &[(ObjRef, Value)]) -> PyResult<Value> {
     no_kwargs(vm, "next", kwargs)?;
     check_arity(vm, "next", args, 1, 2)?;
     let it = &args[0];
-    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(..) | Payload::Generator(_)))
+    let is_iterator = matches!(it.payload(), Some(Payload::Iterator(..)))
+        || vm.gen_kind(it) == Some(crate::objects::GenKind::Generator)
         || vm.lookup_special(it, "__next__").is_some();
     if !is_iterator {
         return Err(vm.type_error(format!("'{}' object is not an iterator", vm.type_name(it))));
     }
     // Generators and user iterators keep their StopIteration value; built-ins have none.
     let result = match it.payload() {
-        Some(Payload::Generator(_)) => match vm.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
-            crate::vm::ops::SendResult::Yielded(v) => Ok(v),
-            crate::vm::ops::SendResult::Returned(v) => Err(v),
-        },
-        _ => match vm.next(it)? {
+        Some(Payload::Generator(_)) if vm.gen_kind(it) == Some(crate::objects::GenKind::Generator) => {
+            match vm.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
+                crate::vm::ops::SendResult::Yielded(v) => Ok(v),
+                crate::vm::ops::SendResult::Returned(v) => Err(v),
+            }
+        }
+        Some(Payload::Iterator(..)) => match vm.next(it)? {
             Some(v) => Ok(v),
             None => Err(Value::None),
+        },
+        _ => match vm.call_method(it, "__next__", &[]) {
+            Ok(v) => Ok(v),
+            Err(e) if vm.err_matches(&e, &types().stop_iteration) => Err(vm.stop_iteration_value(&e.exc)),
+            Err(e) => return Err(e),
         },
     };
     match result {

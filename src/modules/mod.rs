@@ -1,5 +1,7 @@
 //! Built-in functions and modules.
 
+pub mod asyncgen;
+pub mod asyncio_loop;
 pub mod binascii;
 pub mod builtins;
 pub mod calendar_time;
@@ -198,6 +200,15 @@ pub fn embedded_source(name: &str) -> Option<&'static str> {
         "locale" => Some(include_str!("py/locale.py")),
         "doctest" => Some(include_str!("py/doctest.py")),
         "array" => Some(include_str!("py/array.py")),
+        "_async_generators" => Some(include_str!("py/_async_generators.py")),
+        "asyncio" => Some(include_str!("py/asyncio/__init__.py")),
+        "asyncio.events" => Some(include_str!("py/asyncio/events.py")),
+        "asyncio.futures" => Some(include_str!("py/asyncio/futures.py")),
+        "asyncio.tasks" => Some(include_str!("py/asyncio/tasks.py")),
+        "asyncio.locks" => Some(include_str!("py/asyncio/locks.py")),
+        "asyncio.queues" => Some(include_str!("py/asyncio/queues.py")),
+        "asyncio.runners" => Some(include_str!("py/asyncio/runners.py")),
+        "asyncio.exceptions" => Some(include_str!("py/asyncio/exceptions.py")),
         _ => None,
     }
 }
@@ -241,6 +252,8 @@ const NATIVE_MODULES: &[(&str, ModuleCreator)] = &[
     ("_mp", mp::create),
     ("_socket", socket::create),
     ("_select", socket::select::create),
+    ("_asyncio_loop", asyncio_loop::create),
+    ("_asyncgen", asyncgen::create),
 ];
 
 /// Add to `module` (its classes say `__module__ == module_name`) an exception class `name` deriving from `base`, as

@@ -865,15 +865,49 @@ impl TableCursor {
     }
 }
 
+/// What a resumable frame was made by: a generator function, an `async def` (coroutine) or
+/// an `async def` that yields (async generator). They share the machinery, not the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GenKind {
+    Generator,
+    Coroutine,
+    AsyncGenerator,
+}
+
 /// A generator's frame, `None` once it has finished; `running` guards re-entry.
 pub struct GeneratorState {
     pub frame: Option<Box<crate::vm::frame::SuspendedFrame>>,
     pub running: bool,
     pub name: String,
     pub qualname: String,
+    pub kind: GenKind,
+    /// The `Payload::Code` object it runs (immortal), kept after the frame is gone.
+    pub code: ObjRef,
+}
+
+impl GenKind {
+    /// The name of its class, as messages and reprs spell it.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            GenKind::Generator => "generator",
+            GenKind::Coroutine => "coroutine",
+            GenKind::AsyncGenerator => "async_generator",
+        }
+    }
 }
 
 impl GeneratorState {
+    /// Made but never resumed: a coroutine in this state was never awaited.
+    pub fn never_started(&self) -> bool {
+        self.frame.as_ref().is_some_and(|f| f.frame.pc == 0)
+    }
+
+    /// Whether dropping it runs anything: closing it, or warning that a coroutine was never
+    /// awaited.
+    pub fn needs_finalizer(&self) -> bool {
+        self.needs_close() || (self.kind == GenKind::Coroutine && self.never_started())
+    }
+
     /// Whether closing the generator runs code: it is suspended inside a `try` (which covers
     /// `with` and `except GeneratorExit`); otherwise `GeneratorExit` would just pass through.
     pub fn needs_close(&self) -> bool {

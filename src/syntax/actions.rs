@@ -444,9 +444,14 @@ pub fn strings(pieces: Vec<(usize, StrLit, usize)>, l: usize, r: usize) -> Res<E
 }
 
 /// A comprehension's `for` clause; the target is checked like an assignment target.
-pub fn comprehension(target: Expr, iter: Expr, ifs: Vec<Expr>) -> Res<Comprehension> {
+pub fn comprehension(target: Expr, iter: Expr, ifs: Vec<Expr>, is_async: bool) -> Res<Comprehension> {
     check_target(&target, Target::Store)?;
-    Ok(Comprehension { target, iter, ifs })
+    Ok(Comprehension {
+        target,
+        iter,
+        ifs,
+        is_async,
+    })
 }
 
 /// One argument of a call or class definition, as written.
@@ -648,6 +653,7 @@ pub fn function_def(l: usize, name: Name, params: Params, returns: Option<Expr>,
         body,
         decorators: Vec::new(),
         returns,
+        is_async: false,
     };
     compound(StmtKind::FunctionDef(Box::new(def)), l, end)
 }
@@ -671,6 +677,17 @@ pub fn class_def(l: usize, name: Name, args: Option<(Vec<Arg>, bool)>, body: Vec
         decorators: Vec::new(),
     };
     compound(StmtKind::ClassDef(Box::new(class)), l, end)
+}
+
+/// `async` before a `def`, `for` or `with`: the statement (and its span) starts at `async`.
+pub fn make_async(mut s: Stmt, l: usize) -> Stmt {
+    match &mut s.kind {
+        StmtKind::FunctionDef(f) => f.is_async = true,
+        StmtKind::For { is_async, .. } | StmtKind::With { is_async, .. } => *is_async = true,
+        _ => {}
+    }
+    s.span.start = l as u32;
+    s
 }
 
 /// Attaches decorators to the `def` or `class` that follows them; the statement's span stays

@@ -66,11 +66,13 @@ pub enum StmtKind {
         body: Vec<Stmt>,
         orelse: Vec<Stmt>,
     },
+    /// `for` or, with `is_async`, `async for`.
     For {
         target: Expr,
         iter: Expr,
         body: Vec<Stmt>,
         orelse: Vec<Stmt>,
+        is_async: bool,
     },
     Break,
     Continue,
@@ -90,9 +92,11 @@ pub enum StmtKind {
         cause: Option<Expr>,
     },
     Try(Box<Try>),
+    /// `with` or, with `is_async`, `async with`.
     With {
         items: Vec<WithItem>,
         body: Vec<Stmt>,
+        is_async: bool,
     },
     /// `import a.b as c, d`
     Import(Vec<Alias>),
@@ -162,6 +166,8 @@ pub struct FunctionDef {
     pub body: Vec<Stmt>,
     pub decorators: Vec<Expr>,
     pub returns: Option<Expr>,
+    /// `async def`: calling it makes a coroutine (or an async generator).
+    pub is_async: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -337,6 +343,8 @@ pub struct Comprehension {
     pub target: Expr,
     pub iter: Expr,
     pub ifs: Vec<Expr>,
+    /// `async for` clause.
+    pub is_async: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

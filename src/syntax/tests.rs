@@ -133,7 +133,8 @@ fn comps(generators: &[Comprehension]) -> String {
         .iter()
         .map(|g| {
             let ifs: String = g.ifs.iter().map(|i| format!(" (if {})", expr(i))).collect();
-            format!(" (for {} {}{ifs})", expr(&g.target), expr(&g.iter))
+            let prefix = async_prefix(g.is_async);
+            format!(" ({prefix}for {} {}{ifs})", expr(&g.target), expr(&g.iter))
         })
         .collect()
 }
@@ -169,6 +170,10 @@ fn params(p: &Params) -> String {
     format!("[{}]", parts.join(" "))
 }
 
+fn async_prefix(is_async: bool) -> &'static str {
+    if is_async { "async " } else { "" }
+}
+
 fn block(body: &[Stmt]) -> String {
     format!("[{}]", body.iter().map(stmt).collect::<Vec<_>>().join("; "))
 }
@@ -199,9 +204,11 @@ fn stmt(s: &Stmt) -> String {
             iter,
             body,
             orelse,
+            is_async,
         } => {
             format!(
-                "(for {} {} {} {})",
+                "({}for {} {} {} {})",
+                async_prefix(*is_async),
                 expr(target),
                 expr(iter),
                 block(body),
@@ -212,7 +219,8 @@ fn stmt(s: &Stmt) -> String {
         StmtKind::Continue => "continue".into(),
         StmtKind::Pass => "pass".into(),
         StmtKind::FunctionDef(f) => format!(
-            "(def {}{} {} -> {} {})",
+            "({}def {}{} {} -> {} {})",
+            async_prefix(f.is_async),
             f.decorators
                 .iter()
                 .map(|d| format!("@{} ", expr(d)))
@@ -261,12 +269,12 @@ fn stmt(s: &Stmt) -> String {
                 block(&t.finalbody)
             )
         }
-        StmtKind::With { items, body } => {
+        StmtKind::With { items, body, is_async } => {
             let items: String = items
                 .iter()
                 .map(|i| format!(" ({} {})", expr(&i.context), opt(&i.target)))
                 .collect();
-            format!("(with{items} {})", block(body))
+            format!("({}with{items} {})", async_prefix(*is_async), block(body))
         }
         StmtKind::Import(names) => format!("(import{})", aliases(names)),
         StmtKind::ImportFrom { module, names, level } => format!(
@@ -462,6 +470,7 @@ fn atoms_and_displays() {
 fn comprehensions() {
     let cases = [
         ("[x for x in y]", "(listcomp x (for x y))"),
+        ("[x async for x in y]", "(listcomp x (async for x y))"),
         (
             "[x for x in y if a if b for z in x]",
             "(listcomp x (for x y (if a) (if b)) (for z x))",
@@ -794,6 +803,16 @@ fn compound_statements() {
 fn function_and_class_definitions() {
     let cases = [
         ("def f(): pass", "(def f [] -> _ [pass])"),
+        ("async def f(): pass", "(async def f [] -> _ [pass])"),
+        ("@d\nasync def f(): pass", "(async def @d f [] -> _ [pass])"),
+        (
+            "async def f():\n async for x in y: pass",
+            "(async def f [] -> _ [(async for x y [pass] [])])",
+        ),
+        (
+            "async def f():\n async with a as b: pass",
+            "(async def f [] -> _ [(async with (a b) [pass])])",
+        ),
         (
             "def f(a, b=1, *args, c, d=2, **kw): pass",
             "(def f [a b=1 *args c d=2 **kw] -> _ [pass])",
@@ -1005,7 +1024,6 @@ fn error_messages() {
         ),
         ("x = 1abc", "invalid decimal literal"),
         ("x\0", "source code cannot contain null bytes"),
-        ("async def f(): pass", "invalid syntax"),
         ("1 = x\ny = 'abc\n", "unterminated string literal (detected at line 2)"),
         (
             "f(x=1, x=2)\ny = 'abc",

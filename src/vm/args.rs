@@ -3,7 +3,9 @@
 //! (`check_arity`, `no_kwargs`, `kwarg`, `only_kwargs`).
 
 use crate::objects::types::{intern, types};
-use crate::objects::{CodeHandle, Function, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value};
+use crate::objects::{
+    CodeHandle, Function, GenKind, GeneratorState, Instance, Layout, ObjLock, ObjRef, Payload, Value,
+};
 
 use super::eval::{FrameExit, str_of};
 use super::frame::{Frame, FrameCode, Slots, SuspendedFrame};
@@ -205,11 +207,20 @@ impl Vm<'_> {
                 frame,
                 slots,
             };
+            let kind = if handle.code.is_coroutine() {
+                GenKind::Coroutine
+            } else if handle.code.is_async_generator() {
+                GenKind::AsyncGenerator
+            } else {
+                GenKind::Generator
+            };
             return Ok(self.alloc(Payload::Generator(Box::new(ObjLock::new(GeneratorState {
                 frame: Some(Box::new(suspended)),
                 running: false,
                 name: function.name.lock(py).clone(),
                 qualname: function.qualname.lock(py).clone(),
+                kind,
+                code: function.code.clone_ref(py),
             })))));
         }
         let mut slots = self.spare_slots.pop().unwrap_or_default();
@@ -558,18 +569,23 @@ impl Vm<'_> {
         let Some(Payload::Generator(state)) = generator.payload() else {
             return Err(self.type_error("not a generator"));
         };
-        let taken = {
+        let (taken, kind) = {
             let mut state = state.lock(self.py);
+            let kind = state.kind;
             if state.running {
-                None
+                (None, kind)
             } else {
                 let frame = state.frame.take();
                 state.running = frame.is_some();
-                Some(frame)
+                (Some(frame), kind)
             }
         };
+        let what = kind.type_name().replace('_', " ");
         let mut frame = match (taken, how) {
-            (None, _) => return Err(self.value_error("generator already executing")),
+            (None, _) => return Err(self.value_error(format!("{what} already executing"))),
+            (Some(None), Resume::Send(_)) if kind == GenKind::Coroutine => {
+                return Err(self.runtime_error("cannot reuse already awaited coroutine"));
+            }
             (Some(None), Resume::Send(_)) => return Ok(SendResult::Returned(Value::None)),
             (Some(None), Resume::Throw(err)) => return Err(err),
             (Some(Some(frame)), how) => (frame, how),
@@ -582,7 +598,7 @@ impl Vm<'_> {
             state.frame = Some(frame.0);
             state.running = false;
             drop(state);
-            return Err(self.type_error("can't send non-None value to a just-started generator"));
+            return Err(self.type_error(format!("can't send non-None value to a just-started {what}")));
         }
         let SuspendedFrame {
             code,
@@ -615,7 +631,7 @@ impl Vm<'_> {
                 drop(guard);
                 drop(frame);
                 if self.err_matches(&e, &types().stop_iteration) {
-                    let err = self.runtime_error("generator raised StopIteration");
+                    let err = self.runtime_error(format!("{what} raised StopIteration"));
                     self.set_cause(&err.exc, Some(Value::Obj(e.exc)), true);
                     return Err(err);
                 }
@@ -678,11 +694,18 @@ impl Vm<'_> {
         if matches!(sub.payload(), Some(Payload::Generator(_))) {
             return self.resume_generator(sub, Resume::Send(sent));
         }
-        let result = if sent.is_none() {
+        let result = if sent.is_none() && matches!(sub.payload(), Some(Payload::Iterator(..))) {
+            // Built-in iterators end without a value.
             match self.next(sub) {
                 Ok(Some(v)) => return Ok(SendResult::Yielded(v)),
                 Ok(None) => return Ok(SendResult::Returned(Value::None)),
                 Err(e) => Err(e),
+            }
+        } else if sent.is_none() {
+            // `__next__`, whose StopIteration carries the delegation's value.
+            match self.lookup_special(sub, "__next__") {
+                Some(next) => self.call(&next, &[sub.clone_ref(self.py)], &[]),
+                None => Err(self.type_error(format!("'{}' object is not an iterator", self.type_name(sub)))),
             }
         } else {
             self.call_method(sub, "send", &[sent])

@@ -128,7 +128,7 @@ impl Vm<'_> {
     }
 
     /// Bind a class attribute found for `receiver` (functions become bound methods).
-    fn bind(&mut self, attr: Value, receiver: &Value) -> Value {
+    pub(super) fn bind(&mut self, attr: Value, receiver: &Value) -> Value {
         let py = self.py;
         match attr.payload() {
             Some(Payload::Function(_)) => self.alloc(Payload::BoundMethod(receiver.clone_ref(py), attr)),
@@ -576,6 +576,18 @@ impl Vm<'_> {
             Some(Payload::Generator(g)) => Ok(match key {
                 "__name__" => Some(self.new_str(g.lock(py).name.as_str())),
                 "__qualname__" => Some(self.new_str(g.lock(py).qualname.as_str())),
+                "gi_running" | "cr_running" | "ag_running" if self.generator_attr_applies(g, key) => {
+                    Some(Value::Bool(g.lock(py).running))
+                }
+                "cr_code" | "gi_code" | "ag_code" if self.generator_attr_applies(g, key) => {
+                    Some(Value::Obj(g.lock(py).code.clone_ref(py)))
+                }
+                "cr_frame" | "gi_frame" | "ag_frame" if self.generator_attr_applies(g, key) => {
+                    Some(self.suspended_frame_object(g).unwrap_or(Value::None))
+                }
+                "cr_await" | "gi_yieldfrom" if self.generator_attr_applies(g, key) => {
+                    Some(crate::vm::coroutines::awaiting_on(py, g).unwrap_or(Value::None))
+                }
                 _ => self.builtin_method(obj, name)?,
             }),
             _ => {

@@ -160,7 +160,10 @@ impl Vm<'_> {
                         format!("<{module}.{qualname} object at {:#x}>", o.addr())
                     }
                     Payload::Iterator(..) => format!("<{} object at {:#x}>", self.type_name(v), o.addr()),
-                    Payload::Generator(g) => format!("<generator object {} at {:#x}>", g.lock(py).qualname, o.addr()),
+                    Payload::Generator(g) => {
+                        let g = g.lock(py);
+                        format!("<{} object {} at {:#x}>", g.kind.type_name(), g.qualname, o.addr())
+                    }
                     Payload::Property(_) => format!("<property object at {:#x}>", o.addr()),
                     Payload::StaticMethod(_) => format!("<staticmethod object at {:#x}>", o.addr()),
                     Payload::ClassMethod(_) => format!("<classmethod object at {:#x}>", o.addr()),

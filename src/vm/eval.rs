@@ -2,7 +2,7 @@
 
 use crate::compile::bytecode::{BinOp, CmpOp, Instr, format_flags, make_function_flags};
 use crate::objects::types::{clone_immortal, types};
-use crate::objects::{CodeHandle, DictTable, Function, ObjLock, ObjRef, Payload, PyObject, Value};
+use crate::objects::{CodeHandle, DictTable, Function, GenKind, ObjLock, ObjRef, Payload, PyObject, Value};
 
 use super::frame::{Block, Frame, FrameCode, Slots};
 use super::recursion::context;
@@ -863,12 +863,48 @@ impl Vm<'_> {
             }
             Instr::GetYieldFromIter => {
                 let v = pop!();
-                let it = if matches!(v.payload(), Some(Payload::Generator(_))) {
-                    v
-                } else {
-                    try_!(self.iter(&v))
+                let it = match self.gen_kind(&v) {
+                    Some(GenKind::Generator) => v,
+                    Some(GenKind::Coroutine) => {
+                        return Err((
+                            self.type_error("cannot 'yield from' a coroutine object in a non-coroutine generator"),
+                            false,
+                        ));
+                    }
+                    _ => try_!(self.iter(&v)),
                 };
                 slots.stack.push(it);
+            }
+            Instr::GetAwaitable => {
+                let v = pop!();
+                slots.stack.push(try_!(self.get_awaitable(v)));
+            }
+            Instr::GetAIter => {
+                let v = pop!();
+                slots.stack.push(try_!(self.get_aiter(&v)));
+            }
+            Instr::GetANext => {
+                let awaitable = try_!(self.get_anext(top!()));
+                slots.stack.push(awaitable);
+            }
+            Instr::EndAsyncFor => {
+                let exc = pop!();
+                if !try_!(self.exception_matches(&exc, &Value::Obj(clone_immortal(&types().stop_async_iteration)))) {
+                    return match exc {
+                        Value::Obj(exc) => Err((PyErr { exc }, true)),
+                        _ => Err((self.runtime_error("re-raise of a non-exception"), false)),
+                    };
+                }
+                if let Some(Block::Handler { previous, .. }) = frame.blocks.pop() {
+                    self.handled = previous;
+                }
+                drop(pop!());
+            }
+            Instr::BeforeAsyncWith => {
+                let manager = pop!();
+                let (exit, entered) = try_!(self.before_async_with(&manager));
+                slots.stack.push(exit);
+                slots.stack.push(entered);
             }
             Instr::Raise(argc) => {
                 let err = match argc {

@@ -12,8 +12,8 @@
 //! does, and the program continues.
 
 use crate::gil::lock::breaker_bits;
-use crate::objects::types::{intern, types};
-use crate::objects::{ObjRef, Payload, Value};
+use crate::objects::types::{clone_immortal, intern, types};
+use crate::objects::{GenKind, ObjRef, Payload, Value};
 use crate::objects::{gc, weakref};
 
 use super::Vm;
@@ -56,9 +56,23 @@ impl Vm<'_> {
     }
 
     /// Run the finalizers queued on this thread, oldest first (from a check point, and at exit).
+    /// A finalizer's own check points run those its work queued, as CPython runs them the
+    /// moment it drops them; but only a few levels deep: thousands of objects whose finalizers
+    /// each free the next (a chain of asyncio tasks) would otherwise nest that deep and raise
+    /// RecursionError. Beyond that they wait for the outer run's loop, which drains the queue.
     #[cold]
     #[inline(never)]
     pub fn run_pending_finalizers(&mut self) {
+        const MAX_NESTING: u32 = 16;
+        if self.finalizer_nesting >= MAX_NESTING {
+            return;
+        }
+        self.finalizer_nesting += 1;
+        self.drain_finalizers();
+        self.finalizer_nesting -= 1;
+    }
+
+    fn drain_finalizers(&mut self) {
         self.breaker.clear(breaker_bits::FINALIZE);
         loop {
             if let Some(object) = gc::next_pending_finalizer() {
@@ -88,7 +102,15 @@ impl Vm<'_> {
                 }
             }
             Payload::Generator(state) => {
-                if state.lock(self.py).needs_close() {
+                let never_awaited = {
+                    let state = state.lock(self.py);
+                    (state.kind == GenKind::Coroutine && state.never_started()).then(|| state.qualname.clone())
+                };
+                if let Some(qualname) = never_awaited {
+                    let frame = state.lock(self.py).frame.take();
+                    drop(frame);
+                    self.warn_never_awaited(&qualname, &target);
+                } else if state.lock(self.py).needs_close() {
                     if let Err(err) = self.close_generator(&target) {
                         self.report_unraisable(&target, &err.exc);
                     }
@@ -101,6 +123,21 @@ impl Vm<'_> {
             _ => {}
         }
         self.handled = handled;
+    }
+
+    /// `RuntimeWarning: coroutine 'f' was never awaited`, through `warnings` (so filters
+    /// apply), attributed to the code running when the coroutine went.
+    fn warn_never_awaited(&mut self, qualname: &str, coroutine: &Value) {
+        let message = self.new_str(format!("coroutine '{qualname}' was never awaited").as_str());
+        let category = Value::Obj(clone_immortal(&types().runtime_warning));
+        let result = crate::modules::pickle::import_module(self, "warnings").and_then(|warnings| {
+            let warn = self.get_attr(&warnings, &intern("warn"))?;
+            let source = (intern("source"), coroutine.clone_ref(self.py));
+            self.call(&warn, &[message, category, Value::Int(1)], &[source])
+        });
+        if let Err(err) = result {
+            self.report_unraisable(coroutine, &err.exc);
+        }
     }
 
     /// `__del__` along the class's MRO, refreshing the class's cached answer.

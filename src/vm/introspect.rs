@@ -13,6 +13,8 @@ mod cpython_flags {
     pub const VARKEYWORDS: u32 = 0x8;
     pub const NESTED: u32 = 0x10;
     pub const GENERATOR: u32 = 0x20;
+    pub const COROUTINE: u32 = 0x80;
+    pub const ASYNC_GENERATOR: u32 = 0x200;
 }
 
 /// A `co_*` attribute of a code object, `None` for other names.
@@ -54,7 +56,12 @@ fn cpython_flags_of(code: &CodeObject) -> u32 {
     if code.qualname.contains("<locals>") {
         flags |= cpython_flags::NESTED;
     }
-    if code.flags & code_flags::GENERATOR != 0 {
+    // toy marks every frame that suspends GENERATOR; CPython only generators proper.
+    if code.is_coroutine() {
+        flags |= cpython_flags::COROUTINE;
+    } else if code.is_async_generator() {
+        flags |= cpython_flags::ASYNC_GENERATOR;
+    } else if code.is_generator() {
         flags |= cpython_flags::GENERATOR;
     }
     flags

@@ -9,6 +9,7 @@ pub mod budget;
 pub mod classes;
 pub mod collector;
 pub mod convert;
+pub mod coroutines;
 pub mod eval;
 pub mod finalize;
 pub mod frame;
@@ -39,8 +40,8 @@ use crate::gil::Gil;
 use crate::objects::complex::Complex;
 use crate::objects::types::{clone_immortal, types};
 use crate::objects::{
-    CodeHandle, DictObject, DictTable, DictViewKind, ExceptionState, Instance, Layout, ObjLock, ObjRef, Payload,
-    PyObject, PyStr, SetTable, Value,
+    CodeHandle, DictObject, DictTable, DictViewKind, ExceptionState, GenKind, Instance, Layout, ObjLock, ObjRef,
+    Payload, PyObject, PyStr, SetTable, Value,
 };
 
 pub type PyResult<T> = Result<T, PyErr>;
@@ -92,6 +93,8 @@ pub struct Vm<'py> {
     depth: usize,
     /// The exception being handled (`sys.exc_info()`), for bare `raise` and implicit chaining.
     pub handled: Option<ObjRef>,
+    /// How many finalizer runs are nested on this thread (see `finalize.rs`).
+    finalizer_nesting: u32,
     /// The Python frames running on this thread, innermost last (see `frames`).
     pub frames: Vec<frames::ActiveFrame>,
     /// Address of a local near the bottom of this thread's stack, and the stack's size.
@@ -213,6 +216,7 @@ impl<'py> Vm<'py> {
             recursion_limit: seed.recursion_limit,
             depth: 0,
             handled: None,
+            finalizer_nesting: 0,
             frames: Vec::new(),
             stack_base: std::ptr::addr_of!(marker) as usize,
             stack_size,
@@ -505,7 +509,11 @@ fn payload_class<'a>(py: Gil<'_>, payload: &'a Payload, t: &'a crate::objects::t
         Payload::Type(class) => class.metaclass.as_ref().unwrap_or(&t.type_),
         Payload::Instance(_) => &t.object,
         Payload::Iterator(kind, _) => crate::objects::types::iterator_type(*kind),
-        Payload::Generator(_) => &t.generator,
+        Payload::Generator(g) => match g.lock(py).kind {
+            GenKind::Generator => &t.generator,
+            GenKind::Coroutine => &t.coroutine,
+            GenKind::AsyncGenerator => &t.async_generator,
+        },
         Payload::Property(_) => &t.property,
         Payload::StaticMethod(_) => &t.staticmethod,
         Payload::ClassMethod(_) => &t.classmethod,

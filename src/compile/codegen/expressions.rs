@@ -137,9 +137,9 @@ impl<'a> Compiler<'a> {
                 self.load_const(Constant::None);
                 self.emit(Instr::YieldFrom);
             }
-            ExprKind::Await(_) => {
-                let msg = self.add_const(Constant::Str("await is not supported".into()));
-                self.emit(Instr::Unsupported(msg));
+            ExprKind::Await(value) => {
+                self.compile_expr(value)?;
+                self.emit_await();
             }
             ExprKind::NamedExpr { target, value } => {
                 if !matches!(target.kind, ExprKind::Name(_)) {
@@ -541,8 +541,16 @@ impl<'a> Compiler<'a> {
 
         self.make_closure(code, 0)?;
         self.compile_iterable(&first.iter)?;
-        self.emit(Instr::GetIter);
+        self.emit(if first.is_async {
+            Instr::GetAIter
+        } else {
+            Instr::GetIter
+        });
         self.emit(Instr::Call(1));
+        // An asynchronous list, set or dict comprehension runs as a coroutine, awaited here.
+        if kind != CompKind::Gen && self.table.scope(id).is_coroutine {
+            self.emit_await();
+        }
         Ok(())
     }
 
@@ -563,10 +571,10 @@ impl<'a> Compiler<'a> {
             self.name_op(".0", Ctx::Load)?;
         } else {
             self.compile_iterable(&g.iter)?;
-            self.emit(Instr::GetIter);
+            self.emit(if g.is_async { Instr::GetAIter } else { Instr::GetIter });
         }
         self.bind(start);
-        self.emit_to(Instr::ForIter, end)?;
+        self.emit_loop_head(g.is_async, end)?;
         self.compile_store(&g.target)?;
         // A failed condition goes forward to the shared back edge, never backwards itself.
         for cond in &g.ifs {
@@ -595,6 +603,7 @@ impl<'a> Compiler<'a> {
         self.bind(next);
         self.jump(start);
         self.bind(end);
+        self.emit_loop_exit(g.is_async);
         self.leave();
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::syntax::ast::{self, Expr, ExprKind, Span, Stmt, StmtKind};
 use crate::syntax::error::SyntaxError;
 
 use super::{
-    CResult, Compiler, Ctx, FBlock, constant_set, deciding_comparison, describe, is_const_true, operand,
+    CResult, Compiler, Ctx, FBlock, Label, constant_set, deciding_comparison, describe, is_const_true, operand,
     split_docstring,
 };
 
@@ -92,7 +92,8 @@ impl<'a> Compiler<'a> {
                 iter,
                 body,
                 orelse,
-            } => self.compile_for(s, target, iter, body, orelse)?,
+                is_async,
+            } => self.compile_for(s, target, iter, body, orelse, *is_async)?,
             StmtKind::Break => self.compile_break(s.span)?,
             StmtKind::Continue => self.compile_continue(s.span)?,
             StmtKind::Pass | StmtKind::Global(_) | StmtKind::Nonlocal(_) => {}
@@ -131,7 +132,7 @@ impl<'a> Compiler<'a> {
                     self.compile_try_finally(t)?;
                 }
             }
-            StmtKind::With { items, body } => self.compile_with(s, items, body)?,
+            StmtKind::With { items, body, is_async } => self.compile_with(s, items, body, *is_async)?,
             StmtKind::Import(aliases) => {
                 for a in aliases {
                     self.compile_import_prefix(0, Constant::None, &a.name);
@@ -312,14 +313,15 @@ impl<'a> Compiler<'a> {
         iter: &'a Expr,
         body: &'a [Stmt],
         orelse: &'a [Stmt],
+        is_async: bool,
     ) -> CResult {
         let start = self.new_label();
         let cleanup = self.new_label();
         let exit = self.new_label();
         self.compile_iterable(iter)?;
-        self.emit(Instr::GetIter);
+        self.emit(if is_async { Instr::GetAIter } else { Instr::GetIter });
         self.bind(start);
-        self.emit_to(Instr::ForIter, cleanup)?;
+        self.emit_loop_head(is_async, cleanup)?;
         self.compile_store(target)?;
         self.unit_mut().fblocks.push(FBlock::ForLoop { start, exit });
         self.compile_body(body)?;
@@ -327,6 +329,7 @@ impl<'a> Compiler<'a> {
         self.set_line(s.span);
         self.jump(start);
         self.bind(cleanup);
+        self.emit_loop_exit(is_async);
         self.compile_body(orelse)?;
         self.bind(exit);
         Ok(())
@@ -335,6 +338,10 @@ impl<'a> Compiler<'a> {
     fn compile_return(&mut self, span: Span, value: Option<&'a Expr>) -> CResult {
         if !matches!(self.scope_kind(), CodeKind::Function | CodeKind::Lambda) {
             return Err(error("'return' outside function", span));
+        }
+        let scope = self.table.scope(self.unit().scope);
+        if value.is_some() && scope.is_generator && scope.is_coroutine {
+            return Err(error("'return' with value in async generator", span));
         }
         // A computed value is kept on the stack while the blocks are unwound; a constant is
         // simply loaded afterwards.
@@ -426,12 +433,12 @@ impl<'a> Compiler<'a> {
                 self.emit(Instr::Pop);
                 self.emit(Instr::PopExcept);
             }
-            FBlock::With => {
+            FBlock::With { is_async } => {
                 self.emit(Instr::PopBlock);
                 if preserve_tos {
                     self.emit(Instr::Rot2);
                 }
-                self.call_exit_with_nones();
+                self.call_exit_with_nones(*is_async);
             }
             FBlock::HandlerCleanup { name } => {
                 if name.is_some() {
@@ -446,13 +453,45 @@ impl<'a> Compiler<'a> {
         Ok(())
     }
 
-    /// `exit(None, None, None)` with the bound `__exit__` on TOS; the result is dropped.
-    fn call_exit_with_nones(&mut self) {
+    /// `exit(None, None, None)` with the bound `__exit__` on TOS (awaited when it is an
+    /// `__aexit__`); the result is dropped.
+    fn call_exit_with_nones(&mut self, is_async: bool) {
         self.load_const(Constant::None);
         self.emit(Instr::Dup);
         self.emit(Instr::Dup);
         self.emit(Instr::Call(3));
+        if is_async {
+            self.emit_await();
+        }
         self.emit(Instr::Pop);
+    }
+
+    /// Await TOS: delegate to its awaitable until that returns, leaving the result.
+    pub(super) fn emit_await(&mut self) {
+        self.emit(Instr::GetAwaitable);
+        self.load_const(Constant::None);
+        self.emit(Instr::YieldFrom);
+    }
+
+    /// The head of a `for` loop (iterator on TOS): push the next item, or leave for `exit`
+    /// when the iterator is exhausted (an `async for` awaits `__anext__()` inside a try block
+    /// whose handler at `exit` must be [`Self::emit_loop_exit`]).
+    pub(super) fn emit_loop_head(&mut self, is_async: bool, exit: Label) -> CResult {
+        if !is_async {
+            return self.emit_to(Instr::ForIter, exit);
+        }
+        self.emit_to(Instr::SetupTry, exit)?;
+        self.emit(Instr::GetANext);
+        self.emit_await();
+        self.emit(Instr::PopBlock);
+        Ok(())
+    }
+
+    /// Where a loop headed by [`Self::emit_loop_head`] ends when its iterator is exhausted.
+    pub(super) fn emit_loop_exit(&mut self, is_async: bool) {
+        if is_async {
+            self.emit(Instr::EndAsyncFor);
+        }
     }
 
     /// `name = None; del name`: the `as` name of an except clause does not outlive it.
@@ -578,7 +617,7 @@ impl<'a> Compiler<'a> {
     /// The `as` target is stored before `SetupTry`: the try block must be set up with only
     /// `__exit__` on the stack (the handler truncates to that depth), and `BeforeWith` leaves the
     /// `__enter__` result above it.
-    fn compile_with(&mut self, s: &Stmt, items: &'a [ast::WithItem], body: &'a [Stmt]) -> CResult {
+    fn compile_with(&mut self, s: &Stmt, items: &'a [ast::WithItem], body: &'a [Stmt], is_async: bool) -> CResult {
         let Some((item, rest)) = items.split_first() else {
             return self.compile_body(body);
         };
@@ -587,22 +626,30 @@ impl<'a> Compiler<'a> {
         let suppress = self.new_label();
         let end = self.new_label();
         self.compile_expr(&item.context)?;
-        self.emit(Instr::BeforeWith);
+        if is_async {
+            self.emit(Instr::BeforeAsyncWith);
+            self.emit_await();
+        } else {
+            self.emit(Instr::BeforeWith);
+        }
         match &item.target {
             Some(target) => self.compile_store(target)?,
             None => self.emit(Instr::Pop),
         }
         self.emit_to(Instr::SetupTry, handler)?;
-        self.unit_mut().fblocks.push(FBlock::With);
-        self.compile_with(s, rest, body)?;
+        self.unit_mut().fblocks.push(FBlock::With { is_async });
+        self.compile_with(s, rest, body, is_async)?;
         self.unit_mut().fblocks.pop();
         self.set_line(s.span);
         self.emit(Instr::PopBlock);
-        self.call_exit_with_nones();
+        self.call_exit_with_nones(is_async);
         self.jump(end);
 
         self.bind(handler);
         self.emit(Instr::WithExceptStart);
+        if is_async {
+            self.emit_await();
+        }
         self.emit_to(Instr::PopJumpIfTrue, suppress)?;
         self.emit(Instr::Reraise);
         self.bind(suppress);

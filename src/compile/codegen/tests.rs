@@ -928,10 +928,10 @@ fn generators_yield_from_and_await() {
             "ReturnValue"
         ])
     );
-    let m = module(vec![def("a", &[], vec![expr(await_(name("x")))])]);
+    let m = module(vec![async_def("a", &[], vec![expr(await_(name("x")))])]);
     assert_eq!(
-        function_ops(&m, "a")[..2],
-        s(&["Unsupported('await is not supported')", "Pop"])
+        function_ops(&m, "a")[..5],
+        s(&["LoadGlobal(x)", "GetAwaitable", "LoadConst(None)", "YieldFrom", "Pop"])
     );
 }
 

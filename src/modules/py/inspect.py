@@ -102,11 +102,15 @@ def isgenerator(object):
 
 
 def iscoroutine(object):
-    return False
+    return isinstance(object, types.CoroutineType)
+
+
+def isasyncgen(object):
+    return isinstance(object, types.AsyncGeneratorType)
 
 
 def isawaitable(object):
-    return hasattr(type(object), "__await__")
+    return isinstance(object, types.CoroutineType) or hasattr(type(object), "__await__")
 
 
 def istraceback(object):

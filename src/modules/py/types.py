@@ -24,6 +24,23 @@ BuiltinFunctionType = type(len)
 BuiltinMethodType = type([].append)
 ModuleType = type(sys)
 GeneratorType = type(_generator())
+
+
+async def _coroutine():
+    pass
+
+
+_coroutine_object = _coroutine()
+CoroutineType = type(_coroutine_object)
+_coroutine_object.close()
+del _coroutine_object
+
+
+async def _async_generator():
+    yield
+
+
+AsyncGeneratorType = type(_async_generator())
 NoneType = type(None)
 EllipsisType = type(Ellipsis)
 NotImplementedType = type(NotImplemented)
@@ -275,8 +292,44 @@ def new_class(name, bases=(), kwds=None, exec_body=None):
     return meta(name, resolved, ns, **kwds)
 
 
+class _GeneratorWrapper:
+    """A generator made awaitable by types.coroutine: `await` delegates to it."""
+
+    def __init__(self, generator):
+        self._generator = generator
+
+    def send(self, value):
+        return self._generator.send(value)
+
+    def throw(self, *args):
+        return self._generator.throw(*args)
+
+    def close(self):
+        return self._generator.close()
+
+    def __next__(self):
+        return next(self._generator)
+
+    def __iter__(self):
+        return self._generator
+
+    __await__ = __iter__
+
+
 def coroutine(func):
-    """Mark a generator function as a coroutine (kept as is: toy runs no event loop)."""
+    """Make a generator function usable with `await`: what it returns, when a generator,
+    is wrapped in an awaitable proxy."""
     if not callable(func):
         raise TypeError("types.coroutine() expects a callable")
-    return func
+    if isinstance(func, FunctionType) and func.__code__.co_flags & 0x80:
+        return func
+    import functools
+
+    @functools.wraps(func)
+    def wrapped(*args, **kwargs):
+        result = func(*args, **kwargs)
+        if isinstance(result, GeneratorType):
+            return _GeneratorWrapper(result)
+        return result
+
+    return wrapped

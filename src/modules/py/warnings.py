@@ -65,6 +65,10 @@ def _formatwarnmsg_impl(msg):
     if line:
         line = line.strip()
         s += "  %s\n" % line
+    if msg.source is not None:
+        # CPython's hint when it cannot say where the source object was allocated; toy has
+        # no tracemalloc, so it always can't.
+        s += f"{category}: Enable tracemalloc to get the object allocation traceback\n"
     return s
 
 

@@ -191,7 +191,7 @@ pub unsafe fn wants_finalizer_else_release(object: NonNull<PyObject>) -> bool {
             Payload::Type(class) => class.finalizer.get() != Some(false),
             _ => false,
         },
-        Payload::Generator(state) => state.get_mut().needs_close(),
+        Payload::Generator(state) => state.get_mut().needs_finalizer(),
         Payload::List(items) => {
             drop_last_first(items.get_mut());
             return false;

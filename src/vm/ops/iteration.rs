@@ -48,7 +48,13 @@ impl Vm<'_> {
                 _ => IterState::Exhausted,
             },
             Some(Payload::DictView(dict, kind)) => table_iter(py, dict, *kind, false),
-            Some(Payload::Iterator(..) | Payload::Generator(_)) => return Ok(v.clone_ref(py)),
+            Some(Payload::Iterator(..)) => return Ok(v.clone_ref(py)),
+            Some(Payload::Generator(g)) => {
+                if g.lock(py).kind == crate::objects::GenKind::Generator {
+                    return Ok(v.clone_ref(py));
+                }
+                return Err(self.type_error(format!("'{}' object is not iterable", self.type_name(v))));
+            }
             Some(Payload::Instance(_)) => {
                 if let Some(method) = self.lookup_special(v, "__iter__") {
                     let it = self.call(&method, &[v.clone_ref(py)], &[])?;

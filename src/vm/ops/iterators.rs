@@ -38,7 +38,7 @@ impl Vm<'_> {
     pub fn next(&mut self, it: &Value) -> PyResult<Option<Value>> {
         match it.payload() {
             Some(Payload::Iterator(_, state)) => self.next_builtin(state),
-            Some(Payload::Generator(_)) => {
+            Some(Payload::Generator(g)) if g.lock(self.py).kind == crate::objects::GenKind::Generator => {
                 match self.resume_generator(it, crate::vm::args::Resume::Send(Value::None))? {
                     SendResult::Yielded(v) => Ok(Some(v)),
                     SendResult::Returned(_) => Ok(None),
