@@ -1231,65 +1231,6 @@ class Decimal(object):
                         lambda a, b: a ^ b)
 
 
-# Context methods: the Decimal operation on converted operands, in this context.
-
-def _context_method(name, operation, operands, takes_context=True):
-    def method(self, *args):
-        if len(args) != operands:
-            raise TypeError("function takes exactly %d argument%s (%d given)"
-                            % (operands, "" if operands == 1 else "s", len(args)))
-        converted = [_convert_strict(a) for a in args]
-        if takes_context:
-            return operation(*converted, context=self)
-        return operation(*converted)
-    method.__name__ = method.__qualname__ = name
-    return method
-
-
-for _name, _operation, _operands in (
-        ("abs", Decimal.__abs__, 1), ("minus", Decimal.__neg__, 1),
-        ("plus", Decimal.__pos__, 1), ("add", Decimal.__add__, 2),
-        ("subtract", Decimal.__sub__, 2), ("multiply", Decimal.__mul__, 2),
-        ("divide", Decimal.__truediv__, 2), ("divide_int", Decimal.__floordiv__, 2),
-        ("remainder", Decimal.__mod__, 2), ("divmod", Decimal.__divmod__, 2),
-        ("to_sci_string", Decimal.__str__, 1), ("fma", Decimal.fma, 3)):
-    setattr(Context, _name, _context_method(_name, _operation, _operands))
-
-for _name, _operands in (
-        ("exp", 1), ("ln", 1), ("log10", 1), ("logb", 1), ("logical_invert", 1),
-        ("next_minus", 1), ("next_plus", 1), ("normalize", 1), ("number_class", 1),
-        ("sqrt", 1), ("to_eng_string", 1), ("to_integral", 1), ("to_integral_exact", 1),
-        ("to_integral_value", 1), ("is_normal", 1), ("is_subnormal", 1), ("compare", 2),
-        ("compare_signal", 2), ("logical_and", 2), ("logical_or", 2), ("logical_xor", 2),
-        ("max", 2), ("max_mag", 2), ("min", 2), ("min_mag", 2), ("next_toward", 2),
-        ("quantize", 2), ("remainder_near", 2), ("rotate", 2), ("scaleb", 2), ("shift", 2),
-        ("same_quantum", 2)):
-    setattr(Context, _name, _context_method(_name, getattr(Decimal, _name), _operands))
-
-for _name, _operands in (
-        ("canonical", 1), ("copy_abs", 1), ("copy_negate", 1), ("is_canonical", 1),
-        ("is_finite", 1), ("is_infinite", 1), ("is_nan", 1), ("is_qnan", 1),
-        ("is_signed", 1), ("is_snan", 1), ("is_zero", 1), ("compare_total", 2),
-        ("compare_total_mag", 2), ("copy_sign", 2)):
-    setattr(Context, _name, _context_method(_name, getattr(Decimal, _name), _operands, False))
-
-del _name, _operation, _operands
-
-
-def _context_power(self, a, b, modulo=None):
-    a, b = _convert_strict(a), _convert_strict(b)
-    if modulo is not None:
-        return _power_modulo(a, b, _convert_strict(modulo), self)
-    return _power(a, b, self)
-
-
-def _context_copy_decimal(self, a):
-    return _convert_strict(a)
-
-
-Context.power = _context_power
-Context.copy_decimal = _context_copy_decimal
-
 _numbers.Number.register(Decimal)
 _NAN = _make(0, 0, "n", True)
 _ONE = _make(0, 1, 0)
