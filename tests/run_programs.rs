@@ -1018,6 +1018,10 @@ fn command_line() {
             }
         },
     );
+    cli.case(&["-m", "json"], |run| {
+        exit_is(run, 1)?;
+        stderr_has(run, &["'json' is a package and cannot be directly executed"])
+    });
     cli.case(&["-m", "no_such_module_here"], |run| {
         exit_is(run, 1)?;
         stderr_has(run, &["No module named no_such_module_here"])

@@ -465,6 +465,18 @@ impl Vm<'_> {
                     )),
                 }
             }
+            Some(Located::Toy) if crate::modules::is_embedded_package(name) => {
+                let main = format!("{name}.__main__");
+                if crate::modules::embedded_source(&main).is_some() {
+                    return self.find_main_module(&main);
+                }
+                Err(self.import_error(
+                    &types().import_error,
+                    format!("No module named {main}; '{name}' is a package and cannot be directly executed"),
+                    &main,
+                    Value::None,
+                ))
+            }
             Some(Located::Toy) => match crate::modules::embedded_source(name) {
                 Some(source) => {
                     let code = crate::compile_source(source.as_bytes(), &format!("<frozen {name}>"))
