@@ -33,6 +33,7 @@
 use std::env;
 use std::fs;
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -116,6 +117,12 @@ fn wait_with_timeout(child: &mut Child) -> (Option<ExitStatus>, bool) {
             Err(_) => return (None, false),
         }
         if start.elapsed() >= limit {
+            // The whole process group: a child process the program forked would otherwise
+            // keep the output pipes open, and reading them would never end.
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .stderr(Stdio::null())
+                .status();
             let _ = child.kill();
             let status = child.wait().ok();
             return (status, true);
@@ -134,7 +141,9 @@ fn run(program: &Path, args: &[&str], envs: &[(&str, &str)]) -> Result<Run, Stri
         .current_dir(repo_root())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        // A group of its own, which a timeout kills whole (see `wait_with_timeout`).
+        .process_group(0);
     for (key, value) in envs {
         command.env(key, value);
     }

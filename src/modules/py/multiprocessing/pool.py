@@ -381,6 +381,10 @@ class Pool:
         # Unblock a task handler stuck on a full pipe.
         while self._inqueue._reader.poll():
             self._inqueue._reader.recv_bytes()
+        # The worker handler may be starting a replacement worker right now (a worker that
+        # reached maxtasksperchild): once it has stopped, the list of workers is final.
+        if threading.current_thread() is not self._worker_handler:
+            self._worker_handler.join()
         self._stop_workers()
         self._join_all()
 
