@@ -6,8 +6,8 @@
 
 use std::sync::OnceLock;
 
-use crate::objects::types::{clone_immortal, intern, native, types};
-use crate::objects::{DictTable, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
+use crate::objects::types::{clone_immortal, intern, native, new_native_class, types};
+use crate::objects::{Instance, ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
 static CLASS: OnceLock<ObjRef> = OnceLock::new();
@@ -15,38 +15,25 @@ static CLASS: OnceLock<ObjRef> = OnceLock::new();
 /// The `SimpleNamespace` class, made on first use and immortal.
 pub fn class() -> &'static ObjRef {
     CLASS.get_or_init(|| {
-        let t = types();
-        let mut dict = DictTable::new();
         let methods: [(&'static str, crate::objects::NativeFn); 4] = [
             ("__init__", init),
             ("__repr__", repr),
             ("__eq__", eq),
             ("__reduce__", reduce),
         ];
-        for (name, function) in methods {
-            drop(dict.insert_name(name, Value::Obj(native(name, function, true))));
-        }
+        let mut entries: Vec<(&str, Value)> = methods
+            .into_iter()
+            .map(|(name, function)| (name, Value::Obj(native(name, function, true))))
+            .collect();
         // Equal by value and mutable, so unhashable.
-        drop(dict.insert_name("__hash__", Value::None));
-        drop(dict.insert_name("__module__", Value::Obj(intern("types"))));
-        drop(dict.insert_name("__doc__", Value::Obj(intern("A simple attribute-based namespace."))));
-        ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
-            name: "SimpleNamespace".to_string(),
-            qualname: "SimpleNamespace".to_string(),
-            module: "types".to_string(),
-            bases: vec![clone_immortal(&t.object)],
-            mro: vec![clone_immortal(&t.object)],
-            dict: ObjLock::new(dict),
-            layout: Layout::Object,
-            finalizer: crate::objects::gc::FinalizerCache::new(false),
-            shape: crate::objects::InstanceShape {
-                dict: true,
-                weakref: true,
-                members: false,
-            },
-            metaclass: None,
-            static_builtin: true,
-        }))))
+        entries.push(("__hash__", Value::None));
+        entries.push(("__doc__", Value::Obj(intern("A simple attribute-based namespace."))));
+        let shape = crate::objects::InstanceShape {
+            dict: true,
+            weakref: true,
+            members: false,
+        };
+        new_native_class("types", "SimpleNamespace", &[&types().object], shape, true, entries)
     })
 }
 

@@ -662,6 +662,8 @@ mod sys {
         }
     }
 
+    // SAFETY: the signature is POSIX's `int getlogin_r(char *buf, size_t bufsize)`, so the
+    // declaration matches the C library's; each call is still wrapped in its own `unsafe`.
     unsafe extern "C" {
         // In every POSIX C library, but not declared by the `libc` crate for Linux.
         fn getlogin_r(name: *mut libc::c_char, size: libc::size_t) -> libc::c_int;

@@ -9,8 +9,8 @@
 
 use std::sync::OnceLock;
 
-use crate::objects::types::{clone_immortal, intern, types};
-use crate::objects::{DictTable, Instance, Layout, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
+use crate::objects::types::{clone_immortal, intern, native, new_native_class, types};
+use crate::objects::{Instance, InstanceShape, ObjRef, Payload, Value};
 use crate::vm::{PyResult, Vm};
 
 /// One kind of struct sequence.
@@ -35,44 +35,21 @@ impl StructSeq {
     /// The class, made on first use.
     pub fn class(&self, vm: &mut Vm) -> &ObjRef {
         self.class.get_or_init(|| {
-            let t = types();
-            let mut dict = DictTable::new();
             let names: Vec<Value> = self.fields.iter().map(|f| Value::Obj(intern(f))).collect();
-            let entries = [
+            let entries = vec![
                 ("__match_args__", vm.new_tuple(names)),
                 ("n_sequence_fields", Value::Int(self.fields.len() as i64)),
                 ("n_fields", Value::Int(self.fields.len() as i64)),
                 ("n_unnamed_fields", Value::Int(0)),
-                ("__module__", Value::Obj(intern(self.module))),
-                (
-                    "__repr__",
-                    Value::Obj(crate::objects::types::native("__repr__", repr, true)),
-                ),
-                (
-                    "__getattr__",
-                    Value::Obj(crate::objects::types::native("__getattr__", getattr, true)),
-                ),
+                ("__repr__", Value::Obj(native("__repr__", repr, true))),
+                ("__getattr__", Value::Obj(native("__getattr__", getattr, true))),
             ];
-            for (key, value) in entries {
-                drop(dict.insert_name(key, value));
-            }
-            ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
-                name: self.name.to_string(),
-                qualname: self.name.to_string(),
-                module: self.module.to_string(),
-                bases: vec![clone_immortal(&t.tuple)],
-                mro: vec![clone_immortal(&t.tuple), clone_immortal(&t.object)],
-                dict: ObjLock::new(dict),
-                layout: Layout::Object,
-                finalizer: crate::objects::gc::FinalizerCache::new(false),
-                shape: crate::objects::InstanceShape {
-                    dict: true,
-                    weakref: false,
-                    members: false,
-                },
-                metaclass: None,
-                static_builtin: false,
-            }))))
+            let shape = InstanceShape {
+                dict: true,
+                weakref: false,
+                members: false,
+            };
+            new_native_class(self.module, self.name, &[&types().tuple], shape, false, entries)
         })
     }
 

@@ -170,6 +170,44 @@ fn new_type(name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
 
 /// A built-in class that belongs to a module (`random.Random`).
 pub fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) -> ObjRef {
+    // Of the built-in classes' instances only exceptions (tracebacks and frames) are `Instance`s
+    // with a namespace; none can be weakly referenced.
+    let shape = super::InstanceShape {
+        dict: layout == Layout::Exception || name == "traceback" || name == "frame",
+        weakref: false,
+        members: false,
+    };
+    build_type(module, name, bases, layout, shape, false, DictTable::new())
+}
+
+/// A class made in Rust whose instances are ordinary `Instance`s (with the given `shape`)
+/// and whose namespace is `entries` (`types.SimpleNamespace`, `random.SystemRandom`, the
+/// struct sequences). `static_builtin` names it `module.name` in messages, as a C type is.
+pub fn new_native_class(
+    module: &str,
+    name: &str,
+    bases: &[&ObjRef],
+    shape: super::InstanceShape,
+    static_builtin: bool,
+    entries: Vec<(&str, Value)>,
+) -> ObjRef {
+    let mut dict = DictTable::new();
+    for (key, value) in entries {
+        drop(dict.insert_name(key, value));
+    }
+    drop(dict.insert_name("__module__", Value::Obj(intern(module))));
+    build_type(module, name, bases, Layout::Object, shape, static_builtin, dict)
+}
+
+fn build_type(
+    module: &str,
+    name: &str,
+    bases: &[&ObjRef],
+    layout: Layout,
+    shape: super::InstanceShape,
+    static_builtin: bool,
+    dict: DictTable,
+) -> ObjRef {
     let mut mro = Vec::new();
     for base in bases {
         if let Payload::Type(t) = &base.payload {
@@ -187,18 +225,12 @@ pub fn new_type_in(module: &str, name: &str, bases: &[&ObjRef], layout: Layout) 
         module: module.to_string(),
         bases: bases.iter().map(|b| clone_immortal(b)).collect(),
         mro,
-        dict: ObjLock::new(DictTable::new()),
+        dict: ObjLock::new(dict),
         layout,
         finalizer: super::gc::FinalizerCache::new(false),
-        // Of the built-in classes' instances only exceptions (tracebacks and frames) are `Instance`s
-        // with a namespace; none can be weakly referenced.
-        shape: super::InstanceShape {
-            dict: layout == Layout::Exception || name == "traceback" || name == "frame",
-            weakref: false,
-            members: false,
-        },
+        shape,
         metaclass: None,
-        static_builtin: false,
+        static_builtin,
     }))))
 }
 

@@ -10,8 +10,8 @@ use num_traits::{Signed, ToPrimitive};
 
 use super::{Generator, Mt, N, Source, bind};
 use crate::objects::methods::constructors::to_float;
-use crate::objects::types::{clone_immortal, native, types};
-use crate::objects::{DictTable, Layout, NativeFn, ObjLock, ObjRef, Payload, PyObject, TypeObject, Value};
+use crate::objects::types::{native, new_native_class, types};
+use crate::objects::{NativeFn, ObjRef, Payload, Value};
 use crate::vm::ops::as_bigint;
 use crate::vm::{PyResult, Vm};
 
@@ -330,8 +330,6 @@ static SYSTEM_RANDOM: OnceLock<ObjRef> = OnceLock::new();
 /// system's entropy (every other method draws through them), and which has no state.
 pub fn system_random_class() -> &'static ObjRef {
     SYSTEM_RANDOM.get_or_init(|| {
-        let t = types();
-        let mut dict = DictTable::new();
         let methods: [(&'static str, NativeFn); 6] = [
             ("random", system_random),
             ("getrandbits", system_getrandbits),
@@ -340,27 +338,16 @@ pub fn system_random_class() -> &'static ObjRef {
             ("getstate", no_state),
             ("setstate", no_state),
         ];
-        for (name, function) in methods {
-            drop(dict.insert_name(name, Value::Obj(native(name, function, true))));
-        }
-        drop(dict.insert_name("__module__", Value::Obj(crate::objects::types::intern("random"))));
-        ObjRef::new_immortal(PyObject::new(Payload::Type(Box::new(TypeObject {
-            name: "SystemRandom".to_string(),
-            qualname: "SystemRandom".to_string(),
-            module: "random".to_string(),
-            bases: vec![clone_immortal(&t.random)],
-            mro: vec![clone_immortal(&t.random), clone_immortal(&t.object)],
-            dict: ObjLock::new(dict),
-            layout: Layout::Object,
-            finalizer: crate::objects::gc::FinalizerCache::new(false),
-            shape: crate::objects::InstanceShape {
-                dict: true,
-                weakref: true,
-                members: false,
-            },
-            metaclass: None,
-            static_builtin: false,
-        }))))
+        let entries = methods
+            .into_iter()
+            .map(|(name, function)| (name, Value::Obj(native(name, function, true))))
+            .collect();
+        let shape = crate::objects::InstanceShape {
+            dict: true,
+            weakref: true,
+            members: false,
+        };
+        new_native_class("random", "SystemRandom", &[&types().random], shape, false, entries)
     })
 }
 
